@@ -1,0 +1,101 @@
+//! Calendar days as the field writes them: day/month/year, Gregorian, Africa/Tunis.
+//!
+//! Days travel as ISO `YYYY-MM-DD` strings so the browser needs no date library (every byte of
+//! WASM costs on 2G); the server parses them with `time`.
+
+/// Tunisia keeps UTC+1 all year (no daylight saving since 2009).
+pub const TUNIS_UTC_OFFSET_HOURS: i64 = 1;
+
+/// `2026-11-26` → `26/11/2026`. Anything that is not an ISO day is shown as it is.
+pub fn format_day(iso: &str) -> String {
+    match split_iso(iso) {
+        Some((y, m, d)) => format!("{d:02}/{m:02}/{y:04}"),
+        None => iso.to_owned(),
+    }
+}
+
+/// The (year, month, day) of an ISO day, if it is one.
+pub fn split_iso(iso: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = iso.get(..10)?.splitn(3, '-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), so two ISO days can be
+/// compared and subtracted on both sides without a date crate.
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier); `None` if either is not a day.
+pub fn days_between(from: &str, to: &str) -> Option<i64> {
+    let (y1, m1, d1) = split_iso(from)?;
+    let (y2, m2, d2) = split_iso(to)?;
+    Some(days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1))
+}
+
+/// Today in Tunis as an ISO day, from a Unix time in milliseconds.
+pub fn iso_day_from_unix_ms(unix_ms: i64) -> String {
+    let days = (unix_ms / 1000 + TUNIS_UTC_OFFSET_HOURS * 3600).div_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (y + i64::from(m <= 2), m, d)
+}
+
+/// Today in Tunis, as an ISO day.
+pub fn today_iso() -> String {
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+    let now_ms = js_sys::Date::now() as i64;
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    iso_day_from_unix_ms(now_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_written_day_first() {
+        assert_eq!(format_day("2026-03-07"), "07/03/2026");
+        assert_eq!(format_day("not a day"), "not a day");
+    }
+
+    #[test]
+    fn day_arithmetic_agrees_with_the_calendar() {
+        assert_eq!(days_between("2024-02-28", "2024-03-01"), Some(2));
+        assert_eq!(days_between("2026-01-01", "2025-12-31"), Some(-1));
+        assert_eq!(days_between("1970-01-01", "2000-01-01"), Some(10_957));
+        assert_eq!(days_between("2026-13-01", "2026-01-01"), None);
+    }
+
+    #[test]
+    fn midnight_in_tunis_is_eleven_pm_utc() {
+        // 2026-11-25T23:30:00Z is already the 26th in Tunis.
+        assert_eq!(iso_day_from_unix_ms(1_795_995_000_000), "2026-11-26");
+        assert_eq!(iso_day_from_unix_ms(0), "1970-01-01");
+    }
+}

@@ -1,0 +1,13 @@
+//! The domain in plain Rust: wire types shared by the server and the browser, and the rules that
+//! both sides must apply identically (Washington Group derivation, money, dates). No I/O here, so
+//! native tests reach everything.
+
+pub mod dates;
+pub mod member;
+pub mod money;
+pub mod project;
+pub mod user;
+
+pub use member::{Member, Sex, WgAnswer, WgAnswers};
+pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
+pub use user::{Role, SessionUser};

@@ -1,0 +1,190 @@
+//! Funded micro-projects as the field and the supervisors see them.
+
+use super::member::Member;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectKind {
+    Individual,
+    Collective,
+}
+
+impl ProjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectKind::Individual => "individual",
+            ProjectKind::Collective => "collective",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProjectKind> {
+        match s {
+            "individual" => Some(ProjectKind::Individual),
+            "collective" => Some(ProjectKind::Collective),
+            _ => None,
+        }
+    }
+}
+
+/// The lifecycle of a project, from preselection to operating or closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStatus {
+    Preselected,
+    Selected,
+    Contracted,
+    Operating,
+    Suspended,
+    Withdrawn,
+    Closed,
+}
+
+impl ProjectStatus {
+    pub const ALL: [ProjectStatus; 7] = [
+        ProjectStatus::Preselected,
+        ProjectStatus::Selected,
+        ProjectStatus::Contracted,
+        ProjectStatus::Operating,
+        ProjectStatus::Suspended,
+        ProjectStatus::Withdrawn,
+        ProjectStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectStatus::Preselected => "preselected",
+            ProjectStatus::Selected => "selected",
+            ProjectStatus::Contracted => "contracted",
+            ProjectStatus::Operating => "operating",
+            ProjectStatus::Suspended => "suspended",
+            ProjectStatus::Withdrawn => "withdrawn",
+            ProjectStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProjectStatus> {
+        ProjectStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Projects still being coached, for which a next visit is expected.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            ProjectStatus::Contracted | ProjectStatus::Operating | ProjectStatus::Suspended
+        )
+    }
+}
+
+/// A value chain's name in the three languages of the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Names {
+    pub fr: String,
+    pub ar: String,
+    pub en: String,
+}
+
+/// One card of *My projects* or of a supervisor's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectCard {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub kind: ProjectKind,
+    pub status: ProjectStatus,
+    pub value_chain: Names,
+    pub incubator: String,
+    pub facilitator: String,
+    pub locality: String,
+    /// ISO day of the last coaching visit.
+    pub last_visit_on: Option<String>,
+    /// ISO day the next visit is due.
+    pub next_visit_due: Option<String>,
+    pub member_count: i64,
+}
+
+impl ProjectCard {
+    /// Overdue when an active project's next visit is due before `today` (ISO days compare as text).
+    pub fn visit_overdue(&self, today: &str) -> bool {
+        self.status.is_active()
+            && self
+                .next_visit_due
+                .as_deref()
+                .is_some_and(|due| due < today)
+    }
+}
+
+/// Everything the project page shows, readable offline once cached.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectDetail {
+    pub card: ProjectCard,
+    pub legal_form: String,
+    pub call_wave: i32,
+    pub training_track: String,
+    pub grant_millimes: i64,
+    pub disbursed_millimes: i64,
+    pub contract_signed_on: Option<String>,
+    pub visit_count: i64,
+    pub members: Vec<Member>,
+}
+
+/// Aggregates that every role may read, with small cells hidden.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeSummary {
+    pub projects: i64,
+    pub individual: i64,
+    pub collective: i64,
+    pub operating: i64,
+    pub members: i64,
+    pub women: i64,
+    /// `None` when fewer than the small-cell threshold: shown as "<5".
+    pub with_disability: Option<i64>,
+    pub visits_last_30_days: i64,
+}
+
+/// Cells under this many people are shown as "<5" (a setting later; the default of `UX.md`).
+pub const SMALL_CELL_THRESHOLD: i64 = 5;
+
+/// Hides a count of people under the small-cell threshold.
+pub fn suppress_small(count: i64) -> Option<i64> {
+    (count >= SMALL_CELL_THRESHOLD || count == 0).then_some(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(status: ProjectStatus, due: Option<&str>) -> ProjectCard {
+        ProjectCard {
+            id: Uuid::nil(),
+            code: "JN-DAT-01".into(),
+            title: "t".into(),
+            kind: ProjectKind::Individual,
+            status,
+            value_chain: Names { fr: "Dattes".into(), ar: "تمور".into(), en: "Dates".into() },
+            incubator: "i".into(),
+            facilitator: "f".into(),
+            locality: "l".into(),
+            last_visit_on: None,
+            next_visit_due: due.map(str::to_owned),
+            member_count: 1,
+        }
+    }
+
+    #[test]
+    fn a_visit_is_overdue_only_for_an_active_project_past_its_due_day() {
+        let today = "2026-11-26";
+        assert!(card(ProjectStatus::Operating, Some("2026-11-25")).visit_overdue(today));
+        assert!(!card(ProjectStatus::Operating, Some("2026-11-26")).visit_overdue(today));
+        assert!(!card(ProjectStatus::Withdrawn, Some("2026-01-01")).visit_overdue(today));
+        assert!(!card(ProjectStatus::Operating, None).visit_overdue(today));
+    }
+
+    #[test]
+    fn small_counts_of_people_are_hidden() {
+        assert_eq!(suppress_small(4), None);
+        assert_eq!(suppress_small(5), Some(5));
+        assert_eq!(suppress_small(0), Some(0));
+    }
+}

@@ -1,0 +1,236 @@
+//! Sign-in, sessions and scopes.
+//!
+//! Passwords are hashed with argon2id on the blocking pool (never on an async worker). A session is
+//! a random token in an HttpOnly, SameSite=Strict cookie; the database stores only its SHA-256, so
+//! a leaked database does not leak live sessions. Sessions renew on use, so a facilitator who
+//! opens the app once a fortnight stays signed in. Failed sign-ins are counted per account and per
+//! address in the database (so several server instances share the count), and the answer never
+//! tells whether an account exists.
+
+use super::db::{Db, DbError, PasswordHash, ProjectScope};
+use super::state::AuthSettings;
+use crate::domain::{Role, SessionUser};
+use crate::error::AppError;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+pub const SESSION_COOKIE: &str = "athar_session";
+
+/// The signed-in user of the current request, put in the request's extensions by the session
+/// middleware (in `server/`) and read by server functions and pages.
+#[derive(Clone, Debug, Default)]
+pub struct RequestAuth {
+    pub user: Option<SessionUser>,
+    /// The SHA-256 of the session token, to sign out.
+    pub token_hash: Option<String>,
+    /// The client's address, for sign-in lock-outs.
+    pub client_addr: Option<String>,
+}
+
+pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| PasswordHash(h.to_string()))
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, "hashing a password failed");
+        AppError::Internal
+    })
+}
+
+async fn verify_password(password: String, hash: PasswordHash) -> bool {
+    tokio::task::spawn_blocking(move || {
+        argon2::PasswordHash::new(&hash.0)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a password nobody has, verified when the account does not exist so that both answers
+/// take the same time.
+fn decoy_hash() -> PasswordHash {
+    PasswordHash(
+        "$argon2id$v=19$m=19456,t=2,p=1$YXRoYXJkZWNveXNhbHQ$+Qm5y3oYt6xkMgmYrRr4V8sO2Nq3m8c1nZ1bWl5yJxM"
+            .into(),
+    )
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn session_length(role: Role, settings: &AuthSettings) -> time::Duration {
+    if role == Role::Team {
+        settings.team_session
+    } else {
+        settings.field_session
+    }
+}
+
+/// The `Set-Cookie` value for a session token (or, with `None`, one that removes the cookie).
+pub fn session_cookie(token: Option<&str>, max_age: time::Duration, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(t) => format!(
+            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            max_age.whole_seconds()
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    }
+}
+
+fn lock_keys(email: &str, addr: Option<&str>) -> Vec<String> {
+    let mut keys = vec![format!("account:{}", email.trim().to_lowercase())];
+    if let Some(addr) = addr {
+        keys.push(format!("address:{addr}"));
+    }
+    keys
+}
+
+/// Minutes left on a lock-out for any of the keys, if one is locked.
+async fn locked_minutes(
+    db: &Db,
+    keys: &[String],
+    settings: &AuthSettings,
+    now: OffsetDateTime,
+) -> Result<Option<i64>, DbError> {
+    let mut longest = None;
+    for key in keys {
+        let failures = db.login_failures_since(key, now - settings.failure_window - settings.lockout).await?;
+        // Locked while the last `max_failures` failures fit in the window and the last one is
+        // younger than the lock-out.
+        if failures.len() >= settings.max_failures {
+            let recent = &failures[failures.len() - settings.max_failures..];
+            let (first, last) = (recent[0], recent[recent.len() - 1]);
+            let until = last + settings.lockout;
+            if last - first <= settings.failure_window && until > now {
+                let minutes = ((until - now).whole_seconds() + 59) / 60;
+                longest = longest.max(Some(minutes));
+            }
+        }
+    }
+    Ok(longest)
+}
+
+/// A new session for a user whose password checked out.
+pub struct NewSession {
+    pub user: SessionUser,
+    pub token: String,
+    pub max_age: time::Duration,
+}
+
+/// Checks an email and password, with lock-outs. The error is the same for an unknown account and
+/// a wrong password.
+pub async fn sign_in(
+    db: &Db,
+    settings: &AuthSettings,
+    email: &str,
+    password: String,
+    addr: Option<&str>,
+) -> Result<NewSession, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let keys = lock_keys(email, addr);
+    if let Some(minutes) = locked_minutes(db, &keys, settings, now).await? {
+        return Err(AppError::LockedOut { minutes });
+    }
+    let found = db.user_credentials(email).await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, decoy_hash()),
+    };
+    let ok = verify_password(password, hash).await;
+    match user {
+        Some(user) if ok => {
+            db.clear_login_failures(&keys[0]).await?;
+            let token = new_token();
+            let max_age = session_length(user.role, settings);
+            db.create_session(&hash_token(&token), user.id, now + max_age).await?;
+            tracing::info!(user = %user.id, role = user.role.as_str(), "signed in");
+            Ok(NewSession { user, token, max_age })
+        }
+        _ => {
+            db.record_login_failure(&keys, now).await?;
+            tracing::info!(addr = addr.unwrap_or("-"), "failed sign-in");
+            match locked_minutes(db, &keys, settings, now).await? {
+                Some(minutes) => Err(AppError::LockedOut { minutes }),
+                None => Err(AppError::InvalidCredentials),
+            }
+        }
+    }
+}
+
+/// Looks a session token up; renews it when more than a day of its life has been used (so an
+/// active user never expires, without a write on every request). Returns the user and, when
+/// renewed, the new cookie lifetime to send back.
+pub async fn resume_session(
+    db: &Db,
+    settings: &AuthSettings,
+    token: &str,
+) -> Result<Option<(SessionUser, String, Option<time::Duration>)>, DbError> {
+    let now = OffsetDateTime::now_utc();
+    let token_hash = hash_token(token);
+    let Some((user, expires_at)) = db.session_user(&token_hash, now).await? else {
+        return Ok(None);
+    };
+    let length = session_length(user.role, settings);
+    let renew_step = std::cmp::min(time::Duration::days(1), length / 12);
+    let renewed = if (now + length) - expires_at > renew_step {
+        db.extend_session(&token_hash, now + length).await?;
+        Some(length)
+    } else {
+        None
+    };
+    Ok(Some((user, token_hash, renewed)))
+}
+
+/// The projects a user may see. Viewers see aggregates only, never a project.
+pub fn project_scope(user: &SessionUser) -> Result<ProjectScope, AppError> {
+    match user.role {
+        Role::Facilitator => Ok(ProjectScope::Facilitator(user.id)),
+        Role::Supervisor => Ok(ProjectScope::Supervisor(user.id)),
+        Role::Team => Ok(ProjectScope::All),
+        Role::Viewer => Err(AppError::Forbidden),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_cookies_are_http_only_and_strict() {
+        let c = session_cookie(Some("abc"), time::Duration::days(30), true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
+        assert!(c.contains("Max-Age=2592000"));
+        assert!(!session_cookie(Some("abc"), time::Duration::days(1), false).contains("Secure"));
+        assert!(session_cookie(None, time::Duration::ZERO, false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn tokens_are_stored_hashed() {
+        let t = new_token();
+        assert_eq!(t.len(), 64);
+        assert_ne!(hash_token(&t), t);
+        assert_eq!(hash_token(&t), hash_token(&t));
+    }
+
+    #[test]
+    fn the_decoy_hash_parses() {
+        assert!(argon2::PasswordHash::new(&decoy_hash().0).is_ok());
+    }
+}

@@ -1,0 +1,217 @@
+//! The database behind Athar: one trait, one implementation per engine.
+//!
+//! SQLite (embedded, the default) and PostgreSQL (when one machine is not enough) each have their
+//! own migrations (`app/migrations/<engine>`) and connection setup, and share the query code: the
+//! schemas are written so that the same SQL and the same Rust types work on both (uuid ↔ blob,
+//! timestamptz ↔ UTC text, boolean ↔ integer). Queries are checked at run time, so building never
+//! needs a live database. The engine is chosen from the scheme of `DATABASE_URL`.
+//!
+//! Errors are sorted the way callers need them: [`DbError::Unavailable`] is temporary (retry
+//! later, nothing was applied), everything else is permanent.
+
+mod postgres;
+mod queries;
+mod sqlite;
+
+pub use postgres::PgDb;
+pub use sqlite::SqliteDb;
+
+use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, Role, SessionUser};
+use crate::server::demo::DemoSet;
+use async_trait::async_trait;
+use serde::Serialize;
+use std::sync::Arc;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The database cannot be reached or is overloaded; nothing was applied.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// A unique constraint refused the write (an email already in use, a code taken).
+    #[error("already exists: {0}")]
+    AlreadyExists(String),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Other(#[source] sqlx::Error),
+    /// `DATABASE_URL` is not something Athar can connect to.
+    #[error("{0}")]
+    BadUrl(String),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                DbError::Unavailable(e)
+            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                DbError::AlreadyExists(db.message().to_owned())
+            }
+            _ => DbError::Other(e),
+        }
+    }
+}
+
+impl From<DbError> for crate::error::AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unavailable(_) => {
+                tracing::warn!(error = %e, "database unavailable");
+                crate::error::AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                crate::error::AppError::Internal
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// What `/healthz` reports about the database.
+#[derive(Clone, Debug, Serialize)]
+pub struct DbHealth {
+    pub engine: Engine,
+    pub reachable: bool,
+    /// The newest applied migration, if any.
+    pub schema_version: Option<i64>,
+    pub projects: Option<i64>,
+}
+
+/// A password hash. Deliberately not `Serialize`: it cannot reach a browser by accident.
+#[derive(Clone)]
+pub struct PasswordHash(pub String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(…)")
+    }
+}
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: PasswordHash,
+    pub organisation_id: Option<Uuid>,
+    pub is_demo: bool,
+}
+
+/// Which projects a query may return: the server derives it from the signed-in user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectScope {
+    All,
+    /// The projects assigned to this facilitator.
+    Facilitator(Uuid),
+    /// The projects of the incubators assigned to this supervisor.
+    Supervisor(Uuid),
+}
+
+/// What a database holds, for `athar demo-data` to decide whether loading is safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataState {
+    Empty,
+    DemoOnly,
+    /// At least one user or project that the demo loader did not create.
+    HasRealData,
+}
+
+pub type Db = Arc<dyn Database>;
+
+#[async_trait]
+pub trait Database: Send + Sync + 'static {
+    fn engine(&self) -> Engine;
+
+    /// Applies pending migrations, each in its own transaction.
+    async fn migrate(&self) -> Result<(), DbError>;
+
+    async fn health(&self) -> DbHealth;
+
+    async fn user_credentials(
+        &self,
+        email: &str,
+    ) -> Result<Option<(SessionUser, PasswordHash)>, DbError>;
+
+    async fn insert_user(&self, user: &NewUser) -> Result<(), DbError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), DbError>;
+
+    /// The user of a live session and when it expires.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(SessionUser, OffsetDateTime)>, DbError>;
+
+    async fn extend_session(
+        &self,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), DbError>;
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), DbError>;
+
+    /// Records one failed sign-in under each key (the account and the address).
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: OffsetDateTime,
+    ) -> Result<(), DbError>;
+
+    /// Failure times for a key since `since`, oldest first.
+    async fn login_failures_since(
+        &self,
+        key: &str,
+        since: OffsetDateTime,
+    ) -> Result<Vec<OffsetDateTime>, DbError>;
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), DbError>;
+
+    async fn project_cards(&self, scope: ProjectScope) -> Result<Vec<ProjectCard>, DbError>;
+
+    /// One project, or `None` if it does not exist *or* lies outside the scope.
+    async fn project_detail(
+        &self,
+        scope: ProjectScope,
+        id: Uuid,
+    ) -> Result<Option<ProjectDetail>, DbError>;
+
+    async fn programme_summary(&self, today: time::Date) -> Result<ProgrammeSummary, DbError>;
+
+    async fn data_state(&self) -> Result<DataState, DbError>;
+
+    /// Replaces every row of every data table with the demo set, in one transaction. Callers check
+    /// [`Database::data_state`] first: real data is only ever replaced on explicit request.
+    async fn load_demo(&self, demo: &DemoSet) -> Result<(), DbError>;
+}
+
+/// Connects to the database that `url` names, choosing the engine from its scheme.
+pub async fn connect(url: &str) -> Result<Db, DbError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteDb::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgDb::connect(url).await?))
+    } else {
+        Err(DbError::BadUrl(format!(
+            "DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
+            url.split("://").next().unwrap_or_default()
+        )))
+    }
+}

@@ -1,0 +1,39 @@
+//! PostgreSQL: for when one machine is not enough. Several stateless Athar instances can share it
+//! (sessions and sign-in lock-outs live in the database, not in memory).
+
+use super::queries::impl_database;
+use super::{DbError, Engine};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct PgDb {
+    pub(super) pool: PgPool,
+}
+
+impl PgDb {
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| {
+            DbError::BadUrl(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))
+        })?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(DbError::from)?;
+        Ok(PgDb { pool })
+    }
+
+    async fn migrate_engine(&self) -> Result<(), DbError> {
+        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+impl_database!(PgDb, Engine::Postgres);

@@ -1,0 +1,668 @@
+//! The query code both engines share. `impl_database!` expands to the whole `Database` impl for
+//! one engine type, taking the engine-specific pieces (connection, migrations, health) from that
+//! type's inherent methods. A macro rather than generics: sqlx's generic bounds over
+//! `sqlx::Database` would drown each query in `where` clauses, and the SQL here is the same text on
+//! both engines by design (see `app/migrations`).
+
+use crate::domain::project::Names;
+use crate::domain::{
+    Member, ProjectCard, ProjectKind, ProjectStatus, Role, SessionUser, Sex, WgAnswer, WgAnswers,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// Rows go in chunks small enough for SQLite's and PostgreSQL's bind-parameter limits.
+pub(super) const INSERT_CHUNK: usize = 400;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+impl UserRow {
+    pub fn into_user(self) -> Option<SessionUser> {
+        Some(SessionUser {
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            role: Role::parse(&self.role)?,
+        })
+    }
+}
+
+pub(super) const CARD_SELECT: &str = "
+select p.id, p.code, p.title, p.kind, p.status,
+       vc.name_fr as vc_fr, vc.name_ar as vc_ar, vc.name_en as vc_en,
+       inc.name as incubator, coalesce(f.name, '') as facilitator, l.name as locality,
+       lv.visit_on as last_visit_on, lv.next_visit_on as next_visit_due,
+       (select count(*) from members m
+         where m.project_id = p.id and m.deleted = false and m.left_on is null) as member_count
+  from projects p
+  join value_chains vc on vc.id = p.value_chain_id
+  join organisations inc on inc.id = p.incubator_id
+  join localities l on l.id = p.locality_id
+  left join users f on f.id = p.facilitator_id
+  left join visits lv on lv.id = (select v.id from visits v
+                                   where v.project_id = p.id and v.deleted = false
+                                   order by v.visit_on desc limit 1)
+ where p.deleted = false
+   and ($1 = 'all'
+        or ($1 = 'facilitator' and p.facilitator_id = $2)
+        or ($1 = 'supervisor' and p.incubator_id in
+              (select si.incubator_id from supervisor_incubators si where si.user_id = $2)))";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CardRow {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub vc_fr: String,
+    pub vc_ar: String,
+    pub vc_en: String,
+    pub incubator: String,
+    pub facilitator: String,
+    pub locality: String,
+    pub last_visit_on: Option<Date>,
+    pub next_visit_due: Option<Date>,
+    pub member_count: i64,
+}
+
+impl CardRow {
+    pub fn into_card(self) -> ProjectCard {
+        ProjectCard {
+            id: self.id,
+            code: self.code,
+            title: self.title,
+            kind: ProjectKind::parse(&self.kind).unwrap_or(ProjectKind::Individual),
+            status: ProjectStatus::parse(&self.status).unwrap_or(ProjectStatus::Operating),
+            value_chain: Names {
+                fr: self.vc_fr,
+                ar: self.vc_ar,
+                en: self.vc_en,
+            },
+            incubator: self.incubator,
+            facilitator: self.facilitator,
+            locality: self.locality,
+            last_visit_on: self.last_visit_on.map(|d| d.to_string()),
+            next_visit_due: self.next_visit_due.map(|d| d.to_string()),
+            member_count: self.member_count,
+        }
+    }
+}
+
+/// `(kind, user)` bound as `$1, $2` into [`CARD_SELECT`].
+pub(super) fn scope_binds(scope: super::ProjectScope) -> (&'static str, Uuid) {
+    match scope {
+        super::ProjectScope::All => ("all", Uuid::nil()),
+        super::ProjectScope::Facilitator(id) => ("facilitator", id),
+        super::ProjectScope::Supervisor(id) => ("supervisor", id),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ProjectExtraRow {
+    pub legal_form: String,
+    pub call_wave: i32,
+    pub training_track: String,
+    pub grant_millimes: i64,
+    pub contract_signed_on: Option<Date>,
+    pub disbursed_millimes: i64,
+    pub visit_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MemberRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub sex: String,
+    pub birth_year: Option<i32>,
+    pub role: String,
+    pub wg_seeing: Option<i32>,
+    pub wg_hearing: Option<i32>,
+    pub wg_walking: Option<i32>,
+    pub wg_cognition: Option<i32>,
+    pub wg_self_care: Option<i32>,
+    pub wg_communication: Option<i32>,
+    pub joined_on: Option<Date>,
+    pub left_on: Option<Date>,
+}
+
+impl MemberRow {
+    pub fn wg(&self) -> WgAnswers {
+        let a = |v: Option<i32>| v.and_then(|c| WgAnswer::from_code(i64::from(c)));
+        WgAnswers {
+            seeing: a(self.wg_seeing),
+            hearing: a(self.wg_hearing),
+            walking: a(self.wg_walking),
+            cognition: a(self.wg_cognition),
+            self_care: a(self.wg_self_care),
+            communication: a(self.wg_communication),
+        }
+    }
+
+    pub fn sex(&self) -> Sex {
+        Sex::parse(&self.sex).unwrap_or(Sex::Female)
+    }
+
+    pub fn into_member(self) -> Member {
+        Member {
+            id: self.id,
+            with_disability: self.wg().with_disability(),
+            sex: self.sex(),
+            full_name: self.full_name,
+            birth_year: self.birth_year,
+            role: self.role,
+            joined_on: self.joined_on.map(|d| d.to_string()),
+            left_on: self.left_on.map(|d| d.to_string()),
+        }
+    }
+}
+
+pub(super) const MEMBER_SELECT: &str = "
+select id, full_name, sex, birth_year, role, wg_seeing, wg_hearing, wg_walking, wg_cognition,
+       wg_self_care, wg_communication, joined_on, left_on
+  from members where deleted = false";
+
+/// Seconds are enough for sessions and lock-outs, and whole seconds keep SQLite's text
+/// timestamps comparable as text.
+pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 11] = [
+    "funding_tranches",
+    "visits",
+    "members",
+    "projects",
+    "sessions",
+    "login_failures",
+    "supervisor_incubators",
+    "users",
+    "organisations",
+    "value_chains",
+    "localities",
+];
+
+/// Expands to `impl Database for $db`, whose inherent `pool`, `migrate_engine` and `engine_health`
+/// supply what differs between engines.
+macro_rules! impl_database {
+    ($db:ty, $engine:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::server::db::Database for $db {
+            fn engine(&self) -> $crate::server::db::Engine {
+                $engine
+            }
+
+            async fn migrate(&self) -> Result<(), $crate::server::db::DbError> {
+                self.migrate_engine().await
+            }
+
+            async fn health(&self) -> $crate::server::db::DbHealth {
+                let reachable = sqlx::query_scalar::<_, i32>("select 1")
+                    .fetch_one(&self.pool)
+                    .await
+                    .is_ok();
+                let schema_version = sqlx::query_scalar::<_, i64>(
+                    "select max(version) from _sqlx_migrations where success = true",
+                )
+                .fetch_one(&self.pool)
+                .await
+                .ok();
+                let projects =
+                    sqlx::query_scalar::<_, i64>("select count(*) from projects where deleted = false")
+                        .fetch_one(&self.pool)
+                        .await
+                        .ok();
+                $crate::server::db::DbHealth {
+                    engine: $engine,
+                    reachable,
+                    schema_version,
+                    projects,
+                }
+            }
+
+            async fn user_credentials(
+                &self,
+                email: &str,
+            ) -> Result<
+                Option<($crate::domain::SessionUser, $crate::server::db::PasswordHash)>,
+                $crate::server::db::DbError,
+            > {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "select id, name, email, role, password_hash from users
+                      where email = $1 and active = true",
+                )
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let hash: String = row.try_get("password_hash")?;
+                let user = <$crate::server::db::queries::UserRow as sqlx::FromRow<_>>::from_row(&row)?;
+                Ok(user
+                    .into_user()
+                    .map(|u| (u, $crate::server::db::PasswordHash(hash))))
+            }
+
+            async fn insert_user(
+                &self,
+                user: &$crate::server::db::NewUser,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into users (id, email, name, role, password_hash, organisation_id,
+                                        active, is_demo, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, true, $7, $8, $8)",
+                )
+                .bind(user.id)
+                .bind(user.email.trim().to_lowercase())
+                .bind(&user.name)
+                .bind(user.role.as_str())
+                .bind(&user.password_hash.0)
+                .bind(user.organisation_id)
+                .bind(user.is_demo)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn create_session(
+                &self,
+                token_hash: &str,
+                user_id: uuid::Uuid,
+                expires_at: time::OffsetDateTime,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into sessions (token_hash, user_id, expires_at, created_at, updated_at)
+                     values ($1, $2, $3, $4, $4)",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind($crate::server::db::queries::trunc(expires_at))
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                // Housekeeping on a path that is rare (sign-in), so expired rows never pile up.
+                sqlx::query("delete from sessions where expires_at <= $1")
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_user(
+                &self,
+                token_hash: &str,
+                now: time::OffsetDateTime,
+            ) -> Result<
+                Option<($crate::domain::SessionUser, time::OffsetDateTime)>,
+                $crate::server::db::DbError,
+            > {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "select u.id, u.name, u.email, u.role, s.expires_at
+                       from sessions s join users u on u.id = s.user_id
+                      where s.token_hash = $1 and s.expires_at > $2 and u.active = true",
+                )
+                .bind(token_hash)
+                .bind($crate::server::db::queries::trunc(now))
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let expires_at: time::OffsetDateTime = row.try_get("expires_at")?;
+                let user = <$crate::server::db::queries::UserRow as sqlx::FromRow<_>>::from_row(&row)?;
+                Ok(user.into_user().map(|u| (u, expires_at)))
+            }
+
+            async fn extend_session(
+                &self,
+                token_hash: &str,
+                expires_at: time::OffsetDateTime,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query("update sessions set expires_at = $1, updated_at = $2 where token_hash = $3")
+                    .bind($crate::server::db::queries::trunc(expires_at))
+                    .bind(now)
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), $crate::server::db::DbError> {
+                sqlx::query("delete from sessions where token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn record_login_failure(
+                &self,
+                keys: &[String],
+                at: time::OffsetDateTime,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let at = $crate::server::db::queries::trunc(at);
+                let mut tx = self.pool.begin().await?;
+                for key in keys {
+                    sqlx::query(
+                        "insert into login_failures (key, failed_at, created_at, updated_at)
+                         values ($1, $2, $2, $2)",
+                    )
+                    .bind(key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn login_failures_since(
+                &self,
+                key: &str,
+                since: time::OffsetDateTime,
+            ) -> Result<Vec<time::OffsetDateTime>, $crate::server::db::DbError> {
+                Ok(sqlx::query_scalar(
+                    "select failed_at from login_failures where key = $1 and failed_at > $2
+                      order by failed_at",
+                )
+                .bind(key)
+                .bind($crate::server::db::queries::trunc(since))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn clear_login_failures(&self, key: &str) -> Result<(), $crate::server::db::DbError> {
+                sqlx::query("delete from login_failures where key = $1")
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn project_cards(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::ProjectCard>, $crate::server::db::DbError> {
+                let (kind, user) = $crate::server::db::queries::scope_binds(scope);
+                let sql = format!("{} order by p.code", $crate::server::db::queries::CARD_SELECT);
+                let rows: Vec<$crate::server::db::queries::CardRow> = sqlx::query_as(&sql)
+                    .bind(kind)
+                    .bind(user)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|r| r.into_card()).collect())
+            }
+
+            async fn project_detail(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::domain::ProjectDetail>, $crate::server::db::DbError> {
+                let (kind, user) = $crate::server::db::queries::scope_binds(scope);
+                let sql = format!("{} and p.id = $3", $crate::server::db::queries::CARD_SELECT);
+                let card: Option<$crate::server::db::queries::CardRow> = sqlx::query_as(&sql)
+                    .bind(kind)
+                    .bind(user)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some(card) = card else { return Ok(None) };
+                let extra: $crate::server::db::queries::ProjectExtraRow = sqlx::query_as(
+                    "select p.legal_form, p.call_wave, p.training_track, p.grant_millimes,
+                            p.contract_signed_on,
+                            coalesce((select cast(sum(t.disbursed_millimes) as bigint)
+                                        from funding_tranches t
+                                       where t.project_id = p.id and t.deleted = false), 0)
+                              as disbursed_millimes,
+                            (select count(*) from visits v
+                              where v.project_id = p.id and v.deleted = false) as visit_count
+                       from projects p where p.id = $1",
+                )
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+                let sql = format!(
+                    "{} and project_id = $1 order by left_on is not null, role, full_name",
+                    $crate::server::db::queries::MEMBER_SELECT
+                );
+                let members: Vec<$crate::server::db::queries::MemberRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_all(&self.pool).await?;
+                Ok(Some($crate::domain::ProjectDetail {
+                    card: card.into_card(),
+                    legal_form: extra.legal_form,
+                    call_wave: extra.call_wave,
+                    training_track: extra.training_track,
+                    grant_millimes: extra.grant_millimes,
+                    disbursed_millimes: extra.disbursed_millimes,
+                    contract_signed_on: extra.contract_signed_on.map(|d| d.to_string()),
+                    visit_count: extra.visit_count,
+                    members: members.into_iter().map(|m| m.into_member()).collect(),
+                }))
+            }
+
+            async fn programme_summary(
+                &self,
+                today: time::Date,
+            ) -> Result<$crate::domain::ProgrammeSummary, $crate::server::db::DbError> {
+                use $crate::domain::{ProjectKind, ProjectStatus};
+                let projects: Vec<(String, String)> =
+                    sqlx::query_as("select kind, status from projects where deleted = false")
+                        .fetch_all(&self.pool)
+                        .await?;
+                let sql = format!("{} and left_on is null", $crate::server::db::queries::MEMBER_SELECT);
+                let members: Vec<$crate::server::db::queries::MemberRow> =
+                    sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                let since = today - time::Duration::days(30);
+                let visits_last_30_days: i64 = sqlx::query_scalar(
+                    "select count(*) from visits where deleted = false and visit_on > $1",
+                )
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                let count_kind = |k: ProjectKind| {
+                    projects.iter().filter(|(kind, _)| kind == k.as_str()).count() as i64
+                };
+                Ok($crate::domain::ProgrammeSummary {
+                    projects: projects.len() as i64,
+                    individual: count_kind(ProjectKind::Individual),
+                    collective: count_kind(ProjectKind::Collective),
+                    operating: projects
+                        .iter()
+                        .filter(|(_, s)| s == ProjectStatus::Operating.as_str())
+                        .count() as i64,
+                    members: members.len() as i64,
+                    women: members
+                        .iter()
+                        .filter(|m| m.sex() == $crate::domain::Sex::Female)
+                        .count() as i64,
+                    with_disability: $crate::domain::project::suppress_small(
+                        members.iter().filter(|m| m.wg().with_disability()).count() as i64,
+                    ),
+                    visits_last_30_days,
+                })
+            }
+
+            async fn data_state(&self) -> Result<$crate::server::db::DataState, $crate::server::db::DbError> {
+                let real: i64 = sqlx::query_scalar(
+                    "select (select count(*) from users where is_demo = false)
+                          + (select count(*) from projects where is_demo = false)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                let any: i64 = sqlx::query_scalar("select count(*) from users")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(match (real, any) {
+                    (0, 0) => $crate::server::db::DataState::Empty,
+                    (0, _) => $crate::server::db::DataState::DemoOnly,
+                    _ => $crate::server::db::DataState::HasRealData,
+                })
+            }
+
+            async fn load_demo(
+                &self,
+                demo: &$crate::server::demo::DemoSet,
+            ) -> Result<(), $crate::server::db::DbError> {
+                use $crate::server::db::queries::INSERT_CHUNK;
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let mut tx = self.pool.begin().await?;
+                for table in $crate::server::db::queries::DATA_TABLES_CHILD_FIRST {
+                    sqlx::query(&format!("delete from {table}")).execute(&mut *tx).await?;
+                }
+                for chunk in demo.localities.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into localities (id, governorate, delegation, name, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, l| {
+                        b.push_bind(l.id).push_bind(&l.governorate).push_bind(&l.delegation)
+                            .push_bind(&l.name).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.value_chains.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into value_chains (id, code, name_fr, name_ar, name_en, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, v| {
+                        b.push_bind(v.id).push_bind(&v.code).push_bind(&v.names.fr)
+                            .push_bind(&v.names.ar).push_bind(&v.names.en).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.organisations.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into organisations (id, kind, name, locality_id, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, o| {
+                        b.push_bind(o.id).push_bind(o.kind).push_bind(&o.name)
+                            .push_bind(o.locality_id).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.users.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into users (id, email, name, role, password_hash, organisation_id, active, is_demo, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, u| {
+                        b.push_bind(u.id).push_bind(&u.email).push_bind(&u.name)
+                            .push_bind(u.role.as_str()).push_bind(&demo.password_hash.0)
+                            .push_bind(u.organisation_id).push_bind(true).push_bind(true)
+                            .push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.supervisor_incubators.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into supervisor_incubators (user_id, incubator_id, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, (user, incubator)| {
+                        b.push_bind(*user).push_bind(*incubator).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.projects.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into projects (id, code, title, kind, legal_form, value_chain_id, incubator_id,
+                            facilitator_id, locality_id, call_wave, training_track, status, grant_millimes,
+                            contract_signed_on, is_demo, version, deleted, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, p| {
+                        b.push_bind(p.id).push_bind(&p.code).push_bind(&p.title)
+                            .push_bind(p.kind.as_str()).push_bind(p.legal_form).push_bind(p.value_chain_id)
+                            .push_bind(p.incubator_id).push_bind(p.facilitator_id).push_bind(p.locality_id)
+                            .push_bind(p.call_wave).push_bind(p.training_track).push_bind(p.status.as_str())
+                            .push_bind(p.grant_millimes).push_bind(p.contract_signed_on).push_bind(true)
+                            .push_bind(1_i64).push_bind(false).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.members.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into members (id, project_id, full_name, sex, birth_year, role, consent,
+                            wg_seeing, wg_hearing, wg_walking, wg_cognition, wg_self_care, wg_communication,
+                            joined_on, left_on, version, deleted, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, m| {
+                        let wg = m.wg.as_array().map(|a| a.map(|a| a.code() as i32));
+                        b.push_bind(m.id).push_bind(m.project_id).push_bind(&m.full_name)
+                            .push_bind(m.sex.as_str()).push_bind(m.birth_year).push_bind(m.role)
+                            .push_bind(true).push_bind(wg[0]).push_bind(wg[1]).push_bind(wg[2])
+                            .push_bind(wg[3]).push_bind(wg[4]).push_bind(wg[5]).push_bind(m.joined_on)
+                            .push_bind(m.left_on).push_bind(1_i64).push_bind(false).push_bind(now)
+                            .push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.visits.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into visits (id, project_id, facilitator_id, visit_on, mode, sales_millimes,
+                            purchases_millimes, cash_millimes, cash_book_up_to_date, observations,
+                            next_visit_on, version, deleted, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, v| {
+                        b.push_bind(v.id).push_bind(v.project_id).push_bind(v.facilitator_id)
+                            .push_bind(v.visit_on).push_bind(v.mode).push_bind(v.sales_millimes)
+                            .push_bind(v.purchases_millimes).push_bind(v.cash_millimes)
+                            .push_bind(v.cash_book_up_to_date).push_bind(&v.observations)
+                            .push_bind(v.next_visit_on).push_bind(1_i64).push_bind(false)
+                            .push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.tranches.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into funding_tranches (id, project_id, seq, planned_millimes,
+                            disbursed_millimes, disbursed_on, justified_millimes, version, deleted,
+                            created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, t| {
+                        b.push_bind(t.id).push_bind(t.project_id).push_bind(t.seq)
+                            .push_bind(t.planned_millimes).push_bind(t.disbursed_millimes)
+                            .push_bind(t.disbursed_on).push_bind(t.justified_millimes)
+                            .push_bind(1_i64).push_bind(false).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "insert into app_meta (key, value, created_at, updated_at) values ('demo_loaded_on', $1, $2, $2)
+                     on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
+                )
+                .bind(demo.today.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_database;

@@ -1,0 +1,687 @@
+//! The demo set: fictional but realistic data for the Kébili programme (`domain-research.md`,
+//! part C), generated deterministically from a seed and a day. The same seed and day always give
+//! the same rows, and dates are relative to the day, so "next visit due" and overdue states look
+//! real whenever the demo is loaded. No real person's name is used.
+
+use super::db::PasswordHash;
+use crate::domain::project::Names;
+use crate::domain::{ProjectKind, ProjectStatus, Role, Sex, WgAnswer, WgAnswers};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use time::{Date, Duration, Month};
+use uuid::Uuid;
+
+/// The seed `athar demo-data` and first start use unless told otherwise.
+pub const DEFAULT_SEED: u64 = 2020_30;
+
+/// The password of every demo account (listed in the README).
+pub const DEMO_PASSWORD: &str = "athar-demo-2026";
+
+pub struct DemoLocality {
+    pub id: Uuid,
+    pub governorate: String,
+    pub delegation: String,
+    pub name: String,
+}
+
+pub struct DemoValueChain {
+    pub id: Uuid,
+    pub code: String,
+    pub names: Names,
+}
+
+pub struct DemoOrganisation {
+    pub id: Uuid,
+    pub kind: &'static str,
+    pub name: String,
+    pub locality_id: Option<Uuid>,
+}
+
+pub struct DemoUser {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+}
+
+pub struct DemoProject {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub kind: ProjectKind,
+    pub legal_form: &'static str,
+    pub value_chain_id: Uuid,
+    pub incubator_id: Uuid,
+    pub facilitator_id: Uuid,
+    pub locality_id: Uuid,
+    pub call_wave: i32,
+    pub training_track: &'static str,
+    pub status: ProjectStatus,
+    pub grant_millimes: i64,
+    pub contract_signed_on: Date,
+}
+
+pub struct DemoMember {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub full_name: String,
+    pub sex: Sex,
+    pub birth_year: Option<i32>,
+    pub role: &'static str,
+    pub wg: WgAnswers,
+    pub joined_on: Date,
+    pub left_on: Option<Date>,
+}
+
+pub struct DemoVisit {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub facilitator_id: Uuid,
+    pub visit_on: Date,
+    pub mode: &'static str,
+    pub sales_millimes: Option<i64>,
+    pub purchases_millimes: Option<i64>,
+    pub cash_millimes: Option<i64>,
+    pub cash_book_up_to_date: Option<bool>,
+    pub observations: String,
+    pub next_visit_on: Date,
+}
+
+pub struct DemoTranche {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub seq: i32,
+    pub planned_millimes: i64,
+    pub disbursed_millimes: Option<i64>,
+    pub disbursed_on: Option<Date>,
+    pub justified_millimes: Option<i64>,
+}
+
+/// Every row of the demo, ready to insert.
+pub struct DemoSet {
+    pub today: Date,
+    pub password_hash: PasswordHash,
+    pub localities: Vec<DemoLocality>,
+    pub value_chains: Vec<DemoValueChain>,
+    pub organisations: Vec<DemoOrganisation>,
+    pub users: Vec<DemoUser>,
+    pub supervisor_incubators: Vec<(Uuid, Uuid)>,
+    pub projects: Vec<DemoProject>,
+    pub members: Vec<DemoMember>,
+    pub visits: Vec<DemoVisit>,
+    pub tranches: Vec<DemoTranche>,
+}
+
+/// One demo login per role, as the README lists them.
+pub const DEMO_LOGINS: [(&str, Role); 4] = [
+    ("amal.facilitatrice@demo.athar.tn", Role::Facilitator),
+    ("rim.superviseure@demo.athar.tn", Role::Supervisor),
+    ("equipe@demo.athar.tn", Role::Team),
+    ("comite@demo.athar.tn", Role::Viewer),
+];
+
+/// How a value chain earns through the year: `(low, high)` monthly sales in dinars and the months
+/// (1–12) of its high season.
+struct Seasonality {
+    low: i64,
+    high: i64,
+    peak_months: &'static [u8],
+}
+
+struct ChainSpec {
+    code: &'static str,
+    fr: &'static str,
+    ar: &'static str,
+    en: &'static str,
+    projects: usize,
+    activities: &'static [&'static str],
+    season: Seasonality,
+}
+
+const CHAINS: [ChainSpec; 8] = [
+    ChainSpec {
+        code: "DAT",
+        fr: "Dattes et dérivés",
+        ar: "التمور ومشتقاتها",
+        en: "Dates and derivatives",
+        projects: 12,
+        activities: &[
+            "Conditionnement de dattes",
+            "Pâte de dattes",
+            "Rob et sirop de dattes",
+            "Tri et calibrage de dattes",
+            "Café de noyaux de dattes",
+        ],
+        season: Seasonality { low: 200, high: 6_000, peak_months: &[10, 11, 12, 1] },
+    },
+    ChainSpec {
+        code: "PAL",
+        fr: "Sous-produits du palmier",
+        ar: "مخلفات النخيل",
+        en: "Palm by-products",
+        projects: 9,
+        activities: &["Compost de palmes", "Aliment de bétail", "Broyage de palmes"],
+        season: Seasonality { low: 300, high: 1_500, peak_months: &[9, 10, 11, 12, 1, 2] },
+    },
+    ChainSpec {
+        code: "ART",
+        fr: "Artisanat",
+        ar: "الصناعات التقليدية",
+        en: "Crafts",
+        projects: 8,
+        activities: &["Vannerie en palmes", "Tissage de margoum", "Objets en bois de palmier"],
+        season: Seasonality { low: 150, high: 600, peak_months: &[12, 3, 4] },
+    },
+    ChainSpec {
+        code: "TOU",
+        fr: "Tourisme saharien",
+        ar: "السياحة الصحراوية",
+        en: "Saharan tourism",
+        projects: 7,
+        activities: &["Maison d'hôtes", "Randonnée chamelière", "Guide du désert", "Cuisine du terroir"],
+        season: Seasonality { low: 0, high: 4_500, peak_months: &[10, 11, 12, 1, 2, 3, 4] },
+    },
+    ChainSpec {
+        code: "REC",
+        fr: "Recyclage",
+        ar: "الرسكلة",
+        en: "Recycling",
+        projects: 4,
+        activities: &["Collecte du plastique", "Recyclage du carton"],
+        season: Seasonality { low: 250, high: 800, peak_months: &[7, 8] },
+    },
+    ChainSpec {
+        code: "AGS",
+        fr: "Services agricoles",
+        ar: "الخدمات الفلاحية",
+        en: "Agricultural services",
+        projects: 4,
+        activities: &["Pollinisation des palmiers", "Entretien du goutte-à-goutte", "Nettoyage des palmiers"],
+        season: Seasonality { low: 200, high: 1_800, peak_months: &[3, 4, 9, 10] },
+    },
+    ChainSpec {
+        code: "ELE",
+        fr: "Élevage",
+        ar: "تربية الماشية",
+        en: "Livestock",
+        projects: 3,
+        activities: &["Petits ruminants", "Lait de chamelle"],
+        season: Seasonality { low: 400, high: 1_200, peak_months: &[6, 7] },
+    },
+    ChainSpec {
+        code: "GEO",
+        fr: "Serres géothermiques",
+        ar: "البيوت المكيفة بالطاقة الحرارية الجوفية",
+        en: "Geothermal greenhouses",
+        projects: 2,
+        activities: &["Primeurs sous serre géothermique"],
+        season: Seasonality { low: 500, high: 5_000, peak_months: &[12, 1, 2, 3] },
+    },
+];
+
+/// `(delegation, place)` pairs; most projects sit in Kébili Nord, tourism in Douz and Faouar.
+const PLACES: [(&str, &str); 10] = [
+    ("Kébili Nord", "Kébili"),
+    ("Kébili Nord", "Ras El Ain"),
+    ("Kébili Nord", "Mansoura"),
+    ("Kébili Nord", "Telmine"),
+    ("Kébili Sud", "Jemna"),
+    ("Souk Lahad", "Stiftimia"),
+    ("Douz Nord", "Douz"),
+    ("Douz Sud", "Golâa"),
+    ("Faouar", "El Faouar"),
+    ("Rjim Maatoug", "Rjim Maatoug"),
+];
+
+const WOMEN: [&str; 24] = [
+    "Fatma", "Mabrouka", "Salha", "Amal", "Rim", "Sabrine", "Zohra", "Hanen", "Nadia", "Souad",
+    "Ines", "Khadija", "Monia", "Rania", "Olfa", "Najet", "Wafa", "Latifa", "Hayet", "Samia",
+    "Asma", "Jamila", "Emna", "Houda",
+];
+const MEN: [&str; 20] = [
+    "Mohamed", "Ali", "Béchir", "Hamza", "Slim", "Oussama", "Lotfi", "Karim", "Sami", "Nabil",
+    "Walid", "Mourad", "Hatem", "Anis", "Fathi", "Ridha", "Bilel", "Aymen", "Taher", "Moez",
+];
+/// Neutral family names, combined at random: fictional people.
+const FAMILIES: [&str; 22] = [
+    "Ben Salah", "Ben Amor", "Jlassi", "Ghribi", "Chaabane", "Mansouri", "Hamdi", "Saidi",
+    "Nasri", "Ouni", "Zitouni", "Khelifi", "Guesmi", "Mejri", "Abidi", "Ferchichi", "Haddad",
+    "Toumi", "Rebai", "Belhaj", "Marzouki", "Sassi",
+];
+
+/// Builds the whole demo set for `today` from `seed`.
+pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let id = |rng: &mut ChaCha8Rng| uuid::Builder::from_random_bytes(rng.r#gen()).into_uuid();
+
+    let localities: Vec<DemoLocality> = PLACES
+        .iter()
+        .map(|(delegation, name)| DemoLocality {
+            id: id(&mut rng),
+            governorate: "Kébili".into(),
+            delegation: (*delegation).into(),
+            name: (*name).into(),
+        })
+        .collect();
+    let place = |name: &str| {
+        localities
+            .iter()
+            .find(|l| l.name == name)
+            .map(|l| l.id)
+            .unwrap_or(localities[0].id)
+    };
+
+    let value_chains: Vec<DemoValueChain> = CHAINS
+        .iter()
+        .map(|c| DemoValueChain {
+            id: id(&mut rng),
+            code: c.code.into(),
+            names: Names { fr: c.fr.into(), ar: c.ar.into(), en: c.en.into() },
+        })
+        .collect();
+
+    let mut organisations = vec![DemoOrganisation {
+        id: id(&mut rng),
+        kind: "lead_ngo",
+        name: "ONG chef de file – programme Joud (fictif)".into(),
+        locality_id: Some(place("Kébili")),
+    }];
+    let incubators: Vec<(Uuid, &str)> = [
+        ("Incubateur de proximité Oasis Vertes", "Kébili"),
+        ("Pépinière solidaire Nefzaoua", "Stiftimia"),
+        ("Incubateur Bab Sahara", "Douz"),
+    ]
+    .into_iter()
+    .map(|(name, at)| {
+        let org = DemoOrganisation {
+            id: id(&mut rng),
+            kind: "incubator",
+            name: format!("{name} (fictif)"),
+            locality_id: Some(place(at)),
+        };
+        let out = (org.id, at);
+        organisations.push(org);
+        out
+    })
+    .collect();
+    for (kind, name) in [
+        ("public_structure", "Bureau régional de l'emploi (fictif)"),
+        ("public_structure", "Commissariat régional au développement agricole (fictif)"),
+        ("public_structure", "Office régional du tourisme (fictif)"),
+        ("technical_support", "Centre technique des dattes (fictif)"),
+        ("technical_support", "Institution de microfinance (fictive)"),
+        ("funder", "Bailleur du programme (fictif)"),
+    ] {
+        organisations.push(DemoOrganisation {
+            id: id(&mut rng),
+            kind,
+            name: name.into(),
+            locality_id: None,
+        });
+    }
+
+    let mut users = Vec::new();
+    let person = |rng: &mut ChaCha8Rng, sex: Sex| -> String {
+        let first = match sex {
+            Sex::Female => WOMEN.choose(rng).copied().unwrap_or("Amal"),
+            Sex::Male => MEN.choose(rng).copied().unwrap_or("Ali"),
+        };
+        format!("{first} {}", FAMILIES.choose(rng).copied().unwrap_or("Ben Salah"))
+    };
+    // Three facilitators per incubator, mixed sex; the first is the README's demo login.
+    let mut facilitators: Vec<Vec<Uuid>> = vec![Vec::new(); incubators.len()];
+    for i in 0..9 {
+        let sex = if i % 2 == 0 { Sex::Female } else { Sex::Male };
+        let (name, email) = if i == 0 {
+            ("Amal Ben Salah".to_owned(), DEMO_LOGINS[0].0.to_owned())
+        } else {
+            let name = person(&mut rng, sex);
+            (name, format!("animateur{}@demo.athar.tn", i + 1))
+        };
+        let user = DemoUser {
+            id: id(&mut rng),
+            email,
+            name,
+            role: Role::Facilitator,
+            organisation_id: Some(incubators[i % 3].0),
+        };
+        facilitators[i % 3].push(user.id);
+        users.push(user);
+    }
+    let lead = organisations[0].id;
+    let sup_a = DemoUser {
+        id: id(&mut rng),
+        email: DEMO_LOGINS[1].0.into(),
+        name: "Rim Haddad".into(),
+        role: Role::Supervisor,
+        organisation_id: Some(lead),
+    };
+    let sup_b = DemoUser {
+        id: id(&mut rng),
+        email: "slim.superviseur@demo.athar.tn".into(),
+        name: "Slim Toumi".into(),
+        role: Role::Supervisor,
+        organisation_id: Some(lead),
+    };
+    // One supervisor covers the two oasis incubators, the other the Douz one.
+    let supervisor_incubators = vec![
+        (sup_a.id, incubators[0].0),
+        (sup_a.id, incubators[1].0),
+        (sup_b.id, incubators[2].0),
+    ];
+    users.push(sup_a);
+    users.push(sup_b);
+    users.push(DemoUser {
+        id: id(&mut rng),
+        email: DEMO_LOGINS[2].0.into(),
+        name: "Sabrine Khelifi".into(),
+        role: Role::Team,
+        organisation_id: Some(lead),
+    });
+    users.push(DemoUser {
+        id: id(&mut rng),
+        email: DEMO_LOGINS[3].0.into(),
+        name: "Comité de suivi".into(),
+        role: Role::Viewer,
+        organisation_id: None,
+    });
+
+    // 49 projects, 29 individual and 20 collective, spread over the chains per the research mix.
+    let mut kinds: Vec<ProjectKind> = std::iter::repeat_n(ProjectKind::Individual, 29)
+        .chain(std::iter::repeat_n(ProjectKind::Collective, 20))
+        .collect();
+    kinds.shuffle(&mut rng);
+    let mut projects = Vec::new();
+    let mut members = Vec::new();
+    let mut visits = Vec::new();
+    let mut tranches = Vec::new();
+    let mut n = 0;
+    for (ci, chain) in CHAINS.iter().enumerate() {
+        for k in 0..chain.projects {
+            let kind = kinds[n];
+            n += 1;
+            let places: &[&str] = match chain.code {
+                "TOU" => &["Douz", "El Faouar", "Golâa"],
+                "GEO" => &["Rjim Maatoug", "Kébili"],
+                _ => &["Kébili", "Ras El Ain", "Mansoura", "Telmine", "Jemna", "Stiftimia", "Kébili"],
+            };
+            let at = places.choose(&mut rng).copied().unwrap_or("Kébili");
+            let incubator = match at {
+                "Douz" | "El Faouar" | "Golâa" | "Rjim Maatoug" => 2,
+                "Stiftimia" | "Jemna" => 1,
+                _ => 0,
+            };
+            let facilitator = *facilitators[incubator].choose(&mut rng).unwrap_or(&users[0].id);
+            let wave = if rng.gen_bool(0.55) { 1 } else { 2 };
+            let extension = rng.gen_bool(0.1);
+            let contract = today - Duration::days(rng.gen_range(700..1000) - if wave == 2 { 200 } else { 0 });
+            let status = match rng.gen_range(0..100) {
+                0..=5 => ProjectStatus::Withdrawn,
+                6..=9 => ProjectStatus::Suspended,
+                10..=12 => ProjectStatus::Closed,
+                _ => ProjectStatus::Operating,
+            };
+            let activity = chain.activities.choose(&mut rng).copied().unwrap_or("Activité");
+            let grant_dinars = match kind {
+                ProjectKind::Individual => rng.gen_range(15..=24) * 1000,
+                ProjectKind::Collective => rng.gen_range(22..=30) * 1000,
+            };
+            let (legal_form, track) = match kind {
+                ProjectKind::Individual => (
+                    *["sole_trader", "informal"].choose(&mut rng).unwrap_or(&"informal"),
+                    if extension { "germe" } else { "cefe_sse" },
+                ),
+                ProjectKind::Collective => (
+                    *["gda", "association", "informal_group", "gda", "smsa"]
+                        .choose(&mut rng)
+                        .unwrap_or(&"gda"),
+                    if extension { "germe" } else { "collective_sse" },
+                ),
+            };
+            let project = DemoProject {
+                id: id(&mut rng),
+                code: format!("JN-{}-{:02}", chain.code, k + 1),
+                title: match kind {
+                    ProjectKind::Individual => format!("{activity} – {at}"),
+                    ProjectKind::Collective => format!("{activity} – groupement de {at}"),
+                },
+                kind,
+                legal_form,
+                value_chain_id: value_chains[ci].id,
+                incubator_id: incubators[incubator].0,
+                facilitator_id: facilitator,
+                locality_id: place(at),
+                call_wave: if extension { 3 } else { wave },
+                training_track: track,
+                status,
+                grant_millimes: grant_dinars * 1000,
+                contract_signed_on: contract,
+            };
+
+            // Members: a promoter and 0–2 workers, or a group of 3–12.
+            let size = match kind {
+                ProjectKind::Individual => 1 + rng.gen_range(0..=2),
+                ProjectKind::Collective => rng.gen_range(3..=12),
+            };
+            for m in 0..size {
+                let sex = if rng.gen_bool(0.55) { Sex::Female } else { Sex::Male };
+                let young = rng.gen_bool(0.6);
+                let age: i32 = if young { rng.gen_range(18..=35) } else { rng.gen_range(36..=62) };
+                let role = match (kind, m) {
+                    (ProjectKind::Individual, 0) => "promoter",
+                    (ProjectKind::Individual, _) => {
+                        if rng.gen_bool(0.5) { "employee" } else { "seasonal_worker" }
+                    }
+                    (ProjectKind::Collective, 0) => "president",
+                    (ProjectKind::Collective, 1) => "treasurer",
+                    (ProjectKind::Collective, _) => "member",
+                };
+                let left_on = (m > 0 && rng.gen_bool(0.05))
+                    .then(|| today - Duration::days(rng.gen_range(20..400)));
+                members.push(DemoMember {
+                    id: id(&mut rng),
+                    project_id: project.id,
+                    full_name: person(&mut rng, sex),
+                    sex,
+                    // A few registries lack the birth year: missing data is real.
+                    birth_year: (!rng.gen_bool(0.03)).then_some(today.year() - age),
+                    role,
+                    wg: wg_answers(&mut rng),
+                    joined_on: contract,
+                    left_on,
+                });
+            }
+
+            // Tranches 50/30/20: the first paid at contract, later ones as the project goes.
+            for (seq, share) in [(1, 50), (2, 30), (3, 20)] {
+                let planned = project.grant_millimes * share / 100;
+                let paid_on = contract + Duration::days(i64::from(seq - 1) * 240);
+                let paid = paid_on < today && !(seq == 3 && rng.gen_bool(0.4));
+                tranches.push(DemoTranche {
+                    id: id(&mut rng),
+                    project_id: project.id,
+                    seq,
+                    planned_millimes: planned,
+                    disbursed_millimes: paid.then_some(planned),
+                    disbursed_on: paid.then_some(paid_on),
+                    justified_millimes: paid.then(|| planned * rng.gen_range(40..=100) / 100),
+                });
+            }
+
+            // Monthly visits over the last two years, with gaps; a visit sets the next one a
+            // month later, so the last visit's date decides whether the project is overdue.
+            let first = std::cmp::max(contract, today - Duration::days(730));
+            let stop = match status {
+                ProjectStatus::Withdrawn | ProjectStatus::Closed => {
+                    today - Duration::days(rng.gen_range(90..300))
+                }
+                _ => today - Duration::days(rng.gen_range(0..60)),
+            };
+            let mut day = first + Duration::days(rng.gen_range(3..20));
+            let mut previous_sales = None::<i64>;
+            while day <= stop {
+                let next = day + Duration::days(rng.gen_range(26..35));
+                if !rng.gen_bool(0.08) {
+                    let month = day.month() as u8;
+                    let s = &chain.season;
+                    let base = if s.peak_months.contains(&month) { s.high } else { s.low.max(s.high / 8) };
+                    let noise = rng.gen_range(70..=130);
+                    let sales = (base * noise / 100) * 1000;
+                    let purchases = sales * rng.gen_range(30..=70) / 100;
+                    visits.push(DemoVisit {
+                        id: id(&mut rng),
+                        project_id: project.id,
+                        facilitator_id: facilitator,
+                        visit_on: day,
+                        mode: if rng.gen_bool(0.85) { "on_site" } else { "phone" },
+                        sales_millimes: (!rng.gen_bool(0.05)).then_some(sales),
+                        purchases_millimes: Some(purchases),
+                        cash_millimes: Some(rng.gen_range(50..2_000) * 1000),
+                        cash_book_up_to_date: Some(rng.gen_bool(0.7)),
+                        observations: observation(&mut rng, previous_sales, sales),
+                        next_visit_on: next,
+                    });
+                    previous_sales = Some(sales);
+                }
+                day = next;
+            }
+            projects.push(project);
+        }
+    }
+
+    DemoSet {
+        today,
+        password_hash,
+        localities,
+        value_chains,
+        organisations,
+        users,
+        supervisor_incubators,
+        projects,
+        members,
+        visits,
+        tranches,
+    }
+}
+
+/// Washington Group answers: mostly "no difficulty", some "some difficulty", and about one person
+/// in eight at the cut-off, most often in walking or seeing.
+fn wg_answers(rng: &mut ChaCha8Rng) -> WgAnswers {
+    let mut a = [WgAnswer::NoDifficulty; 6];
+    for answer in a.iter_mut() {
+        if rng.gen_bool(0.08) {
+            *answer = WgAnswer::SomeDifficulty;
+        }
+    }
+    if rng.gen_bool(0.125) {
+        let domain = *[2, 2, 2, 0, 0, 1, 3, 5].choose(rng).unwrap_or(&2);
+        a[domain] = if rng.gen_bool(0.75) { WgAnswer::ALotOfDifficulty } else { WgAnswer::CannotDoAtAll };
+    }
+    WgAnswers {
+        seeing: Some(a[0]),
+        hearing: Some(a[1]),
+        walking: Some(a[2]),
+        cognition: Some(a[3]),
+        self_care: Some(a[4]),
+        communication: Some(a[5]),
+    }
+}
+
+fn observation(rng: &mut ChaCha8Rng, previous: Option<i64>, sales: i64) -> String {
+    let trend = match previous {
+        Some(p) if sales > p * 12 / 10 => "Ventes en hausse depuis la dernière visite.",
+        Some(p) if sales < p * 8 / 10 => "Ventes en baisse : saison creuse, stock à écouler.",
+        _ => "Activité stable.",
+    };
+    let extra = [
+        "Cahier de caisse revu ensemble.",
+        "Point sur les prix de vente et les marges.",
+        "Recherche de nouveaux clients au souk hebdomadaire.",
+        "Discussion sur l'emballage et l'étiquetage.",
+        "Préparation de la prochaine tranche.",
+    ];
+    format!("{trend} {}", extra.choose(rng).copied().unwrap_or_default())
+}
+
+/// Today in Tunis as a `time::Date`.
+pub fn today_in_tunis() -> Date {
+    let offset = time::UtcOffset::from_hms(crate::domain::dates::TUNIS_UTC_OFFSET_HOURS as i8, 0, 0)
+        .unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+/// A fixed day for tests.
+pub fn day(year: i32, month: u8, d: u8) -> Option<Date> {
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, d).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(seed: u64) -> DemoSet {
+        let today = day(2026, 11, 26).expect("valid day");
+        generate(seed, today, PasswordHash("x".into()))
+    }
+
+    #[test]
+    fn the_same_seed_and_day_give_the_same_data() {
+        let (a, b) = (set(7), set(7));
+        let ids = |s: &DemoSet| s.members.iter().map(|m| (m.id, m.full_name.clone())).collect::<Vec<_>>();
+        assert_eq!(ids(&a), ids(&b));
+        assert_eq!(a.visits.len(), b.visits.len());
+        assert_ne!(ids(&a), ids(&set(8)), "another seed gives other people");
+    }
+
+    #[test]
+    fn the_programme_has_its_real_shape() {
+        let s = set(DEFAULT_SEED);
+        assert_eq!(s.projects.len(), 49);
+        assert_eq!(s.projects.iter().filter(|p| p.kind == ProjectKind::Individual).count(), 29);
+        assert_eq!(s.value_chains.len(), 8);
+        assert_eq!(s.organisations.iter().filter(|o| o.kind == "incubator").count(), 3);
+        assert_eq!(s.users.iter().filter(|u| u.role == Role::Facilitator).count(), 9);
+        assert_eq!(s.users.iter().filter(|u| u.role == Role::Supervisor).count(), 2);
+        assert!((180..=230).contains(&s.members.len()), "{} members", s.members.len());
+        let women = s.members.iter().filter(|m| m.sex == Sex::Female).count() * 100 / s.members.len();
+        assert!((45..=65).contains(&women), "{women}% women");
+        let disabled = s.members.iter().filter(|m| m.wg.with_disability()).count() * 100 / s.members.len();
+        assert!((6..=20).contains(&disabled), "{disabled}% with disability");
+        assert!(s.visits.len() > 600, "{} visits", s.visits.len());
+    }
+
+    #[test]
+    fn some_active_projects_are_overdue_and_some_are_not() {
+        let s = set(DEFAULT_SEED);
+        let mut overdue = 0;
+        let mut on_time = 0;
+        for p in s.projects.iter().filter(|p| p.status.is_active()) {
+            let next = s.visits.iter().filter(|v| v.project_id == p.id).map(|v| v.next_visit_on).max();
+            match next {
+                Some(d) if d < s.today => overdue += 1,
+                Some(_) => on_time += 1,
+                None => {}
+            }
+        }
+        assert!(overdue >= 3 && on_time >= 10, "overdue {overdue}, on time {on_time}");
+    }
+
+    #[test]
+    fn date_sales_peak_in_the_packing_season() {
+        let s = set(DEFAULT_SEED);
+        let dat = s.value_chains.iter().find(|v| v.code == "DAT").map(|v| v.id);
+        let ids: Vec<Uuid> = s.projects.iter().filter(|p| Some(p.value_chain_id) == dat).map(|p| p.id).collect();
+        let mean = |months: &[u8]| {
+            let v: Vec<i64> = s
+                .visits
+                .iter()
+                .filter(|v| ids.contains(&v.project_id) && months.contains(&(v.visit_on.month() as u8)))
+                .filter_map(|v| v.sales_millimes)
+                .collect();
+            v.iter().sum::<i64>() / v.len().max(1) as i64
+        };
+        assert!(mean(&[10, 11, 12, 1]) > 3 * mean(&[6, 7, 8]));
+    }
+}

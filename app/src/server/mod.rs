@@ -1,0 +1,10 @@
+//! Server-only code: the database, authentication, scopes and the demo set. Compiled with the
+//! `ssr` feature only, so none of it (nor sqlx, axum or argon2) reaches the WASM.
+
+pub mod assets;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod state;
+
+pub use state::AppState;

@@ -1,0 +1,45 @@
+//! What every request handler and server function can reach. Passed through the router and
+//! provided as Leptos context per request; never a global.
+
+use super::db::Db;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use time::Duration;
+
+/// Settings of authentication; the defaults are the programme's policy.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// Failed sign-ins that lock an account or an address…
+    pub max_failures: usize,
+    /// …when they happen within this window…
+    pub failure_window: Duration,
+    /// …for this long after the last failure.
+    pub lockout: Duration,
+    /// Facilitators and supervisors are offline for days: long sessions, renewed on use.
+    pub field_session: Duration,
+    /// The team role manages users and exports: short sessions.
+    pub team_session: Duration,
+    /// Send cookies with `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            max_failures: 5,
+            failure_window: Duration::minutes(15),
+            lockout: Duration::minutes(15),
+            field_session: Duration::days(30),
+            team_session: Duration::hours(12),
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub auth: Arc<AuthSettings>,
+}

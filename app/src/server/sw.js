@@ -1,0 +1,55 @@
+// Athar service worker. Generated per build by the server: BUILD and PRECACHE are filled in.
+//
+// - install: cache the data-free offline shell and this build's static files, under a cache
+//   named after the build.
+// - fetch: page navigations go to the network first (the server renders them with the user's
+//   data); when the network fails, the offline shell answers and the app draws the page from
+//   device storage. Static files come from the cache first: their names change with every build.
+//   Server functions and data are never cached here (the app keeps data in device storage).
+// - a new build's worker waits: the page tells it to take over when nothing is waiting to be sent
+//   ({type: "take-over"}); then old caches are dropped.
+const BUILD = "__BUILD_ID__";
+const CACHE = "athar-" + BUILD;
+const SHELL = "/offline-shell";
+const PRECACHE = __PRECACHE__;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll([SHELL, ...PRECACHE]))
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "take-over") self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((k) => k.startsWith("athar-") && k !== CACHE).map((k) => caches.delete(k))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  if (req.mode === "navigate") {
+    event.respondWith(
+      fetch(req).catch(() =>
+        caches.open(CACHE).then((c) => c.match(SHELL)).then((r) => r || Response.error())
+      )
+    );
+    return;
+  }
+  if (url.pathname.startsWith("/api/") || url.pathname === "/healthz" || url.pathname === "/sw.js") return;
+  event.respondWith(
+    caches.open(CACHE).then((cache) =>
+      cache.match(req).then((hit) => hit || fetch(req))
+    )
+  );
+});

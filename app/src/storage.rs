@@ -1,0 +1,303 @@
+//! Storage on the device: a small typed layer over key-value storage (localStorage through
+//! gloo-storage in the browser, memory in tests).
+//!
+//! - Keys are versioned (`athar/v1/…`); [`DeviceStore::migrate`] moves older layouts forward once,
+//!   at start-up, in order.
+//! - Values are JSON, one small key per record, so a save never rewrites everything.
+//! - Everything a user caches lives under `athar/v1/u/<user id>/`, so signing out removes exactly
+//!   that user's data and another user on the same phone never sees it.
+//! - A failed write (quota, private mode, storage disabled) is a typed [`StorageError`] the UI
+//!   shows at once; nothing already stored is touched by a failed write.
+
+use crate::domain::SessionUser;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// The layout version of the keys this build writes.
+pub const LAYOUT_VERSION: u32 = 1;
+const ROOT: &str = "athar/";
+const LAYOUT_KEY: &str = "athar/layout";
+
+/// localStorage gives an origin about 5 MiB; the app counts its own bytes against this.
+pub const BUDGET_BYTES: usize = 5 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    /// Storage is turned off or blocked (private browsing, a policy).
+    #[error("storage unavailable")]
+    Unavailable,
+    /// The phone's storage for Athar is full.
+    #[error("storage full")]
+    QuotaExceeded,
+    /// A stored value could not be read back (written by another version, or damaged).
+    #[error("unreadable value at {0}")]
+    Corrupt(String),
+}
+
+/// The raw store: strings in, strings out.
+pub trait KeyValue {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    fn remove(&self, key: &str) -> Result<(), StorageError>;
+    fn keys(&self) -> Result<Vec<String>, StorageError>;
+}
+
+/// Every kind of thing the device keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// The last user who signed in on this device (for opening the app offline).
+    Identity,
+    /// That user's list of projects.
+    Projects { user: Uuid },
+    /// One project page.
+    Project { user: Uuid, project: Uuid },
+}
+
+impl Key {
+    pub fn path(&self) -> String {
+        match self {
+            Key::Identity => format!("{ROOT}v{LAYOUT_VERSION}/identity"),
+            Key::Projects { user } => format!("{}projects", user_prefix(*user)),
+            Key::Project { user, project } => format!("{}project/{project}", user_prefix(*user)),
+        }
+    }
+}
+
+fn user_prefix(user: Uuid) -> String {
+    format!("{ROOT}v{LAYOUT_VERSION}/u/{user}/")
+}
+
+pub struct DeviceStore<S: KeyValue> {
+    kv: S,
+}
+
+impl<S: KeyValue> DeviceStore<S> {
+    pub fn new(kv: S) -> Self {
+        DeviceStore { kv }
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StorageError> {
+        let path = key.path();
+        match self.kv.get(&path)? {
+            None => Ok(None),
+            Some(raw) => serde_json::from_str(&raw).map(Some).map_err(|_| StorageError::Corrupt(path)),
+        }
+    }
+
+    pub fn put<T: Serialize>(&self, key: &Key, value: &T) -> Result<(), StorageError> {
+        let raw = serde_json::to_string(value).map_err(|_| StorageError::Corrupt(key.path()))?;
+        self.kv.set(&key.path(), &raw)
+    }
+
+    pub fn remove(&self, key: &Key) -> Result<(), StorageError> {
+        self.kv.remove(&key.path())
+    }
+
+    pub fn identity(&self) -> Option<SessionUser> {
+        self.get(&Key::Identity).ok().flatten()
+    }
+
+    /// Removes everything cached for `user`, and the identity if it is theirs: signing out on a
+    /// shared phone leaves nothing of theirs behind.
+    pub fn forget_user(&self, user: Uuid) -> Result<usize, StorageError> {
+        let prefix = user_prefix(user);
+        let mut removed = 0;
+        for key in self.kv.keys()?.into_iter().filter(|k| k.starts_with(&prefix)) {
+            self.kv.remove(&key)?;
+            removed += 1;
+        }
+        if self.identity().is_some_and(|u| u.id == user) {
+            self.remove(&Key::Identity)?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
+
+    /// Bytes Athar holds in storage (keys and values, UTF-16 as browsers count them).
+    pub fn bytes_used(&self) -> Result<usize, StorageError> {
+        let mut total = 0;
+        for key in self.kv.keys()?.into_iter().filter(|k| k.starts_with(ROOT)) {
+            let value = self.kv.get(&key)?.unwrap_or_default();
+            total += 2 * (key.encode_utf16().count() + value.encode_utf16().count());
+        }
+        Ok(total)
+    }
+
+    /// Brings keys written by an older build to the current layout. Runs once per layout change.
+    pub fn migrate(&self) -> Result<(), StorageError> {
+        let from: u32 = self.kv.get(LAYOUT_KEY)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        if from >= LAYOUT_VERSION {
+            return Ok(());
+        }
+        if from == 0 {
+            // Before layout 1 nothing was stored under `athar/`, except an early cache
+            // of the project list under `athar/projects`, which is simply dropped: it is a cache
+            // and comes back at the next online visit.
+            for key in self.kv.keys()?.into_iter().filter(|k| k == "athar/projects") {
+                self.kv.remove(&key)?;
+            }
+        }
+        self.kv.set(LAYOUT_KEY, &LAYOUT_VERSION.to_string())
+    }
+}
+
+/// Storage in memory, for tests and for when the browser has none.
+#[derive(Default)]
+pub struct MemoryStore {
+    map: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// Refuse writes past this many bytes, to test a full phone.
+    pub quota: Option<usize>,
+}
+
+impl KeyValue for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        if let Some(quota) = self.quota {
+            let used: usize = self.map.borrow().iter().filter(|(k, _)| *k != key).map(|(k, v)| k.len() + v.len()).sum();
+            if used + key.len() + value.len() > quota {
+                return Err(StorageError::QuotaExceeded);
+            }
+        }
+        self.map.borrow_mut().insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        Ok(self.map.borrow().keys().cloned().collect())
+    }
+}
+
+/// localStorage, through gloo-storage.
+#[cfg(feature = "hydrate")]
+pub struct BrowserStore;
+
+#[cfg(feature = "hydrate")]
+impl BrowserStore {
+    fn raw() -> Result<web_sys::Storage, StorageError> {
+        use gloo_storage::Storage as _;
+        // gloo panics if there is no storage at all; check first.
+        let window = web_sys::window().ok_or(StorageError::Unavailable)?;
+        match window.local_storage() {
+            Ok(Some(_)) => Ok(gloo_storage::LocalStorage::raw()),
+            _ => Err(StorageError::Unavailable),
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+impl KeyValue for BrowserStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Self::raw()?.get_item(key).map_err(|_| StorageError::Unavailable)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        Self::raw()?.set_item(key, value).map_err(|e| {
+            let name = js_sys::Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .unwrap_or_default();
+            if name.contains("Quota") {
+                StorageError::QuotaExceeded
+            } else {
+                StorageError::Unavailable
+            }
+        })
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        Self::raw()?.remove_item(key).map_err(|_| StorageError::Unavailable)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        let raw = Self::raw()?;
+        let len = raw.length().map_err(|_| StorageError::Unavailable)?;
+        Ok((0..len).filter_map(|i| raw.key(i).ok().flatten()).collect())
+    }
+}
+
+/// The device store of this browser.
+#[cfg(feature = "hydrate")]
+pub fn device() -> DeviceStore<BrowserStore> {
+    DeviceStore::new(BrowserStore)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn user(n: u128) -> SessionUser {
+        SessionUser { id: Uuid::from_u128(n), name: "A".into(), email: "a@x".into(), role: Role::Facilitator }
+    }
+
+    #[test]
+    fn values_round_trip_under_versioned_keys() {
+        let store = DeviceStore::new(MemoryStore::default());
+        let key = Key::Projects { user: Uuid::from_u128(1) };
+        assert!(key.path().starts_with("athar/v1/u/"));
+        store.put(&key, &vec!["a", "b"]).expect("stored");
+        assert_eq!(store.get::<Vec<String>>(&key).expect("read"), Some(vec!["a".into(), "b".into()]));
+    }
+
+    #[test]
+    fn signing_out_removes_only_that_users_data() {
+        let store = DeviceStore::new(MemoryStore::default());
+        let (a, b) = (user(1), user(2));
+        store.put(&Key::Identity, &a).expect("stored");
+        store.put(&Key::Projects { user: a.id }, &1).expect("stored");
+        store.put(&Key::Project { user: a.id, project: Uuid::from_u128(9) }, &1).expect("stored");
+        store.put(&Key::Projects { user: b.id }, &2).expect("stored");
+        assert_eq!(store.forget_user(a.id).expect("removed"), 3);
+        assert_eq!(store.identity(), None);
+        assert_eq!(store.get::<i32>(&Key::Projects { user: a.id }).expect("read"), None);
+        assert_eq!(store.get::<i32>(&Key::Projects { user: b.id }).expect("read"), Some(2));
+    }
+
+    #[test]
+    fn a_full_phone_is_a_typed_error_and_keeps_what_was_stored() {
+        let store = DeviceStore::new(MemoryStore { quota: Some(120), ..Default::default() });
+        let key = Key::Projects { user: Uuid::from_u128(1) };
+        store.put(&key, &"small").expect("fits");
+        let big = "x".repeat(500);
+        assert_eq!(store.put(&Key::Identity, &big), Err(StorageError::QuotaExceeded));
+        assert_eq!(store.get::<String>(&key).expect("read"), Some("small".into()));
+    }
+
+    #[test]
+    fn a_damaged_value_is_reported_not_panicked_on() {
+        let kv = MemoryStore::default();
+        kv.set(&Key::Identity.path(), "{not json").expect("stored");
+        let store = DeviceStore::new(kv);
+        assert!(matches!(store.get::<SessionUser>(&Key::Identity), Err(StorageError::Corrupt(_))));
+    }
+
+    #[test]
+    fn migration_drops_the_unversioned_cache_and_runs_once() {
+        let kv = MemoryStore::default();
+        kv.set("athar/projects", "[]").expect("stored");
+        kv.set("other-app", "keep").expect("stored");
+        let store = DeviceStore::new(kv);
+        store.migrate().expect("migrated");
+        assert_eq!(store.kv.get("athar/projects").expect("read"), None);
+        assert_eq!(store.kv.get("other-app").expect("read").as_deref(), Some("keep"));
+        assert_eq!(store.kv.get(LAYOUT_KEY).expect("read").as_deref(), Some("1"));
+        store.migrate().expect("second run is a no-op");
+    }
+
+    #[test]
+    fn bytes_are_counted_as_the_browser_counts_them() {
+        let store = DeviceStore::new(MemoryStore::default());
+        store.put(&Key::Identity, &"é").expect("stored");
+        let path_len = Key::Identity.path().len();
+        assert_eq!(store.bytes_used().expect("counted"), 2 * (path_len + 3));
+    }
+}

@@ -1,0 +1,101 @@
+//! Page data with an offline fallback.
+//!
+//! Online, a page asks the server and the answer is also stored on the device (in an effect, so it
+//! happens after hydration too). When the request cannot reach the server, the page is drawn from
+//! what was stored at the last online visit, and says so.
+
+use crate::domain::SessionUser;
+use crate::error::AppError;
+use crate::storage::Key;
+use serde::{Deserialize, Serialize};
+
+/// Where a page's data came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    Server,
+    /// Stored on this device at the last online visit.
+    Device,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Loaded<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The signed-in user: from the server, or offline from the identity this device remembers.
+pub async fn load_user() -> Result<Option<Loaded<SessionUser>>, AppError> {
+    match crate::api::current_user().await {
+        Ok(user) => Ok(user.map(|value| Loaded { value, source: Source::Server })),
+        Err(AppError::Network(e)) => offline_identity().ok_or(AppError::Network(e)),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn offline_identity() -> Option<Option<Loaded<SessionUser>>> {
+    crate::storage::device()
+        .identity()
+        .map(|value| Some(Loaded { value, source: Source::Device }))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn offline_identity() -> Option<Option<Loaded<SessionUser>>> {
+    None
+}
+
+/// Calls the server; on a network failure reads `key` from the device instead.
+pub async fn with_fallback<T, F>(fetch: F, key: Option<Key>) -> Result<Loaded<T>, AppError>
+where
+    T: serde::de::DeserializeOwned,
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    match fetch.await {
+        Ok(value) => Ok(Loaded { value, source: Source::Server }),
+        Err(AppError::Network(e)) => read_device(key).ok_or(AppError::Network(e)),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn read_device<T: serde::de::DeserializeOwned>(key: Option<Key>) -> Option<Loaded<T>> {
+    let value = crate::storage::device().get(&key?).ok().flatten()?;
+    Some(Loaded { value, source: Source::Device })
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn read_device<T>(_key: Option<Key>) -> Option<Loaded<T>> {
+    None
+}
+
+/// Stores fresh server data on the device; a failure is returned for the page to show.
+pub fn remember<T: Serialize>(key: &Key, loaded: &Loaded<T>) -> Result<(), crate::storage::StorageError> {
+    #[cfg(feature = "hydrate")]
+    if loaded.source == Source::Server {
+        return crate::storage::device().put(key, &loaded.value);
+    }
+    let _ = (key, loaded);
+    Ok(())
+}
+
+/// Keeps (or forgets) the identity of the signed-in user on this device.
+pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let device = crate::storage::device();
+        match user {
+            Ok(Some(Loaded { value, source: Source::Server })) => {
+                if let Err(e) = device.put(&Key::Identity, value) {
+                    leptos::logging::warn!("device storage: {e}");
+                }
+            }
+            // The server says nobody is signed in: forget who was, keep their cached data (it is
+            // theirs, and comes back when they sign in again).
+            Ok(None) => {
+                let _ = device.remove(&Key::Identity);
+            }
+            _ => {}
+        }
+    }
+    let _ = user;
+}

@@ -1,0 +1,135 @@
+//! The frame of every page: skip link, header (name, connection, language, user), main.
+
+use super::data::{Loaded, Source};
+use super::text;
+use crate::domain::SessionUser;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Whether the browser says it is online. Starts "online" (as the server renders it) and follows
+/// the browser's `online`/`offline` events once hydrated.
+pub fn use_online() -> ReadSignal<bool> {
+    let (online, set_online) = signal(true);
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| {
+            set_online.set(window().navigator().on_line());
+        });
+        let on = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
+        let off = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
+        on_cleanup(move || {
+            on.remove();
+            off.remove();
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_online;
+    online
+}
+
+#[component]
+pub fn ConnectionBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    let online = use_online();
+    view! {
+        <p class="badge" class:offline=move || !online.get() role="status" aria-live="polite">
+            <span aria-hidden="true">{move || if online.get() { "●" } else { "○" }}</span>
+            " "
+            {move || if online.get() { t_string!(i18n, online) } else { t_string!(i18n, offline) }}
+        </p>
+    }
+}
+
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let choices = [(Locale::fr, "Français"), (Locale::ar, "العربية"), (Locale::en, "English")];
+    view! {
+        <nav class="languages" aria-label=move || t_string!(i18n, language)>
+            {choices
+                .into_iter()
+                .map(|(locale, label)| {
+                    let lang = locale.as_str();
+                    view! {
+                        <button
+                            type="button"
+                            lang=lang
+                            aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                            on:click=move |_| i18n.set_locale(locale)
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn SignOut(user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<crate::api::Logout>::new();
+    let user_id = user.id;
+    // On a shared phone, signing out removes this user's cached data from the device first, so
+    // nothing of theirs stays even if the server cannot be reached.
+    let forget = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Err(e) = crate::storage::device().forget_user(user_id) {
+            leptos::logging::warn!("device storage: {e}");
+        }
+        let _ = user_id;
+    };
+    view! {
+        <ActionForm action=logout attr:class="sign-out">
+            <button type="submit" on:click=forget>
+                {t!(i18n, sign_out)}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The page frame. `user` is the signed-in user if the page knows one.
+#[component]
+pub fn Frame(
+    #[prop(optional)] user: Option<SessionUser>,
+    #[prop(optional)] source: Option<Source>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let who = user.clone().map(|u| {
+        let role = text::role(i18n, u.role);
+        view! {
+            <p class="who">
+                <bdi>{u.name.clone()}</bdi>
+                " · "
+                {role}
+            </p>
+            <SignOut user=u />
+        }
+    });
+    view! {
+        <a class="skip-link" href="#main">
+            {t!(i18n, skip_to_content)}
+        </a>
+        <header class="top">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"أثر"</span>
+                <span>"Athar"</span>
+            </a>
+            <ConnectionBadge />
+            <LanguageSwitch />
+            {who}
+        </header>
+        <main id="main" tabindex="-1">
+            {(source == Some(Source::Device))
+                .then(|| view! { <p class="notice" role="status">{t!(i18n, offline_data_note)}</p> })}
+            {children()}
+        </main>
+    }
+}
+
+/// A loaded value's user, if any, for the frame.
+pub fn user_of(loaded: &Option<Loaded<SessionUser>>) -> Option<SessionUser> {
+    loaded.as_ref().map(|l| l.value.clone())
+}

@@ -1,0 +1,101 @@
+//! The user interface: the document shell, the router and the pages.
+//!
+//! Pages read their data through [`data`], which asks the server when it can and falls back to
+//! what this device stored at the last online visit; components stay thin.
+
+pub mod data;
+pub mod layout;
+pub mod pages;
+pub mod text;
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The attribute on `<body>` that marks the data-free offline shell.
+pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
+
+/// Registers the service worker and lets a new version take over only when the page agrees.
+/// (Plain JS: it must run even where the WASM has not loaded yet.)
+const SERVICE_WORKER_JS: &str = include_str!("service_worker_client.js");
+
+/// The HTML document around the app, rendered by the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <DocumentHead options=options.clone() />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The data-free shell the service worker caches: the same head, an empty marked body. Opened
+/// offline, the WASM mounts the app into it and routes on the client.
+pub fn offline_shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr" dir="ltr">
+            <head>
+                <DocumentHead options=options.clone() />
+                <title>"Athar"</title>
+            </head>
+            <body data-offline-shell="">
+                <noscript>"Athar a besoin de JavaScript. · يحتاج أثر إلى جافاسكريبت. · Athar needs JavaScript."</noscript>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+fn DocumentHead(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#14532d" />
+        <meta name="description" content="Athar – suivi et mesure d'impact des projets ESS, hors ligne." />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="icon" href="/icons/icon-192.png" type="image/png" />
+        <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+        <AutoReload options=options.clone() />
+        <HydrationScripts options=options.clone() />
+        <link rel="stylesheet" href=stylesheet_url(&options) />
+        <script>{SERVICE_WORKER_JS}</script>
+    }
+}
+
+/// The stylesheet of this build (its name carries a hash, see `server::assets`).
+#[cfg(feature = "ssr")]
+fn stylesheet_url(options: &LeptosOptions) -> String {
+    crate::server::assets::site_assets(options).css_url.clone()
+}
+
+/// The shell is only ever rendered by the server.
+#[cfg(not(feature = "ssr"))]
+fn stylesheet_url(_options: &LeptosOptions) -> String {
+    String::new()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Title text="Athar" />
+            <Router>
+                <Routes fallback=pages::NotFoundPage>
+                    <Route path=path!("/") view=pages::HomePage />
+                    <Route path=path!("/login") view=pages::LoginPage />
+                    <Route path=path!("/projects/:id") view=pages::ProjectPage />
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}

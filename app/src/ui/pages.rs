@@ -1,0 +1,397 @@
+//! The pages of the walking skeleton: sign-in, the home page of each role, a project, not found.
+
+use super::data::{Loaded, Source, load_user, remember, remember_user, with_fallback};
+use super::layout::Frame;
+use super::text;
+use crate::domain::dates::today_iso;
+use crate::domain::{ProjectCard, ProjectDetail, Role, SessionUser};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::storage::Key;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+#[component]
+fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading" role="status">{t!(i18n, loading)}</p> }
+}
+
+#[component]
+fn ErrorPanel(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    let message = text::error(i18n, &error);
+    view! {
+        <div class="error-panel" role="alert">
+            <p>{message}</p>
+            <p>
+                <a href="/">{t!(i18n, back_home)}</a>
+            </p>
+        </div>
+    }
+}
+
+/// `/`: what the signed-in user works on, by role; the sign-in page for everyone else.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| load_user());
+    Effect::new(move |_| {
+        if let Some(u) = user.get() {
+            remember_user(&u);
+        }
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(Loaded { value, source })) => match value.role {
+                        Role::Viewer => view! { <SummaryHome user=value source /> }.into_any(),
+                        _ => view! { <ProjectsHome user=value source /> }.into_any(),
+                    },
+                    Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(e) => view! { <Frame><ErrorPanel error=e /></Frame> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
+#[component]
+fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = Key::Projects { user: user.id };
+    let projects = Resource::new(|| (), {
+        let key = key.clone();
+        move |_| with_fallback(crate::api::list_projects(), Some(key.clone()))
+    });
+    let (storage_problem, set_storage_problem) = signal(None);
+    Effect::new(move |_| {
+        if let Some(Ok(loaded)) = projects.get() {
+            set_storage_problem.set(remember(&key, &loaded).err());
+        }
+    });
+    let role = user.role;
+    let title = move || match role {
+        Role::Facilitator => t_string!(i18n, my_projects),
+        Role::Supervisor => t_string!(i18n, incubator_projects),
+        _ => t_string!(i18n, all_projects),
+    };
+    view! {
+        <Title text=title />
+        <Frame user source>
+            <h1>{title}</h1>
+            {move || storage_problem.get().map(|e| view! {
+                <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
+            })}
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match projects.await {
+                        Ok(loaded) => {
+                            let offline = loaded.source == Source::Device && source == Source::Server;
+                            view! {
+                                {offline.then(|| view! { <p class="notice" role="status">{t!(i18n, offline_data_note)}</p> })}
+                                <ProjectList cards=loaded.value grouped=role != Role::Facilitator />
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Frame>
+    }
+}
+
+#[component]
+fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if cards.is_empty() {
+        return view! { <p>{t!(i18n, no_projects)}</p> }.into_any();
+    }
+    let today = today_iso();
+    if !grouped {
+        return view! { <ul class="cards">{cards.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}</ul> }
+            .into_any();
+    }
+    // Supervisors and the team see projects by incubator.
+    let mut groups: Vec<(String, Vec<ProjectCard>)> = Vec::new();
+    for card in cards {
+        match groups.iter_mut().find(|(name, _)| *name == card.incubator) {
+            Some((_, list)) => list.push(card),
+            None => groups.push((card.incubator.clone(), vec![card])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups
+        .into_iter()
+        .map(|(incubator, list)| {
+            let count = list.len();
+            let today = today.clone();
+            view! {
+                <section class="group">
+                    <h2>
+                        <bdi>{incubator}</bdi>
+                        " "
+                        <span class="count">{format!("({count})")}</span>
+                    </h2>
+                    <ul class="cards">
+                        {list.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+fn Card(card: ProjectCard, today: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let overdue = card.visit_overdue(&today);
+    let href = format!("/projects/{}", card.id);
+    let chain = card.value_chain.clone();
+    let status = card.status;
+    let kind = card.kind;
+    let last = card.last_visit_on.clone();
+    let due = card.next_visit_due.clone();
+    view! {
+        <li class="card" class:overdue=overdue>
+            <h3>
+                <a href=href>
+                    <bdi>{card.title.clone()}</bdi>
+                </a>
+            </h3>
+            <p class="meta">
+                <bdi class="code">{card.code.clone()}</bdi>
+                " · "
+                {move || text::value_chain(i18n, &chain)}
+                " · "
+                {move || text::kind(i18n, kind)}
+            </p>
+            <dl class="facts">
+                <div>
+                    <dt>{t!(i18n, status)}</dt>
+                    <dd class=format!("status status-{}", status.as_str())>{move || text::status(i18n, status)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, last_visit)}</dt>
+                    <dd>{match last {
+                        Some(d) => text::day(&d).into_any(),
+                        None => t!(i18n, never_visited).into_any(),
+                    }}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, next_visit_due)}</dt>
+                    <dd>
+                        {due.map(|d| text::day(&d))}
+                        {overdue.then(|| view! {
+                            " "
+                            <strong class="tag-overdue">
+                                <span aria-hidden="true">"⚠ "</span>
+                                {t!(i18n, overdue)}
+                            </strong>
+                        })}
+                    </dd>
+                </div>
+            </dl>
+        </li>
+    }
+}
+
+/// The viewer's home: programme aggregates only, small cells hidden.
+#[component]
+fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = Resource::new(|| (), |_| crate::api::get_programme_summary());
+    view! {
+        <Title text=move || t_string!(i18n, programme_overview) />
+        <Frame user source>
+            <h1>{t!(i18n, programme_overview)}</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match summary.await {
+                        Ok(s) => {
+                            let rows: Vec<(&'static str, String)> = vec![
+                                (t_string!(i18n, summary_projects), s.projects.to_string()),
+                                (t_string!(i18n, kind_individual), s.individual.to_string()),
+                                (t_string!(i18n, kind_collective), s.collective.to_string()),
+                                (t_string!(i18n, status_operating), s.operating.to_string()),
+                                (t_string!(i18n, summary_members), s.members.to_string()),
+                                (t_string!(i18n, summary_women), s.women.to_string()),
+                                (t_string!(i18n, summary_with_disability), s.with_disability.map(|n| n.to_string()).unwrap_or_else(|| "<5".into())),
+                                (t_string!(i18n, summary_visits_30_days), s.visits_last_30_days.to_string()),
+                            ];
+                            view! {
+                                <dl class="summary">
+                                    {rows.into_iter().map(|(label, value)| view! {
+                                        <div><dt>{label}</dt><dd>{value}</dd></div>
+                                    }).collect_view()}
+                                </dl>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Frame>
+    }
+}
+
+/// `/projects/:id`: summary and members of one project, readable offline once visited.
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    let page = Resource::new(id, |id| async move {
+        let user = load_user().await?;
+        let Some(user) = user else { return Err(AppError::NotSignedIn) };
+        let Some(id) = id else { return Err(AppError::NotFound) };
+        let key = Key::Project { user: user.value.id, project: id };
+        let detail = with_fallback(crate::api::get_project(id), Some(key)).await?;
+        Ok((user, detail))
+    });
+    Effect::new(move |_| {
+        if let Some(Ok((user, detail))) = page.get() {
+            let key = Key::Project { user: user.value.id, project: detail.value.card.id };
+            if let Err(e) = remember(&key, &detail) {
+                leptos::logging::warn!("device storage: {e}");
+            }
+        }
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok((user, detail)) => view! {
+                        <Title text=detail.value.card.title.clone() />
+                        <Frame user=user.value source=detail.source>
+                            <ProjectView detail=detail.value />
+                        </Frame>
+                    }.into_any(),
+                    Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(e) => view! {
+                        <Title text=move || t_string!(i18n, err_not_found) />
+                        <Frame><ErrorPanel error=e /></Frame>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProjectView(detail: ProjectDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let card = detail.card.clone();
+    let chain = card.value_chain.clone();
+    let status = card.status;
+    let kind = card.kind;
+    let grant = detail.grant_millimes;
+    let disbursed = detail.disbursed_millimes;
+    let members = detail.members.clone();
+    let member_count = members.iter().filter(|m| m.left_on.is_none()).count();
+    view! {
+        <p class="back">
+            <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t!(i18n, back_to_projects)}</a>
+        </p>
+        <h1><bdi>{card.title.clone()}</bdi></h1>
+        <p class="meta"><bdi class="code">{card.code.clone()}</bdi>" · "{move || text::value_chain(i18n, &chain)}</p>
+        <section aria-labelledby="summary-title">
+            <h2 id="summary-title">{t!(i18n, project_summary)}</h2>
+            <dl class="facts wide">
+                <div><dt>{t!(i18n, status)}</dt><dd>{move || text::status(i18n, status)}</dd></div>
+                <div><dt>{t!(i18n, project_kind)}</dt><dd>{move || text::kind(i18n, kind)}</dd></div>
+                <div><dt>{t!(i18n, incubator)}</dt><dd><bdi>{card.incubator.clone()}</bdi></dd></div>
+                <div><dt>{t!(i18n, facilitator)}</dt><dd><bdi>{card.facilitator.clone()}</bdi></dd></div>
+                <div><dt>{t!(i18n, locality)}</dt><dd><bdi>{card.locality.clone()}</bdi></dd></div>
+                <div><dt>{t!(i18n, call_wave)}</dt><dd>{detail.call_wave}</dd></div>
+                <div><dt>{t!(i18n, grant)}</dt><dd>{move || text::money(i18n, grant)}</dd></div>
+                <div><dt>{t!(i18n, disbursed)}</dt><dd>{move || text::money(i18n, disbursed)}</dd></div>
+                <div><dt>{t!(i18n, visits_count)}</dt><dd>{detail.visit_count}</dd></div>
+                <div><dt>{t!(i18n, last_visit)}</dt><dd>{card.last_visit_on.as_deref().map(text::day)}</dd></div>
+                <div><dt>{t!(i18n, next_visit_due)}</dt><dd>{card.next_visit_due.as_deref().map(text::day)}</dd></div>
+            </dl>
+        </section>
+        <section aria-labelledby="members-title">
+            <h2 id="members-title">{t!(i18n, members)}" "<span class="count">{format!("({member_count})")}</span></h2>
+            <ul class="members">
+                {members.into_iter().map(|m| {
+                    let role = m.role.clone();
+                    let left = m.left_on.clone();
+                    let has_left = left.is_some();
+                    view! {
+                        <li class:left=has_left>
+                            <strong><bdi>{m.full_name.clone()}</bdi></strong>
+                            <span>{move || text::member_role(i18n, &role)}</span>
+                            {m.birth_year.map(|y| view! { <span>{t!(i18n, born_in)}" "{y}</span> })}
+                            {m.with_disability.then(|| view! { <span class="tag">{t!(i18n, with_disability)}</span> })}
+                            {left.map(|d| view! { <span class="tag">{t!(i18n, left_on)}" "{text::day(&d)}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// `/login`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = ServerAction::<crate::api::Login>::new();
+    let error = move || login.value().get().and_then(|r| r.err());
+    view! {
+        <Title text=move || t_string!(i18n, sign_in) />
+        <Frame>
+            <div class="narrow">
+                <h1>{t!(i18n, sign_in)}</h1>
+                {move || error().map(|e| view! {
+                    <div class="error-summary" role="alert" tabindex="-1">
+                        <p>{text::error(i18n, &e)}</p>
+                    </div>
+                })}
+                <ActionForm action=login>
+                    <div class="field">
+                        <label for="email">{t!(i18n, email)}</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required inputmode="email" />
+                    </div>
+                    <div class="field">
+                        <label for="password">{t!(i18n, password)}</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required />
+                    </div>
+                    <button type="submit" class="primary" disabled=move || login.pending().get()>
+                        {t!(i18n, sign_in_button)}
+                    </button>
+                </ActionForm>
+            </div>
+        </Frame>
+    }
+}
+
+/// Any other address: a real 404, in the user's language.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=move || t_string!(i18n, not_found_title) />
+        <Frame>
+            <h1>{t!(i18n, not_found_title)}</h1>
+            <p>{t!(i18n, not_found_body)}</p>
+            <p><a href="/">{t!(i18n, back_home)}</a></p>
+        </Frame>
+    }
+}

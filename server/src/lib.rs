@@ -1,0 +1,10 @@
+//! The `athar` server: configuration, start-up, routes and the command line.
+//!
+//! `main.rs` only parses the command line and calls [`run`]; everything else is here so tests can
+//! build the same router ([`router`]) and drive it with `oneshot`.
+
+pub mod cli;
+pub mod routes;
+
+pub use cli::{Cli, Command, run};
+pub use routes::router;

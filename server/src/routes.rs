@@ -1,0 +1,161 @@
+//! The router: pages (server-rendered Leptos), server functions under `/api`, the service worker
+//! and offline shell, static files, `/healthz`; and the session middleware in front of them all.
+
+use app::server::AppState;
+use app::server::assets::site_assets;
+use app::server::auth::{RequestAuth, SESSION_COOKIE, resume_session, session_cookie};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RouterOptions {
+    /// Read the client address from `X-Forwarded-For` (behind a trusted reverse proxy only).
+    pub trust_proxy: bool,
+}
+
+pub fn router(state: AppState, options: RouterOptions) -> Router {
+    let routes = generate_route_list(app::App);
+    let leptos_options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir);
+    // Hashed names never change content: cache them for a year.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker))
+        .route("/offline-shell", get(offline_shell))
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos_options = leptos_options.clone();
+            move || app::shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(middleware::from_fn_with_state((state.clone(), options), session))
+        .layer(CompressionLayer::new().br(true).gzip(true).quality(tower_http::CompressionLevel::Precise(5)))
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Health for load balancers and the start-up budget: 200 with the database's state; 503 when the
+/// database cannot be reached.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let db = state.db.health().await;
+    let status = if db.reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = serde_json::json!({
+        "status": if db.reachable { "ok" } else { "degraded" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "build": site_assets(&state.leptos_options).build_id,
+        "database": db,
+    });
+    (status, Json(body)).into_response()
+}
+
+async fn service_worker(State(state): State<AppState>) -> Response {
+    let script = site_assets(&state.leptos_options).service_worker();
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        script,
+    )
+        .into_response()
+}
+
+async fn offline_shell(State(state): State<AppState>) -> Response {
+    let options = state.leptos_options.clone();
+    let html = Owner::new().with(|| app::ui::offline_shell(options).to_html());
+    (
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn client_addr(req: &Request<Body>, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        if let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return Some(first.trim().to_owned());
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Finds the session of the request (renewing it when due) and puts a [`RequestAuth`] in the
+/// request's extensions for pages and server functions.
+async fn session(
+    State((state, options)): State<(AppState, RouterOptions)>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let mut auth = RequestAuth {
+        client_addr: client_addr(&req, options.trust_proxy),
+        ..RequestAuth::default()
+    };
+    let mut set_cookie = None;
+    if let Some(token) = cookie_value(&req, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+        match resume_session(&state.db, &state.auth, &token).await {
+            Ok(Some((user, token_hash, renewed))) => {
+                auth.user = Some(user);
+                auth.token_hash = Some(token_hash);
+                set_cookie = renewed.map(|len| session_cookie(Some(&token), len, state.auth.secure_cookies));
+            }
+            // Expired or unknown: remove the stale cookie.
+            Ok(None) => {
+                set_cookie = Some(session_cookie(None, time::Duration::ZERO, state.auth.secure_cookies));
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot check the session"),
+        }
+    }
+    req.extensions_mut().insert(auth);
+    let mut response = next.run(req).await;
+    if let Some(cookie) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
