@@ -35,6 +35,20 @@ mod ssr {
         request_auth().user.ok_or(AppError::NotSignedIn)
     }
 
+    /// Answers an error with its own HTTP status (401, 403, 404…) rather than a blanket 500, so
+    /// clients and proxies can tell "sign in again" from "try later".
+    pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(
+                    http::StatusCode::from_u16(e.status_code())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
+            }
+        }
+        result
+    }
+
     pub fn set_cookie(value: String) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(value) = http::HeaderValue::from_str(&value) {
@@ -47,33 +61,58 @@ mod ssr {
 /// Signs in with an email and password, sets the session cookie and goes to the home page.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::auth::{session_cookie, sign_in};
-    let state = ssr::state()?;
-    let addr = ssr::request_auth().client_addr;
-    if email.trim().is_empty() {
-        return Err(AppError::Invalid { field: "email".into(), code: "required".into() });
-    }
-    if password.is_empty() {
-        return Err(AppError::Invalid { field: "password".into(), code: "required".into() });
-    }
-    let session = sign_in(&state.db, &state.auth, &email, password, addr.as_deref()).await?;
-    ssr::set_cookie(session_cookie(Some(&session.token), session.max_age, state.auth.secure_cookies));
-    leptos_axum::redirect("/");
-    Ok(())
+    ssr::finish(
+        async move {
+            use crate::server::auth::{session_cookie, sign_in};
+            let state = ssr::state()?;
+            let addr = ssr::request_auth().client_addr;
+            if email.trim().is_empty() {
+                return Err(AppError::Invalid {
+                    field: "email".into(),
+                    code: "required".into(),
+                });
+            }
+            if password.is_empty() {
+                return Err(AppError::Invalid {
+                    field: "password".into(),
+                    code: "required".into(),
+                });
+            }
+            let session =
+                sign_in(&state.db, &state.auth, &email, password, addr.as_deref()).await?;
+            ssr::set_cookie(session_cookie(
+                Some(&session.token),
+                session.max_age,
+                state.auth.secure_cookies,
+            ));
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Ends the session on the server and removes the cookie. (The page removes the user's cached
 /// data from the device before calling this.)
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::auth::session_cookie;
-    let state = ssr::state()?;
-    if let Some(hash) = ssr::request_auth().token_hash {
-        state.db.delete_session(&hash).await?;
-    }
-    ssr::set_cookie(session_cookie(None, time::Duration::ZERO, state.auth.secure_cookies));
-    leptos_axum::redirect("/login");
-    Ok(())
+    ssr::finish(
+        async move {
+            use crate::server::auth::session_cookie;
+            let state = ssr::state()?;
+            if let Some(hash) = ssr::request_auth().token_hash {
+                state.db.delete_session(&hash).await?;
+            }
+            ssr::set_cookie(session_cookie(
+                None,
+                time::Duration::ZERO,
+                state.auth.secure_cookies,
+            ));
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The signed-in user, or `None`. Open to everyone: it is how a page learns whether to sign in.
@@ -86,28 +125,43 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 /// team. Viewers are refused (they see aggregates).
 #[server(prefix = "/api", endpoint = "list_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectCard>, AppError> {
-    let user = ssr::require_user()?;
-    let scope = crate::server::auth::project_scope(&user)?;
-    Ok(ssr::state()?.db.project_cards(scope).await?)
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::project_scope(&user)?;
+            Ok(ssr::state()?.db.project_cards(scope).await?)
+        }
+        .await,
+    )
 }
 
 /// One project with its members. Outside the user's scope it does not exist (404, not 403), so
 /// ids cannot be probed.
 #[server(prefix = "/api", endpoint = "get_project")]
 pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
-    let user = ssr::require_user()?;
-    let scope = crate::server::auth::project_scope(&user)?;
-    ssr::state()?
-        .db
-        .project_detail(scope, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::project_scope(&user)?;
+            ssr::state()?
+                .db
+                .project_detail(scope, id)
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
 }
 
 /// Programme-wide aggregates with small cells hidden: every signed-in role may read them.
 #[server(prefix = "/api", endpoint = "programme_summary")]
 pub async fn get_programme_summary() -> Result<ProgrammeSummary, AppError> {
-    ssr::require_user()?;
-    let today = crate::server::demo::today_in_tunis();
-    Ok(ssr::state()?.db.programme_summary(today).await?)
+    ssr::finish(
+        async move {
+            ssr::require_user()?;
+            let today = crate::server::demo::today_in_tunis();
+            Ok(ssr::state()?.db.programme_summary(today).await?)
+        }
+        .await,
+    )
 }

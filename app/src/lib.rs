@@ -40,4 +40,10 @@ pub fn hydrate() {
     } else {
         leptos::mount::hydrate_body(App);
     }
+    // Lets tests (and curious people) know the WASM has taken over the page.
+    let _ = js_sys::Reflect::set(
+        &leptos::prelude::window(),
+        &"__athar_ready".into(),
+        &true.into(),
+    );
 }

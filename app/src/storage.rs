@@ -81,7 +81,9 @@ impl<S: KeyValue> DeviceStore<S> {
         let path = key.path();
         match self.kv.get(&path)? {
             None => Ok(None),
-            Some(raw) => serde_json::from_str(&raw).map(Some).map_err(|_| StorageError::Corrupt(path)),
+            Some(raw) => serde_json::from_str(&raw)
+                .map(Some)
+                .map_err(|_| StorageError::Corrupt(path)),
         }
     }
 
@@ -103,7 +105,12 @@ impl<S: KeyValue> DeviceStore<S> {
     pub fn forget_user(&self, user: Uuid) -> Result<usize, StorageError> {
         let prefix = user_prefix(user);
         let mut removed = 0;
-        for key in self.kv.keys()?.into_iter().filter(|k| k.starts_with(&prefix)) {
+        for key in self
+            .kv
+            .keys()?
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+        {
             self.kv.remove(&key)?;
             removed += 1;
         }
@@ -126,7 +133,11 @@ impl<S: KeyValue> DeviceStore<S> {
 
     /// Brings keys written by an older build to the current layout. Runs once per layout change.
     pub fn migrate(&self) -> Result<(), StorageError> {
-        let from: u32 = self.kv.get(LAYOUT_KEY)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let from: u32 = self
+            .kv
+            .get(LAYOUT_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         if from >= LAYOUT_VERSION {
             return Ok(());
         }
@@ -134,7 +145,12 @@ impl<S: KeyValue> DeviceStore<S> {
             // Before layout 1 nothing was stored under `athar/`, except an early cache
             // of the project list under `athar/projects`, which is simply dropped: it is a cache
             // and comes back at the next online visit.
-            for key in self.kv.keys()?.into_iter().filter(|k| k == "athar/projects") {
+            for key in self
+                .kv
+                .keys()?
+                .into_iter()
+                .filter(|k| k == "athar/projects")
+            {
                 self.kv.remove(&key)?;
             }
         }
@@ -157,12 +173,20 @@ impl KeyValue for MemoryStore {
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
         if let Some(quota) = self.quota {
-            let used: usize = self.map.borrow().iter().filter(|(k, _)| *k != key).map(|(k, v)| k.len() + v.len()).sum();
+            let used: usize = self
+                .map
+                .borrow()
+                .iter()
+                .filter(|(k, _)| *k != key)
+                .map(|(k, v)| k.len() + v.len())
+                .sum();
             if used + key.len() + value.len() > quota {
                 return Err(StorageError::QuotaExceeded);
             }
         }
-        self.map.borrow_mut().insert(key.to_owned(), value.to_owned());
+        self.map
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
         Ok(())
     }
 
@@ -196,7 +220,9 @@ impl BrowserStore {
 #[cfg(feature = "hydrate")]
 impl KeyValue for BrowserStore {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-        Self::raw()?.get_item(key).map_err(|_| StorageError::Unavailable)
+        Self::raw()?
+            .get_item(key)
+            .map_err(|_| StorageError::Unavailable)
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
@@ -214,7 +240,9 @@ impl KeyValue for BrowserStore {
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
-        Self::raw()?.remove_item(key).map_err(|_| StorageError::Unavailable)
+        Self::raw()?
+            .remove_item(key)
+            .map_err(|_| StorageError::Unavailable)
     }
 
     fn keys(&self) -> Result<Vec<String>, StorageError> {
@@ -236,16 +264,26 @@ mod tests {
     use crate::domain::Role;
 
     fn user(n: u128) -> SessionUser {
-        SessionUser { id: Uuid::from_u128(n), name: "A".into(), email: "a@x".into(), role: Role::Facilitator }
+        SessionUser {
+            id: Uuid::from_u128(n),
+            name: "A".into(),
+            email: "a@x".into(),
+            role: Role::Facilitator,
+        }
     }
 
     #[test]
     fn values_round_trip_under_versioned_keys() {
         let store = DeviceStore::new(MemoryStore::default());
-        let key = Key::Projects { user: Uuid::from_u128(1) };
+        let key = Key::Projects {
+            user: Uuid::from_u128(1),
+        };
         assert!(key.path().starts_with("athar/v1/u/"));
         store.put(&key, &vec!["a", "b"]).expect("stored");
-        assert_eq!(store.get::<Vec<String>>(&key).expect("read"), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            store.get::<Vec<String>>(&key).expect("read"),
+            Some(vec!["a".into(), "b".into()])
+        );
     }
 
     #[test]
@@ -253,23 +291,56 @@ mod tests {
         let store = DeviceStore::new(MemoryStore::default());
         let (a, b) = (user(1), user(2));
         store.put(&Key::Identity, &a).expect("stored");
-        store.put(&Key::Projects { user: a.id }, &1).expect("stored");
-        store.put(&Key::Project { user: a.id, project: Uuid::from_u128(9) }, &1).expect("stored");
-        store.put(&Key::Projects { user: b.id }, &2).expect("stored");
+        store
+            .put(&Key::Projects { user: a.id }, &1)
+            .expect("stored");
+        store
+            .put(
+                &Key::Project {
+                    user: a.id,
+                    project: Uuid::from_u128(9),
+                },
+                &1,
+            )
+            .expect("stored");
+        store
+            .put(&Key::Projects { user: b.id }, &2)
+            .expect("stored");
         assert_eq!(store.forget_user(a.id).expect("removed"), 3);
         assert_eq!(store.identity(), None);
-        assert_eq!(store.get::<i32>(&Key::Projects { user: a.id }).expect("read"), None);
-        assert_eq!(store.get::<i32>(&Key::Projects { user: b.id }).expect("read"), Some(2));
+        assert_eq!(
+            store
+                .get::<i32>(&Key::Projects { user: a.id })
+                .expect("read"),
+            None
+        );
+        assert_eq!(
+            store
+                .get::<i32>(&Key::Projects { user: b.id })
+                .expect("read"),
+            Some(2)
+        );
     }
 
     #[test]
     fn a_full_phone_is_a_typed_error_and_keeps_what_was_stored() {
-        let store = DeviceStore::new(MemoryStore { quota: Some(120), ..Default::default() });
-        let key = Key::Projects { user: Uuid::from_u128(1) };
+        let store = DeviceStore::new(MemoryStore {
+            quota: Some(120),
+            ..Default::default()
+        });
+        let key = Key::Projects {
+            user: Uuid::from_u128(1),
+        };
         store.put(&key, &"small").expect("fits");
         let big = "x".repeat(500);
-        assert_eq!(store.put(&Key::Identity, &big), Err(StorageError::QuotaExceeded));
-        assert_eq!(store.get::<String>(&key).expect("read"), Some("small".into()));
+        assert_eq!(
+            store.put(&Key::Identity, &big),
+            Err(StorageError::QuotaExceeded)
+        );
+        assert_eq!(
+            store.get::<String>(&key).expect("read"),
+            Some("small".into())
+        );
     }
 
     #[test]
@@ -277,7 +348,10 @@ mod tests {
         let kv = MemoryStore::default();
         kv.set(&Key::Identity.path(), "{not json").expect("stored");
         let store = DeviceStore::new(kv);
-        assert!(matches!(store.get::<SessionUser>(&Key::Identity), Err(StorageError::Corrupt(_))));
+        assert!(matches!(
+            store.get::<SessionUser>(&Key::Identity),
+            Err(StorageError::Corrupt(_))
+        ));
     }
 
     #[test]
@@ -288,8 +362,14 @@ mod tests {
         let store = DeviceStore::new(kv);
         store.migrate().expect("migrated");
         assert_eq!(store.kv.get("athar/projects").expect("read"), None);
-        assert_eq!(store.kv.get("other-app").expect("read").as_deref(), Some("keep"));
-        assert_eq!(store.kv.get(LAYOUT_KEY).expect("read").as_deref(), Some("1"));
+        assert_eq!(
+            store.kv.get("other-app").expect("read").as_deref(),
+            Some("keep")
+        );
+        assert_eq!(
+            store.kv.get(LAYOUT_KEY).expect("read").as_deref(),
+            Some("1")
+        );
         store.migrate().expect("second run is a no-op");
     }
 

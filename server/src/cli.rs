@@ -11,11 +11,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 #[derive(Parser, Debug)]
-#[command(name = "athar", version, about = "Athar: offline-first follow-up of SSE micro-projects")]
+#[command(
+    name = "athar",
+    version,
+    about = "Athar: offline-first follow-up of SSE micro-projects"
+)]
 pub struct Cli {
     /// Database to use: `sqlite://athar.db` (embedded, created if missing) or
     /// `postgres://user:password@host/dbname`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://athar.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://athar.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Log filter, e.g. `info`, `debug`, `athar=debug,sqlx=warn`.
@@ -101,7 +110,10 @@ impl Default for ServeArgs {
 fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 /// Connects and migrates; every failure names what went wrong and nothing is half-applied
@@ -117,7 +129,9 @@ pub async fn load_demo(db: &Db, seed: u64) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
     let set = demo::generate(seed, demo::today_in_tunis(), hash);
-    db.load_demo(&set).await.context("cannot load the demo data")?;
+    db.load_demo(&set)
+        .await
+        .context("cannot load the demo data")?;
     tracing::info!(
         projects = set.projects.len(),
         members = set.members.len(),
@@ -147,14 +161,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             load_demo(&db, seed).await
         }
-        Command::User { command: UserCommand::Add { role, email, name } } => {
+        Command::User {
+            command: UserCommand::Add { role, email, name },
+        } => {
             let role = Role::parse(&role).with_context(|| {
                 format!("unknown role {role:?}: use facilitator, supervisor, team or viewer")
             })?;
             let password = match std::env::var("ATHAR_PASSWORD") {
                 Ok(p) => p,
-                Err(_) => rpassword::prompt_password(format!("Password for {email}: "))
-                    .context("cannot read the password (set ATHAR_PASSWORD when not on a terminal)")?,
+                Err(_) => rpassword::prompt_password(format!("Password for {email}: ")).context(
+                    "cannot read the password (set ATHAR_PASSWORD when not on a terminal)",
+                )?,
             };
             if password.chars().count() < 10 {
                 bail!("the password must have at least 10 characters");
@@ -163,7 +180,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("{email:?} is not an email address");
             }
             let db = open_database(&cli.database_url).await?;
-            let hash = hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let user = NewUser {
                 id: uuid_v4(),
                 email: email.clone(),
@@ -174,7 +193,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 is_demo: false,
             };
             db.insert_user(&user).await.map_err(|e| match e {
-                db::DbError::AlreadyExists(_) => anyhow::anyhow!("a user with email {email} already exists"),
+                db::DbError::AlreadyExists(_) => {
+                    anyhow::anyhow!("a user with email {email} already exists")
+                }
                 other => anyhow::Error::new(other),
             })?;
             tracing::info!(%email, role = role.as_str(), "user added");
@@ -213,7 +234,12 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             ..AuthSettings::default()
         }),
     };
-    let app = crate::router(state, crate::routes::RouterOptions { trust_proxy: args.trust_proxy });
+    let app = crate::router(
+        state,
+        crate::routes::RouterOptions {
+            trust_proxy: args.trust_proxy,
+        },
+    );
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -223,10 +249,13 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         "Athar is listening on http://{}",
         args.bind
     );
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -4,7 +4,10 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = server::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("athar: cannot start the async runtime: {e}");

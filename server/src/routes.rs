@@ -28,7 +28,10 @@ pub struct RouterOptions {
 pub fn router(state: AppState, options: RouterOptions) -> Router {
     let routes = generate_route_list(app::App);
     let leptos_options = state.leptos_options.clone();
-    let pkg_dir = format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir);
+    let pkg_dir = format!(
+        "{}/{}",
+        leptos_options.site_root, leptos_options.site_pkg_dir
+    );
     // Hashed names never change content: cache them for a year.
     let pkg = Router::new()
         .fallback_service(ServeDir::new(pkg_dir))
@@ -50,9 +53,20 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             let leptos_options = leptos_options.clone();
             move || app::shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
-        .layer(middleware::from_fn_with_state((state.clone(), options), session))
-        .layer(CompressionLayer::new().br(true).gzip(true).quality(tower_http::CompressionLevel::Precise(5)))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(middleware::from_fn_with_state(
+            (state.clone(), options),
+            session,
+        ))
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Precise(5)),
+        )
         .with_state(state)
 }
 
@@ -64,7 +78,11 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl In
 /// database cannot be reached.
 async fn healthz(State(state): State<AppState>) -> Response {
     let db = state.db.health().await;
-    let status = if db.reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db.reachable {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = serde_json::json!({
         "status": if db.reachable { "ok" } else { "degraded" },
         "version": env!("CARGO_PKG_VERSION"),
@@ -143,11 +161,16 @@ async fn session(
             Ok(Some((user, token_hash, renewed))) => {
                 auth.user = Some(user);
                 auth.token_hash = Some(token_hash);
-                set_cookie = renewed.map(|len| session_cookie(Some(&token), len, state.auth.secure_cookies));
+                set_cookie =
+                    renewed.map(|len| session_cookie(Some(&token), len, state.auth.secure_cookies));
             }
             // Expired or unknown: remove the stale cookie.
             Ok(None) => {
-                set_cookie = Some(session_cookie(None, time::Duration::ZERO, state.auth.secure_cookies));
+                set_cookie = Some(session_cookie(
+                    None,
+                    time::Duration::ZERO,
+                    state.auth.secure_cookies,
+                ));
             }
             Err(e) => tracing::warn!(error = %e, "cannot check the session"),
         }

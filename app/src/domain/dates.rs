@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn midnight_in_tunis_is_eleven_pm_utc() {
         // 2026-11-25T23:30:00Z is already the 26th in Tunis.
-        assert_eq!(iso_day_from_unix_ms(1_795_995_000_000), "2026-11-26");
+        assert_eq!(iso_day_from_unix_ms(1_795_649_400_000), "2026-11-26");
         assert_eq!(iso_day_from_unix_ms(0), "1970-01-01");
     }
 }

@@ -123,7 +123,10 @@ mod tests {
         let mut a = [Some(NoDifficulty); 6];
         assert!(!answers(a).with_disability());
         a[2] = Some(SomeDifficulty);
-        assert!(!answers(a).with_disability(), "some difficulty is under the cut-off");
+        assert!(
+            !answers(a).with_disability(),
+            "some difficulty is under the cut-off"
+        );
         a[2] = Some(ALotOfDifficulty);
         assert!(answers(a).with_disability());
         a[2] = Some(NoDifficulty);

@@ -41,10 +41,22 @@ mod tests {
 
     #[test]
     fn dinars_keep_three_decimals_in_every_language() {
-        assert_eq!(format_millimes(1_234_500, MoneyStyle::French), "1\u{202f}234,500\u{a0}DT");
-        assert_eq!(format_millimes(1_234_500, MoneyStyle::Arabic), "1\u{202f}234,500\u{a0}د.ت");
-        assert_eq!(format_millimes(1_234_500, MoneyStyle::English), "TND\u{a0}1,234.500");
+        assert_eq!(
+            format_millimes(1_234_500, MoneyStyle::French),
+            "1\u{202f}234,500\u{a0}DT"
+        );
+        assert_eq!(
+            format_millimes(1_234_500, MoneyStyle::Arabic),
+            "1\u{202f}234,500\u{a0}د.ت"
+        );
+        assert_eq!(
+            format_millimes(1_234_500, MoneyStyle::English),
+            "TND\u{a0}1,234.500"
+        );
         assert_eq!(format_millimes(-5, MoneyStyle::English), "-TND\u{a0}0.005");
-        assert_eq!(format_millimes(25_000_000, MoneyStyle::French), "25\u{202f}000,000\u{a0}DT");
+        assert_eq!(
+            format_millimes(25_000_000, MoneyStyle::French),
+            "25\u{202f}000,000\u{a0}DT"
+        );
     }
 }

@@ -162,7 +162,11 @@ mod tests {
             title: "t".into(),
             kind: ProjectKind::Individual,
             status,
-            value_chain: Names { fr: "Dattes".into(), ar: "تمور".into(), en: "Dates".into() },
+            value_chain: Names {
+                fr: "Dattes".into(),
+                ar: "تمور".into(),
+                en: "Dates".into(),
+            },
             incubator: "i".into(),
             facilitator: "f".into(),
             locality: "l".into(),

@@ -19,7 +19,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Facilitator, Role::Supervisor, Role::Team, Role::Viewer];
+    pub const ALL: [Role; 4] = [
+        Role::Facilitator,
+        Role::Supervisor,
+        Role::Team,
+        Role::Viewer,
+    ];
 
     /// The stable name stored in the database and accepted on the command line.
     pub fn as_str(self) -> &'static str {

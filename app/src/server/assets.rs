@@ -29,7 +29,10 @@ pub fn site_assets(options: &LeptosOptions) -> &'static SiteAssets {
 
 /// Reads `hash.txt` (written by cargo-leptos beside the binary) if the build hashed its files.
 fn read_hashes(options: &LeptosOptions) -> Option<Vec<(String, String)>> {
-    let path = std::env::current_exe().ok()?.parent()?.join(options.hash_file.as_ref());
+    let path = std::env::current_exe()
+        .ok()?
+        .parent()?
+        .join(options.hash_file.as_ref());
     let text = std::fs::read_to_string(path).ok()?;
     Some(
         text.lines()
@@ -49,16 +52,37 @@ impl SiteAssets {
         let name = options.output_name.to_string();
         let pkg = options.site_pkg_dir.to_string();
         let hashes = read_hashes(options).unwrap_or_default();
-        let hash = |kind: &str| hashes.iter().find(|(k, _)| k == kind).map(|(_, v)| format!(".{v}"));
+        let hash = |kind: &str| {
+            hashes
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map(|(_, v)| format!(".{v}"))
+        };
         let (js, wasm, css) = match (hash("js"), hash("wasm"), hash("css")) {
-            (Some(j), Some(w), Some(c)) => (format!("{name}{j}.js"), format!("{name}{w}.wasm"), format!("{name}{c}.css")),
-            _ => (format!("{name}.js"), format!("{name}_bg.wasm"), format!("{name}.css")),
+            (Some(j), Some(w), Some(c)) => (
+                format!("{name}{j}.js"),
+                format!("{name}{w}.wasm"),
+                format!("{name}{c}.css"),
+            ),
+            _ => (
+                format!("{name}.js"),
+                format!("{name}_bg.wasm"),
+                format!("{name}.css"),
+            ),
         };
         let css_url = format!("/{pkg}/{css}");
-        let mut precache: Vec<String> = [js, wasm, css].iter().map(|f| format!("/{pkg}/{f}")).collect();
+        let mut precache: Vec<String> = [js, wasm, css]
+            .iter()
+            .map(|f| format!("/{pkg}/{f}"))
+            .collect();
         precache.extend(
-            ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/icons/maskable-512.png"]
-                .map(String::from),
+            [
+                "/manifest.webmanifest",
+                "/icons/icon-192.png",
+                "/icons/icon-512.png",
+                "/icons/maskable-512.png",
+            ]
+            .map(String::from),
         );
         // The build id hashes the hashed names (or, without hashing, the files themselves).
         let mut digest = Sha256::new();
@@ -76,7 +100,11 @@ impl SiteAssets {
             }
         }
         let build_id = hex::encode(&digest.finalize()[..8]);
-        SiteAssets { build_id, precache, css_url }
+        SiteAssets {
+            build_id,
+            precache,
+            css_url,
+        }
     }
 
     /// The service worker script for this build.

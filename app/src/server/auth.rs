@@ -11,8 +11,8 @@ use super::db::{Db, DbError, PasswordHash, ProjectScope};
 use super::state::AuthSettings;
 use crate::domain::{Role, SessionUser};
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -48,7 +48,11 @@ pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
 async fn verify_password(password: String, hash: PasswordHash) -> bool {
     tokio::task::spawn_blocking(move || {
         argon2::PasswordHash::new(&hash.0)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -111,7 +115,9 @@ async fn locked_minutes(
 ) -> Result<Option<i64>, DbError> {
     let mut longest = None;
     for key in keys {
-        let failures = db.login_failures_since(key, now - settings.failure_window - settings.lockout).await?;
+        let failures = db
+            .login_failures_since(key, now - settings.failure_window - settings.lockout)
+            .await?;
         // Locked while the last `max_failures` failures fit in the window and the last one is
         // younger than the lock-out.
         if failures.len() >= settings.max_failures {
@@ -159,9 +165,14 @@ pub async fn sign_in(
             db.clear_login_failures(&keys[0]).await?;
             let token = new_token();
             let max_age = session_length(user.role, settings);
-            db.create_session(&hash_token(&token), user.id, now + max_age).await?;
+            db.create_session(&hash_token(&token), user.id, now + max_age)
+                .await?;
             tracing::info!(user = %user.id, role = user.role.as_str(), "signed in");
-            Ok(NewSession { user, token, max_age })
+            Ok(NewSession {
+                user,
+                token,
+                max_age,
+            })
         }
         _ => {
             db.record_login_failure(&keys, now).await?;

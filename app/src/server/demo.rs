@@ -154,7 +154,11 @@ const CHAINS: [ChainSpec; 8] = [
             "Tri et calibrage de dattes",
             "Café de noyaux de dattes",
         ],
-        season: Seasonality { low: 200, high: 6_000, peak_months: &[10, 11, 12, 1] },
+        season: Seasonality {
+            low: 200,
+            high: 6_000,
+            peak_months: &[10, 11, 12, 1],
+        },
     },
     ChainSpec {
         code: "PAL",
@@ -162,8 +166,16 @@ const CHAINS: [ChainSpec; 8] = [
         ar: "مخلفات النخيل",
         en: "Palm by-products",
         projects: 9,
-        activities: &["Compost de palmes", "Aliment de bétail", "Broyage de palmes"],
-        season: Seasonality { low: 300, high: 1_500, peak_months: &[9, 10, 11, 12, 1, 2] },
+        activities: &[
+            "Compost de palmes",
+            "Aliment de bétail",
+            "Broyage de palmes",
+        ],
+        season: Seasonality {
+            low: 300,
+            high: 1_500,
+            peak_months: &[9, 10, 11, 12, 1, 2],
+        },
     },
     ChainSpec {
         code: "ART",
@@ -171,8 +183,16 @@ const CHAINS: [ChainSpec; 8] = [
         ar: "الصناعات التقليدية",
         en: "Crafts",
         projects: 8,
-        activities: &["Vannerie en palmes", "Tissage de margoum", "Objets en bois de palmier"],
-        season: Seasonality { low: 150, high: 600, peak_months: &[12, 3, 4] },
+        activities: &[
+            "Vannerie en palmes",
+            "Tissage de margoum",
+            "Objets en bois de palmier",
+        ],
+        season: Seasonality {
+            low: 150,
+            high: 600,
+            peak_months: &[12, 3, 4],
+        },
     },
     ChainSpec {
         code: "TOU",
@@ -180,8 +200,17 @@ const CHAINS: [ChainSpec; 8] = [
         ar: "السياحة الصحراوية",
         en: "Saharan tourism",
         projects: 7,
-        activities: &["Maison d'hôtes", "Randonnée chamelière", "Guide du désert", "Cuisine du terroir"],
-        season: Seasonality { low: 0, high: 4_500, peak_months: &[10, 11, 12, 1, 2, 3, 4] },
+        activities: &[
+            "Maison d'hôtes",
+            "Randonnée chamelière",
+            "Guide du désert",
+            "Cuisine du terroir",
+        ],
+        season: Seasonality {
+            low: 0,
+            high: 4_500,
+            peak_months: &[10, 11, 12, 1, 2, 3, 4],
+        },
     },
     ChainSpec {
         code: "REC",
@@ -190,7 +219,11 @@ const CHAINS: [ChainSpec; 8] = [
         en: "Recycling",
         projects: 4,
         activities: &["Collecte du plastique", "Recyclage du carton"],
-        season: Seasonality { low: 250, high: 800, peak_months: &[7, 8] },
+        season: Seasonality {
+            low: 250,
+            high: 800,
+            peak_months: &[7, 8],
+        },
     },
     ChainSpec {
         code: "AGS",
@@ -198,8 +231,16 @@ const CHAINS: [ChainSpec; 8] = [
         ar: "الخدمات الفلاحية",
         en: "Agricultural services",
         projects: 4,
-        activities: &["Pollinisation des palmiers", "Entretien du goutte-à-goutte", "Nettoyage des palmiers"],
-        season: Seasonality { low: 200, high: 1_800, peak_months: &[3, 4, 9, 10] },
+        activities: &[
+            "Pollinisation des palmiers",
+            "Entretien du goutte-à-goutte",
+            "Nettoyage des palmiers",
+        ],
+        season: Seasonality {
+            low: 200,
+            high: 1_800,
+            peak_months: &[3, 4, 9, 10],
+        },
     },
     ChainSpec {
         code: "ELE",
@@ -208,7 +249,11 @@ const CHAINS: [ChainSpec; 8] = [
         en: "Livestock",
         projects: 3,
         activities: &["Petits ruminants", "Lait de chamelle"],
-        season: Seasonality { low: 400, high: 1_200, peak_months: &[6, 7] },
+        season: Seasonality {
+            low: 400,
+            high: 1_200,
+            peak_months: &[6, 7],
+        },
     },
     ChainSpec {
         code: "GEO",
@@ -217,7 +262,11 @@ const CHAINS: [ChainSpec; 8] = [
         en: "Geothermal greenhouses",
         projects: 2,
         activities: &["Primeurs sous serre géothermique"],
-        season: Seasonality { low: 500, high: 5_000, peak_months: &[12, 1, 2, 3] },
+        season: Seasonality {
+            low: 500,
+            high: 5_000,
+            peak_months: &[12, 1, 2, 3],
+        },
     },
 ];
 
@@ -246,9 +295,28 @@ const MEN: [&str; 20] = [
 ];
 /// Neutral family names, combined at random: fictional people.
 const FAMILIES: [&str; 22] = [
-    "Ben Salah", "Ben Amor", "Jlassi", "Ghribi", "Chaabane", "Mansouri", "Hamdi", "Saidi",
-    "Nasri", "Ouni", "Zitouni", "Khelifi", "Guesmi", "Mejri", "Abidi", "Ferchichi", "Haddad",
-    "Toumi", "Rebai", "Belhaj", "Marzouki", "Sassi",
+    "Ben Salah",
+    "Ben Amor",
+    "Jlassi",
+    "Ghribi",
+    "Chaabane",
+    "Mansouri",
+    "Hamdi",
+    "Saidi",
+    "Nasri",
+    "Ouni",
+    "Zitouni",
+    "Khelifi",
+    "Guesmi",
+    "Mejri",
+    "Abidi",
+    "Ferchichi",
+    "Haddad",
+    "Toumi",
+    "Rebai",
+    "Belhaj",
+    "Marzouki",
+    "Sassi",
 ];
 
 /// Builds the whole demo set for `today` from `seed`.
@@ -278,7 +346,11 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
         .map(|c| DemoValueChain {
             id: id(&mut rng),
             code: c.code.into(),
-            names: Names { fr: c.fr.into(), ar: c.ar.into(), en: c.en.into() },
+            names: Names {
+                fr: c.fr.into(),
+                ar: c.ar.into(),
+                en: c.en.into(),
+            },
         })
         .collect();
 
@@ -308,7 +380,10 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
     .collect();
     for (kind, name) in [
         ("public_structure", "Bureau régional de l'emploi (fictif)"),
-        ("public_structure", "Commissariat régional au développement agricole (fictif)"),
+        (
+            "public_structure",
+            "Commissariat régional au développement agricole (fictif)",
+        ),
         ("public_structure", "Office régional du tourisme (fictif)"),
         ("technical_support", "Centre technique des dattes (fictif)"),
         ("technical_support", "Institution de microfinance (fictive)"),
@@ -328,7 +403,10 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
             Sex::Female => WOMEN.choose(rng).copied().unwrap_or("Amal"),
             Sex::Male => MEN.choose(rng).copied().unwrap_or("Ali"),
         };
-        format!("{first} {}", FAMILIES.choose(rng).copied().unwrap_or("Ben Salah"))
+        format!(
+            "{first} {}",
+            FAMILIES.choose(rng).copied().unwrap_or("Ben Salah")
+        )
     };
     // Three facilitators per incubator, mixed sex; the first is the README's demo login.
     let mut facilitators: Vec<Vec<Uuid>> = vec![Vec::new(); incubators.len()];
@@ -405,7 +483,15 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
             let places: &[&str] = match chain.code {
                 "TOU" => &["Douz", "El Faouar", "Golâa"],
                 "GEO" => &["Rjim Maatoug", "Kébili"],
-                _ => &["Kébili", "Ras El Ain", "Mansoura", "Telmine", "Jemna", "Stiftimia", "Kébili"],
+                _ => &[
+                    "Kébili",
+                    "Ras El Ain",
+                    "Mansoura",
+                    "Telmine",
+                    "Jemna",
+                    "Stiftimia",
+                    "Kébili",
+                ],
             };
             let at = places.choose(&mut rng).copied().unwrap_or("Kébili");
             let incubator = match at {
@@ -413,24 +499,33 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                 "Stiftimia" | "Jemna" => 1,
                 _ => 0,
             };
-            let facilitator = *facilitators[incubator].choose(&mut rng).unwrap_or(&users[0].id);
+            let facilitator = *facilitators[incubator]
+                .choose(&mut rng)
+                .unwrap_or(&users[0].id);
             let wave = if rng.gen_bool(0.55) { 1 } else { 2 };
             let extension = rng.gen_bool(0.1);
-            let contract = today - Duration::days(rng.gen_range(700..1000) - if wave == 2 { 200 } else { 0 });
+            let contract =
+                today - Duration::days(rng.gen_range(700..1000) - if wave == 2 { 200 } else { 0 });
             let status = match rng.gen_range(0..100) {
                 0..=5 => ProjectStatus::Withdrawn,
                 6..=9 => ProjectStatus::Suspended,
                 10..=12 => ProjectStatus::Closed,
                 _ => ProjectStatus::Operating,
             };
-            let activity = chain.activities.choose(&mut rng).copied().unwrap_or("Activité");
+            let activity = chain
+                .activities
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("Activité");
             let grant_dinars = match kind {
                 ProjectKind::Individual => rng.gen_range(15..=24) * 1000,
                 ProjectKind::Collective => rng.gen_range(22..=30) * 1000,
             };
             let (legal_form, track) = match kind {
                 ProjectKind::Individual => (
-                    *["sole_trader", "informal"].choose(&mut rng).unwrap_or(&"informal"),
+                    *["sole_trader", "informal"]
+                        .choose(&mut rng)
+                        .unwrap_or(&"informal"),
                     if extension { "germe" } else { "cefe_sse" },
                 ),
                 ProjectKind::Collective => (
@@ -466,13 +561,25 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                 ProjectKind::Collective => rng.gen_range(3..=12),
             };
             for m in 0..size {
-                let sex = if rng.gen_bool(0.55) { Sex::Female } else { Sex::Male };
+                let sex = if rng.gen_bool(0.55) {
+                    Sex::Female
+                } else {
+                    Sex::Male
+                };
                 let young = rng.gen_bool(0.6);
-                let age: i32 = if young { rng.gen_range(18..=35) } else { rng.gen_range(36..=62) };
+                let age: i32 = if young {
+                    rng.gen_range(18..=35)
+                } else {
+                    rng.gen_range(36..=62)
+                };
                 let role = match (kind, m) {
                     (ProjectKind::Individual, 0) => "promoter",
                     (ProjectKind::Individual, _) => {
-                        if rng.gen_bool(0.5) { "employee" } else { "seasonal_worker" }
+                        if rng.gen_bool(0.5) {
+                            "employee"
+                        } else {
+                            "seasonal_worker"
+                        }
                     }
                     (ProjectKind::Collective, 0) => "president",
                     (ProjectKind::Collective, 1) => "treasurer",
@@ -517,7 +624,9 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                 ProjectStatus::Withdrawn | ProjectStatus::Closed => {
                     today - Duration::days(rng.gen_range(90..300))
                 }
-                _ => today - Duration::days(rng.gen_range(0..60)),
+                // Most facilitators keep the monthly rhythm; about one project in four lags.
+                _ if rng.gen_bool(0.75) => today - Duration::days(rng.gen_range(0..8)),
+                _ => today - Duration::days(rng.gen_range(25..75)),
             };
             let mut day = first + Duration::days(rng.gen_range(3..20));
             let mut previous_sales = None::<i64>;
@@ -526,7 +635,11 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                 if !rng.gen_bool(0.08) {
                     let month = day.month() as u8;
                     let s = &chain.season;
-                    let base = if s.peak_months.contains(&month) { s.high } else { s.low.max(s.high / 8) };
+                    let base = if s.peak_months.contains(&month) {
+                        s.high
+                    } else {
+                        s.low.max(s.high / 8)
+                    };
                     let noise = rng.gen_range(70..=130);
                     let sales = (base * noise / 100) * 1000;
                     let purchases = sales * rng.gen_range(30..=70) / 100;
@@ -535,7 +648,11 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                         project_id: project.id,
                         facilitator_id: facilitator,
                         visit_on: day,
-                        mode: if rng.gen_bool(0.85) { "on_site" } else { "phone" },
+                        mode: if rng.gen_bool(0.85) {
+                            "on_site"
+                        } else {
+                            "phone"
+                        },
                         sales_millimes: (!rng.gen_bool(0.05)).then_some(sales),
                         purchases_millimes: Some(purchases),
                         cash_millimes: Some(rng.gen_range(50..2_000) * 1000),
@@ -577,7 +694,11 @@ fn wg_answers(rng: &mut ChaCha8Rng) -> WgAnswers {
     }
     if rng.gen_bool(0.125) {
         let domain = *[2, 2, 2, 0, 0, 1, 3, 5].choose(rng).unwrap_or(&2);
-        a[domain] = if rng.gen_bool(0.75) { WgAnswer::ALotOfDifficulty } else { WgAnswer::CannotDoAtAll };
+        a[domain] = if rng.gen_bool(0.75) {
+            WgAnswer::ALotOfDifficulty
+        } else {
+            WgAnswer::CannotDoAtAll
+        };
     }
     WgAnswers {
         seeing: Some(a[0]),
@@ -607,8 +728,9 @@ fn observation(rng: &mut ChaCha8Rng, previous: Option<i64>, sales: i64) -> Strin
 
 /// Today in Tunis as a `time::Date`.
 pub fn today_in_tunis() -> Date {
-    let offset = time::UtcOffset::from_hms(crate::domain::dates::TUNIS_UTC_OFFSET_HOURS as i8, 0, 0)
-        .unwrap_or(time::UtcOffset::UTC);
+    let offset =
+        time::UtcOffset::from_hms(crate::domain::dates::TUNIS_UTC_OFFSET_HOURS as i8, 0, 0)
+            .unwrap_or(time::UtcOffset::UTC);
     time::OffsetDateTime::now_utc().to_offset(offset).date()
 }
 
@@ -629,7 +751,12 @@ mod tests {
     #[test]
     fn the_same_seed_and_day_give_the_same_data() {
         let (a, b) = (set(7), set(7));
-        let ids = |s: &DemoSet| s.members.iter().map(|m| (m.id, m.full_name.clone())).collect::<Vec<_>>();
+        let ids = |s: &DemoSet| {
+            s.members
+                .iter()
+                .map(|m| (m.id, m.full_name.clone()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(&a), ids(&b));
         assert_eq!(a.visits.len(), b.visits.len());
         assert_ne!(ids(&a), ids(&set(8)), "another seed gives other people");
@@ -639,15 +766,45 @@ mod tests {
     fn the_programme_has_its_real_shape() {
         let s = set(DEFAULT_SEED);
         assert_eq!(s.projects.len(), 49);
-        assert_eq!(s.projects.iter().filter(|p| p.kind == ProjectKind::Individual).count(), 29);
+        assert_eq!(
+            s.projects
+                .iter()
+                .filter(|p| p.kind == ProjectKind::Individual)
+                .count(),
+            29
+        );
         assert_eq!(s.value_chains.len(), 8);
-        assert_eq!(s.organisations.iter().filter(|o| o.kind == "incubator").count(), 3);
-        assert_eq!(s.users.iter().filter(|u| u.role == Role::Facilitator).count(), 9);
-        assert_eq!(s.users.iter().filter(|u| u.role == Role::Supervisor).count(), 2);
-        assert!((180..=230).contains(&s.members.len()), "{} members", s.members.len());
-        let women = s.members.iter().filter(|m| m.sex == Sex::Female).count() * 100 / s.members.len();
+        assert_eq!(
+            s.organisations
+                .iter()
+                .filter(|o| o.kind == "incubator")
+                .count(),
+            3
+        );
+        assert_eq!(
+            s.users
+                .iter()
+                .filter(|u| u.role == Role::Facilitator)
+                .count(),
+            9
+        );
+        assert_eq!(
+            s.users
+                .iter()
+                .filter(|u| u.role == Role::Supervisor)
+                .count(),
+            2
+        );
+        assert!(
+            (180..=230).contains(&s.members.len()),
+            "{} members",
+            s.members.len()
+        );
+        let women =
+            s.members.iter().filter(|m| m.sex == Sex::Female).count() * 100 / s.members.len();
         assert!((45..=65).contains(&women), "{women}% women");
-        let disabled = s.members.iter().filter(|m| m.wg.with_disability()).count() * 100 / s.members.len();
+        let disabled =
+            s.members.iter().filter(|m| m.wg.with_disability()).count() * 100 / s.members.len();
         assert!((6..=20).contains(&disabled), "{disabled}% with disability");
         assert!(s.visits.len() > 600, "{} visits", s.visits.len());
     }
@@ -658,26 +815,45 @@ mod tests {
         let mut overdue = 0;
         let mut on_time = 0;
         for p in s.projects.iter().filter(|p| p.status.is_active()) {
-            let next = s.visits.iter().filter(|v| v.project_id == p.id).map(|v| v.next_visit_on).max();
+            let next = s
+                .visits
+                .iter()
+                .filter(|v| v.project_id == p.id)
+                .map(|v| v.next_visit_on)
+                .max();
             match next {
                 Some(d) if d < s.today => overdue += 1,
                 Some(_) => on_time += 1,
                 None => {}
             }
         }
-        assert!(overdue >= 3 && on_time >= 10, "overdue {overdue}, on time {on_time}");
+        assert!(
+            overdue >= 3 && on_time >= 10,
+            "overdue {overdue}, on time {on_time}"
+        );
     }
 
     #[test]
     fn date_sales_peak_in_the_packing_season() {
         let s = set(DEFAULT_SEED);
-        let dat = s.value_chains.iter().find(|v| v.code == "DAT").map(|v| v.id);
-        let ids: Vec<Uuid> = s.projects.iter().filter(|p| Some(p.value_chain_id) == dat).map(|p| p.id).collect();
+        let dat = s
+            .value_chains
+            .iter()
+            .find(|v| v.code == "DAT")
+            .map(|v| v.id);
+        let ids: Vec<Uuid> = s
+            .projects
+            .iter()
+            .filter(|p| Some(p.value_chain_id) == dat)
+            .map(|p| p.id)
+            .collect();
         let mean = |months: &[u8]| {
             let v: Vec<i64> = s
                 .visits
                 .iter()
-                .filter(|v| ids.contains(&v.project_id) && months.contains(&(v.visit_on.month() as u8)))
+                .filter(|v| {
+                    ids.contains(&v.project_id) && months.contains(&(v.visit_on.month() as u8))
+                })
                 .filter_map(|v| v.sales_millimes)
                 .collect();
             v.iter().sum::<i64>() / v.len().max(1) as i64

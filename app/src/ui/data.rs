@@ -26,7 +26,10 @@ pub struct Loaded<T> {
 /// The signed-in user: from the server, or offline from the identity this device remembers.
 pub async fn load_user() -> Result<Option<Loaded<SessionUser>>, AppError> {
     match crate::api::current_user().await {
-        Ok(user) => Ok(user.map(|value| Loaded { value, source: Source::Server })),
+        Ok(user) => Ok(user.map(|value| Loaded {
+            value,
+            source: Source::Server,
+        })),
         Err(AppError::Network(e)) => offline_identity().ok_or(AppError::Network(e)),
         Err(e) => Err(e),
     }
@@ -34,9 +37,12 @@ pub async fn load_user() -> Result<Option<Loaded<SessionUser>>, AppError> {
 
 #[cfg(feature = "hydrate")]
 fn offline_identity() -> Option<Option<Loaded<SessionUser>>> {
-    crate::storage::device()
-        .identity()
-        .map(|value| Some(Loaded { value, source: Source::Device }))
+    crate::storage::device().identity().map(|value| {
+        Some(Loaded {
+            value,
+            source: Source::Device,
+        })
+    })
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -51,7 +57,10 @@ where
     F: std::future::Future<Output = Result<T, AppError>>,
 {
     match fetch.await {
-        Ok(value) => Ok(Loaded { value, source: Source::Server }),
+        Ok(value) => Ok(Loaded {
+            value,
+            source: Source::Server,
+        }),
         Err(AppError::Network(e)) => read_device(key).ok_or(AppError::Network(e)),
         Err(e) => Err(e),
     }
@@ -60,7 +69,10 @@ where
 #[cfg(feature = "hydrate")]
 fn read_device<T: serde::de::DeserializeOwned>(key: Option<Key>) -> Option<Loaded<T>> {
     let value = crate::storage::device().get(&key?).ok().flatten()?;
-    Some(Loaded { value, source: Source::Device })
+    Some(Loaded {
+        value,
+        source: Source::Device,
+    })
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -69,7 +81,10 @@ fn read_device<T>(_key: Option<Key>) -> Option<Loaded<T>> {
 }
 
 /// Stores fresh server data on the device; a failure is returned for the page to show.
-pub fn remember<T: Serialize>(key: &Key, loaded: &Loaded<T>) -> Result<(), crate::storage::StorageError> {
+pub fn remember<T: Serialize>(
+    key: &Key,
+    loaded: &Loaded<T>,
+) -> Result<(), crate::storage::StorageError> {
     #[cfg(feature = "hydrate")]
     if loaded.source == Source::Server {
         return crate::storage::device().put(key, &loaded.value);
@@ -84,7 +99,10 @@ pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
     {
         let device = crate::storage::device();
         match user {
-            Ok(Some(Loaded { value, source: Source::Server })) => {
+            Ok(Some(Loaded {
+                value,
+                source: Source::Server,
+            })) => {
                 if let Err(e) = device.put(&Key::Identity, value) {
                     leptos::logging::warn!("device storage: {e}");
                 }

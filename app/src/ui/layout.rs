@@ -43,7 +43,11 @@ pub fn ConnectionBadge() -> impl IntoView {
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let choices = [(Locale::fr, "Français"), (Locale::ar, "العربية"), (Locale::en, "English")];
+    let choices = [
+        (Locale::fr, "Français"),
+        (Locale::ar, "العربية"),
+        (Locale::en, "English"),
+    ];
     view! {
         <nav class="languages" aria-label=move || t_string!(i18n, language)>
             {choices

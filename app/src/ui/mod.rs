@@ -12,7 +12,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The attribute on `<body>` that marks the data-free offline shell.
 pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
@@ -91,9 +91,12 @@ pub fn App() -> impl IntoView {
             <Title text="Athar" />
             <Router>
                 <Routes fallback=pages::NotFoundPage>
-                    <Route path=path!("/") view=pages::HomePage />
-                    <Route path=path!("/login") view=pages::LoginPage />
-                    <Route path=path!("/projects/:id") view=pages::ProjectPage />
+                    // Async: the server waits for a page's data before answering, so a redirect to
+                    // sign-in or a 404 is a real HTTP status (pages are small; streaming buys
+                    // nothing here).
+                    <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id") view=pages::ProjectPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

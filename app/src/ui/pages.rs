@@ -26,7 +26,8 @@ fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
-            http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
     let message = text::error(i18n, &error);
@@ -251,18 +252,33 @@ fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
 pub fn ProjectPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    };
     let page = Resource::new(id, |id| async move {
         let user = load_user().await?;
-        let Some(user) = user else { return Err(AppError::NotSignedIn) };
-        let Some(id) = id else { return Err(AppError::NotFound) };
-        let key = Key::Project { user: user.value.id, project: id };
+        let Some(user) = user else {
+            return Err(AppError::NotSignedIn);
+        };
+        let Some(id) = id else {
+            return Err(AppError::NotFound);
+        };
+        let key = Key::Project {
+            user: user.value.id,
+            project: id,
+        };
         let detail = with_fallback(crate::api::get_project(id), Some(key)).await?;
         Ok((user, detail))
     });
     Effect::new(move |_| {
         if let Some(Ok((user, detail))) = page.get() {
-            let key = Key::Project { user: user.value.id, project: detail.value.card.id };
+            let key = Key::Project {
+                user: user.value.id,
+                project: detail.value.card.id,
+            };
             if let Err(e) = remember(&key, &detail) {
                 leptos::logging::warn!("device storage: {e}");
             }

@@ -78,7 +78,9 @@ pub fn error(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::LockedOut { minutes } => {
             t_string!(i18n, err_locked_out, minutes = *minutes).to_string()
         }
-        AppError::Invalid { field, .. } if field == "email" => t_string!(i18n, err_email_required).to_string(),
+        AppError::Invalid { field, .. } if field == "email" => {
+            t_string!(i18n, err_email_required).to_string()
+        }
         AppError::Invalid { field, .. } if field == "password" => {
             t_string!(i18n, err_password_required).to_string()
         }

@@ -3,8 +3,8 @@
 
 use super::queries::impl_database;
 use super::{DbError, Engine};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -27,7 +27,9 @@ impl PgDb {
     }
 
     async fn migrate_engine(&self) -> Result<(), DbError> {
-        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -1,0 +1,410 @@
+//! The whole router driven through `oneshot`, as a browser would: pages, server functions,
+//! sessions, languages, and the role × scope matrix over every registered server function.
+
+mod support;
+
+use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoSet};
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use server::routes::RouterOptions;
+use tower::ServiceExt;
+
+struct Reply {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    body: String,
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(path).header(header::ACCEPT, "text/html");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::empty()).expect("request")
+}
+
+fn post_form(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(form.to_owned())).expect("request")
+}
+
+fn encode(s: &str) -> String {
+    s.replace('@', "%40")
+}
+
+/// Signs in through the real endpoint and returns the `name=value` of the session cookie.
+async fn sign_in(app: &Router, email: &str) -> String {
+    let form = format!("email={}&password={}", encode(email), DEMO_PASSWORD);
+    let reply = send(app, post_form("/api/login", &form, None)).await;
+    let cookie = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("athar_session="))
+        .unwrap_or_else(|| {
+            panic!(
+                "no session cookie for {email}: {} {}",
+                reply.status, reply.body
+            )
+        });
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+async fn demo_app(t: &support::TestDb) -> (Router, DemoSet) {
+    let set = support::with_demo(t).await;
+    let app = server::router(support::state(t.db.clone()), RouterOptions::default());
+    (app, set)
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        let reply = send(&app, get("/healthz", None)).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+        assert_eq!(json["database"]["reachable"], true);
+        assert_eq!(json["database"]["projects"], 49);
+    }
+}
+
+#[tokio::test]
+async fn a_facilitator_signs_in_and_sees_only_their_projects_in_the_chosen_language() {
+    let t = support::sqlite().await;
+    let (app, set) = demo_app(&t).await;
+    let cookie = sign_in(&app, DEMO_LOGINS[0].0).await;
+    let amal = set
+        .users
+        .iter()
+        .find(|u| u.email == DEMO_LOGINS[0].0)
+        .expect("amal");
+
+    let page = send(&app, get("/", Some(&cookie))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Mes projets"), "French by default");
+    assert!(page.body.contains(r#"lang="fr""#));
+    for p in &set.projects {
+        let listed = page.body.contains(&p.code);
+        assert_eq!(
+            listed,
+            p.facilitator_id == amal.id,
+            "{} listed: {listed}",
+            p.code
+        );
+    }
+
+    let ar = format!("{cookie}; i18n_pref_locale=ar");
+    let page = send(&app, get("/", Some(&ar))).await;
+    assert!(page.body.contains("مشاريعي"), "Arabic when chosen");
+    assert!(page.body.contains(r#"dir="rtl""#) && page.body.contains(r#"lang="ar""#));
+
+    let own = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id == amal.id)
+        .expect("own");
+    let page = send(&app, get(&format!("/projects/{}", own.id), Some(&cookie))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&own.code));
+    let foreign = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id != amal.id)
+        .expect("foreign");
+    let page = send(
+        &app,
+        get(&format!("/projects/{}", foreign.id), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(
+        page.status,
+        StatusCode::NOT_FOUND,
+        "another facilitator's project does not exist for her"
+    );
+    assert!(!page.body.contains(&foreign.code));
+}
+
+#[tokio::test]
+async fn without_a_session_pages_send_to_sign_in() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    let page = send(&app, get("/", None)).await;
+    assert!(page.status.is_redirection(), "{}", page.status);
+    assert_eq!(
+        page.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+    let login = send(&app, get("/login", None)).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(
+        login.body.contains("Mot de passe")
+            && login.body.contains(r#"autocomplete="current-password""#)
+    );
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_a_404_page_in_the_users_language() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    let fr = send(&app, get("/nulle-part", None)).await;
+    assert_eq!(fr.status, StatusCode::NOT_FOUND);
+    assert!(fr.body.contains("Page introuvable"));
+    let ar = send(&app, get("/nulle-part", Some("i18n_pref_locale=ar"))).await;
+    assert_eq!(ar.status, StatusCode::NOT_FOUND);
+    assert!(ar.body.contains("الصفحة غير موجودة") && ar.body.contains(r#"dir="rtl""#));
+    let en = send(&app, get("/nowhere", Some("i18n_pref_locale=en"))).await;
+    assert!(en.body.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_on_the_server() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    let cookie = sign_in(&app, DEMO_LOGINS[1].0).await;
+    let out = send(&app, post_form("/api/logout", "", Some(&cookie))).await;
+    let cleared = out
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains("Max-Age=0"));
+    assert!(cleared, "the cookie is removed");
+    let me = send(&app, post_form("/api/me", "", Some(&cookie))).await;
+    assert_eq!(me.body.trim(), "null", "the old token no longer works");
+}
+
+#[tokio::test]
+async fn a_wrong_password_gets_one_neutral_message_then_a_lockout() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    for attempt in 1..=5 {
+        let form = format!("email={}&password=nope", encode(DEMO_LOGINS[0].0));
+        let reply = send(&app, post_form("/api/login", &form, None)).await;
+        if attempt < 5 {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+            assert!(reply.body.contains("InvalidCredentials"), "{}", reply.body);
+        } else {
+            assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+            assert!(reply.body.contains("LockedOut"), "{}", reply.body);
+        }
+    }
+}
+
+/// Who calls: nobody, or a demo user of a role.
+#[derive(Clone, Copy, Debug)]
+enum Caller {
+    Anonymous,
+    Facilitator,
+    Supervisor,
+    Team,
+    Viewer,
+}
+
+const CALLERS: [Caller; 5] = [
+    Caller::Anonymous,
+    Caller::Facilitator,
+    Caller::Supervisor,
+    Caller::Team,
+    Caller::Viewer,
+];
+
+/// One row of the matrix: an endpoint, the body to send, and the status each caller gets
+/// (in the order of [`CALLERS`]).
+struct Row {
+    endpoint: &'static str,
+    case: &'static str,
+    body: String,
+    expect: [u16; 5],
+}
+
+fn matrix(set: &DemoSet) -> Vec<Row> {
+    let amal = set
+        .users
+        .iter()
+        .find(|u| u.email == DEMO_LOGINS[0].0)
+        .expect("amal")
+        .id;
+    let rim = set
+        .users
+        .iter()
+        .find(|u| u.email == DEMO_LOGINS[1].0)
+        .expect("rim")
+        .id;
+    let amal_incubator = set
+        .users
+        .iter()
+        .find(|u| u.id == amal)
+        .and_then(|u| u.organisation_id)
+        .expect("incubator");
+    let rims: Vec<_> = set
+        .supervisor_incubators
+        .iter()
+        .filter(|(u, _)| *u == rim)
+        .map(|(_, i)| *i)
+        .collect();
+    assert!(
+        rims.contains(&amal_incubator),
+        "the demo's first supervisor covers the first facilitator"
+    );
+    let own = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id == amal)
+        .expect("own")
+        .id;
+    let colleague = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id != amal && rims.contains(&p.incubator_id))
+        .expect("a colleague's project in the same supervisor's scope")
+        .id;
+    let elsewhere = set
+        .projects
+        .iter()
+        .find(|p| !rims.contains(&p.incubator_id))
+        .expect("other incubator")
+        .id;
+    vec![
+        // `{caller}` keeps each caller's failed sign-ins apart, so none trips the lock-out.
+        Row {
+            endpoint: "/api/login",
+            case: "wrong password",
+            body: "email=nobody{caller}%40demo.athar.tn&password=x".into(),
+            expect: [401; 5],
+        },
+        Row {
+            endpoint: "/api/logout",
+            case: "anyone",
+            body: String::new(),
+            expect: [200; 5],
+        },
+        Row {
+            endpoint: "/api/me",
+            case: "anyone",
+            body: String::new(),
+            expect: [200; 5],
+        },
+        Row {
+            endpoint: "/api/list_projects",
+            case: "own scope",
+            body: String::new(),
+            expect: [401, 200, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/get_project",
+            case: "facilitator's own",
+            body: format!("id={own}"),
+            expect: [401, 200, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/get_project",
+            case: "colleague's, same incubators",
+            body: format!("id={colleague}"),
+            expect: [401, 404, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/get_project",
+            case: "other supervisor's incubator",
+            body: format!("id={elsewhere}"),
+            expect: [401, 404, 404, 200, 403],
+        },
+        Row {
+            endpoint: "/api/get_project",
+            case: "no such project",
+            body: format!("id={}", uuid::Uuid::new_v4()),
+            expect: [401, 404, 404, 404, 403],
+        },
+        Row {
+            endpoint: "/api/programme_summary",
+            case: "aggregates",
+            body: String::new(),
+            expect: [401, 200, 200, 200, 200],
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_server_function_checks_role_and_scope() {
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let rows = matrix(&set);
+
+        // A server function without a row fails here: add it to `matrix` with what each role gets.
+        let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(p, _)| p.to_owned())
+            .collect();
+        assert!(registered.len() >= 6, "{registered:?}");
+        for path in &registered {
+            assert!(
+                rows.iter().any(|r| r.endpoint == path),
+                "server function {path} has no row in the role × scope matrix"
+            );
+        }
+
+        let mut cookies = Vec::new();
+        for caller in CALLERS {
+            let email = match caller {
+                Caller::Anonymous => None,
+                Caller::Facilitator => Some(DEMO_LOGINS[0].0),
+                Caller::Supervisor => Some(DEMO_LOGINS[1].0),
+                Caller::Team => Some(DEMO_LOGINS[2].0),
+                Caller::Viewer => Some(DEMO_LOGINS[3].0),
+            };
+            let cookie = match email {
+                Some(e) => Some(sign_in(&app, e).await),
+                None => None,
+            };
+            cookies.push(cookie);
+        }
+        let mut cases = 0;
+        for row in &rows {
+            for (i, caller) in CALLERS.iter().enumerate() {
+                // Sign-out would end the caller's session for the rows after it: use a fresh one.
+                let cookie = if row.endpoint == "/api/logout" {
+                    None
+                } else {
+                    cookies[i].clone()
+                };
+                let body = row.body.replace("{caller}", &i.to_string());
+                let reply = send(&app, post_form(row.endpoint, &body, cookie.as_deref())).await;
+                assert_eq!(
+                    reply.status.as_u16(),
+                    row.expect[i],
+                    "{:?}: {} ({}) as {caller:?}: {}",
+                    t.engine,
+                    row.endpoint,
+                    row.case,
+                    reply.body
+                );
+                cases += 1;
+            }
+        }
+        assert_eq!(cases, rows.len() * CALLERS.len());
+    }
+}

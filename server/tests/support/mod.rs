@@ -1,0 +1,128 @@
+//! Test support: a fresh database per test on every engine available. SQLite always (a temporary
+//! file); PostgreSQL when `ATHAR_TEST_POSTGRES_URL` names a server, where each test gets a
+//! database of its own, created here and dropped when the test's guard goes.
+
+#![allow(dead_code)]
+
+use app::server::AppState;
+use app::server::db::{self, Db, Engine};
+use app::server::demo;
+use app::server::state::AuthSettings;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+pub struct TestDb {
+    pub db: Db,
+    pub engine: Engine,
+    _guard: Guard,
+}
+
+enum Guard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Guard::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop the test database on a thread of its own: we may be inside a runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        use sqlx::Connection as _;
+                        if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
+                            let _ = sqlx::query(&format!(
+                                "drop database if exists {name} with (force)"
+                            ))
+                            .execute(&mut c)
+                            .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// The PostgreSQL server to test against, if any. In CI it is always set (`.ci/run`).
+pub fn postgres_url() -> Option<String> {
+    std::env::var("ATHAR_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+    let db = db::connect(&url).await.expect("open SQLite");
+    db.migrate().await.expect("migrate SQLite");
+    TestDb {
+        db,
+        engine: Engine::Sqlite,
+        _guard: Guard::Sqlite(dir),
+    }
+}
+
+pub async fn postgres(admin_url: &str) -> TestDb {
+    use sqlx::Connection as _;
+    let name = format!("athar_t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let url = match admin_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("ATHAR_TEST_POSTGRES_URL must end with /database"),
+    };
+    let db = db::connect(&url).await.expect("open PostgreSQL");
+    db.migrate().await.expect("migrate PostgreSQL");
+    TestDb {
+        db,
+        engine: Engine::Postgres,
+        _guard: Guard::Postgres {
+            admin_url: admin_url.to_owned(),
+            name,
+        },
+    }
+}
+
+/// SQLite, then PostgreSQL when configured.
+pub async fn every_engine() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite().await];
+    if let Some(url) = postgres_url() {
+        dbs.push(postgres(&url).await);
+    } else if std::env::var("CI").is_ok() {
+        panic!("CI must run the PostgreSQL stories: set ATHAR_TEST_POSTGRES_URL");
+    }
+    dbs
+}
+
+/// A database with the demo set loaded (demo password from `demo::DEMO_PASSWORD`).
+pub async fn with_demo(t: &TestDb) -> demo::DemoSet {
+    let hash = app::server::auth::hash_password(demo::DEMO_PASSWORD.into())
+        .await
+        .expect("hash");
+    let set = demo::generate(demo::DEFAULT_SEED, demo::today_in_tunis(), hash);
+    t.db.load_demo(&set).await.expect("load demo");
+    set
+}
+
+pub fn state(db: Db) -> AppState {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("athar")
+        .site_root("target/site")
+        .build();
+    AppState {
+        leptos_options,
+        db,
+        auth: Arc::new(AuthSettings::default()),
+    }
+}
