@@ -13,6 +13,9 @@ export default defineConfig({
   use: {
     baseURL: process.env.ATHAR_URL ?? "http://127.0.0.1:3000",
     serviceWorkers: "allow",
+    // Phones in the programme are set to French or Arabic; without a choice saved in a cookie,
+    // Athar follows the browser's language.
+    locale: "fr-FR",
     trace: "off",
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

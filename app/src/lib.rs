@@ -18,6 +18,41 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub use ui::{App, shell};
 
+/// The i18n layer takes the starting language from `<html lang>`, which the server sets on every
+/// page it renders. The offline shell was rendered once, without knowing the user, so set it here
+/// from the saved choice (the cookie the language switch writes), else the browser's language.
+#[cfg(feature = "hydrate")]
+fn shell_language() {
+    use wasm_bindgen::JsCast;
+    let document = leptos::prelude::document();
+    let saved = document
+        .dyn_ref::<web_sys::HtmlDocument>()
+        .and_then(|d| d.cookie().ok())
+        .and_then(|cookies| {
+            cookies
+                .split(';')
+                .filter_map(|c| c.trim().split_once('='))
+                .find(|(k, _)| *k == "i18n_pref_locale")
+                .map(|(_, v)| v.to_owned())
+        });
+    let browser = leptos::prelude::window()
+        .navigator()
+        .language()
+        .unwrap_or_default();
+    let lang = match saved
+        .as_deref()
+        .unwrap_or(browser.get(..2).unwrap_or_default())
+    {
+        "ar" => "ar",
+        "en" => "en",
+        _ => "fr",
+    };
+    if let Some(html) = document.document_element() {
+        let _ = html.set_attribute("lang", lang);
+        let _ = html.set_attribute("dir", if lang == "ar" { "rtl" } else { "ltr" });
+    }
+}
+
 /// Entry point called by the hydration script. On a page the server rendered, hydrate it; on the
 /// offline shell (served by the service worker when the network is down) there is nothing to
 /// hydrate, so mount the app and let the router draw the page from device storage.
@@ -36,6 +71,7 @@ pub fn hydrate() {
         if let Some(body) = body {
             body.set_inner_html("");
         }
+        shell_language();
         leptos::mount::mount_to_body(App);
     } else {
         leptos::mount::hydrate_body(App);

@@ -98,10 +98,14 @@ pub fn session_cookie(token: Option<&str>, max_age: time::Duration, secure: bool
     }
 }
 
-fn lock_keys(email: &str, addr: Option<&str>) -> Vec<String> {
-    let mut keys = vec![format!("account:{}", email.trim().to_lowercase())];
+/// The counters a sign-in attempt is charged to, each with its limit.
+fn lock_keys(email: &str, addr: Option<&str>, settings: &AuthSettings) -> Vec<(String, usize)> {
+    let mut keys = vec![(
+        format!("account:{}", email.trim().to_lowercase()),
+        settings.max_failures,
+    )];
     if let Some(addr) = addr {
-        keys.push(format!("address:{addr}"));
+        keys.push((format!("address:{addr}"), settings.max_failures_per_address));
     }
     keys
 }
@@ -109,19 +113,19 @@ fn lock_keys(email: &str, addr: Option<&str>) -> Vec<String> {
 /// Minutes left on a lock-out for any of the keys, if one is locked.
 async fn locked_minutes(
     db: &Db,
-    keys: &[String],
+    keys: &[(String, usize)],
     settings: &AuthSettings,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, DbError> {
     let mut longest = None;
-    for key in keys {
+    for (key, limit) in keys {
         let failures = db
             .login_failures_since(key, now - settings.failure_window - settings.lockout)
             .await?;
-        // Locked while the last `max_failures` failures fit in the window and the last one is
-        // younger than the lock-out.
-        if failures.len() >= settings.max_failures {
-            let recent = &failures[failures.len() - settings.max_failures..];
+        // Locked while the last `limit` failures fit in the window and the last one is younger
+        // than the lock-out.
+        if *limit > 0 && failures.len() >= *limit {
+            let recent = &failures[failures.len() - limit..];
             let (first, last) = (recent[0], recent[recent.len() - 1]);
             let until = last + settings.lockout;
             if last - first <= settings.failure_window && until > now {
@@ -150,7 +154,7 @@ pub async fn sign_in(
     addr: Option<&str>,
 ) -> Result<NewSession, AppError> {
     let now = OffsetDateTime::now_utc();
-    let keys = lock_keys(email, addr);
+    let keys = lock_keys(email, addr, settings);
     if let Some(minutes) = locked_minutes(db, &keys, settings, now).await? {
         return Err(AppError::LockedOut { minutes });
     }
@@ -162,7 +166,7 @@ pub async fn sign_in(
     let ok = verify_password(password, hash).await;
     match user {
         Some(user) if ok => {
-            db.clear_login_failures(&keys[0]).await?;
+            db.clear_login_failures(&keys[0].0).await?;
             let token = new_token();
             let max_age = session_length(user.role, settings);
             db.create_session(&hash_token(&token), user.id, now + max_age)
@@ -175,7 +179,8 @@ pub async fn sign_in(
             })
         }
         _ => {
-            db.record_login_failure(&keys, now).await?;
+            let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+            db.record_login_failure(&names, now).await?;
             tracing::info!(addr = addr.unwrap_or("-"), "failed sign-in");
             match locked_minutes(db, &keys, settings, now).await? {
                 Some(minutes) => Err(AppError::LockedOut { minutes }),

@@ -10,8 +10,11 @@ use time::Duration;
 /// Settings of authentication; the defaults are the programme's policy.
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
-    /// Failed sign-ins that lock an account or an address…
+    /// Failed sign-ins that lock an account…
     pub max_failures: usize,
+    /// …or an address. Higher than per account: mobile carriers put many phones behind one
+    /// address (carrier-grade NAT), and one person's typos must not lock a whole incubator out.
+    pub max_failures_per_address: usize,
     /// …when they happen within this window…
     pub failure_window: Duration,
     /// …for this long after the last failure.
@@ -28,6 +31,7 @@ impl Default for AuthSettings {
     fn default() -> Self {
         AuthSettings {
             max_failures: 5,
+            max_failures_per_address: 20,
             failure_window: Duration::minutes(15),
             lockout: Duration::minutes(15),
             field_session: Duration::days(30),

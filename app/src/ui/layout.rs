@@ -102,12 +102,12 @@ pub fn Frame(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let who = user.clone().map(|u| {
-        let role = text::role(i18n, u.role);
+        let role = u.role;
         view! {
             <p class="who">
                 <bdi>{u.name.clone()}</bdi>
                 " · "
-                {role}
+                {move || text::role(i18n, role)}
             </p>
             <SignOut user=u />
         }

@@ -1,0 +1,73 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, Page, test } from "@playwright/test";
+import { LOGINS, Role, hydrated, signIn } from "./helpers";
+
+async function scan(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(summary, `${label}`).toEqual([]);
+}
+
+async function setLanguage(page: Page, lang: "fr" | "ar") {
+  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: page.url() }]);
+}
+
+for (const width of [360, 1280]) {
+  for (const lang of ["fr", "ar"] as const) {
+    test(`every route each role reaches has no axe violation (${lang}, ${width} px)`, async ({ page }) => {
+      await page.setViewportSize({ width, height: width === 360 ? 640 : 800 });
+      await page.goto("/login");
+      await setLanguage(page, lang);
+      await page.goto("/login");
+      await hydrated(page);
+      await scan(page, `login ${lang} ${width}`);
+      await page.goto("/nulle-part");
+      await scan(page, `404 ${lang} ${width}`);
+
+      for (const role of Object.keys(LOGINS) as Role[]) {
+        await page.context().clearCookies();
+        await signIn(page, role);
+        await setLanguage(page, lang);
+        await page.goto("/");
+        await hydrated(page);
+        await expect(page.locator("html")).toHaveAttribute("lang", lang);
+        await scan(page, `home ${role} ${lang} ${width}`);
+        const link = page.locator(".card a").first();
+        if (await link.count()) {
+          await link.click();
+          await expect(page.locator(".members")).toBeVisible();
+          await scan(page, `project ${role} ${lang} ${width}`);
+        }
+      }
+    });
+  }
+}
+
+test("keyboard only: sign in, My projects, a project", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  // From the top of the page: skip link first, then through the header to the form.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Aller au contenu" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  let guard = 0;
+  while (!(await page.getByLabel("Adresse e-mail").evaluate((el) => el === document.activeElement)) && guard++ < 15) {
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.type(LOGINS.facilitator);
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Mot de passe")).toBeFocused();
+  await page.keyboard.type("athar-demo-2026");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mes projets");
+  await hydrated(page);
+
+  guard = 0;
+  while (!(await page.evaluate(() => !!document.activeElement?.closest(".card"))) && guard++ < 30) {
+    await page.keyboard.press("Tab");
+  }
+  const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(focused!);
+  await expect(page.getByRole("heading", { name: "Membres" })).toBeVisible();
+});
