@@ -38,22 +38,22 @@ mod ssr {
     /// Answers an error with its own HTTP status (401, 403, 404…) rather than a blanket 500, so
     /// clients and proxies can tell "sign in again" from "try later".
     pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(e) = &result {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(
-                    http::StatusCode::from_u16(e.status_code())
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
+        if let Err(e) = &result
+            && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        {
+            response.set_status(
+                http::StatusCode::from_u16(e.status_code())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
         result
     }
 
     pub fn set_cookie(value: String) {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(value) = http::HeaderValue::from_str(&value) {
-                response.append_header(http::header::SET_COOKIE, value);
-            }
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(value) = http::HeaderValue::from_str(&value)
+        {
+            response.append_header(http::header::SET_COOKIE, value);
         }
     }
 }

@@ -14,7 +14,15 @@ pub mod server;
 pub mod storage;
 pub mod ui;
 
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// The translations, generated from `locales/*.json` by `build.rs` (leptos_i18n).
+#[allow(
+    clippy::expect_used,
+    reason = "generated code: locale ids parsed from literals"
+)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+pub use generated::i18n;
 
 pub use ui::{App, shell};
 

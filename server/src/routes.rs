@@ -129,15 +129,13 @@ fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
 }
 
 fn client_addr(req: &Request<Body>, trust_proxy: bool) -> Option<String> {
-    if trust_proxy {
-        if let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return Some(first.trim().to_owned());
-        }
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next());
+    if trust_proxy && let Some(first) = forwarded {
+        return Some(first.trim().to_owned());
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()

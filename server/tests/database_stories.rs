@@ -1,5 +1,7 @@
 //! Stories of the database layer, told on SQLite and, when configured, on PostgreSQL.
 
+#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+
 mod support;
 
 use app::domain::Role;

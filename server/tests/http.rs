@@ -1,6 +1,8 @@
 //! The whole router driven through `oneshot`, as a browser would: pages, server functions,
 //! sessions, languages, and the role × scope matrix over every registered server function.
 
+#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+
 mod support;
 
 use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoSet};

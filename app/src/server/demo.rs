@@ -13,7 +13,7 @@ use time::{Date, Duration, Month};
 use uuid::Uuid;
 
 /// The seed `athar demo-data` and first start use unless told otherwise.
-pub const DEFAULT_SEED: u64 = 2020_30;
+pub const DEFAULT_SEED: u64 = 202_030;
 
 /// The password of every demo account (listed in the README).
 pub const DEMO_PASSWORD: &str = "athar-demo-2026";

@@ -2,7 +2,12 @@
 //! file); PostgreSQL when `ATHAR_TEST_POSTGRES_URL` names a server, where each test gets a
 //! database of its own, created here and dropped when the test's guard goes.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file uses part of the support")]
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support: a failed setup is a failed test"
+)]
 
 use app::server::AppState;
 use app::server::db::{self, Db, Engine};
