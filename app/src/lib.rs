@@ -40,7 +40,7 @@ fn shell_language() {
             cookies
                 .split(';')
                 .filter_map(|c| c.trim().split_once('='))
-                .find(|(k, _)| *k == "i18n_pref_locale")
+                .find(|(k, _)| *k == ui::layout::LANGUAGE_COOKIE)
                 .map(|(_, v)| v.to_owned())
         });
     let browser = leptos::prelude::window()
@@ -67,6 +67,8 @@ fn shell_language() {
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Readable panics in development; in release the hook's formatting code is not worth its bytes.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     if let Err(e) = storage::device().migrate() {
         leptos::logging::warn!("device storage: {e}");

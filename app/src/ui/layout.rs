@@ -40,6 +40,24 @@ pub fn ConnectionBadge() -> impl IntoView {
     }
 }
 
+/// The cookie the server reads to render in the chosen language (leptos_i18n's name for it).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+fn choose_language(i18n: leptos_i18n::I18nContext<Locale>, locale: Locale) {
+    i18n.set_locale(locale);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = document().dyn_ref::<web_sys::HtmlDocument>() {
+            let cookie = format!(
+                "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                locale.as_str()
+            );
+            let _ = doc.set_cookie(&cookie);
+        }
+    }
+}
+
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -59,7 +77,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             type="button"
                             lang=lang
                             aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                            on:click=move |_| i18n.set_locale(locale)
+                            on:click=move |_| choose_language(i18n, locale)
                         >
                             {label}
                         </button>
