@@ -7,24 +7,39 @@ use std::process::Command;
 
 fn athar(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_athar"));
-    cmd.args(args).env_remove("DATABASE_URL").env_remove("ATHAR_PASSWORD");
+    cmd.args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("ATHAR_PASSWORD");
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("run athar");
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn a_malformed_database_url_is_named_and_exits_non_zero() {
     let (ok, err) = athar(&["--database-url", "mysql://db/athar", "migrate"], &[]);
     assert!(!ok);
-    assert!(err.contains("DATABASE_URL must start with sqlite:// or postgres://"), "{err}");
+    assert!(
+        err.contains("DATABASE_URL must start with sqlite:// or postgres://"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_unreachable_database_is_named_and_exits_non_zero() {
-    let (ok, err) = athar(&["--database-url", "postgres://athar:x@127.0.0.1:9/athar", "migrate"], &[]);
+    let (ok, err) = athar(
+        &[
+            "--database-url",
+            "postgres://athar:x@127.0.0.1:9/athar",
+            "migrate",
+        ],
+        &[],
+    );
     assert!(!ok);
     assert!(err.contains("cannot open the database"), "{err}");
 }
@@ -39,7 +54,10 @@ fn a_failing_migration_exits_non_zero_and_applies_nothing() {
         use sqlx::Connection as _;
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let mut c = sqlx::SqliteConnection::connect(&url).await.expect("create");
-        sqlx::query("create table sessions (x integer)").execute(&mut c).await.expect("block");
+        sqlx::query("create table sessions (x integer)")
+            .execute(&mut c)
+            .await
+            .expect("block");
     });
     let url = format!("sqlite://{}", path.display());
     let (ok, err) = athar(&["--database-url", &url, "migrate"], &[]);
@@ -48,12 +66,17 @@ fn a_failing_migration_exits_non_zero_and_applies_nothing() {
     let applied: i64 = rt.block_on(async {
         use sqlx::Connection as _;
         let mut c = sqlx::SqliteConnection::connect(&url).await.expect("open");
-        sqlx::query_scalar("select count(*) from sqlite_master where name in ('users', 'localities')")
-            .fetch_one(&mut c)
-            .await
-            .expect("query")
+        sqlx::query_scalar(
+            "select count(*) from sqlite_master where name in ('users', 'localities')",
+        )
+        .fetch_one(&mut c)
+        .await
+        .expect("query")
     });
-    assert_eq!(applied, 0, "tables created before the failure were rolled back");
+    assert_eq!(
+        applied, 0,
+        "tables created before the failure were rolled back"
+    );
 }
 
 #[test]
@@ -62,18 +85,60 @@ fn demo_data_refuses_a_database_with_real_data_unless_forced() {
     let url = format!("sqlite://{}", dir.path().join("athar.db").display());
     let env = [("ATHAR_PASSWORD", "a long enough secret")];
     let (ok, err) = athar(
-        &["--database-url", &url, "user", "add", "--role", "team", "--email", "cheffe@example.tn", "--name", "Cheffe"],
+        &[
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--role",
+            "team",
+            "--email",
+            "cheffe@example.tn",
+            "--name",
+            "Cheffe",
+        ],
         &env,
     );
     assert!(ok, "{err}");
-    let (ok, err) = athar(&["--database-url", &url, "user", "add", "--role", "team", "--email", "CHEFFE@example.tn", "--name", "Bis"], &env);
+    let (ok, err) = athar(
+        &[
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--role",
+            "team",
+            "--email",
+            "CHEFFE@example.tn",
+            "--name",
+            "Bis",
+        ],
+        &env,
+    );
     assert!(!ok && err.contains("already exists"), "{err}");
-    let (ok, err) = athar(&["--database-url", &url, "user", "add", "--role", "boss", "--email", "x@example.tn", "--name", "X"], &env);
+    let (ok, err) = athar(
+        &[
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--role",
+            "boss",
+            "--email",
+            "x@example.tn",
+            "--name",
+            "X",
+        ],
+        &env,
+    );
     assert!(!ok && err.contains("unknown role"), "{err}");
 
     let (ok, err) = athar(&["--database-url", &url, "demo-data"], &[]);
     assert!(!ok);
-    assert!(err.contains("not demo data") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("not demo data") && err.contains("--force"),
+        "{err}"
+    );
     let (ok, err) = athar(&["--database-url", &url, "demo-data", "--force"], &[]);
     assert!(ok, "{err}");
     let (ok, err) = athar(&["--database-url", &url, "demo-data"], &[]);
