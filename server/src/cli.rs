@@ -90,6 +90,15 @@ pub struct ServeArgs {
     #[arg(long, env = "ATHAR_NO_DEMO", default_value_t = false)]
     pub no_demo: bool,
 
+    /// Serve HTTPS with this certificate chain (PEM). Needs --tls-key. Turns on secure cookies.
+    /// (Behind a TLS reverse proxy, leave it out and use --secure-cookies --trust-proxy.)
+    #[arg(long, env = "ATHAR_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "ATHAR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+
     /// Directory of the built site (`cargo leptos build` writes `target/site`).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
@@ -102,6 +111,8 @@ impl Default for ServeArgs {
             secure_cookies: false,
             trust_proxy: false,
             no_demo: false,
+            tls_cert: None,
+            tls_key: None,
             site_root: "target/site".into(),
         }
     }
@@ -111,6 +122,7 @@ fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(filter)
         .with_target(false)
         .try_init();
@@ -215,49 +227,81 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("empty database: loading the demo data");
         load_demo(&db, demo::DEFAULT_SEED).await?;
     }
-    let mut leptos_options = leptos::config::get_configuration(None)
-        .context("cannot read the Leptos configuration")?
-        .leptos_options;
-    leptos_options.site_root = args.site_root.clone().into();
-    leptos_options.site_addr = args.bind;
-    if leptos_options.output_name.is_empty() {
-        leptos_options.output_name = "athar".into();
-    }
-    // Built by cargo-leptos with `hash-files`: use the hashed names whether or not the
-    // environment says so (running `target/release/athar` directly is the normal case).
-    leptos_options.hash_files = app::server::assets::hashed_build(&leptos_options);
+    let leptos_options = leptos_options(&args);
     let state = AppState {
         leptos_options,
         db,
         auth: Arc::new(AuthSettings {
-            secure_cookies: args.secure_cookies,
+            secure_cookies: args.secure_cookies || args.tls_cert.is_some(),
             ..AuthSettings::default()
         }),
     };
-    let app = crate::router(
-        state,
-        crate::routes::RouterOptions {
-            trust_proxy: args.trust_proxy,
-        },
-    );
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let options = crate::routes::RouterOptions {
+        trust_proxy: args.trust_proxy,
+    };
+    let app = crate::router(state, options).into_make_service_with_connect_info::<SocketAddr>();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        // One crypto provider for the whole process (ring: no CMake or NASM to build).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot load the TLS certificate {} and key {}",
+                    cert.display(),
+                    key.display()
+                )
+            })?;
+        let handle = axum_server::Handle::new();
+        tokio::spawn({
+            let handle = handle.clone();
+            async move {
+                shutdown_signal().await;
+                handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            }
+        });
+        listening("https", &args, started);
+        axum_server::bind_rustls(args.bind, tls)
+            .handle(handle)
+            .serve(app)
+            .await
+            .with_context(|| format!("cannot serve HTTPS on {}", args.bind))?;
+    } else {
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.bind))?;
+        listening("http", &args, started);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server error")?;
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn listening(scheme: &str, args: &ServeArgs, started: std::time::Instant) {
     tracing::info!(
         addr = %args.bind,
         ready_ms = started.elapsed().as_millis() as u64,
-        "Athar is listening on http://{}",
+        "Athar is listening on {scheme}://{}",
         args.bind
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
-    tracing::info!("stopped");
-    Ok(())
+}
+
+/// Leptos settings for this process. Built here rather than read from cargo-leptos's environment,
+/// because the normal way to run is `target/release/athar` on its own.
+fn leptos_options(args: &ServeArgs) -> leptos::config::LeptosOptions {
+    let mut options = leptos::config::LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("athar"))
+        .site_root(args.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(args.bind)
+        .env(leptos::config::Env::PROD)
+        .build();
+    // Built by cargo-leptos with `hash-files`: this build's JS, WASM and CSS have hashed names.
+    options.hash_files = app::server::assets::hashed_build(&options);
+    options
 }
 
 async fn shutdown_signal() {

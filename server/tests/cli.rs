@@ -144,3 +144,69 @@ fn demo_data_refuses_a_database_with_real_data_unless_forced() {
     let (ok, err) = athar(&["--database-url", &url, "demo-data"], &[]);
     assert!(ok, "reloading demo data over demo data is fine: {err}");
 }
+
+#[test]
+fn serve_speaks_https_with_a_certificate_and_key() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_athar"))
+        .args([
+            "--database-url",
+            &url,
+            "serve",
+            "--no-demo",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start athar");
+    let mut answer = String::new();
+    for _ in 0..100 {
+        let out = Command::new("curl")
+            .args(["-sk", "-o", "/dev/null", "-w", "%{http_code}"])
+            .arg(format!("https://127.0.0.1:{port}/healthz"))
+            .output()
+            .expect("curl");
+        answer = String::from_utf8_lossy(&out.stdout).into_owned();
+        if answer == "200" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(answer, "200", "healthz over HTTPS");
+}
