@@ -45,6 +45,26 @@ test("a facilitator opens a project, switches to Arabic, goes offline, reloads a
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
 });
 
+test("after one online visit to My projects, every project of mine opens offline", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  const links = page.locator(".card h3 a");
+  const count = await links.count();
+  const projectKeys = () =>
+    page.evaluate(() => Object.keys(localStorage).filter((k) => /^athar\/v1\/u\/[^/]+\/project\//.test(k)).length);
+  await expect.poll(projectKeys).toBe(count);
+  const last = links.nth(count - 1);
+  const title = (await last.textContent())!.trim();
+  const href = (await last.getAttribute("href"))!;
+
+  await context.setOffline(true);
+  await page.goto(href);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.locator(".members li").first()).toBeVisible();
+  await context.setOffline(false);
+});
+
 test("signing out removes the user's data from the device", async ({ page }) => {
   await signIn(page, "facilitator");
   await page.locator(".card").first().getByRole("link").click();

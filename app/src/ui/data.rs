@@ -117,3 +117,20 @@ pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
     }
     let _ = user;
 }
+
+/// Fetches each project page and stores it on the device, one after the other (a weak link
+/// carries one small request at a time better than many). Failures are skipped: the page is then
+/// kept the next time it is opened online.
+pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
+    for project in projects {
+        if let Ok(detail) = crate::api::get_project(project).await {
+            let loaded = Loaded {
+                value: detail,
+                source: Source::Server,
+            };
+            if remember(&Key::Project { user, project }, &loaded).is_err() {
+                break;
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! The pages of the walking skeleton: sign-in, the home page of each role, a project, not found.
 
-use super::data::{Loaded, Source, load_user, remember, remember_user, with_fallback};
+use super::data::{
+    Loaded, Source, keep_projects_offline, load_user, remember, remember_user, with_fallback,
+};
 use super::layout::Frame;
 use super::text;
 use crate::domain::dates::today_iso;
@@ -76,12 +78,18 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
         move |_| with_fallback(crate::api::list_projects(), Some(key.clone()))
     });
     let (storage_problem, set_storage_problem) = signal(None);
+    let (role, user_id) = (user.role, user.id);
     Effect::new(move |_| {
         if let Some(Ok(loaded)) = projects.get() {
             set_storage_problem.set(remember(&key, &loaded).err());
+            // A facilitator needs every project of theirs in the field, not only those opened
+            // online: fetch their pages in the background and keep them on the device.
+            if role == Role::Facilitator && loaded.source == Source::Server {
+                let ids = loaded.value.iter().map(|c| c.id).collect();
+                leptos::task::spawn_local(keep_projects_offline(user_id, ids));
+            }
         }
     });
-    let role = user.role;
     let title = move || match role {
         Role::Facilitator => t_string!(i18n, my_projects),
         Role::Supervisor => t_string!(i18n, incubator_projects),
