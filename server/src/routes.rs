@@ -142,6 +142,15 @@ fn client_addr(req: &Request<Body>, trust_proxy: bool) -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+fn is_public_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || matches!(
+            path,
+            "/sw.js" | "/manifest.webmanifest" | "/healthz" | "/offline-shell"
+        )
+}
+
 /// Finds the session of the request (renewing it when due) and puts a [`RequestAuth`] in the
 /// request's extensions for pages and server functions.
 async fn session(
@@ -149,6 +158,10 @@ async fn session(
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
+    // Static files and probes never need to know who asks: spare the database a lookup per file.
+    if is_public_asset(req.uri().path()) {
+        return next.run(req).await;
+    }
     let mut auth = RequestAuth {
         client_addr: client_addr(&req, options.trust_proxy),
         ..RequestAuth::default()
