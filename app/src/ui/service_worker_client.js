@@ -14,16 +14,18 @@
   function offer(worker) {
     if (worker && !pending()) worker.postMessage({ type: "take-over" });
   }
+  // A worker being installed offers itself once installed, if another already controls the page.
+  function track(worker) {
+    if (!worker) return;
+    worker.addEventListener("statechange", function () {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+    });
+  }
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
       offer(reg.waiting);
-      reg.addEventListener("updatefound", function () {
-        var w = reg.installing;
-        if (!w) return;
-        w.addEventListener("statechange", function () {
-          if (w.state === "installed" && navigator.serviceWorker.controller) offer(w);
-        });
-      });
+      track(reg.installing);
+      reg.addEventListener("updatefound", function () { track(reg.installing); });
     }).catch(function (e) { console.warn("service worker:", e); });
   });
 })();
