@@ -20,7 +20,11 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "take-over") self.skipWaiting();
+  if (event.data && event.data.type === "take-over") {
+    // Keep the worker alive until the hand-over is done: without waitUntil the browser may stop
+    // an idle waiting worker before skipWaiting takes effect.
+    event.waitUntil(self.skipWaiting());
+  }
 });
 
 self.addEventListener("activate", (event) => {
