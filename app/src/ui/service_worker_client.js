@@ -26,6 +26,9 @@
       offer(reg.waiting);
       track(reg.installing);
       reg.addEventListener("updatefound", function () { track(reg.installing); });
+      // Ask again now and then: the outbox may have emptied since (a sync went through), and a
+      // browser may stop an idle waiting worker before it has handled the first message.
+      setInterval(function () { offer(reg.waiting); }, 10000);
     }).catch(function (e) { console.warn("service worker:", e); });
   });
 })();
