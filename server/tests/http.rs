@@ -384,7 +384,6 @@ async fn every_server_function_checks_role_and_scope() {
             };
             cookies.push(cookie);
         }
-        let mut cases = 0;
         for row in &rows {
             for (i, caller) in CALLERS.iter().enumerate() {
                 // Sign-out would end the caller's session for the rows after it: use a fresh one.
@@ -404,9 +403,7 @@ async fn every_server_function_checks_role_and_scope() {
                     row.case,
                     reply.body
                 );
-                cases += 1;
             }
         }
-        assert_eq!(cases, rows.len() * CALLERS.len());
     }
 }
