@@ -228,6 +228,16 @@ enum Caller {
     Viewer,
 }
 
+fn email_of(caller: Caller) -> Option<&'static str> {
+    match caller {
+        Caller::Anonymous => None,
+        Caller::Facilitator => Some(DEMO_LOGINS[0].0),
+        Caller::Supervisor => Some(DEMO_LOGINS[1].0),
+        Caller::Team => Some(DEMO_LOGINS[2].0),
+        Caller::Viewer => Some(DEMO_LOGINS[3].0),
+    }
+}
+
 const CALLERS: [Caller; 5] = [
     Caller::Anonymous,
     Caller::Facilitator,
@@ -371,26 +381,20 @@ async fn every_server_function_checks_role_and_scope() {
 
         let mut cookies = Vec::new();
         for caller in CALLERS {
-            let email = match caller {
-                Caller::Anonymous => None,
-                Caller::Facilitator => Some(DEMO_LOGINS[0].0),
-                Caller::Supervisor => Some(DEMO_LOGINS[1].0),
-                Caller::Team => Some(DEMO_LOGINS[2].0),
-                Caller::Viewer => Some(DEMO_LOGINS[3].0),
-            };
-            let cookie = match email {
+            cookies.push(match email_of(caller) {
                 Some(e) => Some(sign_in(&app, e).await),
                 None => None,
-            };
-            cookies.push(cookie);
+            });
         }
         for row in &rows {
             for (i, caller) in CALLERS.iter().enumerate() {
-                // Sign-out would end the caller's session for the rows after it: use a fresh one.
-                let cookie = if row.endpoint == "/api/logout" {
-                    None
-                } else {
-                    cookies[i].clone()
+                // Sign-out ends the session it is given: sign in afresh for it, so the rows
+                // after it keep theirs.
+                let cookie = match email_of(*caller) {
+                    Some(email) if row.endpoint == "/api/logout" => {
+                        Some(sign_in(&app, email).await)
+                    }
+                    _ => cookies[i].clone(),
                 };
                 let body = row.body.replace("{caller}", &i.to_string());
                 let reply = send(&app, post_form(row.endpoint, &body, cookie.as_deref())).await;
