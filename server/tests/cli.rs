@@ -79,58 +79,32 @@ fn a_failing_migration_exits_non_zero_and_applies_nothing() {
     );
 }
 
+/// `athar user add` with a password from the environment.
+fn add_user(url: &str, role: &str, email: &str) -> (bool, String) {
+    let args = [
+        "--database-url",
+        url,
+        "user",
+        "add",
+        "--role",
+        role,
+        "--email",
+        email,
+        "--name",
+        "N",
+    ];
+    athar(&args, &[("ATHAR_PASSWORD", "a long enough secret")])
+}
+
 #[test]
 fn demo_data_refuses_a_database_with_real_data_unless_forced() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("athar.db").display());
-    let env = [("ATHAR_PASSWORD", "a long enough secret")];
-    let (ok, err) = athar(
-        &[
-            "--database-url",
-            &url,
-            "user",
-            "add",
-            "--role",
-            "team",
-            "--email",
-            "cheffe@example.tn",
-            "--name",
-            "Cheffe",
-        ],
-        &env,
-    );
+    let (ok, err) = add_user(&url, "team", "cheffe@example.tn");
     assert!(ok, "{err}");
-    let (ok, err) = athar(
-        &[
-            "--database-url",
-            &url,
-            "user",
-            "add",
-            "--role",
-            "team",
-            "--email",
-            "CHEFFE@example.tn",
-            "--name",
-            "Bis",
-        ],
-        &env,
-    );
+    let (ok, err) = add_user(&url, "team", "CHEFFE@example.tn");
     assert!(!ok && err.contains("already exists"), "{err}");
-    let (ok, err) = athar(
-        &[
-            "--database-url",
-            &url,
-            "user",
-            "add",
-            "--role",
-            "boss",
-            "--email",
-            "x@example.tn",
-            "--name",
-            "X",
-        ],
-        &env,
-    );
+    let (ok, err) = add_user(&url, "boss", "x@example.tn");
     assert!(!ok && err.contains("unknown role"), "{err}");
 
     let (ok, err) = athar(&["--database-url", &url, "demo-data"], &[]);
