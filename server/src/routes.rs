@@ -183,7 +183,19 @@ async fn session(
                     state.auth.secure_cookies,
                 ));
             }
-            Err(e) => tracing::warn!(error = %e, "cannot check the session"),
+            // Not "signed out": answering as anonymous would send a field user to the sign-in
+            // page and make the app forget who is signed in on the phone. Say "try later".
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check the session");
+                let body =
+                    serde_json::to_string(&app::error::AppError::Unavailable).unwrap_or_default();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(CONTENT_TYPE, "application/json")],
+                    body,
+                )
+                    .into_response();
+            }
         }
     }
     req.extensions_mut().insert(auth);

@@ -218,6 +218,36 @@ async fn a_wrong_password_gets_one_neutral_message_then_a_lockout() {
     }
 }
 
+#[tokio::test]
+async fn a_database_failure_during_the_session_check_is_try_later_not_signed_out() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    let cookie = sign_in(&app, DEMO_LOGINS[0].0).await;
+    {
+        use sqlx::Connection as _;
+        let mut c = sqlx::SqliteConnection::connect(&t.url).await.expect("open");
+        sqlx::query("alter table sessions rename to sessions_away")
+            .execute(&mut c)
+            .await
+            .expect("break the sessions table");
+    }
+    let page = send(&app, get("/", Some(&cookie))).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not a redirect to sign-in"
+    );
+    let me = send(&app, post_form("/api/me", "", Some(&cookie))).await;
+    assert_eq!(me.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(me.body.contains("Unavailable"), "{}", me.body);
+    let cleared = page
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().unwrap_or_default().contains("Max-Age=0"));
+    assert!(!cleared, "the session cookie is kept");
+}
+
 /// Who calls: nobody, or a demo user of a role.
 #[derive(Clone, Copy, Debug)]
 enum Caller {

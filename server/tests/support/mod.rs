@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 pub struct TestDb {
     pub db: Db,
+    /// Where the database is, for tests that damage it behind the app's back.
+    pub url: String,
     pub engine: Engine,
     _guard: Guard,
 }
@@ -68,6 +70,7 @@ pub async fn sqlite() -> TestDb {
     db.migrate().await.expect("migrate SQLite");
     TestDb {
         db,
+        url,
         engine: Engine::Sqlite,
         _guard: Guard::Sqlite(dir),
     }
@@ -91,6 +94,7 @@ pub async fn postgres(admin_url: &str) -> TestDb {
     db.migrate().await.expect("migrate PostgreSQL");
     TestDb {
         db,
+        url,
         engine: Engine::Postgres,
         _guard: Guard::Postgres {
             admin_url: admin_url.to_owned(),
