@@ -12,6 +12,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod storage;
+pub mod sync;
 pub mod ui;
 
 /// The translations, generated from `locales/*.json` by `build.rs` (leptos_i18n).

@@ -100,16 +100,28 @@ impl<S: KeyValue> DeviceStore<S> {
         self.get(&Key::Identity).ok().flatten()
     }
 
+    /// The raw store, for the sync outbox which keeps its own keys.
+    pub fn kv(&self) -> &S {
+        &self.kv
+    }
+
     /// Removes everything cached for `user`, and the identity if it is theirs: signing out on a
-    /// shared phone leaves nothing of theirs behind.
+    /// shared phone leaves nothing of theirs to read. Their unsent entries stay (under their own
+    /// prefix, where no other user looks) and go when they sign in again: an entry leaves the
+    /// phone only when the server has it.
     pub fn forget_user(&self, user: Uuid) -> Result<usize, StorageError> {
         let prefix = user_prefix(user);
+        let unsent = |k: &str| {
+            k.strip_prefix(&prefix).is_some_and(|rest| {
+                rest.starts_with("m/") || rest.starts_with("refused/") || rest.starts_with("client/")
+            })
+        };
         let mut removed = 0;
         for key in self
             .kv
             .keys()?
             .into_iter()
-            .filter(|k| k.starts_with(&prefix))
+            .filter(|k| k.starts_with(&prefix) && !unsent(k))
         {
             self.kv.remove(&key)?;
             removed += 1;
@@ -164,6 +176,16 @@ pub struct MemoryStore {
     map: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
     /// Refuse writes past this many bytes, to test a full phone.
     pub quota: Option<usize>,
+}
+
+impl MemoryStore {
+    /// A store that refuses writes past `bytes`, like a full phone.
+    pub fn with_quota(bytes: usize) -> Self {
+        MemoryStore {
+            quota: Some(bytes),
+            ..Default::default()
+        }
+    }
 }
 
 impl KeyValue for MemoryStore {

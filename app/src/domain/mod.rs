@@ -7,7 +7,12 @@ pub mod member;
 pub mod money;
 pub mod project;
 pub mod user;
+pub mod visit;
 
 pub use member::{Member, Sex, WgAnswer, WgAnswers};
 pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
 pub use user::{Role, SessionUser};
+pub use visit::{
+    ActionItem, ActionStatus, CloseActionItem, EntryStatus, FieldError, NewActionItem, Topic, Visit,
+    VisitFields, VisitMode,
+};

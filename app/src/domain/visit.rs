@@ -1,0 +1,402 @@
+//! Coaching visits (the *fiche de suivi*) and the action items carried from visit to visit.
+//!
+//! These are the wire types the device keeps in its local view and the server stores; the
+//! validation rules here run on both sides, so a phone refuses bad input at once, offline, with the
+//! same words the server would use.
+
+use crate::domain::dates::split_iso;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How the visit took place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitMode {
+    OnSite,
+    Phone,
+    Group,
+}
+
+impl VisitMode {
+    pub const ALL: [VisitMode; 3] = [VisitMode::OnSite, VisitMode::Phone, VisitMode::Group];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitMode::OnSite => "on_site",
+            VisitMode::Phone => "phone",
+            VisitMode::Group => "group",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VisitMode> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// Where an entry stands in the review loop. Supervisors only ever see submitted entries and later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    /// Work in progress: synced as a backup, seen by its author only.
+    Draft,
+    Submitted,
+    Validated,
+    Returned,
+}
+
+impl EntryStatus {
+    pub const ALL: [EntryStatus; 4] = [
+        EntryStatus::Draft,
+        EntryStatus::Submitted,
+        EntryStatus::Validated,
+        EntryStatus::Returned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Draft => "draft",
+            EntryStatus::Submitted => "submitted",
+            EntryStatus::Validated => "validated",
+            EntryStatus::Returned => "returned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntryStatus> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// What a coaching visit worked on. A fixed list, so reports can count them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    Bookkeeping,
+    Marketing,
+    Production,
+    Quality,
+    Governance,
+    Funding,
+    SseLaw,
+    Environment,
+    Other,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 9] = [
+        Topic::Bookkeeping,
+        Topic::Marketing,
+        Topic::Production,
+        Topic::Quality,
+        Topic::Governance,
+        Topic::Funding,
+        Topic::SseLaw,
+        Topic::Environment,
+        Topic::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Bookkeeping => "bookkeeping",
+            Topic::Marketing => "marketing",
+            Topic::Production => "production",
+            Topic::Quality => "quality",
+            Topic::Governance => "governance",
+            Topic::Funding => "funding",
+            Topic::SseLaw => "sse_law",
+            Topic::Environment => "environment",
+            Topic::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Topic> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// The longest free text a field accepts (observations, difficulties): a page of notes.
+pub const MAX_TEXT_CHARS: usize = 4000;
+/// An action item's title: one line.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// The fields a facilitator fills in for a visit: what `visit.save` carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitFields {
+    pub project_id: Uuid,
+    /// ISO day.
+    pub visit_on: String,
+    pub mode: VisitMode,
+    #[serde(default)]
+    pub present_member_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+    #[serde(default)]
+    pub observations: String,
+    #[serde(default)]
+    pub difficulties: String,
+    /// ISO day the next visit is planned.
+    #[serde(default)]
+    pub next_visit_on: Option<String>,
+    /// `Draft` or `Submitted`: the device never sets the review outcomes.
+    pub status: EntryStatus,
+}
+
+/// A coaching visit as stored and synced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub fields: VisitFields,
+    /// Who recorded it.
+    pub author_id: Option<Uuid>,
+    /// The server's version of this record (the global version of the push that last changed it).
+    pub version: i64,
+    /// Two devices edited it from the same base: a supervisor must choose.
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+/// Why a value is refused: the field and a stable code the UI turns into a sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, code: &'static str) -> Self {
+        FieldError { field, code }
+    }
+}
+
+/// A day the form may hold: a real calendar day, not absurdly far from today.
+fn check_day(field: &'static str, iso: &str) -> Result<(), FieldError> {
+    let Some((y, m, d)) = split_iso(iso) else {
+        return Err(FieldError::new(field, "not_a_date"));
+    };
+    if iso.len() != 10 || !(2000..=2100).contains(&y) || d > days_in_month(y, m) {
+        return Err(FieldError::new(field, "not_a_date"));
+    }
+    Ok(())
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), FieldError> {
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, "too_long"));
+    }
+    Ok(())
+}
+
+impl VisitFields {
+    /// Every rule a visit must meet, first failure first (the form lists them all through
+    /// [`VisitFields::errors`]). `today` is the ISO day in Tunis.
+    pub fn validate(&self, today: &str) -> Result<(), FieldError> {
+        match self.errors(today).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// All the problems with this visit, in the order the form shows its fields.
+    pub fn errors(&self, today: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let visit_day_ok = check_day("visit_on", &self.visit_on).is_ok();
+        match check_day("visit_on", &self.visit_on) {
+            Err(e) => errors.push(e),
+            // A visit is recorded on the day or after; never for a day still to come. One day of
+            // slack for a phone whose clock is a little ahead.
+            Ok(()) if super::dates::days_between(today, &self.visit_on).unwrap_or(0) > 1 => {
+                errors.push(FieldError::new("visit_on", "in_future"));
+            }
+            Ok(()) => {}
+        }
+        if self.present_member_ids.len() > 500 {
+            errors.push(FieldError::new("present_member_ids", "too_many"));
+        }
+        if let Err(e) = check_text("observations", &self.observations, MAX_TEXT_CHARS) {
+            errors.push(e);
+        }
+        if let Err(e) = check_text("difficulties", &self.difficulties, MAX_TEXT_CHARS) {
+            errors.push(e);
+        }
+        if let Some(next) = &self.next_visit_on {
+            match check_day("next_visit_on", next) {
+                Err(e) => errors.push(e),
+                Ok(()) if visit_day_ok && next.as_str() < self.visit_on.as_str() => {
+                    errors.push(FieldError::new("next_visit_on", "before_visit"));
+                }
+                Ok(()) => {}
+            }
+        }
+        if !matches!(self.status, EntryStatus::Draft | EntryStatus::Submitted) {
+            errors.push(FieldError::new("status", "not_allowed"));
+        }
+        errors
+    }
+}
+
+/// Open until done; carried from visit to visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Open,
+    Done,
+}
+
+impl ActionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        match s {
+            "open" => Some(ActionStatus::Open),
+            "done" => Some(ActionStatus::Done),
+            _ => None,
+        }
+    }
+}
+
+/// An action item as stored and synced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// The visit it came out of, if any.
+    pub visit_id: Option<Uuid>,
+    pub title: String,
+    /// ISO day.
+    pub due_on: Option<String>,
+    pub status: ActionStatus,
+    /// ISO day it was closed.
+    pub closed_on: Option<String>,
+    pub author_id: Option<Uuid>,
+    pub version: i64,
+}
+
+/// What `action.add` carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewActionItem {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    #[serde(default)]
+    pub visit_id: Option<Uuid>,
+    pub title: String,
+    #[serde(default)]
+    pub due_on: Option<String>,
+}
+
+impl NewActionItem {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err(FieldError::new("title", "required"));
+        }
+        check_text("title", title, MAX_TITLE_CHARS)?;
+        if let Some(due) = &self.due_on {
+            check_day("due_on", due)?;
+        }
+        Ok(())
+    }
+}
+
+/// What `action.close` carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseActionItem {
+    pub id: Uuid,
+    /// ISO day it was done.
+    pub closed_on: String,
+}
+
+impl CloseActionItem {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_day("closed_on", &self.closed_on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit() -> VisitFields {
+        VisitFields {
+            project_id: Uuid::nil(),
+            visit_on: "2026-11-20".into(),
+            mode: VisitMode::OnSite,
+            present_member_ids: vec![],
+            topics: vec![Topic::Bookkeeping],
+            observations: "Cahier de caisse à jour.".into(),
+            difficulties: String::new(),
+            next_visit_on: Some("2026-12-18".into()),
+            status: EntryStatus::Submitted,
+        }
+    }
+
+    #[test]
+    fn a_complete_visit_is_accepted() {
+        assert_eq!(visit().validate("2026-11-26"), Ok(()));
+    }
+
+    #[test]
+    fn a_visit_in_the_future_or_on_a_day_that_does_not_exist_is_refused() {
+        let mut v = visit();
+        v.visit_on = "2026-12-24".into();
+        assert_eq!(v.errors("2026-11-26")[0], FieldError::new("visit_on", "in_future"));
+        v.visit_on = "2026-02-30".into();
+        assert_eq!(v.errors("2026-11-26")[0], FieldError::new("visit_on", "not_a_date"));
+        v.visit_on = "yesterday".into();
+        assert_eq!(v.errors("2026-11-26")[0], FieldError::new("visit_on", "not_a_date"));
+    }
+
+    #[test]
+    fn the_next_visit_cannot_come_before_this_one() {
+        let mut v = visit();
+        v.next_visit_on = Some("2026-11-01".into());
+        assert_eq!(
+            v.validate("2026-11-26"),
+            Err(FieldError::new("next_visit_on", "before_visit"))
+        );
+    }
+
+    #[test]
+    fn a_device_cannot_validate_its_own_visit() {
+        let mut v = visit();
+        v.status = EntryStatus::Validated;
+        assert_eq!(
+            v.validate("2026-11-26"),
+            Err(FieldError::new("status", "not_allowed"))
+        );
+    }
+
+    #[test]
+    fn every_problem_is_listed_in_form_order() {
+        let mut v = visit();
+        v.visit_on = "2026-13-01".into();
+        v.observations = "x".repeat(MAX_TEXT_CHARS + 1);
+        let fields: Vec<_> = v.errors("2026-11-26").iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["visit_on", "observations"]);
+    }
+
+    #[test]
+    fn an_action_item_needs_a_title() {
+        let a = NewActionItem {
+            id: Uuid::nil(),
+            project_id: Uuid::nil(),
+            visit_id: None,
+            title: "   ".into(),
+            due_on: None,
+        };
+        assert_eq!(a.validate(), Err(FieldError::new("title", "required")));
+    }
+}

@@ -1,0 +1,156 @@
+//! The mutation types: what a user can change, named once, validated the same way on both sides.
+//!
+//! A mutation type is a [`MutationType`]: a stable name, typed arguments, the rules they must
+//! meet, and how it shows in the device's local view before the server has it. The server's half
+//! (how it is applied to the database, who may do it) is registered in `server::sync::mutations`.
+//! Adding a type means one impl here, one there, and a line in each registry; the sync engine
+//! itself does not change.
+
+use super::outbox::LocalView;
+use super::protocol::Record;
+use crate::domain::{
+    ActionItem, ActionStatus, CloseActionItem, FieldError, NewActionItem, Visit, VisitFields,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who made a pending mutation: the local view shows it as theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Author {
+    pub user: Uuid,
+}
+
+pub trait MutationType {
+    /// The stable name on the wire. Never reused for another meaning.
+    const NAME: &'static str;
+    type Args: Serialize + DeserializeOwned;
+
+    /// The rules the arguments must meet; `today` is the ISO day in Tunis.
+    fn validate(args: &Self::Args, today: &str) -> Result<(), FieldError>;
+
+    /// How the mutation changes the local view while it waits to be sent.
+    fn apply_local(args: Self::Args, author: Author, view: &mut LocalView);
+}
+
+/// `visit.save`: create a coaching visit, or edit one.
+pub struct SaveVisit;
+
+/// The arguments of `visit.save`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveVisitArgs {
+    /// Made on the device when the visit is first saved; the same for every later edit.
+    pub id: Uuid,
+    /// The server version the edit was made on; `None` for a visit the server has not seen yet.
+    pub base_version: Option<i64>,
+    #[serde(flatten)]
+    pub fields: VisitFields,
+}
+
+impl MutationType for SaveVisit {
+    const NAME: &'static str = "visit.save";
+    type Args = SaveVisitArgs;
+
+    fn validate(args: &SaveVisitArgs, today: &str) -> Result<(), FieldError> {
+        args.fields.validate(today)
+    }
+
+    fn apply_local(args: SaveVisitArgs, author: Author, view: &mut LocalView) {
+        let (version, conflict, author_id) = match view.visit(args.id) {
+            Some(v) => (v.version, v.conflict, v.author_id),
+            None => (0, false, Some(author.user)),
+        };
+        view.put(Record::Visit(Visit {
+            id: args.id,
+            fields: args.fields,
+            author_id,
+            version,
+            conflict,
+        }));
+    }
+}
+
+/// `action.add`: a new action item for a project.
+pub struct AddAction;
+
+impl MutationType for AddAction {
+    const NAME: &'static str = "action.add";
+    type Args = NewActionItem;
+
+    fn validate(args: &NewActionItem, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn apply_local(args: NewActionItem, author: Author, view: &mut LocalView) {
+        view.put(Record::Action(ActionItem {
+            id: args.id,
+            project_id: args.project_id,
+            visit_id: args.visit_id,
+            title: args.title.trim().to_owned(),
+            due_on: args.due_on,
+            status: ActionStatus::Open,
+            closed_on: None,
+            author_id: Some(author.user),
+            version: 0,
+        }));
+    }
+}
+
+/// `action.close`: an action item is done.
+pub struct CloseAction;
+
+impl MutationType for CloseAction {
+    const NAME: &'static str = "action.close";
+    type Args = CloseActionItem;
+
+    fn validate(args: &CloseActionItem, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn apply_local(args: CloseActionItem, _author: Author, view: &mut LocalView) {
+        if let Some(mut item) = view.action(args.id).cloned()
+            && item.status == ActionStatus::Open
+        {
+            item.status = ActionStatus::Done;
+            item.closed_on = Some(args.closed_on);
+            view.put(Record::Action(item));
+        }
+    }
+}
+
+/// Replays one stored mutation onto the local view. `false` when the name is unknown to this
+/// build or the arguments do not decode (a newer app wrote them): the view then shows the entry as
+/// waiting without drawing it.
+pub fn apply_local(name: &str, args: &str, author: Author, view: &mut LocalView) -> bool {
+    fn run<M: MutationType>(args: &str, author: Author, view: &mut LocalView) -> bool {
+        match serde_json::from_str::<M::Args>(args) {
+            Ok(a) => {
+                M::apply_local(a, author, view);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+    // The registry: one line per mutation type.
+    match name {
+        SaveVisit::NAME => run::<SaveVisit>(args, author, view),
+        AddAction::NAME => run::<AddAction>(args, author, view),
+        CloseAction::NAME => run::<CloseAction>(args, author, view),
+        _ => false,
+    }
+}
+
+/// The record a mutation is about, so the view can show the entry's sync state next to it.
+pub fn target(name: &str, args: &str) -> Option<(super::protocol::RecordKind, Uuid)> {
+    use super::protocol::RecordKind;
+    #[derive(Deserialize)]
+    struct Id {
+        id: Uuid,
+    }
+    let kind = match name {
+        SaveVisit::NAME => RecordKind::Visit,
+        AddAction::NAME | CloseAction::NAME => RecordKind::Action,
+        _ => return None,
+    };
+    serde_json::from_str::<Id>(args).ok().map(|i| (kind, i.id))
+}

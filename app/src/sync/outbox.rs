@@ -1,0 +1,650 @@
+//! The device's side of sync: the outbox of mutations, and the local view the UI reads.
+//!
+//! Layout under `athar/v1/u/<user>/` (one key per mutation and per record, so a save writes two
+//! small keys and never the whole outbox):
+//!
+//! | key | value |
+//! |---|---|
+//! | `client/<slot>` | [`ClientMeta`]: this user's client id for that tab slot and its next `seq` |
+//! | `m/<client>/<seq>` | a [`Mutation`] waiting to be sent, exactly as it will travel |
+//! | `refused/<client>/<seq>` | a [`RefusedEntry`]: the server will never apply it; shown with its reason |
+//! | `r/<kind>/<id>` | a [`Record`] of the last pulled snapshot |
+//! | `cookie` | the [`Cookie`] of that snapshot |
+//! | `sync` | [`SyncMeta`]: when the last sync went through |
+//!
+//! **Sequence numbers with several tabs.** Each open tab holds a *slot* (a Web Lock held for the
+//! tab's life, see `ui::sync`), and each slot is its own client with its own counter. One writer
+//! per counter, so numbers never collide across tabs, and a slot's client is reused by the next
+//! tab that takes it, so a phone has one or two clients, not one per page load. When a slot is
+//! opened, its counter is raised past any mutation already stored, so a counter write lost in a
+//! crash can never hand out a number twice.
+//!
+//! **Ownership.** Unsent mutations stay under their author's prefix when they sign out: another
+//! user on the same phone neither sees nor pushes them, and they go when their owner is back.
+
+use super::mutations::{self, Author, MutationType};
+use super::protocol::{Cookie, Mutation, PullResponse, Record, RecordKind, Refusal};
+use crate::domain::{ActionItem, FieldError, Visit};
+use crate::storage::{KeyValue, StorageError};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+const ROOT: &str = "athar/v1/u/";
+
+fn prefix(user: Uuid) -> String {
+    format!("{ROOT}{user}/")
+}
+
+fn mutation_key(user: Uuid, client: Uuid, seq: u64) -> String {
+    // Zero-padded so keys sort in sequence order.
+    format!("{}m/{client}/{seq:012}", prefix(user))
+}
+
+fn refused_key(user: Uuid, client: Uuid, seq: u64) -> String {
+    format!("{}refused/{client}/{seq:012}", prefix(user))
+}
+
+fn record_key(user: Uuid, kind: RecordKind, id: Uuid) -> String {
+    format!("{}r/{}/{id}", prefix(user), kind.as_str())
+}
+
+/// One tab slot's client: the id the server knows it by and the next sequence number to use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientMeta {
+    pub id: Uuid,
+    pub next_seq: u64,
+}
+
+/// A mutation the server refused for good, kept so the user sees why.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RefusedEntry {
+    pub mutation: Mutation,
+    pub refusal: Refusal,
+}
+
+/// When sync last went through, for the header ("last sync 3 min ago").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncMeta {
+    pub last_success_at: Option<i64>,
+}
+
+/// Why a save did not happen.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    #[error("invalid {}: {}", .0.field, .0.code)]
+    Invalid(FieldError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The outbox of one user in one tab slot.
+pub struct Outbox<'a, S: KeyValue> {
+    kv: &'a S,
+    user: Uuid,
+    slot: u32,
+    client: ClientMeta,
+}
+
+impl<'a, S: KeyValue> Outbox<'a, S> {
+    /// Opens the slot's client, creating it on first use with `new_id`.
+    pub fn open(kv: &'a S, user: Uuid, slot: u32, new_id: Uuid) -> Result<Self, StorageError> {
+        let key = format!("{}client/{slot}", prefix(user));
+        let mut client = match kv.get(&key)? {
+            Some(raw) => serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key.clone()))?,
+            None => ClientMeta {
+                id: new_id,
+                next_seq: 1,
+            },
+        };
+        // Never reuse a number already given to a stored mutation (waiting or refused).
+        let highest = stored_seqs(kv, user, client.id)?.last().copied().unwrap_or(0);
+        if client.next_seq <= highest {
+            client.next_seq = highest + 1;
+        }
+        kv.set(&key, &to_json(&client, &key)?)?;
+        Ok(Outbox {
+            kv,
+            user,
+            slot,
+            client,
+        })
+    }
+
+    pub fn client(&self) -> &ClientMeta {
+        &self.client
+    }
+
+    /// Validates and stores one mutation; on success it is on the phone and waiting. On failure
+    /// nothing was written (the form keeps what was typed).
+    pub fn save<M: MutationType>(
+        &mut self,
+        args: &M::Args,
+        today: &str,
+        now_ms: i64,
+    ) -> Result<u64, SaveError> {
+        M::validate(args, today).map_err(SaveError::Invalid)?;
+        let args = serde_json::to_string(args)
+            .ok()
+            .and_then(|s| RawValue::from_string(s).ok())
+            .ok_or(StorageError::Corrupt(M::NAME.into()))?;
+        let seq = self.client.next_seq;
+        let mutation = Mutation {
+            client_id: self.client.id,
+            seq,
+            name: M::NAME.into(),
+            args,
+            created_at: now_ms,
+        };
+        let key = mutation_key(self.user, self.client.id, seq);
+        // The mutation first, then the counter: if the second write fails, `open` still skips the
+        // number, and the entry is saved.
+        self.kv.set(&key, &to_json(&mutation, &key)?)?;
+        let meta_key = format!("{}client/{}", prefix(self.user), self.slot);
+        let next = ClientMeta {
+            id: self.client.id,
+            next_seq: seq + 1,
+        };
+        if let Err(e) = self.kv.set(&meta_key, &to_json(&next, &meta_key)?) {
+            // Storage filled up between the two writes: the entry is stored, so the save stands.
+            if e != StorageError::QuotaExceeded {
+                return Err(e.into());
+            }
+        }
+        self.client = next;
+        Ok(seq)
+    }
+}
+
+fn to_json<T: Serialize>(value: &T, key: &str) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|_| StorageError::Corrupt(key.to_owned()))
+}
+
+/// Sequence numbers stored for a client, waiting or refused, in order.
+fn stored_seqs<S: KeyValue>(kv: &S, user: Uuid, client: Uuid) -> Result<Vec<u64>, StorageError> {
+    let waiting = format!("{}m/{client}/", prefix(user));
+    let refused = format!("{}refused/{client}/", prefix(user));
+    let mut seqs: Vec<u64> = kv
+        .keys()?
+        .iter()
+        .filter_map(|k| {
+            k.strip_prefix(&waiting)
+                .or_else(|| k.strip_prefix(&refused))
+                .and_then(|s| s.parse().ok())
+        })
+        .collect();
+    seqs.sort_unstable();
+    Ok(seqs)
+}
+
+/// Every mutation of `user` waiting to be sent, by client then sequence.
+pub fn pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Mutation>, StorageError> {
+    let waiting = format!("{}m/", prefix(user));
+    let mut keys: Vec<String> = kv
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(&waiting))
+        .collect();
+    keys.sort();
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        if let Some(raw) = kv.get(&key)? {
+            out.push(serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key))?);
+        }
+    }
+    Ok(out)
+}
+
+/// Stored mutations of one client as raw JSON, from `from_seq`, at most `max_count` of them and
+/// about `max_bytes`: a push body is built by joining these strings.
+pub fn batch<S: KeyValue>(
+    kv: &S,
+    user: Uuid,
+    client: Uuid,
+    max_count: usize,
+    max_bytes: usize,
+) -> Result<Vec<String>, StorageError> {
+    let waiting = format!("{}m/{client}/", prefix(user));
+    let mut keys: Vec<String> = kv
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(&waiting))
+        .collect();
+    keys.sort();
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    for key in keys.into_iter().take(max_count) {
+        let Some(raw) = kv.get(&key)? else { continue };
+        if !out.is_empty() && bytes + raw.len() > max_bytes {
+            break;
+        }
+        bytes += raw.len() + 1;
+        out.push(raw);
+    }
+    Ok(out)
+}
+
+/// The clients of `user` with something waiting.
+pub fn clients_with_pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Uuid>, StorageError> {
+    let waiting = format!("{}m/", prefix(user));
+    let set: BTreeSet<Uuid> = kv
+        .keys()?
+        .iter()
+        .filter_map(|k| k.strip_prefix(&waiting)?.split('/').next()?.parse().ok())
+        .collect();
+    Ok(set.into_iter().collect())
+}
+
+/// The server has every mutation of `client` up to `last_seq`: drop them from the outbox, keeping
+/// the refused ones (with their reason) for the user to see.
+pub fn acknowledge<S: KeyValue>(
+    kv: &S,
+    user: Uuid,
+    client: Uuid,
+    last_seq: u64,
+    refused: &[Refusal],
+) -> Result<(), StorageError> {
+    for r in refused.iter().filter(|r| r.seq <= last_seq) {
+        let key = mutation_key(user, client, r.seq);
+        if let Some(raw) = kv.get(&key)? {
+            let mutation: Mutation =
+                serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key.clone()))?;
+            let entry = RefusedEntry {
+                mutation,
+                refusal: r.clone(),
+            };
+            let rkey = refused_key(user, client, r.seq);
+            kv.set(&rkey, &to_json(&entry, &rkey)?)?;
+        }
+    }
+    let waiting = format!("{}m/{client}/", prefix(user));
+    for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&waiting)) {
+        let seq: Option<u64> = key.strip_prefix(&waiting).and_then(|s| s.parse().ok());
+        if seq.is_some_and(|s| s <= last_seq) {
+            kv.remove(&key)?;
+        }
+    }
+    Ok(())
+}
+
+/// The cookie of the last pull, if any.
+pub fn cookie<S: KeyValue>(kv: &S, user: Uuid) -> Option<Cookie> {
+    let raw = kv.get(&format!("{}cookie", prefix(user))).ok()??;
+    serde_json::from_str(&raw).ok()
+}
+
+/// Stores what a pull brought: each record under its own key, deletions removed, and on a reset
+/// everything the response does not hold dropped. The cookie is written last, so an interrupted
+/// write is simply pulled again.
+pub fn apply_pull<S: KeyValue>(
+    kv: &S,
+    user: Uuid,
+    response: &PullResponse,
+) -> Result<(), StorageError> {
+    let mut kept = BTreeSet::new();
+    for record in &response.records {
+        let (kind, id) = record.key();
+        let key = record_key(user, kind, id);
+        match record {
+            Record::Deleted { .. } => kv.remove(&key)?,
+            _ => {
+                kv.set(&key, &to_json(record, &key)?)?;
+                kept.insert(key);
+            }
+        }
+    }
+    if response.reset {
+        let records = format!("{}r/", prefix(user));
+        for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
+            if !kept.contains(&key) {
+                kv.remove(&key)?;
+            }
+        }
+    }
+    let key = format!("{}cookie", prefix(user));
+    kv.set(&key, &to_json(&response.cookie, &key)?)
+}
+
+/// When the last sync went through.
+pub fn sync_meta<S: KeyValue>(kv: &S, user: Uuid) -> SyncMeta {
+    kv.get(&format!("{}sync", prefix(user)))
+        .ok()
+        .flatten()
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .unwrap_or_default()
+}
+
+pub fn set_sync_meta<S: KeyValue>(kv: &S, user: Uuid, meta: &SyncMeta) -> Result<(), StorageError> {
+    let key = format!("{}sync", prefix(user));
+    kv.set(&key, &to_json(meta, &key)?)
+}
+
+/// Where an entry stands, as the user sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncState {
+    /// Saved on this phone, not yet on the server.
+    Waiting,
+    /// On the server.
+    Sent,
+    /// The server will not take it; the reason is a code the UI turns into a sentence.
+    Refused { code: String, field: Option<String> },
+    /// Edited on two devices from the same version: a supervisor chooses.
+    Conflict,
+}
+
+/// The user's scope as the UI reads it: the last pulled snapshot with the waiting mutations
+/// replayed on top, each record with its sync state.
+#[derive(Default)]
+pub struct LocalView {
+    records: BTreeMap<(RecordKind, Uuid), Record>,
+    waiting: BTreeSet<(RecordKind, Uuid)>,
+    refused: BTreeMap<(RecordKind, Uuid), Refusal>,
+}
+
+impl LocalView {
+    /// Reads the snapshot and replays `user`'s waiting mutations on top, in order.
+    pub fn load<S: KeyValue>(kv: &S, user: Uuid) -> Result<LocalView, StorageError> {
+        let mut view = LocalView::default();
+        let records = format!("{}r/", prefix(user));
+        for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
+            if let Some(raw) = kv.get(&key)?
+                && let Ok(record) = serde_json::from_str::<Record>(&raw)
+            {
+                view.records.insert(record.key(), record);
+            }
+        }
+        let author = Author { user };
+        let refused_prefix = format!("{}refused/", prefix(user));
+        for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&refused_prefix)) {
+            if let Some(raw) = kv.get(&key)?
+                && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
+                && let Some(target) = mutations::target(&entry.mutation.name, entry.mutation.args.get())
+            {
+                // A refused creation shows with its reason, so the user can correct and resend it.
+                if !view.records.contains_key(&target) {
+                    mutations::apply_local(&entry.mutation.name, entry.mutation.args.get(), author, &mut view);
+                }
+                view.refused.insert(target, entry.refusal);
+            }
+        }
+        for m in pending(kv, user)? {
+            mutations::apply_local(&m.name, m.args.get(), author, &mut view);
+            if let Some(target) = mutations::target(&m.name, m.args.get()) {
+                view.waiting.insert(target);
+            }
+        }
+        Ok(view)
+    }
+
+    pub fn put(&mut self, record: Record) {
+        self.records.insert(record.key(), record);
+    }
+
+    pub fn visit(&self, id: Uuid) -> Option<&Visit> {
+        match self.records.get(&(RecordKind::Visit, id)) {
+            Some(Record::Visit(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn action(&self, id: Uuid) -> Option<&ActionItem> {
+        match self.records.get(&(RecordKind::Action, id)) {
+            Some(Record::Action(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// A project's visits, latest first.
+    pub fn visits_of(&self, project: Uuid) -> Vec<&Visit> {
+        let mut out: Vec<&Visit> = self
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Visit(v) if v.fields.project_id == project => Some(v),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| b.fields.visit_on.cmp(&a.fields.visit_on).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// A project's action items, open ones first.
+    pub fn actions_of(&self, project: Uuid) -> Vec<&ActionItem> {
+        let mut out: Vec<&ActionItem> = self
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Action(a) if a.project_id == project => Some(a),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.status.as_str(), &a.due_on, &a.title).cmp(&(b.status.as_str(), &b.due_on, &b.title))
+        });
+        out
+    }
+
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.records.values()
+    }
+
+    /// Where the entry `(kind, id)` stands.
+    pub fn state(&self, kind: RecordKind, id: Uuid) -> SyncState {
+        let key = (kind, id);
+        if let Some(r) = self.refused.get(&key)
+            && !self.waiting.contains(&key)
+        {
+            return SyncState::Refused {
+                code: r.code.clone(),
+                field: r.field.clone(),
+            };
+        }
+        if self.waiting.contains(&key) {
+            return SyncState::Waiting;
+        }
+        match self.records.get(&key) {
+            Some(Record::Visit(v)) if v.conflict => SyncState::Conflict,
+            _ => SyncState::Sent,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EntryStatus, NewActionItem, VisitFields, VisitMode};
+    use crate::storage::MemoryStore;
+    use crate::sync::mutations::{AddAction, SaveVisit, SaveVisitArgs};
+    use crate::sync::protocol::Cookie;
+
+    const TODAY: &str = "2026-11-26";
+
+    fn visit(id: u128, project: Uuid) -> SaveVisitArgs {
+        SaveVisitArgs {
+            id: Uuid::from_u128(id),
+            base_version: None,
+            fields: VisitFields {
+                project_id: project,
+                visit_on: "2026-11-25".into(),
+                mode: VisitMode::OnSite,
+                present_member_ids: vec![],
+                topics: vec![],
+                observations: format!("visite {id}"),
+                difficulties: String::new(),
+                next_visit_on: None,
+                status: EntryStatus::Submitted,
+            },
+        }
+    }
+
+    #[test]
+    fn a_save_is_waiting_at_once_and_survives_a_reopen() {
+        let kv = MemoryStore::default();
+        let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+        let mut outbox = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        assert_eq!(outbox.save::<SaveVisit>(&visit(100, project), TODAY, 1).expect("saved"), 1);
+        assert_eq!(outbox.save::<SaveVisit>(&visit(101, project), TODAY, 2).expect("saved"), 2);
+
+        // A reload: same slot, same client, the counter goes on.
+        let mut again = Outbox::open(&kv, user, 0, Uuid::from_u128(8)).expect("open");
+        assert_eq!(again.client().id, Uuid::from_u128(7));
+        assert_eq!(again.save::<SaveVisit>(&visit(102, project), TODAY, 3).expect("saved"), 3);
+
+        let view = LocalView::load(&kv, user).expect("view");
+        assert_eq!(view.visits_of(project).len(), 3);
+        assert_eq!(view.state(RecordKind::Visit, Uuid::from_u128(100)), SyncState::Waiting);
+    }
+
+    #[test]
+    fn two_tabs_never_hand_out_the_same_number() {
+        let kv = MemoryStore::default();
+        let user = Uuid::from_u128(1);
+        let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        let mut b = Outbox::open(&kv, user, 1, Uuid::from_u128(8)).expect("open");
+        for i in 0..5 {
+            a.save::<SaveVisit>(&visit(200 + i, Uuid::nil()), TODAY, 1).expect("saved");
+            b.save::<SaveVisit>(&visit(300 + i, Uuid::nil()), TODAY, 1).expect("saved");
+        }
+        let all = pending(&kv, user).expect("pending");
+        let ids: BTreeSet<(Uuid, u64)> = all.iter().map(|m| (m.client_id, m.seq)).collect();
+        assert_eq!(ids.len(), 10);
+        for client in [Uuid::from_u128(7), Uuid::from_u128(8)] {
+            let seqs: Vec<u64> = all.iter().filter(|m| m.client_id == client).map(|m| m.seq).collect();
+            assert_eq!(seqs, [1, 2, 3, 4, 5], "gap-free per client");
+        }
+    }
+
+    #[test]
+    fn a_lost_counter_write_never_reuses_a_number() {
+        let kv = MemoryStore::default();
+        let user = Uuid::from_u128(1);
+        let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        a.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1).expect("saved");
+        a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1).expect("saved");
+        // The counter goes back to 1, as if its last writes never reached the disk.
+        let key = format!("{}client/0", prefix(user));
+        kv.set(&key, r#"{"id":"00000000-0000-0000-0000-000000000007","next_seq":1}"#)
+            .expect("rewound");
+        let mut reopened = Outbox::open(&kv, user, 0, Uuid::from_u128(9)).expect("open");
+        assert_eq!(reopened.save::<SaveVisit>(&visit(3, Uuid::nil()), TODAY, 1).expect("saved"), 3);
+    }
+
+    #[test]
+    fn an_invalid_entry_is_not_stored() {
+        let kv = MemoryStore::default();
+        let user = Uuid::from_u128(1);
+        let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        let mut bad = visit(1, Uuid::nil());
+        bad.fields.visit_on = "2026-02-31".into();
+        assert!(matches!(a.save::<SaveVisit>(&bad, TODAY, 1), Err(SaveError::Invalid(_))));
+        assert!(pending(&kv, user).expect("pending").is_empty());
+        assert_eq!(a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1).expect("saved"), 1);
+    }
+
+    #[test]
+    fn a_full_phone_refuses_the_save_and_keeps_every_earlier_entry() {
+        let kv = MemoryStore::with_quota(1500);
+        let user = Uuid::from_u128(1);
+        let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        let mut saved = 0;
+        let err = loop {
+            match a.save::<SaveVisit>(&visit(saved + 1, Uuid::nil()), TODAY, 1) {
+                Ok(_) => saved += 1,
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(err, SaveError::Storage(StorageError::QuotaExceeded));
+        assert!(saved >= 2);
+        let all = pending(&kv, user).expect("pending");
+        assert_eq!(all.len() as u128, saved);
+        assert_eq!(all.last().map(|m| m.seq), Some(saved as u64));
+    }
+
+    #[test]
+    fn acknowledged_entries_leave_and_refused_ones_stay_with_their_reason() {
+        let kv = MemoryStore::default();
+        let user = Uuid::from_u128(1);
+        let client = Uuid::from_u128(7);
+        let mut a = Outbox::open(&kv, user, 0, client).expect("open");
+        for i in 1..=3 {
+            a.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1).expect("saved");
+        }
+        let refusal = Refusal {
+            seq: 2,
+            code: "forbidden".into(),
+            field: None,
+        };
+        acknowledge(&kv, user, client, 2, std::slice::from_ref(&refusal)).expect("acked");
+        let left: Vec<u64> = pending(&kv, user).expect("pending").iter().map(|m| m.seq).collect();
+        assert_eq!(left, [3]);
+        let view = LocalView::load(&kv, user).expect("view");
+        assert_eq!(
+            view.state(RecordKind::Visit, Uuid::from_u128(2)),
+            SyncState::Refused {
+                code: "forbidden".into(),
+                field: None
+            }
+        );
+        assert_eq!(view.state(RecordKind::Visit, Uuid::from_u128(3)), SyncState::Waiting);
+        // The refused number is never handed out again.
+        let mut again = Outbox::open(&kv, user, 0, client).expect("open");
+        assert_eq!(again.client().next_seq, 4);
+        assert_eq!(again.save::<AddAction>(
+            &NewActionItem {
+                id: Uuid::from_u128(9),
+                project_id: Uuid::nil(),
+                visit_id: None,
+                title: "Tenir le cahier".into(),
+                due_on: None,
+            },
+            TODAY,
+            1,
+        ).expect("saved"), 4);
+    }
+
+    #[test]
+    fn a_pull_replaces_the_snapshot_and_pending_edits_stay_on_top() {
+        let kv = MemoryStore::default();
+        let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+        let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        let mut edit = visit(100, project);
+        edit.base_version = Some(4);
+        edit.fields.observations = "corrigé sur le téléphone".into();
+        a.save::<SaveVisit>(&edit, TODAY, 1).expect("saved");
+
+        let mut server = visit(100, project);
+        server.fields.observations = "version du serveur".into();
+        let stale = Record::Visit(Visit {
+            id: Uuid::from_u128(999),
+            fields: visit(999, project).fields,
+            author_id: None,
+            version: 1,
+            conflict: false,
+        });
+        kv.set(&record_key(user, RecordKind::Visit, Uuid::from_u128(999)), &serde_json::to_string(&stale).expect("json"))
+            .expect("stored");
+        let response = PullResponse {
+            cookie: Cookie {
+                version: 4,
+                scope: "s".into(),
+            },
+            last_seq: 0,
+            reset: true,
+            records: vec![Record::Visit(Visit {
+                id: Uuid::from_u128(100),
+                fields: server.fields,
+                author_id: Some(user),
+                version: 4,
+                conflict: false,
+            })],
+        };
+        apply_pull(&kv, user, &response).expect("applied");
+        let view = LocalView::load(&kv, user).expect("view");
+        let v = view.visit(Uuid::from_u128(100)).expect("visit");
+        assert_eq!(v.fields.observations, "corrigé sur le téléphone");
+        assert_eq!(v.version, 4);
+        assert!(view.visit(Uuid::from_u128(999)).is_none(), "left the scope");
+        assert_eq!(cookie(&kv, user).map(|c| c.version), Some(4));
+    }
+}
