@@ -8,7 +8,7 @@ import { serviceWorkerReady, signIn } from "./helpers";
 // installed before and opens it after. Skipped unless ATHAR_UPGRADE_PROFILE names that profile.
 const profile = process.env.ATHAR_UPGRADE_PROFILE;
 const act = process.env.ATHAR_UPGRADE_ACT;
-const PENDING = "athar/v1/u/upgrade-test/outbox/1";
+const PENDING = "athar/v1/u/upgrade-test/m/00000000-0000-0000-0000-000000000001/000000000001";
 
 async function open(testInfo: any): Promise<BrowserContext> {
   const { launchOptions, baseURL } = testInfo.project.use as any;

@@ -6,5 +6,6 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod state;
+pub mod sync;
 
 pub use state::AppState;

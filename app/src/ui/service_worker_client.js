@@ -1,12 +1,12 @@
 (function () {
   if (!("serviceWorker" in navigator)) return;
-  // A new version waits until no unsent entry is on the device: the page can read storage, the
-  // worker cannot. Until the outbox exists, nothing is ever pending.
+  // A new version waits until no unsent entry is on the device (the outbox keys of any user,
+  // `athar/v1/u/<user>/m/<client>/<seq>`): the page can read storage, the worker cannot.
+  var OUTBOX = /^athar\/v1\/u\/[^\/]+\/m\//;
   function pending() {
     try {
       for (var i = 0; i < localStorage.length; i++) {
-        var k = localStorage.key(i);
-        if (k && k.indexOf("athar/") === 0 && k.indexOf("/outbox/") > 0) return true;
+        if (OUTBOX.test(localStorage.key(i) || "")) return true;
       }
     } catch (e) {}
     return false;

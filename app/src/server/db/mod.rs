@@ -12,12 +12,16 @@
 mod postgres;
 mod queries;
 mod sqlite;
+pub(crate) mod sync_sql;
 
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
 
 use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, Role, SessionUser};
 use crate::server::demo::DemoSet;
+use crate::server::sync::SyncStore;
+use crate::server::sync::store::ClientRow;
+use crate::sync::protocol::{Cookie, PullResponse};
 use async_trait::async_trait;
 use serde::Serialize;
 use std::sync::Arc;
@@ -36,6 +40,9 @@ pub enum DbError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Other(#[source] sqlx::Error),
+    /// A value the database cannot hold (a day that is not a day): permanent.
+    #[error("bad value: {0}")]
+    Value(String),
     /// `DATABASE_URL` is not something Athar can connect to.
     #[error("{0}")]
     BadUrl(String),
@@ -200,6 +207,25 @@ pub trait Database: Send + Sync + 'static {
     /// Replaces every row of every data table with the demo set, in one transaction. Callers check
     /// [`Database::data_state`] first: real data is only ever replaced on explicit request.
     async fn load_demo(&self, demo: &DemoSet) -> Result<(), DbError>;
+
+    /// Starts a push transaction (see `server::sync::engine`).
+    async fn begin_push(&self) -> Result<Box<dyn SyncStore>, DbError>;
+
+    /// The user a sync client belongs to, if the server knows the client.
+    async fn client_owner(&self, client: Uuid) -> Result<Option<Uuid>, DbError>;
+
+    /// Stores a client's heartbeat (registering the client on first contact); never its `last_seq`.
+    async fn save_heartbeat(&self, client: &ClientRow) -> Result<(), DbError>;
+
+    /// Every record of `scope` changed since `cookie` (all of them when the scope changed or there
+    /// is no cookie), from one consistent snapshot, with the new cookie and `client`'s `last_seq`.
+    async fn pull(
+        &self,
+        user: &SessionUser,
+        scope: ProjectScope,
+        client: Uuid,
+        cookie: Option<&Cookie>,
+    ) -> Result<PullResponse, DbError>;
 }
 
 /// Connects to the database that `url` names, choosing the engine from its scheme.

@@ -2,6 +2,7 @@
 //! (sessions and sign-in lock-outs live in the database, not in memory).
 
 use super::queries::impl_database;
+use super::sync_sql::impl_sync;
 use super::{DbError, Engine};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -39,3 +40,4 @@ impl PgDb {
 }
 
 impl_database!(PgDb, Engine::Postgres);
+impl_sync!(PgDb, PgPushTx, sqlx::Postgres, Engine::Postgres);

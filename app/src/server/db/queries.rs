@@ -174,7 +174,11 @@ pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 11] = [
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 15] = [
+    "sync_conflicts",
+    "sync_refusals",
+    "sync_clients",
+    "action_items",
     "funding_tranches",
     "visits",
     "members",
@@ -650,6 +654,20 @@ macro_rules! impl_database {
                     .execute(&mut *tx)
                     .await?;
                 }
+                // Demo rows take a fresh global version, so devices that synced an earlier set
+                // pull this one whole.
+                let version: i64 = sqlx::query_scalar(
+                    "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
+                )
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                for table in ["projects", "members", "visits", "funding_tranches"] {
+                    sqlx::query(&format!("update {table} set version = $1"))
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(
                     "insert into app_meta (key, value, created_at, updated_at) values ('demo_loaded_on', $1, $2, $2)
                      on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
@@ -660,6 +678,28 @@ macro_rules! impl_database {
                 .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn begin_push(&self) -> Result<Box<dyn $crate::server::sync::SyncStore>, $crate::server::db::DbError> {
+                self.begin_push_tx().await
+            }
+
+            async fn client_owner(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {
+                self.client_owner_of(client).await
+            }
+
+            async fn save_heartbeat(&self, client: &$crate::server::sync::store::ClientRow) -> Result<(), $crate::server::db::DbError> {
+                self.save_heartbeat_row(client).await
+            }
+
+            async fn pull(
+                &self,
+                user: &$crate::domain::SessionUser,
+                scope: $crate::server::db::ProjectScope,
+                client: uuid::Uuid,
+                cookie: Option<&$crate::sync::protocol::Cookie>,
+            ) -> Result<$crate::sync::protocol::PullResponse, $crate::server::db::DbError> {
+                self.pull_snapshot(user, scope, client, cookie).await
             }
         }
     };

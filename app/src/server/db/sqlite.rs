@@ -2,6 +2,7 @@
 //! timeout instead of instant `SQLITE_BUSY`, foreign keys enforced.
 
 use super::queries::impl_database;
+use super::sync_sql::impl_sync;
 use super::{DbError, Engine};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -46,3 +47,4 @@ impl SqliteDb {
 }
 
 impl_database!(SqliteDb, Engine::Sqlite);
+impl_sync!(SqliteDb, SqlitePushTx, sqlx::Sqlite, Engine::Sqlite);

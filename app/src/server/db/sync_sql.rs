@@ -1,0 +1,602 @@
+//! Sync on SQL: the push transaction ([`SyncStore`]) and the pull snapshot, for both engines.
+//!
+//! Like `queries`, one macro expands the same SQL for SQLite and PostgreSQL; only the start of a
+//! transaction differs. SQLite pushes begin with `BEGIN IMMEDIATE`, taking the write lock up
+//! front (a deferred transaction that reads first could fail to upgrade to writing under
+//! contention); its `synchronous=FULL` makes every commit durable before the answer goes out.
+//! PostgreSQL locks the client's row (`for update`), so two instances serialise one client's
+//! pushes, and the counter row serialises versions, so a pull never skips a later-committed
+//! lower version; pulls read from one `repeatable read` snapshot.
+
+use crate::domain::{
+    ActionItem, ActionStatus, EntryStatus, Member, Topic, Visit, VisitFields, VisitMode,
+};
+use crate::server::db::DbError;
+use crate::server::sync::store::{StoredAction, StoredVisit};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+pub(super) fn day(iso: &str) -> Result<Date, DbError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(iso, &format).map_err(|_| DbError::Value(format!("not a day: {iso:?}")))
+}
+
+pub(super) fn day_opt(iso: Option<&str>) -> Result<Option<Date>, DbError> {
+    iso.map(day).transpose()
+}
+
+pub(super) fn from_unix_ms(ms: Option<i64>) -> Option<OffsetDateTime> {
+    ms.and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok())
+}
+
+pub(super) fn join_ids(ids: &[Uuid]) -> String {
+    ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn split_ids(text: &str) -> Vec<Uuid> {
+    text.split(',').filter_map(|s| s.parse().ok()).collect()
+}
+
+pub(super) fn join_topics(topics: &[Topic]) -> String {
+    topics.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn split_topics(text: &str) -> Vec<Topic> {
+    text.split(',').filter_map(Topic::parse).collect()
+}
+
+/// The columns of [`VisitRow`], on `visits v`.
+pub(super) const VISIT_COLUMNS: &str = "v.id, v.project_id, v.facilitator_id, v.visit_on, v.mode,
+    v.present_member_ids, v.topics, v.observations, v.difficulties, v.next_visit_on, v.status,
+    v.conflict, v.last_device_id, v.version, v.deleted";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VisitRow {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub facilitator_id: Option<Uuid>,
+    pub visit_on: Date,
+    pub mode: String,
+    pub present_member_ids: String,
+    pub topics: String,
+    pub observations: String,
+    pub difficulties: String,
+    pub next_visit_on: Option<Date>,
+    pub status: String,
+    pub conflict: bool,
+    pub last_device_id: Option<Uuid>,
+    pub version: i64,
+    pub deleted: bool,
+}
+
+impl VisitRow {
+    pub fn into_stored(self) -> StoredVisit {
+        StoredVisit {
+            visit: Visit {
+                id: self.id,
+                fields: VisitFields {
+                    project_id: self.project_id,
+                    visit_on: self.visit_on.to_string(),
+                    mode: VisitMode::parse(&self.mode).unwrap_or(VisitMode::OnSite),
+                    present_member_ids: split_ids(&self.present_member_ids),
+                    topics: split_topics(&self.topics),
+                    observations: self.observations,
+                    difficulties: self.difficulties,
+                    next_visit_on: self.next_visit_on.map(|d| d.to_string()),
+                    status: EntryStatus::parse(&self.status).unwrap_or(EntryStatus::Submitted),
+                },
+                author_id: self.facilitator_id,
+                version: self.version,
+                conflict: self.conflict,
+            },
+            deleted: self.deleted,
+            last_device_id: self.last_device_id,
+        }
+    }
+}
+
+/// The columns of [`ActionRow`], on `action_items a`.
+pub(super) const ACTION_COLUMNS: &str = "a.id, a.project_id, a.visit_id, a.title, a.due_on,
+    a.status, a.closed_on, a.author_id, a.last_device_id, a.version, a.deleted";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ActionRow {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub visit_id: Option<Uuid>,
+    pub title: String,
+    pub due_on: Option<Date>,
+    pub status: String,
+    pub closed_on: Option<Date>,
+    pub author_id: Option<Uuid>,
+    pub last_device_id: Option<Uuid>,
+    pub version: i64,
+    pub deleted: bool,
+}
+
+impl ActionRow {
+    pub fn into_stored(self) -> StoredAction {
+        StoredAction {
+            item: ActionItem {
+                id: self.id,
+                project_id: self.project_id,
+                visit_id: self.visit_id,
+                title: self.title,
+                due_on: self.due_on.map(|d| d.to_string()),
+                status: ActionStatus::parse(&self.status).unwrap_or(ActionStatus::Open),
+                closed_on: self.closed_on.map(|d| d.to_string()),
+                author_id: self.author_id,
+                version: self.version,
+            },
+            deleted: self.deleted,
+            last_device_id: self.last_device_id,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PulledProject {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub version: i64,
+    pub deleted: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PulledMember {
+    pub project_id: Uuid,
+    pub version: i64,
+    pub deleted: bool,
+    #[sqlx(flatten)]
+    pub member: super::queries::MemberRow,
+}
+
+impl PulledMember {
+    pub fn into_member(self) -> Member {
+        self.member.into_member()
+    }
+}
+
+/// The scope predicate on `projects p`, bound as `$1` (kind) and `$2` (user).
+pub(super) const SCOPE_PREDICATE: &str = "($1 = 'all'
+        or ($1 = 'facilitator' and p.facilitator_id = $2)
+        or ($1 = 'supervisor' and p.incubator_id in
+              (select si.incubator_id from supervisor_incubators si where si.user_id = $2)))";
+
+/// Expands to the push transaction type `$tx` over `$sqlx_db`, and the sync methods of the
+/// `Database` impl of `$db` (called from `impl_database!`).
+macro_rules! impl_sync {
+    ($db:ty, $tx:ident, $sqlx_db:ty, $engine:expr) => {
+        pub struct $tx {
+            tx: sqlx::Transaction<'static, $sqlx_db>,
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::server::sync::SyncStore for $tx {
+            async fn client(
+                &mut self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::server::sync::store::ClientRow>, $crate::server::db::DbError> {
+                let sql = if $engine == $crate::server::db::Engine::Postgres {
+                    "select user_id, last_seq from sync_clients where id = $1 for update"
+                } else {
+                    "select user_id, last_seq from sync_clients where id = $1"
+                };
+                let row: Option<(uuid::Uuid, i64)> =
+                    sqlx::query_as(sql).bind(id).fetch_optional(&mut *self.tx).await?;
+                Ok(row.map(|(user_id, last_seq)| $crate::server::sync::store::ClientRow {
+                    id,
+                    user_id,
+                    last_seq: u64::try_from(last_seq).unwrap_or(0),
+                    heartbeat: Default::default(),
+                }))
+            }
+
+            async fn save_client(
+                &mut self,
+                client: &$crate::server::sync::store::ClientRow,
+            ) -> Result<(), $crate::server::db::DbError> {
+                save_client(&mut *self.tx, client, true).await
+            }
+
+            async fn next_version(&mut self) -> Result<i64, $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                Ok(sqlx::query_scalar(
+                    "update sync_version set value = value + 1, updated_at = $1 where id = 1
+                     returning value",
+                )
+                .bind(now)
+                .fetch_one(&mut *self.tx)
+                .await?)
+            }
+
+            async fn writable_projects(
+                &mut self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<std::collections::HashSet<uuid::Uuid>, $crate::server::db::DbError> {
+                let (kind, user) = $crate::server::db::queries::scope_binds(scope);
+                let sql = format!(
+                    "select p.id from projects p where p.deleted = false and {}",
+                    $crate::server::db::sync_sql::SCOPE_PREDICATE
+                );
+                let ids: Vec<uuid::Uuid> = sqlx::query_scalar(&sql)
+                    .bind(kind)
+                    .bind(user)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                Ok(ids.into_iter().collect())
+            }
+
+            async fn load(
+                &mut self,
+                keys: &[($crate::sync::protocol::RecordKind, uuid::Uuid)],
+            ) -> Result<Vec<$crate::server::sync::store::StoredRecord>, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::{ACTION_COLUMNS, ActionRow, VISIT_COLUMNS, VisitRow};
+                use $crate::server::sync::store::StoredRecord;
+                use $crate::sync::protocol::RecordKind;
+                let ids_of = |kind| keys.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect::<Vec<_>>();
+                let mut out = Vec::new();
+                for chunk in ids_of(RecordKind::Visit).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::new(format!("select {VISIT_COLUMNS} from visits v where v.id in ("));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<VisitRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| StoredRecord::Visit(r.into_stored())));
+                }
+                for chunk in ids_of(RecordKind::Action).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::new(format!("select {ACTION_COLUMNS} from action_items a where a.id in ("));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<ActionRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| StoredRecord::Action(r.into_stored())));
+                }
+                Ok(out)
+            }
+
+            async fn write(
+                &mut self,
+                records: &[$crate::server::sync::store::StoredRecord],
+                conflicts: &[$crate::server::sync::store::ConflictRow],
+            ) -> Result<(), $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::{day, day_opt, join_ids, join_topics};
+                use $crate::server::sync::store::StoredRecord;
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let visits: Vec<_> = records.iter().filter_map(|r| match r {
+                    StoredRecord::Visit(v) => Some(v),
+                    _ => None,
+                }).collect();
+                for chunk in visits.chunks(200) {
+                    // Dates are checked before any query, so a bad one never half-builds a statement.
+                    let mut days = Vec::with_capacity(chunk.len());
+                    for v in chunk {
+                        days.push((day(&v.visit.fields.visit_on)?, day_opt(v.visit.fields.next_visit_on.as_deref())?));
+                    }
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into visits (id, project_id, facilitator_id, visit_on, mode,
+                            present_member_ids, topics, observations, difficulties, next_visit_on,
+                            status, conflict, last_device_id, version, deleted, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk.iter().zip(days), |mut b, (v, (visit_on, next))| {
+                        let f = &v.visit.fields;
+                        b.push_bind(v.visit.id).push_bind(f.project_id).push_bind(v.visit.author_id)
+                            .push_bind(visit_on).push_bind(f.mode.as_str())
+                            .push_bind(join_ids(&f.present_member_ids)).push_bind(join_topics(&f.topics))
+                            .push_bind(f.observations.clone()).push_bind(f.difficulties.clone())
+                            .push_bind(next).push_bind(f.status.as_str()).push_bind(v.visit.conflict)
+                            .push_bind(v.last_device_id).push_bind(v.visit.version).push_bind(v.deleted)
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (id) do update set visit_on = excluded.visit_on,
+                            mode = excluded.mode, present_member_ids = excluded.present_member_ids,
+                            topics = excluded.topics, observations = excluded.observations,
+                            difficulties = excluded.difficulties, next_visit_on = excluded.next_visit_on,
+                            status = excluded.status, conflict = excluded.conflict,
+                            last_device_id = excluded.last_device_id, version = excluded.version,
+                            deleted = excluded.deleted, updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                let actions: Vec<_> = records.iter().filter_map(|r| match r {
+                    StoredRecord::Action(a) => Some(a),
+                    _ => None,
+                }).collect();
+                for chunk in actions.chunks(200) {
+                    let mut days = Vec::with_capacity(chunk.len());
+                    for a in chunk {
+                        days.push((day_opt(a.item.due_on.as_deref())?, day_opt(a.item.closed_on.as_deref())?));
+                    }
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into action_items (id, project_id, visit_id, title, due_on, status,
+                            closed_on, author_id, last_device_id, version, deleted, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk.iter().zip(days), |mut b, (a, (due, closed))| {
+                        let i = &a.item;
+                        b.push_bind(i.id).push_bind(i.project_id).push_bind(i.visit_id)
+                            .push_bind(i.title.clone()).push_bind(due).push_bind(i.status.as_str())
+                            .push_bind(closed).push_bind(i.author_id).push_bind(a.last_device_id)
+                            .push_bind(i.version).push_bind(a.deleted).push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (id) do update set title = excluded.title,
+                            due_on = excluded.due_on, status = excluded.status,
+                            closed_on = excluded.closed_on, last_device_id = excluded.last_device_id,
+                            version = excluded.version, deleted = excluded.deleted,
+                            updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                for chunk in conflicts.chunks(200) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into sync_conflicts (id, record_kind, record_id, base_version, incoming,
+                            client_id, seq, user_id, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, c| {
+                        b.push_bind(c.id).push_bind(c.kind.as_str()).push_bind(c.record_id)
+                            .push_bind(c.base_version).push_bind(c.incoming.clone()).push_bind(c.client_id)
+                            .push_bind(i64::try_from(c.seq).unwrap_or(i64::MAX)).push_bind(c.user_id)
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(" on conflict (id) do nothing");
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn add_refusals(
+                &mut self,
+                client: uuid::Uuid,
+                refusals: &[($crate::sync::protocol::Refusal, String)],
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                for chunk in refusals.chunks(200) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into sync_refusals (client_id, seq, name, code, field, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, (r, name)| {
+                        b.push_bind(client).push_bind(i64::try_from(r.seq).unwrap_or(i64::MAX))
+                            .push_bind(name.clone()).push_bind(r.code.clone()).push_bind(r.field.clone())
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(" on conflict (client_id, seq) do nothing");
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn refusals(
+                &mut self,
+                client: uuid::Uuid,
+                from: u64,
+                to: u64,
+            ) -> Result<Vec<$crate::sync::protocol::Refusal>, $crate::server::db::DbError> {
+                let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+                    "select seq, code, field from sync_refusals
+                      where client_id = $1 and seq >= $2 and seq <= $3 order by seq",
+                )
+                .bind(client)
+                .bind(i64::try_from(from).unwrap_or(i64::MAX))
+                .bind(i64::try_from(to).unwrap_or(i64::MAX))
+                .fetch_all(&mut *self.tx)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(seq, code, field)| $crate::sync::protocol::Refusal {
+                        seq: u64::try_from(seq).unwrap_or(0),
+                        code,
+                        field,
+                    })
+                    .collect())
+            }
+
+            async fn savepoint(&mut self) -> Result<(), $crate::server::db::DbError> {
+                sqlx::query("savepoint push_mutation").execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn rollback_to_savepoint(&mut self) -> Result<(), $crate::server::db::DbError> {
+                sqlx::query("rollback to savepoint push_mutation").execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn release_savepoint(&mut self) -> Result<(), $crate::server::db::DbError> {
+                sqlx::query("release savepoint push_mutation").execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn commit(self: Box<Self>) -> Result<(), $crate::server::db::DbError> {
+                self.tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        /// Inserts or updates a client with its latest heartbeat; `last_seq` too when `with_seq`.
+        async fn save_client<'c, E>(
+            executor: E,
+            client: &$crate::server::sync::store::ClientRow,
+            with_seq: bool,
+        ) -> Result<(), $crate::server::db::DbError>
+        where
+            E: sqlx::Executor<'c, Database = $sqlx_db>,
+        {
+            use $crate::server::db::sync_sql::from_unix_ms;
+            let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+            let h = &client.heartbeat;
+            let sql = format!(
+                "insert into sync_clients (id, user_id, device_id, last_seq, device_label, app_version,
+                    pending_count, oldest_pending_at, device_last_success_at, storage_bytes,
+                    storage_budget, storage_persistent, browser, last_seen_at, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)
+                 on conflict (id) do update set device_id = excluded.device_id,
+                    device_label = excluded.device_label, app_version = excluded.app_version,
+                    pending_count = excluded.pending_count,
+                    oldest_pending_at = excluded.oldest_pending_at,
+                    device_last_success_at = excluded.device_last_success_at,
+                    storage_bytes = excluded.storage_bytes, storage_budget = excluded.storage_budget,
+                    storage_persistent = excluded.storage_persistent, browser = excluded.browser,
+                    last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at{}",
+                if with_seq { ", last_seq = excluded.last_seq" } else { "" }
+            );
+            let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+            sqlx::query(&sql)
+                .bind(client.id)
+                .bind(client.user_id)
+                .bind(h.device_id)
+                .bind(i64::try_from(client.last_seq).unwrap_or(i64::MAX))
+                .bind(clip(&h.device_label, 120))
+                .bind(clip(&h.app_version, 60))
+                .bind(i64::from(h.pending))
+                .bind(from_unix_ms(h.oldest_pending_at))
+                .bind(from_unix_ms(h.last_success_at))
+                .bind(i64::try_from(h.storage_bytes).unwrap_or(i64::MAX))
+                .bind(i64::try_from(h.storage_budget).unwrap_or(i64::MAX))
+                .bind(h.storage_persistent)
+                .bind(clip(&h.browser, 40))
+                .bind(now)
+                .execute(executor)
+                .await?;
+            Ok(())
+        }
+
+        impl $db {
+            async fn begin_push_tx(&self) -> Result<Box<dyn $crate::server::sync::SyncStore>, $crate::server::db::DbError> {
+                let tx = if $engine == $crate::server::db::Engine::Sqlite {
+                    self.pool.begin_with("begin immediate").await?
+                } else {
+                    self.pool.begin().await?
+                };
+                Ok(Box::new($tx { tx }))
+            }
+
+            async fn client_owner_of(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {
+                Ok(sqlx::query_scalar("select user_id from sync_clients where id = $1")
+                    .bind(client)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn save_heartbeat_row(&self, client: &$crate::server::sync::store::ClientRow) -> Result<(), $crate::server::db::DbError> {
+                save_client(&self.pool, client, false).await
+            }
+
+            async fn pull_snapshot(
+                &self,
+                user: &$crate::domain::SessionUser,
+                scope: $crate::server::db::ProjectScope,
+                client: uuid::Uuid,
+                cookie: Option<&$crate::sync::protocol::Cookie>,
+            ) -> Result<$crate::sync::protocol::PullResponse, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::{
+                    ACTION_COLUMNS, ActionRow, PulledMember, PulledProject, SCOPE_PREDICATE,
+                    VISIT_COLUMNS, VisitRow,
+                };
+                use $crate::sync::protocol::{Cookie, MemberRecord, ProjectRecord, PullResponse, Record, RecordKind};
+                let mut tx = if $engine == $crate::server::db::Engine::Postgres {
+                    self.pool.begin_with("begin isolation level repeatable read read only").await?
+                } else {
+                    self.pool.begin().await?
+                };
+                let version: i64 = sqlx::query_scalar("select value from sync_version where id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                let in_scope: Vec<uuid::Uuid> = sqlx::query_scalar(&format!(
+                    "select p.id from projects p where p.deleted = false and {SCOPE_PREDICATE}"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&mut *tx)
+                .await?;
+                let fingerprint = $crate::sync::protocol::scope_fingerprint(user.id, user.role.as_str(), &in_scope);
+                let since = match cookie {
+                    Some(c) if c.scope == fingerprint && c.version <= version => c.version,
+                    _ => 0,
+                };
+                let reset = since == 0;
+                let mut records = Vec::new();
+
+                let projects: Vec<PulledProject> = sqlx::query_as(&format!(
+                    "select p.id, p.code, p.title, p.version, p.deleted from projects p
+                      where {SCOPE_PREDICATE} and p.version > $3 and (p.deleted = false or $3 > 0)
+                      order by p.code"
+                ))
+                .bind(kind).bind(scope_user).bind(since)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(projects.into_iter().map(|p| if p.deleted {
+                    Record::Deleted { of: RecordKind::Project, id: p.id }
+                } else {
+                    Record::Project(ProjectRecord { id: p.id, code: p.code, title: p.title, version: p.version })
+                }));
+
+                let members: Vec<PulledMember> = sqlx::query_as(&format!(
+                    "select m.project_id, m.version, m.deleted, m.id, m.full_name, m.sex, m.birth_year,
+                            m.role, m.wg_seeing, m.wg_hearing, m.wg_walking, m.wg_cognition,
+                            m.wg_self_care, m.wg_communication, m.joined_on, m.left_on
+                       from members m join projects p on p.id = m.project_id
+                      where {SCOPE_PREDICATE} and p.deleted = false and m.version > $3
+                        and (m.deleted = false or $3 > 0)"
+                ))
+                .bind(kind).bind(scope_user).bind(since)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(members.into_iter().map(|m| if m.deleted {
+                    Record::Deleted { of: RecordKind::Member, id: m.member.id }
+                } else {
+                    Record::Member(MemberRecord { project_id: m.project_id, version: m.version, member: m.into_member() })
+                }));
+
+                // Drafts are their author's alone.
+                let visits: Vec<VisitRow> = sqlx::query_as(&format!(
+                    "select {VISIT_COLUMNS} from visits v join projects p on p.id = v.project_id
+                      where {SCOPE_PREDICATE} and p.deleted = false and v.version > $3
+                        and (v.deleted = false or $3 > 0)
+                        and (v.status <> 'draft' or v.facilitator_id = $4)"
+                ))
+                .bind(kind).bind(scope_user).bind(since).bind(user.id)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(visits.into_iter().map(|v| if v.deleted {
+                    Record::Deleted { of: RecordKind::Visit, id: v.id }
+                } else {
+                    Record::Visit(v.into_stored().visit)
+                }));
+
+                let actions: Vec<ActionRow> = sqlx::query_as(&format!(
+                    "select {ACTION_COLUMNS} from action_items a join projects p on p.id = a.project_id
+                      where {SCOPE_PREDICATE} and p.deleted = false and a.version > $3
+                        and (a.deleted = false or $3 > 0)"
+                ))
+                .bind(kind).bind(scope_user).bind(since)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(actions.into_iter().map(|a| if a.deleted {
+                    Record::Deleted { of: RecordKind::Action, id: a.id }
+                } else {
+                    Record::Action(a.into_stored().item)
+                }));
+
+                let last_seq: Option<i64> = sqlx::query_scalar("select last_seq from sync_clients where id = $1")
+                    .bind(client)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(PullResponse {
+                    cookie: Cookie { version, scope: fingerprint },
+                    last_seq: last_seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+                    reset,
+                    records,
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use impl_sync;

@@ -1,0 +1,310 @@
+//! The push engine: a batch of one client's mutations, applied exactly once.
+//!
+//! In one transaction (`SyncStore`): lock the client's row; skip replays (`seq <= last_seq`);
+//! take the fresh mutations while their numbers follow on, stopping at a gap; bump the global
+//! version once; decode and validate each in Rust; load every record the batch reads in one go;
+//! decide each mutation in memory (applied, conflict, or refused for good); write what changed in
+//! bulk; record refusals; advance `last_seq`; commit durably. If the database refuses the bulk
+//! write, the batch is replayed one mutation per savepoint, so only the mutation at fault is
+//! refused. A temporary failure (database unavailable) returns an error having changed nothing:
+//! the device keeps its entries and retries.
+
+use super::mutations::{self, Prepared};
+use super::store::{ClientRow, ConflictRow, StoredAction, StoredRecord, StoredVisit, SyncStore};
+use crate::domain::SessionUser;
+use crate::error::AppError;
+use crate::server::db::{DbError, ProjectScope};
+use crate::sync::protocol::{Mutation, PushRequest, PushResponse, RecordKind, Refusal};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use uuid::Uuid;
+
+/// A mutation that will never apply, with the stable code (and field) the device shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub code: &'static str,
+    pub field: Option<&'static str>,
+}
+
+impl Refused {
+    pub fn code(code: &'static str) -> Self {
+        Refused { code, field: None }
+    }
+
+    pub fn field(code: &'static str, field: &'static str) -> Self {
+        Refused {
+            code,
+            field: Some(field),
+        }
+    }
+
+    fn into_refusal(self, seq: u64) -> Refusal {
+        Refusal {
+            seq,
+            code: self.code.into(),
+            field: self.field.map(Into::into),
+        }
+    }
+}
+
+/// How a mutation that counts as applied went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Applied,
+    /// Applied as a conflict: kept beside the record, which is flagged.
+    Conflict,
+}
+
+/// Who applies the mutation being decided, and under which version.
+pub struct Writer<'a> {
+    pub user: &'a SessionUser,
+    pub device_id: Uuid,
+    pub client_id: Uuid,
+    pub seq: u64,
+    pub version: i64,
+    writable: &'a HashSet<Uuid>,
+}
+
+impl Writer<'_> {
+    pub fn may_write(&self, project: Uuid) -> bool {
+        self.writable.contains(&project)
+    }
+
+    /// The id of a conflict this mutation makes: the same on every replay of the decision.
+    pub fn conflict_id(&self) -> Uuid {
+        Uuid::from_u128(self.client_id.as_u128().rotate_left(17) ^ u128::from(self.seq))
+    }
+}
+
+/// The records a batch reads and changes, in memory until the bulk write.
+#[derive(Clone, Default)]
+pub struct Working {
+    records: BTreeMap<(RecordKind, Uuid), StoredRecord>,
+    dirty: BTreeSet<(RecordKind, Uuid)>,
+    conflicts: Vec<ConflictRow>,
+}
+
+impl Working {
+    pub fn visit(&self, id: Uuid) -> Option<&StoredVisit> {
+        match self.records.get(&(RecordKind::Visit, id)) {
+            Some(StoredRecord::Visit(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn action(&self, id: Uuid) -> Option<&StoredAction> {
+        match self.records.get(&(RecordKind::Action, id)) {
+            Some(StoredRecord::Action(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn put(&mut self, record: StoredRecord) {
+        let key = record.key();
+        self.dirty.insert(key);
+        self.records.insert(key, record);
+    }
+
+    pub fn conflict(&mut self, row: ConflictRow) {
+        self.conflicts.push(row);
+    }
+
+    fn changes(&self) -> (Vec<StoredRecord>, Vec<ConflictRow>) {
+        let records = self
+            .dirty
+            .iter()
+            .filter_map(|k| self.records.get(k).cloned())
+            .collect();
+        (records, self.conflicts.clone())
+    }
+
+    fn clear_changes(&mut self) {
+        self.dirty.clear();
+        self.conflicts.clear();
+    }
+}
+
+/// Everything a push needs besides the store.
+pub struct PushInput {
+    pub user: SessionUser,
+    pub scope: ProjectScope,
+    /// The ISO day in Tunis, for date rules.
+    pub today: String,
+    pub request: PushRequest,
+}
+
+/// Applies one push. See the module documentation for the order of things.
+pub async fn push(
+    mut store: Box<dyn SyncStore>,
+    input: PushInput,
+) -> Result<PushResponse, AppError> {
+    let PushInput {
+        user,
+        scope,
+        today,
+        request,
+    } = input;
+    if request
+        .mutations
+        .iter()
+        .any(|m| m.client_id != request.client_id)
+    {
+        return Err(AppError::Invalid {
+            field: "client_id".into(),
+            code: "mixed".into(),
+        });
+    }
+    let mut client = match store.client(request.client_id).await? {
+        Some(c) if c.user_id != user.id => return Err(AppError::Forbidden),
+        Some(c) => c,
+        None => ClientRow {
+            id: request.client_id,
+            user_id: user.id,
+            last_seq: 0,
+            heartbeat: request.heartbeat.clone(),
+        },
+    };
+    client.heartbeat = request.heartbeat.clone();
+
+    // Replays and fresh mutations; duplicates within the batch count once.
+    let mut batch: Vec<&Mutation> = request.mutations.iter().collect();
+    batch.sort_by_key(|m| m.seq);
+    batch.dedup_by_key(|m| m.seq);
+    let replayed: Vec<u64> = batch
+        .iter()
+        .map(|m| m.seq)
+        .filter(|s| *s <= client.last_seq)
+        .collect();
+    let mut fresh = Vec::new();
+    let mut gap_at = None;
+    for m in batch.iter().filter(|m| m.seq > client.last_seq) {
+        if m.seq == client.last_seq + 1 + fresh.len() as u64 {
+            fresh.push(*m);
+        } else {
+            gap_at = Some(m.seq);
+            break;
+        }
+    }
+
+    let mut response = PushResponse {
+        gap_at,
+        ..Default::default()
+    };
+    if let (Some(first), Some(last)) = (replayed.first(), replayed.last()) {
+        response.refused = store.refusals(client.id, *first, *last).await?;
+        response.refused.retain(|r| replayed.contains(&r.seq));
+    }
+
+    if !fresh.is_empty() {
+        let version = store.next_version().await?;
+        let writable = store.writable_projects(scope).await?;
+        let device_id = request.heartbeat.device_id;
+
+        let prepared: Vec<(u64, &str, Result<Prepared, Refused>)> = fresh
+            .iter()
+            .map(|m| {
+                let p = match mutations::find(&m.name) {
+                    Some(t) => t.prepare(m.args.get(), &today),
+                    None => Err(Refused::code("unknown_mutation")),
+                };
+                (m.seq, m.name.as_str(), p)
+            })
+            .collect();
+        let reads: Vec<(RecordKind, Uuid)> = prepared
+            .iter()
+            .filter_map(|(_, _, p)| p.as_ref().ok())
+            .flat_map(|p| p.reads.iter().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut working = Working::default();
+        for record in store.load(&reads).await? {
+            working.records.insert(record.key(), record);
+        }
+        let base = working.clone();
+
+        let writer = |seq| Writer {
+            user: &user,
+            device_id,
+            client_id: client.id,
+            seq,
+            version,
+            writable: &writable,
+        };
+        let mut refusals: Vec<(Refusal, String)> = Vec::new();
+        let mut conflicts = Vec::new();
+        for (seq, name, p) in &prepared {
+            let outcome = match p {
+                Ok(p) => (p.apply)(&mut working, &writer(*seq)),
+                Err(r) => Err(r.clone()),
+            };
+            match outcome {
+                Ok(Outcome::Applied) => {}
+                Ok(Outcome::Conflict) => conflicts.push(*seq),
+                Err(r) => refusals.push((r.into_refusal(*seq), (*name).into())),
+            }
+        }
+
+        store.savepoint().await?;
+        let (records, conflict_rows) = working.changes();
+        match store.write(&records, &conflict_rows).await {
+            Ok(()) => store.release_savepoint().await?,
+            Err(e @ DbError::Unavailable(_)) => return Err(e.into()),
+            Err(e) => {
+                tracing::warn!(error = %e, "bulk write refused; applying the batch one by one");
+                store.rollback_to_savepoint().await?;
+                store.release_savepoint().await?;
+                refusals.clear();
+                conflicts.clear();
+                let mut working = base;
+                for (seq, name, p) in &prepared {
+                    let p = match p {
+                        Ok(p) => p,
+                        Err(r) => {
+                            refusals.push((r.clone().into_refusal(*seq), (*name).into()));
+                            continue;
+                        }
+                    };
+                    let before = working.clone();
+                    working.clear_changes();
+                    let outcome = match (p.apply)(&mut working, &writer(*seq)) {
+                        Ok(o) => o,
+                        Err(r) => {
+                            working = before;
+                            refusals.push((r.into_refusal(*seq), (*name).into()));
+                            continue;
+                        }
+                    };
+                    store.savepoint().await?;
+                    let (records, conflict_rows) = working.changes();
+                    match store.write(&records, &conflict_rows).await {
+                        Ok(()) => {
+                            store.release_savepoint().await?;
+                            if outcome == Outcome::Conflict {
+                                conflicts.push(*seq);
+                            }
+                        }
+                        Err(e @ DbError::Unavailable(_)) => return Err(e.into()),
+                        Err(e) => {
+                            tracing::warn!(error = %e, seq, name, "mutation refused by the database");
+                            store.rollback_to_savepoint().await?;
+                            store.release_savepoint().await?;
+                            working = before;
+                            refusals
+                                .push((Refused::code("rejected").into_refusal(*seq), (*name).into()));
+                        }
+                    }
+                }
+            }
+        }
+        if !refusals.is_empty() {
+            store.add_refusals(client.id, &refusals).await?;
+        }
+        client.last_seq = fresh.last().map_or(client.last_seq, |m| m.seq);
+        response.refused.extend(refusals.into_iter().map(|(r, _)| r));
+        response.conflicts = conflicts;
+    }
+    store.save_client(&client).await?;
+    store.commit().await?;
+    response.last_seq = client.last_seq;
+    Ok(response)
+}

@@ -1,0 +1,169 @@
+//! The push engine's store in memory: the reference model. Property tests run the same engine on
+//! it and on the real databases and compare; it also serves tests that need no database.
+//!
+//! A transaction holds the whole state's lock (like SQLite's `BEGIN IMMEDIATE`) and works on a
+//! copy, written back on commit; a savepoint is one more copy.
+
+use super::store::{ClientRow, ConflictRow, StoredRecord, SyncStore};
+use crate::server::db::{DbError, ProjectScope};
+use crate::sync::protocol::{RecordKind, Refusal};
+use async_trait::async_trait;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+use uuid::Uuid;
+
+/// A project as far as write permission goes.
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectAccess {
+    pub facilitator_id: Option<Uuid>,
+    pub incubator_id: Uuid,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MemoryState {
+    pub version: i64,
+    pub clients: HashMap<Uuid, ClientRow>,
+    pub records: BTreeMap<(RecordKind, Uuid), StoredRecord>,
+    pub conflicts: Vec<ConflictRow>,
+    pub refusals: BTreeMap<(Uuid, u64), (Refusal, String)>,
+    pub projects: HashMap<Uuid, ProjectAccess>,
+    /// (supervisor, incubator)
+    pub supervisor_incubators: HashSet<(Uuid, Uuid)>,
+}
+
+/// A shared in-memory database.
+#[derive(Clone, Default)]
+pub struct MemoryStore {
+    state: Arc<Mutex<MemoryState>>,
+}
+
+impl MemoryStore {
+    pub fn new(state: MemoryState) -> Self {
+        MemoryStore {
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Box<dyn SyncStore> {
+        let guard = self.state.clone().lock_owned().await;
+        let work = guard.clone();
+        Box::new(MemoryTx {
+            guard,
+            work,
+            savepoint: None,
+        })
+    }
+
+    /// A copy of the committed state.
+    pub async fn snapshot(&self) -> MemoryState {
+        self.state.lock().await.clone()
+    }
+}
+
+struct MemoryTx {
+    guard: OwnedMutexGuard<MemoryState>,
+    work: MemoryState,
+    savepoint: Option<MemoryState>,
+}
+
+#[async_trait]
+impl SyncStore for MemoryTx {
+    async fn client(&mut self, id: Uuid) -> Result<Option<ClientRow>, DbError> {
+        Ok(self.work.clients.get(&id).cloned())
+    }
+
+    async fn save_client(&mut self, client: &ClientRow) -> Result<(), DbError> {
+        self.work.clients.insert(client.id, client.clone());
+        Ok(())
+    }
+
+    async fn next_version(&mut self) -> Result<i64, DbError> {
+        self.work.version += 1;
+        Ok(self.work.version)
+    }
+
+    async fn writable_projects(&mut self, scope: ProjectScope) -> Result<HashSet<Uuid>, DbError> {
+        let incubators = &self.work.supervisor_incubators;
+        Ok(self
+            .work
+            .projects
+            .iter()
+            .filter(|(_, p)| match scope {
+                ProjectScope::All => true,
+                ProjectScope::Facilitator(u) => p.facilitator_id == Some(u),
+                ProjectScope::Supervisor(u) => incubators.contains(&(u, p.incubator_id)),
+            })
+            .map(|(id, _)| *id)
+            .collect())
+    }
+
+    async fn load(&mut self, keys: &[(RecordKind, Uuid)]) -> Result<Vec<StoredRecord>, DbError> {
+        Ok(keys
+            .iter()
+            .filter_map(|k| self.work.records.get(k).cloned())
+            .collect())
+    }
+
+    async fn write(
+        &mut self,
+        records: &[StoredRecord],
+        conflicts: &[ConflictRow],
+    ) -> Result<(), DbError> {
+        for r in records {
+            self.work.records.insert(r.key(), r.clone());
+        }
+        self.work.conflicts.extend_from_slice(conflicts);
+        Ok(())
+    }
+
+    async fn add_refusals(
+        &mut self,
+        client: Uuid,
+        refusals: &[(Refusal, String)],
+    ) -> Result<(), DbError> {
+        for (r, name) in refusals {
+            self.work
+                .refusals
+                .insert((client, r.seq), (r.clone(), name.clone()));
+        }
+        Ok(())
+    }
+
+    async fn refusals(
+        &mut self,
+        client: Uuid,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<Refusal>, DbError> {
+        Ok(self
+            .work
+            .refusals
+            .range((client, from)..=(client, to))
+            .map(|(_, (r, _))| r.clone())
+            .collect())
+    }
+
+    async fn savepoint(&mut self) -> Result<(), DbError> {
+        self.savepoint = Some(self.work.clone());
+        Ok(())
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<(), DbError> {
+        if let Some(s) = &self.savepoint {
+            self.work = s.clone();
+        }
+        Ok(())
+    }
+
+    async fn release_savepoint(&mut self) -> Result<(), DbError> {
+        self.savepoint = None;
+        Ok(())
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<(), DbError> {
+        *self.guard = std::mem::take(&mut self.work);
+        Ok(())
+    }
+}

@@ -1,0 +1,10 @@
+//! The server's side of sync: the push engine, the server half of each mutation type, and the
+//! storage interface both database engines (and the in-memory reference model) implement.
+
+pub mod engine;
+pub mod memory;
+pub mod mutations;
+pub mod store;
+
+pub use engine::{PushInput, push};
+pub use store::SyncStore;

@@ -1,0 +1,196 @@
+//! The server's half of each mutation type: which records it reads, who may do it, and how it
+//! changes them. Decided in memory on a [`Working`] set; the engine writes the result in bulk.
+//!
+//! To add a mutation type: implement [`ServerApply`] for the [`MutationType`] declared in
+//! `sync::mutations`, and add one line to [`REGISTRY`].
+
+use super::engine::{Outcome, Refused, Working, Writer};
+use super::store::{ConflictRow, StoredAction, StoredRecord, StoredVisit};
+use crate::domain::{ActionItem, ActionStatus, CloseActionItem, NewActionItem, Visit};
+use crate::sync::mutations::{
+    AddAction, CloseAction, MutationType, SaveVisit, SaveVisitArgs,
+};
+use crate::sync::protocol::RecordKind;
+use std::marker::PhantomData;
+use uuid::Uuid;
+
+/// A mutation decoded, validated, and ready to apply.
+pub struct Prepared {
+    /// The records it reads, loaded in bulk before any mutation of the batch applies.
+    pub reads: Vec<(RecordKind, Uuid)>,
+    /// Applies it to the working set. Changes nothing when it refuses. Callable again (the engine
+    /// replays a batch one mutation at a time when the database refuses the bulk write).
+    pub apply: Box<dyn Fn(&mut Working, &Writer) -> Result<Outcome, Refused> + Send + Sync>,
+}
+
+/// A registered mutation type, seen by the engine.
+pub trait ServerMutation: Sync {
+    fn name(&self) -> &'static str;
+    fn prepare(&self, args: &str, today: &str) -> Result<Prepared, Refused>;
+}
+
+/// The server side of a [`MutationType`].
+pub trait ServerApply: MutationType<Args: Send + Sync + 'static> + 'static {
+    fn reads(args: &Self::Args) -> Vec<(RecordKind, Uuid)>;
+    fn apply(args: &Self::Args, working: &mut Working, writer: &Writer)
+    -> Result<Outcome, Refused>;
+}
+
+struct Registered<M>(PhantomData<fn() -> M>);
+
+impl<M: ServerApply> ServerMutation for Registered<M> {
+    fn name(&self) -> &'static str {
+        M::NAME
+    }
+
+    fn prepare(&self, args: &str, today: &str) -> Result<Prepared, Refused> {
+        let args: M::Args = serde_json::from_str(args).map_err(|_| Refused::code("malformed"))?;
+        M::validate(&args, today).map_err(|e| Refused::field("invalid", e.field))?;
+        Ok(Prepared {
+            reads: M::reads(&args),
+            apply: Box::new(move |working, writer| M::apply(&args, working, writer)),
+        })
+    }
+}
+
+/// Every mutation type the server applies.
+pub static REGISTRY: &[&dyn ServerMutation] = &[
+    &Registered::<SaveVisit>(PhantomData),
+    &Registered::<AddAction>(PhantomData),
+    &Registered::<CloseAction>(PhantomData),
+];
+
+pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
+    REGISTRY.iter().copied().find(|m| m.name() == name)
+}
+
+impl ServerApply for SaveVisit {
+    fn reads(args: &SaveVisitArgs) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Visit, args.id)]
+    }
+
+    fn apply(args: &SaveVisitArgs, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
+        if !w.may_write(args.fields.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let Some(current) = working.visit(args.id).cloned() else {
+            if args.base_version.is_some() {
+                // An edit of a visit the server does not have (deleted, or never arrived).
+                return Err(Refused::code("not_found"));
+            }
+            working.put(StoredRecord::Visit(StoredVisit {
+                visit: Visit {
+                    id: args.id,
+                    fields: args.fields.clone(),
+                    author_id: Some(w.user.id),
+                    version: w.version,
+                    conflict: false,
+                },
+                deleted: false,
+                last_device_id: Some(w.device_id),
+            }));
+            return Ok(Outcome::Applied);
+        };
+        if current.deleted {
+            return Err(Refused::code("not_found"));
+        }
+        if current.visit.fields.project_id != args.fields.project_id {
+            return Err(Refused::field("invalid", "project_id"));
+        }
+        if !w.may_write(current.visit.fields.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let mine = current.last_device_id == Some(w.device_id);
+        if args.base_version.is_none() && !mine {
+            // Record ids are made on devices: another device never creates the same one.
+            return Err(Refused::code("already_exists"));
+        }
+        let mut next = current.clone();
+        if mine || args.base_version == Some(current.visit.version) {
+            next.visit.fields = args.fields.clone();
+            next.last_device_id = Some(w.device_id);
+            next.visit.version = w.version;
+            working.put(StoredRecord::Visit(next));
+            Ok(Outcome::Applied)
+        } else {
+            // Someone else changed it since this edit's base: keep both, flag it, let a
+            // supervisor choose. The record itself is not overwritten.
+            working.conflict(ConflictRow {
+                id: w.conflict_id(),
+                kind: RecordKind::Visit,
+                record_id: args.id,
+                base_version: args.base_version,
+                incoming: serde_json::to_string(args).unwrap_or_default(),
+                client_id: w.client_id,
+                seq: w.seq,
+                user_id: w.user.id,
+            });
+            next.visit.conflict = true;
+            next.visit.version = w.version;
+            working.put(StoredRecord::Visit(next));
+            Ok(Outcome::Conflict)
+        }
+    }
+}
+
+impl ServerApply for AddAction {
+    fn reads(args: &NewActionItem) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Action, args.id)]
+    }
+
+    fn apply(args: &NewActionItem, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        if let Some(current) = working.action(args.id)
+            && current.last_device_id != Some(w.device_id)
+        {
+            return Err(Refused::code("already_exists"));
+        }
+        working.put(StoredRecord::Action(StoredAction {
+            item: ActionItem {
+                id: args.id,
+                project_id: args.project_id,
+                visit_id: args.visit_id,
+                title: args.title.trim().to_owned(),
+                due_on: args.due_on.clone(),
+                status: ActionStatus::Open,
+                closed_on: None,
+                author_id: Some(w.user.id),
+                version: w.version,
+            },
+            deleted: false,
+            last_device_id: Some(w.device_id),
+        }));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for CloseAction {
+    fn reads(args: &CloseActionItem) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Action, args.id)]
+    }
+
+    fn apply(args: &CloseActionItem, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
+        let Some(current) = working.action(args.id).cloned() else {
+            return Err(Refused::code("not_found"));
+        };
+        if current.deleted {
+            return Err(Refused::code("not_found"));
+        }
+        if !w.may_write(current.item.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        // Closing twice (two devices, or two taps) is the same as closing once: no conflict.
+        if current.item.status == ActionStatus::Done {
+            return Ok(Outcome::Applied);
+        }
+        let mut next = current;
+        next.item.status = ActionStatus::Done;
+        next.item.closed_on = Some(args.closed_on.clone());
+        next.item.version = w.version;
+        next.last_device_id = Some(w.device_id);
+        working.put(StoredRecord::Action(next));
+        Ok(Outcome::Applied)
+    }
+}

@@ -1,0 +1,122 @@
+//! What the push engine needs from a database, inside one transaction.
+//!
+//! The engine decides everything in memory (validation, scope, conflicts) and talks to storage
+//! only through [`SyncStore`]: load the records a batch reads, write the records it changed in
+//! bulk, bump the global version, keep the client's `last_seq`. SQLite and PostgreSQL implement it
+//! (`server::db::queries`), and so does [`super::memory::MemoryStore`], the reference model the
+//! property tests compare them with.
+
+use crate::domain::{ActionItem, Visit};
+use crate::server::db::{DbError, ProjectScope};
+use crate::sync::protocol::{Heartbeat, RecordKind, Refusal};
+use async_trait::async_trait;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// A visit as the server keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredVisit {
+    pub visit: Visit,
+    pub deleted: bool,
+    /// The device whose mutation last changed it: a device's own later edits are never conflicts.
+    pub last_device_id: Option<Uuid>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAction {
+    pub item: ActionItem,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+}
+
+/// Any record a mutation may change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredRecord {
+    Visit(StoredVisit),
+    Action(StoredAction),
+}
+
+impl StoredRecord {
+    pub fn key(&self) -> (RecordKind, Uuid) {
+        match self {
+            StoredRecord::Visit(v) => (RecordKind::Visit, v.visit.id),
+            StoredRecord::Action(a) => (RecordKind::Action, a.item.id),
+        }
+    }
+
+    pub fn set_version(&mut self, version: i64) {
+        match self {
+            StoredRecord::Visit(v) => v.visit.version = version,
+            StoredRecord::Action(a) => a.item.version = version,
+        }
+    }
+}
+
+/// An edit made on a stale base, kept beside the record for a supervisor to resolve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConflictRow {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub record_id: Uuid,
+    pub base_version: Option<i64>,
+    /// The mutation's arguments, as sent.
+    pub incoming: String,
+    pub client_id: Uuid,
+    pub seq: u64,
+    pub user_id: Uuid,
+}
+
+/// A client (one tab slot of a browser profile) as the server knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub last_seq: u64,
+    pub heartbeat: Heartbeat,
+}
+
+/// One push transaction. Dropped without [`SyncStore::commit`], it rolls back.
+#[async_trait]
+pub trait SyncStore: Send {
+    /// The client's row, locked until the end of the transaction (so two server instances never
+    /// apply the same client's batches at once).
+    async fn client(&mut self, id: Uuid) -> Result<Option<ClientRow>, DbError>;
+
+    /// Inserts or updates the client: `last_seq` and the latest heartbeat.
+    async fn save_client(&mut self, client: &ClientRow) -> Result<(), DbError>;
+
+    /// Bumps the global version and returns it: every record this push changes gets it.
+    async fn next_version(&mut self) -> Result<i64, DbError>;
+
+    /// The projects `scope` may write to.
+    async fn writable_projects(&mut self, scope: ProjectScope) -> Result<HashSet<Uuid>, DbError>;
+
+    /// The records that exist among `keys` (deleted ones included).
+    async fn load(&mut self, keys: &[(RecordKind, Uuid)]) -> Result<Vec<StoredRecord>, DbError>;
+
+    /// Inserts or replaces `records`, and stores `conflicts`.
+    async fn write(
+        &mut self,
+        records: &[StoredRecord],
+        conflicts: &[ConflictRow],
+    ) -> Result<(), DbError>;
+
+    /// Remembers refusals, so a replay of a refused mutation is answered the same way.
+    async fn add_refusals(
+        &mut self,
+        client: Uuid,
+        refusals: &[(Refusal, String)],
+    ) -> Result<(), DbError>;
+
+    /// Refusals recorded for `client` with `from <= seq <= to`.
+    async fn refusals(&mut self, client: Uuid, from: u64, to: u64)
+    -> Result<Vec<Refusal>, DbError>;
+
+    /// One level of savepoint, to isolate a mutation the database refuses.
+    async fn savepoint(&mut self) -> Result<(), DbError>;
+    async fn rollback_to_savepoint(&mut self) -> Result<(), DbError>;
+    async fn release_savepoint(&mut self) -> Result<(), DbError>;
+
+    /// Commits; returns once the commit is durable.
+    async fn commit(self: Box<Self>) -> Result<(), DbError>;
+}
