@@ -7,7 +7,9 @@
 
 use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser};
 use crate::error::AppError;
+use crate::sync::protocol::{PullResponse, PushResponse, SyncCall};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -47,6 +49,24 @@ mod ssr {
             );
         }
         result
+    }
+
+    /// Checks the protocol and schema versions of a sync call, then decodes its body. An app too
+    /// old (or too new) for this server gets `UpdateNeeded` before its body is even read.
+    pub fn open_call<T: serde::de::DeserializeOwned>(
+        call: &crate::sync::protocol::SyncCall,
+    ) -> Result<T, AppError> {
+        use crate::sync::protocol::{MAX_BATCH_BYTES, PROTOCOL_VERSION, SCHEMA_VERSION};
+        if call.protocol != PROTOCOL_VERSION || call.schema != SCHEMA_VERSION {
+            return Err(AppError::UpdateNeeded);
+        }
+        if call.body.get().len() > MAX_BATCH_BYTES {
+            return Err(AppError::TooLarge);
+        }
+        serde_json::from_str(call.body.get()).map_err(|e| AppError::Invalid {
+            field: "body".into(),
+            code: e.to_string(),
+        })
     }
 
     pub fn set_cookie(value: String) {
@@ -161,6 +181,69 @@ pub async fn get_programme_summary() -> Result<ProgrammeSummary, AppError> {
             ssr::require_user()?;
             let today = crate::server::demo::today_in_tunis();
             Ok(ssr::state()?.db.programme_summary(today).await?)
+        }
+        .await,
+    )
+}
+
+/// Sends a batch of one client's waiting mutations (`sync::protocol::PushRequest`). Each is
+/// applied exactly once, or refused for good with a reason the device shows; the answer comes
+/// only once the commit is durable. Viewers have nothing to send.
+#[server(prefix = "/api", endpoint = "sync/push", input = Json)]
+pub async fn push(call: SyncCall) -> Result<PushResponse, AppError> {
+    ssr::finish(
+        async move {
+            use crate::server::sync::{PushInput, push};
+            use crate::sync::protocol::{MAX_BATCH_MUTATIONS, PushRequest};
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::project_scope(&user)?;
+            let request: PushRequest = ssr::open_call(&call)?;
+            if request.mutations.len() > MAX_BATCH_MUTATIONS {
+                return Err(AppError::TooLarge);
+            }
+            let state = ssr::state()?;
+            let store = state.db.begin_push().await?;
+            push(
+                store,
+                PushInput {
+                    user,
+                    scope,
+                    today: crate::server::demo::today_in_tunis().to_string(),
+                    request,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Everything in the user's scope that changed since the device's cookie, from one snapshot
+/// (`sync::protocol::PullResponse`), and records the device's heartbeat.
+#[server(prefix = "/api", endpoint = "sync/pull", input = Json)]
+pub async fn pull(call: SyncCall) -> Result<PullResponse, AppError> {
+    ssr::finish(
+        async move {
+            use crate::server::sync::store::ClientRow;
+            use crate::sync::protocol::PullRequest;
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::project_scope(&user)?;
+            let request: PullRequest = ssr::open_call(&call)?;
+            let db = ssr::state()?.db;
+            match db.client_owner(request.client_id).await? {
+                Some(owner) if owner != user.id => return Err(AppError::Forbidden),
+                _ => {}
+            }
+            db.save_heartbeat(&ClientRow {
+                id: request.client_id,
+                user_id: user.id,
+                last_seq: 0,
+                heartbeat: request.heartbeat.clone(),
+            })
+            .await?;
+            Ok(db
+                .pull(&user, scope, request.client_id, request.cookie.as_ref())
+                .await?)
         }
         .await,
     )

@@ -28,6 +28,12 @@ pub enum AppError {
     /// A field failed validation; `field` names it, `code` says what is wrong.
     #[error("invalid {field}: {code}")]
     Invalid { field: String, code: String },
+    /// The app on the device speaks an older (or newer) sync protocol: it must update first.
+    #[error("update needed")]
+    UpdateNeeded,
+    /// The request carries more than the server takes in one call.
+    #[error("too large")]
+    TooLarge,
     /// The database cannot be reached: temporary, retry later.
     #[error("service unavailable")]
     Unavailable,
@@ -48,6 +54,8 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::LockedOut { .. } => 429,
             AppError::Invalid { .. } => 422,
+            AppError::UpdateNeeded => 426,
+            AppError::TooLarge => 413,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 502,

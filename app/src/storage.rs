@@ -113,7 +113,9 @@ impl<S: KeyValue> DeviceStore<S> {
         let prefix = user_prefix(user);
         let unsent = |k: &str| {
             k.strip_prefix(&prefix).is_some_and(|rest| {
-                rest.starts_with("m/") || rest.starts_with("refused/") || rest.starts_with("client/")
+                rest.starts_with("m/")
+                    || rest.starts_with("refused/")
+                    || rest.starts_with("client/")
             })
         };
         let mut removed = 0;

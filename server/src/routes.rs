@@ -16,6 +16,8 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -24,6 +26,10 @@ pub struct RouterOptions {
     /// Read the client address from `X-Forwarded-For` (behind a trusted reverse proxy only).
     pub trust_proxy: bool,
 }
+
+/// The largest request body a server function reads, once inflated: a full push batch
+/// (`sync::protocol::MAX_BATCH_BYTES`) with room for its envelope.
+const API_BODY_LIMIT: usize = 2 * app::sync::protocol::MAX_BATCH_BYTES;
 
 pub fn router(state: AppState, options: RouterOptions) -> Router {
     let routes = generate_route_list(app::App);
@@ -47,7 +53,16 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .route("/offline-shell", get(offline_shell))
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn).post(server_fn).layer(
+                // Phones gzip what they send (uploads are what a weak link pays for); the limit
+                // applies to the inflated body, so a small bomb cannot fill the memory.
+                tower::ServiceBuilder::new()
+                    .layer(RequestDecompressionLayer::new())
+                    .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
+            ),
+        )
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();

@@ -352,11 +352,20 @@ mod tests {
     fn a_visit_in_the_future_or_on_a_day_that_does_not_exist_is_refused() {
         let mut v = visit();
         v.visit_on = "2026-12-24".into();
-        assert_eq!(v.errors("2026-11-26")[0], FieldError::new("visit_on", "in_future"));
+        assert_eq!(
+            v.errors("2026-11-26")[0],
+            FieldError::new("visit_on", "in_future")
+        );
         v.visit_on = "2026-02-30".into();
-        assert_eq!(v.errors("2026-11-26")[0], FieldError::new("visit_on", "not_a_date"));
+        assert_eq!(
+            v.errors("2026-11-26")[0],
+            FieldError::new("visit_on", "not_a_date")
+        );
         v.visit_on = "yesterday".into();
-        assert_eq!(v.errors("2026-11-26")[0], FieldError::new("visit_on", "not_a_date"));
+        assert_eq!(
+            v.errors("2026-11-26")[0],
+            FieldError::new("visit_on", "not_a_date")
+        );
     }
 
     #[test]

@@ -92,14 +92,19 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
     pub fn open(kv: &'a S, user: Uuid, slot: u32, new_id: Uuid) -> Result<Self, StorageError> {
         let key = format!("{}client/{slot}", prefix(user));
         let mut client = match kv.get(&key)? {
-            Some(raw) => serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key.clone()))?,
+            Some(raw) => {
+                serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key.clone()))?
+            }
             None => ClientMeta {
                 id: new_id,
                 next_seq: 1,
             },
         };
         // Never reuse a number already given to a stored mutation (waiting or refused).
-        let highest = stored_seqs(kv, user, client.id)?.last().copied().unwrap_or(0);
+        let highest = stored_seqs(kv, user, client.id)?
+            .last()
+            .copied()
+            .unwrap_or(0);
         if client.next_seq <= highest {
             client.next_seq = highest + 1;
         }
@@ -356,14 +361,24 @@ impl LocalView {
         }
         let author = Author { user };
         let refused_prefix = format!("{}refused/", prefix(user));
-        for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&refused_prefix)) {
+        for key in kv
+            .keys()?
+            .into_iter()
+            .filter(|k| k.starts_with(&refused_prefix))
+        {
             if let Some(raw) = kv.get(&key)?
                 && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
-                && let Some(target) = mutations::target(&entry.mutation.name, entry.mutation.args.get())
+                && let Some(target) =
+                    mutations::target(&entry.mutation.name, entry.mutation.args.get())
             {
                 // A refused creation shows with its reason, so the user can correct and resend it.
                 if !view.records.contains_key(&target) {
-                    mutations::apply_local(&entry.mutation.name, entry.mutation.args.get(), author, &mut view);
+                    mutations::apply_local(
+                        &entry.mutation.name,
+                        entry.mutation.args.get(),
+                        author,
+                        &mut view,
+                    );
                 }
                 view.refused.insert(target, entry.refusal);
             }
@@ -405,7 +420,12 @@ impl LocalView {
                 _ => None,
             })
             .collect();
-        out.sort_by(|a, b| b.fields.visit_on.cmp(&a.fields.visit_on).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| {
+            b.fields
+                .visit_on
+                .cmp(&a.fields.visit_on)
+                .then(a.id.cmp(&b.id))
+        });
         out
     }
 
@@ -483,17 +503,35 @@ mod tests {
         let kv = MemoryStore::default();
         let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
         let mut outbox = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
-        assert_eq!(outbox.save::<SaveVisit>(&visit(100, project), TODAY, 1).expect("saved"), 1);
-        assert_eq!(outbox.save::<SaveVisit>(&visit(101, project), TODAY, 2).expect("saved"), 2);
+        assert_eq!(
+            outbox
+                .save::<SaveVisit>(&visit(100, project), TODAY, 1)
+                .expect("saved"),
+            1
+        );
+        assert_eq!(
+            outbox
+                .save::<SaveVisit>(&visit(101, project), TODAY, 2)
+                .expect("saved"),
+            2
+        );
 
         // A reload: same slot, same client, the counter goes on.
         let mut again = Outbox::open(&kv, user, 0, Uuid::from_u128(8)).expect("open");
         assert_eq!(again.client().id, Uuid::from_u128(7));
-        assert_eq!(again.save::<SaveVisit>(&visit(102, project), TODAY, 3).expect("saved"), 3);
+        assert_eq!(
+            again
+                .save::<SaveVisit>(&visit(102, project), TODAY, 3)
+                .expect("saved"),
+            3
+        );
 
         let view = LocalView::load(&kv, user).expect("view");
         assert_eq!(view.visits_of(project).len(), 3);
-        assert_eq!(view.state(RecordKind::Visit, Uuid::from_u128(100)), SyncState::Waiting);
+        assert_eq!(
+            view.state(RecordKind::Visit, Uuid::from_u128(100)),
+            SyncState::Waiting
+        );
     }
 
     #[test]
@@ -503,14 +541,20 @@ mod tests {
         let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
         let mut b = Outbox::open(&kv, user, 1, Uuid::from_u128(8)).expect("open");
         for i in 0..5 {
-            a.save::<SaveVisit>(&visit(200 + i, Uuid::nil()), TODAY, 1).expect("saved");
-            b.save::<SaveVisit>(&visit(300 + i, Uuid::nil()), TODAY, 1).expect("saved");
+            a.save::<SaveVisit>(&visit(200 + i, Uuid::nil()), TODAY, 1)
+                .expect("saved");
+            b.save::<SaveVisit>(&visit(300 + i, Uuid::nil()), TODAY, 1)
+                .expect("saved");
         }
         let all = pending(&kv, user).expect("pending");
         let ids: BTreeSet<(Uuid, u64)> = all.iter().map(|m| (m.client_id, m.seq)).collect();
         assert_eq!(ids.len(), 10);
         for client in [Uuid::from_u128(7), Uuid::from_u128(8)] {
-            let seqs: Vec<u64> = all.iter().filter(|m| m.client_id == client).map(|m| m.seq).collect();
+            let seqs: Vec<u64> = all
+                .iter()
+                .filter(|m| m.client_id == client)
+                .map(|m| m.seq)
+                .collect();
             assert_eq!(seqs, [1, 2, 3, 4, 5], "gap-free per client");
         }
     }
@@ -520,14 +564,24 @@ mod tests {
         let kv = MemoryStore::default();
         let user = Uuid::from_u128(1);
         let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
-        a.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1).expect("saved");
-        a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1).expect("saved");
+        a.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+        a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1)
+            .expect("saved");
         // The counter goes back to 1, as if its last writes never reached the disk.
         let key = format!("{}client/0", prefix(user));
-        kv.set(&key, r#"{"id":"00000000-0000-0000-0000-000000000007","next_seq":1}"#)
-            .expect("rewound");
+        kv.set(
+            &key,
+            r#"{"id":"00000000-0000-0000-0000-000000000007","next_seq":1}"#,
+        )
+        .expect("rewound");
         let mut reopened = Outbox::open(&kv, user, 0, Uuid::from_u128(9)).expect("open");
-        assert_eq!(reopened.save::<SaveVisit>(&visit(3, Uuid::nil()), TODAY, 1).expect("saved"), 3);
+        assert_eq!(
+            reopened
+                .save::<SaveVisit>(&visit(3, Uuid::nil()), TODAY, 1)
+                .expect("saved"),
+            3
+        );
     }
 
     #[test]
@@ -537,9 +591,16 @@ mod tests {
         let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
         let mut bad = visit(1, Uuid::nil());
         bad.fields.visit_on = "2026-02-31".into();
-        assert!(matches!(a.save::<SaveVisit>(&bad, TODAY, 1), Err(SaveError::Invalid(_))));
+        assert!(matches!(
+            a.save::<SaveVisit>(&bad, TODAY, 1),
+            Err(SaveError::Invalid(_))
+        ));
         assert!(pending(&kv, user).expect("pending").is_empty());
-        assert_eq!(a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1).expect("saved"), 1);
+        assert_eq!(
+            a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1)
+                .expect("saved"),
+            1
+        );
     }
 
     #[test]
@@ -568,7 +629,8 @@ mod tests {
         let client = Uuid::from_u128(7);
         let mut a = Outbox::open(&kv, user, 0, client).expect("open");
         for i in 1..=3 {
-            a.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1).expect("saved");
+            a.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+                .expect("saved");
         }
         let refusal = Refusal {
             seq: 2,
@@ -576,7 +638,11 @@ mod tests {
             field: None,
         };
         acknowledge(&kv, user, client, 2, std::slice::from_ref(&refusal)).expect("acked");
-        let left: Vec<u64> = pending(&kv, user).expect("pending").iter().map(|m| m.seq).collect();
+        let left: Vec<u64> = pending(&kv, user)
+            .expect("pending")
+            .iter()
+            .map(|m| m.seq)
+            .collect();
         assert_eq!(left, [3]);
         let view = LocalView::load(&kv, user).expect("view");
         assert_eq!(
@@ -586,21 +652,29 @@ mod tests {
                 field: None
             }
         );
-        assert_eq!(view.state(RecordKind::Visit, Uuid::from_u128(3)), SyncState::Waiting);
+        assert_eq!(
+            view.state(RecordKind::Visit, Uuid::from_u128(3)),
+            SyncState::Waiting
+        );
         // The refused number is never handed out again.
         let mut again = Outbox::open(&kv, user, 0, client).expect("open");
         assert_eq!(again.client().next_seq, 4);
-        assert_eq!(again.save::<AddAction>(
-            &NewActionItem {
-                id: Uuid::from_u128(9),
-                project_id: Uuid::nil(),
-                visit_id: None,
-                title: "Tenir le cahier".into(),
-                due_on: None,
-            },
-            TODAY,
-            1,
-        ).expect("saved"), 4);
+        assert_eq!(
+            again
+                .save::<AddAction>(
+                    &NewActionItem {
+                        id: Uuid::from_u128(9),
+                        project_id: Uuid::nil(),
+                        visit_id: None,
+                        title: "Tenir le cahier".into(),
+                        due_on: None,
+                    },
+                    TODAY,
+                    1,
+                )
+                .expect("saved"),
+            4
+        );
     }
 
     #[test]
@@ -622,8 +696,11 @@ mod tests {
             version: 1,
             conflict: false,
         });
-        kv.set(&record_key(user, RecordKind::Visit, Uuid::from_u128(999)), &serde_json::to_string(&stale).expect("json"))
-            .expect("stored");
+        kv.set(
+            &record_key(user, RecordKind::Visit, Uuid::from_u128(999)),
+            &serde_json::to_string(&stale).expect("json"),
+        )
+        .expect("stored");
         let response = PullResponse {
             cookie: Cookie {
                 version: 4,

@@ -170,7 +170,10 @@ pub enum Record {
     Visit(Visit),
     Action(ActionItem),
     /// A row that was deleted: the device drops its copy.
-    Deleted { of: RecordKind, id: Uuid },
+    Deleted {
+        of: RecordKind,
+        id: Uuid,
+    },
 }
 
 impl Record {

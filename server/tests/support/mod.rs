@@ -135,3 +135,55 @@ pub fn state(db: Db) -> AppState {
         auth: Arc::new(AuthSettings::default()),
     }
 }
+
+/// Runs one statement behind the app's back (a change an admin screen will make later), binding
+/// `id` as `$1` when the statement has one.
+pub async fn execute(t: &TestDb, sql: &str, id: uuid::Uuid) {
+    let has_bind = sql.contains("$1");
+    match t.engine {
+        Engine::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&t.url)
+                .await
+                .expect("open SQLite");
+            let mut q = sqlx::query(sql);
+            if has_bind {
+                q = q.bind(id);
+            }
+            q.execute(&pool).await.expect("statement");
+            pool.close().await;
+        }
+        Engine::Postgres => {
+            let pool = sqlx::PgPool::connect(&t.url)
+                .await
+                .expect("open PostgreSQL");
+            let mut q = sqlx::query(sql);
+            if has_bind {
+                q = q.bind(id);
+            }
+            q.execute(&pool).await.expect("statement");
+            pool.close().await;
+        }
+    }
+}
+
+/// Another writer holding SQLite's write lock until the returned connection is dropped.
+pub async fn hold_write_lock(t: &TestDb) -> sqlx::SqliteConnection {
+    use sqlx::Connection as _;
+    let mut c = sqlx::SqliteConnection::connect(&t.url)
+        .await
+        .expect("open SQLite");
+    sqlx::query("begin immediate")
+        .execute(&mut c)
+        .await
+        .expect("lock");
+    c
+}
+
+/// `pragma synchronous` on a connection Athar opens (2 = FULL).
+pub async fn sqlite_synchronous(t: &TestDb) -> i64 {
+    let db = db::SqliteDb::connect(&t.url).await.expect("open SQLite");
+    sqlx::query_scalar("pragma synchronous")
+        .fetch_one(db.pool())
+        .await
+        .expect("pragma")
+}

@@ -20,7 +20,7 @@ pub use sqlite::SqliteDb;
 use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, Role, SessionUser};
 use crate::server::demo::DemoSet;
 use crate::server::sync::SyncStore;
-use crate::server::sync::store::ClientRow;
+use crate::server::sync::store::{ClientRow, ConflictRow};
 use crate::sync::protocol::{Cookie, PullResponse};
 use async_trait::async_trait;
 use serde::Serialize;
@@ -57,6 +57,9 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 DbError::AlreadyExists(db.message().to_owned())
             }
+            sqlx::Error::Database(db) if is_temporary(db.code().as_deref()) => {
+                DbError::Unavailable(e)
+            }
             _ => DbError::Other(e),
         }
     }
@@ -75,6 +78,21 @@ impl From<DbError> for crate::error::AppError {
             }
         }
     }
+}
+
+/// Error codes that mean "try again", by code, never by message: SQLite busy or locked (primary
+/// codes 5 and 6, extended codes keep them in the low byte); PostgreSQL serialization failure,
+/// deadlock, shutting down, cannot connect now, too many connections.
+fn is_temporary(code: Option<&str>) -> bool {
+    let Some(code) = code else { return false };
+    if matches!(
+        code,
+        "40001" | "40P01" | "57P01" | "57P02" | "57P03" | "53300"
+    ) {
+        return true;
+    }
+    // SQLite codes are short numbers; PostgreSQL's SQLSTATEs are always five characters.
+    code.len() < 5 && code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -216,6 +234,9 @@ pub trait Database: Send + Sync + 'static {
 
     /// Stores a client's heartbeat (registering the client on first contact); never its `last_seq`.
     async fn save_heartbeat(&self, client: &ClientRow) -> Result<(), DbError>;
+
+    /// The edits kept as conflicts on a visit, oldest first, resolved or not.
+    async fn visit_conflicts(&self, visit: Uuid) -> Result<Vec<ConflictRow>, DbError>;
 
     /// Every record of `scope` changed since `cookie` (all of them when the scope changed or there
     /// is no cookie), from one consistent snapshot, with the new cookie and `client`'s `last_seq`.

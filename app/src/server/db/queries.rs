@@ -684,6 +684,10 @@ macro_rules! impl_database {
                 self.begin_push_tx().await
             }
 
+            async fn visit_conflicts(&self, visit: uuid::Uuid) -> Result<Vec<$crate::server::sync::store::ConflictRow>, $crate::server::db::DbError> {
+                self.visit_conflicts_of(visit).await
+            }
+
             async fn client_owner(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {
                 self.client_owner_of(client).await
             }

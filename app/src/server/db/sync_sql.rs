@@ -30,7 +30,10 @@ pub(super) fn from_unix_ms(ms: Option<i64>) -> Option<OffsetDateTime> {
 }
 
 pub(super) fn join_ids(ids: &[Uuid]) -> String {
-    ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn split_ids(text: &str) -> Vec<Uuid> {
@@ -38,7 +41,11 @@ fn split_ids(text: &str) -> Vec<Uuid> {
 }
 
 pub(super) fn join_topics(topics: &[Topic]) -> String {
-    topics.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+    topics
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn split_topics(text: &str) -> Vec<Topic> {
@@ -473,6 +480,29 @@ macro_rules! impl_sync {
                     self.pool.begin().await?
                 };
                 Ok(Box::new($tx { tx }))
+            }
+
+            async fn visit_conflicts_of(&self, visit: uuid::Uuid) -> Result<Vec<$crate::server::sync::store::ConflictRow>, $crate::server::db::DbError> {
+                let rows: Vec<(uuid::Uuid, Option<i64>, String, uuid::Uuid, i64, uuid::Uuid)> = sqlx::query_as(
+                    "select id, base_version, incoming, client_id, seq, user_id from sync_conflicts
+                      where record_kind = 'visit' and record_id = $1 order by created_at, seq",
+                )
+                .bind(visit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, base_version, incoming, client_id, seq, user_id)| $crate::server::sync::store::ConflictRow {
+                        id,
+                        kind: $crate::sync::protocol::RecordKind::Visit,
+                        record_id: visit,
+                        base_version,
+                        incoming,
+                        client_id,
+                        seq: u64::try_from(seq).unwrap_or(0),
+                        user_id,
+                    })
+                    .collect())
             }
 
             async fn client_owner_of(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {

@@ -289,21 +289,28 @@ pub async fn push(
                             store.rollback_to_savepoint().await?;
                             store.release_savepoint().await?;
                             working = before;
-                            refusals
-                                .push((Refused::code("rejected").into_refusal(*seq), (*name).into()));
+                            refusals.push((
+                                Refused::code("rejected").into_refusal(*seq),
+                                (*name).into(),
+                            ));
                         }
                     }
                 }
             }
         }
+        client.last_seq = fresh.last().map_or(client.last_seq, |m| m.seq);
+        // The client row first: refusals refer to it.
+        store.save_client(&client).await?;
         if !refusals.is_empty() {
             store.add_refusals(client.id, &refusals).await?;
         }
-        client.last_seq = fresh.last().map_or(client.last_seq, |m| m.seq);
-        response.refused.extend(refusals.into_iter().map(|(r, _)| r));
+        response
+            .refused
+            .extend(refusals.into_iter().map(|(r, _)| r));
         response.conflicts = conflicts;
+    } else {
+        store.save_client(&client).await?;
     }
-    store.save_client(&client).await?;
     store.commit().await?;
     response.last_seq = client.last_seq;
     Ok(response)

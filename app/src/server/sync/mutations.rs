@@ -7,9 +7,7 @@
 use super::engine::{Outcome, Refused, Working, Writer};
 use super::store::{ConflictRow, StoredAction, StoredRecord, StoredVisit};
 use crate::domain::{ActionItem, ActionStatus, CloseActionItem, NewActionItem, Visit};
-use crate::sync::mutations::{
-    AddAction, CloseAction, MutationType, SaveVisit, SaveVisitArgs,
-};
+use crate::sync::mutations::{AddAction, CloseAction, MutationType, SaveVisit, SaveVisitArgs};
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -171,7 +169,11 @@ impl ServerApply for CloseAction {
         vec![(RecordKind::Action, args.id)]
     }
 
-    fn apply(args: &CloseActionItem, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
+    fn apply(
+        args: &CloseActionItem,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
         let Some(current) = working.action(args.id).cloned() else {
             return Err(Refused::code("not_found"));
         };

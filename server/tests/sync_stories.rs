@@ -1,0 +1,597 @@
+//! Stories of sync (push and pull) on the real database layer, told on SQLite and, when
+//! configured, on PostgreSQL: idempotency, gaps, permanent and temporary failures, conflicts,
+//! tombstones and scope.
+
+#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+
+mod support;
+
+use app::domain::{EntryStatus, NewActionItem, SessionUser, VisitFields, VisitMode};
+use app::error::AppError;
+use app::server::auth::project_scope;
+use app::server::db::{Db, Engine};
+use app::server::demo::{DEMO_LOGINS, DemoSet};
+use app::server::sync::{PushInput, push};
+use app::sync::mutations::{AddAction, MutationType, SaveVisit, SaveVisitArgs};
+use app::sync::protocol::{
+    Cookie, Heartbeat, Mutation, PullResponse, PushRequest, PushResponse, Record,
+};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+const TODAY: &str = "2026-11-26";
+
+struct Field {
+    facilitator: SessionUser,
+    supervisor: SessionUser,
+    /// One of the facilitator's projects.
+    own: Uuid,
+    /// A project of another facilitator (outside the facilitator's scope).
+    other: Uuid,
+}
+
+fn user(set: &DemoSet, email: &str) -> SessionUser {
+    let u = set
+        .users
+        .iter()
+        .find(|u| u.email == email)
+        .expect("demo user");
+    SessionUser {
+        id: u.id,
+        name: u.name.clone(),
+        email: u.email.clone(),
+        role: u.role,
+    }
+}
+
+fn field(set: &DemoSet) -> Field {
+    let facilitator = user(set, DEMO_LOGINS[0].0);
+    let supervisor = user(set, DEMO_LOGINS[1].0);
+    let own = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id == facilitator.id)
+        .expect("own project")
+        .id;
+    let other = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id != facilitator.id)
+        .expect("another's project")
+        .id;
+    Field {
+        facilitator,
+        supervisor,
+        own,
+        other,
+    }
+}
+
+fn mutation(client: Uuid, seq: u64, name: &str, args: &impl Serialize) -> Mutation {
+    let json = serde_json::to_string(args).expect("json");
+    Mutation {
+        client_id: client,
+        seq,
+        name: name.into(),
+        args: RawValue::from_string(json).expect("raw"),
+        created_at: 1_700_000_000_000 + seq as i64,
+    }
+}
+
+fn visit(id: Uuid, project: Uuid, base: Option<i64>, observations: &str) -> SaveVisitArgs {
+    SaveVisitArgs {
+        id,
+        base_version: base,
+        fields: VisitFields {
+            project_id: project,
+            visit_on: "2026-11-20".into(),
+            mode: VisitMode::OnSite,
+            present_member_ids: vec![],
+            topics: vec![app::domain::Topic::Marketing],
+            observations: observations.into(),
+            difficulties: String::new(),
+            next_visit_on: Some("2026-12-20".into()),
+            status: EntryStatus::Submitted,
+        },
+    }
+}
+
+fn save(client: Uuid, seq: u64, args: &SaveVisitArgs) -> Mutation {
+    mutation(client, seq, SaveVisit::NAME, args)
+}
+
+fn heartbeat(device: Uuid) -> Heartbeat {
+    Heartbeat {
+        device_id: device,
+        device_label: "Chrome on Android".into(),
+        app_version: "test".into(),
+        browser: "chrome".into(),
+        ..Default::default()
+    }
+}
+
+async fn send(
+    db: &Db,
+    user: &SessionUser,
+    client: Uuid,
+    device: Uuid,
+    mutations: Vec<Mutation>,
+) -> Result<PushResponse, AppError> {
+    let store = db.begin_push().await?;
+    push(
+        store,
+        PushInput {
+            user: user.clone(),
+            scope: project_scope(user)?,
+            today: TODAY.into(),
+            request: PushRequest {
+                client_id: client,
+                mutations,
+                heartbeat: heartbeat(device),
+            },
+        },
+    )
+    .await
+}
+
+async fn pull(db: &Db, user: &SessionUser, client: Uuid, cookie: Option<&Cookie>) -> PullResponse {
+    db.pull(user, project_scope(user).expect("scope"), client, cookie)
+        .await
+        .expect("pull")
+}
+
+fn visits_in(response: &PullResponse) -> Vec<&app::domain::Visit> {
+    response
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Visit(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_batch_sent_twice_is_applied_once_and_the_supervisor_sees_it() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+        let batch: Vec<Mutation> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| save(client, i as u64 + 1, &visit(*id, f.own, None, "visite")))
+            .collect();
+        let first = send(&t.db, &f.facilitator, client, device, batch.clone())
+            .await
+            .expect("push");
+        assert_eq!(first.last_seq, 3, "{:?}", t.engine);
+        assert!(first.refused.is_empty(), "{:?}", first.refused);
+        // The answer was lost: the phone sends the same batch again.
+        let again = send(&t.db, &f.facilitator, client, device, batch)
+            .await
+            .expect("replay");
+        assert_eq!(again.last_seq, 3);
+
+        let seen = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        for id in &ids {
+            assert_eq!(
+                visits_in(&seen).iter().filter(|v| v.id == *id).count(),
+                1,
+                "{:?}: visit {id} exactly once",
+                t.engine
+            );
+        }
+        let mine = pull(&t.db, &f.facilitator, client, None).await;
+        assert_eq!(mine.last_seq, 3);
+        assert!(mine.reset, "a first pull is the whole scope");
+    }
+}
+
+#[tokio::test]
+async fn drafts_sync_as_a_backup_but_only_their_author_sees_them() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let client = Uuid::new_v4();
+        let id = Uuid::new_v4();
+        let mut draft = visit(id, f.own, None, "brouillon");
+        draft.fields.status = EntryStatus::Draft;
+        send(
+            &t.db,
+            &f.facilitator,
+            client,
+            Uuid::new_v4(),
+            vec![save(client, 1, &draft)],
+        )
+        .await
+        .expect("push");
+        let author = pull(&t.db, &f.facilitator, client, None).await;
+        assert!(
+            visits_in(&author).iter().any(|v| v.id == id),
+            "{:?}",
+            t.engine
+        );
+        let supervisor = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        assert!(
+            !visits_in(&supervisor).iter().any(|v| v.id == id),
+            "{:?}",
+            t.engine
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_gap_stops_the_batch_until_the_missing_entry_arrives() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let v: Vec<SaveVisitArgs> = (0..4)
+            .map(|i| visit(Uuid::new_v4(), f.own, None, &format!("v{i}")))
+            .collect();
+        send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![save(client, 1, &v[0])],
+        )
+        .await
+        .expect("push");
+        let gap = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![save(client, 3, &v[2]), save(client, 4, &v[3])],
+        )
+        .await
+        .expect("push");
+        assert_eq!((gap.last_seq, gap.gap_at), (1, Some(3)), "{:?}", t.engine);
+        let seen = pull(&t.db, &f.facilitator, client, None).await;
+        assert!(
+            !visits_in(&seen).iter().any(|x| x.id == v[2].id),
+            "nothing after a gap applies"
+        );
+
+        let filled = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                save(client, 2, &v[1]),
+                save(client, 3, &v[2]),
+                save(client, 4, &v[3]),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!((filled.last_seq, filled.gap_at), (4, None));
+        let seen = pull(&t.db, &f.facilitator, client, None).await;
+        for x in &v {
+            assert!(visits_in(&seen).iter().any(|s| s.id == x.id));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_refused_entry_advances_alone_and_is_refused_the_same_way_on_replay() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let good_first = visit(Uuid::new_v4(), f.own, None, "ok");
+        let forbidden = visit(Uuid::new_v4(), f.other, None, "not mine");
+        let mut bad_day = visit(Uuid::new_v4(), f.own, None, "bad day");
+        bad_day.fields.visit_on = "2026-02-30".into();
+        let good_last = NewActionItem {
+            id: Uuid::new_v4(),
+            project_id: f.own,
+            visit_id: Some(good_first.id),
+            title: "Ouvrir un cahier de caisse".into(),
+            due_on: Some("2026-12-15".into()),
+        };
+        let batch = vec![
+            save(client, 1, &good_first),
+            save(client, 2, &forbidden),
+            mutation(client, 3, "visit.teleport", &good_first),
+            mutation(client, 4, SaveVisit::NAME, &serde_json::json!({"id": 5})),
+            save(client, 5, &bad_day),
+            mutation(client, 6, AddAction::NAME, &good_last),
+        ];
+        let reply = send(&t.db, &f.facilitator, client, device, batch.clone())
+            .await
+            .expect("push");
+        assert_eq!(reply.last_seq, 6, "{:?}", t.engine);
+        let codes: Vec<(u64, &str, Option<&str>)> = reply
+            .refused
+            .iter()
+            .map(|r| (r.seq, r.code.as_str(), r.field.as_deref()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (2, "forbidden", None),
+                (3, "unknown_mutation", None),
+                (4, "malformed", None),
+                (5, "invalid", Some("visit_on")),
+            ],
+            "{:?}",
+            t.engine
+        );
+        let replay = send(&t.db, &f.facilitator, client, device, batch)
+            .await
+            .expect("replay");
+        assert_eq!(
+            replay.refused, reply.refused,
+            "a lost answer is not a lost refusal"
+        );
+
+        let seen = pull(&t.db, &f.facilitator, client, None).await;
+        assert!(visits_in(&seen).iter().any(|v| v.id == good_first.id));
+        assert_eq!(
+            seen.records
+                .iter()
+                .filter(|r| matches!(r, Record::Action(a) if a.id == good_last.id))
+                .count(),
+            1,
+            "the entry after the refusals is applied once"
+        );
+        let supervisor = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        assert!(!visits_in(&supervisor).iter().any(|v| v.id == forbidden.id));
+    }
+}
+
+#[tokio::test]
+async fn another_users_client_id_is_refused() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let client = Uuid::new_v4();
+        let v = visit(Uuid::new_v4(), f.own, None, "x");
+        send(
+            &t.db,
+            &f.facilitator,
+            client,
+            Uuid::new_v4(),
+            vec![save(client, 1, &v)],
+        )
+        .await
+        .expect("push");
+        let theft = send(
+            &t.db,
+            &f.supervisor,
+            client,
+            Uuid::new_v4(),
+            vec![save(client, 2, &v)],
+        )
+        .await;
+        assert_eq!(theft, Err(AppError::Forbidden), "{:?}", t.engine);
+    }
+}
+
+#[tokio::test]
+async fn an_edit_on_a_stale_base_is_kept_as_a_conflict_never_overwriting() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (phone, phone_client) = (Uuid::new_v4(), Uuid::new_v4());
+        let (tablet, tablet_client) = (Uuid::new_v4(), Uuid::new_v4());
+        let id = Uuid::new_v4();
+        send(
+            &t.db,
+            &f.facilitator,
+            phone_client,
+            phone,
+            vec![save(phone_client, 1, &visit(id, f.own, None, "first"))],
+        )
+        .await
+        .expect("create");
+        let base = visits_in(&pull(&t.db, &f.supervisor, tablet_client, None).await)
+            .into_iter()
+            .find(|v| v.id == id)
+            .expect("pulled")
+            .version;
+
+        // Both edit from the same base, offline. The phone's arrives first.
+        send(
+            &t.db,
+            &f.facilitator,
+            phone_client,
+            phone,
+            vec![save(
+                phone_client,
+                2,
+                &visit(id, f.own, Some(base), "phone edit"),
+            )],
+        )
+        .await
+        .expect("phone edit");
+        // The phone edits again before it pulled: its own earlier edit is no conflict.
+        send(
+            &t.db,
+            &f.facilitator,
+            phone_client,
+            phone,
+            vec![save(
+                phone_client,
+                3,
+                &visit(id, f.own, Some(base), "phone edit 2"),
+            )],
+        )
+        .await
+        .expect("phone edit 2");
+        let reply = send(
+            &t.db,
+            &f.supervisor,
+            tablet_client,
+            tablet,
+            vec![save(
+                tablet_client,
+                1,
+                &visit(id, f.own, Some(base), "tablet edit"),
+            )],
+        )
+        .await
+        .expect("tablet edit");
+        assert_eq!(reply.conflicts, [1], "{:?}", t.engine);
+        assert!(reply.refused.is_empty(), "a conflict is not a refusal");
+        assert_eq!(reply.last_seq, 1);
+
+        let seen = pull(&t.db, &f.facilitator, Uuid::new_v4(), None).await;
+        let v = visits_in(&seen)
+            .into_iter()
+            .find(|v| v.id == id)
+            .expect("visit");
+        assert!(v.conflict, "{:?}: flagged", t.engine);
+        assert_eq!(v.fields.observations, "phone edit 2", "not overwritten");
+        assert!(v.version > base);
+        let kept = t.db.visit_conflicts(id).await.expect("conflicts");
+        assert_eq!(kept.len(), 1, "{:?}", t.engine);
+        assert!(kept[0].incoming.contains("tablet edit"));
+    }
+}
+
+#[tokio::test]
+async fn pulls_send_only_changes_and_tombstones_and_the_whole_scope_when_it_changes() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let client = Uuid::new_v4();
+        let first = pull(&t.db, &f.facilitator, client, None).await;
+        assert!(first.reset);
+        let projects: Vec<Uuid> = first
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Project(p) => Some(p.id),
+                _ => None,
+            })
+            .collect();
+        let own: Vec<Uuid> = set
+            .projects
+            .iter()
+            .filter(|p| p.facilitator_id == f.facilitator.id)
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(projects.len(), own.len(), "{:?}", t.engine);
+        assert!(
+            projects.iter().all(|p| own.contains(p)),
+            "never another's project"
+        );
+        assert!(
+            visits_in(&first)
+                .iter()
+                .all(|v| own.contains(&v.fields.project_id)),
+            "never another's visit"
+        );
+
+        // Nothing changed: nothing comes.
+        let quiet = pull(&t.db, &f.facilitator, client, Some(&first.cookie)).await;
+        assert!(!quiet.reset);
+        assert!(
+            quiet.records.is_empty(),
+            "{:?}: {:?}",
+            t.engine,
+            quiet.records.len()
+        );
+
+        // A visit is deleted on the server: a tombstone comes.
+        let gone = visits_in(&first)[0].id;
+        support::execute(
+            &t,
+            "update visits set deleted = true, version = version + 100 where id = $1",
+            gone,
+        )
+        .await;
+        support::execute(
+            &t,
+            "update sync_version set value = value + 100 where id = 1",
+            Uuid::nil(),
+        )
+        .await;
+        let after = pull(&t.db, &f.facilitator, client, Some(&quiet.cookie)).await;
+        assert_eq!(
+            after.records,
+            [Record::Deleted {
+                of: app::sync::protocol::RecordKind::Visit,
+                id: gone
+            }],
+            "{:?}",
+            t.engine
+        );
+
+        // A project is taken away: the scope changed, the next pull is whole and lacks it.
+        let taken = own[0];
+        support::execute(
+            &t,
+            "update projects set facilitator_id = null where id = $1",
+            taken,
+        )
+        .await;
+        let whole = pull(&t.db, &f.facilitator, client, Some(&after.cookie)).await;
+        assert!(whole.reset, "{:?}", t.engine);
+        assert!(
+            !whole
+                .records
+                .iter()
+                .any(|r| matches!(r, Record::Project(p) if p.id == taken))
+        );
+        assert!(
+            !visits_in(&whole)
+                .iter()
+                .any(|v| v.fields.project_id == taken)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_take_the_push_is_a_temporary_error_that_changes_nothing() {
+    let t = support::sqlite().await;
+    let set = support::with_demo(&t).await;
+    let f = field(&set);
+    let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+    let v = visit(Uuid::new_v4(), f.own, None, "x");
+
+    // Another writer holds the database for longer than the busy timeout.
+    let blocker = support::hold_write_lock(&t).await;
+    let blocked = send(
+        &t.db,
+        &f.facilitator,
+        client,
+        device,
+        vec![save(client, 1, &v)],
+    )
+    .await;
+    assert_eq!(blocked, Err(AppError::Unavailable));
+    drop(blocker);
+
+    let retried = send(
+        &t.db,
+        &f.facilitator,
+        client,
+        device,
+        vec![save(client, 1, &v)],
+    )
+    .await
+    .expect("retry");
+    assert_eq!(
+        retried.last_seq, 1,
+        "nothing advanced the first time, all of it the second"
+    );
+    let seen = pull(&t.db, &f.facilitator, client, None).await;
+    assert_eq!(visits_in(&seen).iter().filter(|x| x.id == v.id).count(), 1);
+}
+
+#[tokio::test]
+async fn sqlite_commits_are_durable_before_the_answer() {
+    let t = support::sqlite().await;
+    assert_eq!(t.engine, Engine::Sqlite);
+    let level = support::sqlite_synchronous(&t).await;
+    // 2 = FULL: the WAL is synced at every commit, so an acknowledged entry survives a power cut.
+    assert_eq!(level, 2);
+}
