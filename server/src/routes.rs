@@ -53,16 +53,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .route("/offline-shell", get(offline_shell))
-        .route(
-            "/api/{*fn_name}",
-            get(server_fn).post(server_fn).layer(
-                // Phones gzip what they send (uploads are what a weak link pays for); the limit
-                // applies to the inflated body, so a small bomb cannot fill the memory.
-                tower::ServiceBuilder::new()
-                    .layer(RequestDecompressionLayer::new())
-                    .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
-            ),
-        )
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
@@ -72,10 +63,19 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(
             (state.clone(), options),
             session,
         ))
+        // Phones gzip what they send (uploads are what a weak link pays for); the limit applies
+        // to the inflated body, so a small bomb cannot fill the memory. (Server functions are
+        // routed one by one by leptos_axum, so these wrap the whole router.)
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(RequestDecompressionLayer::new())
+                .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
+        )
         .layer(
             CompressionLayer::new()
                 .br(true)
@@ -83,6 +83,28 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
                 .quality(tower_http::CompressionLevel::Precise(5)),
         )
         .with_state(state)
+}
+
+/// A server function whose arguments do not decode answers 500 from the server-function layer,
+/// although the body already says what is wrong (`AppError::Invalid`). Give such answers the
+/// status of the error they carry, so a bad request reads as one (4xx), not as a server fault.
+async fn server_fn_status(req: Request<Body>, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Error bodies are a few hundred bytes; a 500 bigger than this is no AppError: a bare 500.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(error.status_code())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {

@@ -6,6 +6,7 @@
 mod support;
 
 use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoSet};
+use app::sync::protocol::{PROTOCOL_VERSION, SCHEMA_VERSION};
 use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode, header};
@@ -47,6 +48,16 @@ fn post_form(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
         b = b.header(header::COOKIE, c);
     }
     b.body(Body::from(form.to_owned())).expect("request")
+}
+
+fn post_json(path: &str, json: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(json.to_owned())).expect("request")
 }
 
 fn encode(s: &str) -> String {
@@ -282,8 +293,19 @@ struct Row {
     endpoint: &'static str,
     case: &'static str,
     body: String,
+    /// A JSON body (sync calls) rather than a form.
+    json: bool,
     expect: [u16; 5],
 }
+
+/// A sync call's JSON body, versions first. `{caller}` in `body` gives each caller its own client.
+fn sync_call(body: &str) -> String {
+    format!(
+        r#"{{"call":{{"protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"body":{body}}}}}"#
+    )
+}
+
+const CLIENT: &str = "00000000-0000-4000-8000-00000000000{caller}";
 
 fn matrix(set: &DemoSet) -> Vec<Row> {
     let amal = set
@@ -338,54 +360,91 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             endpoint: "/api/login",
             case: "wrong password",
             body: "email=nobody{caller}%40demo.athar.tn&password=x".into(),
+            json: false,
             expect: [401; 5],
         },
         Row {
             endpoint: "/api/logout",
             case: "anyone",
             body: String::new(),
+            json: false,
             expect: [200; 5],
         },
         Row {
             endpoint: "/api/me",
             case: "anyone",
             body: String::new(),
+            json: false,
             expect: [200; 5],
         },
         Row {
             endpoint: "/api/list_projects",
             case: "own scope",
             body: String::new(),
+            json: false,
             expect: [401, 200, 200, 200, 403],
         },
         Row {
             endpoint: "/api/get_project",
             case: "facilitator's own",
             body: format!("id={own}"),
+            json: false,
             expect: [401, 200, 200, 200, 403],
         },
         Row {
             endpoint: "/api/get_project",
             case: "colleague's, same incubators",
             body: format!("id={colleague}"),
+            json: false,
             expect: [401, 404, 200, 200, 403],
         },
         Row {
             endpoint: "/api/get_project",
             case: "other supervisor's incubator",
             body: format!("id={elsewhere}"),
+            json: false,
             expect: [401, 404, 404, 200, 403],
         },
         Row {
             endpoint: "/api/get_project",
             case: "no such project",
             body: format!("id={}", uuid::Uuid::new_v4()),
+            json: false,
             expect: [401, 404, 404, 404, 403],
+        },
+        Row {
+            endpoint: "/api/sync/push",
+            case: "an empty batch from the caller's own client",
+            body: sync_call(&format!(
+                r#"{{"client_id":"{CLIENT}","mutations":[],"heartbeat":{{}}}}"#
+            )),
+            json: true,
+            expect: [401, 200, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/sync/push",
+            case: "a visit in a colleague's project: accepted as a call, refused inside",
+            body: sync_call(&format!(
+                r#"{{"client_id":"{CLIENT}","mutations":[{{"client_id":"{CLIENT}","seq":1,"name":"visit.save","args":{{"id":"{}","base_version":null,"project_id":"{colleague}","visit_on":"2026-11-20","mode":"on_site","status":"submitted"}},"created_at":0}}],"heartbeat":{{}}}}"#,
+                uuid::Uuid::new_v4()
+            )),
+            json: true,
+            expect: [401, 200, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/sync/pull",
+            case: "own scope",
+            body: sync_call(&format!(
+                r#"{{"client_id":"{CLIENT}","cookie":null,"heartbeat":{{}}}}"#
+            )),
+            json: true,
+            expect: [401, 200, 200, 200, 403],
         },
         Row {
             endpoint: "/api/programme_summary",
             case: "aggregates",
             body: String::new(),
+            json: false,
             expect: [401, 200, 200, 200, 200],
         },
     ]
@@ -401,7 +460,7 @@ async fn every_server_function_checks_role_and_scope() {
         let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
             .map(|(p, _)| p.to_owned())
             .collect();
-        assert!(registered.len() >= 6, "{registered:?}");
+        assert!(registered.len() >= 8, "{registered:?}");
         for path in &registered {
             assert!(
                 rows.iter().any(|r| r.endpoint == path),
@@ -427,7 +486,12 @@ async fn every_server_function_checks_role_and_scope() {
                     _ => cookies[i].clone(),
                 };
                 let body = row.body.replace("{caller}", &i.to_string());
-                let reply = send(&app, post_form(row.endpoint, &body, cookie.as_deref())).await;
+                let request = if row.json {
+                    post_json(row.endpoint, &body, cookie.as_deref())
+                } else {
+                    post_form(row.endpoint, &body, cookie.as_deref())
+                };
+                let reply = send(&app, request).await;
                 assert_eq!(
                     reply.status.as_u16(),
                     row.expect[i],
@@ -440,4 +504,144 @@ async fn every_server_function_checks_role_and_scope() {
             }
         }
     }
+}
+
+async fn facilitator_session(app: &Router) -> String {
+    sign_in(app, DEMO_LOGINS[0].0).await
+}
+
+#[tokio::test]
+async fn an_app_too_old_for_the_protocol_is_told_to_update_not_given_a_404() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    let cookie = facilitator_session(&app).await;
+    let old = r#"{"call":{"protocol":0,"schema":0,"body":{"anything":"in an old shape"}}}"#;
+    for endpoint in ["/api/sync/push", "/api/sync/pull"] {
+        let reply = send(&app, post_json(endpoint, old, Some(&cookie))).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UPGRADE_REQUIRED,
+            "{endpoint}: {}",
+            reply.body
+        );
+        assert_eq!(reply.body, r#""UpdateNeeded""#);
+    }
+    // Versions missing altogether read as version 0: the same answer.
+    let bare = r#"{"call":{"body":{}}}"#;
+    let reply = send(&app, post_json("/api/sync/pull", bare, Some(&cookie))).await;
+    assert_eq!(reply.status, StatusCode::UPGRADE_REQUIRED);
+}
+
+#[tokio::test]
+async fn a_gzipped_push_from_the_browser_is_read() {
+    use std::io::Write as _;
+    let t = support::sqlite().await;
+    let (app, set) = demo_app(&t).await;
+    let cookie = facilitator_session(&app).await;
+    let amal = set
+        .users
+        .iter()
+        .find(|u| u.email == DEMO_LOGINS[0].0)
+        .expect("amal")
+        .id;
+    let own = set
+        .projects
+        .iter()
+        .find(|p| p.facilitator_id == amal)
+        .expect("own")
+        .id;
+    let client = uuid::Uuid::new_v4();
+    let body = sync_call(&format!(
+        r#"{{"client_id":"{client}","mutations":[{{"client_id":"{client}","seq":1,"name":"visit.save","args":{{"id":"{}","base_version":null,"project_id":"{own}","visit_on":"2026-11-20","mode":"phone","status":"submitted","observations":"{}"}},"created_at":0}}],"heartbeat":{{}}}}"#,
+        uuid::Uuid::new_v4(),
+        "Ventes en hausse avant la saison des dattes. ".repeat(20)
+    ));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body.as_bytes()).expect("gzip");
+    let compressed = gz.finish().expect("gzip");
+    assert!(
+        compressed.len() * 3 < body.len(),
+        "{} -> {}",
+        body.len(),
+        compressed.len()
+    );
+    let request = Request::post("/api/sync/push")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_ENCODING, "gzip")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(compressed))
+        .expect("request");
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answer: app::sync::protocol::PushResponse =
+        serde_json::from_str(&reply.body).expect("json");
+    assert_eq!(answer.last_seq, 1);
+    assert!(answer.refused.is_empty(), "{:?}", answer.refused);
+}
+
+#[tokio::test]
+async fn bad_sync_calls_get_typed_errors_and_the_server_keeps_serving() {
+    let t = support::sqlite().await;
+    let (app, _) = demo_app(&t).await;
+    let cookie = facilitator_session(&app).await;
+    let client = uuid::Uuid::new_v4();
+
+    let broken = send(
+        &app,
+        post_json(
+            "/api/sync/push",
+            r#"{"call": {"protocol": 1,"#,
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert!(
+        broken.status.is_client_error(),
+        "{} {}",
+        broken.status,
+        broken.body
+    );
+    assert!(broken.body.contains("Invalid"), "{}", broken.body);
+
+    let wrong_shape = sync_call(r#"{"client_id": 42}"#);
+    let reply = send(
+        &app,
+        post_json("/api/sync/push", &wrong_shape, Some(&cookie)),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+
+    let mutations: Vec<String> = (1..=501)
+        .map(|seq| format!(r#"{{"client_id":"{client}","seq":{seq},"name":"action.close","args":{{}},"created_at":0}}"#))
+        .collect();
+    let too_many = sync_call(&format!(
+        r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{{}}}}"#,
+        mutations.join(",")
+    ));
+    let reply = send(&app, post_json("/api/sync/push", &too_many, Some(&cookie))).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.body, r#""TooLarge""#);
+
+    let pull = sync_call(&format!(
+        r#"{{"client_id":"{client}","cookie":null,"heartbeat":{{}}}}"#
+    ));
+    let reply = send(&app, post_json("/api/sync/pull", &pull, Some(&cookie))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answer: app::sync::protocol::PullResponse =
+        serde_json::from_str(&reply.body).expect("json");
+    assert_eq!(
+        answer.last_seq, 0,
+        "nothing of the refused batch was applied"
+    );
 }

@@ -49,6 +49,7 @@ pub struct Mutation {
 
 /// What every call tells the server about the device, for the team's *Sync status* page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Heartbeat {
     /// One per browser profile (a phone), shared by its tabs.
     pub device_id: Uuid,

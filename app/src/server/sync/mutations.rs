@@ -12,13 +12,16 @@ use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
 use uuid::Uuid;
 
+/// Applies a prepared mutation to the working set.
+pub type ApplyFn = Box<dyn Fn(&mut Working, &Writer) -> Result<Outcome, Refused> + Send + Sync>;
+
 /// A mutation decoded, validated, and ready to apply.
 pub struct Prepared {
     /// The records it reads, loaded in bulk before any mutation of the batch applies.
     pub reads: Vec<(RecordKind, Uuid)>,
     /// Applies it to the working set. Changes nothing when it refuses. Callable again (the engine
     /// replays a batch one mutation at a time when the database refuses the bulk write).
-    pub apply: Box<dyn Fn(&mut Working, &Writer) -> Result<Outcome, Refused> + Send + Sync>,
+    pub apply: ApplyFn,
 }
 
 /// A registered mutation type, seen by the engine.
