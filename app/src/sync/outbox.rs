@@ -343,6 +343,8 @@ pub enum SyncState {
 #[derive(Default)]
 pub struct LocalView {
     records: BTreeMap<(RecordKind, Uuid), Record>,
+    /// Records the server sent (the rest exist only through mutations on this device).
+    on_server: BTreeSet<(RecordKind, Uuid)>,
     waiting: BTreeSet<(RecordKind, Uuid)>,
     refused: BTreeMap<(RecordKind, Uuid), Refusal>,
 }
@@ -356,6 +358,7 @@ impl LocalView {
             if let Some(raw) = kv.get(&key)?
                 && let Ok(record) = serde_json::from_str::<Record>(&raw)
             {
+                view.on_server.insert(record.key());
                 view.records.insert(record.key(), record);
             }
         }
@@ -445,23 +448,30 @@ impl LocalView {
         out
     }
 
+    /// Refused changes, by the record they were about.
+    pub fn refusals(&self) -> impl Iterator<Item = (&(RecordKind, Uuid), &Refusal)> {
+        self.refused.iter()
+    }
+
     pub fn records(&self) -> impl Iterator<Item = &Record> {
         self.records.values()
     }
 
-    /// Where the entry `(kind, id)` stands.
+    /// Where the record `(kind, id)` stands. A record the server has is sent even if a later
+    /// change to it was refused: that change is listed with its reason by
+    /// [`LocalView::refusals`]; a record that exists only through a refused creation is refused.
     pub fn state(&self, kind: RecordKind, id: Uuid) -> SyncState {
         let key = (kind, id);
+        if self.waiting.contains(&key) {
+            return SyncState::Waiting;
+        }
         if let Some(r) = self.refused.get(&key)
-            && !self.waiting.contains(&key)
+            && !self.on_server.contains(&key)
         {
             return SyncState::Refused {
                 code: r.code.clone(),
                 field: r.field.clone(),
             };
-        }
-        if self.waiting.contains(&key) {
-            return SyncState::Waiting;
         }
         match self.records.get(&key) {
             Some(Record::Visit(v)) if v.conflict => SyncState::Conflict,
