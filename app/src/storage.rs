@@ -106,17 +106,15 @@ impl<S: KeyValue> DeviceStore<S> {
     }
 
     /// Removes everything cached for `user`, and the identity if it is theirs: signing out on a
-    /// shared phone leaves nothing of theirs to read. Their unsent entries stay (under their own
-    /// prefix, where no other user looks) and go when they sign in again: an entry leaves the
-    /// phone only when the server has it.
+    /// shared phone leaves nothing of theirs to read. Their unsent and refused entries stay (under
+    /// their own prefix, where no other user looks) and go when they sign in again: an entry
+    /// leaves the phone only when the server has it. (Their client counters go: a new client
+    /// takes over, and the old one's entries are still sent under its own id.)
     pub fn forget_user(&self, user: Uuid) -> Result<usize, StorageError> {
         let prefix = user_prefix(user);
         let unsent = |k: &str| {
-            k.strip_prefix(&prefix).is_some_and(|rest| {
-                rest.starts_with("m/")
-                    || rest.starts_with("refused/")
-                    || rest.starts_with("client/")
-            })
+            k.strip_prefix(&prefix)
+                .is_some_and(|rest| rest.starts_with("m/") || rest.starts_with("refused/"))
         };
         let mut removed = 0;
         for key in self
@@ -343,6 +341,35 @@ mod tests {
                 .get::<i32>(&Key::Projects { user: b.id })
                 .expect("read"),
             Some(2)
+        );
+    }
+
+    #[test]
+    fn signing_out_keeps_the_users_unsent_entries_and_nothing_else() {
+        let store = DeviceStore::new(MemoryStore::default());
+        let a = user(1);
+        let prefix = user_prefix(a.id);
+        for rest in [
+            "m/c/000000000001",
+            "refused/c/000000000002",
+            "client/0",
+            "r/visit/x",
+            "cookie",
+        ] {
+            store
+                .kv
+                .set(&format!("{prefix}{rest}"), "{}")
+                .expect("stored");
+        }
+        store.forget_user(a.id).expect("removed");
+        let mut left = store.kv.keys().expect("keys");
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                format!("{prefix}m/c/000000000001"),
+                format!("{prefix}refused/c/000000000002")
+            ]
         );
     }
 

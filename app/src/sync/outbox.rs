@@ -201,12 +201,13 @@ pub fn pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Mutation>, Storage
     Ok(out)
 }
 
-/// Stored mutations of one client as raw JSON, from `from_seq`, at most `max_count` of them and
+/// Stored mutations of one client as raw JSON, after `after_seq`, at most `max_count` of them and
 /// about `max_bytes`: a push body is built by joining these strings.
 pub fn batch<S: KeyValue>(
     kv: &S,
     user: Uuid,
     client: Uuid,
+    after_seq: u64,
     max_count: usize,
     max_bytes: usize,
 ) -> Result<Vec<String>, StorageError> {
@@ -214,7 +215,11 @@ pub fn batch<S: KeyValue>(
     let mut keys: Vec<String> = kv
         .keys()?
         .into_iter()
-        .filter(|k| k.starts_with(&waiting))
+        .filter(|k| {
+            k.strip_prefix(&waiting)
+                .and_then(|s| s.parse::<u64>().ok())
+                .is_some_and(|seq| seq > after_seq)
+        })
         .collect();
     keys.sort();
     let mut out = Vec::new();
@@ -228,6 +233,34 @@ pub fn batch<S: KeyValue>(
         out.push(raw);
     }
     Ok(out)
+}
+
+/// How many mutations of `user` wait, and when the oldest was made (Unix ms): for the header and
+/// the heartbeat. Reads one value per client, not the whole outbox.
+pub fn summary<S: KeyValue>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), StorageError> {
+    let waiting = format!("{}m/", prefix(user));
+    let mut keys: Vec<String> = kv
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(&waiting))
+        .collect();
+    keys.sort();
+    let count = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+    let mut oldest: Option<i64> = None;
+    let mut last_client = "";
+    for key in &keys {
+        let client = key[waiting.len()..].split('/').next().unwrap_or_default();
+        if client == last_client {
+            continue;
+        }
+        last_client = client;
+        if let Some(raw) = kv.get(key)?
+            && let Ok(m) = serde_json::from_str::<Mutation>(&raw)
+        {
+            oldest = Some(oldest.map_or(m.created_at, |o| o.min(m.created_at)));
+        }
+    }
+    Ok((count, oldest))
 }
 
 /// The clients of `user` with something waiting.
@@ -430,6 +463,31 @@ impl LocalView {
                 .then(a.id.cmp(&b.id))
         });
         out
+    }
+
+    /// A project's members, as last pulled (those who left last).
+    pub fn members_of(&self, project: Uuid) -> Vec<&super::protocol::MemberRecord> {
+        let mut out: Vec<_> = self
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Member(m) if m.project_id == project => Some(m),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.member.left_on.is_some(), &a.member.full_name)
+                .cmp(&(b.member.left_on.is_some(), &b.member.full_name))
+        });
+        out
+    }
+
+    /// A project as last pulled.
+    pub fn project(&self, id: Uuid) -> Option<&super::protocol::ProjectRecord> {
+        match self.records.get(&(RecordKind::Project, id)) {
+            Some(Record::Project(p)) => Some(p),
+            _ => None,
+        }
     }
 
     /// A project's action items, open ones first.

@@ -1,6 +1,7 @@
 //! The frame of every page: skip link, header (name, connection, language, user), main.
 
 use super::data::{Loaded, Source};
+use super::sync::use_sync;
 use super::text;
 use crate::domain::SessionUser;
 use crate::i18n::*;
@@ -119,6 +120,16 @@ pub fn Frame(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
+    // A message left by the previous page ("Saved on this phone") is shown once, here.
+    let flash = sync.flash.get_untracked();
+    if flash.is_some() {
+        sync.flash.set(None);
+    }
+    let has_user = user.is_some();
+    if let Some(id) = user.as_ref().map(|u| u.id) {
+        Effect::new(move |_| sync.signed_in(id));
+    }
     let who = user.clone().map(|u| {
         let role = u.role;
         view! {
@@ -143,7 +154,13 @@ pub fn Frame(
             <LanguageSwitch />
             {who}
         </header>
+        {has_user.then(|| view! { <SyncBar /> })}
         <main id="main" tabindex="-1">
+            {flash.map(|message| view! {
+                <p class="notice success" role="status">
+                    <span aria-hidden="true">"✓ "</span>{message}
+                </p>
+            })}
             {(source == Some(Source::Device))
                 .then(|| view! { <p class="notice" role="status">{t!(i18n, offline_data_note)}</p> })}
             {children()}
@@ -154,4 +171,42 @@ pub fn Frame(
 /// A loaded value's user, if any, for the frame.
 pub fn user_of(loaded: &Option<Loaded<SessionUser>>) -> Option<SessionUser> {
     loaded.as_ref().map(|l| l.value.clone())
+}
+
+/// Under the header: how many entries wait on this phone, when the last sync went through, and a
+/// button to sync now. Words and icons, never colour alone.
+#[component]
+pub fn SyncBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    view! {
+        <div class="sync-bar" role="status" aria-live="polite">
+            {move || sync.pending.get().map(|n| if n == 0 {
+                view! { <span class="sync-count"><span aria-hidden="true">"✓ "</span>{t!(i18n, nothing_waiting)}</span> }.into_any()
+            } else {
+                view! { <span class="sync-count waiting"><span aria-hidden="true">"⏳ "</span>{t!(i18n, waiting_count, count = n)}</span> }.into_any()
+            })}
+            {move || sync.pending.get().map(|_| view! {
+                <span class="sync-last">{t!(i18n, last_sync, when = text::ago(i18n, sync.last_success.get(), sync.now.get()))}</span>
+            })}
+            {move || match (sync.running.get(), sync.progress.get()) {
+                (true, Some((sent, total))) => Some(view! { <span>{t!(i18n, sync_progress, sent, total)}</span> }.into_any()),
+                (true, None) => Some(view! { <span>{t!(i18n, syncing)}</span> }.into_any()),
+                _ => None,
+            }}
+            {move || sync.error.get().map(|e| {
+                let message = match e {
+                    crate::error::AppError::NotSignedIn => t_string!(i18n, sync_session_ended).to_string(),
+                    crate::error::AppError::UpdateNeeded => text::error(i18n, &e),
+                    _ => t_string!(i18n, sync_failed).to_string(),
+                };
+                view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{message}</span> }
+            })}
+            {move || sync.pending.get().map(|_| view! {
+                <button type="button" class="sync-now" disabled=move || sync.running.get() on:click=move |_| sync.kick()>
+                    <span aria-hidden="true">"⟳ "</span>{t!(i18n, sync_now)}
+                </button>
+            })}
+        </div>
+    }
 }

@@ -6,7 +6,11 @@
 pub mod data;
 pub mod layout;
 pub mod pages;
+#[cfg(feature = "hydrate")]
+pub mod platform;
+pub mod sync;
 pub mod text;
+pub mod visits;
 
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -20,6 +24,9 @@ pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
 /// Registers the service worker and lets a new version take over only when the page agrees.
 /// (Plain JS: it must run even where the WASM has not loaded yet.)
 const SERVICE_WORKER_JS: &str = include_str!("service_worker_client.js");
+
+/// Browser plumbing for sync (tab slot, cross-tab lock, gzip uploads): see `platform.rs`.
+const PLATFORM_JS: &str = include_str!("platform.js");
 
 /// The HTML document around the app, rendered by the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -67,6 +74,7 @@ fn DocumentHead(options: LeptosOptions) -> impl IntoView {
         <AutoReload options=options.clone() />
         <HydrationScripts options=options.clone() />
         <link rel="stylesheet" href=stylesheet_url(&options) />
+        <script>{PLATFORM_JS}</script>
         <script>{SERVICE_WORKER_JS}</script>
     }
 }
@@ -86,6 +94,7 @@ fn stylesheet_url(_options: &LeptosOptions) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    sync::provide_sync();
     view! {
         <I18nContextProvider>
             <Title text="Athar" />
@@ -97,6 +106,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id") view=pages::ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/visits/new") view=visits::VisitFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/visits/:visit") view=visits::VisitFormPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -298,8 +298,8 @@ pub fn ProjectPage() -> impl IntoView {
                 match page.await {
                     Ok((user, detail)) => view! {
                         <Title text=detail.value.card.title.clone() />
-                        <Frame user=user.value source=detail.source>
-                            <ProjectView detail=detail.value />
+                        <Frame user=user.value.clone() source=detail.source>
+                            <ProjectView detail=detail.value user=user.value.id />
                         </Frame>
                     }.into_any(),
                     Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
@@ -314,7 +314,7 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ProjectView(detail: ProjectDetail) -> impl IntoView {
+fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let card = detail.card.clone();
     let chain = card.value_chain.clone();
@@ -346,6 +346,8 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
                 <div><dt>{t!(i18n, next_visit_due)}</dt><dd>{card.next_visit_due.as_deref().map(text::day)}</dd></div>
             </dl>
         </section>
+        <super::visits::VisitsSection user project=card.id />
+        <super::visits::ActionsSection user project=card.id />
         <section aria-labelledby="members-title">
             <h2 id="members-title">{t!(i18n, members)}" "<span class="count">{format!("({member_count})")}</span></h2>
             <ul class="members">

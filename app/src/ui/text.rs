@@ -3,10 +3,11 @@
 use crate::domain::dates::format_day;
 use crate::domain::money::{MoneyStyle, format_millimes};
 use crate::domain::project::Names;
-use crate::domain::{ProjectKind, ProjectStatus, Role};
+use crate::domain::{EntryStatus, ProjectKind, ProjectStatus, Role, Topic, VisitMode};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::storage::StorageError;
+use crate::sync::outbox::SyncState;
 use leptos_i18n::I18nContext;
 
 pub fn status(i18n: I18nContext<Locale>, s: ProjectStatus) -> &'static str {
@@ -98,5 +99,90 @@ pub fn storage_error(i18n: I18nContext<Locale>, e: &StorageError) -> &'static st
         StorageError::Unavailable => t_string!(i18n, storage_unavailable),
         StorageError::QuotaExceeded => t_string!(i18n, storage_full),
         StorageError::Corrupt(_) => t_string!(i18n, storage_corrupt),
+    }
+}
+
+pub fn visit_mode(i18n: I18nContext<Locale>, m: VisitMode) -> &'static str {
+    match m {
+        VisitMode::OnSite => t_string!(i18n, mode_on_site),
+        VisitMode::Phone => t_string!(i18n, mode_phone),
+        VisitMode::Group => t_string!(i18n, mode_group),
+    }
+}
+
+pub fn topic(i18n: I18nContext<Locale>, t: Topic) -> &'static str {
+    match t {
+        Topic::Bookkeeping => t_string!(i18n, topic_bookkeeping),
+        Topic::Marketing => t_string!(i18n, topic_marketing),
+        Topic::Production => t_string!(i18n, topic_production),
+        Topic::Quality => t_string!(i18n, topic_quality),
+        Topic::Governance => t_string!(i18n, topic_governance),
+        Topic::Funding => t_string!(i18n, topic_funding),
+        Topic::SseLaw => t_string!(i18n, topic_sse_law),
+        Topic::Environment => t_string!(i18n, topic_environment),
+        Topic::Other => t_string!(i18n, topic_other),
+    }
+}
+
+pub fn entry_status(i18n: I18nContext<Locale>, s: EntryStatus) -> &'static str {
+    match s {
+        EntryStatus::Draft => t_string!(i18n, entry_draft),
+        EntryStatus::Submitted => t_string!(i18n, entry_submitted),
+        EntryStatus::Validated => t_string!(i18n, entry_validated),
+        EntryStatus::Returned => t_string!(i18n, entry_returned),
+    }
+}
+
+/// What is wrong with a field, from a validation code (`domain::visit`).
+pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
+    match code {
+        "not_a_date" => t_string!(i18n, fe_not_a_date),
+        "in_future" => t_string!(i18n, fe_in_future),
+        "before_visit" => t_string!(i18n, fe_before_visit),
+        "too_long" => t_string!(i18n, fe_too_long),
+        "required" => t_string!(i18n, fe_required),
+        _ => t_string!(i18n, fe_other),
+    }
+}
+
+/// Why the server refused an entry, as a reason to show beside it.
+pub fn refusal(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> String {
+    match code {
+        "forbidden" => t_string!(i18n, refusal_forbidden).to_string(),
+        "not_found" => t_string!(i18n, refusal_not_found).to_string(),
+        "invalid" => t_string!(
+            i18n,
+            refusal_invalid,
+            field = field.unwrap_or("?").to_owned()
+        )
+        .to_string(),
+        other => t_string!(i18n, refusal_other, code = other.to_owned()).to_string(),
+    }
+}
+
+/// Where an entry stands, in words.
+pub fn sync_state(i18n: I18nContext<Locale>, s: &SyncState) -> String {
+    match s {
+        SyncState::Waiting => t_string!(i18n, state_waiting).to_string(),
+        SyncState::Sent => t_string!(i18n, state_sent).to_string(),
+        SyncState::Refused { code, field } => {
+            let reason = refusal(i18n, code, field.as_deref());
+            t_string!(i18n, state_refused, reason).to_string()
+        }
+        SyncState::Conflict => t_string!(i18n, state_conflict).to_string(),
+    }
+}
+
+/// "3 min ago", from two Unix-ms times.
+pub fn ago(i18n: I18nContext<Locale>, then: Option<i64>, now: i64) -> String {
+    let Some(then) = then else {
+        return t_string!(i18n, sync_never).to_string();
+    };
+    let minutes = (now - then).max(0) / 60_000;
+    match minutes {
+        0 => t_string!(i18n, sync_just_now).to_string(),
+        1..=59 => t_string!(i18n, sync_minutes_ago, n = minutes).to_string(),
+        60..=2879 => t_string!(i18n, sync_hours_ago, n = minutes / 60).to_string(),
+        _ => t_string!(i18n, sync_days_ago, n = minutes / 1440).to_string(),
     }
 }

@@ -1,0 +1,91 @@
+//! The WASM's side of `platform.js`: typed calls to `window.athar`.
+
+use crate::error::AppError;
+use js_sys::{Array, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = athar, js_name = post)]
+    fn js_post(url: &str, json: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = exclusive)]
+    fn js_exclusive(name: &str, run: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = uuid)]
+    fn js_uuid() -> String;
+    #[wasm_bindgen(js_namespace = athar, js_name = persist)]
+    fn js_persist() -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = browser)]
+    fn js_browser() -> Array;
+}
+
+/// The slot this tab holds (see `platform.js`); 0 where the browser has no Web Locks.
+pub async fn slot() -> u32 {
+    let promise = js_sys::Reflect::get(&window_athar(), &"slot".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<Promise>().ok());
+    match promise {
+        Some(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(0, |n| n as u32),
+        None => 0,
+    }
+}
+
+fn window_athar() -> JsValue {
+    js_sys::Reflect::get(&leptos::prelude::window(), &"athar".into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// POSTs `json` to `url` (gzipped when it is worth it) and returns the status and body.
+pub async fn post(url: &str, json: &str) -> Result<(u16, String), AppError> {
+    let reply = JsFuture::from(js_post(url, json))
+        .await
+        .map_err(|e| AppError::Network(format!("{e:?}")))?;
+    let pair: Array = reply.unchecked_into();
+    let status = pair.get(0).as_f64().unwrap_or(0.0) as u16;
+    let text = pair.get(1).as_string().unwrap_or_default();
+    Ok((status, text))
+}
+
+/// Runs `run` unless another tab holds the lock `name`; `None` when another tab did.
+pub async fn exclusive<T: 'static>(
+    name: &str,
+    run: impl std::future::Future<Output = T> + 'static,
+) -> Option<T> {
+    let out = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let slot = out.clone();
+    let callback = Closure::once_into_js(move || {
+        wasm_bindgen_futures::future_to_promise(async move {
+            *slot.borrow_mut() = Some(run.await);
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let _ = JsFuture::from(js_exclusive(name, &callback)).await;
+    out.borrow_mut().take()
+}
+
+/// A new random record id.
+pub fn new_id() -> uuid::Uuid {
+    js_uuid().parse().unwrap_or_else(|_| uuid::Uuid::nil())
+}
+
+/// Asks for persistent storage; the browser's answer, if it gave one.
+pub async fn persist() -> Option<bool> {
+    JsFuture::from(js_persist()).await.ok()?.as_bool()
+}
+
+/// The browser's family and a label for the device.
+pub fn browser() -> (String, String) {
+    let pair = js_browser();
+    (
+        pair.get(0).as_string().unwrap_or_default(),
+        pair.get(1).as_string().unwrap_or_default(),
+    )
+}
+
+/// Milliseconds since the Unix epoch, by the device's clock.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

@@ -1,0 +1,360 @@
+//! Sync in the browser: when it runs, what the header shows, and how a form saves.
+//!
+//! Saving is local and instant ([`save`]): a mutation in the outbox, nothing on the network.
+//! The engine sends what waits and pulls what changed: on start, when the browser comes back
+//! online, after each save, on *Sync now*, and on a timer that backs off (with jitter, capped at
+//! five minutes) while the server cannot be reached. One sync at a time across all tabs (a Web
+//! Lock); another tab's work shows here through the `storage` event.
+//!
+//! Acknowledged mutations are dropped only after the pull that follows, so an entry never
+//! disappears from the phone before the server's copy has come back to it.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// What the header and the pages show about sync. Counts are `None` until the browser has read
+/// them (the server cannot know what waits on a phone).
+#[derive(Clone, Copy)]
+pub struct SyncHandle {
+    /// Whose data this tab syncs: the signed-in user, as the pages learn it.
+    pub user: RwSignal<Option<uuid::Uuid>>,
+    pub pending: RwSignal<Option<u32>>,
+    pub running: RwSignal<bool>,
+    /// (sent, total) while a sync runs.
+    pub progress: RwSignal<Option<(u32, u32)>>,
+    /// Unix ms of the last sync that went through.
+    pub last_success: RwSignal<Option<i64>>,
+    pub error: RwSignal<Option<AppError>>,
+    /// Bumped whenever the device's data changed (a save, a pull, another tab): views re-read it.
+    pub revision: RwSignal<u32>,
+    /// The browser's answer to the request for persistent storage.
+    pub persistent: RwSignal<Option<bool>>,
+    /// The current time, ticking every 30 s, for "3 min ago".
+    pub now: RwSignal<i64>,
+    /// A message for the next page (e.g. "Saved on this phone").
+    pub flash: RwSignal<Option<String>>,
+}
+
+/// Creates the sync state for the app and, in the browser, starts the engine.
+pub fn provide_sync() -> SyncHandle {
+    let handle = SyncHandle {
+        user: RwSignal::new(None),
+        pending: RwSignal::new(None),
+        running: RwSignal::new(false),
+        progress: RwSignal::new(None),
+        last_success: RwSignal::new(None),
+        error: RwSignal::new(None),
+        revision: RwSignal::new(0),
+        persistent: RwSignal::new(None),
+        now: RwSignal::new(0),
+        flash: RwSignal::new(None),
+    };
+    provide_context(handle);
+    #[cfg(feature = "hydrate")]
+    engine::start(handle);
+    handle
+}
+
+pub fn use_sync() -> SyncHandle {
+    expect_context::<SyncHandle>()
+}
+
+impl SyncHandle {
+    /// Called by every page that knows the signed-in user (in the browser): the first time, or
+    /// when the user changes, the counts are read and a sync starts.
+    pub fn signed_in(self, user: uuid::Uuid) {
+        if self.user.get_untracked() == Some(user) {
+            return;
+        }
+        self.user.set(Some(user));
+        #[cfg(feature = "hydrate")]
+        {
+            engine::refresh(self, user);
+            self.kick();
+        }
+    }
+
+    /// Asks for a sync now (it runs once the current one, if any, is done).
+    pub fn kick(self) {
+        #[cfg(feature = "hydrate")]
+        engine::schedule(self, 0);
+    }
+}
+
+/// Saves one mutation on this phone for the signed-in user; then a sync is asked for.
+#[cfg(feature = "hydrate")]
+pub async fn save<M: crate::sync::mutations::MutationType>(
+    user: uuid::Uuid,
+    args: &M::Args,
+) -> Result<u64, crate::sync::outbox::SaveError> {
+    use crate::storage::BrowserStore;
+    use crate::sync::outbox::Outbox;
+    let slot = super::platform::slot().await;
+    let kv = BrowserStore;
+    let mut outbox = Outbox::open(&kv, user, slot, super::platform::new_id())?;
+    let today = crate::domain::dates::iso_day_from_unix_ms(super::platform::now_ms());
+    let seq = outbox.save::<M>(args, &today, super::platform::now_ms())?;
+    let handle = use_context::<SyncHandle>();
+    if let Some(h) = handle {
+        engine::refresh(h, user);
+        h.kick();
+    }
+    Ok(seq)
+}
+
+#[cfg(feature = "hydrate")]
+mod engine {
+    use super::SyncHandle;
+    use crate::error::AppError;
+    use crate::storage::{BUDGET_BYTES, BrowserStore, device};
+    use crate::sync::outbox::{self, Outbox, SyncMeta};
+    use crate::sync::protocol::{
+        Heartbeat, PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION,
+    };
+    use crate::ui::platform;
+    use leptos::prelude::*;
+    use leptos::task::spawn_local;
+    use std::cell::RefCell;
+    use std::time::Duration;
+    use uuid::Uuid;
+
+    /// A push carries at most this many mutations (the server takes 500) and about this many
+    /// bytes, so 1,000 waiting entries go in two or three requests.
+    const PUSH_COUNT: usize = 500;
+    const PUSH_BYTES: usize = 900 * 1024;
+    /// With nothing failing, pull this often for what others changed.
+    const IDLE_MS: u32 = 5 * 60 * 1000;
+    const FIRST_RETRY_MS: u32 = 5_000;
+    const MAX_RETRY_MS: u32 = 5 * 60 * 1000;
+
+    #[derive(Default)]
+    struct State {
+        timer: Option<TimeoutHandle>,
+        running: bool,
+        again: bool,
+        retry_ms: u32,
+    }
+
+    thread_local! {
+        static STATE: RefCell<State> = RefCell::new(State::default());
+    }
+
+    pub fn start(h: SyncHandle) {
+        h.now.set(platform::now_ms());
+        let _ = set_interval_with_handle(
+            move || h.now.set(platform::now_ms()),
+            Duration::from_secs(30),
+        );
+        // Listeners live as long as the page.
+        std::mem::forget(window_event_listener(leptos::ev::online, move |_| {
+            schedule(h, 0)
+        }));
+        std::mem::forget(window_event_listener(leptos::ev::storage, move |_| {
+            if let Some(user) = h.user.get_untracked() {
+                refresh(h, user);
+            }
+        }));
+        spawn_local(async move { h.persistent.set(platform::persist().await) });
+    }
+
+    /// Re-reads the counts the header shows.
+    pub fn refresh(h: SyncHandle, user: Uuid) {
+        let kv = BrowserStore;
+        if let Ok((count, _)) = outbox::summary(&kv, user) {
+            h.pending.set(Some(count));
+        }
+        h.last_success
+            .set(outbox::sync_meta(&kv, user).last_success_at);
+        h.revision.update(|r| *r += 1);
+    }
+
+    pub fn schedule(h: SyncHandle, ms: u32) {
+        STATE.with_borrow_mut(|s| {
+            if let Some(t) = s.timer.take() {
+                t.clear();
+            }
+            s.timer = set_timeout_with_handle(
+                move || spawn_local(run(h)),
+                Duration::from_millis(u64::from(ms)),
+            )
+            .ok();
+        });
+    }
+
+    async fn run(h: SyncHandle) {
+        let busy = STATE.with_borrow_mut(|s| {
+            if s.running {
+                s.again = true;
+            }
+            std::mem::replace(&mut s.running, true)
+        });
+        if busy {
+            return;
+        }
+        let user = h.user.get_untracked();
+        let online = window().navigator().on_line();
+        let result = match user {
+            Some(user) if online => {
+                h.running.set(true);
+                let r = platform::exclusive("athar-sync", sync_user(user, h))
+                    .await
+                    .unwrap_or(Ok(()));
+                h.running.set(false);
+                h.progress.set(None);
+                refresh(h, user);
+                r
+            }
+            Some(_) => Err(AppError::Network("offline".into())),
+            None => Ok(()),
+        };
+        let next = STATE.with_borrow_mut(|s| {
+            s.running = false;
+            match &result {
+                Ok(()) => {
+                    s.retry_ms = 0;
+                    if std::mem::take(&mut s.again) {
+                        0
+                    } else {
+                        IDLE_MS
+                    }
+                }
+                Err(_) => {
+                    s.retry_ms = (s.retry_ms.saturating_mul(2)).clamp(FIRST_RETRY_MS, MAX_RETRY_MS);
+                    // ±20 % so phones that lost the network together do not come back together.
+                    let jitter = (js_sys::Math::random() * 0.4 + 0.8) * f64::from(s.retry_ms);
+                    jitter as u32
+                }
+            }
+        });
+        match result {
+            Ok(()) => h.error.set(None),
+            // Offline is already said by the header; nothing to add.
+            Err(AppError::Network(_)) => h.error.set(None),
+            Err(e) => h.error.set(Some(e)),
+        }
+        schedule(h, next);
+    }
+
+    fn storage(e: crate::storage::StorageError) -> AppError {
+        leptos::logging::warn!("device storage during sync: {e}");
+        AppError::Internal
+    }
+
+    /// One whole sync of `user`'s data: push every client's waiting mutations, pull, then drop
+    /// what the server acknowledged.
+    async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
+        let kv = BrowserStore;
+        let (total, _) = outbox::summary(&kv, user).map_err(storage)?;
+        if total > 0 {
+            h.progress.set(Some((0, total)));
+        }
+        let mut acknowledged = Vec::new();
+        let mut sent = 0u32;
+        for client in outbox::clients_with_pending(&kv, user).map_err(storage)? {
+            let mut after = 0;
+            let mut refused = Vec::new();
+            loop {
+                let batch = outbox::batch(&kv, user, client, after, PUSH_COUNT, PUSH_BYTES)
+                    .map_err(storage)?;
+                if batch.is_empty() {
+                    break;
+                }
+                let body = format!(
+                    r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{}}}"#,
+                    batch.join(","),
+                    heartbeat(user, h)
+                );
+                let reply: PushResponse = call("/api/sync/push", &body).await?;
+                if reply.last_seq <= after {
+                    // Nothing moved: a mutation is missing before these (never expected).
+                    leptos::logging::warn!("sync: no progress for {client} at {after}");
+                    break;
+                }
+                sent = sent.saturating_add(u32::try_from(batch.len()).unwrap_or(0));
+                h.progress.set(Some((sent.min(total), total)));
+                after = reply.last_seq;
+                refused.extend(reply.refused);
+            }
+            if after > 0 {
+                acknowledged.push((client, after, refused));
+            }
+        }
+        let slot = platform::slot().await;
+        let me = Outbox::open(&kv, user, slot, platform::new_id())
+            .map_err(storage)?
+            .client()
+            .id;
+        let cookie =
+            serde_json::to_string(&outbox::cookie(&kv, user)).map_err(|_| AppError::Internal)?;
+        let body = format!(
+            r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{}}}"#,
+            heartbeat(user, h)
+        );
+        let pulled: PullResponse = call("/api/sync/pull", &body).await?;
+        outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
+        for (client, last_seq, refused) in acknowledged {
+            outbox::acknowledge(&kv, user, client, last_seq, &refused).map_err(storage)?;
+        }
+        outbox::set_sync_meta(
+            &kv,
+            user,
+            &SyncMeta {
+                last_success_at: Some(platform::now_ms()),
+            },
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Calls a sync endpoint with the versions in front of `body`.
+    async fn call<T: serde::de::DeserializeOwned>(url: &str, body: &str) -> Result<T, AppError> {
+        let json = format!(
+            r#"{{"call":{{"protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"body":{body}}}}}"#
+        );
+        let (status, text) = platform::post(url, &json).await?;
+        if status == 200 {
+            return serde_json::from_str(&text).map_err(|_| AppError::Internal);
+        }
+        Err(
+            serde_json::from_str::<AppError>(&text).unwrap_or(if status >= 500 {
+                AppError::Unavailable
+            } else {
+                AppError::Internal
+            }),
+        )
+    }
+
+    /// This device's id: one per browser profile, made on first use.
+    fn device_id() -> Uuid {
+        let kv = BrowserStore;
+        const KEY: &str = "athar/v1/device";
+        use crate::storage::KeyValue as _;
+        if let Ok(Some(raw)) = kv.get(KEY)
+            && let Ok(id) = raw.trim_matches('"').parse()
+        {
+            return id;
+        }
+        let id = platform::new_id();
+        let _ = kv.set(KEY, &format!("\"{id}\""));
+        id
+    }
+
+    fn heartbeat(user: Uuid, h: SyncHandle) -> String {
+        let kv = BrowserStore;
+        let (pending, oldest) = outbox::summary(&kv, user).unwrap_or((0, None));
+        let (browser, label) = platform::browser();
+        let hb = Heartbeat {
+            device_id: device_id(),
+            device_label: label,
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            pending,
+            oldest_pending_at: oldest,
+            last_success_at: outbox::sync_meta(&kv, user).last_success_at,
+            storage_bytes: device().bytes_used().unwrap_or(0) as u64,
+            storage_budget: BUDGET_BYTES as u64,
+            storage_persistent: h.persistent.get_untracked(),
+            browser,
+        };
+        serde_json::to_string(&hb).unwrap_or_else(|_| "{}".into())
+    }
+}
