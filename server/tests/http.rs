@@ -425,7 +425,7 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             endpoint: "/api/sync/push",
             case: "a visit in a colleague's project: accepted as a call, refused inside",
             body: sync_call(&format!(
-                r#"{{"client_id":"{CLIENT}","mutations":[{{"client_id":"{CLIENT}","seq":1,"name":"visit.save","args":{{"id":"{}","base_version":null,"project_id":"{colleague}","visit_on":"2026-11-20","mode":"on_site","status":"submitted"}},"created_at":0}}],"heartbeat":{{}}}}"#,
+                r#"{{"client_id":"{CLIENT}","mutations":[{{"client_id":"{CLIENT}","seq":1,"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{colleague}","visit_on":"2026-11-20","mode":"on_site","status":"submitted"}}}},"created_at":0}}],"heartbeat":{{}}}}"#,
                 uuid::Uuid::new_v4()
             )),
             json: true,
@@ -552,7 +552,7 @@ async fn a_gzipped_push_from_the_browser_is_read() {
         .id;
     let client = uuid::Uuid::new_v4();
     let body = sync_call(&format!(
-        r#"{{"client_id":"{client}","mutations":[{{"client_id":"{client}","seq":1,"name":"visit.save","args":{{"id":"{}","base_version":null,"project_id":"{own}","visit_on":"2026-11-20","mode":"phone","status":"submitted","observations":"{}"}},"created_at":0}}],"heartbeat":{{}}}}"#,
+        r#"{{"client_id":"{client}","mutations":[{{"client_id":"{client}","seq":1,"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{own}","visit_on":"2026-11-20","mode":"phone","status":"submitted","observations":"{}"}}}},"created_at":0}}],"heartbeat":{{}}}}"#,
         uuid::Uuid::new_v4(),
         "Ventes en hausse avant la saison des dattes. ".repeat(20)
     ));

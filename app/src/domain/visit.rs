@@ -144,7 +144,6 @@ pub struct VisitFields {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     pub id: Uuid,
-    #[serde(flatten)]
     pub fields: VisitFields,
     /// Who recorded it.
     pub author_id: Option<Uuid>,

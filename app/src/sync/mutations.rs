@@ -7,7 +7,7 @@
 //! itself does not change.
 
 use super::outbox::LocalView;
-use super::protocol::Record;
+use super::protocol::{Record, RecordKind};
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, FieldError, NewActionItem, Visit, VisitFields,
 };
@@ -31,6 +31,9 @@ pub trait MutationType {
 
     /// How the mutation changes the local view while it waits to be sent.
     fn apply_local(args: Self::Args, author: Author, view: &mut LocalView);
+
+    /// The record the mutation is about.
+    fn target(args: &Self::Args) -> (RecordKind, Uuid);
 }
 
 /// `visit.save`: create a coaching visit, or edit one.
@@ -43,7 +46,6 @@ pub struct SaveVisitArgs {
     pub id: Uuid,
     /// The server version the edit was made on; `None` for a visit the server has not seen yet.
     pub base_version: Option<i64>,
-    #[serde(flatten)]
     pub fields: VisitFields,
 }
 
@@ -53,6 +55,10 @@ impl MutationType for SaveVisit {
 
     fn validate(args: &SaveVisitArgs, today: &str) -> Result<(), FieldError> {
         args.fields.validate(today)
+    }
+
+    fn target(args: &SaveVisitArgs) -> (RecordKind, Uuid) {
+        (RecordKind::Visit, args.id)
     }
 
     fn apply_local(args: SaveVisitArgs, author: Author, view: &mut LocalView) {
@@ -81,6 +87,10 @@ impl MutationType for AddAction {
         args.validate()
     }
 
+    fn target(args: &NewActionItem) -> (RecordKind, Uuid) {
+        (RecordKind::Action, args.id)
+    }
+
     fn apply_local(args: NewActionItem, author: Author, view: &mut LocalView) {
         view.put(Record::Action(ActionItem {
             id: args.id,
@@ -107,6 +117,10 @@ impl MutationType for CloseAction {
         args.validate()
     }
 
+    fn target(args: &CloseActionItem) -> (RecordKind, Uuid) {
+        (RecordKind::Action, args.id)
+    }
+
     fn apply_local(args: CloseActionItem, _author: Author, view: &mut LocalView) {
         if let Some(mut item) = view.action(args.id).cloned()
             && item.status == ActionStatus::Open
@@ -118,39 +132,35 @@ impl MutationType for CloseAction {
     }
 }
 
-/// Replays one stored mutation onto the local view. `false` when the name is unknown to this
-/// build or the arguments do not decode (a newer app wrote them): the view then shows the entry as
-/// waiting without drawing it.
-pub fn apply_local(name: &str, args: &str, author: Author, view: &mut LocalView) -> bool {
-    fn run<M: MutationType>(args: &str, author: Author, view: &mut LocalView) -> bool {
-        match serde_json::from_str::<M::Args>(args) {
-            Ok(a) => {
-                M::apply_local(a, author, view);
-                true
-            }
-            Err(_) => false,
+/// Replays one stored mutation onto the local view and returns the record it is about (so the
+/// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
+/// does not hold that record yet (a refused creation still shows, with its reason). `None` when
+/// the name is unknown to this build or the arguments do not decode (a newer app wrote them).
+pub fn replay(
+    name: &str,
+    args: &str,
+    author: Author,
+    view: &mut LocalView,
+    only_if_absent: bool,
+) -> Option<(RecordKind, Uuid)> {
+    fn run<M: MutationType>(
+        args: &str,
+        author: Author,
+        view: &mut LocalView,
+        only_if_absent: bool,
+    ) -> Option<(RecordKind, Uuid)> {
+        let args = serde_json::from_str::<M::Args>(args).ok()?;
+        let target = M::target(&args);
+        if !only_if_absent || !view.contains(target) {
+            M::apply_local(args, author, view);
         }
+        Some(target)
     }
     // The registry: one line per mutation type.
     match name {
-        SaveVisit::NAME => run::<SaveVisit>(args, author, view),
-        AddAction::NAME => run::<AddAction>(args, author, view),
-        CloseAction::NAME => run::<CloseAction>(args, author, view),
-        _ => false,
+        SaveVisit::NAME => run::<SaveVisit>(args, author, view, only_if_absent),
+        AddAction::NAME => run::<AddAction>(args, author, view, only_if_absent),
+        CloseAction::NAME => run::<CloseAction>(args, author, view, only_if_absent),
+        _ => None,
     }
-}
-
-/// The record a mutation is about, so the view can show the entry's sync state next to it.
-pub fn target(name: &str, args: &str) -> Option<(super::protocol::RecordKind, Uuid)> {
-    use super::protocol::RecordKind;
-    #[derive(Deserialize)]
-    struct Id {
-        id: Uuid,
-    }
-    let kind = match name {
-        SaveVisit::NAME => RecordKind::Visit,
-        AddAction::NAME | CloseAction::NAME => RecordKind::Action,
-        _ => return None,
-    };
-    serde_json::from_str::<Id>(args).ok().map(|i| (kind, i.id))
 }

@@ -28,7 +28,6 @@ use crate::domain::{ActionItem, FieldError, Visit};
 use crate::storage::{KeyValue, StorageError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 const ROOT: &str = "athar/v1/u/";
@@ -51,10 +50,25 @@ fn record_key(user: Uuid, kind: RecordKind, id: Uuid) -> String {
 }
 
 /// One tab slot's client: the id the server knows it by and the next sequence number to use.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored as `"<id> <next_seq>"` (plain text: one decoder less in the WASM).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientMeta {
     pub id: Uuid,
     pub next_seq: u64,
+}
+
+impl ClientMeta {
+    fn encode(&self) -> String {
+        format!("{} {}", self.id, self.next_seq)
+    }
+
+    fn decode(text: &str) -> Option<ClientMeta> {
+        let (id, seq) = text.split_once(' ')?;
+        Some(ClientMeta {
+            id: id.parse().ok()?,
+            next_seq: seq.parse().ok()?,
+        })
+    }
 }
 
 /// A mutation the server refused for good, kept so the user sees why.
@@ -64,8 +78,9 @@ pub struct RefusedEntry {
     pub refusal: Refusal,
 }
 
-/// When sync last went through, for the header ("last sync 3 min ago").
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// When sync last went through, for the header ("last sync 3 min ago"). Stored as the plain
+/// number of Unix milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncMeta {
     pub last_success_at: Option<i64>,
 }
@@ -93,7 +108,7 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
         let key = format!("{}client/{slot}", prefix(user));
         let mut client = match kv.get(&key)? {
             Some(raw) => {
-                serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key.clone()))?
+                ClientMeta::decode(&raw).ok_or_else(|| StorageError::Corrupt(key.clone()))?
             }
             None => ClientMeta {
                 id: new_id,
@@ -108,7 +123,7 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
         if client.next_seq <= highest {
             client.next_seq = highest + 1;
         }
-        kv.set(&key, &to_json(&client, &key)?)?;
+        kv.set(&key, &client.encode())?;
         Ok(Outbox {
             kv,
             user,
@@ -129,16 +144,18 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
         today: &str,
         now_ms: i64,
     ) -> Result<u64, SaveError> {
-        M::validate(args, today).map_err(SaveError::Invalid)?;
-        let args = serde_json::to_string(args)
-            .ok()
-            .and_then(|s| RawValue::from_string(s).ok())
-            .ok_or(StorageError::Corrupt(M::NAME.into()))?;
+        self.save_prepared(prepare::<M>(args, today)?, now_ms)
+    }
+
+    /// Stores a mutation [`prepare`]d (validated and encoded) beforehand. Not generic, so the
+    /// WASM holds one copy of the saving code for every mutation type.
+    pub fn save_prepared(&mut self, prepared: Prepared, now_ms: i64) -> Result<u64, SaveError> {
+        let Prepared { name, args } = prepared;
         let seq = self.client.next_seq;
         let mutation = Mutation {
             client_id: self.client.id,
             seq,
-            name: M::NAME.into(),
+            name: name.into(),
             args,
             created_at: now_ms,
         };
@@ -151,7 +168,7 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
             id: self.client.id,
             next_seq: seq + 1,
         };
-        if let Err(e) = self.kv.set(&meta_key, &to_json(&next, &meta_key)?) {
+        if let Err(e) = self.kv.set(&meta_key, &next.encode()) {
             // Storage filled up between the two writes: the entry is stored, so the save stands.
             if e != StorageError::QuotaExceeded {
                 return Err(e.into());
@@ -160,6 +177,25 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
         self.client = next;
         Ok(seq)
     }
+}
+
+/// A mutation validated and encoded, ready to store.
+pub struct Prepared {
+    pub name: &'static str,
+    pub args: Box<RawValue>,
+}
+
+/// Validates `args` (`today` is the ISO day in Tunis) and encodes them.
+pub fn prepare<M: MutationType>(args: &M::Args, today: &str) -> Result<Prepared, SaveError> {
+    M::validate(args, today).map_err(SaveError::Invalid)?;
+    let args = serde_json::to_string(args)
+        .ok()
+        .and_then(|s| RawValue::from_string(s).ok())
+        .ok_or(StorageError::Corrupt(M::NAME.into()))?;
+    Ok(Prepared {
+        name: M::NAME,
+        args,
+    })
 }
 
 fn to_json<T: Serialize>(value: &T, key: &str) -> Result<String, StorageError> {
@@ -191,7 +227,7 @@ pub fn pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Mutation>, Storage
         .into_iter()
         .filter(|k| k.starts_with(&waiting))
         .collect();
-    keys.sort();
+    keys.sort_unstable();
     let mut out = Vec::with_capacity(keys.len());
     for key in keys {
         if let Some(raw) = kv.get(&key)? {
@@ -221,7 +257,7 @@ pub fn batch<S: KeyValue>(
                 .is_some_and(|seq| seq > after_seq)
         })
         .collect();
-    keys.sort();
+    keys.sort_unstable();
     let mut out = Vec::new();
     let mut bytes = 0;
     for key in keys.into_iter().take(max_count) {
@@ -244,7 +280,7 @@ pub fn summary<S: KeyValue>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), St
         .into_iter()
         .filter(|k| k.starts_with(&waiting))
         .collect();
-    keys.sort();
+    keys.sort_unstable();
     let count = u32::try_from(keys.len()).unwrap_or(u32::MAX);
     let mut oldest: Option<i64> = None;
     let mut last_client = "";
@@ -266,12 +302,14 @@ pub fn summary<S: KeyValue>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), St
 /// The clients of `user` with something waiting.
 pub fn clients_with_pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Uuid>, StorageError> {
     let waiting = format!("{}m/", prefix(user));
-    let set: BTreeSet<Uuid> = kv
+    let mut clients: Vec<Uuid> = kv
         .keys()?
         .iter()
         .filter_map(|k| k.strip_prefix(&waiting)?.split('/').next()?.parse().ok())
         .collect();
-    Ok(set.into_iter().collect())
+    clients.sort_unstable();
+    clients.dedup();
+    Ok(clients)
 }
 
 /// The server has every mutation of `client` up to `last_seq`: drop them from the outbox, keeping
@@ -320,7 +358,7 @@ pub fn apply_pull<S: KeyValue>(
     user: Uuid,
     response: &PullResponse,
 ) -> Result<(), StorageError> {
-    let mut kept = BTreeSet::new();
+    let mut kept = Vec::new();
     for record in &response.records {
         let (kind, id) = record.key();
         let key = record_key(user, kind, id);
@@ -328,14 +366,15 @@ pub fn apply_pull<S: KeyValue>(
             Record::Deleted { .. } => kv.remove(&key)?,
             _ => {
                 kv.set(&key, &to_json(record, &key)?)?;
-                kept.insert(key);
+                kept.push(key);
             }
         }
     }
     if response.reset {
+        kept.sort_unstable();
         let records = format!("{}r/", prefix(user));
         for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
-            if !kept.contains(&key) {
+            if kept.binary_search(&key).is_err() {
                 kv.remove(&key)?;
             }
         }
@@ -349,13 +388,18 @@ pub fn sync_meta<S: KeyValue>(kv: &S, user: Uuid) -> SyncMeta {
     kv.get(&format!("{}sync", prefix(user)))
         .ok()
         .flatten()
-        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .map(|raw| SyncMeta {
+            last_success_at: raw.parse().ok(),
+        })
         .unwrap_or_default()
 }
 
 pub fn set_sync_meta<S: KeyValue>(kv: &S, user: Uuid, meta: &SyncMeta) -> Result<(), StorageError> {
     let key = format!("{}sync", prefix(user));
-    kv.set(&key, &to_json(meta, &key)?)
+    match meta.last_success_at {
+        Some(at) => kv.set(&key, &at.to_string()),
+        None => kv.remove(&key),
+    }
 }
 
 /// Where an entry stands, as the user sees it.
@@ -375,11 +419,45 @@ pub enum SyncState {
 /// replayed on top, each record with its sync state.
 #[derive(Default)]
 pub struct LocalView {
-    records: BTreeMap<(RecordKind, Uuid), Record>,
+    records: Small<Record>,
     /// Records the server sent (the rest exist only through mutations on this device).
-    on_server: BTreeSet<(RecordKind, Uuid)>,
-    waiting: BTreeSet<(RecordKind, Uuid)>,
-    refused: BTreeMap<(RecordKind, Uuid), Refusal>,
+    on_server: Small<()>,
+    waiting: Small<()>,
+    refused: Small<Refusal>,
+}
+
+type RecordKey = (RecordKind, Uuid);
+
+/// A map kept as a vector. The view holds a phone's scope (hundreds of records), where a linear
+/// search costs nothing noticeable, and a vector's code is a fraction of a B-tree's in the WASM
+/// every phone downloads.
+struct Small<V>(Vec<(RecordKey, V)>);
+
+impl<V> Default for Small<V> {
+    fn default() -> Self {
+        Small(Vec::new())
+    }
+}
+
+impl<V> Small<V> {
+    fn get(&self, key: &RecordKey) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn contains(&self, key: &RecordKey) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn insert(&mut self, key: RecordKey, value: V) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
 }
 
 impl LocalView {
@@ -391,7 +469,7 @@ impl LocalView {
             if let Some(raw) = kv.get(&key)?
                 && let Ok(record) = serde_json::from_str::<Record>(&raw)
             {
-                view.on_server.insert(record.key());
+                view.on_server.insert(record.key(), ());
                 view.records.insert(record.key(), record);
             }
         }
@@ -404,28 +482,28 @@ impl LocalView {
         {
             if let Some(raw) = kv.get(&key)?
                 && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
-                && let Some(target) =
-                    mutations::target(&entry.mutation.name, entry.mutation.args.get())
+                && let Some(target) = mutations::replay(
+                    &entry.mutation.name,
+                    entry.mutation.args.get(),
+                    author,
+                    &mut view,
+                    true,
+                )
             {
-                // A refused creation shows with its reason, so the user can correct and resend it.
-                if !view.records.contains_key(&target) {
-                    mutations::apply_local(
-                        &entry.mutation.name,
-                        entry.mutation.args.get(),
-                        author,
-                        &mut view,
-                    );
-                }
                 view.refused.insert(target, entry.refusal);
             }
         }
         for m in pending(kv, user)? {
-            mutations::apply_local(&m.name, m.args.get(), author, &mut view);
-            if let Some(target) = mutations::target(&m.name, m.args.get()) {
-                view.waiting.insert(target);
+            if let Some(target) = mutations::replay(&m.name, m.args.get(), author, &mut view, false)
+            {
+                view.waiting.insert(target, ());
             }
         }
         Ok(view)
+    }
+
+    pub fn contains(&self, key: (RecordKind, Uuid)) -> bool {
+        self.records.contains(&key)
     }
 
     pub fn put(&mut self, record: Record) {
@@ -456,7 +534,7 @@ impl LocalView {
                 _ => None,
             })
             .collect();
-        out.sort_by(|a, b| {
+        out.sort_unstable_by(|a, b| {
             b.fields
                 .visit_on
                 .cmp(&a.fields.visit_on)
@@ -475,9 +553,12 @@ impl LocalView {
                 _ => None,
             })
             .collect();
-        out.sort_by(|a, b| {
-            (a.member.left_on.is_some(), &a.member.full_name)
-                .cmp(&(b.member.left_on.is_some(), &b.member.full_name))
+        out.sort_unstable_by(|a, b| {
+            (a.member.left_on.is_some(), &a.member.full_name, a.member.id).cmp(&(
+                b.member.left_on.is_some(),
+                &b.member.full_name,
+                b.member.id,
+            ))
         });
         out
     }
@@ -500,15 +581,20 @@ impl LocalView {
                 _ => None,
             })
             .collect();
-        out.sort_by(|a, b| {
-            (a.status.as_str(), &a.due_on, &a.title).cmp(&(b.status.as_str(), &b.due_on, &b.title))
+        out.sort_unstable_by(|a, b| {
+            (a.status.as_str(), &a.due_on, &a.title, a.id).cmp(&(
+                b.status.as_str(),
+                &b.due_on,
+                &b.title,
+                b.id,
+            ))
         });
         out
     }
 
     /// Refused changes, by the record they were about.
     pub fn refusals(&self) -> impl Iterator<Item = (&(RecordKind, Uuid), &Refusal)> {
-        self.refused.iter()
+        self.refused.0.iter().map(|(k, v)| (k, v))
     }
 
     pub fn records(&self) -> impl Iterator<Item = &Record> {
@@ -615,7 +701,8 @@ mod tests {
                 .expect("saved");
         }
         let all = pending(&kv, user).expect("pending");
-        let ids: BTreeSet<(Uuid, u64)> = all.iter().map(|m| (m.client_id, m.seq)).collect();
+        let ids: std::collections::BTreeSet<(Uuid, u64)> =
+            all.iter().map(|m| (m.client_id, m.seq)).collect();
         assert_eq!(ids.len(), 10);
         for client in [Uuid::from_u128(7), Uuid::from_u128(8)] {
             let seqs: Vec<u64> = all
@@ -638,11 +725,8 @@ mod tests {
             .expect("saved");
         // The counter goes back to 1, as if its last writes never reached the disk.
         let key = format!("{}client/0", prefix(user));
-        kv.set(
-            &key,
-            r#"{"id":"00000000-0000-0000-0000-000000000007","next_seq":1}"#,
-        )
-        .expect("rewound");
+        kv.set(&key, "00000000-0000-0000-0000-000000000007 1")
+            .expect("rewound");
         let mut reopened = Outbox::open(&kv, user, 0, Uuid::from_u128(9)).expect("open");
         assert_eq!(
             reopened

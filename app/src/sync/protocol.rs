@@ -136,7 +136,6 @@ pub struct ProjectRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRecord {
     pub project_id: Uuid,
-    #[serde(flatten)]
     pub member: Member,
     pub version: i64,
 }
@@ -162,9 +161,10 @@ impl RecordKind {
     }
 }
 
-/// One row of the scope that changed since the cookie.
+/// One row of the scope that changed since the cookie. Externally tagged (`{"visit": {…}}`):
+/// serde decodes that without buffering, which keeps the WASM smaller than a `kind` field would.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Record {
     Project(ProjectRecord),
     Member(MemberRecord),

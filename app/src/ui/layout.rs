@@ -44,8 +44,10 @@ pub fn ConnectionBadge() -> impl IntoView {
 /// The cookie the server reads to render in the chosen language (leptos_i18n's name for it).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
-fn choose_language(i18n: leptos_i18n::I18nContext<Locale>, locale: Locale) {
-    i18n.set_locale(locale);
+/// Saves the choice and reloads the page in that language. Pages render their words once, not as
+/// reactive text (a reactive binding per string cost tens of kilobytes of WASM on every phone);
+/// the server (or, offline, the shell) renders the reloaded page in the chosen language.
+fn choose_language(locale: Locale) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -56,7 +58,10 @@ fn choose_language(i18n: leptos_i18n::I18nContext<Locale>, locale: Locale) {
             );
             let _ = doc.set_cookie(&cookie);
         }
+        let _ = window().location().reload();
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = locale;
 }
 
 #[component]
@@ -68,7 +73,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         (Locale::en, "English"),
     ];
     view! {
-        <nav class="languages" aria-label=move || t_string!(i18n, language)>
+        <nav class="languages" aria-label=t_string!(i18n, language)>
             {choices
                 .into_iter()
                 .map(|(locale, label)| {
@@ -77,8 +82,8 @@ pub fn LanguageSwitch() -> impl IntoView {
                         <button
                             type="button"
                             lang=lang
-                            aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                            on:click=move |_| choose_language(i18n, locale)
+                            aria-pressed=(i18n.get_locale_untracked() == locale).to_string()
+                            on:click=move |_| choose_language(locale)
                         >
                             {label}
                         </button>
@@ -106,7 +111,7 @@ fn SignOut(user: SessionUser) -> impl IntoView {
     view! {
         <ActionForm action=logout attr:class="sign-out">
             <button type="submit" on:click=forget>
-                {t!(i18n, sign_out)}
+                {t_string!(i18n, sign_out)}
             </button>
         </ActionForm>
     }
@@ -136,14 +141,14 @@ pub fn Frame(
             <p class="who">
                 <bdi>{u.name.clone()}</bdi>
                 " · "
-                {move || text::role(i18n, role)}
+                {text::role(i18n, role)}
             </p>
             <SignOut user=u />
         }
     });
     view! {
         <a class="skip-link" href="#main">
-            {t!(i18n, skip_to_content)}
+            {t_string!(i18n, skip_to_content)}
         </a>
         <header class="top">
             <a class="brand" href="/">
@@ -162,7 +167,7 @@ pub fn Frame(
                 </p>
             })}
             {(source == Some(Source::Device))
-                .then(|| view! { <p class="notice" role="status">{t!(i18n, offline_data_note)}</p> })}
+                .then(|| view! { <p class="notice" role="status">{t_string!(i18n, offline_data_note)}</p> })}
             {children()}
         </main>
     }
@@ -181,32 +186,37 @@ pub fn SyncBar() -> impl IntoView {
     let sync = use_sync();
     view! {
         <div class="sync-bar" role="status" aria-live="polite">
-            {move || sync.pending.get().map(|n| if n == 0 {
-                view! { <span class="sync-count"><span aria-hidden="true">"✓ "</span>{t!(i18n, nothing_waiting)}</span> }.into_any()
-            } else {
-                view! { <span class="sync-count waiting"><span aria-hidden="true">"⏳ "</span>{t!(i18n, waiting_count, count = n)}</span> }.into_any()
-            })}
-            {move || sync.pending.get().map(|_| view! {
-                <span class="sync-last">{t!(i18n, last_sync, when = text::ago(i18n, sync.last_success.get(), sync.now.get()))}</span>
-            })}
-            {move || match (sync.running.get(), sync.progress.get()) {
-                (true, Some((sent, total))) => Some(view! { <span>{t!(i18n, sync_progress, sent, total)}</span> }.into_any()),
-                (true, None) => Some(view! { <span>{t!(i18n, syncing)}</span> }.into_any()),
-                _ => None,
-            }}
-            {move || sync.error.get().map(|e| {
-                let message = match e {
+            {move || {
+                let s = sync.status.get();
+                let n = s.pending?;
+                let count = if n == 0 {
+                    view! { <span class="sync-count"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, nothing_waiting)}</span> }.into_any()
+                } else {
+                    view! { <span class="sync-count waiting"><span aria-hidden="true">"⏳ "</span>{t_string!(i18n, waiting_count, count = n).to_string()}</span> }.into_any()
+                };
+                let activity = match (s.running, s.progress) {
+                    (true, Some((sent, total))) => Some(t_string!(i18n, sync_progress, sent, total).to_string()),
+                    (true, None) => Some(t_string!(i18n, syncing).to_string()),
+                    _ => None,
+                };
+                let problem = s.error.map(|e| match e {
                     crate::error::AppError::NotSignedIn => t_string!(i18n, sync_session_ended).to_string(),
                     crate::error::AppError::UpdateNeeded => text::error(i18n, &e),
                     _ => t_string!(i18n, sync_failed).to_string(),
-                };
-                view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{message}</span> }
-            })}
-            {move || sync.pending.get().map(|_| view! {
-                <button type="button" class="sync-now" disabled=move || sync.running.get() on:click=move |_| sync.kick()>
-                    <span aria-hidden="true">"⟳ "</span>{t!(i18n, sync_now)}
-                </button>
-            })}
+                });
+                Some(view! {
+                    {count}
+                    <span class="sync-last">{t_string!(i18n, last_sync, when = text::ago(i18n, s.last_success, s.now)).to_string()}</span>
+                    {activity.map(|a| view! { <span>{a}</span> })}
+                    {problem.map(|m| view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
+                })
+            }}
+            // Outside the redrawn part, so it keeps the keyboard focus while a sync runs.
+            <button type="button" class="sync-now" on:click=move |_| sync.kick()
+                hidden=move || sync.status.with(|s| s.pending.is_none())
+                disabled=move || sync.status.with(|s| s.running)>
+                <span aria-hidden="true">"⟳ "</span>{t_string!(i18n, sync_now)}
+            </button>
         </div>
     }
 }

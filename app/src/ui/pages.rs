@@ -19,7 +19,7 @@ use uuid::Uuid;
 #[component]
 fn Loading() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="loading" role="status">{t!(i18n, loading)}</p> }
+    view! { <p class="loading" role="status">{t_string!(i18n, loading)}</p> }
 }
 
 #[component]
@@ -37,7 +37,7 @@ fn ErrorPanel(error: AppError) -> impl IntoView {
         <div class="error-panel" role="alert">
             <p>{message}</p>
             <p>
-                <a href="/">{t!(i18n, back_home)}</a>
+                <a href="/">{t_string!(i18n, back_home)}</a>
             </p>
         </div>
     }
@@ -54,8 +54,8 @@ pub fn HomePage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match user.await {
+            {move || user.get().map(|r| {
+                match r {
                     Ok(Some(Loaded { value, source })) => match value.role {
                         Role::Viewer => view! { <SummaryHome user=value source /> }.into_any(),
                         _ => view! { <ProjectsHome user=value source /> }.into_any(),
@@ -103,12 +103,12 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                 <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
             })}
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match projects.await {
+                {move || projects.get().map(|r| {
+                    match r {
                         Ok(loaded) => {
                             let offline = loaded.source == Source::Device && source == Source::Server;
                             view! {
-                                {offline.then(|| view! { <p class="notice" role="status">{t!(i18n, offline_data_note)}</p> })}
+                                {offline.then(|| view! { <p class="notice" role="status">{t_string!(i18n, offline_data_note)}</p> })}
                                 <ProjectList cards=loaded.value grouped=role != Role::Facilitator />
                             }.into_any()
                         }
@@ -124,7 +124,7 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
 fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
     let i18n = use_i18n();
     if cards.is_empty() {
-        return view! { <p>{t!(i18n, no_projects)}</p> }.into_any();
+        return view! { <p>{t_string!(i18n, no_projects)}</p> }.into_any();
     }
     let today = today_iso();
     if !grouped {
@@ -139,7 +139,7 @@ fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
             None => groups.push((card.incubator.clone(), vec![card])),
         }
     }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     groups
         .into_iter()
         .map(|(incubator, list)| {
@@ -182,31 +182,31 @@ fn Card(card: ProjectCard, today: String) -> impl IntoView {
             <p class="meta">
                 <bdi class="code">{card.code.clone()}</bdi>
                 " · "
-                {move || text::value_chain(i18n, &chain)}
+                {text::value_chain(i18n, &chain)}
                 " · "
-                {move || text::kind(i18n, kind)}
+                {text::kind(i18n, kind)}
             </p>
             <dl class="facts">
                 <div>
-                    <dt>{t!(i18n, status)}</dt>
-                    <dd class=format!("status status-{}", status.as_str())>{move || text::status(i18n, status)}</dd>
+                    <dt>{t_string!(i18n, status)}</dt>
+                    <dd class=format!("status status-{}", status.as_str())>{text::status(i18n, status)}</dd>
                 </div>
                 <div>
-                    <dt>{t!(i18n, last_visit)}</dt>
+                    <dt>{t_string!(i18n, last_visit)}</dt>
                     <dd>{match last {
                         Some(d) => text::day(&d).into_any(),
-                        None => t!(i18n, never_visited).into_any(),
+                        None => t_string!(i18n, never_visited).into_any(),
                     }}</dd>
                 </div>
                 <div>
-                    <dt>{t!(i18n, next_visit_due)}</dt>
+                    <dt>{t_string!(i18n, next_visit_due)}</dt>
                     <dd>
                         {due.map(|d| text::day(&d))}
                         {overdue.then(|| view! {
                             " "
                             <strong class="tag-overdue">
                                 <span aria-hidden="true">"⚠ "</span>
-                                {t!(i18n, overdue)}
+                                {t_string!(i18n, overdue)}
                             </strong>
                         })}
                     </dd>
@@ -222,12 +222,12 @@ fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
     let i18n = use_i18n();
     let summary = Resource::new(|| (), |_| crate::api::get_programme_summary());
     view! {
-        <Title text=move || t_string!(i18n, programme_overview) />
+        <Title text=t_string!(i18n, programme_overview) />
         <Frame user source>
-            <h1>{t!(i18n, programme_overview)}</h1>
+            <h1>{t_string!(i18n, programme_overview)}</h1>
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match summary.await {
+                {move || summary.get().map(|r| {
+                    match r {
                         Ok(s) => {
                             let rows: Vec<(&'static str, String)> = vec![
                                 (t_string!(i18n, summary_projects), s.projects.to_string()),
@@ -294,8 +294,8 @@ pub fn ProjectPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
+            {move || page.get().map(|r| {
+                match r {
                     Ok((user, detail)) => view! {
                         <Title text=detail.value.card.title.clone() />
                         <Frame user=user.value.clone() source=detail.source>
@@ -304,7 +304,7 @@ pub fn ProjectPage() -> impl IntoView {
                     }.into_any(),
                     Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(e) => view! {
-                        <Title text=move || t_string!(i18n, err_not_found) />
+                        <Title text=t_string!(i18n, err_not_found) />
                         <Frame><ErrorPanel error=e /></Frame>
                     }.into_any(),
                 }
@@ -326,30 +326,30 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
     let member_count = members.iter().filter(|m| m.left_on.is_none()).count();
     view! {
         <p class="back">
-            <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t!(i18n, back_to_projects)}</a>
+            <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, back_to_projects)}</a>
         </p>
         <h1><bdi>{card.title.clone()}</bdi></h1>
-        <p class="meta"><bdi class="code">{card.code.clone()}</bdi>" · "{move || text::value_chain(i18n, &chain)}</p>
+        <p class="meta"><bdi class="code">{card.code.clone()}</bdi>" · "{text::value_chain(i18n, &chain)}</p>
         <section aria-labelledby="summary-title">
-            <h2 id="summary-title">{t!(i18n, project_summary)}</h2>
+            <h2 id="summary-title">{t_string!(i18n, project_summary)}</h2>
             <dl class="facts wide">
-                <div><dt>{t!(i18n, status)}</dt><dd>{move || text::status(i18n, status)}</dd></div>
-                <div><dt>{t!(i18n, project_kind)}</dt><dd>{move || text::kind(i18n, kind)}</dd></div>
-                <div><dt>{t!(i18n, incubator)}</dt><dd><bdi>{card.incubator.clone()}</bdi></dd></div>
-                <div><dt>{t!(i18n, facilitator)}</dt><dd><bdi>{card.facilitator.clone()}</bdi></dd></div>
-                <div><dt>{t!(i18n, locality)}</dt><dd><bdi>{card.locality.clone()}</bdi></dd></div>
-                <div><dt>{t!(i18n, call_wave)}</dt><dd>{detail.call_wave}</dd></div>
-                <div><dt>{t!(i18n, grant)}</dt><dd>{move || text::money(i18n, grant)}</dd></div>
-                <div><dt>{t!(i18n, disbursed)}</dt><dd>{move || text::money(i18n, disbursed)}</dd></div>
-                <div><dt>{t!(i18n, visits_count)}</dt><dd>{detail.visit_count}</dd></div>
-                <div><dt>{t!(i18n, last_visit)}</dt><dd>{card.last_visit_on.as_deref().map(text::day)}</dd></div>
-                <div><dt>{t!(i18n, next_visit_due)}</dt><dd>{card.next_visit_due.as_deref().map(text::day)}</dd></div>
+                <div><dt>{t_string!(i18n, status)}</dt><dd>{text::status(i18n, status)}</dd></div>
+                <div><dt>{t_string!(i18n, project_kind)}</dt><dd>{text::kind(i18n, kind)}</dd></div>
+                <div><dt>{t_string!(i18n, incubator)}</dt><dd><bdi>{card.incubator.clone()}</bdi></dd></div>
+                <div><dt>{t_string!(i18n, facilitator)}</dt><dd><bdi>{card.facilitator.clone()}</bdi></dd></div>
+                <div><dt>{t_string!(i18n, locality)}</dt><dd><bdi>{card.locality.clone()}</bdi></dd></div>
+                <div><dt>{t_string!(i18n, call_wave)}</dt><dd>{detail.call_wave}</dd></div>
+                <div><dt>{t_string!(i18n, grant)}</dt><dd>{text::money(i18n, grant)}</dd></div>
+                <div><dt>{t_string!(i18n, disbursed)}</dt><dd>{text::money(i18n, disbursed)}</dd></div>
+                <div><dt>{t_string!(i18n, visits_count)}</dt><dd>{detail.visit_count}</dd></div>
+                <div><dt>{t_string!(i18n, last_visit)}</dt><dd>{card.last_visit_on.as_deref().map(text::day)}</dd></div>
+                <div><dt>{t_string!(i18n, next_visit_due)}</dt><dd>{card.next_visit_due.as_deref().map(text::day)}</dd></div>
             </dl>
         </section>
         <super::visits::VisitsSection user project=card.id />
         <super::visits::ActionsSection user project=card.id />
         <section aria-labelledby="members-title">
-            <h2 id="members-title">{t!(i18n, members)}" "<span class="count">{format!("({member_count})")}</span></h2>
+            <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({member_count})")}</span></h2>
             <ul class="members">
                 {members.into_iter().map(|m| {
                     let role = m.role.clone();
@@ -358,10 +358,10 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
                     view! {
                         <li class:left=has_left>
                             <strong><bdi>{m.full_name.clone()}</bdi></strong>
-                            <span>{move || text::member_role(i18n, &role)}</span>
-                            {m.birth_year.map(|y| view! { <span>{t!(i18n, born_in)}" "{y}</span> })}
-                            {m.with_disability.then(|| view! { <span class="tag">{t!(i18n, with_disability)}</span> })}
-                            {left.map(|d| view! { <span class="tag">{t!(i18n, left_on)}" "{text::day(&d)}</span> })}
+                            <span>{text::member_role(i18n, &role)}</span>
+                            {m.birth_year.map(|y| view! { <span>{t_string!(i18n, born_in)}" "{y}</span> })}
+                            {m.with_disability.then(|| view! { <span class="tag">{t_string!(i18n, with_disability)}</span> })}
+                            {left.map(|d| view! { <span class="tag">{t_string!(i18n, left_on)}" "{text::day(&d)}</span> })}
                         </li>
                     }
                 }).collect_view()}
@@ -377,10 +377,10 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<crate::api::Login>::new();
     let error = move || login.value().get().and_then(|r| r.err());
     view! {
-        <Title text=move || t_string!(i18n, sign_in) />
+        <Title text=t_string!(i18n, sign_in) />
         <Frame>
             <div class="narrow">
-                <h1>{t!(i18n, sign_in)}</h1>
+                <h1>{t_string!(i18n, sign_in)}</h1>
                 {move || error().map(|e| view! {
                     <div class="error-summary" role="alert" tabindex="-1">
                         <p>{text::error(i18n, &e)}</p>
@@ -388,15 +388,15 @@ pub fn LoginPage() -> impl IntoView {
                 })}
                 <ActionForm action=login>
                     <div class="field">
-                        <label for="email">{t!(i18n, email)}</label>
+                        <label for="email">{t_string!(i18n, email)}</label>
                         <input id="email" name="email" type="email" autocomplete="username" required inputmode="email" />
                     </div>
                     <div class="field">
-                        <label for="password">{t!(i18n, password)}</label>
+                        <label for="password">{t_string!(i18n, password)}</label>
                         <input id="password" name="password" type="password" autocomplete="current-password" required />
                     </div>
                     <button type="submit" class="primary" disabled=move || login.pending().get()>
-                        {t!(i18n, sign_in_button)}
+                        {t_string!(i18n, sign_in_button)}
                     </button>
                 </ActionForm>
             </div>
@@ -413,11 +413,11 @@ pub fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=move || t_string!(i18n, not_found_title) />
+        <Title text=t_string!(i18n, not_found_title) />
         <Frame>
-            <h1>{t!(i18n, not_found_title)}</h1>
-            <p>{t!(i18n, not_found_body)}</p>
-            <p><a href="/">{t!(i18n, back_home)}</a></p>
+            <h1>{t_string!(i18n, not_found_title)}</h1>
+            <p>{t_string!(i18n, not_found_body)}</p>
+            <p><a href="/">{t_string!(i18n, back_home)}</a></p>
         </Frame>
     }
 }

@@ -12,25 +12,33 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// What the header and the pages show about sync. Counts are `None` until the browser has read
-/// them (the server cannot know what waits on a phone).
+/// Where sync stands, as the header shows it. One value in one signal: every signal type costs
+/// code in the WASM.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncStatus {
+    /// Entries waiting on this phone; `None` until the browser has read them (the server cannot
+    /// know what waits on a phone).
+    pub pending: Option<u32>,
+    pub running: bool,
+    /// (sent, total) while a sync runs.
+    pub progress: Option<(u32, u32)>,
+    /// Unix ms of the last sync that went through.
+    pub last_success: Option<i64>,
+    pub error: Option<AppError>,
+    /// The browser's answer to the request for persistent storage.
+    pub persistent: Option<bool>,
+    /// The current time, ticking every 30 s, for "3 min ago".
+    pub now: i64,
+}
+
+/// Sync state shared by the pages of the app.
 #[derive(Clone, Copy)]
 pub struct SyncHandle {
+    pub status: RwSignal<SyncStatus>,
     /// Whose data this tab syncs: the signed-in user, as the pages learn it.
     pub user: RwSignal<Option<uuid::Uuid>>,
-    pub pending: RwSignal<Option<u32>>,
-    pub running: RwSignal<bool>,
-    /// (sent, total) while a sync runs.
-    pub progress: RwSignal<Option<(u32, u32)>>,
-    /// Unix ms of the last sync that went through.
-    pub last_success: RwSignal<Option<i64>>,
-    pub error: RwSignal<Option<AppError>>,
     /// Bumped whenever the device's data changed (a save, a pull, another tab): views re-read it.
     pub revision: RwSignal<u32>,
-    /// The browser's answer to the request for persistent storage.
-    pub persistent: RwSignal<Option<bool>>,
-    /// The current time, ticking every 30 s, for "3 min ago".
-    pub now: RwSignal<i64>,
     /// A message for the next page (e.g. "Saved on this phone").
     pub flash: RwSignal<Option<String>>,
 }
@@ -38,15 +46,9 @@ pub struct SyncHandle {
 /// Creates the sync state for the app and, in the browser, starts the engine.
 pub fn provide_sync() -> SyncHandle {
     let handle = SyncHandle {
+        status: RwSignal::new(SyncStatus::default()),
         user: RwSignal::new(None),
-        pending: RwSignal::new(None),
-        running: RwSignal::new(false),
-        progress: RwSignal::new(None),
-        last_success: RwSignal::new(None),
-        error: RwSignal::new(None),
         revision: RwSignal::new(0),
-        persistent: RwSignal::new(None),
-        now: RwSignal::new(0),
         flash: RwSignal::new(None),
     };
     provide_context(handle);
@@ -81,21 +83,19 @@ impl SyncHandle {
     }
 }
 
-/// Saves one mutation on this phone for the signed-in user; then a sync is asked for.
+/// Saves one prepared mutation on this phone for the signed-in user; then a sync is asked for.
 #[cfg(feature = "hydrate")]
-pub async fn save<M: crate::sync::mutations::MutationType>(
+pub async fn save(
     user: uuid::Uuid,
-    args: &M::Args,
+    prepared: crate::sync::outbox::Prepared,
 ) -> Result<u64, crate::sync::outbox::SaveError> {
     use crate::storage::BrowserStore;
     use crate::sync::outbox::Outbox;
     let slot = super::platform::slot().await;
     let kv = BrowserStore;
     let mut outbox = Outbox::open(&kv, user, slot, super::platform::new_id())?;
-    let today = crate::domain::dates::iso_day_from_unix_ms(super::platform::now_ms());
-    let seq = outbox.save::<M>(args, &today, super::platform::now_ms())?;
-    let handle = use_context::<SyncHandle>();
-    if let Some(h) = handle {
+    let seq = outbox.save_prepared(prepared, super::platform::now_ms())?;
+    if let Some(h) = use_context::<SyncHandle>() {
         engine::refresh(h, user);
         h.kick();
     }
@@ -140,9 +140,9 @@ mod engine {
     }
 
     pub fn start(h: SyncHandle) {
-        h.now.set(platform::now_ms());
+        h.status.update(|s| s.now = platform::now_ms());
         let _ = set_interval_with_handle(
-            move || h.now.set(platform::now_ms()),
+            move || h.status.update(|s| s.now = platform::now_ms()),
             Duration::from_secs(30),
         );
         // Listeners live as long as the page.
@@ -154,17 +154,23 @@ mod engine {
                 refresh(h, user);
             }
         }));
-        spawn_local(async move { h.persistent.set(platform::persist().await) });
+        spawn_local(async move {
+            let answer = platform::persist().await;
+            h.status.update(|s| s.persistent = answer);
+        });
     }
 
     /// Re-reads the counts the header shows.
     pub fn refresh(h: SyncHandle, user: Uuid) {
         let kv = BrowserStore;
-        if let Ok((count, _)) = outbox::summary(&kv, user) {
-            h.pending.set(Some(count));
-        }
-        h.last_success
-            .set(outbox::sync_meta(&kv, user).last_success_at);
+        let pending = outbox::summary(&kv, user).ok().map(|(count, _)| count);
+        let last = outbox::sync_meta(&kv, user).last_success_at;
+        h.status.update(|s| {
+            if pending.is_some() {
+                s.pending = pending;
+            }
+            s.last_success = last;
+        });
         h.revision.update(|r| *r += 1);
     }
 
@@ -195,12 +201,14 @@ mod engine {
         let online = window().navigator().on_line();
         let result = match user {
             Some(user) if online => {
-                h.running.set(true);
+                h.status.update(|s| s.running = true);
                 let r = platform::exclusive("athar-sync", sync_user(user, h))
                     .await
                     .unwrap_or(Ok(()));
-                h.running.set(false);
-                h.progress.set(None);
+                h.status.update(|s| {
+                    s.running = false;
+                    s.progress = None;
+                });
                 refresh(h, user);
                 r
             }
@@ -226,12 +234,13 @@ mod engine {
                 }
             }
         });
-        match result {
-            Ok(()) => h.error.set(None),
-            // Offline is already said by the header; nothing to add.
-            Err(AppError::Network(_)) => h.error.set(None),
-            Err(e) => h.error.set(Some(e)),
-        }
+        h.status.update(|s| {
+            s.error = match result {
+                // Offline is already said by the header; nothing to add.
+                Ok(()) | Err(AppError::Network(_)) => None,
+                Err(e) => Some(e),
+            }
+        });
         schedule(h, next);
     }
 
@@ -246,7 +255,7 @@ mod engine {
         let kv = BrowserStore;
         let (total, _) = outbox::summary(&kv, user).map_err(storage)?;
         if total > 0 {
-            h.progress.set(Some((0, total)));
+            h.status.update(|s| s.progress = Some((0, total)));
         }
         let mut acknowledged = Vec::new();
         let mut sent = 0u32;
@@ -271,7 +280,8 @@ mod engine {
                     break;
                 }
                 sent = sent.saturating_add(u32::try_from(batch.len()).unwrap_or(0));
-                h.progress.set(Some((sent.min(total), total)));
+                h.status
+                    .update(|s| s.progress = Some((sent.min(total), total)));
                 after = reply.last_seq;
                 refused.extend(reply.refused);
             }
@@ -352,7 +362,7 @@ mod engine {
             last_success_at: outbox::sync_meta(&kv, user).last_success_at,
             storage_bytes: device().bytes_used().unwrap_or(0) as u64,
             storage_budget: BUDGET_BYTES as u64,
-            storage_persistent: h.persistent.get_untracked(),
+            storage_persistent: h.status.with_untracked(|s| s.persistent),
             browser,
         };
         serde_json::to_string(&hb).unwrap_or_else(|_| "{}".into())

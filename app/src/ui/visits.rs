@@ -15,7 +15,8 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::sync::outbox::{LocalView, SyncState};
+use crate::sync::mutations::{AddAction, CloseAction, SaveVisit};
+use crate::sync::outbox::{LocalView, Prepared, SaveError, SyncState, prepare};
 use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,20 +37,27 @@ fn local_view(user: Uuid) -> Option<LocalView> {
     }
 }
 
-/// A value read from the local view, again whenever the device's data changes.
-fn from_view<T: Send + Sync + 'static>(
-    user: Uuid,
-    read: impl Fn(&LocalView) -> T + 'static,
-) -> ReadSignal<Option<T>> {
+/// True once the page runs in the browser: what reads device storage draws from then on, so the
+/// server's markup and the first browser render agree.
+fn mounted() -> RwSignal<bool> {
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    mounted
+}
+
+/// A value read from the local view, again whenever the device's data changes; `None` until the
+/// page runs in the browser. (Read directly in the render closure rather than stored in a
+/// signal of its own: every signal type costs code in the WASM.)
+fn from_view<T>(user: Uuid, read: impl Fn(&LocalView) -> T + 'static) -> impl Fn() -> Option<T> {
     let sync = use_sync();
-    let (value, set_value) = signal(None);
-    Effect::new(move |_| {
-        sync.revision.track();
-        if let Some(view) = local_view(user) {
-            set_value.set(Some(read(&view)));
+    let mounted = mounted();
+    move || {
+        if !mounted.get() {
+            return None;
         }
-    });
-    value
+        sync.revision.track();
+        local_view(user).map(|view| read(&view))
+    }
 }
 
 #[component]
@@ -64,7 +72,7 @@ fn StateTag(state: SyncState) -> impl IntoView {
     view! {
         <span class=class>
             <span aria-hidden="true">{icon}" "</span>
-            {move || text::sync_state(i18n, &state)}
+            {text::sync_state(i18n, &state)}
         </span>
     }
 }
@@ -82,11 +90,11 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
     let new_href = format!("/projects/{project}/visits/new");
     view! {
         <section aria-labelledby="visits-title">
-            <h2 id="visits-title">{t!(i18n, visits_title)}</h2>
-            <p><a class="button primary" href=new_href>"＋ "{t!(i18n, new_visit)}</a></p>
-            {move || visits.get().map(|list| {
+            <h2 id="visits-title">{t_string!(i18n, visits_title)}</h2>
+            <p><a class="button primary" href=new_href>"＋ "{t_string!(i18n, new_visit)}</a></p>
+            {move || visits().map(|list| {
                 if list.is_empty() {
-                    return view! { <p>{t!(i18n, no_visits_here)}</p> }.into_any();
+                    return view! { <p>{t_string!(i18n, no_visits_here)}</p> }.into_any();
                 }
                 view! {
                     <ul class="entries">
@@ -100,15 +108,15 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
                                 <li>
                                     <p class="entry-head">
                                         <strong>{text::day(&v.fields.visit_on)}</strong>
-                                        " · "{move || text::visit_mode(i18n, mode)}
-                                        {(present > 0).then(|| view! { " · "{t!(i18n, members_present_count, n = present)} })}
+                                        " · "{text::visit_mode(i18n, mode)}
+                                        {(present > 0).then(|| view! { " · "{t_string!(i18n, members_present_count, n = present).to_string()} })}
                                     </p>
                                     <p class="entry-state">
-                                        <span class="tag">{move || text::entry_status(i18n, status)}</span>
+                                        <span class="tag">{text::entry_status(i18n, status)}</span>
                                         " "<StateTag state=state />
                                     </p>
                                     {(!observations.is_empty()).then(|| view! { <p class="entry-text">{observations}</p> })}
-                                    <p><a href=href>{t!(i18n, edit)}<span class="visually-hidden">" "{text::day(&v.fields.visit_on)}</span></a></p>
+                                    <p><a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "{text::day(&v.fields.visit_on)}</span></a></p>
                                 </li>
                             }
                         }).collect_view()}
@@ -141,25 +149,25 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
             title: title.get_untracked(),
             due_on: Some(due.get_untracked()).filter(|d| !d.is_empty()),
         };
-        if let Err(e) = args.validate() {
-            set_error.set(Some(text::field_error(i18n, e.code).to_string()));
-            return;
-        }
         set_error.set(None);
-        save_then::<crate::sync::mutations::AddAction>(user, args, move |result| match result {
-            Ok(()) => {
-                set_title.set(String::new());
-                set_due.set(String::new());
-            }
-            Err(message) => set_error.set(Some(message)),
-        });
+        save_then(
+            user,
+            prepare::<AddAction>(&args, &today()),
+            Box::new(move |result| match result {
+                Ok(()) => {
+                    set_title.set(String::new());
+                    set_due.set(String::new());
+                }
+                Err(message) => set_error.set(Some(message)),
+            }),
+        );
     };
     view! {
         <section aria-labelledby="actions-title">
-            <h2 id="actions-title">{t!(i18n, actions_title)}</h2>
-            {move || items.get().map(|list| {
+            <h2 id="actions-title">{t_string!(i18n, actions_title)}</h2>
+            {move || items().map(|list| {
                 if list.is_empty() {
-                    return view! { <p>{t!(i18n, no_actions)}</p> }.into_any();
+                    return view! { <p>{t_string!(i18n, no_actions)}</p> }.into_any();
                 }
                 view! {
                     <ul class="entries">
@@ -171,23 +179,23 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
                                     id,
                                     closed_on: today(),
                                 };
-                                save_then::<crate::sync::mutations::CloseAction>(user, args, move |r| {
+                                save_then(user, prepare::<CloseAction>(&args, &today()), Box::new(move |r| {
                                     if let Err(m) = r { set_error.set(Some(m)) }
-                                });
+                                }));
                             };
                             view! {
                                 <li class:done=done>
                                     <p class="entry-head"><strong>{a.title.clone()}</strong></p>
                                     <p class="entry-state">
                                         {match (done, a.closed_on.clone(), a.due_on.clone()) {
-                                            (true, Some(day), _) => view! { <span class="tag sent">{t!(i18n, action_done_on, day = text::day(&day))}</span> }.into_any(),
-                                            (false, _, Some(day)) => view! { <span class="tag">{t!(i18n, action_due_on, day = text::day(&day))}</span> }.into_any(),
+                                            (true, Some(day), _) => view! { <span class="tag sent">{t_string!(i18n, action_done_on, day = text::day(&day)).to_string()}</span> }.into_any(),
+                                            (false, _, Some(day)) => view! { <span class="tag">{t_string!(i18n, action_due_on, day = text::day(&day)).to_string()}</span> }.into_any(),
                                             _ => ().into_any(),
                                         }}
                                         " "<StateTag state=state />
                                     </p>
                                     {(!done).then(|| view! {
-                                        <button type="button" on:click=close>"✓ "{t!(i18n, mark_done)}<span class="visually-hidden">": "{a.title.clone()}</span></button>
+                                        <button type="button" on:click=close>"✓ "{t_string!(i18n, mark_done)}<span class="visually-hidden">": "{a.title.clone()}</span></button>
                                     })}
                                 </li>
                             }
@@ -198,15 +206,15 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
             <form class="inline-form" on:submit=add>
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <div class="field">
-                    <label for="action-title">{t!(i18n, action_title)}</label>
+                    <label for="action-title">{t_string!(i18n, action_title)}</label>
                     <input id="action-title" type="text" maxlength="200" required
                         prop:value=title on:input=move |ev| set_title.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
-                    <label for="action-due">{t!(i18n, action_due)}" "<span class="hint-inline">{t!(i18n, optional)}</span></label>
+                    <label for="action-due">{t_string!(i18n, action_due)}" "<span class="hint-inline">{t_string!(i18n, optional)}</span></label>
                     <input id="action-due" type="date" prop:value=due on:input=move |ev| set_due.set(event_target_value(&ev)) />
                 </div>
-                <button type="submit">"＋ "{t!(i18n, add_action)}</button>
+                <button type="submit">"＋ "{t_string!(i18n, add_action)}</button>
             </form>
         </section>
     }
@@ -227,32 +235,32 @@ fn new_id() -> Uuid {
     }
 }
 
-/// Saves a mutation on the phone, then calls `done` with `Ok`, or with the message to show.
-fn save_then<M>(user: Uuid, args: M::Args, done: impl FnOnce(Result<(), String>) + 'static)
-where
-    M: crate::sync::mutations::MutationType + 'static,
-    M::Args: 'static,
-{
+/// Saves a prepared mutation on the phone, then calls `done` with `Ok`, or with the message to
+/// show.
+fn save_then(
+    user: Uuid,
+    prepared: Result<Prepared, SaveError>,
+    done: Box<dyn FnOnce(Result<(), String>)>,
+) {
+    let i18n = use_i18n();
+    let message = move |e: SaveError| match e {
+        SaveError::Invalid(f) => text::field_error(i18n, f.code).to_string(),
+        SaveError::Storage(crate::storage::StorageError::QuotaExceeded) => {
+            t_string!(i18n, save_storage_full).to_string()
+        }
+        SaveError::Storage(_) => t_string!(i18n, save_storage_other).to_string(),
+    };
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(e) => return done(Err(message(e))),
+    };
     #[cfg(feature = "hydrate")]
-    {
-        let i18n = use_i18n();
-        leptos::task::spawn_local(async move {
-            use crate::storage::StorageError;
-            use crate::sync::outbox::SaveError;
-            let result = super::sync::save::<M>(user, &args).await;
-            done(result.map(|_| ()).map_err(|e| match e {
-                SaveError::Invalid(f) => text::field_error(i18n, f.code).to_string(),
-                SaveError::Storage(StorageError::QuotaExceeded) => {
-                    t_string!(i18n, save_storage_full).to_string()
-                }
-                SaveError::Storage(_) => t_string!(i18n, save_storage_other).to_string(),
-            }));
-        });
-    }
+    leptos::task::spawn_local(async move {
+        let result = super::sync::save(user, prepared).await;
+        done(result.map(|_| ()).map_err(message));
+    });
     #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (user, args, done);
-    }
+    let _ = (user, prepared, done);
 }
 
 /// `/projects/:id/visits/new` and `/projects/:id/visits/:visit`: the visit form.
@@ -269,8 +277,8 @@ pub fn VisitFormPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| load_user());
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match (user.await, ids()) {
+            {move || user.get().map(|r| {
+                match (r, ids()) {
                     (Ok(Some(user)), (Some(project), visit)) => view! {
                         <Title text=move || if visit.is_some() { t_string!(i18n, edit_visit) } else { t_string!(i18n, new_visit) } />
                         <Frame user=user.value.clone()>
@@ -278,7 +286,7 @@ pub fn VisitFormPage() -> impl IntoView {
                         </Frame>
                     }.into_any(),
                     (Ok(None), _) | (Err(AppError::NotSignedIn), _) => view! { <Redirect path="/login" /> }.into_any(),
-                    _ => view! { <Frame><p>{t!(i18n, not_found_body)}</p></Frame> }.into_any(),
+                    _ => view! { <Frame><p>{t_string!(i18n, not_found_body)}</p></Frame> }.into_any(),
                 }
             })}
         </Suspense>
@@ -303,27 +311,31 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
     let sync = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
     // (members to choose from, the visit being edited)
-    let (loaded, set_loaded) = signal(None::<(Vec<(Uuid, String)>, Option<Visit>, String)>);
-    Effect::new(move |_| {
-        if let Some(view) = local_view(user) {
-            let members = view
-                .members_of(project)
-                .into_iter()
-                .filter(|m| m.member.left_on.is_none())
-                .map(|m| (m.member.id, m.member.full_name.clone()))
-                .collect();
-            let existing = visit.and_then(|id| view.visit(id).cloned());
-            let title = view
-                .project(project)
-                .map(|p| p.title.clone())
-                .unwrap_or_default();
-            set_loaded.set(Some((members, existing, title)));
+    let mounted = mounted();
+    // Read once when the page starts in the browser, not on every sync: the form keeps what is
+    // being typed.
+    let loaded = move || {
+        if !mounted.get() {
+            return None;
         }
-    });
+        let view = local_view(user)?;
+        let members: Vec<(Uuid, String)> = view
+            .members_of(project)
+            .into_iter()
+            .filter(|m| m.member.left_on.is_none())
+            .map(|m| (m.member.id, m.member.full_name.clone()))
+            .collect();
+        let existing = visit.and_then(|id| view.visit(id).cloned());
+        let title = view
+            .project(project)
+            .map(|p| p.title.clone())
+            .unwrap_or_default();
+        Some((members, existing, title))
+    };
     let back = format!("/projects/{project}");
     view! {
-        <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t!(i18n, cancel)}</a></p>
-        {move || loaded.get().map(|(members, existing, title)| {
+        <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
+        {move || loaded().map(|(members, existing, title)| {
             let navigate = navigate.clone();
             let back = back.clone();
             let base_version = existing.as_ref().map(|v| v.version).filter(|v| *v > 0);
@@ -348,7 +360,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 },
             };
             let id = visit.unwrap_or_else(new_id);
-            let draft = RwSignal::new(start);
+            let draft = RwSignal::new(start.clone());
             let errors = RwSignal::new(Vec::<FieldError>::new());
             let storage_error = RwSignal::new(None::<String>);
             let summary_ref = NodeRef::<leptos::html::Div>::new();
@@ -377,26 +389,43 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 let args = crate::sync::mutations::SaveVisitArgs { id, base_version, fields };
                 let navigate = navigate.clone();
                 let back = back.clone();
-                save_then::<crate::sync::mutations::SaveVisit>(user, args, move |result| match result {
+                save_then(user, prepare::<SaveVisit>(&args, &today()), Box::new(move |result| match result {
                     Ok(()) => {
                         sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
                         navigate(&back, Default::default());
                     }
                     Err(message) => storage_error.set(Some(message)),
-                });
+                }));
             };
             let submit_draft = submit.clone();
             let error_of = move |field: &'static str| {
-                move || errors.get().into_iter().find(|e| e.field == field).map(|e| {
-                    view! { <p class="field-error" id=format!("{field}-error")><span aria-hidden="true">"✗ "</span>{text::field_error(i18n, e.code)}</p> }
+                Signal::derive(move || {
+                    errors.with(|all| {
+                        all.iter().find(|e| e.field == field).map(|e| text::field_error(i18n, e.code))
+                    })
                 })
             };
-            let invalid = move |field: &'static str| move || errors.get().iter().any(|e| e.field == field).to_string();
+            let set = move |apply: fn(&mut Draft, String)| {
+                Callback::new(move |value: String| draft.update(|d| apply(d, value)))
+            };
+            let mode_options = VisitMode::ALL
+                .into_iter()
+                .map(|m| (m.as_str().to_owned(), text::visit_mode(i18n, m).to_owned(), start.mode == m))
+                .collect();
+            let member_options = members
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.clone(), start.present.contains(id)))
+                .collect::<Vec<_>>();
+            let topic_options = Topic::ALL
+                .into_iter()
+                .map(|t| (t.as_str().to_owned(), text::topic(i18n, t).to_owned(), start.topics.contains(&t)))
+                .collect();
+            let no_members = member_options.is_empty();
             view! {
-                <h1>{move || if visit.is_some() { t!(i18n, edit_visit).into_any() } else { t!(i18n, new_visit).into_any() }}</h1>
+                <h1>{if visit.is_some() { t_string!(i18n, edit_visit) } else { t_string!(i18n, new_visit) }}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
-                <div class="error-summary" role="alert" tabindex="-1" node_ref=summary_ref hidden=move || errors.get().is_empty() && storage_error.get().is_none()>
-                    <h2>{t!(i18n, form_problem)}</h2>
+                <div class="error-summary" role="alert" tabindex="-1" node_ref=summary_ref hidden=move || errors.with(Vec::is_empty) && storage_error.with(Option::is_none)>
+                    <h2>{t_string!(i18n, form_problem)}</h2>
                     <ul>
                         {move || errors.get().into_iter().map(|e| view! {
                             <li><a href=format!("#{}", e.field)>{text::field_error(i18n, e.code)}</a></li>
@@ -405,92 +434,106 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     </ul>
                 </div>
                 <form class="visit-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
-                    <div class="field">
-                        <label for="visit_on">{t!(i18n, visit_on)}</label>
-                        <p class="hint" id="visit_on-hint">{t!(i18n, date_hint)}</p>
-                        {error_of("visit_on")}
-                        <input id="visit_on" type="date" required aria-describedby="visit_on-hint visit_on-error" aria-invalid=invalid("visit_on")
-                            prop:value=move || draft.with(|d| d.visit_on.clone())
-                            on:input=move |ev| draft.update(|d| d.visit_on = event_target_value(&ev)) />
-                    </div>
-                    <fieldset class="field">
-                        <legend>{t!(i18n, visit_mode)}</legend>
-                        {VisitMode::ALL.into_iter().map(|m| view! {
-                            <label class="choice">
-                                <input type="radio" name="mode" value=m.as_str()
-                                    prop:checked=move || draft.with(|d| d.mode == m)
-                                    on:change=move |_| draft.update(|d| d.mode = m) />
-                                {move || text::visit_mode(i18n, m)}
-                            </label>
-                        }).collect_view()}
-                    </fieldset>
-                    <fieldset class="field" id="present_member_ids">
-                        <legend>{t!(i18n, present_members)}</legend>
-                        {if members.is_empty() {
-                            view! { <p class="hint">{t!(i18n, no_members_here)}</p> }.into_any()
-                        } else {
-                            members.into_iter().map(|(mid, name)| view! {
-                                <label class="choice">
-                                    <input type="checkbox" value=mid.to_string()
-                                        prop:checked=move || draft.with(|d| d.present.contains(&mid))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            draft.update(|d| {
-                                                d.present.retain(|x| *x != mid);
-                                                if on { d.present.push(mid) }
-                                            })
-                                        } />
-                                    <bdi>{name}</bdi>
-                                </label>
-                            }).collect_view().into_any()
-                        }}
-                    </fieldset>
-                    <fieldset class="field">
-                        <legend>{t!(i18n, topics)}</legend>
-                        {Topic::ALL.into_iter().map(|t| view! {
-                            <label class="choice">
-                                <input type="checkbox" value=t.as_str()
-                                    prop:checked=move || draft.with(|d| d.topics.contains(&t))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        draft.update(|d| {
-                                            d.topics.retain(|x| *x != t);
-                                            if on { d.topics.push(t); d.topics.sort() }
-                                        })
-                                    } />
-                                {move || text::topic(i18n, t)}
-                            </label>
-                        }).collect_view()}
-                    </fieldset>
-                    <div class="field">
-                        <label for="observations">{t!(i18n, observations)}</label>
-                        <p class="hint" id="observations-hint">{t!(i18n, observations_hint)}</p>
-                        {error_of("observations")}
-                        <textarea id="observations" rows="5" aria-describedby="observations-hint observations-error" aria-invalid=invalid("observations")
-                            prop:value=move || draft.with(|d| d.observations.clone())
-                            on:input=move |ev| draft.update(|d| d.observations = event_target_value(&ev))></textarea>
-                    </div>
-                    <div class="field">
-                        <label for="difficulties">{t!(i18n, difficulties)}" "<span class="hint-inline">{t!(i18n, optional)}</span></label>
-                        {error_of("difficulties")}
-                        <textarea id="difficulties" rows="3" aria-describedby="difficulties-error" aria-invalid=invalid("difficulties")
-                            prop:value=move || draft.with(|d| d.difficulties.clone())
-                            on:input=move |ev| draft.update(|d| d.difficulties = event_target_value(&ev))></textarea>
-                    </div>
-                    <div class="field">
-                        <label for="next_visit_on">{t!(i18n, next_visit_on)}" "<span class="hint-inline">{t!(i18n, optional)}</span></label>
-                        <p class="hint" id="next_visit_on-hint">{t!(i18n, date_hint)}</p>
-                        {error_of("next_visit_on")}
-                        <input id="next_visit_on" type="date" aria-describedby="next_visit_on-hint next_visit_on-error" aria-invalid=invalid("next_visit_on")
-                            prop:value=move || draft.with(|d| d.next_visit_on.clone())
-                            on:input=move |ev| draft.update(|d| d.next_visit_on = event_target_value(&ev)) />
-                    </div>
+                    <Field id="visit_on" label=t_string!(i18n, visit_on) hint=t_string!(i18n, date_hint) kind="date"
+                        value=start.visit_on.clone() error=error_of("visit_on") on_input=set(|d, v| d.visit_on = v) />
+                    <Choices id="mode" legend=t_string!(i18n, visit_mode) radio=true options=mode_options
+                        on_change=Callback::new(move |(value, _): (String, bool)| {
+                            if let Some(m) = VisitMode::parse(&value) { draft.update(|d| d.mode = m) }
+                        }) />
+                    <Choices id="present_member_ids" legend=t_string!(i18n, present_members) radio=false options=member_options
+                        on_change=Callback::new(move |(value, on): (String, bool)| {
+                            if let Ok(id) = value.parse::<Uuid>() {
+                                draft.update(|d| { d.present.retain(|x| *x != id); if on { d.present.push(id) } })
+                            }
+                        }) />
+                    {no_members.then(|| view! { <p class="hint">{t_string!(i18n, no_members_here)}</p> })}
+                    <Choices id="topics" legend=t_string!(i18n, topics) radio=false options=topic_options
+                        on_change=Callback::new(move |(value, on): (String, bool)| {
+                            if let Some(t) = Topic::parse(&value) {
+                                draft.update(|d| { d.topics.retain(|x| *x != t); if on { d.topics.push(t); d.topics.sort_unstable() } })
+                            }
+                        }) />
+                    <Field id="observations" label=t_string!(i18n, observations) hint=t_string!(i18n, observations_hint) kind="textarea"
+                        value=start.observations.clone() error=error_of("observations") on_input=set(|d, v| d.observations = v) />
+                    <Field id="difficulties" label=t_string!(i18n, difficulties) optional=t_string!(i18n, optional) kind="textarea"
+                        value=start.difficulties.clone() error=error_of("difficulties") on_input=set(|d, v| d.difficulties = v) />
+                    <Field id="next_visit_on" label=t_string!(i18n, next_visit_on) hint=t_string!(i18n, date_hint) optional=t_string!(i18n, optional) kind="date"
+                        value=start.next_visit_on.clone() error=error_of("next_visit_on") on_input=set(|d, v| d.next_visit_on = v) />
                     <div class="actions">
-                        <button type="submit" class="primary">{t!(i18n, save_submit)}</button>
-                        <button type="button" on:click=move |_| submit_draft(EntryStatus::Draft)>{t!(i18n, save_draft)}</button>
+                        <button type="submit" class="primary">{t_string!(i18n, save_submit)}</button>
+                        <button type="button" on:click=move |_| submit_draft(EntryStatus::Draft)>{t_string!(i18n, save_draft)}</button>
                     </div>
                 </form>
             }
         })}
+    }
+}
+
+/// One labelled field: a date input or a text area, with its hint and its error beside it.
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    /// `date` or `textarea`.
+    kind: &'static str,
+    value: String,
+    error: Signal<Option<&'static str>>,
+    on_input: Callback<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    /// The word for "optional", when the field is.
+    #[prop(optional)]
+    optional: Option<&'static str>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = format!("{hint_id} {error_id}");
+    let invalid = move || error.with(Option::is_some).to_string();
+    let input = move |ev: leptos::ev::Event| on_input.run(event_target_value(&ev));
+    view! {
+        <div class="field">
+            <label for=id>{label}{optional.map(|o| view! { " "<span class="hint-inline">{o}</span> })}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {move || error.get().map(|e| view! {
+                <p class="field-error" id=error_id.clone()><span aria-hidden="true">"✗ "</span>{e}</p>
+            })}
+            {if kind == "textarea" {
+                view! {
+                    <textarea id=id rows="4" aria-describedby=described aria-invalid=invalid on:input=input>{value}</textarea>
+                }.into_any()
+            } else {
+                view! {
+                    <input id=id type=kind required=optional.is_none() aria-describedby=described aria-invalid=invalid
+                        value=value on:input=input />
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// A group of radio buttons or checkboxes: `(value, label, checked)` each.
+#[component]
+fn Choices(
+    id: &'static str,
+    legend: &'static str,
+    radio: bool,
+    options: Vec<(String, String, bool)>,
+    on_change: Callback<(String, bool)>,
+) -> impl IntoView {
+    let kind = if radio { "radio" } else { "checkbox" };
+    let empty = options.is_empty();
+    view! {
+        <fieldset class="field" id=id hidden=empty>
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(value, label, checked)| {
+                let sent = value.clone();
+                view! {
+                    <label class="choice">
+                        <input type=kind name=id value=value checked=checked
+                            on:change=move |ev| on_change.run((sent.clone(), event_target_checked(&ev))) />
+                        <bdi>{label}</bdi>
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
