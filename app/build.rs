@@ -1,5 +1,6 @@
-//! Generates the `i18n` module from `locales/*.json` (leptos_i18n), and makes cargo rebuild when a
-//! migration changes, since `sqlx::migrate!` embeds them.
+//! Generates the `i18n` module from `locales/*.json` (leptos_i18n), makes cargo rebuild when a
+//! migration changes (since `sqlx::migrate!` embeds them), and trims the small scripts every page
+//! carries inline (comments and indentation cost bytes on every cold load over 2G).
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::error::Error;
@@ -18,5 +19,25 @@ fn main() -> Result<(), Box<dyn Error>> {
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();
     infos.generate_i18n_module(out_dir.join("i18n"))?;
+
+    for script in ["platform.js", "service_worker_client.js"] {
+        let source = PathBuf::from("src/ui").join(script);
+        println!("cargo::rerun-if-changed={}", source.display());
+        std::fs::write(
+            out_dir.join(script),
+            trim_script(&std::fs::read_to_string(&source)?),
+        )?;
+    }
     Ok(())
+}
+
+/// Drops comment-only lines and indentation. The scripts are written for this: no multi-line
+/// strings or template literals, comments only on lines of their own.
+fn trim_script(source: &str) -> String {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -7,7 +7,10 @@ import { hydrated, serviceWorkerReady, signIn } from "./helpers";
 /** Visits in the server's database with these observations (`ATHAR_DB` names the SQLite file). */
 function countInDatabase(observations: string): number | null {
   const db = process.env.ATHAR_DB;
-  if (!db) return null;
+  if (!db) {
+    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test counts rows in the database");
+    return null;
+  }
   const sql = `select count(*) from visits where observations = '${observations.replace(/'/g, "''")}'`;
   return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
 }
@@ -23,12 +26,13 @@ async function openFirstProject(page: Page) {
   return { title, url: page.url() };
 }
 
-async function recordVisit(page: Page, observations: string) {
+async function recordVisit(page: Page, observations: string, action?: string) {
   await page.getByRole("link", { name: /Nouvelle visite/ }).click();
   await hydrated(page);
   await page.getByLabel("Par téléphone").check();
   await page.getByLabel("Vente et marketing").check();
   await page.getByLabel("Observations").fill(observations);
+  if (action) await page.getByLabel(/Actions décidées/).fill(action);
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
   await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
 }
@@ -40,9 +44,13 @@ test("visits made offline wait on the phone, survive a reload, and reach the sup
   await serviceWorkerReady(page);
   const project = await openFirstProject(page);
 
+  const action = `Ouvrir un cahier de caisse ${stamp}`;
   await context.setOffline(true);
-  for (const note of notes) await recordVisit(page, note);
-  await expect(page.locator(".sync-count")).toHaveText(/3 en attente/);
+  await recordVisit(page, notes[0], action);
+  for (const note of notes.slice(1)) await recordVisit(page, note);
+  // Three visits and the action item agreed during the first.
+  await expect(page.locator(".sync-count")).toHaveText(/4 en attente/);
+  await expect(page.locator(".entries li", { hasText: action })).toContainText("Enregistré sur ce téléphone");
   for (const note of notes) {
     const entry = page.locator(".entries li", { hasText: note });
     await expect(entry).toHaveCount(1);
@@ -52,7 +60,7 @@ test("visits made offline wait on the phone, survive a reload, and reach the sup
   // Reloaded offline: the shell from the service worker, the entries from the phone.
   await page.reload();
   await hydrated(page);
-  await expect(page.locator(".sync-count")).toHaveText(/3 en attente/);
+  await expect(page.locator(".sync-count")).toHaveText(/4 en attente/);
   for (const note of notes) await expect(page.locator(".entries li", { hasText: note })).toHaveCount(1);
   for (const note of notes) expect(countInDatabase(note) ?? 0).toBe(0);
 
@@ -67,6 +75,15 @@ test("visits made offline wait on the phone, survive a reload, and reach the sup
     const counted = countInDatabase(note);
     if (counted !== null) expect(counted).toBe(1);
   }
+
+  // The action item is done: closed on the phone, sent, shown as done.
+  const item = page.locator(".entries li", { hasText: action });
+  await expect(item).toContainText("Envoyé");
+  await item.getByRole("button", { name: /Fait/ }).click();
+  await expect(item).toContainText(/Fait le \d\d\/\d\d\/\d{4}/);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await expect(item).toContainText("Envoyé");
+  await expect(item.getByRole("button", { name: /Fait/ })).toBeHidden();
 
   // The supervisor, on a tablet of their own, sees each one once.
   const tablet = await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: "fr-FR" });

@@ -23,10 +23,10 @@ pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
 
 /// Registers the service worker and lets a new version take over only when the page agrees.
 /// (Plain JS: it must run even where the WASM has not loaded yet.)
-const SERVICE_WORKER_JS: &str = include_str!("service_worker_client.js");
+const SERVICE_WORKER_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/service_worker_client.js"));
 
 /// Browser plumbing for sync (tab slot, cross-tab lock, gzip uploads): see `platform.rs`.
-const PLATFORM_JS: &str = include_str!("platform.js");
+const PLATFORM_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/platform.js"));
 
 /// The HTML document around the app, rendered by the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

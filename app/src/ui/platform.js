@@ -20,12 +20,15 @@
     })(0);
   });
 
-  // Runs `run` (returning a promise) unless another tab holds `name`: one sync at a time across
-  // all tabs. Resolves to whether it ran.
-  athar.exclusive = function (name, run) {
-    if (!locks) return run().then(function () { return true; });
-    return locks.request(name, { ifAvailable: true }, function (lock) {
-      return lock ? run().then(function () { return true; }) : false;
+  // Takes the lock `name` unless another tab holds it: one sync at a time across all tabs.
+  // Resolves to a function that releases it, or null. A closed tab releases its locks.
+  athar.acquire = function (name) {
+    if (!locks) return Promise.resolve(function () {});
+    return new Promise(function (resolve) {
+      locks.request(name, { ifAvailable: true }, function (lock) {
+        if (!lock) return resolve(null);
+        return new Promise(function (release) { resolve(release); });
+      }).catch(function () { resolve(null); });
     });
   };
 

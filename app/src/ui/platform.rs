@@ -9,8 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     #[wasm_bindgen(js_namespace = athar, js_name = post)]
     fn js_post(url: &str, json: &str) -> Promise;
-    #[wasm_bindgen(js_namespace = athar, js_name = exclusive)]
-    fn js_exclusive(name: &str, run: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = acquire)]
+    fn js_acquire(name: &str) -> Promise;
     #[wasm_bindgen(js_namespace = athar, js_name = uuid)]
     fn js_uuid() -> String;
     #[wasm_bindgen(js_namespace = athar, js_name = persist)]
@@ -50,20 +50,12 @@ pub async fn post(url: &str, json: &str) -> Result<(u16, String), AppError> {
 }
 
 /// Runs `run` unless another tab holds the lock `name`; `None` when another tab did.
-pub async fn exclusive<T: 'static>(
-    name: &str,
-    run: impl std::future::Future<Output = T> + 'static,
-) -> Option<T> {
-    let out = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let slot = out.clone();
-    let callback = Closure::once_into_js(move || {
-        wasm_bindgen_futures::future_to_promise(async move {
-            *slot.borrow_mut() = Some(run.await);
-            Ok(JsValue::UNDEFINED)
-        })
-    });
-    let _ = JsFuture::from(js_exclusive(name, &callback)).await;
-    out.borrow_mut().take()
+pub async fn exclusive<T>(name: &str, run: impl std::future::Future<Output = T>) -> Option<T> {
+    let release = JsFuture::from(js_acquire(name)).await.ok()?;
+    let release = release.dyn_into::<js_sys::Function>().ok()?;
+    let out = run.await;
+    let _ = release.call0(&JsValue::NULL);
+    Some(out)
 }
 
 /// A new random record id.

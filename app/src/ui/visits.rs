@@ -60,20 +60,58 @@ fn from_view<T>(user: Uuid, read: impl Fn(&LocalView) -> T + 'static) -> impl Fn
     }
 }
 
-#[component]
-fn StateTag(state: SyncState) -> impl IntoView {
-    let i18n = use_i18n();
+/// The words, icon and class that say where an entry stands.
+fn state_tag(i18n: leptos_i18n::I18nContext<Locale>, state: &SyncState) -> Tag {
     let (class, icon) = match state {
-        SyncState::Waiting => ("tag waiting", "⏳"),
-        SyncState::Sent => ("tag sent", "✓"),
-        SyncState::Refused { .. } => ("tag refused", "✗"),
-        SyncState::Conflict => ("tag conflict", "⚠"),
+        SyncState::Waiting => ("tag waiting", "⏳ "),
+        SyncState::Sent => ("tag sent", "✓ "),
+        SyncState::Refused { .. } => ("tag refused", "✗ "),
+        SyncState::Conflict => ("tag conflict", "⚠ "),
     };
+    Tag {
+        class,
+        icon,
+        text: text::sync_state(i18n, state),
+    }
+}
+
+/// A tag on an entry: an icon (hidden from screen readers) and words.
+#[derive(Clone)]
+struct Tag {
+    class: &'static str,
+    icon: &'static str,
+    text: String,
+}
+
+fn plain_tag(text: String) -> Tag {
+    Tag {
+        class: "tag",
+        icon: "",
+        text,
+    }
+}
+
+/// One entry of a list (a visit, an action item): a heading line, its tags, an optional text,
+/// and what can be done with it.
+#[component]
+fn Entry(
+    head: String,
+    tags: Vec<Tag>,
+    text: Option<String>,
+    #[prop(optional)] done: bool,
+    children: Children,
+) -> impl IntoView {
     view! {
-        <span class=class>
-            <span aria-hidden="true">{icon}" "</span>
-            {text::sync_state(i18n, &state)}
-        </span>
+        <li class:done=done>
+            <p class="entry-head"><strong>{head}</strong></p>
+            <p class="entry-state">
+                {tags.into_iter().map(|t| view! {
+                    <span class=t.class><span aria-hidden="true">{t.icon}</span>{t.text}</span>" "
+                }).collect_view()}
+            </p>
+            {text.map(|t| view! { <p class="entry-text">{t}</p> })}
+            {children()}
+        </li>
     }
 }
 
@@ -92,42 +130,32 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
         <section aria-labelledby="visits-title">
             <h2 id="visits-title">{t_string!(i18n, visits_title)}</h2>
             <p><a class="button primary" href=new_href>"＋ "{t_string!(i18n, new_visit)}</a></p>
-            {move || visits().map(|list| {
-                if list.is_empty() {
-                    return view! { <p>{t_string!(i18n, no_visits_here)}</p> }.into_any();
-                }
-                view! {
-                    <ul class="entries">
-                        {list.into_iter().map(|(v, state)| {
-                            let href = format!("/projects/{project}/visits/{}", v.id);
-                            let status = v.fields.status;
-                            let mode = v.fields.mode;
-                            let present = v.fields.present_member_ids.len();
-                            let observations = v.fields.observations.clone();
-                            view! {
-                                <li>
-                                    <p class="entry-head">
-                                        <strong>{text::day(&v.fields.visit_on)}</strong>
-                                        " · "{text::visit_mode(i18n, mode)}
-                                        {(present > 0).then(|| view! { " · "{t_string!(i18n, members_present_count, n = present).to_string()} })}
-                                    </p>
-                                    <p class="entry-state">
-                                        <span class="tag">{text::entry_status(i18n, status)}</span>
-                                        " "<StateTag state=state />
-                                    </p>
-                                    {(!observations.is_empty()).then(|| view! { <p class="entry-text">{observations}</p> })}
-                                    <p><a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "{text::day(&v.fields.visit_on)}</span></a></p>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
+            {move || visits().map(|list| view! {
+                <p hidden=!list.is_empty()>{t_string!(i18n, no_visits_here)}</p>
+                <ul class="entries">
+                    {list.into_iter().map(|(v, state)| {
+                        let day = text::day(&v.fields.visit_on);
+                        let present = v.fields.present_member_ids.len();
+                        let mut head = format!("{day} · {}", text::visit_mode(i18n, v.fields.mode));
+                        if present > 0 {
+                            head = format!("{head} · {}", t_string!(i18n, members_present_count, n = present));
+                        }
+                        let tags = vec![plain_tag(text::entry_status(i18n, v.fields.status).into()), state_tag(i18n, &state)];
+                        let observations = Some(v.fields.observations.clone()).filter(|o| !o.is_empty());
+                        let href = format!("/projects/{project}/visits/{}", v.id);
+                        view! {
+                            <Entry head tags text=observations>
+                                <p><a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "{day.clone()}</span></a></p>
+                            </Entry>
+                        }
+                    }).collect_view()}
+                </ul>
             })}
         </section>
     }
 }
 
-/// The project's action items, open first, with a form to add one and a button to close one.
+/// The project's action items, open first, each with a button to close it.
 #[component]
 pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
     let i18n = use_i18n();
@@ -137,85 +165,41 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
             .map(|a| (a.clone(), view.state(RecordKind::Action, a.id)))
             .collect::<Vec<(ActionItem, SyncState)>>()
     });
-    let (title, set_title) = signal(String::new());
-    let (due, set_due) = signal(String::new());
-    let (error, set_error) = signal(None::<String>);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let args = crate::domain::NewActionItem {
-            id: new_id(),
-            project_id: project,
-            visit_id: None,
-            title: title.get_untracked(),
-            due_on: Some(due.get_untracked()).filter(|d| !d.is_empty()),
-        };
-        set_error.set(None);
-        save_then(
-            user,
-            prepare::<AddAction>(&args, &today()),
-            Box::new(move |result| match result {
-                Ok(()) => {
-                    set_title.set(String::new());
-                    set_due.set(String::new());
-                }
-                Err(message) => set_error.set(Some(message)),
-            }),
-        );
-    };
+    let message = RwSignal::new(None::<String>);
     view! {
         <section aria-labelledby="actions-title">
             <h2 id="actions-title">{t_string!(i18n, actions_title)}</h2>
-            {move || items().map(|list| {
-                if list.is_empty() {
-                    return view! { <p>{t_string!(i18n, no_actions)}</p> }.into_any();
-                }
-                view! {
-                    <ul class="entries">
-                        {list.into_iter().map(|(a, state)| {
-                            let done = a.status == ActionStatus::Done;
-                            let id = a.id;
-                            let close = move |_| {
-                                let args = crate::domain::CloseActionItem {
-                                    id,
-                                    closed_on: today(),
-                                };
-                                save_then(user, prepare::<CloseAction>(&args, &today()), Box::new(move |r| {
-                                    if let Err(m) = r { set_error.set(Some(m)) }
-                                }));
-                            };
-                            view! {
-                                <li class:done=done>
-                                    <p class="entry-head"><strong>{a.title.clone()}</strong></p>
-                                    <p class="entry-state">
-                                        {match (done, a.closed_on.clone(), a.due_on.clone()) {
-                                            (true, Some(day), _) => view! { <span class="tag sent">{t_string!(i18n, action_done_on, day = text::day(&day)).to_string()}</span> }.into_any(),
-                                            (false, _, Some(day)) => view! { <span class="tag">{t_string!(i18n, action_due_on, day = text::day(&day)).to_string()}</span> }.into_any(),
-                                            _ => ().into_any(),
-                                        }}
-                                        " "<StateTag state=state />
-                                    </p>
-                                    {(!done).then(|| view! {
-                                        <button type="button" on:click=close>"✓ "{t_string!(i18n, mark_done)}<span class="visually-hidden">": "{a.title.clone()}</span></button>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
+            {move || items().map(|list| view! {
+                <p hidden=!list.is_empty()>{t_string!(i18n, no_actions)}</p>
+                <ul class="entries">
+                    {list.into_iter().map(|(a, state)| {
+                        let done = a.status == ActionStatus::Done;
+                        let id = a.id;
+                        let mut tags = Vec::new();
+                        match (done, &a.closed_on, &a.due_on) {
+                            (true, Some(day), _) => tags.push(plain_tag(t_string!(i18n, action_done_on, day = text::day(day)).to_string())),
+                            (false, _, Some(day)) => tags.push(plain_tag(t_string!(i18n, action_due_on, day = text::day(day)).to_string())),
+                            _ => {}
+                        }
+                        tags.push(state_tag(i18n, &state));
+                        let close = move |_| {
+                            let args = crate::domain::CloseActionItem { id, closed_on: today() };
+                            save_then(user, vec![prepare::<CloseAction>(&args, &today())], Box::new(move |r| {
+                                if let Err(m) = r { message.set(Some(m)) }
+                            }));
+                        };
+                        let title = a.title.clone();
+                        view! {
+                            <Entry head=a.title tags text=None done>
+                                <button type="button" hidden=done on:click=close>
+                                    "✓ "{t_string!(i18n, mark_done)}<span class="visually-hidden">": "{title}</span>
+                                </button>
+                            </Entry>
+                        }
+                    }).collect_view()}
+                </ul>
             })}
-            <form class="inline-form" on:submit=add>
-                {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                <div class="field">
-                    <label for="action-title">{t_string!(i18n, action_title)}</label>
-                    <input id="action-title" type="text" maxlength="200" required
-                        prop:value=title on:input=move |ev| set_title.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="action-due">{t_string!(i18n, action_due)}" "<span class="hint-inline">{t_string!(i18n, optional)}</span></label>
-                    <input id="action-due" type="date" prop:value=due on:input=move |ev| set_due.set(event_target_value(&ev)) />
-                </div>
-                <button type="submit">"＋ "{t_string!(i18n, add_action)}</button>
-            </form>
+            {move || message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
         </section>
     }
 }
@@ -235,11 +219,11 @@ fn new_id() -> Uuid {
     }
 }
 
-/// Saves a prepared mutation on the phone, then calls `done` with `Ok`, or with the message to
-/// show.
+/// Saves prepared mutations on the phone, in order, then calls `done` with `Ok`, or with the
+/// message to show.
 fn save_then(
     user: Uuid,
-    prepared: Result<Prepared, SaveError>,
+    prepared: Vec<Result<Prepared, SaveError>>,
     done: Box<dyn FnOnce(Result<(), String>)>,
 ) {
     let i18n = use_i18n();
@@ -250,14 +234,19 @@ fn save_then(
         }
         SaveError::Storage(_) => t_string!(i18n, save_storage_other).to_string(),
     };
-    let prepared = match prepared {
+    // Every entry is checked before the first is written.
+    let prepared = match prepared.into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(p) => p,
         Err(e) => return done(Err(message(e))),
     };
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        let result = super::sync::save(user, prepared).await;
-        done(result.map(|_| ()).map_err(message));
+        for p in prepared {
+            if let Err(e) = super::sync::save(user, p).await {
+                return done(Err(message(e)));
+            }
+        }
+        done(Ok(()));
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (user, prepared, done);
@@ -303,6 +292,8 @@ struct Draft {
     observations: String,
     difficulties: String,
     next_visit_on: String,
+    /// Action items agreed during the visit, one per line.
+    actions: String,
 }
 
 #[component]
@@ -348,6 +339,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     observations: v.fields.observations.clone(),
                     difficulties: v.fields.difficulties.clone(),
                     next_visit_on: v.fields.next_visit_on.clone().unwrap_or_default(),
+                    actions: String::new(),
                 },
                 None => Draft {
                     visit_on: today(),
@@ -357,6 +349,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     observations: String::new(),
                     difficulties: String::new(),
                     next_visit_on: String::new(),
+                    actions: String::new(),
                 },
             };
             let id = visit.unwrap_or_else(new_id);
@@ -377,7 +370,22 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     next_visit_on: Some(d.next_visit_on).filter(|s| !s.is_empty()),
                     status,
                 };
-                let found = fields.errors(&today());
+                let mut found = fields.errors(&today());
+                let actions: Vec<crate::domain::NewActionItem> = d
+                    .actions
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|line| crate::domain::NewActionItem {
+                        id: new_id(),
+                        project_id: project,
+                        visit_id: Some(id),
+                        title: line.trim().to_owned(),
+                        due_on: None,
+                    })
+                    .collect();
+                if let Some(e) = actions.iter().find_map(|a| a.validate().err()) {
+                    found.push(FieldError::new("actions", e.code));
+                }
                 if !found.is_empty() {
                     errors.set(found);
                     if let Some(el) = summary_ref.get_untracked() {
@@ -389,7 +397,9 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 let args = crate::sync::mutations::SaveVisitArgs { id, base_version, fields };
                 let navigate = navigate.clone();
                 let back = back.clone();
-                save_then(user, prepare::<SaveVisit>(&args, &today()), Box::new(move |result| match result {
+                let mut entries = vec![prepare::<SaveVisit>(&args, &today())];
+                entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today())));
+                save_then(user, entries, Box::new(move |result| match result {
                     Ok(()) => {
                         sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
                         navigate(&back, Default::default());
@@ -459,6 +469,8 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                         value=start.difficulties.clone() error=error_of("difficulties") on_input=set(|d, v| d.difficulties = v) />
                     <Field id="next_visit_on" label=t_string!(i18n, next_visit_on) hint=t_string!(i18n, date_hint) optional=t_string!(i18n, optional) kind="date"
                         value=start.next_visit_on.clone() error=error_of("next_visit_on") on_input=set(|d, v| d.next_visit_on = v) />
+                    <Field id="actions" label=t_string!(i18n, visit_actions) hint=t_string!(i18n, visit_actions_hint) optional=t_string!(i18n, optional) kind="textarea"
+                        value=String::new() error=error_of("actions") on_input=set(|d, v| d.actions = v) />
                     <div class="actions">
                         <button type="submit" class="primary">{t_string!(i18n, save_submit)}</button>
                         <button type="button" on:click=move |_| submit_draft(EntryStatus::Draft)>{t_string!(i18n, save_draft)}</button>
