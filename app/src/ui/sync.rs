@@ -86,6 +86,7 @@ impl SyncHandle {
 /// Saves one prepared mutation on this phone for the signed-in user; then a sync is asked for.
 #[cfg(feature = "hydrate")]
 pub async fn save(
+    handle: SyncHandle,
     user: uuid::Uuid,
     prepared: crate::sync::outbox::Prepared,
 ) -> Result<u64, crate::sync::outbox::SaveError> {
@@ -95,10 +96,8 @@ pub async fn save(
     let kv = BrowserStore;
     let mut outbox = Outbox::open(&kv, user, slot, super::platform::new_id())?;
     let seq = outbox.save_prepared(prepared, super::platform::now_ms())?;
-    if let Some(h) = use_context::<SyncHandle>() {
-        engine::refresh(h, user);
-        h.kick();
-    }
+    engine::refresh(handle, user);
+    handle.kick();
     Ok(seq)
 }
 

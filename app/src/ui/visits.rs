@@ -159,6 +159,7 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
 #[component]
 pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
     let items = from_view(user, move |view| {
         view.actions_of(project)
             .into_iter()
@@ -184,7 +185,7 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
                         tags.push(state_tag(i18n, &state));
                         let close = move |_| {
                             let args = crate::domain::CloseActionItem { id, closed_on: today() };
-                            save_then(user, vec![prepare::<CloseAction>(&args, &today())], Box::new(move |r| {
+                            save_then(i18n, sync, user, vec![prepare::<CloseAction>(&args, &today())], Box::new(move |r| {
                                 if let Err(m) = r { message.set(Some(m)) }
                             }));
                         };
@@ -221,12 +222,16 @@ fn new_id() -> Uuid {
 
 /// Saves prepared mutations on the phone, in order, then calls `done` with `Ok`, or with the
 /// message to show.
+///
+/// Called from event handlers, which may outlive the list that drew them (a sync redraws it):
+/// everything it needs is passed in, nothing is looked up in the reactive context.
 fn save_then(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    sync: super::sync::SyncHandle,
     user: Uuid,
     prepared: Vec<Result<Prepared, SaveError>>,
     done: Box<dyn FnOnce(Result<(), String>)>,
 ) {
-    let i18n = use_i18n();
     let message = move |e: SaveError| match e {
         SaveError::Invalid(f) => text::field_error(i18n, f.code).to_string(),
         SaveError::Storage(crate::storage::StorageError::QuotaExceeded) => {
@@ -242,14 +247,14 @@ fn save_then(
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         for p in prepared {
-            if let Err(e) = super::sync::save(user, p).await {
+            if let Err(e) = super::sync::save(sync, user, p).await {
                 return done(Err(message(e)));
             }
         }
         done(Ok(()));
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (user, prepared, done);
+    let _ = (sync, user, prepared, done);
 }
 
 /// `/projects/:id/visits/new` and `/projects/:id/visits/:visit`: the visit form.
@@ -399,7 +404,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 let back = back.clone();
                 let mut entries = vec![prepare::<SaveVisit>(&args, &today())];
                 entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today())));
-                save_then(user, entries, Box::new(move |result| match result {
+                save_then(i18n, sync, user, entries, Box::new(move |result| match result {
                     Ok(()) => {
                         sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
                         navigate(&back, Default::default());
