@@ -101,7 +101,10 @@ fn SignOut(user: SessionUser) -> impl IntoView {
     let user_id = user.id;
     // On a shared phone, signing out removes this user's cached data from the device first, so
     // nothing of theirs stays even if the server cannot be reached.
+    let sync = use_sync();
     let forget = move |_| {
+        // This tab stops syncing for them at once.
+        sync.user.set(None);
         #[cfg(feature = "hydrate")]
         if let Err(e) = crate::storage::device().forget_user(user_id) {
             leptos::logging::warn!("device storage: {e}");

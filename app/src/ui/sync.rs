@@ -196,9 +196,13 @@ mod engine {
         if busy {
             return;
         }
+        // Only the user this device remembers as signed in: right after someone else signs in
+        // on the same phone, the previous user's entries must not go under the new session.
+        let remembered = device().identity().map(|u| u.id);
         let user = h.user.get_untracked();
         let online = window().navigator().on_line();
         let result = match user {
+            Some(u) if remembered != Some(u) => Err(AppError::Network("another user".into())),
             Some(user) if online => {
                 h.status.update(|s| s.running = true);
                 let r = platform::exclusive("athar-sync", sync_user(user, h))
