@@ -181,23 +181,37 @@ macro_rules! impl_sync {
 
         #[async_trait::async_trait]
         impl $crate::server::sync::SyncStore for $tx {
-            async fn client(
+            async fn lock_client(
                 &mut self,
                 id: uuid::Uuid,
-            ) -> Result<Option<$crate::server::sync::store::ClientRow>, $crate::server::db::DbError> {
+                user: uuid::Uuid,
+                device: uuid::Uuid,
+            ) -> Result<$crate::server::sync::store::ClientRow, $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into sync_clients (id, user_id, device_id, last_seq, last_seen_at,
+                                               created_at, updated_at)
+                     values ($1, $2, $3, 0, $4, $4, $4) on conflict (id) do nothing",
+                )
+                .bind(id)
+                .bind(user)
+                .bind(device)
+                .bind(now)
+                .execute(&mut *self.tx)
+                .await?;
                 let sql = if $engine == $crate::server::db::Engine::Postgres {
                     "select user_id, last_seq from sync_clients where id = $1 for update"
                 } else {
                     "select user_id, last_seq from sync_clients where id = $1"
                 };
-                let row: Option<(uuid::Uuid, i64)> =
-                    sqlx::query_as(sql).bind(id).fetch_optional(&mut *self.tx).await?;
-                Ok(row.map(|(user_id, last_seq)| $crate::server::sync::store::ClientRow {
+                let (user_id, last_seq): (uuid::Uuid, i64) =
+                    sqlx::query_as(sql).bind(id).fetch_one(&mut *self.tx).await?;
+                Ok($crate::server::sync::store::ClientRow {
                     id,
                     user_id,
                     last_seq: u64::try_from(last_seq).unwrap_or(0),
                     heartbeat: Default::default(),
-                }))
+                })
             }
 
             async fn save_client(

@@ -10,7 +10,7 @@
 //! the device keeps its entries and retries.
 
 use super::mutations::{self, Prepared};
-use super::store::{ClientRow, ConflictRow, StoredAction, StoredRecord, StoredVisit, SyncStore};
+use super::store::{ConflictRow, StoredAction, StoredRecord, StoredVisit, SyncStore};
 use crate::domain::SessionUser;
 use crate::error::AppError;
 use crate::server::db::{DbError, ProjectScope};
@@ -153,16 +153,12 @@ pub async fn push(
             code: "mixed".into(),
         });
     }
-    let mut client = match store.client(request.client_id).await? {
-        Some(c) if c.user_id != user.id => return Err(AppError::Forbidden),
-        Some(c) => c,
-        None => ClientRow {
-            id: request.client_id,
-            user_id: user.id,
-            last_seq: 0,
-            heartbeat: request.heartbeat.clone(),
-        },
-    };
+    let mut client = store
+        .lock_client(request.client_id, user.id, request.heartbeat.device_id)
+        .await?;
+    if client.user_id != user.id {
+        return Err(AppError::Forbidden);
+    }
     client.heartbeat = request.heartbeat.clone();
 
     // Replays and fresh mutations; duplicates within the batch count once.

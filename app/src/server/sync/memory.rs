@@ -70,8 +70,23 @@ struct MemoryTx {
 
 #[async_trait]
 impl SyncStore for MemoryTx {
-    async fn client(&mut self, id: Uuid) -> Result<Option<ClientRow>, DbError> {
-        Ok(self.work.clients.get(&id).cloned())
+    async fn lock_client(
+        &mut self,
+        id: Uuid,
+        user: Uuid,
+        _device: Uuid,
+    ) -> Result<ClientRow, DbError> {
+        Ok(self
+            .work
+            .clients
+            .entry(id)
+            .or_insert_with(|| ClientRow {
+                id,
+                user_id: user,
+                last_seq: 0,
+                heartbeat: Default::default(),
+            })
+            .clone())
     }
 
     async fn save_client(&mut self, client: &ClientRow) -> Result<(), DbError> {

@@ -78,9 +78,15 @@ pub struct ClientRow {
 /// One push transaction. Dropped without [`SyncStore::commit`], it rolls back.
 #[async_trait]
 pub trait SyncStore: Send {
-    /// The client's row, locked until the end of the transaction (so two server instances never
-    /// apply the same client's batches at once).
-    async fn client(&mut self, id: Uuid) -> Result<Option<ClientRow>, DbError>;
+    /// The client's row, created for `user` on first contact, and locked until the end of the
+    /// transaction (so two server instances never apply the same client's batches at once, even
+    /// its very first ones: the row exists before it is locked). The caller checks the owner.
+    async fn lock_client(
+        &mut self,
+        id: Uuid,
+        user: Uuid,
+        device: Uuid,
+    ) -> Result<ClientRow, DbError>;
 
     /// Inserts or updates the client: `last_seq` and the latest heartbeat.
     async fn save_client(&mut self, client: &ClientRow) -> Result<(), DbError>;
