@@ -221,17 +221,23 @@ fn stored_seqs<S: KeyValue>(kv: &S, user: Uuid, client: Uuid) -> Result<Vec<u64>
 
 /// Every mutation of `user` waiting to be sent, by client then sequence.
 pub fn pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Mutation>, StorageError> {
+    pending_among(kv, &kv.keys()?, user)
+}
+
+/// [`pending`], from a list of keys already read (listing keys crosses into JavaScript once per
+/// key: read them once per view).
+fn pending_among<S: KeyValue>(
+    kv: &S,
+    all: &[String],
+    user: Uuid,
+) -> Result<Vec<Mutation>, StorageError> {
     let waiting = format!("{}m/", prefix(user));
-    let mut keys: Vec<String> = kv
-        .keys()?
-        .into_iter()
-        .filter(|k| k.starts_with(&waiting))
-        .collect();
+    let mut keys: Vec<&String> = all.iter().filter(|k| k.starts_with(&waiting)).collect();
     keys.sort_unstable();
     let mut out = Vec::with_capacity(keys.len());
     for key in keys {
-        if let Some(raw) = kv.get(&key)? {
-            out.push(serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key))?);
+        if let Some(raw) = kv.get(key)? {
+            out.push(serde_json::from_str(&raw).map_err(|_| StorageError::Corrupt(key.clone()))?);
         }
     }
     Ok(out)
@@ -464,9 +470,10 @@ impl LocalView {
     /// Reads the snapshot and replays `user`'s waiting mutations on top, in order.
     pub fn load<S: KeyValue>(kv: &S, user: Uuid) -> Result<LocalView, StorageError> {
         let mut view = LocalView::default();
+        let keys = kv.keys()?;
         let records = format!("{}r/", prefix(user));
-        for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
-            if let Some(raw) = kv.get(&key)?
+        for key in keys.iter().filter(|k| k.starts_with(&records)) {
+            if let Some(raw) = kv.get(key)?
                 && let Ok(record) = serde_json::from_str::<Record>(&raw)
             {
                 view.on_server.insert(record.key(), ());
@@ -475,12 +482,8 @@ impl LocalView {
         }
         let author = Author { user };
         let refused_prefix = format!("{}refused/", prefix(user));
-        for key in kv
-            .keys()?
-            .into_iter()
-            .filter(|k| k.starts_with(&refused_prefix))
-        {
-            if let Some(raw) = kv.get(&key)?
+        for key in keys.iter().filter(|k| k.starts_with(&refused_prefix)) {
+            if let Some(raw) = kv.get(key)?
                 && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
                 && let Some(target) = mutations::replay(
                     &entry.mutation.name,
@@ -493,7 +496,7 @@ impl LocalView {
                 view.refused.insert(target, entry.refusal);
             }
         }
-        for m in pending(kv, user)? {
+        for m in pending_among(kv, &keys, user)? {
             if let Some(target) = mutations::replay(&m.name, m.args.get(), author, &mut view, false)
             {
                 view.waiting.insert(target, ());

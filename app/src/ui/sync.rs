@@ -260,6 +260,8 @@ mod engine {
         if total > 0 {
             h.status.update(|s| s.progress = Some((0, total)));
         }
+        // One heartbeat for the whole sync: it reads every key the app holds.
+        let beat = heartbeat(user, h);
         let mut acknowledged = Vec::new();
         let mut sent = 0u32;
         for client in outbox::clients_with_pending(&kv, user).map_err(storage)? {
@@ -274,7 +276,7 @@ mod engine {
                 let body = format!(
                     r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{}}}"#,
                     batch.join(","),
-                    heartbeat(user, h)
+                    beat
                 );
                 let reply: PushResponse = call("/api/sync/push", &body).await?;
                 if reply.last_seq <= after {
@@ -299,10 +301,7 @@ mod engine {
             .id;
         let cookie =
             serde_json::to_string(&outbox::cookie(&kv, user)).map_err(|_| AppError::Internal)?;
-        let body = format!(
-            r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{}}}"#,
-            heartbeat(user, h)
-        );
+        let body = format!(r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{beat}}}"#);
         let pulled: PullResponse = call("/api/sync/pull", &body).await?;
         outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
         for (client, last_seq, refused) in acknowledged {

@@ -33,6 +33,7 @@ impl UserRow {
     }
 }
 
+/// A project card's columns; ends with `and `, for the caller to append [`SCOPE_PREDICATE`].
 pub(super) const CARD_SELECT: &str = "
 select p.id, p.code, p.title, p.kind, p.status,
        vc.name_fr as vc_fr, vc.name_ar as vc_ar, vc.name_en as vc_en,
@@ -49,7 +50,11 @@ select p.id, p.code, p.title, p.kind, p.status,
                                    where v.project_id = p.id and v.deleted = false
                                    order by v.visit_on desc limit 1)
  where p.deleted = false
-   and ($1 = 'all'
+   and ";
+
+/// Which projects of `projects p` a scope covers, bound as `$1` (kind) and `$2` (user, see
+/// [`scope_binds`]): the one rule for cards, project pages, pull and push.
+pub(super) const SCOPE_PREDICATE: &str = "($1 = 'all'
         or ($1 = 'facilitator' and p.facilitator_id = $2)
         or ($1 = 'supervisor' and p.incubator_id in
               (select si.incubator_id from supervisor_incubators si where si.user_id = $2)))";
@@ -95,7 +100,7 @@ impl CardRow {
     }
 }
 
-/// `(kind, user)` bound as `$1, $2` into [`CARD_SELECT`].
+/// `(kind, user)` bound as `$1, $2` into [`SCOPE_PREDICATE`].
 pub(super) fn scope_binds(scope: super::ProjectScope) -> (&'static str, Uuid) {
     match scope {
         super::ProjectScope::All => ("all", Uuid::nil()),
@@ -397,7 +402,11 @@ macro_rules! impl_database {
                 scope: $crate::server::db::ProjectScope,
             ) -> Result<Vec<$crate::domain::ProjectCard>, $crate::server::db::DbError> {
                 let (kind, user) = $crate::server::db::queries::scope_binds(scope);
-                let sql = format!("{} order by p.code", $crate::server::db::queries::CARD_SELECT);
+                let sql = format!(
+                    "{}{} order by p.code",
+                    $crate::server::db::queries::CARD_SELECT,
+                    $crate::server::db::queries::SCOPE_PREDICATE
+                );
                 let rows: Vec<$crate::server::db::queries::CardRow> = sqlx::query_as(&sql)
                     .bind(kind)
                     .bind(user)
@@ -412,7 +421,11 @@ macro_rules! impl_database {
                 id: uuid::Uuid,
             ) -> Result<Option<$crate::domain::ProjectDetail>, $crate::server::db::DbError> {
                 let (kind, user) = $crate::server::db::queries::scope_binds(scope);
-                let sql = format!("{} and p.id = $3", $crate::server::db::queries::CARD_SELECT);
+                let sql = format!(
+                    "{}{} and p.id = $3",
+                    $crate::server::db::queries::CARD_SELECT,
+                    $crate::server::db::queries::SCOPE_PREDICATE
+                );
                 let card: Option<$crate::server::db::queries::CardRow> = sqlx::query_as(&sql)
                     .bind(kind)
                     .bind(user)

@@ -165,11 +165,7 @@ impl PulledMember {
     }
 }
 
-/// The scope predicate on `projects p`, bound as `$1` (kind) and `$2` (user).
-pub(super) const SCOPE_PREDICATE: &str = "($1 = 'all'
-        or ($1 = 'facilitator' and p.facilitator_id = $2)
-        or ($1 = 'supervisor' and p.incubator_id in
-              (select si.incubator_id from supervisor_incubators si where si.user_id = $2)))";
+pub(super) use super::queries::SCOPE_PREDICATE;
 
 /// Expands to the push transaction type `$tx` over `$sqlx_db`, and the sync methods of the
 /// `Database` impl of `$db` (called from `impl_database!`).
