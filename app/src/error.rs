@@ -82,3 +82,11 @@ impl FromServerFnError for AppError {
         }
     }
 }
+
+/// A chunk of the app's code that could not be fetched is a network failure: retry later.
+#[cfg(feature = "hydrate")]
+impl From<leptos::wasm_split::SplitLoaderError> for AppError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        AppError::Network("app code not fetched".into())
+    }
+}

@@ -84,10 +84,20 @@ pub fn hydrate() {
         }
         shell_language();
         leptos::mount::mount_to_body(App);
-    } else {
-        leptos::mount::hydrate_body(App);
+        ready();
+    } else if let Some(body) = body {
+        // Asynchronous: a page whose code is a chunk of its own (`ui::lazy_page`) is hydrated once
+        // that chunk is here.
+        wasm_bindgen_futures::spawn_local(async move {
+            leptos::mount::hydrate_from_async(body, App).await.forget();
+            ready();
+        });
     }
-    // Lets tests (and curious people) know the WASM has taken over the page.
+}
+
+/// Lets tests (and curious people) know the WASM has taken over the page.
+#[cfg(feature = "hydrate")]
+fn ready() {
     let _ = js_sys::Reflect::set(
         &leptos::prelude::window(),
         &"__athar_ready".into(),

@@ -75,6 +75,23 @@ impl SiteAssets {
             .iter()
             .map(|f| format!("/{pkg}/{f}"))
             .collect();
+        // With `--split`, pages and the sync engine are chunks of their own (`split_*.wasm`, the
+        // code they share in `chunk_*.wasm`, fetched by `__wasm_split*.js` through its
+        // manifest): they must all be on the phone before it goes offline.
+        let pkg_dir = PathBuf::from(options.site_root.as_ref()).join(&pkg);
+        if let Ok(entries) = std::fs::read_dir(&pkg_dir) {
+            let mut chunks: Vec<String> = entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|f| {
+                    f.starts_with("__wasm_split")
+                        || (f.ends_with(".wasm")
+                            && (f.starts_with("split_") || f.starts_with("chunk_")))
+                })
+                .map(|f| format!("/{pkg}/{f}"))
+                .collect();
+            chunks.sort();
+            precache.extend(chunks);
+        }
         precache.extend(
             [
                 "/manifest.webmanifest",

@@ -16,7 +16,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, path};
 
 /// The attribute on `<body>` that marks the data-free offline shell.
 pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
@@ -105,11 +105,73 @@ pub fn App() -> impl IntoView {
                     // nothing here).
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id") view=pages::ProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/visits/new") view=visits::VisitFormPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/visits/:visit") view=visits::VisitFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>
     }
 }
+
+/// A page whose code is a WASM chunk of its own (`cargo leptos build --split`): the phone fetches
+/// it on first use and the service worker keeps it, so the code a cold start downloads stays
+/// small. A chunk that cannot be fetched (first visit, network gone) shows a message instead of
+/// stopping the app.
+#[rustfmt::skip] // rustfmt re-indents the attribute below on every run
+macro_rules! lazy_page {
+    ($route:ident, $chunk:ident, $preload:ident, $page:ident) => {
+        pub struct $route;
+
+        #[cfg(feature = "hydrate")]
+        #[leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible,
+            preload($preload)
+        )]
+        fn $chunk() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+            Ok(view! { <$page /> }.into_any())
+        }
+
+        #[cfg(not(feature = "hydrate"))]
+        async fn $chunk() -> Result<AnyView, std::convert::Infallible> {
+            #[cfg(feature = "ssr")]
+            leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
+            Ok(view! { <$page /> }.into_any())
+        }
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                match $chunk().await {
+                    Ok(page) => page,
+                    Err(_) => view! { <pages::PageUnavailable /> }.into_any(),
+                }
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                let _ = $preload().await;
+            }
+        }
+    };
+}
+
+use pages::ProjectPage;
+use visits::VisitFormPage;
+lazy_page!(
+    ProjectRoute,
+    athar_project_page,
+    preload_project_page,
+    ProjectPage
+);
+lazy_page!(
+    VisitFormRoute,
+    athar_visit_form,
+    preload_visit_form,
+    VisitFormPage
+);

@@ -404,6 +404,21 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// A page of the app whose code could not be fetched (see `ui::lazy_page`): nothing is lost, the
+/// page opens once the phone has been online with the app open.
+#[component]
+pub fn PageUnavailable() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, page_unavailable_title) />
+        <Frame>
+            <h1>{t_string!(i18n, page_unavailable_title)}</h1>
+            <p>{t_string!(i18n, page_unavailable_body)}</p>
+            <p><a href="/">{t_string!(i18n, back_home)}</a></p>
+        </Frame>
+    }
+}
+
 /// Any other address: a real 404, in the user's language.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {

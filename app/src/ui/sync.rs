@@ -205,7 +205,7 @@ mod engine {
             Some(u) if remembered != Some(u) => Err(AppError::Network("another user".into())),
             Some(user) if online => {
                 h.status.update(|s| s.running = true);
-                let r = platform::exclusive("athar-sync", sync_user(user, h))
+                let r = platform::exclusive("athar-sync", sync_chunk(user, h))
                     .await
                     .unwrap_or(Ok(()));
                 h.status.update(|s| {
@@ -250,6 +250,22 @@ mod engine {
     fn storage(e: crate::storage::StorageError) -> AppError {
         leptos::logging::warn!("device storage during sync: {e}");
         AppError::Internal
+    }
+
+    /// The sync code is a WASM chunk of its own: it is fetched (then kept by the service worker)
+    /// after the first page is up, so a cold start downloads less. A chunk that cannot be fetched
+    /// is a network failure like any other: the engine retries.
+    #[leptos::wasm_split::wasm_split(
+        athar_sync,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let future = _; { future.await } -> Result<(), AppError>)
+    )]
+    fn sync_chunk(
+        user: Uuid,
+        h: SyncHandle,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> {
+        Box::pin(sync_user(user, h))
     }
 
     /// One whole sync of `user`'s data: push every client's waiting mutations, pull, then drop
