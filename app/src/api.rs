@@ -5,7 +5,9 @@
 //! Every function here must have a row in the role × scope matrix test (`server/tests/`), which
 //! fails when a new one is added without one.
 
-use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser};
+use crate::domain::{
+    ConflictCase, ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser, VisitFields,
+};
 use crate::error::AppError;
 use crate::sync::protocol::{PullResponse, PushResponse, SyncCall};
 use leptos::prelude::*;
@@ -244,6 +246,51 @@ pub async fn pull(call: SyncCall) -> Result<PullResponse, AppError> {
             Ok(db
                 .pull(&user, scope, request.client_id, request.cookie.as_ref())
                 .await?)
+        }
+        .await,
+    )
+}
+
+/// The visits in the user's review scope edited on two devices from the same base, each with
+/// every version. Supervisors (their incubators) and the team (all).
+#[server(prefix = "/api", endpoint = "list_conflicts")]
+pub async fn list_conflicts() -> Result<Vec<ConflictCase>, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            Ok(ssr::state()?.db.open_conflicts(scope).await?)
+        }
+        .await,
+    )
+}
+
+/// Resolves a conflict on a visit: `fields` is the version kept, or a merge. Refused as stale
+/// when the visit moved on since `version`. Returns the visit's new version.
+#[server(prefix = "/api", endpoint = "resolve_conflict")]
+pub async fn resolve_conflict(
+    visit: Uuid,
+    version: i64,
+    fields: VisitFields,
+) -> Result<i64, AppError> {
+    ssr::finish(
+        async move {
+            use crate::server::sync::resolve::{VisitResolution, resolve_visit};
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            let store = ssr::state()?.db.begin_push().await?;
+            resolve_visit(
+                store,
+                scope,
+                user.id,
+                &crate::server::demo::today_in_tunis().to_string(),
+                VisitResolution {
+                    visit,
+                    seen_version: version,
+                    fields,
+                },
+            )
+            .await
         }
         .await,
     )

@@ -34,6 +34,9 @@ pub enum AppError {
     /// The request carries more than the server takes in one call.
     #[error("too large")]
     TooLarge,
+    /// The record changed since the user looked at it: reload and decide again.
+    #[error("stale")]
+    Stale,
     /// The database cannot be reached: temporary, retry later.
     #[error("service unavailable")]
     Unavailable,
@@ -56,6 +59,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::UpdateNeeded => 426,
             AppError::TooLarge => 413,
+            AppError::Stale => 409,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 502,

@@ -441,6 +441,23 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 200, 200, 200, 403],
         },
         Row {
+            endpoint: "/api/list_conflicts",
+            case: "reviewers only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/resolve_conflict",
+            case: "no such visit: reviewers learn nothing more",
+            body: format!(
+                "visit={}&version=1&fields[project_id]={own}&fields[visit_on]=2026-11-20&fields[mode]=on_site&fields[status]=submitted",
+                uuid::Uuid::new_v4()
+            ),
+            json: false,
+            expect: [401, 403, 404, 404, 403],
+        },
+        Row {
             endpoint: "/api/programme_summary",
             case: "aggregates",
             body: String::new(),

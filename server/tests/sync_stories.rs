@@ -453,7 +453,94 @@ async fn an_edit_on_a_stale_base_is_kept_as_a_conflict_never_overwriting() {
         let kept = t.db.visit_conflicts(id).await.expect("conflicts");
         assert_eq!(kept.len(), 1, "{:?}", t.engine);
         assert!(kept[0].incoming.contains("tablet edit"));
+
+        // The supervisor sees both versions, side by side.
+        let review = project_scope(&f.supervisor).expect("scope");
+        let cases = t.db.open_conflicts(review).await.expect("conflicts");
+        assert_eq!(cases.len(), 1, "{:?}", t.engine);
+        let case = &cases[0];
+        assert_eq!(case.visit_id, id);
+        assert_eq!(case.version, v.version);
+        assert_eq!(case.current.fields.observations, "phone edit 2");
+        assert_eq!(case.current.author, f.facilitator.name);
+        let edits: Vec<&str> = case
+            .edits
+            .iter()
+            .map(|e| e.fields.observations.as_str())
+            .collect();
+        assert_eq!(edits, ["tablet edit"], "{:?}", t.engine);
+        assert_eq!(case.edits[0].author, f.supervisor.name);
+        // Another facilitator's scope holds no such case.
+        let stranger = set
+            .users
+            .iter()
+            .find(|u| u.role == app::domain::Role::Facilitator && u.id != f.facilitator.id)
+            .expect("another facilitator");
+        assert!(
+            t.db.open_conflicts(app::server::db::ProjectScope::Facilitator(stranger.id))
+                .await
+                .expect("conflicts")
+                .is_empty()
+        );
+
+        // A decision made on an older version is refused and changes nothing.
+        let mut merged = case.current.fields.clone();
+        merged.observations = "phone edit 2 — and the tablet's note".into();
+        merged.difficulties = case.edits[0].fields.difficulties.clone();
+        let stale = resolve(&t.db, review, &f.supervisor, id, base, merged.clone()).await;
+        assert_eq!(stale, Err(AppError::Stale), "{:?}", t.engine);
+        // Outside the reviewer's scope, the visit does not exist.
+        let outside = app::server::db::ProjectScope::Facilitator(stranger.id);
+        let elsewhere = resolve(&t.db, outside, &f.supervisor, id, v.version, merged.clone()).await;
+        assert_eq!(elsewhere, Err(AppError::NotFound), "{:?}", t.engine);
+
+        let resolved = resolve(&t.db, review, &f.supervisor, id, v.version, merged.clone())
+            .await
+            .expect("resolved");
+        assert!(resolved > v.version);
+
+        // Every device pulls the merge, no longer flagged; nothing is left to resolve.
+        let after = pull(&t.db, &f.facilitator, Uuid::new_v4(), None).await;
+        let v = visits_in(&after)
+            .into_iter()
+            .find(|v| v.id == id)
+            .expect("visit");
+        assert!(!v.conflict, "{:?}", t.engine);
+        assert_eq!(v.fields, merged);
+        assert_eq!(v.version, resolved);
+        assert!(
+            t.db.open_conflicts(review)
+                .await
+                .expect("conflicts")
+                .is_empty()
+        );
+        // The edit that was set aside is still on record.
+        assert_eq!(t.db.visit_conflicts(id).await.expect("history").len(), 1);
     }
+}
+
+async fn resolve(
+    db: &Db,
+    scope: app::server::db::ProjectScope,
+    user: &SessionUser,
+    visit: Uuid,
+    seen_version: i64,
+    fields: VisitFields,
+) -> Result<i64, AppError> {
+    use app::server::sync::resolve::{VisitResolution, resolve_visit};
+    let store = db.begin_push().await.expect("begin");
+    resolve_visit(
+        store,
+        scope,
+        user.id,
+        TODAY,
+        VisitResolution {
+            visit,
+            seen_version,
+            fields,
+        },
+    )
+    .await
 }
 
 #[tokio::test]

@@ -13,6 +13,6 @@ pub use member::{Member, Sex, WgAnswer, WgAnswers};
 pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
 pub use user::{Role, SessionUser};
 pub use visit::{
-    ActionItem, ActionStatus, CloseActionItem, EntryStatus, FieldError, NewActionItem, Topic,
-    Visit, VisitFields, VisitMode,
+    ActionItem, ActionStatus, CloseActionItem, ConflictCase, EntryStatus, FieldError,
+    NewActionItem, Topic, Visit, VisitFields, VisitMode, VisitVersion,
 };

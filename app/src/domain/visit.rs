@@ -154,6 +154,31 @@ pub struct Visit {
     pub conflict: bool,
 }
 
+/// A visit edited on two devices from the same base, as a supervisor sees it to resolve it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictCase {
+    pub visit_id: Uuid,
+    pub project_code: String,
+    pub project_title: String,
+    /// The version on the server now: a resolution made on another is refused as stale.
+    pub version: i64,
+    /// What the server holds now.
+    pub current: VisitVersion,
+    /// The edits kept aside, oldest first.
+    pub edits: Vec<VisitVersion>,
+    /// The project's members, to name who was present.
+    pub members: Vec<(Uuid, String)>,
+}
+
+/// One version of a visit in a conflict: who made it, when it reached the server, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitVersion {
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub fields: VisitFields,
+}
+
 /// Why a value is refused: the field and a stable code the UI turns into a sentence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldError {

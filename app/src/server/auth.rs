@@ -224,6 +224,15 @@ pub fn project_scope(user: &SessionUser) -> Result<ProjectScope, AppError> {
     }
 }
 
+/// The projects whose conflicts the user may resolve: a supervisor's incubators', all for the
+/// team. Facilitators made the edits; they do not judge between them.
+pub fn review_scope(user: &SessionUser) -> Result<ProjectScope, AppError> {
+    match user.role {
+        Role::Supervisor | Role::Team => project_scope(user),
+        Role::Facilitator | Role::Viewer => Err(AppError::Forbidden),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

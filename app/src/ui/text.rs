@@ -88,6 +88,7 @@ pub fn error(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::Invalid { .. } => t_string!(i18n, err_invalid_request).to_string(),
         AppError::UpdateNeeded => t_string!(i18n, err_update_needed).to_string(),
         AppError::TooLarge => t_string!(i18n, err_too_large).to_string(),
+        AppError::Stale => t_string!(i18n, err_stale).to_string(),
         AppError::Unavailable => t_string!(i18n, err_unavailable).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
         AppError::Network(_) => t_string!(i18n, err_network).to_string(),

@@ -238,6 +238,12 @@ pub trait Database: Send + Sync + 'static {
     /// The edits kept as conflicts on a visit, oldest first, resolved or not.
     async fn visit_conflicts(&self, visit: Uuid) -> Result<Vec<ConflictRow>, DbError>;
 
+    /// The visits in `scope` with edits kept aside, each with every version.
+    async fn open_conflicts(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::ConflictCase>, DbError>;
+
     /// Every record of `scope` changed since `cookie` (all of them when the scope changed or there
     /// is no cookie), from one consistent snapshot, with the new cookie and `client`'s `last_seq`.
     async fn pull(

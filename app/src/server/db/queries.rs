@@ -701,6 +701,13 @@ macro_rules! impl_database {
                 self.visit_conflicts_of(visit).await
             }
 
+            async fn open_conflicts(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::ConflictCase>, $crate::server::db::DbError> {
+                self.open_conflicts_in(scope).await
+            }
+
             async fn client_owner(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {
                 self.client_owner_of(client).await
             }

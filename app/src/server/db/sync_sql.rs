@@ -29,6 +29,11 @@ pub(super) fn from_unix_ms(ms: Option<i64>) -> Option<OffsetDateTime> {
     ms.and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok())
 }
 
+pub(super) fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 pub(super) fn join_ids(ids: &[Uuid]) -> String {
     ids.iter()
         .map(Uuid::to_string)
@@ -367,6 +372,26 @@ macro_rules! impl_sync {
                 Ok(())
             }
 
+            async fn resolve_conflicts(
+                &mut self,
+                kind: $crate::sync::protocol::RecordKind,
+                id: uuid::Uuid,
+                by: uuid::Uuid,
+            ) -> Result<u64, $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let done = sqlx::query(
+                    "update sync_conflicts set resolved_at = $1, resolved_by = $2, updated_at = $1
+                      where record_kind = $3 and record_id = $4 and resolved_at is null",
+                )
+                .bind(now)
+                .bind(by)
+                .bind(kind.as_str())
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn add_refusals(
                 &mut self,
                 client: uuid::Uuid,
@@ -513,6 +538,72 @@ macro_rules! impl_sync {
                         user_id,
                     })
                     .collect())
+            }
+
+            async fn open_conflicts_in(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::ConflictCase>, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::{SCOPE_PREDICATE, VISIT_COLUMNS, VisitRow, rfc3339};
+                use $crate::domain::{ConflictCase, VisitVersion};
+                use $crate::sync::mutations::SaveVisitArgs;
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                let visits: Vec<VisitRow> = sqlx::query_as(&format!(
+                    "select {VISIT_COLUMNS} from visits v join projects p on p.id = v.project_id
+                      where v.conflict = true and v.deleted = false and {SCOPE_PREDICATE}
+                      order by v.visit_on, v.id"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut cases = Vec::with_capacity(visits.len());
+                for row in visits {
+                    let visit = row.into_stored().visit;
+                    let (project_code, project_title, author, at): (String, String, Option<String>, time::OffsetDateTime) =
+                        sqlx::query_as(
+                            "select p.code, p.title, u.name, v.updated_at from visits v
+                               join projects p on p.id = v.project_id
+                               left join users u on u.id = v.facilitator_id
+                              where v.id = $1",
+                        )
+                        .bind(visit.id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    let kept: Vec<(String, Option<String>, time::OffsetDateTime)> = sqlx::query_as(
+                        "select c.incoming, u.name, c.created_at from sync_conflicts c
+                           left join users u on u.id = c.user_id
+                          where c.record_kind = 'visit' and c.record_id = $1 and c.resolved_at is null
+                          order by c.created_at, c.seq",
+                    )
+                    .bind(visit.id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let members: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                        "select id, full_name from members where project_id = $1 and deleted = false
+                          order by full_name",
+                    )
+                    .bind(visit.fields.project_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let edits = kept
+                        .into_iter()
+                        .filter_map(|(incoming, name, at)| {
+                            let args: SaveVisitArgs = serde_json::from_str(&incoming).ok()?;
+                            Some(VisitVersion { author: name.unwrap_or_default(), at: rfc3339(at), fields: args.fields })
+                        })
+                        .collect();
+                    cases.push(ConflictCase {
+                        visit_id: visit.id,
+                        project_code,
+                        project_title,
+                        version: visit.version,
+                        current: VisitVersion { author: author.unwrap_or_default(), at: rfc3339(at), fields: visit.fields },
+                        edits,
+                        members,
+                    });
+                }
+                Ok(cases)
             }
 
             async fn client_owner_of(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {

@@ -133,6 +133,19 @@ impl SyncStore for MemoryTx {
         Ok(())
     }
 
+    async fn resolve_conflicts(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        _by: Uuid,
+    ) -> Result<u64, DbError> {
+        let before = self.work.conflicts.len();
+        self.work
+            .conflicts
+            .retain(|c| !(c.kind == kind && c.record_id == id));
+        Ok((before - self.work.conflicts.len()) as u64)
+    }
+
     async fn add_refusals(
         &mut self,
         client: Uuid,

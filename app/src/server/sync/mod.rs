@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod memory;
 pub mod mutations;
+pub mod resolve;
 pub mod store;
 
 pub use engine::{PushInput, push};

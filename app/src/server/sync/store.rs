@@ -107,6 +107,14 @@ pub trait SyncStore: Send {
         conflicts: &[ConflictRow],
     ) -> Result<(), DbError>;
 
+    /// Marks every open conflict on the record resolved by `by`; returns how many there were.
+    async fn resolve_conflicts(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        by: Uuid,
+    ) -> Result<u64, DbError>;
+
     /// Remembers refusals, so a replay of a refused mutation is answered the same way.
     async fn add_refusals(
         &mut self,
