@@ -6,7 +6,8 @@
 //! fails when a new one is added without one.
 
 use crate::domain::{
-    ConflictCase, ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser, VisitFields,
+    ConflictCase, DeviceStatus, ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser,
+    VisitFields,
 };
 use crate::error::AppError;
 use crate::sync::protocol::{PullResponse, PushResponse, SyncCall};
@@ -291,6 +292,29 @@ pub async fn resolve_conflict(
                 },
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// Every device that synced, from its latest heartbeat, flagged where the team should act. The
+/// team only.
+#[server(prefix = "/api", endpoint = "list_devices")]
+pub async fn list_devices() -> Result<Vec<DeviceStatus>, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+            Ok(ssr::state()?
+                .db
+                .device_statuses()
+                .await?
+                .into_iter()
+                .map(|d| d.flag(now))
+                .collect())
         }
         .await,
     )

@@ -458,6 +458,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/list_devices",
+            case: "the team only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
             endpoint: "/api/programme_summary",
             case: "aggregates",
             body: String::new(),

@@ -682,3 +682,76 @@ async fn sqlite_commits_are_durable_before_the_answer() {
     // 2 = FULL: the WAL is synced at every commit, so an acknowledged entry survives a power cut.
     assert_eq!(level, 2);
 }
+
+#[tokio::test]
+async fn the_team_sees_each_device_once_from_its_latest_heartbeat_with_its_flags() {
+    use app::server::sync::store::ClientRow;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+        let (phone, tablet) = (Uuid::new_v4(), Uuid::new_v4());
+        let beat = |device, pending, oldest: Option<i64>, persistent, browser: &str| Heartbeat {
+            pending,
+            oldest_pending_at: oldest,
+            storage_persistent: persistent,
+            browser: browser.into(),
+            storage_bytes: 12_345,
+            storage_budget: 5 << 20,
+            ..heartbeat(device)
+        };
+        let save = |client, user: &SessionUser, heartbeat| {
+            let row = ClientRow {
+                id: client,
+                user_id: user.id,
+                last_seq: 0,
+                heartbeat,
+            };
+            let db = t.db.clone();
+            async move { db.save_heartbeat(&row).await.expect("heartbeat") }
+        };
+        // The phone has two tabs; the later heartbeat speaks for it.
+        let day_and_a_half_ago = now - 36 * 60 * 60 * 1000;
+        save(
+            Uuid::new_v4(),
+            &f.facilitator,
+            beat(phone, 2, Some(day_and_a_half_ago), Some(true), "chrome"),
+        )
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        save(
+            Uuid::new_v4(),
+            &f.facilitator,
+            beat(phone, 3, Some(day_and_a_half_ago), Some(true), "chrome"),
+        )
+        .await;
+        save(
+            Uuid::new_v4(),
+            &f.supervisor,
+            beat(tablet, 0, None, Some(false), "safari"),
+        )
+        .await;
+
+        let rows: Vec<_> =
+            t.db.device_statuses()
+                .await
+                .expect("devices")
+                .into_iter()
+                .map(|d| d.flag(now + 1000))
+                .collect();
+        assert_eq!(rows.len(), 2, "{:?}: one row per device and user", t.engine);
+        let phone_row = rows.iter().find(|r| r.device_id == phone).expect("phone");
+        assert_eq!(phone_row.pending, 3, "{:?}", t.engine);
+        assert_eq!(phone_row.user_name, f.facilitator.name);
+        assert_eq!(phone_row.oldest_pending_at, Some(day_and_a_half_ago));
+        assert_eq!(phone_row.storage_bytes, 12_345);
+        assert_eq!(phone_row.flags, [app::domain::DeviceFlag::WaitingTooLong]);
+        let tablet_row = rows.iter().find(|r| r.device_id == tablet).expect("tablet");
+        assert_eq!(
+            tablet_row.flags,
+            [app::domain::DeviceFlag::MayBeEvicted],
+            "{:?}",
+            t.engine
+        );
+    }
+}

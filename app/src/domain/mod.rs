@@ -3,12 +3,14 @@
 //! native tests reach everything.
 
 pub mod dates;
+pub mod device;
 pub mod member;
 pub mod money;
 pub mod project;
 pub mod user;
 pub mod visit;
 
+pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
 pub use member::{Member, Sex, WgAnswer, WgAnswers};
 pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
 pub use user::{Role, SessionUser};

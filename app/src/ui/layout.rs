@@ -3,7 +3,7 @@
 use super::data::{Loaded, Source};
 use super::sync::use_sync;
 use super::text;
-use crate::domain::SessionUser;
+use crate::domain::{Role, SessionUser};
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -140,7 +140,14 @@ pub fn Frame(
     }
     let who = user.clone().map(|u| {
         let role = u.role;
+        let reviews = matches!(role, Role::Supervisor | Role::Team);
         view! {
+            {reviews.then(|| view! {
+                <nav class="tools" aria-label=t_string!(i18n, nav_conflicts)>
+                    <a href="/conflicts">{t_string!(i18n, nav_conflicts)}</a>
+                    {(role == Role::Team).then(|| view! { <a href="/devices">{t_string!(i18n, nav_devices)}</a> })}
+                </nav>
+            })}
             <p class="who">
                 <bdi>{u.name.clone()}</bdi>
                 " · "

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod platform;
+pub mod review;
 pub mod sync;
 pub mod text;
 pub mod visits;
@@ -107,6 +108,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
@@ -162,6 +165,7 @@ macro_rules! lazy_page {
 }
 
 use pages::ProjectPage;
+use review::{ConflictsPage, DevicesPage};
 use visits::VisitFormPage;
 lazy_page!(
     ProjectRoute,
@@ -175,3 +179,10 @@ lazy_page!(
     preload_visit_form,
     VisitFormPage
 );
+lazy_page!(
+    ConflictsRoute,
+    athar_conflicts,
+    preload_conflicts,
+    ConflictsPage
+);
+lazy_page!(DevicesRoute, athar_devices, preload_devices, DevicesPage);

@@ -23,7 +23,7 @@ fn Loading() -> impl IntoView {
 }
 
 #[component]
-fn ErrorPanel(error: AppError) -> impl IntoView {
+pub(super) fn ErrorPanel(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

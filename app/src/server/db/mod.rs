@@ -238,6 +238,9 @@ pub trait Database: Send + Sync + 'static {
     /// The edits kept as conflicts on a visit, oldest first, resolved or not.
     async fn visit_conflicts(&self, visit: Uuid) -> Result<Vec<ConflictRow>, DbError>;
 
+    /// Every device that synced, per user, from its latest heartbeat (flags not set).
+    async fn device_statuses(&self) -> Result<Vec<crate::domain::DeviceStatus>, DbError>;
+
     /// The visits in `scope` with edits kept aside, each with every version.
     async fn open_conflicts(
         &self,

@@ -701,6 +701,10 @@ macro_rules! impl_database {
                 self.visit_conflicts_of(visit).await
             }
 
+            async fn device_statuses(&self) -> Result<Vec<$crate::domain::DeviceStatus>, $crate::server::db::DbError> {
+                self.device_statuses_all().await
+            }
+
             async fn open_conflicts(
                 &self,
                 scope: $crate::server::db::ProjectScope,

@@ -29,6 +29,10 @@ pub(super) fn from_unix_ms(ms: Option<i64>) -> Option<OffsetDateTime> {
     ms.and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok())
 }
 
+pub(super) fn unix_ms(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+}
+
 pub(super) fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -604,6 +608,51 @@ macro_rules! impl_sync {
                     });
                 }
                 Ok(cases)
+            }
+
+            async fn device_statuses_all(
+                &self,
+            ) -> Result<Vec<$crate::domain::DeviceStatus>, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::unix_ms;
+                type Row = (
+                    uuid::Uuid, uuid::Uuid, String, String, String, String, String, i32,
+                    Option<time::OffsetDateTime>, Option<time::OffsetDateTime>, time::OffsetDateTime,
+                    i64, i64, Option<bool>,
+                );
+                let rows: Vec<Row> = sqlx::query_as(
+                    "select c.device_id, c.user_id, u.name, u.role, c.device_label, c.app_version,
+                            c.browser, c.pending_count, c.oldest_pending_at, c.device_last_success_at,
+                            c.last_seen_at, c.storage_bytes, c.storage_budget, c.storage_persistent
+                       from sync_clients c join users u on u.id = c.user_id
+                      order by c.last_seen_at desc",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                // A device's tabs each have a client: the latest heartbeat speaks for the device.
+                let mut seen = std::collections::HashSet::new();
+                Ok(rows
+                    .into_iter()
+                    .filter(|r| seen.insert((r.0, r.1)))
+                    .map(|(device_id, _, user_name, role, label, app_version, browser, pending,
+                           oldest, last_success, last_seen, bytes, budget, persistent)| {
+                        $crate::domain::DeviceStatus {
+                            device_id,
+                            label,
+                            user_name,
+                            role: $crate::domain::Role::parse(&role).unwrap_or($crate::domain::Role::Viewer),
+                            app_version,
+                            browser,
+                            pending: u32::try_from(pending).unwrap_or(0),
+                            oldest_pending_at: oldest.map(unix_ms),
+                            last_success_at: last_success.map(unix_ms),
+                            last_seen_at: unix_ms(last_seen),
+                            storage_bytes: u64::try_from(bytes).unwrap_or(0),
+                            storage_budget: u64::try_from(budget).unwrap_or(0),
+                            storage_persistent: persistent,
+                            flags: Vec::new(),
+                        }
+                    })
+                    .collect())
             }
 
             async fn client_owner_of(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {
