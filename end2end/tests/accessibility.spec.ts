@@ -12,6 +12,14 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
   await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: page.url() }]);
 }
 
+/** The review pages each role opens from the header. */
+const REVIEW_PAGES: Record<Role, string[]> = {
+  facilitator: [],
+  supervisor: ["/conflicts"],
+  team: ["/conflicts", "/devices"],
+  viewer: [],
+};
+
 for (const width of [360, 1280]) {
   for (const lang of ["fr", "ar"] as const) {
     test(`every route each role reaches has no axe violation (${lang}, ${width} px)`, async ({ page }) => {
@@ -37,6 +45,12 @@ for (const width of [360, 1280]) {
           await link.click();
           await expect(page.locator(".members")).toBeVisible();
           await scan(page, `project ${role} ${lang} ${width}`);
+        }
+        for (const path of REVIEW_PAGES[role]) {
+          await page.goto(path);
+          await hydrated(page);
+          await expect(page.locator("main h1")).toBeVisible();
+          await scan(page, `${path} ${role} ${lang} ${width}`);
         }
       }
     });

@@ -111,3 +111,107 @@ test("a visit with a date in the future is refused in the form, which keeps what
   await expect(page.getByLabel("Date de la visite")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Observations")).toHaveValue("Texte à garder");
 });
+
+/** Edits the visit with these observations on this page's device: new observations, saved. */
+async function editVisit(page: Page, from: string, to: string) {
+  await page.locator(".entries li", { hasText: from }).getByRole("link", { name: /Modifier/ }).click();
+  await hydrated(page);
+  await expect(page.getByLabel("Observations")).toHaveValue(from);
+  await page.getByLabel("Observations").fill(to);
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
+}
+
+test("two devices edit the same visit offline: the supervisor sees both versions and merges them", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const original = `Visite à deux appareils ${stamp}`;
+  const onPhone = `Corrigé sur le téléphone ${stamp}`;
+  const onTablet = `Corrigé sur la tablette ${stamp}`;
+  const phoneContext = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "fr-FR" });
+  const tabletContext = await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: "fr-FR" });
+  const phone = await phoneContext.newPage();
+  const tablet = await tabletContext.newPage();
+
+  // The visit is recorded and sent from the phone; the facilitator's tablet pulls it.
+  await signIn(phone, "facilitator");
+  const project = await openFirstProject(phone);
+  await recordVisit(phone, original);
+  await expect(phone.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await signIn(tablet, "facilitator");
+  await tablet.goto(project.url);
+  await hydrated(tablet);
+  await expect(tablet.locator(".entries li", { hasText: original })).toContainText("Envoyé", { timeout: 20_000 });
+
+  // Both edit it offline, from the same version.
+  await phoneContext.setOffline(true);
+  await tabletContext.setOffline(true);
+  await editVisit(phone, original, onPhone);
+  await editVisit(tablet, original, onTablet);
+
+  // The phone's edit arrives first; the tablet's is set aside, and the tablet says so.
+  await phoneContext.setOffline(false);
+  await phone.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(phone.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await tabletContext.setOffline(false);
+  await tablet.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(tablet.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await expect(tablet.locator(".entries li", { hasText: onPhone })).toContainText("Conflit");
+
+  // The supervisor sees both versions, takes the tablet's observations, and saves the merge.
+  const office = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "fr-FR" });
+  const supervisor = await office.newPage();
+  await signIn(supervisor, "supervisor");
+  await supervisor.getByRole("link", { name: "Conflits" }).click();
+  await expect(supervisor.getByRole("heading", { level: 1 })).toHaveText("Conflits à résoudre");
+  await hydrated(supervisor);
+  const conflict = supervisor.locator("article.conflict", { hasText: onPhone });
+  await expect(conflict).toHaveCount(1);
+  await expect(conflict).toContainText(onTablet);
+  await conflict.getByLabel(onTablet).check();
+  await conflict.getByRole("button", { name: "Enregistrer mes choix" }).click();
+  await expect(supervisor.locator("article.conflict", { hasText: onPhone })).toHaveCount(0);
+  await expect(supervisor.getByText("Aucun conflit à résoudre.")).toBeVisible();
+
+  // Both devices get the merged visit, no longer in conflict.
+  for (const page of [phone, tablet]) {
+    await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+    const entry = page.locator(".entries li", { hasText: onTablet });
+    await expect(entry).toHaveCount(1, { timeout: 20_000 });
+    await expect(entry).toContainText("Envoyé");
+    await expect(entry).not.toContainText("Conflit");
+  }
+  const counted = countInDatabase(onTablet);
+  if (counted !== null) expect(counted).toBe(1);
+  await Promise.all([phoneContext.close(), tabletContext.close(), office.close()]);
+});
+
+test("the team's sync status page shows each device as it reported itself, flagged when its storage may be cleared", async ({ page, browser }) => {
+  // A facilitator's phone syncs once. (Headless Chromium answers the app's request for
+  // persistent storage as it sees fit: the page must say what the device said.)
+  const phoneContext = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "fr-FR" });
+  const phone = await phoneContext.newPage();
+  await signIn(phone, "facilitator");
+  await openFirstProject(phone);
+  const persisted = await phone.evaluate(() => navigator.storage.persisted());
+  await phoneContext.close();
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, "team");
+  await page.getByRole("link", { name: "État de la synchronisation" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("État de la synchronisation");
+  await hydrated(page);
+  const row = page.locator("table.devices tbody tr", { hasText: "Amal Ben Salah" }).filter({ hasText: "à l'instant" }).first();
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("chrome");
+  if (persisted) {
+    await expect(row).toContainText("RAS");
+    await expect(row).toContainText("conservé");
+  } else {
+    await expect(row).toContainText("⚠ stockage non persistant : le navigateur peut l'effacer");
+    await expect(row).toContainText("peut être effacé");
+  }
+  // Sorted by another column on request, through the address (works without the WASM too).
+  await page.getByRole("link", { name: "Utilisateur·rice" }).click();
+  await expect(page).toHaveURL(/sort=user/);
+  await expect(page.getByRole("columnheader", { name: /Utilisateur·rice/ })).toHaveAttribute("aria-sort", "descending");
+});
