@@ -215,3 +215,32 @@ test("the team's sync status page shows each device as it reported itself, flagg
   await expect(page).toHaveURL(/sort=user/);
   await expect(page.getByRole("columnheader", { name: /Utilisateur·rice/ })).toHaveAttribute("aria-sort", "descending");
 });
+
+test("signing out with entries not sent warns first, and declining lets them go before", async ({ page, context }) => {
+  const note = `Visite avant déconnexion ${Date.now().toString(36)}`;
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  await context.setOffline(true);
+  await recordVisit(page, note);
+  await expect(page.locator(".sync-count")).toHaveText(/1 en attente/);
+
+  // The warning names how many wait; declining keeps the user signed in, with the entry.
+  let warned = "";
+  page.once("dialog", (d) => { warned = d.message(); void d.dismiss(); });
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await expect.poll(() => warned).toContain("1 saisie(s) ne sont pas encore envoyées");
+  await expect(page.locator(".sync-count")).toHaveText(/1 en attente/);
+  expect(countInDatabase(note) ?? 0).toBe(0);
+
+  // Back online, it goes; then signing out asks nothing.
+  await context.setOffline(false);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  const counted = countInDatabase(note);
+  if (counted !== null) expect(counted).toBe(1);
+  let asked = false;
+  page.on("dialog", (d) => { asked = true; void d.dismiss(); });
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await expect(page.getByRole("button", { name: "Se connecter" })).toBeVisible();
+  expect(asked).toBe(false);
+});

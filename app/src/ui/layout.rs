@@ -102,7 +102,19 @@ fn SignOut(user: SessionUser) -> impl IntoView {
     // On a shared phone, signing out removes this user's cached data from the device first, so
     // nothing of theirs stays even if the server cannot be reached.
     let sync = use_sync();
-    let forget = move |_| {
+    let forget = move |ev: leptos::ev::MouseEvent| {
+        // Entries not sent yet stay on the phone for their author (see `storage::forget_user`),
+        // but they are safest on the server: say so, and let the user sync first.
+        #[cfg(feature = "hydrate")]
+        if let Some(n) = sync.status.with_untracked(|s| s.pending).filter(|n| *n > 0) {
+            let message = t_string!(i18n, sign_out_unsent, count = n).to_string();
+            if !window().confirm_with_message(&message).unwrap_or(true) {
+                ev.prevent_default();
+                sync.kick();
+                return;
+            }
+        }
+        let _ = &ev;
         // This tab stops syncing for them at once.
         sync.user.set(None);
         #[cfg(feature = "hydrate")]
@@ -221,6 +233,10 @@ pub fn SyncBar() -> impl IntoView {
                     {problem.map(|m| view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
                 })
             }}
+            // Athar asked the browser to keep its storage (`platform::persist`); when it said no,
+            // the facilitator should know why entries must not wait long.
+            {move || (sync.status.with(|s| s.persistent == Some(false) && s.pending.is_some_and(|n| n > 0)))
+                .then(|| view! { <span class="storage-note">{t_string!(i18n, storage_not_persistent)}</span> })}
             // Outside the redrawn part, so it keeps the keyboard focus while a sync runs.
             <button type="button" class="sync-now" on:click=move |_| sync.kick()
                 hidden=move || sync.status.with(|s| s.pending.is_none())
