@@ -122,36 +122,58 @@ impl Field {
     }
 }
 
-/// `/conflicts`: every visit in the reviewer's scope that two devices edited from the same base.
+/// The frame of a review page: signed-in users of the roles it is for see its heading, intro and
+/// content; anyone else is sent to sign in, or told their role may not open it.
 #[component]
-pub fn ConflictsPage() -> impl IntoView {
-    let i18n = use_i18n();
+fn ReviewFrame(
+    allowed: fn(Role) -> bool,
+    title: &'static str,
+    intro: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
     let user = Resource::new(|| (), |_| load_user());
-    let cases = Resource::new(|| (), |_| list_conflicts());
     view! {
-        <Title text=t_string!(i18n, conflicts_title) />
+        <Title text=title />
         <Suspense fallback=|| ()>
-            {move || user.get().map(|r| match r {
-                Ok(Some(user)) if matches!(user.value.role, Role::Supervisor | Role::Team) => view! {
+            {move || {
+                let children = children.clone();
+                user.get().map(move |r| match r {
+                Ok(Some(user)) if allowed(user.value.role) => view! {
                     <Frame user=user.value.clone()>
-                        <h1>{t_string!(i18n, conflicts_title)}</h1>
-                        <p>{t_string!(i18n, conflicts_intro)}</p>
-                        {move || cases.get().map(|r| match r {
-                            Ok(list) if list.is_empty() => view! {
-                                <p class="notice success" role="status">{t_string!(i18n, conflicts_none)}</p>
-                            }.into_any(),
-                            Ok(list) => list.into_iter().map(|case| view! {
-                                <Case case refetch=move || cases.refetch() />
-                            }).collect_view().into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                        })}
+                        <h1>{title}</h1>
+                        <p>{intro}</p>
+                        {children()}
                     </Frame>
                 }.into_any(),
                 Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
                 Ok(Some(_)) => view! { <ErrorPanel error=AppError::Forbidden /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
-            })}
+            })}}
         </Suspense>
+    }
+}
+
+/// `/conflicts`: every visit in the reviewer's scope that two devices edited from the same base.
+#[component]
+pub fn ConflictsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let cases = Resource::new(|| (), |_| list_conflicts());
+    view! {
+        <ReviewFrame
+            allowed=|role| matches!(role, Role::Supervisor | Role::Team)
+            title=t_string!(i18n, conflicts_title)
+            intro=t_string!(i18n, conflicts_intro)
+        >
+            {move || cases.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! {
+                    <p class="notice success" role="status">{t_string!(i18n, conflicts_none)}</p>
+                }.into_any(),
+                Ok(list) => list.into_iter().map(|case| view! {
+                    <Case case refetch=move || cases.refetch() />
+                }).collect_view().into_any(),
+                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+            })}
+        </ReviewFrame>
     }
 }
 
@@ -307,32 +329,23 @@ pub fn DevicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let sort = move || DeviceSort::parse(&query.read().get("sort").unwrap_or_default());
-    let user = Resource::new(|| (), |_| load_user());
     let devices = Resource::new(|| (), |_| list_devices());
     view! {
-        <Title text=t_string!(i18n, devices_title) />
-        <Suspense fallback=|| ()>
-            {move || user.get().map(|r| match r {
-                Ok(Some(user)) if user.value.role == Role::Team => view! {
-                    <Frame user=user.value.clone()>
-                        <h1>{t_string!(i18n, devices_title)}</h1>
-                        <p>{t_string!(i18n, devices_intro)}</p>
-                        {move || devices.get().map(|r| match r {
-                            Ok(list) if list.is_empty() => view! { <p>{t_string!(i18n, devices_none)}</p> }.into_any(),
-                            Ok(mut list) => {
-                                let by = sort();
-                                by.sort(&mut list);
-                                view! { <DeviceTable rows=list by /> }.into_any()
-                            }
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                        })}
-                    </Frame>
-                }.into_any(),
-                Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
-                Ok(Some(_)) => view! { <ErrorPanel error=AppError::Forbidden /> }.into_any(),
+        <ReviewFrame
+            allowed=|role| role == Role::Team
+            title=t_string!(i18n, devices_title)
+            intro=t_string!(i18n, devices_intro)
+        >
+            {move || devices.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p>{t_string!(i18n, devices_none)}</p> }.into_any(),
+                Ok(mut list) => {
+                    let by = sort();
+                    by.sort(&mut list);
+                    view! { <DeviceTable rows=list by /> }.into_any()
+                }
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
-        </Suspense>
+        </ReviewFrame>
     }
 }
 
