@@ -514,6 +514,9 @@ async fn an_edit_on_a_stale_base_is_kept_as_a_conflict_never_overwriting() {
                 .expect("conflicts")
                 .is_empty()
         );
+        // Resolved, it is an entry like any other: this door no longer edits it.
+        let again = resolve(&t.db, review, &f.supervisor, id, resolved, merged.clone()).await;
+        assert_eq!(again, Err(AppError::NotFound), "{:?}", t.engine);
         // The edit that was set aside is still on record.
         assert_eq!(t.db.visit_conflicts(id).await.expect("history").len(), 1);
     }

@@ -111,6 +111,17 @@ impl VisitRow {
     }
 }
 
+/// A visit in conflict, with what the supervisor reads beside it.
+#[derive(sqlx::FromRow)]
+pub(super) struct ConflictVisitRow {
+    #[sqlx(flatten)]
+    pub visit: VisitRow,
+    pub project_code: String,
+    pub project_title: String,
+    pub author: Option<String>,
+    pub updated_at: OffsetDateTime,
+}
+
 /// The columns of [`ActionRow`], on `action_items a`.
 pub(super) const ACTION_COLUMNS: &str = "a.id, a.project_id, a.visit_id, a.title, a.due_on,
     a.status, a.closed_on, a.author_id, a.last_device_id, a.version, a.deleted";
@@ -548,12 +559,15 @@ macro_rules! impl_sync {
                 &self,
                 scope: $crate::server::db::ProjectScope,
             ) -> Result<Vec<$crate::domain::ConflictCase>, $crate::server::db::DbError> {
-                use $crate::server::db::sync_sql::{SCOPE_PREDICATE, VISIT_COLUMNS, VisitRow, rfc3339};
+                use $crate::server::db::sync_sql::{ConflictVisitRow, SCOPE_PREDICATE, VISIT_COLUMNS, rfc3339};
                 use $crate::domain::{ConflictCase, VisitVersion};
                 use $crate::sync::mutations::SaveVisitArgs;
                 let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
-                let visits: Vec<VisitRow> = sqlx::query_as(&format!(
-                    "select {VISIT_COLUMNS} from visits v join projects p on p.id = v.project_id
+                let visits: Vec<ConflictVisitRow> = sqlx::query_as(&format!(
+                    "select {VISIT_COLUMNS}, p.code as project_code, p.title as project_title,
+                            u.name as author, v.updated_at
+                       from visits v join projects p on p.id = v.project_id
+                       left join users u on u.id = v.facilitator_id
                       where v.conflict = true and v.deleted = false and {SCOPE_PREDICATE}
                       order by v.visit_on, v.id"
                 ))
@@ -563,17 +577,8 @@ macro_rules! impl_sync {
                 .await?;
                 let mut cases = Vec::with_capacity(visits.len());
                 for row in visits {
-                    let visit = row.into_stored().visit;
-                    let (project_code, project_title, author, at): (String, String, Option<String>, time::OffsetDateTime) =
-                        sqlx::query_as(
-                            "select p.code, p.title, u.name, v.updated_at from visits v
-                               join projects p on p.id = v.project_id
-                               left join users u on u.id = v.facilitator_id
-                              where v.id = $1",
-                        )
-                        .bind(visit.id)
-                        .fetch_one(&self.pool)
-                        .await?;
+                    let ConflictVisitRow { visit, project_code, project_title, author, updated_at: at } = row;
+                    let visit = visit.into_stored().visit;
                     let kept: Vec<(String, Option<String>, time::OffsetDateTime)> = sqlx::query_as(
                         "select c.incoming, u.name, c.created_at from sync_conflicts c
                            left join users u on u.id = c.user_id

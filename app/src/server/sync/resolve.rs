@@ -47,8 +47,11 @@ pub async fn resolve_visit(
         .await?
         .into_iter()
         .find_map(|r| match r {
+            // Only a visit in conflict: this is not a back door to editing entries.
             StoredRecord::Visit(v)
-                if !v.deleted && writable.contains(&v.visit.fields.project_id) =>
+                if v.visit.conflict
+                    && !v.deleted
+                    && writable.contains(&v.visit.fields.project_id) =>
             {
                 Some(v)
             }
