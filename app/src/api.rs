@@ -10,7 +10,7 @@ use crate::domain::{
     VisitFields,
 };
 use crate::error::AppError;
-use crate::sync::protocol::{PullResponse, PushResponse, SyncCall};
+use crate::sync::protocol::{ImportReport, OutboxExport, PullResponse, PushResponse, SyncCall};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use uuid::Uuid;
@@ -315,6 +315,24 @@ pub async fn list_devices() -> Result<Vec<DeviceStatus>, AppError> {
                 .into_iter()
                 .map(|d| d.flag(now))
                 .collect())
+        }
+        .await,
+    )
+}
+
+/// Imports a file of a device's unsent entries (*Export my unsent entries*) on behalf of its
+/// owner, through the push path: entries the server already has are skipped. The team only.
+#[server(prefix = "/api", endpoint = "import_outbox", input = Json)]
+pub async fn import_outbox(file: OutboxExport) -> Result<ImportReport, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let db = ssr::state()?.db;
+            let today = crate::server::demo::today_in_tunis().to_string();
+            crate::server::sync::import::import(&db, file, &today).await
         }
         .await,
     )

@@ -465,6 +465,16 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 403, 200, 403],
         },
         Row {
+            endpoint: "/api/import_outbox",
+            case: "the team only; a file for no known user",
+            body: format!(
+                r#"{{"file":{{"format":"athar-outbox","protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"user_id":"{}","exported_at":0,"heartbeat":{{}},"clients":[]}}}}"#,
+                uuid::Uuid::new_v4()
+            ),
+            json: true,
+            expect: [401, 403, 403, 404, 403],
+        },
+        Row {
             endpoint: "/api/programme_summary",
             case: "aggregates",
             body: String::new(),

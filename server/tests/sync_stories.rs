@@ -758,3 +758,83 @@ async fn the_team_sees_each_device_once_from_its_latest_heartbeat_with_its_flags
         );
     }
 }
+
+#[tokio::test]
+async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_once() {
+    use app::server::sync::import::import;
+    use app::sync::protocol::{
+        EXPORT_FORMAT, ExportedClient, OutboxExport, PROTOCOL_VERSION, SCHEMA_VERSION,
+    };
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (device, client) = (Uuid::new_v4(), Uuid::new_v4());
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+        let mutations: Vec<Mutation> = ids
+            .iter()
+            .zip(1..)
+            .map(|(id, seq)| {
+                save(
+                    client,
+                    seq,
+                    &visit(*id, f.own, None, &format!("imported {seq}")),
+                )
+            })
+            .collect();
+        let file = |mutations: Vec<Mutation>| OutboxExport {
+            format: EXPORT_FORMAT.into(),
+            protocol: PROTOCOL_VERSION,
+            schema: SCHEMA_VERSION,
+            user_id: f.facilitator.id,
+            exported_at: 0,
+            heartbeat: heartbeat(device),
+            clients: vec![ExportedClient {
+                client_id: client,
+                mutations,
+            }],
+        };
+
+        let first = import(&t.db, file(mutations.clone()), TODAY)
+            .await
+            .expect("import");
+        assert_eq!(
+            (first.entries, first.on_server, first.refused),
+            (3, 3, 0),
+            "{:?}",
+            t.engine
+        );
+        assert_eq!(first.user_name, f.facilitator.name);
+        let again = import(&t.db, file(mutations.clone()), TODAY)
+            .await
+            .expect("import again");
+        assert_eq!((again.entries, again.on_server), (3, 3));
+        // The phone, unaware, sends the same entries: replays, acknowledged, applied once.
+        let reply = send(&t.db, &f.facilitator, client, device, mutations.clone())
+            .await
+            .expect("phone");
+        assert_eq!(reply.last_seq, 3);
+        let seen = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        let landed = visits_in(&seen)
+            .iter()
+            .filter(|v| ids.contains(&v.id))
+            .count();
+        assert_eq!(landed, 3, "{:?}: each entry once", t.engine);
+
+        // A file whose client belongs to someone else is refused whole.
+        let mut stolen = file(mutations.clone());
+        stolen.user_id = f.supervisor.id;
+        assert_eq!(import(&t.db, stolen, TODAY).await, Err(AppError::Forbidden));
+        // A file with an entry missing before others: what follows the gap waits.
+        let later: Vec<Mutation> = (5..7)
+            .map(|seq| {
+                save(
+                    client,
+                    seq,
+                    &visit(Uuid::new_v4(), f.own, None, "after a gap"),
+                )
+            })
+            .collect();
+        let gap = import(&t.db, file(later), TODAY).await.expect("gap");
+        assert_eq!((gap.entries, gap.on_server), (2, 0), "{:?}", t.engine);
+    }
+}

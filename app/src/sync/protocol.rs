@@ -47,6 +47,42 @@ pub struct Mutation {
     pub created_at: i64,
 }
 
+/// The `format` of an [`OutboxExport`] file.
+pub const EXPORT_FORMAT: &str = "athar-outbox";
+
+/// *Export my unsent entries*: a file of one user's waiting mutations on one device, which the
+/// team imports through the same path as a push (so an entry already on the server is skipped).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutboxExport {
+    pub format: String,
+    pub protocol: u32,
+    pub schema: u32,
+    pub user_id: Uuid,
+    /// Unix ms, by the device's clock.
+    pub exported_at: i64,
+    /// The device as it was when the file was made.
+    pub heartbeat: Heartbeat,
+    pub clients: Vec<ExportedClient>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExportedClient {
+    pub client_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+/// What an import did, for the team.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub user_name: String,
+    /// Entries in the file.
+    pub entries: u32,
+    /// Of those, how many the server now has (imported now, or earlier by a sync).
+    pub on_server: u32,
+    pub refused: u32,
+    pub conflicts: u32,
+}
+
 /// What every call tells the server about the device, for the team's *Sync status* page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -169,6 +169,9 @@ pub trait Database: Send + Sync + 'static {
         email: &str,
     ) -> Result<Option<(SessionUser, PasswordHash)>, DbError>;
 
+    /// An active user, by id.
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<SessionUser>, DbError>;
+
     async fn insert_user(&self, user: &NewUser) -> Result<(), DbError>;
 
     async fn create_session(

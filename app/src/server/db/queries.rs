@@ -258,6 +258,19 @@ macro_rules! impl_database {
                     .map(|u| (u, $crate::server::db::PasswordHash(hash))))
             }
 
+            async fn user_by_id(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::domain::SessionUser>, $crate::server::db::DbError> {
+                let row: Option<$crate::server::db::queries::UserRow> = sqlx::query_as(
+                    "select id, name, email, role from users where id = $1 and active = true",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.and_then(|u| u.into_user()))
+            }
+
             async fn insert_user(
                 &self,
                 user: &$crate::server::db::NewUser,

@@ -2,6 +2,7 @@
 //! storage interface both database engines (and the in-memory reference model) implement.
 
 pub mod engine;
+pub mod import;
 pub mod memory;
 pub mod mutations;
 pub mod resolve;
