@@ -244,3 +244,43 @@ test("signing out with entries not sent warns first, and declining lets them go 
   await expect(page.getByRole("button", { name: "Se connecter" })).toBeVisible();
   expect(asked).toBe(false);
 });
+
+test("a phone's unsent entries exported to a file, imported by the team, then synced by the phone: each once", async ({ page, context, browser }) => {
+  const stamp = Date.now().toString(36);
+  const notes = [`Export 1 ${stamp}`, `Export 2 ${stamp}`];
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  await context.setOffline(true);
+  for (const note of notes) await recordVisit(page, note);
+  await expect(page.locator(".sync-count")).toHaveText(/2 en attente/);
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: /Exporter mes saisies non envoyées/ }).click();
+  const file = await (await downloading).path();
+  expect(file).toBeTruthy();
+  // Exporting sends nothing and keeps the entries on the phone.
+  await expect(page.locator(".sync-count")).toHaveText(/2 en attente/);
+
+  const office = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "fr-FR" });
+  const team = await office.newPage();
+  await signIn(team, "team");
+  await team.goto("/devices");
+  await hydrated(team);
+  await team.getByLabel("Fichier exporté (.json)").setInputFiles(file!);
+  await team.getByRole("button", { name: "Importer" }).click();
+  await expect(team.getByRole("status").filter({ hasText: "Import pour Amal Ben Salah" }))
+    .toContainText("2 saisie(s) dans le fichier, 2 désormais sur le serveur (0 refusée(s), 0 en conflit)");
+  for (const note of notes) expect(countInDatabase(note) ?? 1).toBe(1);
+  await office.close();
+
+  // The phone comes back: its entries are replays, acknowledged, not applied again.
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  for (const note of notes) {
+    await expect(page.locator(".entries li", { hasText: note })).toContainText("Envoyé");
+    const counted = countInDatabase(note);
+    if (counted !== null) expect(counted).toBe(1);
+  }
+});

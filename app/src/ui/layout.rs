@@ -243,6 +243,10 @@ pub fn SyncBar() -> impl IntoView {
                 disabled=move || sync.status.with(|s| s.running)>
                 <span aria-hidden="true">"⟳ "</span>{t_string!(i18n, sync_now)}
             </button>
+            <button type="button" class="sync-now" on:click=move |_| sync.export_unsent()
+                hidden=move || sync.status.with(|s| s.pending.unwrap_or(0) == 0)>
+                <span aria-hidden="true">"⇩ "</span>{t_string!(i18n, export_unsent)}
+            </button>
         </div>
     }
 }

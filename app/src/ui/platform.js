@@ -78,4 +78,22 @@
       : /Windows/.test(ua) ? "Windows" : /Mac OS/.test(ua) ? "macOS" : /Linux/.test(ua) ? "Linux" : "";
     return [family, family + (os ? " · " + os : "")];
   };
+
+  // Saves `text` as a JSON file named `name` (the browser's download).
+  athar.download = function (name, text) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+  };
+
+  // The text of the file chosen in the file input with this id ("" when none).
+  athar.readFile = function (id) {
+    var input = document.getElementById(id);
+    var file = input && input.files && input.files[0];
+    return file ? file.text() : Promise.resolve("");
+  };
 })();

@@ -17,6 +17,20 @@ extern "C" {
     fn js_persist() -> Promise;
     #[wasm_bindgen(js_namespace = athar, js_name = browser)]
     fn js_browser() -> Array;
+    /// Saves `text` as a file named `name`.
+    #[wasm_bindgen(js_namespace = athar)]
+    pub fn download(name: &str, text: &str);
+    #[wasm_bindgen(js_namespace = athar, js_name = readFile)]
+    fn js_read_file(id: &str) -> Promise;
+}
+
+/// The text of the file chosen in the file input `id`; empty when none is.
+pub async fn read_file(id: &str) -> String {
+    JsFuture::from(js_read_file(id))
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// The slot this tab holds (see `platform.js`); 0 where the browser has no Web Locks.

@@ -76,6 +76,20 @@ impl SyncHandle {
         }
     }
 
+    /// *Export my unsent entries*: downloads a file of the signed-in user's waiting entries on
+    /// this phone, which the team can import if the phone cannot reach the server. The entries
+    /// stay on the phone and still sync.
+    pub fn export_unsent(self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(user) = self.user.get_untracked() {
+            leptos::task::spawn_local(async move {
+                if let Err(e) = engine::export_chunk(user, self).await {
+                    self.status.update(|s| s.error = Some(e));
+                }
+            });
+        }
+    }
+
     /// Asks for a sync now (it runs once the current one, if any, is done).
     pub fn kick(self) {
         #[cfg(feature = "hydrate")]
@@ -266,6 +280,33 @@ mod engine {
         h: SyncHandle,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> {
         Box::pin(sync_user(user, h))
+    }
+
+    /// The export file (`sync::protocol::OutboxExport`), written from the stored mutations as
+    /// they are, and downloaded. In the sync chunk: only a phone that needs it fetches it.
+    #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn export_chunk(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
+        use crate::sync::protocol::EXPORT_FORMAT;
+        let kv = BrowserStore;
+        let mut clients = Vec::new();
+        for client in outbox::clients_with_pending(&kv, user).map_err(storage)? {
+            let all =
+                outbox::batch(&kv, user, client, 0, usize::MAX, usize::MAX).map_err(storage)?;
+            clients.push(format!(
+                r#"{{"client_id":"{client}","mutations":[{}]}}"#,
+                all.join(",")
+            ));
+        }
+        let now = platform::now_ms();
+        let text = format!(
+            r#"{{"format":"{EXPORT_FORMAT}","protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"user_id":"{user}","exported_at":{now},"heartbeat":{},"clients":[{}]}}"#,
+            heartbeat(user, h),
+            clients.join(",")
+        );
+        let day = js_sys::Date::new_0().to_iso_string();
+        let day = String::from(day).chars().take(10).collect::<String>();
+        platform::download(&format!("athar-unsent-{day}.json"), &text);
+        Ok(())
     }
 
     /// One whole sync of `user`'s data: push every client's waiting mutations, pull, then drop
