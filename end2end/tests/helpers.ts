@@ -1,4 +1,5 @@
 import { expect, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 export const PASSWORD = "athar-demo-2026";
 export const LOGINS = {
@@ -37,4 +38,37 @@ export async function serviceWorkerReady(page: Page) {
     const reg = await navigator.serviceWorker.getRegistration();
     return !!reg && !!reg.active && !!navigator.serviceWorker.controller;
   }, null, { timeout: 20_000 });
+}
+
+/** Visits in the server's database with these observations (`ATHAR_DB` names the SQLite file). */
+export function countInDatabase(observations: string): number | null {
+  const db = process.env.ATHAR_DB;
+  if (!db) {
+    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test counts rows in the database");
+    return null;
+  }
+  const sql = `select count(*) from visits where observations = '${observations.replace(/'/g, "''")}'`;
+  return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
+}
+
+/** Opens the first of the facilitator's projects and waits for the first sync. */
+export async function openFirstProject(page: Page) {
+  const first = page.locator(".card h3 a").first();
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await hydrated(page);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  return { title, url: page.url() };
+}
+
+export async function recordVisit(page: Page, observations: string, action?: string) {
+  await page.getByRole("link", { name: /Nouvelle visite/ }).click();
+  await hydrated(page);
+  await page.getByLabel("Par téléphone").check();
+  await page.getByLabel("Vente et marketing").check();
+  await page.getByLabel("Observations").fill(observations);
+  if (action) await page.getByLabel(/Actions décidées/).fill(action);
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
 }
