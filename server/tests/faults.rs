@@ -1,8 +1,11 @@
 //! Fault tests: the real `athar` binary killed with SIGKILL in the middle of pushes, twenty times,
 //! restarted on the same SQLite file each time, while a client keeps sending with retries the way
 //! a phone does. At the end every entry is on the server exactly once: none lost, none doubled.
+//! And two instances sharing one PostgreSQL, a phone's batches racing through both.
 
 #![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+
+mod support;
 
 use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
 use rand::{Rng, SeedableRng};
@@ -107,21 +110,8 @@ async fn wait_healthy(port: u16) {
     panic!("athar did not answer /healthz");
 }
 
-fn call(body: &str) -> String {
-    format!(r#"{{"call":{{"protocol":1,"schema":1,"body":{body}}}}}"#)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killing_the_server_mid_push_twenty_times_loses_and_doubles_nothing() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let mut server = start(&url, port);
-    wait_healthy(port).await;
-
+/// Signs in as the demo facilitator; the session cookie.
+async fn sign_in(port: u16) -> String {
     let form = format!(
         "email={}&password={DEMO_PASSWORD}",
         DEMO_LOGINS[0].0.replace('@', "%40")
@@ -135,7 +125,7 @@ async fn killing_the_server_mid_push_twenty_times_loses_and_doubles_nothing() {
     )
     .await
     .expect("sign in");
-    let cookie = login
+    login
         .headers
         .lines()
         .filter_map(|l| l.split_once(':'))
@@ -144,28 +134,100 @@ async fn killing_the_server_mid_push_twenty_times_loses_and_doubles_nothing() {
         .find(|v| v.starts_with("athar_session="))
         .and_then(|v| v.split(';').next())
         .expect("session cookie")
-        .to_owned();
+        .to_owned()
+}
+
+/// The id of the signed-in facilitator's first project.
+async fn first_project(port: u16, cookie: &str) -> String {
     let cards = request(
         port,
         "/api/list_projects",
         "application/x-www-form-urlencoded",
-        &cookie,
+        cookie,
         "",
     )
     .await
     .expect("projects");
     let cards: serde_json::Value = serde_json::from_str(&cards.body).expect("json");
-    let project = cards[0]["id"].as_str().expect("a project").to_owned();
+    cards[0]["id"].as_str().expect("a project").to_owned()
+}
 
-    let client = Uuid::new_v4();
-    let mutations: Vec<String> = (1..=ENTRIES)
+/// `count` new visits of `project` from `client`, seq 1 to `count`, as JSON mutations; each
+/// visit's observations name its client and seq.
+fn visits(client: Uuid, project: &str, count: u64) -> Vec<String> {
+    (1..=count)
         .map(|seq| {
             format!(
                 r#"{{"client_id":"{client}","seq":{seq},"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","status":"submitted","observations":"fault-{client}-{seq}"}}}},"created_at":0}}"#,
                 Uuid::new_v4()
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Every one of `client`'s `count` visits (see [`visits`]) is in the database exactly once, and
+/// the server has all of its `last_seq` mutations. Returns what the database holds.
+async fn assert_once_each(
+    db: &app::server::db::Db,
+    client: Uuid,
+    count: u64,
+    last_seq: u64,
+) -> app::sync::protocol::PullResponse {
+    let pulled = db
+        .pull(
+            &app::domain::SessionUser {
+                id: Uuid::nil(),
+                name: String::new(),
+                email: String::new(),
+                role: app::domain::Role::Team,
+            },
+            app::server::db::ProjectScope::All,
+            client,
+            None,
+        )
+        .await
+        .expect("pull");
+    assert_eq!(pulled.last_seq, last_seq);
+    let mut seen = std::collections::HashMap::new();
+    for record in &pulled.records {
+        if let app::sync::protocol::Record::Visit(v) = record
+            && let Some(seq) = v
+                .fields
+                .observations
+                .strip_prefix(&format!("fault-{client}-"))
+        {
+            *seen.entry(seq.to_owned()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(seen.len() as u64, count, "lost entries");
+    assert!(seen.values().all(|n| *n == 1), "doubled entries");
+    pulled
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+fn call(body: &str) -> String {
+    format!(r#"{{"call":{{"protocol":1,"schema":1,"body":{body}}}}}"#)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_server_mid_push_twenty_times_loses_and_doubles_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+    let port = free_port();
+    let mut server = start(&url, port);
+    wait_healthy(port).await;
+
+    let cookie = sign_in(port).await;
+    let project = first_project(port, &cookie).await;
+
+    let client = Uuid::new_v4();
+    let mutations = visits(client, &project, ENTRIES);
 
     // The phone's view: everything up to `acked` is on the server.
     let mutations = std::sync::Arc::new(mutations);
@@ -252,32 +314,98 @@ async fn killing_the_server_mid_push_twenty_times_loses_and_doubles_nothing() {
 
     // Counted in the database itself.
     let db = app::server::db::connect(&url).await.expect("open");
-    let pulled = db
-        .pull(
-            &app::domain::SessionUser {
-                id: Uuid::nil(),
-                name: String::new(),
-                email: String::new(),
-                role: app::domain::Role::Team,
-            },
-            app::server::db::ProjectScope::All,
-            client,
-            None,
+    assert_once_each(&db, client, ENTRIES, ENTRIES).await;
+}
+
+/// Two `athar` instances on one PostgreSQL. A phone whose batches go through both (its retries
+/// land on whichever instance the balancer picks, so the same batch can be in flight on both at
+/// once) ends with every entry exactly once: the client's row lock serialises its pushes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_apply_each_entry_once() {
+    const COUNT: u64 = 400;
+    let Some(admin) = support::postgres_url() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run this: set ATHAR_TEST_POSTGRES_URL"
+        );
+        return;
+    };
+    let t = support::postgres(&admin).await;
+    let (first, second) = (free_port(), free_port());
+    // One after the other: the first fills the empty database with the demo set.
+    let mut a = start(&t.url, first);
+    wait_healthy(first).await;
+    let mut b = start(&t.url, second);
+    wait_healthy(second).await;
+
+    // Signed in through one instance, the session works on the other (it is in the database).
+    let cookie = sign_in(first).await;
+    let project = first_project(second, &cookie).await;
+    let client = Uuid::new_v4();
+    // Then one more visit, edited fifty times: were a batch applied again after a later one (two
+    // instances both taking the client's `last_seq` as it was), an older edit would end on top.
+    const EDITS: u64 = 50;
+    let edited = Uuid::new_v4();
+    let mut mutations = visits(client, &project, COUNT);
+    mutations.extend((1..=EDITS + 1).map(|n| {
+        format!(
+            r#"{{"client_id":"{client}","seq":{},"name":"visit.save","args":{{"id":"{edited}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","status":"submitted","observations":"edit {n}"}}}},"created_at":0}}"#,
+            COUNT + n
         )
-        .await
-        .expect("pull");
-    assert_eq!(pulled.last_seq, ENTRIES);
-    let mut seen = std::collections::HashMap::new();
-    for record in &pulled.records {
-        if let app::sync::protocol::Record::Visit(v) = record
-            && let Some(seq) = v
-                .fields
-                .observations
-                .strip_prefix(&format!("fault-{client}-"))
-        {
-            *seen.entry(seq.to_owned()).or_insert(0) += 1;
-        }
+    }));
+    let total = COUNT + EDITS + 1;
+    let mutations = std::sync::Arc::new(mutations);
+
+    // Four senders, each going through the instances in turn (half its batches to each), and
+    // each sending from what it last saw acknowledged: the same batches are in flight on both
+    // instances at once.
+    let senders: Vec<_> = [
+        [first, second],
+        [second, first],
+        [first, second],
+        [second, first],
+    ]
+    .into_iter()
+    .map(|ports| {
+        let (cookie, mutations) = (cookie.clone(), mutations.clone());
+        tokio::spawn(async move {
+            let (mut acked, mut requests) = (0u64, 0usize);
+            while acked < total {
+                let from = usize::try_from(acked).expect("small");
+                let batch = &mutations[from..(from + 10).min(mutations.len())];
+                let body = call(&format!(
+                    r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{{}}}}"#,
+                    batch.join(",")
+                ));
+                let port = ports[requests % 2];
+                let r = request(port, "/api/sync/push", "application/json", &cookie, &body)
+                    .await
+                    .expect("push");
+                assert_eq!(r.status, 200, "{}", r.body);
+                let answer: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+                acked = answer["last_seq"].as_u64().expect("last_seq");
+                requests += 1;
+            }
+            requests
+        })
+    })
+    .collect();
+    let mut requests = 0;
+    for s in senders {
+        requests += s.await.expect("sender");
     }
-    assert_eq!(seen.len() as u64, ENTRIES, "lost entries");
-    assert!(seen.values().all(|n| *n == 1), "doubled entries");
+    let _ = (a.kill(), b.kill());
+    let _ = (a.wait(), b.wait());
+    println!("{total} mutations, {requests} pushes through two instances");
+    let pulled = assert_once_each(&t.db, client, COUNT, total).await;
+    let last = pulled.records.iter().find_map(|r| match r {
+        app::sync::protocol::Record::Visit(v) if v.id == edited => {
+            Some(v.fields.observations.clone())
+        }
+        _ => None,
+    });
+    assert_eq!(
+        last.as_deref(),
+        Some(format!("edit {}", EDITS + 1).as_str())
+    );
 }
