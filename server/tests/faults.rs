@@ -409,3 +409,140 @@ async fn two_instances_on_one_postgres_apply_each_entry_once() {
         Some(format!("edit {}", EDITS + 1).as_str())
     );
 }
+
+/// A PostgreSQL server of the test's own (Debian's binaries, run as the `postgres` user), so it
+/// can be stopped and started again without disturbing the shared one.
+struct OwnPostgres {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl OwnPostgres {
+    /// `None` where PostgreSQL's binaries or the `postgres` user are missing.
+    fn create() -> Option<OwnPostgres> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| Some(e.ok()?.path().join("bin")))
+            .find(|b| b.join("pg_ctl").exists())?;
+        let dir = tempfile::tempdir().ok()?;
+        let owned = Command::new("chown")
+            .args(["postgres:", &dir.path().display().to_string()])
+            .status()
+            .ok()?
+            .success();
+        if !owned {
+            return None;
+        }
+        let pg = OwnPostgres {
+            bin,
+            dir,
+            port: free_port(),
+        };
+        pg.run("initdb", &["-A", "trust", "-U", "postgres"])
+            .then_some(pg)
+    }
+
+    /// Runs one of PostgreSQL's programs on this cluster's directory, as `postgres`.
+    fn run(&self, program: &str, args: &[&str]) -> bool {
+        let line = format!(
+            "{} -D {} {}",
+            self.bin.join(program).display(),
+            self.dir.path().display(),
+            args.join(" ")
+        );
+        Command::new("su")
+            .args(["postgres", "-c", &line])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn start(&self) {
+        let options = format!("\"-p {} -k /tmp -c listen_addresses=127.0.0.1\"", self.port);
+        assert!(
+            self.run("pg_ctl", &["-w", "-o", &options, "start"]),
+            "start PostgreSQL"
+        );
+    }
+
+    fn stop(&self) {
+        assert!(
+            self.run("pg_ctl", &["-w", "-m", "fast", "stop"]),
+            "stop PostgreSQL"
+        );
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let _ = self.run("pg_ctl", &["-w", "-m", "immediate", "stop"]);
+    }
+}
+
+/// PostgreSQL stops in the middle of a phone's sync: the push is a temporary error ("try later",
+/// HTTP 503), which moves nothing; once the database is back, the same batch goes through and
+/// every entry is there once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_stopped_during_a_sync_is_a_temporary_error_then_recovery() {
+    let Some(pg) = OwnPostgres::create() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run this: PostgreSQL's binaries and the postgres user are needed"
+        );
+        return;
+    };
+    pg.start();
+    let port = free_port();
+    let mut server = start(&pg.url(), port);
+    wait_healthy(port).await;
+    let cookie = sign_in(port).await;
+    let project = first_project(port, &cookie).await;
+    let client = Uuid::new_v4();
+    let mutations = visits(client, &project, 20);
+    let push = |from: usize, to: usize| {
+        let cookie = cookie.clone();
+        let body = call(&format!(
+            r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{{}}}}"#,
+            mutations[from..to].join(",")
+        ));
+        async move {
+            request(port, "/api/sync/push", "application/json", &cookie, &body)
+                .await
+                .expect("the server answers")
+        }
+    };
+
+    let first = push(0, 10).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+
+    pg.stop();
+    let failed = push(10, 20).await;
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    let error: app::error::AppError = serde_json::from_str(&failed.body).expect("typed error");
+    assert!(error.is_temporary(), "{error:?}");
+
+    pg.start();
+    // The phone retries the same batch (with back-off; here at once, then until it passes).
+    let mut retried = push(10, 20).await;
+    for _ in 0..20 {
+        if retried.status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        retried = push(10, 20).await;
+    }
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    let answer: serde_json::Value = serde_json::from_str(&retried.body).expect("json");
+    assert_eq!(answer["last_seq"], 20);
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let db = app::server::db::connect(&pg.url()).await.expect("open");
+    assert_once_each(&db, client, 20, 20).await;
+}
