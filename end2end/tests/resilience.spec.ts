@@ -147,3 +147,29 @@ test("fifty entries sync while the network comes and goes: they converge, once e
   for (const note of notes) await expect(page.locator(".entries li", { hasText: note })).toContainText("Envoyé");
   expectOnceEach(notes);
 });
+
+test("an entry the server cannot take because one before it is missing is not called sent", async ({ page, context }) => {
+  const stamp = Date.now().toString(36);
+  const notes = [`Avant le trou ${stamp}`, `Après le trou ${stamp}`];
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  await context.setOffline(true);
+  for (const note of notes) await recordVisit(page, note);
+  // Damage the phone's storage behind the app's back: the first of the two disappears.
+  const removed = await page.evaluate(() => {
+    const keys = Object.keys(localStorage).filter((k) => k.includes("/m/")).sort();
+    localStorage.removeItem(keys[0]);
+    return keys[0];
+  });
+  expect(removed).toMatch(/\/m\/[0-9a-f-]+\/0+1$/);
+  await page.reload();
+  await hydrated(page);
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-error")).toContainText("L'envoi n'a pas abouti", { timeout: 20_000 });
+  await expect(page.locator(".sync-count")).toHaveText(/1 en attente/);
+  await expect(page.locator(".entries li", { hasText: notes[1] })).toContainText("Enregistré sur ce téléphone");
+  expect(countInDatabase(notes[1]) ?? 0).toBe(0);
+});

@@ -321,6 +321,7 @@ mod engine {
         let beat = heartbeat(user, h);
         let mut acknowledged = Vec::new();
         let mut sent = 0u32;
+        let mut stalled = false;
         for client in outbox::clients_with_pending(&kv, user).map_err(storage)? {
             let mut after = 0;
             let mut refused = Vec::new();
@@ -337,8 +338,11 @@ mod engine {
                 );
                 let reply: PushResponse = call("/api/sync/push", &body).await?;
                 if reply.last_seq <= after {
-                    // Nothing moved: a mutation is missing before these (never expected).
+                    // Nothing moved: a mutation is missing before these (never expected). The
+                    // rest still syncs, but the sync is not called a success: the header says
+                    // so, the engine retries, and the team sees the entries wait.
                     leptos::logging::warn!("sync: no progress for {client} at {after}");
+                    stalled = true;
                     break;
                 }
                 sent = sent.saturating_add(u32::try_from(batch.len()).unwrap_or(0));
@@ -363,6 +367,9 @@ mod engine {
         outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
         for (client, last_seq, refused) in acknowledged {
             outbox::acknowledge(&kv, user, client, last_seq, &refused).map_err(storage)?;
+        }
+        if stalled {
+            return Err(AppError::Internal);
         }
         outbox::set_sync_meta(
             &kv,
