@@ -70,5 +70,12 @@ export async function recordVisit(page: Page, observations: string, action?: str
   await page.getByLabel("Observations").fill(observations);
   if (action) await page.getByLabel(/Actions décidées/).fill(action);
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
-  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
+  await savedThenBack(page);
+}
+
+/** After a save: "saved" is said on the form at once, then the project page comes back with it. */
+export async function savedThenBack(page: Page) {
+  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera").first()).toBeVisible();
+  await expect(page).not.toHaveURL(/\/visits\//);
+  await expect(page.locator("main").getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { countInDatabase, hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
+import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
 
 // What phones do to sync in the field: two tabs at once, a full storage, a tab closed while its
 // entries are on the wire, a network that comes and goes. Each entry must land exactly once.
@@ -83,7 +83,7 @@ test("storage really full: the save fails with a clear message, the form keeps w
     for (const k of Object.keys(localStorage)) if (k.startsWith("test-filler/")) localStorage.removeItem(k);
   });
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
-  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
+  await savedThenBack(page);
 
   await context.setOffline(false);
   await page.goto(project.url);

@@ -1,5 +1,5 @@
 import { Page, expect, test } from "@playwright/test";
-import { countInDatabase, hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
+import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
 
 // Offline capture and sync, in the real browser with the real service worker.
 
@@ -85,7 +85,7 @@ async function editVisit(page: Page, from: string, to: string) {
   await expect(page.getByLabel("Observations")).toHaveValue(from);
   await page.getByLabel("Observations").fill(to);
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
-  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
+  await savedThenBack(page);
 }
 
 test("two devices edit the same visit offline: the supervisor sees both versions and merges them", async ({ browser }) => {

@@ -90,6 +90,15 @@ impl SyncHandle {
         }
     }
 
+    /// After a save: the counts and lists are read again, and a sync is asked for. (Not part of
+    /// the save itself, so "saved" shows first.)
+    pub fn saved(self, user: uuid::Uuid) {
+        #[cfg(feature = "hydrate")]
+        engine::refresh(self, user);
+        let _ = user;
+        self.kick();
+    }
+
     /// Asks for a sync now (it runs once the current one, if any, is done).
     pub fn kick(self) {
         #[cfg(feature = "hydrate")]
@@ -97,10 +106,10 @@ impl SyncHandle {
     }
 }
 
-/// Saves one prepared mutation on this phone for the signed-in user; then a sync is asked for.
+/// Saves one prepared mutation on this phone for the signed-in user. Call [`SyncHandle::saved`]
+/// once the form has said so.
 #[cfg(feature = "hydrate")]
 pub async fn save(
-    handle: SyncHandle,
     user: uuid::Uuid,
     prepared: crate::sync::outbox::Prepared,
 ) -> Result<u64, crate::sync::outbox::SaveError> {
@@ -109,10 +118,7 @@ pub async fn save(
     let slot = super::platform::slot().await;
     let kv = BrowserStore;
     let mut outbox = Outbox::open(&kv, user, slot, super::platform::new_id())?;
-    let seq = outbox.save_prepared(prepared, super::platform::now_ms())?;
-    engine::refresh(handle, user);
-    handle.kick();
-    Ok(seq)
+    outbox.save_prepared(prepared, super::platform::now_ms())
 }
 
 #[cfg(feature = "hydrate")]

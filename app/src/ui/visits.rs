@@ -246,12 +246,21 @@ fn save_then(
     };
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
+        let mut saved_any = false;
+        let mut result = Ok(());
         for p in prepared {
-            if let Err(e) = super::sync::save(sync, user, p).await {
-                return done(Err(message(e)));
+            match super::sync::save(user, p).await {
+                Ok(_) => saved_any = true,
+                Err(e) => {
+                    result = Err(message(e));
+                    break;
+                }
             }
         }
-        done(Ok(()));
+        done(result);
+        if saved_any {
+            sync.saved(user);
+        }
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (sync, user, prepared, done);
@@ -361,6 +370,8 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
             let draft = RwSignal::new(start.clone());
             let errors = RwSignal::new(Vec::<FieldError>::new());
             let storage_error = RwSignal::new(None::<String>);
+            // Said on the form the moment the entry is on the phone; the project page follows.
+            let saved = RwSignal::new(false);
             let summary_ref = NodeRef::<leptos::html::Div>::new();
             let submit = move |status: EntryStatus| {
                 let d = draft.get_untracked();
@@ -406,8 +417,12 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today())));
                 save_then(i18n, sync, user, entries, Box::new(move |result| match result {
                     Ok(()) => {
+                        saved.set(true);
                         sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
-                        navigate(&back, Default::default());
+                        // Two frames: the first paints "saved", the second leaves for the project.
+                        request_animation_frame(move || {
+                            request_animation_frame(move || navigate(&back, Default::default()))
+                        });
                     }
                     Err(message) => storage_error.set(Some(message)),
                 }));
@@ -477,6 +492,9 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     <Field id="actions" label=t_string!(i18n, visit_actions) hint=t_string!(i18n, visit_actions_hint) optional=t_string!(i18n, optional) kind="textarea"
                         value=String::new() error=error_of("actions") on_input=set(|d, v| d.actions = v) />
                     <div class="actions">
+                        {move || saved.get().then(|| view! {
+                            <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
+                        })}
                         <button type="submit" class="primary">{t_string!(i18n, save_submit)}</button>
                         <button type="button" on:click=move |_| submit_draft(EntryStatus::Draft)>{t_string!(i18n, save_draft)}</button>
                     </div>

@@ -1,0 +1,154 @@
+// Browser benchmarks of issue 3, in Debian's Chromium against a running Athar (release build):
+//
+// 1. Saving a visit offline, tap to "saved", CPU throttled 4×: goal p95 ≤ 50 ms. Prints p50, p95
+//    and the worst of 30 saves.
+// 2. 1,000 waiting entries synced end to end under the "oasis 3G" profile: CDP
+//    Network.emulateNetworkConditions (400 ms latency, 50,000 B/s down and up) and
+//    Emulation.setCPUThrottlingRate 4. Goal: ≤ 8 s and ≤ 5 requests. Prints the time from
+//    coming back online to "all sent", the sync requests and the bytes they sent.
+//
+//   node end2end/bench-sync.mjs [base-url]      (default http://127.0.0.1:3000)
+//
+// The 1,000 entries are written into the phone's outbox directly (the save path is measured in
+// part 1): 1,000 form fills would measure typing, not sync.
+import { chromium } from "playwright";
+
+const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000";
+const ENTRIES = 1000;
+const SAVES = 30;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic"],
+});
+const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: "fr-FR", baseURL: base });
+const page = await context.newPage();
+const cdp = await context.newCDPSession(page);
+
+async function ready() {
+  await page.waitForFunction(() => window.__athar_ready === true, null, { timeout: 60_000 });
+}
+async function allSent() {
+  await page.locator(".sync-count", { hasText: "Tout est envoyé" }).waitFor({ timeout: 300_000 });
+}
+
+await page.goto("/login");
+await ready();
+await page.getByLabel("Adresse e-mail").fill("amal.facilitatrice@demo.athar.tn");
+await page.getByLabel("Mot de passe").fill("athar-demo-2026");
+await page.getByRole("button", { name: "Se connecter" }).click();
+await page.waitForURL(`${base}/`);
+await ready();
+const first = page.locator(".card h3 a").first();
+await first.click();
+await page.locator(".members").waitFor();
+await ready();
+await allSent();
+const projectUrl = page.url();
+const projectId = projectUrl.split("/projects/")[1];
+
+const stamp = Date.now().toString(36);
+
+// 1. Saving a visit offline, CPU ×4: tap to "saved" on the form (then the project page follows),
+// on a phone holding this facilitator's data as it is on the server.
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+await context.setOffline(true);
+const timings = [];
+const storedAt = [];
+for (let i = 0; i < SAVES; i++) {
+  await page.goto(`${projectUrl}/visits/new`).catch(() => {});
+  await ready();
+  await page.getByLabel("Par téléphone").check();
+  await page.getByLabel("Observations").fill(`Mesure d'enregistrement ${stamp} ${i}`);
+  const button = page.getByRole("button", { name: "Enregistrer et soumettre" });
+  await button.evaluate((b) => {
+    window.__tapped = 0;
+    window.__stored = null;
+    // Notes when the outbox key is written (the entry is safe on the phone from then on).
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      setItem.call(this, k, v);
+      if (window.__stored === null && k.includes("/m/")) window.__stored = performance.now();
+    };
+    window.__shown = null;
+    const watch = new MutationObserver(() => {
+      const shown = [...document.querySelectorAll(".notice.success")].some((n) => n.textContent.includes("Enregistré sur ce téléphone"));
+      if (shown && window.__shown === null) {
+        window.__shown = performance.now();
+        watch.disconnect();
+      }
+    });
+    watch.observe(document.body, { childList: true, subtree: true, characterData: true });
+    b.addEventListener("click", () => (window.__tapped = performance.now()), { capture: true, once: true });
+  });
+  await button.click();
+  // The moment the words entered the page (they are painted in that frame).
+  await page.waitForFunction(() => window.__shown !== null);
+  const [ms, storedMs] = await page.evaluate(() => [window.__shown - window.__tapped, window.__stored - window.__tapped]);
+  timings.push(ms);
+  storedAt.push(storedMs);
+}
+const quantiles = (xs) => {
+  xs.sort((a, b) => a - b);
+  const at = (q) => xs[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)];
+  return `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, worst ${xs.at(-1).toFixed(1)} ms`;
+};
+console.log(`save offline (CPU ×4), ${SAVES} saves`);
+console.log(`  tap to the entry stored on the phone:          ${quantiles(storedAt)}`);
+console.log(`  tap to "saved" shown on the form:              ${quantiles(timings)}`);
+console.log(`  goal: p95 ≤ 50 ms`);
+await context.setOffline(false);
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+await page.goto(projectUrl);
+await ready();
+await allSent();
+
+// 2. 1,000 waiting entries under oasis 3G.
+// Offline while they are written and the page reloads (a sync would start at once otherwise).
+const oasis3g = { latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
+await cdp.send("Network.enable");
+await cdp.send("Network.emulateNetworkConditions", { offline: true, ...oasis3g });
+await page.evaluate(({ n, project, stamp }) => {
+  const user = JSON.parse(localStorage.getItem("athar/v1/identity")).id;
+  const client = crypto.randomUUID();
+  for (let seq = 1; seq <= n; seq++) {
+    const args = {
+      id: crypto.randomUUID(),
+      base_version: null,
+      fields: {
+        project_id: project,
+        visit_on: "2026-11-20",
+        mode: "on_site",
+        present_member_ids: [],
+        topics: ["bookkeeping", "marketing"],
+        observations: `Banc d'essai ${stamp} ${seq}: cahier de caisse tenu, ventes de dattes en hausse, emballage à prévoir.`,
+        difficulties: "Retard de livraison des cartons.",
+        next_visit_on: "2026-12-18",
+        status: "submitted",
+      },
+    };
+    const m = { client_id: client, seq, name: "visit.save", args, created_at: Date.now() };
+    localStorage.setItem(`athar/v1/u/${user}/m/${client}/${String(seq).padStart(12, "0")}`, JSON.stringify(m));
+  }
+}, { n: ENTRIES, project: projectId, stamp });
+await page.reload();
+await ready();
+await page.locator(".sync-count", { hasText: `${ENTRIES} en attente` }).waitFor({ timeout: 60_000 });
+
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+const requests = [];
+page.on("request", (r) => {
+  if (r.url().includes("/api/sync/")) requests.push({ url: r.url(), bytes: r.postDataBuffer()?.length ?? 0 });
+});
+// Back online (the app syncs on the `online` event), over oasis 3G.
+const started = performance.now();
+await cdp.send("Network.emulateNetworkConditions", { offline: false, ...oasis3g });
+await allSent();
+const seconds = (performance.now() - started) / 1000;
+const pushes = requests.filter((r) => r.url.endsWith("/push"));
+const sent = requests.reduce((s, r) => s + r.bytes, 0);
+console.log(`oasis 3G (400 ms, 50,000 B/s, CPU ×4): ${ENTRIES} entries sent in ${seconds.toFixed(1)} s`);
+console.log(`  ${requests.length} sync requests (${pushes.length} pushes), ${(sent / 1024).toFixed(1)} KB sent (gzip)`);
+console.log(`  goal: ≤ 8 s and ≤ 5 requests`);
+
+await browser.close();
