@@ -7,150 +7,14 @@
 
 mod support;
 
-use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
 use rand::{Rng, SeedableRng};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::wire::{call, first_project, free_port, request, sign_in, start, wait_healthy};
 use uuid::Uuid;
 
 const ENTRIES: u64 = 2_000;
 const KILLS: usize = 20;
-
-fn start(url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_athar"))
-        .args([
-            "--database-url",
-            url,
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("ATHAR_LOG", "error")
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start athar")
-}
-
-struct Reply {
-    status: u16,
-    headers: String,
-    body: String,
-}
-
-/// One HTTP/1.1 request on a fresh connection (`Connection: close`), as plainly as a phone on a
-/// bad link: any failure is an error the caller retries.
-async fn request(
-    port: u16,
-    path: &str,
-    kind: &str,
-    cookie: &str,
-    body: &str,
-) -> std::io::Result<Reply> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\nAccept: application/json\r\n\
-         Cookie: {cookie}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body.as_bytes()).await?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (headers, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("cut answer"))?;
-    let status = headers
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other("no status"))?;
-    let body = if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(body).ok_or_else(|| std::io::Error::other("cut chunked answer"))?
-    } else {
-        body.to_owned()
-    };
-    Ok(Reply {
-        status,
-        headers: headers.to_owned(),
-        body,
-    })
-}
-
-fn dechunk(mut rest: &str) -> Option<String> {
-    let mut out = String::new();
-    loop {
-        let (size, tail) = rest.split_once("\r\n")?;
-        let size = usize::from_str_radix(size.trim(), 16).ok()?;
-        if size == 0 {
-            return Some(out);
-        }
-        out.push_str(tail.get(..size)?);
-        rest = tail.get(size + 2..)?;
-    }
-}
-
-async fn wait_healthy(port: u16) {
-    for _ in 0..400 {
-        if let Ok(mut s) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
-            let _ = s
-                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .await;
-            let mut raw = Vec::new();
-            if s.read_to_end(&mut raw).await.is_ok() && raw.starts_with(b"HTTP/1.1 200") {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("athar did not answer /healthz");
-}
-
-/// Signs in as the demo facilitator; the session cookie.
-async fn sign_in(port: u16) -> String {
-    let form = format!(
-        "email={}&password={DEMO_PASSWORD}",
-        DEMO_LOGINS[0].0.replace('@', "%40")
-    );
-    let login = request(
-        port,
-        "/api/login",
-        "application/x-www-form-urlencoded",
-        "",
-        &form,
-    )
-    .await
-    .expect("sign in");
-    login
-        .headers
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.trim())
-        .find(|v| v.starts_with("athar_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_owned()
-}
-
-/// The id of the signed-in facilitator's first project.
-async fn first_project(port: u16, cookie: &str) -> String {
-    let cards = request(
-        port,
-        "/api/list_projects",
-        "application/x-www-form-urlencoded",
-        cookie,
-        "",
-    )
-    .await
-    .expect("projects");
-    let cards: serde_json::Value = serde_json::from_str(&cards.body).expect("json");
-    cards[0]["id"].as_str().expect("a project").to_owned()
-}
 
 /// `count` new visits of `project` from `client`, seq 1 to `count`, as JSON mutations; each
 /// visit's observations name its client and seq.
@@ -202,17 +66,6 @@ async fn assert_once_each(
     assert_eq!(seen.len() as u64, count, "lost entries");
     assert!(seen.values().all(|n| *n == 1), "doubled entries");
     pulled
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
-fn call(body: &str) -> String {
-    format!(r#"{{"call":{{"protocol":1,"schema":1,"body":{body}}}}}"#)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,8 @@
     reason = "test support: a failed setup is a failed test"
 )]
 
+pub mod wire;
+
 use app::server::AppState;
 use app::server::db::{self, Db, Engine};
 use app::server::demo;
