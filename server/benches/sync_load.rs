@@ -1,0 +1,273 @@
+//! Load: 200 simulated devices against the release `athar` binary on SQLite, each pushing 20 new
+//! visit mutations and pulling what changed, once a second, for 60 seconds (about 4,000
+//! mutations/s offered). Prints errors, request latency (p50, p99, worst), what was applied, and
+//! the server's peak memory. Goals are in `BENCHMARKS.md`, not asserted.
+//!
+//! `cargo bench -p server --bench sync_load` (`ATHAR_LOAD_SECONDS` and `ATHAR_LOAD_DEVICES`
+//! shorten or grow the run; `ATHAR_LOAD_PULLS=0` leaves the pulls out).
+//!
+//! Each device is a facilitator of its own with one project (copied from the demo set), so a pull
+//! brings what changed in that scope; `ATHAR_LOAD_SHARED=1` puts the devices on the nine demo
+//! facilitators instead. The load generator shares the machine's two cores with the server.
+
+#![allow(
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a benchmark: prints its figures, a failed step ends it"
+)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use app::domain::Role;
+use app::server::demo;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use support::wire::{call, first_project, free_port, request, sign_in_as, start, wait_healthy};
+use uuid::Uuid;
+
+const MUTATIONS_PER_PUSH: u64 = 20;
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The nine demo facilitators (the set is deterministic), each signed in once: (cookie, project).
+async fn demo_facilitators(port: u16) -> Vec<(String, String)> {
+    let set = demo::generate(
+        demo::DEFAULT_SEED,
+        demo::today_in_tunis(),
+        app::server::db::PasswordHash(String::new()),
+    );
+    let mut accounts = Vec::new();
+    for u in set.users.iter().filter(|u| u.role == Role::Facilitator) {
+        let cookie = sign_in_as(port, &u.email).await;
+        let project = first_project(port, &cookie).await;
+        accounts.push((cookie, project));
+    }
+    accounts
+}
+
+/// `count` new facilitators, each with one project of their own (copies of a demo facilitator
+/// and of one of their projects, with the demo password), each signed in: (cookie, project).
+async fn own_facilitators(url: &str, port: u16, count: u64) -> Vec<(String, String)> {
+    let pool = sqlx::SqlitePool::connect(url).await.expect("open SQLite");
+    let template: String = demo::DEMO_LOGINS[0].0.into();
+    let mut tx = pool.begin().await.expect("begin");
+    for sql in [
+        "create temp table new_user as select * from users where email = $1",
+        "create temp table new_project as select * from projects
+          where facilitator_id = (select id from users where email = $1) limit 1",
+    ] {
+        sqlx::query(sql)
+            .bind(&template)
+            .execute(&mut *tx)
+            .await
+            .expect("template");
+    }
+    let mut accounts = Vec::new();
+    for d in 0..count {
+        let (user, project) = (Uuid::new_v4(), Uuid::new_v4());
+        let email = format!("charge-{d}@demo.athar.tn");
+        for (sql, binds) in [
+            (
+                "update new_user set id = $1, email = $2, name = $2",
+                (user.to_string(), email.clone()),
+            ),
+            (
+                "update new_project set id = $1, code = $2, facilitator_id = (select id from new_user)",
+                (project.to_string(), format!("CHARGE-{d}")),
+            ),
+        ] {
+            let id: Uuid = binds.0.parse().expect("uuid");
+            sqlx::query(sql)
+                .bind(id)
+                .bind(binds.1)
+                .execute(&mut *tx)
+                .await
+                .expect("copy");
+        }
+        for sql in [
+            "insert into users select * from new_user",
+            "insert into projects select * from new_project",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await.expect("insert");
+        }
+        accounts.push((email, project.to_string()));
+    }
+    tx.commit().await.expect("commit");
+    pool.close().await;
+    let mut signed_in = Vec::new();
+    for (email, project) in accounts {
+        signed_in.push((sign_in_as(port, &email).await, project));
+    }
+    signed_in
+}
+
+fn main() {
+    let seconds = setting("ATHAR_LOAD_SECONDS", 60);
+    let devices = setting("ATHAR_LOAD_DEVICES", 200);
+    // `ATHAR_LOAD_PULLS=0`: pushes only, to tell the two costs apart.
+    let pulls = setting("ATHAR_LOAD_PULLS", 1) != 0;
+    // `ATHAR_LOAD_SHARED=1`: the devices share the nine demo facilitators (about 22 devices each),
+    // so every pull brings a device what twenty others sent. By default each device is its own
+    // facilitator with a project of their own, as in the field.
+    let shared = setting("ATHAR_LOAD_SHARED", 0) != 0;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+        let port = free_port();
+        let mut server = start(&url, port);
+        wait_healthy(port).await;
+        let pid = server.id();
+
+        let accounts = if shared {
+            demo_facilitators(port).await
+        } else {
+            own_facilitators(&url, port, devices).await
+        };
+        let accounts = Arc::new(accounts);
+
+        let errors = Arc::new(AtomicU64::new(0));
+        let applied = Arc::new(AtomicU64::new(0));
+        let started = Instant::now();
+        let end = started + Duration::from_secs(seconds);
+        let mut tasks = Vec::new();
+        for d in 0..devices {
+            let (accounts, errors, applied) = (accounts.clone(), errors.clone(), applied.clone());
+            tasks.push(tokio::spawn(async move {
+                let (cookie, project) = &accounts[d as usize % accounts.len()];
+                let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+                let mut latencies = Vec::new();
+                let mut seq = 0u64;
+                let mut cookie_json = "null".to_owned();
+                // Spread the devices over the second, as phones are.
+                tokio::time::sleep(Duration::from_millis(d * 1000 / devices)).await;
+                let mut tick = tokio::time::interval(Duration::from_secs(1));
+                while Instant::now() < end {
+                    tick.tick().await;
+                    let mutations: Vec<String> = (1..=MUTATIONS_PER_PUSH)
+                        .map(|i| {
+                            format!(
+                                r#"{{"client_id":"{client}","seq":{},"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","topics":["bookkeeping"],"status":"submitted","observations":"Charge {d} {i}: cahier de caisse tenu, ventes en hausse."}}}},"created_at":0}}"#,
+                                seq + i,
+                                Uuid::new_v4()
+                            )
+                        })
+                        .collect();
+                    let heartbeat = format!(r#"{{"device_id":"{device}","pending":{MUTATIONS_PER_PUSH}}}"#);
+                    let push = call(&format!(
+                        r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{heartbeat}}}"#,
+                        mutations.join(",")
+                    ));
+                    let t = Instant::now();
+                    match request(port, "/api/sync/push", "application/json", cookie, &push).await {
+                        Ok(r) if r.status == 200 => {
+                            latencies.push(t.elapsed());
+                            let answer: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+                            let last = answer["last_seq"].as_u64().unwrap_or(seq);
+                            applied.fetch_add(last - seq, Ordering::Relaxed);
+                            seq = last;
+                        }
+                        _ => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    if !pulls {
+                        continue;
+                    }
+                    let pull = call(&format!(
+                        r#"{{"client_id":"{client}","cookie":{cookie_json},"heartbeat":{heartbeat}}}"#
+                    ));
+                    let t = Instant::now();
+                    match request(port, "/api/sync/pull", "application/json", cookie, &pull).await {
+                        Ok(r) if r.status == 200 => {
+                            latencies.push(t.elapsed());
+                            // The cookie comes first in the answer: read just it, so the load
+                            // generator does not parse every record (it shares the cores).
+                            cookie_json = r
+                                .body
+                                .split_once(r#""cookie":"#)
+                                .and_then(|(_, rest)| rest.split_once(r#","last_seq""#))
+                                .map(|(c, _)| c.to_owned())
+                                .expect("cookie in the pull answer");
+                        }
+                        _ => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                latencies
+            }));
+        }
+        let sampler = tokio::spawn(async move {
+            let mut peak = 0;
+            while Instant::now() < end {
+                peak = peak.max(rss_kb(pid));
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            peak
+        });
+        let mut latencies = Vec::new();
+        for t in tasks {
+            latencies.extend(t.await.expect("device"));
+        }
+        let peak_rss = sampler.await.expect("sampler").max(rss_kb(pid));
+        let elapsed = started.elapsed().as_secs_f64();
+        let _ = server.kill();
+        let _ = server.wait();
+
+        latencies.sort();
+        let at = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        let applied = applied.load(Ordering::Relaxed);
+        println!(
+            "{devices} devices ({}), {seconds} s, a push of {MUTATIONS_PER_PUSH}{} per device per second, release server on SQLite",
+            if shared { "on 9 facilitators" } else { "one facilitator each" },
+            if pulls { " and a pull" } else { " (no pulls)" }
+        );
+        println!(
+            "  requests answered: {}, errors: {}",
+            latencies.len(),
+            errors.load(Ordering::Relaxed)
+        );
+        println!(
+            "  latency: p50 {:.1} ms, p99 {:.1} ms, worst {:.1} ms (goal: 0 errors, p99 ≤ 100 ms)",
+            at(0.5),
+            at(0.99),
+            latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        );
+        println!(
+            "  mutations applied: {applied} = {:.0}/s (offered: {}/s)",
+            applied as f64 / elapsed,
+            devices * MUTATIONS_PER_PUSH
+        );
+        println!(
+            "  server peak RSS: {} MB (goal ≤ 128 MB)",
+            peak_rss / 1024
+        );
+    });
+}
