@@ -1,7 +1,8 @@
 //! Push ingest: how many realistic visit mutations per second the apply path takes, in batches of
 //! 500 with a durable commit each, on SQLite (and PostgreSQL when `ATHAR_TEST_POSTGRES_URL` is
 //! set); then the same through the whole router (server function, JSON decoding, session check),
-//! in process. Prints figures; goals are in `BENCHMARKS.md`, not asserted.
+//! in process; then over HTTP on loopback to the release `athar` binary. Prints figures; goals are
+//! in `BENCHMARKS.md`, not asserted.
 //!
 //! `cargo bench -p server --bench sync_ingest`
 
@@ -202,6 +203,52 @@ async fn through_router(t: &support::TestDb, set: &DemoSet, label: &str) {
     );
 }
 
+/// The same batches over real HTTP on loopback, to the release `athar` binary (a fresh SQLite
+/// database with the demo set, or the given PostgreSQL database).
+async fn over_tcp(url: &str, set: &DemoSet, label: &str) {
+    use support::wire::{call, free_port, request, sign_in, start, wait_healthy};
+    let port = free_port();
+    let mut server = start(url, port);
+    wait_healthy(port).await;
+    let cookie = sign_in(port).await;
+    let (_, projects, members) = facilitator(set);
+    let client = Uuid::new_v4();
+    let bodies: Vec<String> = (0..BATCHES)
+        .map(|b| {
+            let mutations: Vec<String> = (0..BATCH)
+                .map(|i| {
+                    let m = visit(
+                        client,
+                        (b * BATCH + i + 1) as u64,
+                        projects[i % projects.len()],
+                        &members,
+                    );
+                    serde_json::to_string(&m).expect("json")
+                })
+                .collect();
+            call(&format!(
+                r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{{}}}}"#,
+                mutations.join(",")
+            ))
+        })
+        .collect();
+    let started = Instant::now();
+    for body in &bodies {
+        let r = request(port, "/api/sync/push", "application/json", &cookie, body)
+            .await
+            .expect("push");
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let _ = server.kill();
+    let _ = server.wait();
+    let n = BATCH * BATCHES;
+    println!(
+        "{label:<34} {n} mutations in {secs:.2} s = {:>8.0} mutations/s (release binary, a connection per batch)",
+        n as f64 / secs
+    );
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -214,11 +261,13 @@ fn main() {
         let set = support::with_demo(&t).await;
         apply_path(&t.db, &set, "SQLite, apply path").await;
         through_router(&t, &set, "SQLite, through the router").await;
+        over_tcp(&t.url, &set, "SQLite, over HTTP").await;
         if let Some(url) = support::postgres_url() {
             let t = support::postgres(&url).await;
             let set = support::with_demo(&t).await;
             apply_path(&t.db, &set, "PostgreSQL, apply path").await;
             through_router(&t, &set, "PostgreSQL, through the router").await;
+            over_tcp(&t.url, &set, "PostgreSQL, over HTTP").await;
         } else {
             println!("PostgreSQL: skipped (set ATHAR_TEST_POSTGRES_URL)");
         }
