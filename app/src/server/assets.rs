@@ -104,6 +104,11 @@ impl SiteAssets {
         // The build id hashes the hashed names (or, without hashing, the files themselves).
         let mut digest = Sha256::new();
         digest.update(env!("CARGO_PKG_VERSION"));
+        // A release label the operator may set: a new label is a new version for the phones
+        // (a new service worker and cache) even when the files did not change.
+        if let Ok(release) = std::env::var("ATHAR_RELEASE") {
+            digest.update(release);
+        }
         for (k, v) in &hashes {
             digest.update(k);
             digest.update(v);

@@ -7,7 +7,9 @@
 //   device storage. Static files come from the cache first: their names change with every build.
 //   Server functions and data are never cached here (the app keeps data in device storage).
 // - a new build's worker waits: the page tells it to take over when nothing is waiting to be sent
-//   ({type: "take-over"}); then old caches are dropped.
+//   ({type: "take-over"}). The previous build's cache is kept (older ones are dropped): a page
+//   still running the previous build fetches its code chunks on demand, by their hashed names,
+//   from any of the caches.
 const BUILD = "__BUILD_ID__";
 const CACHE = "athar-" + BUILD;
 const SHELL = "/offline-shell";
@@ -30,9 +32,11 @@ self.addEventListener("message", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(
-        keys.filter((k) => k.startsWith("athar-") && k !== CACHE).map((k) => caches.delete(k))
-      ))
+      .then((keys) => {
+        // keys() lists caches in the order they were made: keep the newest of the others.
+        const older = keys.filter((k) => k.startsWith("athar-") && k !== CACHE);
+        return Promise.all(older.slice(0, -1).map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim())
   );
 });
@@ -51,9 +55,5 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (url.pathname.startsWith("/api/") || url.pathname === "/healthz" || url.pathname === "/sw.js") return;
-  event.respondWith(
-    caches.open(CACHE).then((cache) =>
-      cache.match(req).then((hit) => hit || fetch(req))
-    )
-  );
+  event.respondWith(caches.match(req).then((hit) => hit || fetch(req)));
 });

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The two acts of the service-worker upgrade test (`tests/upgrade.spec.ts`) around a restart of
+# the release server under a new release label (`ATHAR_RELEASE`), which phones see as a new
+# version. Not yet part of `.ci/test`: the second act fails about one run in three (after the
+# waiting entry is gone and the page reloads, the new worker sometimes stays waiting for 20 s).
+#
+#   end2end/upgrade-acts.sh        (from the repository, after `cargo leptos build --release --split`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+port=${ATHAR_TEST_PORT:-3000}
+url="http://127.0.0.1:$port"
+work=$(mktemp -d)
+profile=$(mktemp -d)
+pid=""
+cleanup() {
+  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work" "$profile"
+}
+trap cleanup EXIT
+
+serve() {
+  DATABASE_URL="sqlite://$work/athar.db" ATHAR_LOG=warn target/release/athar serve --bind "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 200); do curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && return 0; sleep 0.05; done
+  cat "$work/server.log" >&2
+  return 1
+}
+act() {
+  (cd end2end && ATHAR_URL="$url" ATHAR_UPGRADE_PROFILE="$profile" ATHAR_UPGRADE_ACT="$1" npx playwright test tests/upgrade.spec.ts)
+}
+
+serve
+act before
+kill "$pid"; wait "$pid" || true
+export ATHAR_RELEASE="upgrade-$(date +%s)"
+serve
+act after
