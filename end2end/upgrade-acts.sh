@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# The two acts of the service-worker upgrade test (`tests/upgrade.spec.ts`) around a restart of
-# the release server under a new release label (`ATHAR_RELEASE`), which phones see as a new
-# version. Not yet part of `.ci/test`: the second act fails about one run in three (after the
-# waiting entry is gone and the page reloads, the new worker sometimes stays waiting for 20 s).
+# The three acts of the service-worker upgrade test (`tests/upgrade.spec.ts`) around restarts of
+# the release server under new release labels (`ATHAR_RELEASE`), which phones see as new versions.
+# `.ci/test` runs it; by hand, after `cargo leptos build --release --split`:
 #
-#   end2end/upgrade-acts.sh        (from the repository, after `cargo leptos build --release --split`)
+#   end2end/upgrade-acts.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
@@ -30,9 +29,15 @@ act() {
   (cd end2end && ATHAR_URL="$url" ATHAR_UPGRADE_PROFILE="$profile" ATHAR_UPGRADE_ACT="$1" npx playwright test tests/upgrade.spec.ts)
 }
 
+restart() {
+  kill "$pid"; wait "$pid" || true
+  export ATHAR_RELEASE="upgrade-$1-$(date +%s%N)"
+  serve
+}
+
 serve
 act before
-kill "$pid"; wait "$pid" || true
-export ATHAR_RELEASE="upgrade-$(date +%s)"
-serve
+restart 2
 act after
+restart 3
+act again

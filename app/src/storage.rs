@@ -16,6 +16,10 @@ use uuid::Uuid;
 
 /// The layout version of the keys this build writes.
 pub const LAYOUT_VERSION: u32 = 1;
+/// The oldest layout [`DeviceStore::migrate`] brings forward (0: before anything was versioned).
+/// A new app version takes over a phone with unsent entries only if it reads their layout, so a
+/// change to how entries are stored is a layout change, with its migration.
+pub const OLDEST_READABLE_LAYOUT: u32 = 0;
 const ROOT: &str = "athar/";
 const LAYOUT_KEY: &str = "athar/layout";
 
@@ -240,6 +244,18 @@ impl BrowserStore {
 }
 
 #[cfg(feature = "hydrate")]
+thread_local! {
+    static WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many writes this page has made to the browser's storage. What was read from storage is
+/// current while this has not moved (other tabs' writes arrive as `storage` events).
+#[cfg(feature = "hydrate")]
+pub fn local_writes() -> u64 {
+    WRITES.get()
+}
+
+#[cfg(feature = "hydrate")]
 impl KeyValue for BrowserStore {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
         Self::raw()?
@@ -248,6 +264,7 @@ impl KeyValue for BrowserStore {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        WRITES.set(WRITES.get() + 1);
         Self::raw()?.set_item(key, value).map_err(|e| {
             let name = js_sys::Reflect::get(&e, &"name".into())
                 .ok()
@@ -262,6 +279,7 @@ impl KeyValue for BrowserStore {
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
+        WRITES.set(WRITES.get() + 1);
         Self::raw()?
             .remove_item(key)
             .map_err(|_| StorageError::Unavailable)

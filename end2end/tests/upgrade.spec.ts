@@ -1,53 +1,127 @@
-import { BrowserContext, chromium, expect, test } from "@playwright/test";
+import { BrowserContext, Page, chromium, expect, test } from "@playwright/test";
 import { existsSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serviceWorkerReady, signIn } from "./helpers";
 
-// An upgrade in two acts, around a redeployment done by `.ci/test` between them (the same build
-// restarted as a new version): the same browser profile on disk plays a phone that had the app
-// installed before and opens it after. Skipped unless ATHAR_UPGRADE_PROFILE names that profile.
+// Upgrades, in three acts around redeployments (`end2end/upgrade-acts.sh`: the same build
+// restarted under a new release label, which phones see as a new version). One browser profile
+// on disk plays a phone that had the app installed and opens it after each upgrade. An entry of
+// another user of the phone waits in its outbox (this user's session does not send it), so only
+// the user's word or the outbox emptying can let a new version in. Skipped unless
+// ATHAR_UPGRADE_PROFILE names that profile.
 const profile = process.env.ATHAR_UPGRADE_PROFILE;
 const act = process.env.ATHAR_UPGRADE_ACT;
-const PENDING = "athar/v1/u/upgrade-test/m/00000000-0000-0000-0000-000000000001/000000000001";
+const PENDING = "athar/v1/u/00000000-0000-0000-0000-00000000abcd/m/00000000-0000-0000-0000-000000000001/000000000001";
+const UPDATE_NOW = "Mettre à jour maintenant";
 
-async function open(testInfo: any): Promise<BrowserContext> {
+async function open(testInfo: any): Promise<[BrowserContext, Page]> {
   const { launchOptions, baseURL } = testInfo.project.use as any;
-  return chromium.launchPersistentContext(profile!, { ...launchOptions, baseURL, locale: "fr-FR", serviceWorkers: "allow" });
+  const context = await chromium.launchPersistentContext(profile!, {
+    ...launchOptions,
+    baseURL,
+    locale: "fr-FR",
+    serviceWorkers: "allow",
+  });
+  return [context, context.pages()[0] ?? (await context.newPage())];
 }
 
-test("before the upgrade: the app is installed, with an entry waiting to be sent", async ({}, testInfo) => {
-  test.skip(!profile || act !== "before", "runs as the first act of the upgrade test in .ci/test");
-  const context = await open(testInfo);
-  const page = context.pages()[0] ?? (await context.newPage());
+function remember(name: string, value: string) {
+  writeFileSync(join(profile!, `athar-${name}`), value);
+}
+
+function recall(name: string): string {
+  const file = join(profile!, `athar-${name}`);
+  expect(existsSync(file), `${name} was recorded by the previous act`).toBe(true);
+  return readFileSync(file, "utf8");
+}
+
+const waiting = (page: Page) =>
+  page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting);
+const cacheNames = (page: Page) => page.evaluate(() => caches.keys());
+const activeBuild = (page: Page) =>
+  page.evaluate(async () => {
+    const names = await caches.keys();
+    return names[names.length - 1];
+  });
+
+test("act 1, before the upgrade: the app is installed, with an entry waiting to be sent", async ({}, testInfo) => {
+  test.skip(!profile || act !== "before", "the first act of end2end/upgrade-acts.sh");
+  const [context, page] = await open(testInfo);
   await signIn(page, "facilitator");
   await serviceWorkerReady(page);
-  const caches = await page.evaluate(() => caches.keys());
-  expect(caches).toHaveLength(1);
-  writeFileSync(join(profile!, "athar-cache-before"), caches[0]);
+  const names = await cacheNames(page);
+  expect(names).toHaveLength(1);
+  remember("cache-1", names[0]);
   await page.evaluate((k) => localStorage.setItem(k, "{}"), PENDING);
   await context.close();
 });
 
-test("after the upgrade: the new version waits for the entry, then takes over, keeping the previous cache", async ({}, testInfo) => {
-  test.skip(!profile || act !== "after", "runs as the second act of the upgrade test in .ci/test");
-  expect(existsSync(join(profile!, "athar-cache-before"))).toBe(true);
-  const old = readFileSync(join(profile!, "athar-cache-before"), "utf8");
-  const context = await open(testInfo);
-  const page = context.pages()[0] ?? (await context.newPage());
+test("act 2, after an upgrade: the new version waits for the entry, and takes over when the user agrees", async ({}, testInfo) => {
+  test.skip(!profile || act !== "after", "the second act of end2end/upgrade-acts.sh");
+  const first = recall("cache-1");
+  const [context, page] = await open(testInfo);
   await page.goto("/");
-  const waiting = () => page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting);
-  await expect.poll(waiting, { timeout: 20_000 }).toBe(true);
-  // The old version still serves the app while an entry waits: its cache is intact.
-  expect(await page.evaluate(() => caches.keys())).toContain(old);
+  await expect.poll(() => waiting(page), { timeout: 30_000 }).toBe(true);
+  // The previous version still serves the app while the entry waits; the user is told a new
+  // version is ready and that the entry stays.
+  const notice = page.locator(".update-notice");
+  await expect(notice).toContainText("Une nouvelle version d'Athar est prête", { timeout: 20_000 });
+  expect(await cacheNames(page)).toContain(first);
 
-  // The entry leaves; the next time the app opens, the new version takes over.
-  await page.evaluate((k) => localStorage.removeItem(k), PENDING);
-  await page.reload();
-  await expect.poll(waiting, { timeout: 20_000 }).toBe(false);
-  // The new version's cache beside the previous one (a page still running the previous version
-  // fetches its code chunks from there); nothing older.
-  await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 20_000 }).toHaveLength(2);
-  expect(await page.evaluate(() => caches.keys())).toContain(old);
+  // A version that could not read this phone's stored entries is not offered.
+  await page.evaluate(() => {
+    localStorage.setItem("athar/layout", "99");
+    (window as any).athar.checkUpdate();
+  });
+  await expect(notice).toContainText("attend que vos saisies soient envoyées");
+  await expect(page.getByRole("button", { name: UPDATE_NOW })).toHaveCount(0);
+  await page.evaluate(() => {
+    localStorage.setItem("athar/layout", "1");
+    (window as any).athar.checkUpdate();
+  });
+
+  // The user agrees: the page reloads into the new version, the entry still on the phone.
+  const reloaded = page.waitForEvent("load");
+  await page.getByRole("button", { name: UPDATE_NOW }).click();
+  await reloaded;
+  await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(false);
   await serviceWorkerReady(page);
+  expect(await page.evaluate((k) => localStorage.getItem(k), PENDING)).toBe("{}");
+  await expect(page.locator(".update-notice")).toHaveCount(0);
+  // The new version's cache beside the previous one (a page still running the previous version
+  // fetches its code chunks from there).
+  const names = await cacheNames(page);
+  expect(names).toHaveLength(2);
+  expect(names[0]).toBe(first);
+  remember("cache-2", names[1]);
+  await context.close();
+});
+
+test("act 3, after another upgrade: once nothing waits, the new version takes over by itself", async ({}, testInfo) => {
+  test.skip(!profile || act !== "again", "the third act of end2end/upgrade-acts.sh");
+  const second = recall("cache-2");
+  const [context, page] = await open(testInfo);
+  await page.goto("/");
+  await expect.poll(() => waiting(page), { timeout: 30_000 }).toBe(true);
+  await expect(page.locator(".update-notice")).toBeVisible({ timeout: 20_000 });
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__sameDocument = true;
+    navigator.serviceWorker.addEventListener("controllerchange", () => (w.__controllerChanged = true));
+  });
+
+  // The entry leaves the phone (its owner's sync, played here by removing it); the next sync of
+  // this page finds the outbox empty and the new version takes over without a reload.
+  await page.evaluate((k) => localStorage.removeItem(k), PENDING);
+  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(false);
+  await expect(page.locator(".update-notice")).toHaveCount(0);
+  await serviceWorkerReady(page);
+  expect(await page.evaluate(() => [(window as any).__sameDocument, (window as any).__controllerChanged])).toEqual([true, true]);
+  // Two caches: this version's and the previous one; the first act's is gone.
+  await expect.poll(() => cacheNames(page), { timeout: 20_000 }).toHaveLength(2);
+  const names = await cacheNames(page);
+  expect(names[0]).toBe(second);
+  expect(await activeBuild(page)).not.toBe(second);
   await context.close();
 });

@@ -135,5 +135,13 @@ impl SiteAssets {
         include_str!("sw.js")
             .replace("__BUILD_ID__", &self.build_id)
             .replace("__PRECACHE__", &list)
+            .replace(
+                "__LAYOUTS__",
+                &format!(
+                    "[{}, {}]",
+                    crate::storage::OLDEST_READABLE_LAYOUT,
+                    crate::storage::LAYOUT_VERSION
+                ),
+            )
     }
 }

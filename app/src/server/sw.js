@@ -6,11 +6,15 @@
 //   data); when the network fails, the offline shell answers and the app draws the page from
 //   device storage. Static files come from the cache first: their names change with every build.
 //   Server functions and data are never cached here (the app keeps data in device storage).
-// - a new build's worker waits: the page tells it to take over when nothing is waiting to be sent
-//   ({type: "take-over"}). The previous build's cache is kept (older ones are dropped): a page
-//   still running the previous build fetches its code chunks on demand, by their hashed names,
-//   from any of the caches.
+// - a new build's worker waits: the page tells it to take over ({type: "take-over"}) when nothing
+//   is waiting to be sent, or when the user agrees and this build can read what waits. The page
+//   asks ({type: "about"}, with a reply port) which device storage layouts this build reads.
+//   The previous build's cache is kept (older ones are dropped): a page still running the
+//   previous build fetches its code chunks on demand, by their hashed names, from any of the
+//   caches.
 const BUILD = "__BUILD_ID__";
+// [oldest, newest] layout of device storage (`athar/layout`) this build reads or migrates.
+const LAYOUTS = __LAYOUTS__;
 const CACHE = "athar-" + BUILD;
 const SHELL = "/offline-shell";
 const PRECACHE = __PRECACHE__;
@@ -22,10 +26,13 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "take-over") {
+  const type = event.data && event.data.type;
+  if (type === "take-over") {
     // Keep the worker alive until the hand-over is done: without waitUntil the browser may stop
     // an idle waiting worker before skipWaiting takes effect.
     event.waitUntil(self.skipWaiting());
+  } else if (type === "about" && event.ports[0]) {
+    event.ports[0].postMessage({ build: BUILD, layouts: LAYOUTS });
   }
 });
 

@@ -181,7 +181,7 @@ pub fn Frame(
             <LanguageSwitch />
             {who}
         </header>
-        {has_user.then(|| view! { <SyncBar /> })}
+        {has_user.then(|| view! { <SyncBar /> <UpdateNotice /> })}
         <main id="main" tabindex="-1">
             {flash.map(|message| view! {
                 <p class="notice success" role="status">
@@ -248,5 +248,56 @@ pub fn SyncBar() -> impl IntoView {
                 <span aria-hidden="true">"⇩ "</span>{t_string!(i18n, export_unsent)}
             </button>
         </div>
+    }
+}
+
+/// Shown while a new version of the app waits because entries do: it takes over when they are
+/// sent, or now if the user agrees and it reads what this phone stored
+/// (`service_worker_client.js`).
+#[component]
+pub fn UpdateNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "hydrate")]
+    let state = {
+        use super::platform::{Update, update};
+        let state = RwSignal::new(None::<Update>);
+        Effect::new(move |_| state.set(update()));
+        let listener = window_event_listener_untyped("athar-update", move |_| state.set(update()));
+        on_cleanup(move || listener.remove());
+        move || state.get().map(|u| u == Update::Ready)
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let state = || None::<bool>;
+    let lost = t_string!(i18n, update_form_lost).to_string();
+    let update_now = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            // The page reloads into the new version: what is typed in an open form would go.
+            let form_open = document()
+                .query_selector("form.visit-form")
+                .ok()
+                .flatten()
+                .is_some();
+            if !form_open || window().confirm_with_message(&lost).unwrap_or(false) {
+                super::platform::take_over();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &lost;
+    };
+    view! {
+        {move || state().map(|ready| view! {
+            <div class="notice update-notice" role="status">
+                <p>
+                    <span aria-hidden="true">"⬆ "</span>
+                    {if ready { t_string!(i18n, update_ready) } else { t_string!(i18n, update_blocked) }}
+                </p>
+                {ready.then(|| view! {
+                    <button type="button" class="update-now" on:click=update_now.clone()>
+                        {t_string!(i18n, update_now)}
+                    </button>
+                })}
+            </div>
+        })}
     }
 }

@@ -24,6 +24,47 @@ extern "C" {
     fn js_read_file(id: &str) -> Promise;
 }
 
+/// Whether a new version of the app waits while entries do (`service_worker_client.js`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// It reads this phone's stored entries and takes over when the user agrees.
+    Ready,
+    /// It does not read them: it waits until they are sent.
+    Blocked,
+}
+
+/// The current state, as the service worker script last announced it (`athar-update` events).
+pub fn update() -> Option<Update> {
+    match js_sys::Reflect::get(&window_athar(), &"update".into())
+        .ok()?
+        .as_string()?
+        .as_str()
+    {
+        "ready" => Some(Update::Ready),
+        "blocked" => Some(Update::Blocked),
+        _ => None,
+    }
+}
+
+/// Lets the waiting version take over; the page reloads into it. False when none is ready.
+pub fn take_over() -> bool {
+    call_athar("takeOver").as_bool().unwrap_or(false)
+}
+
+/// Asks the service worker script to look again for a waiting version (after a sync).
+pub fn check_update() {
+    call_athar("checkUpdate");
+}
+
+fn call_athar(name: &str) -> JsValue {
+    let athar = window_athar();
+    js_sys::Reflect::get(&athar, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&athar).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
 /// The text of the file chosen in the file input `id`; empty when none is.
 pub async fn read_file(id: &str) -> String {
     JsFuture::from(js_read_file(id))

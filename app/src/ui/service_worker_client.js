@@ -1,8 +1,15 @@
 (function () {
   if (!("serviceWorker" in navigator)) return;
-  // A new version waits until no unsent entry is on the device (the outbox keys of any user,
-  // `athar/v1/u/<user>/m/<client>/<seq>`): the page can read storage, the worker cannot.
-  var OUTBOX = /^athar\/v1\/u\/[^\/]+\/m\//;
+  var athar = (window.athar = window.athar || {});
+  // A new version takes over by itself when no unsent entry is on the device (the outbox keys of
+  // any user, `athar/v1/u/<user>/m/<client>/<seq>`): the page can read storage, the worker cannot.
+  // When entries wait, it takes over only if the user agrees (`athar.takeOver`, from the update
+  // notice) and it reads the device's storage layout; `athar.update` says which case holds
+  // ("ready", "blocked" or null) and an `athar-update` event tells the app when that changes.
+  var OUTBOX = /^athar\/v\d+\/u\/[^\/]+\/m\//;
+  var registration = null;
+  var reloadOnChange = false;
+  athar.update = null;
   function pending() {
     try {
       for (var i = 0; i < localStorage.length; i++) {
@@ -11,9 +18,53 @@
     } catch (e) {}
     return false;
   }
-  function offer(worker) {
-    if (worker && !pending()) worker.postMessage({ type: "take-over" });
+  function layout() {
+    try {
+      return parseInt(localStorage.getItem("athar/layout") || "0", 10) || 0;
+    } catch (e) {
+      return 0;
+    }
   }
+  function announce(state) {
+    if (athar.update === state) return;
+    athar.update = state;
+    window.dispatchEvent(new Event("athar-update"));
+  }
+  // Asks a worker which storage layouts it reads; null when it does not answer.
+  function about(worker) {
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (e) { resolve(e.data); };
+      worker.postMessage({ type: "about" }, [channel.port2]);
+      setTimeout(function () { resolve(null); }, 5000);
+    });
+  }
+  function offer(worker) {
+    if (!worker) return announce(null);
+    if (!pending()) return worker.postMessage({ type: "take-over" });
+    about(worker).then(function (a) {
+      var l = layout();
+      var reads = a && a.layouts && l >= a.layouts[0] && l <= a.layouts[1];
+      if (registration && registration.waiting === worker) announce(reads ? "ready" : "blocked");
+    });
+  }
+  // The user agreed: the new version takes over and this tab reloads into it. Other open tabs
+  // keep running the previous version until they reload (its code stays cached).
+  athar.takeOver = function () {
+    var worker = registration && registration.waiting;
+    if (!worker || athar.update !== "ready") return false;
+    reloadOnChange = true;
+    worker.postMessage({ type: "take-over" });
+    return true;
+  };
+  // Called by the app after a sync: the outbox may just have emptied.
+  athar.checkUpdate = function () {
+    if (registration) offer(registration.waiting);
+  };
+  navigator.serviceWorker.addEventListener("controllerchange", function () {
+    announce(null);
+    if (reloadOnChange) location.reload();
+  });
   // A worker being installed offers itself once installed, if another already controls the page.
   function track(worker) {
     if (!worker) return;
@@ -23,6 +74,7 @@
   }
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
+      registration = reg;
       offer(reg.waiting);
       track(reg.installing);
       reg.addEventListener("updatefound", function () { track(reg.installing); });

@@ -233,6 +233,8 @@ mod engine {
                     s.progress = None;
                 });
                 refresh(h, user);
+                // The outbox may just have emptied: a waiting new version can take over.
+                platform::check_update();
                 r
             }
             Some(_) => Err(AppError::Network("offline".into())),

@@ -24,15 +24,47 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-/// The signed-in user's local view, read now (the browser only).
-fn local_view(user: Uuid) -> Option<LocalView> {
+/// The last local view read, with what it was read at. Every list of a page reads the same view,
+/// and a project with a thousand visits should be parsed once per change, not once per list.
+#[cfg(feature = "hydrate")]
+struct ReadView {
+    user: Uuid,
+    /// [`crate::storage::local_writes`] when it was read.
+    writes: u64,
+    revision: u32,
+    view: std::rc::Rc<LocalView>,
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static LAST_VIEW: std::cell::RefCell<Option<ReadView>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The signed-in user's local view as the device holds it now (the browser only). `revision` is
+/// the sync revision the caller saw: it moves when another tab or a sync changed storage.
+fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
     #[cfg(feature = "hydrate")]
     {
-        LocalView::load(&crate::storage::BrowserStore, user).ok()
+        use crate::storage::local_writes;
+        let fresh =
+            |r: &&ReadView| r.user == user && r.writes == local_writes() && r.revision == revision;
+        if let Some(view) =
+            LAST_VIEW.with_borrow(|c| c.as_ref().filter(fresh).map(|r| r.view.clone()))
+        {
+            return Some(view);
+        }
+        let view = std::rc::Rc::new(LocalView::load(&crate::storage::BrowserStore, user).ok()?);
+        LAST_VIEW.set(Some(ReadView {
+            user,
+            writes: local_writes(),
+            revision,
+            view: view.clone(),
+        }));
+        Some(view)
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = user;
+        let _ = (user, revision);
         None
     }
 }
@@ -55,8 +87,7 @@ fn from_view<T>(user: Uuid, read: impl Fn(&LocalView) -> T + 'static) -> impl Fn
         if !mounted.get() {
             return None;
         }
-        sync.revision.track();
-        local_view(user).map(|view| read(&view))
+        local_view(user, sync.revision.get()).map(|view| read(&view))
     }
 }
 
@@ -323,7 +354,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
         if !mounted.get() {
             return None;
         }
-        let view = local_view(user)?;
+        let view = local_view(user, sync.revision.get_untracked())?;
         let members: Vec<(Uuid, String)> = view
             .members_of(project)
             .into_iter()
