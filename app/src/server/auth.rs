@@ -1,6 +1,7 @@
 //! Sign-in, sessions and scopes.
 //!
-//! Passwords are hashed with argon2id on the blocking pool (never on an async worker). A session is
+//! Passwords are hashed with argon2id on threads of their own (`password`), never on an async
+//! worker. A session is
 //! a random token in an HttpOnly, SameSite=Strict cookie; the database stores only its SHA-256, so
 //! a leaked database does not leak live sessions. Sessions renew on use, so a facilitator who
 //! opens the app once a fortnight stays signed in. Failed sign-ins are counted per account and per
@@ -11,8 +12,6 @@ use super::db::{Db, DbError, PasswordHash, ProjectScope};
 use super::state::AuthSettings;
 use crate::domain::{Role, SessionUser};
 use crate::error::AppError;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -31,32 +30,17 @@ pub struct RequestAuth {
 }
 
 pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| PasswordHash(h.to_string()))
-    })
-    .await
-    .map_err(|_| AppError::Internal)?
-    .map_err(|e| {
-        tracing::error!(error = %e, "hashing a password failed");
-        AppError::Internal
-    })
+    super::password::hash(password)
+        .await
+        .map(PasswordHash)
+        .map_err(|e| {
+            tracing::error!(error = %e, "hashing a password failed");
+            AppError::Internal
+        })
 }
 
 async fn verify_password(password: String, hash: PasswordHash) -> bool {
-    tokio::task::spawn_blocking(move || {
-        argon2::PasswordHash::new(&hash.0)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+    super::password::verify(password, hash.0).await
 }
 
 /// A hash of a password nobody has, verified when the account does not exist so that both answers

@@ -34,6 +34,11 @@ impl PgDb {
         Ok(())
     }
 
+    /// PostgreSQL queues writers itself (row locks): no turn to wait for.
+    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        None
+    }
+
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }

@@ -7,10 +7,14 @@ use super::{DbError, Engine};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub struct SqliteDb {
     pub(super) pool: SqlitePool,
+    /// One writer at a time, in arrival order (see `sync_sql`).
+    writer: Arc<Mutex<()>>,
 }
 
 impl SqliteDb {
@@ -30,7 +34,10 @@ impl SqliteDb {
             .connect_with(options)
             .await
             .map_err(DbError::from)?;
-        Ok(SqliteDb { pool })
+        Ok(SqliteDb {
+            pool,
+            writer: Arc::default(),
+        })
     }
 
     async fn migrate_engine(&self) -> Result<(), DbError> {
@@ -38,6 +45,11 @@ impl SqliteDb {
             .run(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Waits for this process's turn to write.
+    async fn write_turn(&self) -> Option<OwnedMutexGuard<()>> {
+        Some(self.writer.clone().lock_owned().await)
     }
 
     /// The underlying pool, for tests that check connection settings.

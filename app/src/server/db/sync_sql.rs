@@ -4,6 +4,9 @@
 //! transaction differs. SQLite pushes begin with `BEGIN IMMEDIATE`, taking the write lock up
 //! front (a deferred transaction that reads first could fail to upgrade to writing under
 //! contention); its `synchronous=FULL` makes every commit durable before the answer goes out.
+//! Within one process, SQLite's hot writes (pushes and heartbeats) also wait their turn in line
+//! (`write_turn`): SQLite's own busy handler makes a blocked writer sleep and poll, which under a
+//! few hundred writes a second put whole sleeps of up to 100 ms into the slowest answers.
 //! PostgreSQL locks the client's row (`for update`), so two instances serialise one client's
 //! pushes, and the counter row serialises versions, so a pull never skips a later-committed
 //! lower version; pulls read from one `repeatable read` snapshot.
@@ -193,6 +196,8 @@ macro_rules! impl_sync {
     ($db:ty, $tx:ident, $sqlx_db:ty, $engine:expr) => {
         pub struct $tx {
             tx: sqlx::Transaction<'static, $sqlx_db>,
+            /// This process's turn to write, held until the transaction ends (SQLite only).
+            _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
         }
 
         #[async_trait::async_trait]
@@ -524,12 +529,13 @@ macro_rules! impl_sync {
 
         impl $db {
             async fn begin_push_tx(&self) -> Result<Box<dyn $crate::server::sync::SyncStore>, $crate::server::db::DbError> {
+                let turn = self.write_turn().await;
                 let tx = if $engine == $crate::server::db::Engine::Sqlite {
                     self.pool.begin_with("begin immediate").await?
                 } else {
                     self.pool.begin().await?
                 };
-                Ok(Box::new($tx { tx }))
+                Ok(Box::new($tx { tx, _turn: turn }))
             }
 
             async fn visit_conflicts_of(&self, visit: uuid::Uuid) -> Result<Vec<$crate::server::sync::store::ConflictRow>, $crate::server::db::DbError> {
@@ -668,6 +674,7 @@ macro_rules! impl_sync {
             }
 
             async fn save_heartbeat_row(&self, client: &$crate::server::sync::store::ClientRow) -> Result<(), $crate::server::db::DbError> {
+                let _turn = self.write_turn().await;
                 save_client(&self.pool, client, false).await
             }
 
