@@ -144,6 +144,8 @@ test("fifty entries sync while the network comes and goes: they converge, once e
   await context.setOffline(false);
   await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 60_000 });
+  // The project page draws the latest 20 visits; the rest on request.
+  await page.getByRole("button", { name: /Voir les \d+ visites/ }).click();
   for (const note of notes) await expect(page.locator(".entries li", { hasText: note })).toContainText("Envoyé");
   expectOnceEach(notes);
 });

@@ -537,10 +537,14 @@ impl LocalView {
                 _ => None,
             })
             .collect();
+        // Latest day first; within a day, the latest recorded first: entries not on the server
+        // yet (version 0), then by the server's version.
+        let recorded = |v: &Visit| if v.version == 0 { i64::MAX } else { v.version };
         out.sort_unstable_by(|a, b| {
             b.fields
                 .visit_on
                 .cmp(&a.fields.visit_on)
+                .then(recorded(b).cmp(&recorded(a)))
                 .then(a.id.cmp(&b.id))
         });
         out
@@ -878,5 +882,48 @@ mod tests {
         assert_eq!(v.version, 4);
         assert!(view.visit(Uuid::from_u128(999)).is_none(), "left the scope");
         assert_eq!(cookie(&kv, user).map(|c| c.version), Some(4));
+    }
+
+    #[test]
+    fn a_project_lists_the_latest_day_first_and_within_a_day_the_latest_recorded() {
+        let kv = MemoryStore::default();
+        let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+        let on_server = |id: u128, day: &str, version: i64| {
+            let mut fields = visit(id, project).fields;
+            fields.visit_on = day.into();
+            Record::Visit(Visit {
+                id: Uuid::from_u128(id),
+                fields,
+                author_id: Some(user),
+                version,
+                conflict: false,
+            })
+        };
+        let response = PullResponse {
+            cookie: Cookie {
+                version: 9,
+                scope: "s".into(),
+            },
+            last_seq: 0,
+            reset: true,
+            records: vec![
+                on_server(10, "2026-11-25", 9),
+                on_server(11, "2026-11-25", 5),
+                on_server(12, "2026-11-24", 7),
+            ],
+        };
+        apply_pull(&kv, user, &response).expect("applied");
+        // Recorded on the phone today, for the day before: not on the server yet.
+        let mut outbox = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+        outbox
+            .save::<SaveVisit>(&visit(99, project), TODAY, 1)
+            .expect("saved");
+        let view = LocalView::load(&kv, user).expect("view");
+        let order: Vec<u128> = view
+            .visits_of(project)
+            .iter()
+            .map(|v| v.id.as_u128())
+            .collect();
+        assert_eq!(order, [99, 10, 11, 12]);
     }
 }

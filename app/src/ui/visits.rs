@@ -157,14 +157,20 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
             .collect::<Vec<(Visit, SyncState)>>()
     });
     let new_href = format!("/projects/{project}/visits/new");
+    // The latest visits first; the older ones on request (a cheap phone draws a long history
+    // slowly, and the latest are what a coaching visit needs).
+    let show_all = RwSignal::new(false);
     view! {
         <section aria-labelledby="visits-title">
             <h2 id="visits-title">{t_string!(i18n, visits_title)}</h2>
             <p><a class="button primary" href=new_href>"＋ "{t_string!(i18n, new_visit)}</a></p>
-            {move || visits().map(|list| view! {
-                <p hidden=!list.is_empty()>{t_string!(i18n, no_visits_here)}</p>
+            {move || visits().map(|list| {
+                let total = list.len();
+                let shown = if show_all.get() { total } else { total.min(RECENT_VISITS) };
+                view! {
+                <p hidden=total != 0>{t_string!(i18n, no_visits_here)}</p>
                 <ul class="entries">
-                    {list.into_iter().map(|(v, state)| {
+                    {list.into_iter().take(shown).map(|(v, state)| {
                         let day = text::day(&v.fields.visit_on);
                         let present = v.fields.present_member_ids.len();
                         let mut head = format!("{day} · {}", text::visit_mode(i18n, v.fields.mode));
@@ -181,10 +187,20 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-            })}
+                {(shown < total).then(|| view! {
+                    <p>
+                        <button type="button" class="more" on:click=move |_| show_all.set(true)>
+                            {t_string!(i18n, show_all_visits, count = total).to_string()}
+                        </button>
+                    </p>
+                })}
+            }})}
         </section>
     }
 }
+
+/// How many visits a project page draws before "show all".
+const RECENT_VISITS: usize = 20;
 
 /// The project's action items, open first, each with a button to close it.
 #[component]
