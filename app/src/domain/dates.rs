@@ -23,6 +23,29 @@ pub fn split_iso(iso: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
+/// Whether `iso` is exactly a calendar day `YYYY-MM-DD` (no 30 February).
+pub fn is_iso_day(iso: &str) -> bool {
+    let digits = |r: std::ops::Range<usize>| {
+        iso.get(r)
+            .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    iso.len() == 10
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+        && split_iso(iso).is_some_and(|(y, m, d)| d <= days_in_month(y, m))
+}
+
+/// The number of days in a month of the Gregorian calendar.
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), so two ISO days can be
 /// compared and subtracted on both sides without a date crate.
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod device;
+pub mod form;
 pub mod member;
 pub mod money;
 pub mod project;

@@ -4,7 +4,7 @@
 //! validation rules here run on both sides, so a phone refuses bad input at once, offline, with the
 //! same words the server would use.
 
-use crate::domain::dates::split_iso;
+use crate::domain::dates::{days_in_month, split_iso};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -201,15 +201,6 @@ fn check_day(field: &'static str, iso: &str) -> Result<(), FieldError> {
         return Err(FieldError::new(field, "not_a_date"));
     }
     Ok(())
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), FieldError> {
