@@ -43,7 +43,43 @@ pub struct WgAnswers {
     pub communication: Option<WgAnswer>,
 }
 
+/// The six questions' names in the member form (`app/forms/member.json`), in the fixed order.
+pub const WG_FIELDS: [&str; 6] = [
+    "wg_seeing",
+    "wg_hearing",
+    "wg_walking",
+    "wg_cognition",
+    "wg_self_care",
+    "wg_communication",
+];
+
 impl WgAnswers {
+    /// The answers as a member form holds them: choice codes `"1"` to `"4"` under [`WG_FIELDS`].
+    /// A question not answered (or not asked, without consent) stays `None`.
+    pub fn from_form(answers: &crate::domain::form::Answers) -> WgAnswers {
+        let [
+            seeing,
+            hearing,
+            walking,
+            cognition,
+            self_care,
+            communication,
+        ] = WG_FIELDS.map(|name| match answers.get(name) {
+            Some(crate::domain::form::Answer::Text(code)) => {
+                code.parse().ok().and_then(WgAnswer::from_code)
+            }
+            _ => None,
+        });
+        WgAnswers {
+            seeing,
+            hearing,
+            walking,
+            cognition,
+            self_care,
+            communication,
+        }
+    }
+
     pub fn as_array(&self) -> [Option<WgAnswer>; 6] {
         [
             self.seeing,

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod forms;
 pub mod password;
 pub mod state;
 pub mod sync;
