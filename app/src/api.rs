@@ -5,6 +5,7 @@
 //! Every function here must have a row in the role × scope matrix test (`server/tests/`), which
 //! fails when a new one is added without one.
 
+use crate::domain::form::{FormDefinition, PublishOutcome};
 use crate::domain::{
     ConflictCase, DeviceStatus, ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser,
     VisitFields,
@@ -292,6 +293,55 @@ pub async fn resolve_conflict(
                 },
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// Every version of every form, for the phones to keep (an entry is checked against the version
+/// it was made with, offline too). Any signed-in user.
+#[server(prefix = "/api", endpoint = "list_forms")]
+pub async fn list_forms() -> Result<Vec<FormDefinition>, AppError> {
+    ssr::finish(
+        async move {
+            ssr::require_user()?;
+            Ok(ssr::state()?.db.forms().await?)
+        }
+        .await,
+    )
+}
+
+/// Publishes a new version of a form from its JSON definition (the team's import). A definition
+/// with errors is refused with each error located, and the version in use stays. The team only.
+#[server(prefix = "/api", endpoint = "publish_form", input = Json)]
+pub async fn publish_form(definition: String) -> Result<PublishOutcome, AppError> {
+    ssr::finish(
+        async move {
+            use crate::domain::form::{FormSet, PublishError};
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let form: FormDefinition = match serde_json::from_str(&definition) {
+                Ok(form) => form,
+                Err(e) => return Ok(PublishOutcome::Unreadable { detail: e.to_string() }),
+            };
+            let db = ssr::state()?.db;
+            let mut set = FormSet::from_versions(db.forms().await?);
+            if let Err(error) = set.publish(form.clone()) {
+                return Ok(PublishOutcome::Refused { error });
+            }
+            match db.insert_form(&form, Some(user.id)).await {
+                Ok(()) => {
+                    tracing::info!(form = %form.id, version = form.version, by = %user.id, "form published");
+                    Ok(PublishOutcome::Published { id: form.id, version: form.version })
+                }
+                // Someone published the same version a moment before.
+                Err(crate::server::db::DbError::AlreadyExists(_)) => Ok(PublishOutcome::Refused {
+                    error: PublishError::NotNewer { latest: form.version },
+                }),
+                Err(e) => Err(e.into()),
+            }
         }
         .await,
     )

@@ -458,6 +458,20 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/list_forms",
+            case: "every signed-in role",
+            body: String::new(),
+            json: false,
+            expect: [401, 200, 200, 200, 200],
+        },
+        Row {
+            endpoint: "/api/publish_form",
+            case: "the team only (a file that is not a form: told so)",
+            body: r#"{"definition":"{}"}"#.into(),
+            json: true,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
             endpoint: "/api/list_devices",
             case: "the team only",
             body: String::new(),
@@ -678,4 +692,85 @@ async fn bad_sync_calls_get_typed_errors_and_the_server_keeps_serving() {
         answer.last_seq, 0,
         "nothing of the refused batch was applied"
     );
+}
+
+#[tokio::test]
+async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_its_errors() {
+    use app::domain::form::{DefinitionProblem, FormDefinition, PublishError, PublishOutcome};
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        let team = sign_in(&app, "equipe@demo.athar.tn").await;
+        let publish = |form: String| {
+            let body = serde_json::json!({ "definition": form }).to_string();
+            post_json("/api/publish_form", &body, Some(&team))
+        };
+        let outcome = |reply: Reply| -> PublishOutcome {
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            serde_json::from_str(&reply.body).expect("an outcome")
+        };
+        let list = send(&app, post_form("/api/list_forms", "", Some(&team))).await;
+        let shipped: Vec<FormDefinition> = serde_json::from_str(&list.body).expect("forms");
+        let mut visit = shipped
+            .iter()
+            .find(|f| f.id == "coaching_visit")
+            .cloned()
+            .expect("the shipped visit form");
+        assert_eq!(visit.version, 1);
+
+        // A broken version 2: its relevance reads a field that does not exist.
+        visit.version = 2;
+        let mut broken = visit.clone();
+        broken.fields[1].relevant = Some("${humeur} = 'bonne'".into());
+        let refused =
+            outcome(send(&app, publish(serde_json::to_string(&broken).expect("json"))).await);
+        let PublishOutcome::Refused {
+            error: PublishError::Invalid { errors },
+        } = refused
+        else {
+            panic!("{:?}: refused, got {refused:?}", t.engine);
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, ["mode"]);
+        assert_eq!(
+            errors[0].problem,
+            DefinitionProblem::UnknownField {
+                name: "humeur".into()
+            }
+        );
+        let unreadable = outcome(send(&app, publish("{\"id\": \"visit\"".into())).await);
+        assert!(
+            matches!(&unreadable, PublishOutcome::Unreadable { detail } if detail.contains("line 1")),
+            "{unreadable:?}"
+        );
+
+        // A good version 2 is published; version 1 stays for the entries made with it.
+        visit.fields[5].hint = None;
+        assert_eq!(
+            outcome(send(&app, publish(serde_json::to_string(&visit).expect("json"))).await),
+            PublishOutcome::Published {
+                id: "coaching_visit".into(),
+                version: 2
+            }
+        );
+        assert_eq!(
+            outcome(send(&app, publish(serde_json::to_string(&visit).expect("json"))).await),
+            PublishOutcome::Refused {
+                error: PublishError::NotNewer { latest: 2 }
+            }
+        );
+        let facilitator = facilitator_session(&app).await;
+        let list = send(&app, post_form("/api/list_forms", "", Some(&facilitator))).await;
+        let forms: Vec<FormDefinition> = serde_json::from_str(&list.body).expect("forms");
+        let versions: Vec<u32> = forms
+            .iter()
+            .filter(|f| f.id == "coaching_visit")
+            .map(|f| f.version)
+            .collect();
+        assert_eq!(versions, [1, 2], "{:?}", t.engine);
+        assert_eq!(forms.len(), shipped.len() + 1);
+
+        // Migrating again (a restart) installs nothing twice.
+        t.db.migrate().await.expect("migrate");
+        assert_eq!(t.db.forms().await.expect("forms").len(), shipped.len() + 1);
+    }
 }

@@ -4,6 +4,7 @@
 //! of each form on a new database.
 
 use crate::domain::form::{FormDefinition, FormSet, PublishError};
+use crate::server::db::{Database, DbError};
 
 /// The definition files, as shipped.
 pub const BUILTIN: [(&str, &str); 5] = [
@@ -48,6 +49,26 @@ pub fn builtin() -> Result<FormSet, BuiltinError> {
             .map_err(|error| BuiltinError::Refused { file, error })?;
     }
     Ok(set)
+}
+
+/// Stores each shipped form that the database has no version of yet (a new database, or a form
+/// added by an upgrade). Forms the team published are left as they are.
+pub async fn install_builtin(db: &(impl Database + ?Sized)) -> Result<(), DbError> {
+    let shipped = builtin().map_err(|e| DbError::Value(e.to_string()))?;
+    let stored = db.forms().await?;
+    for (id, _) in BUILTIN {
+        if stored.iter().any(|f| f.id == id) {
+            continue;
+        }
+        if let Some(form) = shipped.latest(id) {
+            match db.insert_form(form, None).await {
+                // Another instance installed it at the same moment.
+                Ok(()) | Err(DbError::AlreadyExists(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -692,7 +692,42 @@ pub enum PublishError {
     NotNewer { latest: u32 },
 }
 
+/// What became of a definition the team sent to be published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PublishOutcome {
+    Published {
+        id: String,
+        version: u32,
+    },
+    /// Not the JSON of a form definition; `detail` says where it stopped making sense.
+    Unreadable {
+        detail: String,
+    },
+    Refused {
+        error: PublishError,
+    },
+}
+
 impl FormSet {
+    /// A set holding these versions (as a database or a phone stored them, already checked when
+    /// they were published).
+    pub fn from_versions(forms: impl IntoIterator<Item = FormDefinition>) -> FormSet {
+        let mut set = FormSet::default();
+        for form in forms {
+            set.forms
+                .entry(form.id.clone())
+                .or_default()
+                .insert(form.version, form);
+        }
+        set
+    }
+
+    /// Every version of every form, by form and version.
+    pub fn all(&self) -> impl Iterator<Item = &FormDefinition> {
+        self.forms.values().flat_map(|versions| versions.values())
+    }
+
     /// Adds a new version, after checking it; the versions before stay.
     pub fn publish(&mut self, form: FormDefinition) -> Result<(), PublishError> {
         form.check()

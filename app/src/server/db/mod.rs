@@ -229,6 +229,17 @@ pub trait Database: Send + Sync + 'static {
     /// [`Database::data_state`] first: real data is only ever replaced on explicit request.
     async fn load_demo(&self, demo: &DemoSet) -> Result<(), DbError>;
 
+    /// Every version of every form, by form and version.
+    async fn forms(&self) -> Result<Vec<crate::domain::form::FormDefinition>, DbError>;
+
+    /// Stores a new form version. The caller checked it ([`crate::domain::form::FormSet`]); a
+    /// version that exists already is [`DbError::AlreadyExists`].
+    async fn insert_form(
+        &self,
+        form: &crate::domain::form::FormDefinition,
+        published_by: Option<Uuid>,
+    ) -> Result<(), DbError>;
+
     /// Starts a push transaction (see `server::sync::engine`).
     async fn begin_push(&self) -> Result<Box<dyn SyncStore>, DbError>;
 

@@ -208,7 +208,43 @@ macro_rules! impl_database {
             }
 
             async fn migrate(&self) -> Result<(), $crate::server::db::DbError> {
-                self.migrate_engine().await
+                self.migrate_engine().await?;
+                $crate::server::forms::install_builtin(self).await
+            }
+
+            async fn forms(&self) -> Result<Vec<$crate::domain::form::FormDefinition>, $crate::server::db::DbError> {
+                let rows: Vec<(String, i64, String)> =
+                    sqlx::query_as("select id, version, definition from forms order by id, version")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(id, version, text)| {
+                        serde_json::from_str(&text).map_err(|e| {
+                            $crate::server::db::DbError::Value(format!("form {id} version {version}: {e}"))
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn insert_form(
+                &self,
+                form: &$crate::domain::form::FormDefinition,
+                published_by: Option<uuid::Uuid>,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let definition = serde_json::to_string(form)
+                    .map_err(|e| $crate::server::db::DbError::Value(e.to_string()))?;
+                sqlx::query(
+                    "insert into forms (id, version, definition, published_at, published_by)
+                     values ($1, $2, $3, $4, $5)",
+                )
+                .bind(&form.id)
+                .bind(i64::from(form.version))
+                .bind(definition)
+                .bind($crate::server::db::queries::trunc(time::OffsetDateTime::now_utc()))
+                .bind(published_by)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn health(&self) -> $crate::server::db::DbHealth {
