@@ -16,7 +16,7 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 const REVIEW_PAGES: Record<Role, string[]> = {
   facilitator: [],
   supervisor: ["/conflicts"],
-  team: ["/conflicts", "/devices"],
+  team: ["/conflicts", "/devices", "/forms"],
   viewer: [],
 };
 

@@ -157,7 +157,10 @@ pub fn Frame(
             {reviews.then(|| view! {
                 <nav class="tools" aria-label=t_string!(i18n, nav_conflicts)>
                     <a href="/conflicts">{t_string!(i18n, nav_conflicts)}</a>
-                    {(role == Role::Team).then(|| view! { <a href="/devices">{t_string!(i18n, nav_devices)}</a> })}
+                    {(role == Role::Team).then(|| view! {
+                        <a href="/devices">{t_string!(i18n, nav_devices)}</a>
+                        <a href="/forms">{t_string!(i18n, nav_forms)}</a>
+                    })}
                 </nav>
             })}
             <p class="who">

@@ -4,6 +4,7 @@
 //! what this device stored at the last online visit; components stay thin.
 
 pub mod data;
+pub mod forms;
 pub mod layout;
 pub mod pages;
 #[cfg(feature = "hydrate")]
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
@@ -164,6 +166,7 @@ macro_rules! lazy_page {
     };
 }
 
+use forms::FormsPage;
 use pages::ProjectPage;
 use review::{ConflictsPage, DevicesPage};
 use visits::VisitFormPage;
@@ -186,3 +189,4 @@ lazy_page!(
     ConflictsPage
 );
 lazy_page!(DevicesRoute, athar_devices, preload_devices, DevicesPage);
+lazy_page!(FormsRoute, athar_forms, preload_forms, FormsPage);

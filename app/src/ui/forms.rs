@@ -1,0 +1,210 @@
+//! `/forms`, for the team: the published forms with their versions, each exportable as its JSON
+//! definition, and the import that publishes a new version. A definition with errors is refused
+//! with each error located and put in words; the version in use stays.
+
+use super::data::load_user;
+use super::layout::Frame;
+use super::pages::ErrorPanel;
+use crate::api::list_forms;
+use crate::domain::Role;
+use crate::domain::form::{
+    DefinitionError, DefinitionProblem, FormDefinition, PublishError, PublishOutcome,
+};
+use crate::domain::project::Names;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+/// The text of `names` in the reader's language.
+pub fn pick(names: &Names, locale: Locale) -> String {
+    match locale {
+        Locale::fr => names.fr.clone(),
+        Locale::ar => names.ar.clone(),
+        Locale::en => names.en.clone(),
+    }
+}
+
+/// One error of a definition, in words: where, then what.
+fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError) -> String {
+    let place = if e.field.is_empty() {
+        t_string!(i18n, form_level).to_string()
+    } else {
+        e.field.join(" › ")
+    };
+    let what = match &e.problem {
+        DefinitionProblem::BadFormId => t_string!(i18n, def_bad_form_id).to_string(),
+        DefinitionProblem::BadVersion => t_string!(i18n, def_bad_version).to_string(),
+        DefinitionProblem::NoFields => t_string!(i18n, def_no_fields).to_string(),
+        DefinitionProblem::MissingLabel { language } => {
+            t_string!(i18n, def_missing_label, language = language.clone()).to_string()
+        }
+        DefinitionProblem::BadName => t_string!(i18n, def_bad_name).to_string(),
+        DefinitionProblem::DuplicateName => t_string!(i18n, def_duplicate_name).to_string(),
+        DefinitionProblem::NoChoices => t_string!(i18n, def_no_choices).to_string(),
+        DefinitionProblem::DuplicateChoice { value } => {
+            t_string!(i18n, def_duplicate_choice, value = value.clone()).to_string()
+        }
+        DefinitionProblem::RelevanceSyntax { detail } => {
+            t_string!(i18n, def_relevance_syntax, detail = detail.clone()).to_string()
+        }
+        DefinitionProblem::UnknownField { name } => {
+            t_string!(i18n, def_unknown_field, name = name.clone()).to_string()
+        }
+        DefinitionProblem::LaterField { name } => {
+            t_string!(i18n, def_later_field, name = name.clone()).to_string()
+        }
+        DefinitionProblem::RelevanceCycle { path } => {
+            t_string!(i18n, def_relevance_cycle, path = path.join(" → ")).to_string()
+        }
+        DefinitionProblem::InsideRepeat { name } => {
+            t_string!(i18n, def_inside_repeat, name = name.clone()).to_string()
+        }
+        DefinitionProblem::BadPattern { detail } => {
+            t_string!(i18n, def_bad_pattern, detail = detail.clone()).to_string()
+        }
+        DefinitionProblem::RuleNotForType => t_string!(i18n, def_rule_not_for_type).to_string(),
+        DefinitionProblem::BadLimit => t_string!(i18n, def_bad_limit).to_string(),
+        DefinitionProblem::MinAboveMax => t_string!(i18n, def_min_above_max).to_string(),
+    };
+    t_string!(i18n, def_error_at, place = place, what = what).to_string()
+}
+
+/// `/forms`: the team's forms page.
+#[component]
+pub fn FormsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = Resource::new(|| (), |_| load_user());
+    let forms = Resource::new(|| (), |_| list_forms());
+    view! {
+        <Title text=t_string!(i18n, forms_title) />
+        <Suspense fallback=|| ()>
+            {move || user.get().map(move |r| match r {
+                Ok(Some(user)) if user.value.role == Role::Team => view! {
+                    <Frame user=user.value.clone()>
+                        <h1>{t_string!(i18n, forms_title)}</h1>
+                        <p>{t_string!(i18n, forms_intro)}</p>
+                        {move || forms.get().map(|r| match r {
+                            Ok(list) => view! { <FormList forms=list /> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        })}
+                        <PublishForm done=move || forms.refetch() />
+                    </Frame>
+                }.into_any(),
+                Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                Ok(Some(_)) => view! { <ErrorPanel error=AppError::Forbidden /> }.into_any(),
+                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Each form once, at its latest version, with how many versions are kept and an export.
+#[component]
+fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let mut latest: Vec<(FormDefinition, usize)> = Vec::new();
+    for form in forms {
+        match latest.iter_mut().find(|(f, _)| f.id == form.id) {
+            Some((kept, count)) => {
+                *count += 1;
+                if form.version > kept.version {
+                    *kept = form;
+                }
+            }
+            None => latest.push((form, 1)),
+        }
+    }
+    view! {
+        <ul class="entries forms">
+            {latest.into_iter().map(|(form, count)| {
+                let title = pick(&form.title, locale);
+                let fields = form.all_fields().len();
+                let json = serde_json::to_string_pretty(&form).unwrap_or_default();
+                let file = format!("{}-v{}.json", form.id, form.version);
+                let export = move |_| {
+                    #[cfg(feature = "hydrate")]
+                    super::platform::download(&file, &json);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = (&file, &json);
+                };
+                view! {
+                    <li>
+                        <p class="entry-head"><strong>{title.clone()}</strong>" "<code>{form.id.clone()}</code></p>
+                        <p>{t_string!(i18n, form_versions, version = form.version, count = count, fields = fields).to_string()}</p>
+                        <p>
+                            <button type="button" on:click=export>
+                                "⇩ "{t_string!(i18n, form_export)}<span class="visually-hidden">" "{title}</span>
+                            </button>
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Publishes a definition file and says what became of it.
+#[component]
+fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = RwSignal::new(None::<Result<PublishOutcome, AppError>>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            busy.set(true);
+            let text = super::platform::read_file("form-file").await;
+            outcome.set(Some(crate::api::publish_form(text).await));
+            busy.set(false);
+            done();
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (outcome, busy, done);
+    };
+    view! {
+        <section class="import" aria-labelledby="publish-title">
+            <h2 id="publish-title">{t_string!(i18n, forms_import_title)}</h2>
+            <p>{t_string!(i18n, forms_import_intro)}</p>
+            <form on:submit=submit>
+                <p>
+                    <label for="form-file">{t_string!(i18n, forms_import_file)}</label>
+                    <input id="form-file" type="file" accept=".json,application/json" required />
+                </p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, forms_import_button)}</button>
+            </form>
+            {move || outcome.get().map(|r| match r {
+                Ok(PublishOutcome::Published { id, version }) => view! {
+                    <p class="notice success" role="status">
+                        <span aria-hidden="true">"✓ "</span>
+                        {t_string!(i18n, form_published, id = id.clone(), version = version).to_string()}
+                    </p>
+                }.into_any(),
+                Ok(PublishOutcome::Unreadable { detail }) => view! {
+                    <p class="notice error" role="alert">
+                        <span aria-hidden="true">"⚠ "</span>
+                        {t_string!(i18n, form_unreadable, detail = detail.clone()).to_string()}
+                    </p>
+                }.into_any(),
+                Ok(PublishOutcome::Refused { error: PublishError::NotNewer { latest } }) => view! {
+                    <p class="notice error" role="alert">
+                        <span aria-hidden="true">"⚠ "</span>
+                        {t_string!(i18n, form_not_newer, latest = latest).to_string()}
+                    </p>
+                }.into_any(),
+                Ok(PublishOutcome::Refused { error: PublishError::Invalid { errors } }) => view! {
+                    <div class="error-summary" role="alert">
+                        <h3>{t_string!(i18n, form_refused)}</h3>
+                        <ul class="definition-errors">
+                            {errors.iter().map(|e| view! { <li>{definition_error(i18n, e)}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any(),
+                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+            })}
+        </section>
+    }
+}
