@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { hydrated, signIn } from "./helpers";
 import { readFileSync } from "node:fs";
@@ -43,4 +44,40 @@ test("the team exports a form, a broken new version is refused with its errors l
   // The same number again is refused, and says which is the latest.
   await publish({ ...form, version: next });
   await expect(page.getByRole("alert")).toContainText(`la dernière est la ${next}`);
+});
+
+test("the team previews a form at phone size: conditions show and hide questions, and the checks speak the form's own words", async ({ page }) => {
+  await signIn(page, "team");
+  await page.goto("/forms");
+  await hydrated(page);
+  const visitForm = page.locator(".forms li", { hasText: "coaching_visit" });
+  await visitForm.getByRole("button", { name: /Aperçu sur téléphone/ }).click();
+  const preview = visitForm.locator(".phone-preview");
+  await expect(preview).toBeVisible();
+  expect((await preview.boundingBox())!.width).toBeLessThanOrEqual(360);
+
+  const shockDetails = preview.getByLabel("Quel choc ?");
+  await expect(shockDetails).toBeHidden();
+  await preview.getByRole("group", { name: /Un choc depuis la dernière visite/ }).getByLabel("Oui").check();
+  await expect(shockDetails).toBeVisible();
+
+  const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  await preview.getByLabel("Date de la visite").fill(tomorrow);
+  await preview.getByLabel("Ventes depuis la dernière visite (DT)").fill("1 250,5");
+  await preview.getByRole("button", { name: "Vérifier les réponses" }).click();
+  await expect(preview.locator(".field-error", { hasText: "La date ne peut pas être dans le futur." })).toBeVisible();
+  await expect(preview.locator(".field-error", { hasText: "Réponse obligatoire." })).toHaveCount(2); // mode, shock details
+
+  await preview.getByLabel("Date de la visite").fill("2026-01-15");
+  await preview.getByLabel("Par téléphone").check();
+  await shockDetails.fill("Sécheresse");
+  await preview.getByRole("button", { name: "Vérifier les réponses" }).click();
+  await expect(preview.locator(".field-error")).toHaveCount(0);
+  await expect(preview.getByRole("status")).toContainText("Aucune erreur");
+  const axe = await new AxeBuilder({ page }).include(".phone-preview").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+  // Answering "no" hides the question again.
+  await preview.getByRole("group", { name: /Un choc depuis la dernière visite/ }).getByLabel("Non").check();
+  await expect(shockDetails).toBeHidden();
 });

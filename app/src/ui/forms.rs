@@ -100,10 +100,12 @@ pub fn FormsPage() -> impl IntoView {
     }
 }
 
-/// Each form once, at its latest version, with how many versions are kept and an export.
+/// Each form once, at its latest version, with how many versions are kept, an export and a
+/// preview at phone size.
 #[component]
 fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
     let i18n = use_i18n();
+    let previewing = RwSignal::new(None::<String>);
     let locale = i18n.get_locale_untracked();
     let mut latest: Vec<(FormDefinition, usize)> = Vec::new();
     for form in forms {
@@ -123,6 +125,14 @@ fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
                 let title = pick(&form.title, locale);
                 let fields = form.all_fields().len();
                 let json = serde_json::to_string_pretty(&form).unwrap_or_default();
+                let id = form.id.clone();
+                let open = id.clone();
+                let is_open = Signal::derive(move || previewing.with(|p| p.as_deref() == Some(id.as_str())));
+                let toggle = move |_| previewing.update(|p| {
+                    *p = if p.as_deref() == Some(open.as_str()) { None } else { Some(open.clone()) }
+                });
+                let form = std::sync::Arc::new(form);
+                let shown = form.clone();
                 let file = format!("{}-v{}.json", form.id, form.version);
                 let export = move |_| {
                     #[cfg(feature = "hydrate")]
@@ -136,9 +146,15 @@ fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
                         <p>{t_string!(i18n, form_versions, version = form.version, count = count, fields = fields).to_string()}</p>
                         <p>
                             <button type="button" on:click=export>
-                                "⇩ "{t_string!(i18n, form_export)}<span class="visually-hidden">" "{title}</span>
+                                "⇩ "{t_string!(i18n, form_export)}<span class="visually-hidden">" "{title.clone()}</span>
+                            </button>
+                            " "
+                            <button type="button" on:click=toggle aria-expanded=move || is_open.get().to_string()>
+                                {move || if is_open.get() { t_string!(i18n, form_preview_close) } else { t_string!(i18n, form_preview) }}
+                                <span class="visually-hidden">" "{title}</span>
                             </button>
                         </p>
+                        {move || is_open.get().then(|| view! { <Preview form=shown.clone() /> })}
                     </li>
                 }
             }).collect_view()}
@@ -206,5 +222,38 @@ fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView 
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
         </section>
+    }
+}
+
+/// The form as a phone draws it, at phone width, with a button that checks the answers as the
+/// phone and the server would. Nothing is saved.
+#[component]
+fn Preview(form: std::sync::Arc<FormDefinition>) -> impl IntoView {
+    let i18n = use_i18n();
+    let answers = RwSignal::new(crate::domain::form::Answers::new());
+    let errors = RwSignal::new(Vec::new());
+    let checked = RwSignal::new(false);
+    let today = crate::domain::dates::today_iso();
+    let check = {
+        let (form, today) = (form.clone(), today.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            errors.set(answers.with(|a| form.validate(a, &today)));
+            checked.set(true);
+        }
+    };
+    view! {
+        <div class="phone-preview">
+            <p class="hint">{t_string!(i18n, form_preview_intro)}</p>
+            <form on:submit=check novalidate>
+                <super::form_view::FormFields form answers errors today />
+                <p role="status">
+                    {move || (checked.get() && errors.with(Vec::is_empty)).then(|| view! {
+                        <span class="notice success">{t_string!(i18n, form_preview_ok)}</span>
+                    })}
+                </p>
+                <button type="submit" class="primary">{t_string!(i18n, form_preview_check)}</button>
+            </form>
+        </div>
     }
 }

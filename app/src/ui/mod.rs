@@ -4,6 +4,7 @@
 //! what this device stored at the last online visit; components stay thin.
 
 pub mod data;
+pub mod form_view;
 pub mod forms;
 pub mod layout;
 pub mod pages;

@@ -549,7 +549,7 @@ impl FormDefinition {
 
     /// Whether `field` is shown, given the answers so far (`item`: the answers of the repeat
     /// item the field is in, if it is in one).
-    fn relevant(
+    pub fn is_relevant(
         &self,
         field: &Field,
         answers: &Answers,
@@ -606,7 +606,7 @@ impl FormDefinition {
             }
         }
         for field in fields {
-            if !self.relevant(field, answers, item, today) {
+            if !self.is_relevant(field, answers, item, today) {
                 continue;
             }
             let mut at = path.to_vec();
@@ -649,7 +649,7 @@ impl FormDefinition {
         let hidden: Vec<String> = self
             .fields
             .iter()
-            .filter(|f| !self.relevant(f, answers, None, today))
+            .filter(|f| !self.is_relevant(f, answers, None, today))
             .map(|f| f.name.clone())
             .collect();
         for name in hidden {
@@ -663,7 +663,7 @@ impl FormDefinition {
                 for item in items.iter_mut() {
                     let hidden: Vec<String> = fields
                         .iter()
-                        .filter(|f| !self.relevant(f, &snapshot, Some(item), today))
+                        .filter(|f| !self.is_relevant(f, &snapshot, Some(item), today))
                         .map(|f| f.name.clone())
                         .collect();
                     for name in hidden {
