@@ -209,6 +209,16 @@ fn valid_name(name: &str) -> bool {
         && name.len() <= 64
 }
 
+/// A [`DefinitionProblem::MissingLabel`] for each language `names` has no text in.
+fn missing_texts(names: &Names) -> impl Iterator<Item = DefinitionProblem> + '_ {
+    [("fr", &names.fr), ("ar", &names.ar), ("en", &names.en)]
+        .into_iter()
+        .filter(|(_, text)| text.trim().is_empty())
+        .map(|(language, _)| DefinitionProblem::MissingLabel {
+            language: language.into(),
+        })
+}
+
 fn is_iso_day(s: &str) -> bool {
     super::dates::is_iso_day(s)
 }
@@ -350,19 +360,8 @@ impl FormDefinition {
         if self.fields.is_empty() {
             fail(vec![], DefinitionProblem::NoFields);
         }
-        for (language, text) in [
-            ("fr", &self.title.fr),
-            ("ar", &self.title.ar),
-            ("en", &self.title.en),
-        ] {
-            if text.trim().is_empty() {
-                fail(
-                    vec![],
-                    DefinitionProblem::MissingLabel {
-                        language: language.into(),
-                    },
-                );
-            }
+        for problem in missing_texts(&self.title) {
+            fail(vec![], problem);
         }
 
         let position: BTreeMap<&str, usize> = flat
@@ -382,7 +381,7 @@ impl FormDefinition {
             if !seen.insert(field.name.as_str()) {
                 fail(at.clone(), DefinitionProblem::DuplicateName);
             }
-            let mut labels = vec![("label", &field.label)];
+            let mut labels = vec![&field.label];
             if let FieldKind::SingleChoice { choices } | FieldKind::MultipleChoice { choices } =
                 &field.kind
             {
@@ -399,7 +398,7 @@ impl FormDefinition {
                             },
                         );
                     }
-                    labels.push(("choice", &c.label));
+                    labels.push(&c.label);
                 }
             }
             if let FieldKind::Repeat { fields } = &field.kind
@@ -407,19 +406,9 @@ impl FormDefinition {
             {
                 fail(at.clone(), DefinitionProblem::NoFields);
             }
-            for (_, names) in labels
-                .iter()
-                .chain(field.hint.as_ref().map(|h| ("hint", h)).iter())
-            {
-                for (language, text) in [("fr", &names.fr), ("ar", &names.ar), ("en", &names.en)] {
-                    if text.trim().is_empty() {
-                        fail(
-                            at.clone(),
-                            DefinitionProblem::MissingLabel {
-                                language: language.into(),
-                            },
-                        );
-                    }
+            for names in labels.into_iter().chain(field.hint.as_ref()) {
+                for problem in missing_texts(names) {
+                    fail(at.clone(), problem);
                 }
             }
             if let Some(source) = &field.relevant {
@@ -490,19 +479,8 @@ impl FormDefinition {
     ) {
         let (mut min, mut max) = (None, None);
         for c in &field.constraints {
-            for (language, text) in [
-                ("fr", &c.message.fr),
-                ("ar", &c.message.ar),
-                ("en", &c.message.en),
-            ] {
-                if text.trim().is_empty() {
-                    fail(
-                        at.to_vec(),
-                        DefinitionProblem::MissingLabel {
-                            language: language.into(),
-                        },
-                    );
-                }
+            for problem in missing_texts(&c.message) {
+                fail(at.to_vec(), problem);
             }
             match &c.rule {
                 Rule::Pattern(p) => {
