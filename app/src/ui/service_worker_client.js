@@ -81,6 +81,13 @@
       // Ask again now and then: the outbox may have emptied since (a sync went through), and a
       // browser may stop an idle waiting worker before it has handled the first message.
       setInterval(function () { offer(reg.waiting); }, 10000);
+      // A page left open for days never navigates, and a browser may miss a check: look for a
+      // new version now and then, and when the network comes back.
+      function look() {
+        if (!reg.waiting && !reg.installing && navigator.onLine) reg.update().catch(function () {});
+      }
+      setInterval(look, 30 * 60 * 1000);
+      window.addEventListener("online", look);
     }).catch(function (e) { console.warn("service worker:", e); });
   });
 })();
