@@ -4,7 +4,7 @@
 
 use super::data::load_user;
 use super::layout::Frame;
-use super::pages::{ErrorPanel, JsonFileForm};
+use super::pages::ErrorPanel;
 use crate::api::list_forms;
 use crate::domain::Role;
 use crate::domain::form::{
@@ -168,7 +168,8 @@ fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView 
     let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Result<PublishOutcome, AppError>>);
     let busy = RwSignal::new(false);
-    let submit = Callback::new(move |()| {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             busy.set(true);
@@ -179,13 +180,18 @@ fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView 
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = (outcome, busy, done);
-    });
+    };
     view! {
         <section class="import" aria-labelledby="publish-title">
             <h2 id="publish-title">{t_string!(i18n, forms_import_title)}</h2>
             <p>{t_string!(i18n, forms_import_intro)}</p>
-            <JsonFileForm id="form-file" label=t_string!(i18n, forms_import_file)
-                button=t_string!(i18n, forms_import_button) busy on_submit=submit />
+            <form on:submit=submit>
+                <p>
+                    <label for="form-file">{t_string!(i18n, forms_import_file)}</label>
+                    <input id="form-file" type="file" accept=".json,application/json" required />
+                </p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, forms_import_button)}</button>
+            </form>
             {move || outcome.get().map(|r| match r {
                 Ok(PublishOutcome::Published { id, version }) => view! {
                     <p class="notice success" role="status">

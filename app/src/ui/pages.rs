@@ -436,28 +436,3 @@ pub fn NotFoundPage() -> impl IntoView {
         </Frame>
     }
 }
-
-/// A form with one input for a JSON file and its button, disabled while `busy`. `on_submit`
-/// runs when it is sent (the caller reads the file: `platform::read_file(id)`).
-#[component]
-pub fn JsonFileForm(
-    id: &'static str,
-    label: &'static str,
-    button: &'static str,
-    busy: RwSignal<bool>,
-    on_submit: Callback<()>,
-) -> impl IntoView {
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        on_submit.run(());
-    };
-    view! {
-        <form on:submit=submit>
-            <p>
-                <label for=id>{label}</label>
-                <input id=id type="file" accept=".json,application/json" required />
-            </p>
-            <button type="submit" class="primary" disabled=move || busy.get()>{button}</button>
-        </form>
-    }
-}

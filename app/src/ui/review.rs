@@ -4,7 +4,7 @@
 
 use super::data::load_user;
 use super::layout::Frame;
-use super::pages::{ErrorPanel, JsonFileForm};
+use super::pages::ErrorPanel;
 use super::text;
 use crate::api::{list_conflicts, list_devices, resolve_conflict};
 use crate::domain::{
@@ -421,7 +421,8 @@ fn ImportForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Result<ImportReport, String>>);
     let busy = RwSignal::new(false);
-    let submit = Callback::new(move |()| {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             busy.set(true);
@@ -438,13 +439,18 @@ fn ImportForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = (outcome, busy, done);
-    });
+    };
     view! {
         <section class="import" aria-labelledby="import-title">
             <h2 id="import-title">{t_string!(i18n, import_title)}</h2>
             <p>{t_string!(i18n, import_intro)}</p>
-            <JsonFileForm id="import-file" label=t_string!(i18n, import_file)
-                button=t_string!(i18n, import_button) busy on_submit=submit />
+            <form on:submit=submit>
+                <p>
+                    <label for="import-file">{t_string!(i18n, import_file)}</label>
+                    <input id="import-file" type="file" accept=".json,application/json" required />
+                </p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, import_button)}</button>
+            </form>
             {move || outcome.get().map(|r| match r {
                 Ok(report) => view! {
                     <p class="notice success" role="status">
