@@ -7,8 +7,8 @@
 
 use crate::domain::form::{FormDefinition, PublishOutcome};
 use crate::domain::{
-    ConflictCase, DeviceStatus, ProgrammeSummary, ProjectCard, ProjectDetail, SessionUser,
-    VisitFields,
+    ConflictCase, DeviceStatus, HistoryEvent, ProgrammeSummary, ProjectCard, ProjectDetail,
+    ReviewDecision, ReviewItem, SessionUser, VisitFields,
 };
 use crate::error::AppError;
 use crate::sync::protocol::{ImportReport, OutboxExport, PullResponse, PushResponse, SyncCall};
@@ -293,6 +293,70 @@ pub async fn resolve_conflict(
                 },
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// The submitted visits waiting for review in the user's review scope, oldest first, each with
+/// its history. Supervisors (their incubators) and the team (all).
+#[server(prefix = "/api", endpoint = "review_queue")]
+pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            Ok(ssr::state()?.db.review_queue(scope).await?)
+        }
+        .await,
+    )
+}
+
+/// Validates a submitted visit, or returns it to its facilitator with a comment (required).
+/// Refused as stale when the visit moved on since `version`. Returns the visit's new version.
+#[server(prefix = "/api", endpoint = "review_visit")]
+pub async fn review_visit(
+    visit: Uuid,
+    version: i64,
+    decision: ReviewDecision,
+    comment: String,
+) -> Result<i64, AppError> {
+    ssr::finish(
+        async move {
+            use crate::server::sync::review::{VisitReview, review_visit};
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            let store = ssr::state()?.db.begin_push().await?;
+            review_visit(
+                store,
+                scope,
+                &user,
+                VisitReview {
+                    visit,
+                    seen_version: version,
+                    decision,
+                    comment,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Every revision and review of a visit, in order: for whoever may see the visit (its
+/// facilitator, the supervisors of its incubator, the team).
+#[server(prefix = "/api", endpoint = "visit_history")]
+pub async fn visit_history(visit: Uuid) -> Result<Vec<HistoryEvent>, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::project_scope(&user)?;
+            ssr::state()?
+                .db
+                .visit_history(&user, scope, visit)
+                .await?
+                .ok_or(AppError::NotFound)
         }
         .await,
     )

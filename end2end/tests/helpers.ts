@@ -32,11 +32,15 @@ export async function signIn(page: Page, role: Role) {
   await hydrated(page);
 }
 
-/** Waits until the service worker controls the page, so a reload can be served offline. */
+/**
+ * Waits until the service worker controls the page, so a reload can be served offline. The check
+ * is synchronous: `waitForFunction` takes a returned promise as a truthy answer at once, which let
+ * tests go offline while the worker was still installing.
+ */
 export async function serviceWorkerReady(page: Page) {
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    return !!reg && !!reg.active && !!navigator.serviceWorker.controller;
+  await page.waitForFunction(() => {
+    const worker = navigator.serviceWorker.controller;
+    return !!worker && worker.state === "activated";
   }, null, { timeout: 20_000 });
 }
 

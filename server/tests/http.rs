@@ -354,6 +354,14 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
         .find(|p| !rims.contains(&p.incubator_id))
         .expect("other incubator")
         .id;
+    let visit_in = |project| {
+        set.visits
+            .iter()
+            .find(|v| v.project_id == project)
+            .expect("a demo visit")
+            .id
+    };
+    let (own_visit, colleague_visit) = (visit_in(own), visit_in(colleague));
     vec![
         // `{caller}` keeps each caller's failed sign-ins apart, so none trips the lock-out.
         Row {
@@ -456,6 +464,44 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             ),
             json: false,
             expect: [401, 403, 404, 404, 403],
+        },
+        Row {
+            endpoint: "/api/review_queue",
+            case: "reviewers only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/review_visit",
+            case: "no such visit: reviewers learn nothing more",
+            body: format!(
+                "visit={}&version=1&decision=validate&comment=",
+                uuid::Uuid::new_v4()
+            ),
+            json: false,
+            expect: [401, 403, 404, 404, 403],
+        },
+        Row {
+            endpoint: "/api/visit_history",
+            case: "a visit of the facilitator's own project",
+            body: format!("visit={own_visit}"),
+            json: false,
+            expect: [401, 200, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/visit_history",
+            case: "a colleague's visit, same incubators",
+            body: format!("visit={colleague_visit}"),
+            json: false,
+            expect: [401, 404, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/visit_history",
+            case: "no such visit",
+            body: format!("visit={}", uuid::Uuid::new_v4()),
+            json: false,
+            expect: [401, 404, 404, 404, 403],
         },
         Row {
             endpoint: "/api/list_forms",

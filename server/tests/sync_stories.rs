@@ -838,3 +838,226 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
         assert_eq!((gap.entries, gap.on_server), (2, 0), "{:?}", t.engine);
     }
 }
+
+async fn review(
+    db: &Db,
+    user: &SessionUser,
+    visit: Uuid,
+    seen_version: i64,
+    decision: app::domain::ReviewDecision,
+    comment: &str,
+) -> Result<i64, AppError> {
+    use app::server::sync::review::{VisitReview, review_visit};
+    let store = db.begin_push().await.expect("begin");
+    let scope = app::server::auth::review_scope(user)?;
+    review_visit(
+        store,
+        scope,
+        user,
+        VisitReview {
+            visit,
+            seen_version,
+            decision,
+            comment: comment.into(),
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_returned_visit_reaches_the_phone_with_its_comment_and_the_fix_is_a_new_revision() {
+    use app::domain::{HistoryEvent, ReviewDecision};
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let id = Uuid::new_v4();
+        send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![save(client, 1, &visit(id, f.own, None, "première version"))],
+        )
+        .await
+        .expect("push");
+        let phone = pull(&t.db, &f.facilitator, client, None).await;
+        let sent = visits_in(&phone)
+            .into_iter()
+            .find(|v| v.id == id)
+            .expect("on the phone")
+            .clone();
+
+        let scope = app::server::auth::review_scope(&f.supervisor).expect("reviewer");
+        let queue = t.db.review_queue(scope).await.expect("queue");
+        let waiting = queue
+            .iter()
+            .find(|i| i.visit.id == id)
+            .expect("in the supervisor's queue");
+        assert_eq!(waiting.facilitator, f.facilitator.name, "{:?}", t.engine);
+        assert!(
+            matches!(&waiting.history[..], [HistoryEvent::Revision { fields, .. }] if fields.observations == "première version")
+        );
+
+        // Returning needs a reason; a facilitator cannot review.
+        assert!(matches!(
+            review(&t.db, &f.supervisor, id, sent.version, ReviewDecision::Return, "  ").await,
+            Err(AppError::Invalid { field, code }) if field == "comment" && code == "required"
+        ));
+        assert_eq!(
+            review(
+                &t.db,
+                &f.facilitator,
+                id,
+                sent.version,
+                ReviewDecision::Validate,
+                ""
+            )
+            .await,
+            Err(AppError::Forbidden)
+        );
+        let other_supervisor = set
+            .users
+            .iter()
+            .find(|u| u.role == app::domain::Role::Supervisor && u.id != f.supervisor.id)
+            .map(|u| user(&set, &u.email))
+            .expect("a second supervisor");
+        let covers_own = set.supervisor_incubators.iter().any(|(u, i)| {
+            *u == other_supervisor.id
+                && set
+                    .projects
+                    .iter()
+                    .any(|p| p.id == f.own && p.incubator_id == *i)
+        });
+        if !covers_own {
+            assert_eq!(
+                review(
+                    &t.db,
+                    &other_supervisor,
+                    id,
+                    sent.version,
+                    ReviewDecision::Validate,
+                    ""
+                )
+                .await,
+                Err(AppError::NotFound),
+                "a supervisor of other incubators does not see it"
+            );
+        }
+
+        let returned = review(
+            &t.db,
+            &f.supervisor,
+            id,
+            sent.version,
+            ReviewDecision::Return,
+            "Ajoutez les ventes du mois.",
+        )
+        .await
+        .expect("returned");
+        // A second decision made on what the supervisor saw before is stale.
+        assert_eq!(
+            review(
+                &t.db,
+                &f.supervisor,
+                id,
+                sent.version,
+                ReviewDecision::Validate,
+                ""
+            )
+            .await,
+            Err(AppError::Stale)
+        );
+        let queue = t.db.review_queue(scope).await.expect("queue");
+        assert!(queue.iter().all(|i| i.visit.id != id), "no longer waiting");
+
+        // The facilitator's phone gets the visit back, with the comment.
+        let back = pull(&t.db, &f.facilitator, client, Some(&phone.cookie)).await;
+        let v = visits_in(&back)
+            .into_iter()
+            .find(|v| v.id == id)
+            .expect("pulled again")
+            .clone();
+        assert_eq!(v.fields.status, EntryStatus::Returned, "{:?}", t.engine);
+        assert_eq!(v.version, returned);
+        let note = v.review.clone().expect("the review travels with the visit");
+        assert_eq!(note.comment, "Ajoutez les ventes du mois.");
+        assert_eq!(note.by_name, f.supervisor.name);
+        assert_eq!(note.decision, EntryStatus::Returned);
+
+        // The fix, made on the version the phone had before the review: a new revision, not a
+        // conflict (a review is not an edit).
+        let mut fix = visit(id, f.own, Some(sent.version), "ventes : 1 200 TND");
+        fix.fields.status = EntryStatus::Submitted;
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![save(client, 2, &fix)],
+        )
+        .await
+        .expect("resubmitted");
+        assert!(r.conflicts.is_empty() && r.refused.is_empty(), "{r:?}");
+        let queue = t.db.review_queue(scope).await.expect("queue");
+        let again = queue
+            .iter()
+            .find(|i| i.visit.id == id)
+            .expect("waiting again");
+        assert_eq!(again.visit.fields.observations, "ventes : 1 200 TND");
+        review(
+            &t.db,
+            &f.supervisor,
+            id,
+            again.visit.version,
+            ReviewDecision::Validate,
+            "",
+        )
+        .await
+        .expect("validated");
+
+        let history =
+            t.db.visit_history(
+                &f.facilitator,
+                project_scope(&f.facilitator).expect("scope"),
+                id,
+            )
+            .await
+            .expect("history")
+            .expect("the facilitator sees it");
+        let steps: Vec<String> = history
+            .iter()
+            .map(|e| match e {
+                HistoryEvent::Revision { fields, by, .. } => {
+                    format!("{by}: {}", fields.observations)
+                }
+                HistoryEvent::Review {
+                    decision,
+                    comment,
+                    by,
+                    ..
+                } => {
+                    format!("{by} {}: {comment}", decision.as_str())
+                }
+            })
+            .collect();
+        let (fa, su) = (&f.facilitator.name, &f.supervisor.name);
+        assert_eq!(
+            steps,
+            [
+                format!("{fa}: première version"),
+                format!("{su} returned: Ajoutez les ventes du mois."),
+                format!("{fa}: ventes : 1 200 TND"),
+                format!("{su} validated: "),
+            ],
+            "{:?}",
+            t.engine
+        );
+        let last = pull(&t.db, &f.facilitator, client, Some(&back.cookie)).await;
+        let v = visits_in(&last)
+            .into_iter()
+            .find(|v| v.id == id)
+            .expect("pulled");
+        assert_eq!(v.fields.status, EntryStatus::Validated);
+    }
+}

@@ -16,6 +16,7 @@ pub use member::{Member, Sex, WgAnswer, WgAnswers};
 pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
 pub use user::{Role, SessionUser};
 pub use visit::{
-    ActionItem, ActionStatus, CloseActionItem, ConflictCase, EntryStatus, FieldError,
-    NewActionItem, Topic, Visit, VisitFields, VisitMode, VisitVersion,
+    ActionItem, ActionStatus, CloseActionItem, ConflictCase, EntryStatus, FieldError, HistoryEvent,
+    NewActionItem, ReviewDecision, ReviewItem, ReviewNote, Topic, Visit, VisitFields, VisitMode,
+    VisitVersion,
 };

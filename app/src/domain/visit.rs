@@ -152,6 +152,95 @@ pub struct Visit {
     /// Two devices edited it from the same base: a supervisor must choose.
     #[serde(default)]
     pub conflict: bool,
+    /// The latest review, kept after a resubmission so the facilitator still reads what was asked.
+    #[serde(default)]
+    pub review: Option<ReviewNote>,
+}
+
+/// A supervisor's decision on a submitted entry, as the entry carries it to the facilitator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewNote {
+    /// `Validated` or `Returned`.
+    pub decision: EntryStatus,
+    /// Why it was returned (what to fix); may be empty for a validation.
+    pub comment: String,
+    pub by: Option<Uuid>,
+    pub by_name: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// What a supervisor decides on a submitted entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    Validate,
+    Return,
+}
+
+impl ReviewDecision {
+    pub fn status(self) -> EntryStatus {
+        match self {
+            ReviewDecision::Validate => EntryStatus::Validated,
+            ReviewDecision::Return => EntryStatus::Returned,
+        }
+    }
+}
+
+/// The longest review comment: a few lines to say what to fix.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// The rules a review meets: a returned entry says why (the facilitator must know what to fix).
+pub fn check_review(decision: ReviewDecision, comment: &str) -> Result<(), FieldError> {
+    let comment = comment.trim();
+    if decision == ReviewDecision::Return && comment.is_empty() {
+        return Err(FieldError::new("comment", "required"));
+    }
+    check_text("comment", comment, MAX_COMMENT_CHARS)
+}
+
+/// One step in the life of an entry: a revision saved, or a review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HistoryEvent {
+    /// The entry as saved by `by` (a facilitator's save, or a supervisor's merge).
+    Revision {
+        version: i64,
+        by: String,
+        /// RFC 3339, UTC.
+        at: String,
+        fields: VisitFields,
+    },
+    Review {
+        decision: EntryStatus,
+        comment: String,
+        by: String,
+        at: String,
+    },
+}
+
+impl HistoryEvent {
+    pub fn at(&self) -> &str {
+        match self {
+            HistoryEvent::Revision { at, .. } | HistoryEvent::Review { at, .. } => at,
+        }
+    }
+}
+
+/// A submitted visit waiting for review, with what a supervisor filters and reads it by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub visit: Visit,
+    pub project_code: String,
+    pub project_title: String,
+    pub incubator: String,
+    pub value_chain: crate::domain::project::Names,
+    pub facilitator: String,
+    /// RFC 3339, UTC: when the server received the version waiting.
+    pub submitted_at: String,
+    /// The project's members, to name who was present.
+    pub members: Vec<(Uuid, String)>,
+    /// Every revision and review so far, oldest first.
+    pub history: Vec<HistoryEvent>,
 }
 
 /// A visit edited on two devices from the same base, as a supervisor sees it to resolve it.

@@ -62,9 +62,9 @@ impl MutationType for SaveVisit {
     }
 
     fn apply_local(args: SaveVisitArgs, author: Author, view: &mut LocalView) {
-        let (version, conflict, author_id) = match view.visit(args.id) {
-            Some(v) => (v.version, v.conflict, v.author_id),
-            None => (0, false, Some(author.user)),
+        let (version, conflict, author_id, review) = match view.visit(args.id) {
+            Some(v) => (v.version, v.conflict, v.author_id, v.review.clone()),
+            None => (0, false, Some(author.user), None),
         };
         view.put(Record::Visit(Visit {
             id: args.id,
@@ -72,6 +72,7 @@ impl MutationType for SaveVisit {
             author_id,
             version,
             conflict,
+            review,
         }));
     }
 }

@@ -854,6 +854,7 @@ mod tests {
             author_id: None,
             version: 1,
             conflict: false,
+            review: None,
         });
         kv.set(
             &record_key(user, RecordKind::Visit, Uuid::from_u128(999)),
@@ -873,6 +874,7 @@ mod tests {
                 author_id: Some(user),
                 version: 4,
                 conflict: false,
+                review: None,
             })],
         };
         apply_pull(&kv, user, &response).expect("applied");
@@ -897,6 +899,7 @@ mod tests {
                 author_id: Some(user),
                 version,
                 conflict: false,
+                review: None,
             })
         };
         let response = PullResponse {

@@ -261,6 +261,20 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<Vec<crate::domain::ConflictCase>, DbError>;
 
+    /// The submitted visits of `scope` waiting for review, oldest first, each with its history.
+    async fn review_queue(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::ReviewItem>, DbError>;
+
+    /// Every revision and review of a visit, in order; `None` when `user` may not see the visit.
+    async fn visit_history(
+        &self,
+        user: &SessionUser,
+        scope: ProjectScope,
+        visit: Uuid,
+    ) -> Result<Option<Vec<crate::domain::HistoryEvent>>, DbError>;
+
     /// Every record of `scope` changed since `cookie` (all of them when the scope changed or there
     /// is no cookie), from one consistent snapshot, with the new cookie and `client`'s `last_seq`.
     async fn pull(

@@ -179,7 +179,9 @@ pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 15] = [
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 17] = [
+    "entry_reviews",
+    "entry_revisions",
     "sync_conflicts",
     "sync_refusals",
     "sync_clients",
@@ -759,6 +761,22 @@ macro_rules! impl_database {
                 scope: $crate::server::db::ProjectScope,
             ) -> Result<Vec<$crate::domain::ConflictCase>, $crate::server::db::DbError> {
                 self.open_conflicts_in(scope).await
+            }
+
+            async fn review_queue(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::ReviewItem>, $crate::server::db::DbError> {
+                self.review_queue_in(scope).await
+            }
+
+            async fn visit_history(
+                &self,
+                user: &$crate::domain::SessionUser,
+                scope: $crate::server::db::ProjectScope,
+                visit: uuid::Uuid,
+            ) -> Result<Option<Vec<$crate::domain::HistoryEvent>>, $crate::server::db::DbError> {
+                self.visit_history_in(user, scope, visit).await
             }
 
             async fn client_owner(&self, client: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {

@@ -12,7 +12,7 @@
 //! lower version; pulls read from one `repeatable read` snapshot.
 
 use crate::domain::{
-    ActionItem, ActionStatus, EntryStatus, Member, Topic, Visit, VisitFields, VisitMode,
+    ActionItem, ActionStatus, EntryStatus, Member, ReviewNote, Topic, Visit, VisitFields, VisitMode,
 };
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredAction, StoredVisit};
@@ -41,6 +41,16 @@ pub(super) fn rfc3339(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// When a review was made, as the database keeps it.
+pub(super) fn review_at(review: Option<&ReviewNote>) -> Result<Option<OffsetDateTime>, DbError> {
+    review
+        .map(|r| {
+            OffsetDateTime::parse(&r.at, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| DbError::Value(format!("not a time: {:?}", r.at)))
+        })
+        .transpose()
+}
+
 pub(super) fn join_ids(ids: &[Uuid]) -> String {
     ids.iter()
         .map(Uuid::to_string)
@@ -67,7 +77,9 @@ fn split_topics(text: &str) -> Vec<Topic> {
 /// The columns of [`VisitRow`], on `visits v`.
 pub(super) const VISIT_COLUMNS: &str = "v.id, v.project_id, v.facilitator_id, v.visit_on, v.mode,
     v.present_member_ids, v.topics, v.observations, v.difficulties, v.next_visit_on, v.status,
-    v.conflict, v.last_device_id, v.version, v.deleted";
+    v.conflict, v.last_device_id, v.version, v.deleted, v.review_decision, v.review_comment,
+    v.reviewed_by, (select ru.name from users ru where ru.id = v.reviewed_by) as reviewer_name,
+    v.reviewed_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct VisitRow {
@@ -86,6 +98,11 @@ pub(super) struct VisitRow {
     pub last_device_id: Option<Uuid>,
     pub version: i64,
     pub deleted: bool,
+    pub review_decision: Option<String>,
+    pub review_comment: String,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewer_name: Option<String>,
+    pub reviewed_at: Option<OffsetDateTime>,
 }
 
 impl VisitRow {
@@ -107,6 +124,19 @@ impl VisitRow {
                 author_id: self.facilitator_id,
                 version: self.version,
                 conflict: self.conflict,
+                review: match (
+                    self.review_decision.as_deref().and_then(EntryStatus::parse),
+                    self.reviewed_at,
+                ) {
+                    (Some(decision), Some(at)) => Some(ReviewNote {
+                        decision,
+                        comment: self.review_comment,
+                        by: self.reviewed_by,
+                        by_name: self.reviewer_name.unwrap_or_default(),
+                        at: rfc3339(at),
+                    }),
+                    _ => None,
+                },
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
@@ -123,6 +153,65 @@ pub(super) struct ConflictVisitRow {
     pub project_title: String,
     pub author: Option<String>,
     pub updated_at: OffsetDateTime,
+}
+
+/// A visit waiting for review, with what the queue shows and filters by.
+#[derive(sqlx::FromRow)]
+pub(super) struct QueueRow {
+    #[sqlx(flatten)]
+    pub visit: VisitRow,
+    pub project_code: String,
+    pub project_title: String,
+    pub incubator: String,
+    pub vc_fr: String,
+    pub vc_ar: String,
+    pub vc_en: String,
+    pub facilitator: Option<String>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Revisions and reviews in the order they happened: a review comes after the version it
+/// reviewed and before the next one.
+pub(super) fn history(
+    revisions: Vec<(i64, String, OffsetDateTime, String)>,
+    reviews: Vec<(i64, String, String, String, OffsetDateTime)>,
+) -> Vec<crate::domain::HistoryEvent> {
+    use crate::domain::HistoryEvent;
+    let mut events: Vec<(i64, u8, HistoryEvent)> = revisions
+        .into_iter()
+        .filter_map(|(version, by, at, content)| {
+            let fields = serde_json::from_str(&content).ok()?;
+            Some((
+                version,
+                0,
+                HistoryEvent::Revision {
+                    version,
+                    by,
+                    at: rfc3339(at),
+                    fields,
+                },
+            ))
+        })
+        .collect();
+    events.extend(
+        reviews
+            .into_iter()
+            .filter_map(|(version, decision, comment, by, at)| {
+                let decision = EntryStatus::parse(&decision)?;
+                Some((
+                    version,
+                    1,
+                    HistoryEvent::Review {
+                        decision,
+                        comment,
+                        by,
+                        at: rfc3339(at),
+                    },
+                ))
+            }),
+    );
+    events.sort_by_key(|(version, order, _)| (*version, *order));
+    events.into_iter().map(|(_, _, e)| e).collect()
 }
 
 /// The columns of [`ActionRow`], on `action_items a`.
@@ -304,10 +393,10 @@ macro_rules! impl_sync {
 
             async fn write(
                 &mut self,
-                records: &[$crate::server::sync::store::StoredRecord],
-                conflicts: &[$crate::server::sync::store::ConflictRow],
+                changes: $crate::server::sync::store::Changes<'_>,
             ) -> Result<(), $crate::server::db::DbError> {
-                use $crate::server::db::sync_sql::{day, day_opt, join_ids, join_topics};
+                use $crate::server::db::sync_sql::{day, day_opt, join_ids, join_topics, review_at};
+                let $crate::server::sync::store::Changes { records, conflicts, revisions } = changes;
                 use $crate::server::sync::store::StoredRecord;
                 let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
                 let visits: Vec<_> = records.iter().filter_map(|r| match r {
@@ -318,21 +407,30 @@ macro_rules! impl_sync {
                     // Dates are checked before any query, so a bad one never half-builds a statement.
                     let mut days = Vec::with_capacity(chunk.len());
                     for v in chunk {
-                        days.push((day(&v.visit.fields.visit_on)?, day_opt(v.visit.fields.next_visit_on.as_deref())?));
+                        days.push((
+                            day(&v.visit.fields.visit_on)?,
+                            day_opt(v.visit.fields.next_visit_on.as_deref())?,
+                            review_at(v.visit.review.as_ref())?,
+                        ));
                     }
                     let mut q = sqlx::QueryBuilder::new(
                         "insert into visits (id, project_id, facilitator_id, visit_on, mode,
                             present_member_ids, topics, observations, difficulties, next_visit_on,
-                            status, conflict, last_device_id, version, deleted, created_at, updated_at) ",
+                            status, conflict, last_device_id, version, deleted, review_decision,
+                            review_comment, reviewed_by, reviewed_at, created_at, updated_at) ",
                     );
-                    q.push_values(chunk.iter().zip(days), |mut b, (v, (visit_on, next))| {
+                    q.push_values(chunk.iter().zip(days), |mut b, (v, (visit_on, next, reviewed_at))| {
                         let f = &v.visit.fields;
+                        let review = v.visit.review.as_ref();
                         b.push_bind(v.visit.id).push_bind(f.project_id).push_bind(v.visit.author_id)
                             .push_bind(visit_on).push_bind(f.mode.as_str())
                             .push_bind(join_ids(&f.present_member_ids)).push_bind(join_topics(&f.topics))
                             .push_bind(f.observations.clone()).push_bind(f.difficulties.clone())
                             .push_bind(next).push_bind(f.status.as_str()).push_bind(v.visit.conflict)
                             .push_bind(v.last_device_id).push_bind(v.visit.version).push_bind(v.deleted)
+                            .push_bind(review.map(|r| r.decision.as_str()))
+                            .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
+                            .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
                             .push_bind(now).push_bind(now);
                     });
                     q.push(
@@ -342,7 +440,9 @@ macro_rules! impl_sync {
                             difficulties = excluded.difficulties, next_visit_on = excluded.next_visit_on,
                             status = excluded.status, conflict = excluded.conflict,
                             last_device_id = excluded.last_device_id, version = excluded.version,
-                            deleted = excluded.deleted, updated_at = excluded.updated_at",
+                            deleted = excluded.deleted, review_decision = excluded.review_decision,
+                            review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
+                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
@@ -389,6 +489,45 @@ macro_rules! impl_sync {
                     q.push(" on conflict (id) do nothing");
                     q.build().execute(&mut *self.tx).await?;
                 }
+                for chunk in revisions.chunks(200) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into entry_revisions (record_kind, record_id, version, user_id, status,
+                            content, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.kind.as_str()).push_bind(r.record_id).push_bind(r.version)
+                            .push_bind(r.user_id).push_bind(r.status.as_str()).push_bind(r.content.clone())
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (record_kind, record_id, version) do update set
+                            content = excluded.content, status = excluded.status,
+                            updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn add_review(
+                &mut self,
+                review: &$crate::server::sync::store::ReviewRow,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into entry_reviews (id, record_kind, record_id, version, decision, comment,
+                        reviewer_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                )
+                .bind(review.id)
+                .bind(review.kind.as_str())
+                .bind(review.record_id)
+                .bind(review.version)
+                .bind(review.decision.as_str())
+                .bind(review.comment.clone())
+                .bind(review.reviewer_id)
+                .bind(now)
+                .execute(&mut *self.tx)
+                .await?;
                 Ok(())
             }
 
@@ -619,6 +758,112 @@ macro_rules! impl_sync {
                     });
                 }
                 Ok(cases)
+            }
+
+            async fn history_of(
+                &self,
+                kind: $crate::sync::protocol::RecordKind,
+                id: uuid::Uuid,
+            ) -> Result<Vec<$crate::domain::HistoryEvent>, $crate::server::db::DbError> {
+                let revisions: Vec<(i64, String, time::OffsetDateTime, String)> = sqlx::query_as(
+                    "select r.version, coalesce(u.name, ''), r.created_at, r.content
+                       from entry_revisions r left join users u on u.id = r.user_id
+                      where r.record_kind = $1 and r.record_id = $2 order by r.version",
+                )
+                .bind(kind.as_str())
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let reviews: Vec<(i64, String, String, String, time::OffsetDateTime)> = sqlx::query_as(
+                    "select e.version, e.decision, e.comment, coalesce(u.name, ''), e.created_at
+                       from entry_reviews e left join users u on u.id = e.reviewer_id
+                      where e.record_kind = $1 and e.record_id = $2 order by e.created_at",
+                )
+                .bind(kind.as_str())
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok($crate::server::db::sync_sql::history(revisions, reviews))
+            }
+
+            async fn visit_history_in(
+                &self,
+                user: &$crate::domain::SessionUser,
+                scope: $crate::server::db::ProjectScope,
+                visit: uuid::Uuid,
+            ) -> Result<Option<Vec<$crate::domain::HistoryEvent>>, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::SCOPE_PREDICATE;
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                // Drafts are their author's alone, here as in pull.
+                let visible: Option<uuid::Uuid> = sqlx::query_scalar(&format!(
+                    "select v.id from visits v join projects p on p.id = v.project_id
+                      where v.id = $3 and v.deleted = false and p.deleted = false and {SCOPE_PREDICATE}
+                        and (v.status <> 'draft' or v.facilitator_id = $4)"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .bind(visit)
+                .bind(user.id)
+                .fetch_optional(&self.pool)
+                .await?;
+                match visible {
+                    Some(id) => Ok(Some(self.history_of($crate::sync::protocol::RecordKind::Visit, id).await?)),
+                    None => Ok(None),
+                }
+            }
+
+            async fn review_queue_in(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::ReviewItem>, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::{QueueRow, SCOPE_PREDICATE, VISIT_COLUMNS, rfc3339};
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                let rows: Vec<QueueRow> = sqlx::query_as(&format!(
+                    "select {VISIT_COLUMNS}, p.code as project_code, p.title as project_title,
+                            inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar,
+                            vc.name_en as vc_en, u.name as facilitator, v.updated_at
+                       from visits v join projects p on p.id = v.project_id
+                       join organisations inc on inc.id = p.incubator_id
+                       join value_chains vc on vc.id = p.value_chain_id
+                       left join users u on u.id = v.facilitator_id
+                      where v.status = 'submitted' and v.deleted = false and p.deleted = false
+                        and {SCOPE_PREDICATE}
+                      order by v.updated_at, v.id"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut members_of: std::collections::HashMap<uuid::Uuid, Vec<(uuid::Uuid, String)>> =
+                    std::collections::HashMap::new();
+                let mut items = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let visit = row.visit.into_stored().visit;
+                    let project = visit.fields.project_id;
+                    if !members_of.contains_key(&project) {
+                        let members: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                            "select id, full_name from members where project_id = $1 and deleted = false
+                              order by full_name",
+                        )
+                        .bind(project)
+                        .fetch_all(&self.pool)
+                        .await?;
+                        members_of.insert(project, members);
+                    }
+                    let history = self.history_of($crate::sync::protocol::RecordKind::Visit, visit.id).await?;
+                    items.push($crate::domain::ReviewItem {
+                        members: members_of.get(&project).cloned().unwrap_or_default(),
+                        history,
+                        visit,
+                        project_code: row.project_code,
+                        project_title: row.project_title,
+                        incubator: row.incubator,
+                        value_chain: $crate::domain::project::Names { fr: row.vc_fr, ar: row.vc_ar, en: row.vc_en },
+                        facilitator: row.facilitator.unwrap_or_default(),
+                        submitted_at: rfc3339(row.updated_at),
+                    });
+                }
+                Ok(items)
             }
 
             async fn device_statuses_all(

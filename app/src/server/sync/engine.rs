@@ -10,7 +10,9 @@
 //! the device keeps its entries and retries.
 
 use super::mutations::{self, Prepared};
-use super::store::{ConflictRow, StoredAction, StoredRecord, StoredVisit, SyncStore};
+use super::store::{
+    Changes, ConflictRow, RevisionRow, StoredAction, StoredRecord, StoredVisit, SyncStore,
+};
 use crate::domain::SessionUser;
 use crate::error::AppError;
 use crate::server::db::{DbError, ProjectScope};
@@ -81,6 +83,25 @@ pub struct Working {
     records: BTreeMap<(RecordKind, Uuid), StoredRecord>,
     dirty: BTreeSet<(RecordKind, Uuid)>,
     conflicts: Vec<ConflictRow>,
+    /// By record: the batch's last revision of a record is the one kept.
+    revisions: BTreeMap<(RecordKind, Uuid), RevisionRow>,
+}
+
+/// What a batch writes, taken out of the working set.
+struct Written {
+    records: Vec<StoredRecord>,
+    conflicts: Vec<ConflictRow>,
+    revisions: Vec<RevisionRow>,
+}
+
+impl Written {
+    fn changes(&self) -> Changes<'_> {
+        Changes {
+            records: &self.records,
+            conflicts: &self.conflicts,
+            revisions: &self.revisions,
+        }
+    }
 }
 
 impl Working {
@@ -108,18 +129,27 @@ impl Working {
         self.conflicts.push(row);
     }
 
-    fn changes(&self) -> (Vec<StoredRecord>, Vec<ConflictRow>) {
-        let records = self
-            .dirty
-            .iter()
-            .filter_map(|k| self.records.get(k).cloned())
-            .collect();
-        (records, self.conflicts.clone())
+    /// Keeps this version of an entry in its history.
+    pub fn revision(&mut self, row: RevisionRow) {
+        self.revisions.insert((row.kind, row.record_id), row);
+    }
+
+    fn changes(&self) -> Written {
+        Written {
+            records: self
+                .dirty
+                .iter()
+                .filter_map(|k| self.records.get(k).cloned())
+                .collect(),
+            conflicts: self.conflicts.clone(),
+            revisions: self.revisions.values().cloned().collect(),
+        }
     }
 
     fn clear_changes(&mut self) {
         self.dirty.clear();
         self.conflicts.clear();
+        self.revisions.clear();
     }
 }
 
@@ -241,8 +271,8 @@ pub async fn push(
         }
 
         store.savepoint().await?;
-        let (records, conflict_rows) = working.changes();
-        match store.write(&records, &conflict_rows).await {
+        let written = working.changes();
+        match store.write(written.changes()).await {
             Ok(()) => store.release_savepoint().await?,
             Err(e @ DbError::Unavailable(_)) => return Err(e.into()),
             Err(e) => {
@@ -271,8 +301,8 @@ pub async fn push(
                         }
                     };
                     store.savepoint().await?;
-                    let (records, conflict_rows) = working.changes();
-                    match store.write(&records, &conflict_rows).await {
+                    let written = working.changes();
+                    match store.write(written.changes()).await {
                         Ok(()) => {
                             store.release_savepoint().await?;
                             if outcome == Outcome::Conflict {

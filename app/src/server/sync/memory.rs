@@ -4,7 +4,9 @@
 //! A transaction holds the whole state's lock (like SQLite's `BEGIN IMMEDIATE`) and works on a
 //! copy, written back on commit; a savepoint is one more copy.
 
-use super::store::{ClientRow, ConflictRow, StoredRecord, SyncStore};
+use super::store::{
+    Changes, ClientRow, ConflictRow, ReviewRow, RevisionRow, StoredRecord, SyncStore,
+};
 use crate::server::db::{DbError, ProjectScope};
 use crate::sync::protocol::{RecordKind, Refusal};
 use async_trait::async_trait;
@@ -26,6 +28,9 @@ pub struct MemoryState {
     pub clients: HashMap<Uuid, ClientRow>,
     pub records: BTreeMap<(RecordKind, Uuid), StoredRecord>,
     pub conflicts: Vec<ConflictRow>,
+    /// By (kind, record, version): a later write of the same version replaces it.
+    pub revisions: BTreeMap<(RecordKind, Uuid, i64), RevisionRow>,
+    pub reviews: Vec<ReviewRow>,
     pub refusals: BTreeMap<(Uuid, u64), (Refusal, String)>,
     pub projects: HashMap<Uuid, ProjectAccess>,
     /// (supervisor, incubator)
@@ -121,15 +126,21 @@ impl SyncStore for MemoryTx {
             .collect())
     }
 
-    async fn write(
-        &mut self,
-        records: &[StoredRecord],
-        conflicts: &[ConflictRow],
-    ) -> Result<(), DbError> {
-        for r in records {
+    async fn write(&mut self, changes: Changes<'_>) -> Result<(), DbError> {
+        for r in changes.records {
             self.work.records.insert(r.key(), r.clone());
         }
-        self.work.conflicts.extend_from_slice(conflicts);
+        self.work.conflicts.extend_from_slice(changes.conflicts);
+        for r in changes.revisions {
+            self.work
+                .revisions
+                .insert((r.kind, r.record_id, r.version), r.clone());
+        }
+        Ok(())
+    }
+
+    async fn add_review(&mut self, review: &ReviewRow) -> Result<(), DbError> {
+        self.work.reviews.push(review.clone());
         Ok(())
     }
 

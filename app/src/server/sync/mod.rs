@@ -6,6 +6,7 @@ pub mod import;
 pub mod memory;
 pub mod mutations;
 pub mod resolve;
+pub mod review;
 pub mod store;
 
 pub use engine::{PushInput, push};

@@ -5,8 +5,8 @@
 //! `sync::mutations`, and add one line to [`REGISTRY`].
 
 use super::engine::{Outcome, Refused, Working, Writer};
-use super::store::{ConflictRow, StoredAction, StoredRecord, StoredVisit};
-use crate::domain::{ActionItem, ActionStatus, CloseActionItem, NewActionItem, Visit};
+use super::store::{ConflictRow, RevisionRow, StoredAction, StoredRecord, StoredVisit};
+use crate::domain::{ActionItem, ActionStatus, CloseActionItem, NewActionItem, Visit, VisitFields};
 use crate::sync::mutations::{AddAction, CloseAction, MutationType, SaveVisit, SaveVisitArgs};
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -86,10 +86,12 @@ impl ServerApply for SaveVisit {
                     author_id: Some(w.user.id),
                     version: w.version,
                     conflict: false,
+                    review: None,
                 },
                 deleted: false,
                 last_device_id: Some(w.device_id),
             }));
+            working.revision(visit_revision(args.id, &args.fields, w));
             return Ok(Outcome::Applied);
         };
         if current.deleted {
@@ -108,6 +110,9 @@ impl ServerApply for SaveVisit {
         }
         let mut next = current.clone();
         if mine || args.base_version == Some(current.visit.version) {
+            if next.visit.fields != args.fields {
+                working.revision(visit_revision(args.id, &args.fields, w));
+            }
             next.visit.fields = args.fields.clone();
             next.last_device_id = Some(w.device_id);
             next.visit.version = w.version;
@@ -131,6 +136,18 @@ impl ServerApply for SaveVisit {
             working.put(StoredRecord::Visit(next));
             Ok(Outcome::Conflict)
         }
+    }
+}
+
+/// The history row of a visit saved by `w`.
+pub fn visit_revision(id: Uuid, fields: &VisitFields, w: &Writer) -> RevisionRow {
+    RevisionRow {
+        kind: RecordKind::Visit,
+        record_id: id,
+        version: w.version,
+        user_id: w.user.id,
+        status: fields.status,
+        content: serde_json::to_string(fields).unwrap_or_default(),
     }
 }
 

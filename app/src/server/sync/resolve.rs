@@ -5,7 +5,7 @@
 //! the resolution is refused as stale and nothing changes. The kept edits stay in
 //! `sync_conflicts`, marked resolved, with who resolved them.
 
-use super::store::{StoredRecord, SyncStore};
+use super::store::{Changes, RevisionRow, StoredRecord, SyncStore};
 use crate::domain::VisitFields;
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
@@ -67,13 +67,27 @@ pub async fn resolve_visit(
             code: "moved".into(),
         });
     }
+    let revision = RevisionRow {
+        kind: RecordKind::Visit,
+        record_id: visit,
+        version,
+        user_id: by,
+        status: fields.status,
+        content: serde_json::to_string(&fields).unwrap_or_default(),
+    };
     let mut next = current;
     next.visit.fields = fields;
     next.visit.conflict = false;
     next.visit.version = version;
     // Not a device's edit: the next edit made on an older base, from any device, is a conflict.
     next.last_device_id = None;
-    store.write(&[StoredRecord::Visit(next)], &[]).await?;
+    store
+        .write(Changes {
+            records: &[StoredRecord::Visit(next)],
+            revisions: &[revision],
+            ..Changes::default()
+        })
+        .await?;
     store
         .resolve_conflicts(RecordKind::Visit, visit, by)
         .await?;

@@ -6,7 +6,7 @@
 //! (`server::db::queries`), and so does [`super::memory::MemoryStore`], the reference model the
 //! property tests compare them with.
 
-use crate::domain::{ActionItem, Visit};
+use crate::domain::{ActionItem, EntryStatus, Visit};
 use crate::server::db::{DbError, ProjectScope};
 use crate::sync::protocol::{Heartbeat, RecordKind, Refusal};
 use async_trait::async_trait;
@@ -66,6 +66,40 @@ pub struct ConflictRow {
     pub user_id: Uuid,
 }
 
+/// One version of an entry, kept for its history: what it said once this server version wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionRow {
+    pub kind: RecordKind,
+    pub record_id: Uuid,
+    pub version: i64,
+    /// Who saved it (the facilitator, or the supervisor who merged a conflict).
+    pub user_id: Uuid,
+    pub status: EntryStatus,
+    /// The entry's fields, as JSON.
+    pub content: String,
+}
+
+/// A supervisor's decision on one version of an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewRow {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub record_id: Uuid,
+    /// The version reviewed.
+    pub version: i64,
+    pub decision: EntryStatus,
+    pub comment: String,
+    pub reviewer_id: Uuid,
+}
+
+/// What one write stores: the records changed, the edits kept as conflicts, the new revisions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Changes<'a> {
+    pub records: &'a [StoredRecord],
+    pub conflicts: &'a [ConflictRow],
+    pub revisions: &'a [RevisionRow],
+}
+
 /// A client (one tab slot of a browser profile) as the server knows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientRow {
@@ -100,12 +134,11 @@ pub trait SyncStore: Send {
     /// The records that exist among `keys` (deleted ones included).
     async fn load(&mut self, keys: &[(RecordKind, Uuid)]) -> Result<Vec<StoredRecord>, DbError>;
 
-    /// Inserts or replaces `records`, and stores `conflicts`.
-    async fn write(
-        &mut self,
-        records: &[StoredRecord],
-        conflicts: &[ConflictRow],
-    ) -> Result<(), DbError>;
+    /// Inserts or replaces the records, and stores the conflicts and revisions.
+    async fn write(&mut self, changes: Changes<'_>) -> Result<(), DbError>;
+
+    /// Stores a review decision (the entry itself is written by [`SyncStore::write`]).
+    async fn add_review(&mut self, review: &ReviewRow) -> Result<(), DbError>;
 
     /// Marks every open conflict on the record resolved by `by`; returns how many there were.
     async fn resolve_conflicts(
