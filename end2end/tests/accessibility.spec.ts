@@ -15,8 +15,8 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 /** The review pages each role opens from the header. */
 const REVIEW_PAGES: Record<Role, string[]> = {
   facilitator: [],
-  supervisor: ["/conflicts"],
-  team: ["/conflicts", "/devices", "/forms"],
+  supervisor: ["/review", "/conflicts"],
+  team: ["/review", "/conflicts", "/devices", "/forms"],
   viewer: [],
 };
 

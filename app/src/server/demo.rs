@@ -87,6 +87,8 @@ pub struct DemoVisit {
     pub cash_book_up_to_date: Option<bool>,
     pub observations: String,
     pub next_visit_on: Date,
+    /// `validated`, or `submitted` for the last two weeks' visits: what a supervisor's queue holds.
+    pub status: &'static str,
 }
 
 pub struct DemoTranche {
@@ -659,6 +661,11 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                         cash_book_up_to_date: Some(rng.gen_bool(0.7)),
                         observations: observation(&mut rng, previous_sales, sales),
                         next_visit_on: next,
+                        status: if day < today - Duration::days(14) {
+                            "validated"
+                        } else {
+                            "submitted"
+                        },
                     });
                     previous_sales = Some(sales);
                 }

@@ -155,7 +155,8 @@ pub fn Frame(
         let reviews = matches!(role, Role::Supervisor | Role::Team);
         view! {
             {reviews.then(|| view! {
-                <nav class="tools" aria-label=t_string!(i18n, nav_conflicts)>
+                <nav class="tools" aria-label=t_string!(i18n, nav_tools)>
+                    <a href="/review">{t_string!(i18n, nav_review)}</a>
                     <a href="/conflicts">{t_string!(i18n, nav_conflicts)}</a>
                     {(role == Role::Team).then(|| view! {
                         <a href="/devices">{t_string!(i18n, nav_devices)}</a>

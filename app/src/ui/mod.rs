@@ -11,6 +11,7 @@ pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod platform;
 pub mod review;
+pub mod review_queue;
 pub mod sync;
 pub mod text;
 pub mod visits;
@@ -112,7 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/conflicts") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
@@ -169,7 +171,7 @@ macro_rules! lazy_page {
 
 use forms::FormsPage;
 use pages::ProjectPage;
-use review::{ConflictsPage, DevicesPage};
+use review::{DevicesPage, ReviewPages};
 use visits::VisitFormPage;
 lazy_page!(
     ProjectRoute,
@@ -183,11 +185,6 @@ lazy_page!(
     preload_visit_form,
     VisitFormPage
 );
-lazy_page!(
-    ConflictsRoute,
-    athar_conflicts,
-    preload_conflicts,
-    ConflictsPage
-);
+lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
 lazy_page!(DevicesRoute, athar_devices, preload_devices, DevicesPage);
 lazy_page!(FormsRoute, athar_forms, preload_forms, FormsPage);

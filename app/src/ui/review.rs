@@ -20,7 +20,7 @@ use leptos_router::components::Redirect;
 use uuid::Uuid;
 
 /// The fields of a visit a supervisor compares, in the form's order.
-const FIELDS: [Field; 8] = [
+pub(super) const FIELDS: [Field; 8] = [
     Field::VisitOn,
     Field::Mode,
     Field::Present,
@@ -32,7 +32,7 @@ const FIELDS: [Field; 8] = [
 ];
 
 #[derive(Clone, Copy, PartialEq)]
-enum Field {
+pub(super) enum Field {
     VisitOn,
     Mode,
     Present,
@@ -44,7 +44,7 @@ enum Field {
 }
 
 impl Field {
-    fn label(self, i18n: I18nContext<Locale>) -> &'static str {
+    pub(super) fn label(self, i18n: I18nContext<Locale>) -> &'static str {
         match self {
             Field::VisitOn => t_string!(i18n, visit_on),
             Field::Mode => t_string!(i18n, visit_mode),
@@ -71,7 +71,7 @@ impl Field {
     }
 
     /// The field as a supervisor reads it.
-    fn show(
+    pub(super) fn show(
         self,
         i18n: I18nContext<Locale>,
         f: &VisitFields,
@@ -126,7 +126,7 @@ impl Field {
 /// The frame of a review page: signed-in users of the roles it is for see its heading, intro and
 /// content; anyone else is sent to sign in, or told their role may not open it.
 #[component]
-fn ReviewFrame(
+pub(super) fn ReviewFrame(
     allowed: fn(Role) -> bool,
     title: &'static str,
     intro: &'static str,
@@ -154,9 +154,23 @@ fn ReviewFrame(
     }
 }
 
+/// `/review` and `/conflicts`: the reviewer's two pages share one code chunk (and the field
+/// helpers above), chosen by the address.
+#[component]
+pub fn ReviewPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/conflicts") {
+        view! { <ConflictsPage /> }.into_any()
+    } else {
+        view! { <super::review_queue::ReviewQueuePage /> }.into_any()
+    }
+}
+
 /// `/conflicts`: every visit in the reviewer's scope that two devices edited from the same base.
 #[component]
-pub fn ConflictsPage() -> impl IntoView {
+fn ConflictsPage() -> impl IntoView {
     let i18n = use_i18n();
     let cases = Resource::new(|| (), |_| list_conflicts());
     view! {

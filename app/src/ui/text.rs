@@ -134,6 +134,16 @@ pub fn entry_status(i18n: I18nContext<Locale>, s: EntryStatus) -> &'static str {
     }
 }
 
+/// A supervisor's decision on an entry, as the facilitator and the supervisor read it.
+pub fn review_line(i18n: I18nContext<Locale>, note: &crate::domain::ReviewNote) -> String {
+    let day = day(note.at.get(..10).unwrap_or_default());
+    let name = note.by_name.clone();
+    match note.decision {
+        EntryStatus::Validated => t_string!(i18n, validated_by, name, day).to_string(),
+        _ => t_string!(i18n, returned_by, name, day).to_string(),
+    }
+}
+
 /// What is wrong with a field, from a validation code (`domain::visit`).
 pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
     match code {
@@ -142,6 +152,7 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "before_visit" => t_string!(i18n, fe_before_visit),
         "too_long" => t_string!(i18n, fe_too_long),
         "required" => t_string!(i18n, fe_required),
+        "in_conflict" => t_string!(i18n, fe_in_conflict),
         _ => t_string!(i18n, fe_other),
     }
 }

@@ -177,11 +177,18 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
                         if present > 0 {
                             head = format!("{head} · {}", t_string!(i18n, members_present_count, n = present));
                         }
-                        let tags = vec![plain_tag(text::entry_status(i18n, v.fields.status).into()), state_tag(i18n, &state)];
+                        let status_tag = match v.fields.status {
+                            EntryStatus::Returned => Tag { class: "tag returned", icon: "↩ ", text: text::entry_status(i18n, v.fields.status).into() },
+                            status => plain_tag(text::entry_status(i18n, status).into()),
+                        };
+                        let tags = vec![status_tag, state_tag(i18n, &state)];
                         let observations = Some(v.fields.observations.clone()).filter(|o| !o.is_empty());
                         let href = format!("/projects/{project}/visits/{}", v.id);
+                        // What the supervisor asked, while the visit waits for its fix.
+                        let returned = v.review.clone().filter(|_| v.fields.status == EntryStatus::Returned);
                         view! {
                             <Entry head tags text=observations>
+                                {returned.map(|note| view! { <ReviewNoteView note /> })}
                                 <p><a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "{day.clone()}</span></a></p>
                             </Entry>
                         }
@@ -196,6 +203,18 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
                 })}
             }})}
         </section>
+    }
+}
+
+/// A supervisor's decision and comment on an entry.
+#[component]
+fn ReviewNoteView(note: crate::domain::ReviewNote) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="review-note">
+            <p><strong>{text::review_line(i18n, &note)}</strong></p>
+            {(!note.comment.is_empty()).then(|| view! { <blockquote>{note.comment.clone()}</blockquote> })}
+        </div>
     }
 }
 
@@ -498,9 +517,19 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 .map(|t| (t.as_str().to_owned(), text::topic(i18n, t).to_owned(), start.topics.contains(&t)))
                 .collect();
             let no_members = member_options.is_empty();
+            let returned = existing
+                .as_ref()
+                .filter(|v| v.fields.status == EntryStatus::Returned)
+                .and_then(|v| v.review.clone());
             view! {
                 <h1>{if visit.is_some() { t_string!(i18n, edit_visit) } else { t_string!(i18n, new_visit) }}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
+                {returned.map(|note| view! {
+                    <div class="notice returned" role="note">
+                        <ReviewNoteView note />
+                        <p>{t_string!(i18n, returned_fix_hint)}</p>
+                    </div>
+                })}
                 <div class="error-summary" role="alert" tabindex="-1" node_ref=summary_ref hidden=move || errors.with(Vec::is_empty) && storage_error.with(Option::is_none)>
                     <h2>{t_string!(i18n, form_problem)}</h2>
                     <ul>

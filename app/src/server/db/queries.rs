@@ -688,14 +688,14 @@ macro_rules! impl_database {
                     sqlx::QueryBuilder::new(
                         "insert into visits (id, project_id, facilitator_id, visit_on, mode, sales_millimes,
                             purchases_millimes, cash_millimes, cash_book_up_to_date, observations,
-                            next_visit_on, version, deleted, created_at, updated_at) ",
+                            next_visit_on, status, version, deleted, created_at, updated_at) ",
                     )
                     .push_values(chunk, |mut b, v| {
                         b.push_bind(v.id).push_bind(v.project_id).push_bind(v.facilitator_id)
                             .push_bind(v.visit_on).push_bind(v.mode).push_bind(v.sales_millimes)
                             .push_bind(v.purchases_millimes).push_bind(v.cash_millimes)
                             .push_bind(v.cash_book_up_to_date).push_bind(&v.observations)
-                            .push_bind(v.next_visit_on).push_bind(1_i64).push_bind(false)
+                            .push_bind(v.next_visit_on).push_bind(v.status).push_bind(1_i64).push_bind(false)
                             .push_bind(now).push_bind(now);
                     })
                     .build()

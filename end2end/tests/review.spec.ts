@@ -1,0 +1,132 @@
+import AxeBuilder from "@axe-core/playwright";
+import { Browser, Page, expect, test } from "@playwright/test";
+import { hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
+
+// The review loop between a facilitator's phone and a supervisor's tablet: a visit made offline
+// is returned with a comment, fixed on the phone, resubmitted, validated; its history keeps both
+// versions and the decisions.
+
+async function axe(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
+}
+
+async function syncNow(page: Page, button = /Envoyer maintenant/, done = /Tout est envoyé/) {
+  await page.getByRole("button", { name: button }).click();
+  await expect(page.locator(".sync-count")).toHaveText(done, { timeout: 20_000 });
+}
+
+async function tablet(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: "fr-FR" });
+  const page = await context.newPage();
+  await signIn(page, "supervisor");
+  return page;
+}
+
+async function openQueue(page: Page) {
+  await page.goto("/review");
+  await hydrated(page);
+}
+
+test("a visit made offline is returned with a comment, fixed on the phone, resubmitted and validated; its history keeps both versions", async ({ page, context, browser }) => {
+  const stamp = Date.now().toString(36);
+  const note = `Visite à revoir ${stamp}`;
+  const comment = `Ajoutez les ventes du mois ${stamp}`;
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  await context.setOffline(true);
+  await recordVisit(page, note);
+  await context.setOffline(false);
+  await syncNow(page);
+
+  // The supervisor finds it in the queue; the filters narrow the list.
+  const supervisor = await tablet(browser);
+  await openQueue(supervisor);
+  await expect(supervisor.getByRole("heading", { level: 1 })).toHaveText("Entrées à valider");
+  const card = supervisor.locator("article.review-item", { hasText: note });
+  await expect(card).toBeVisible();
+  await supervisor.getByLabel("En attente depuis").selectOption({ label: "Plus de 14 jours" });
+  await expect(card).toBeHidden();
+  await supervisor.getByLabel("En attente depuis").selectOption({ label: "Tous" });
+  await expect(card).toBeVisible();
+
+  // Returning needs a comment.
+  await card.getByRole("button", { name: "Renvoyer avec ce commentaire" }).click();
+  await expect(card.getByText("Ce champ est obligatoire.")).toBeVisible();
+  await card.getByLabel("Commentaire pour l'animateur").fill(comment);
+  await card.getByRole("button", { name: "Renvoyer avec ce commentaire" }).click();
+  await expect(card.getByRole("status")).toContainText("Visite renvoyée");
+
+  // The phone gets it back at the next sync, with the comment.
+  await syncNow(page);
+  const entry = page.locator(".entries li", { hasText: note });
+  await expect(entry.locator(".tag.returned")).toHaveText(/Renvoyé/);
+  await expect(entry.locator("blockquote")).toHaveText(comment);
+  await entry.getByRole("link", { name: /Modifier/ }).click();
+  await hydrated(page);
+  await expect(page.locator(".notice.returned blockquote")).toHaveText(comment);
+  await page.getByLabel("Observations").fill(`${note} — ventes : 1 200 TND`);
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await expect(page).not.toHaveURL(/\/visits\//);
+  await syncNow(page);
+  await expect(entry.locator(".entry-state")).toContainText("Soumis");
+
+  // Back in the queue: both versions and the return in its history; validated.
+  await openQueue(supervisor);
+  await expect(card).toContainText("ventes : 1 200 TND");
+  await expect(card.locator(".review-note")).toContainText("Renvoyé par");
+  await card.locator("details.history summary").click();
+  const steps = card.locator(".history-steps > li");
+  await expect(steps).toHaveCount(3);
+  await expect(steps.nth(0)).toContainText("Version 1");
+  await expect(steps.nth(0)).toContainText("Première version.");
+  await expect(steps.nth(1)).toContainText("Renvoyé par");
+  await expect(steps.nth(1).locator("blockquote")).toHaveText(comment);
+  await expect(steps.nth(2)).toContainText("Version 2");
+  await expect(steps.nth(2)).toContainText("Modifié : Observations");
+  await axe(supervisor, "review queue fr");
+  await card.getByRole("button", { name: "Valider" }).click();
+  await expect(card.getByRole("status")).toContainText("Visite validée.");
+  await openQueue(supervisor);
+  await expect(supervisor.locator("article.review-item", { hasText: note })).toHaveCount(0);
+
+  await syncNow(page);
+  await expect(entry.locator(".entry-state")).toContainText("Validé");
+  await supervisor.context().close();
+});
+
+test("in Arabic, right to left: the supervisor returns a visit and the facilitator reads why, on a page with no axe violation", async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  const note = `زيارة للمراجعة ${stamp}`;
+  const comment = `أضف مبيعات الشهر ${stamp}`;
+  await signIn(page, "facilitator");
+  await openFirstProject(page);
+  await recordVisit(page, note);
+  await syncNow(page);
+  await page.getByRole("button", { name: "العربية" }).click();
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+
+  const supervisor = await tablet(browser);
+  await supervisor.getByRole("button", { name: "العربية" }).click();
+  await openQueue(supervisor);
+  await expect(supervisor.locator("html")).toHaveAttribute("dir", "rtl");
+  await expect(supervisor.getByRole("heading", { level: 1 })).toHaveText("المدخلات في انتظار المصادقة");
+  const card = supervisor.locator("article.review-item", { hasText: note });
+  await card.getByLabel("تعليق للمنشط").fill(comment);
+  await axe(supervisor, "review queue ar");
+  await card.getByRole("button", { name: "أرجِع مع هذا التعليق" }).click();
+  await expect(card.getByRole("status")).toContainText("أُرجعت الزيارة");
+
+  await syncNow(page, /أرسل الآن/, /أُرسل كل شيء/);
+  const entry = page.locator(".entries li", { hasText: note });
+  await expect(entry.locator(".tag.returned")).toHaveText(/مُعاد/);
+  await expect(entry.locator("blockquote")).toHaveText(comment);
+  await expect(entry).toContainText("أرجعه");
+  await axe(page, "project with a returned visit ar");
+  await entry.getByRole("link", { name: /تعديل/ }).click();
+  await hydrated(page);
+  await expect(page.locator(".notice.returned blockquote")).toHaveText(comment);
+  await axe(page, "visit form with a returned note ar");
+  await supervisor.context().close();
+});
