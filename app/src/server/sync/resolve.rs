@@ -5,7 +5,7 @@
 //! the resolution is refused as stale and nothing changes. The kept edits stay in
 //! `sync_conflicts`, marked resolved, with who resolved them.
 
-use super::store::{Changes, RevisionRow, StoredRecord, SyncStore};
+use super::store::{Changes, RevisionRow, StoredRecord, StoredVisit, SyncStore};
 use crate::domain::VisitFields;
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
@@ -19,6 +19,32 @@ pub struct VisitResolution {
     pub seen_version: i64,
     /// The fields to keep: one of the versions, or a merge.
     pub fields: VisitFields,
+}
+
+/// Takes the next global version and loads a visit a reviewer acts on: in `scope`, not deleted,
+/// and as `wanted` says; anything else is not found (a reviewer learns nothing more).
+pub(super) async fn reviewed_visit(
+    store: &mut dyn SyncStore,
+    scope: ProjectScope,
+    visit: Uuid,
+    wanted: impl Fn(&StoredVisit) -> bool,
+) -> Result<(i64, StoredVisit), AppError> {
+    let version = store.next_version().await?;
+    let writable = store.writable_projects(scope).await?;
+    let current = store
+        .load(&[(RecordKind::Visit, visit)])
+        .await?
+        .into_iter()
+        .find_map(|r| match r {
+            StoredRecord::Visit(v)
+                if !v.deleted && writable.contains(&v.visit.fields.project_id) && wanted(&v) =>
+            {
+                Some(v)
+            }
+            _ => None,
+        })
+        .ok_or(AppError::NotFound)?;
+    Ok((version, current))
 }
 
 /// Writes the resolution; returns the visit's new version.
@@ -40,24 +66,9 @@ pub async fn resolve_visit(
             code: e.code.into(),
         });
     }
-    let version = store.next_version().await?;
-    let writable = store.writable_projects(scope).await?;
-    let current = store
-        .load(&[(RecordKind::Visit, visit)])
-        .await?
-        .into_iter()
-        .find_map(|r| match r {
-            // Only a visit in conflict: this is not a back door to editing entries.
-            StoredRecord::Visit(v)
-                if v.visit.conflict
-                    && !v.deleted
-                    && writable.contains(&v.visit.fields.project_id) =>
-            {
-                Some(v)
-            }
-            _ => None,
-        })
-        .ok_or(AppError::NotFound)?;
+    // Only a visit in conflict: this is not a back door to editing entries.
+    let (version, current) =
+        reviewed_visit(store.as_mut(), scope, visit, |v| v.visit.conflict).await?;
     if current.visit.version != seen_version {
         return Err(AppError::Stale);
     }

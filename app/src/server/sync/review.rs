@@ -6,6 +6,7 @@
 //! supervisor's decision), the review is refused as stale and nothing changes. The decision is
 //! kept in the entry's history (`entry_reviews`).
 
+use super::resolve::reviewed_visit;
 use super::store::{Changes, ReviewRow, StoredRecord, SyncStore};
 use crate::domain::visit::check_review;
 use crate::domain::{EntryStatus, ReviewDecision, ReviewNote, SessionUser};
@@ -40,24 +41,11 @@ pub async fn review_visit(
         field: e.field.into(),
         code: e.code.into(),
     })?;
-    let version = store.next_version().await?;
-    let writable = store.writable_projects(scope).await?;
-    let current = store
-        .load(&[(RecordKind::Visit, visit)])
-        .await?
-        .into_iter()
-        .find_map(|r| match r {
-            // Drafts are their author's alone: for a supervisor, they do not exist.
-            StoredRecord::Visit(v)
-                if !v.deleted
-                    && v.visit.fields.status != EntryStatus::Draft
-                    && writable.contains(&v.visit.fields.project_id) =>
-            {
-                Some(v)
-            }
-            _ => None,
-        })
-        .ok_or(AppError::NotFound)?;
+    // Drafts are their author's alone: for a supervisor, they do not exist.
+    let (version, current) = reviewed_visit(store.as_mut(), scope, visit, |v| {
+        v.visit.fields.status != EntryStatus::Draft
+    })
+    .await?;
     if current.visit.version != seen_version
         || current.visit.fields.status != EntryStatus::Submitted
     {
