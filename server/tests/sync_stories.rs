@@ -1061,3 +1061,118 @@ async fn a_returned_visit_reaches_the_phone_with_its_comment_and_the_fix_is_a_ne
         assert_eq!(v.fields.status, EntryStatus::Validated);
     }
 }
+
+#[tokio::test]
+async fn an_action_item_moved_to_a_new_day_keeps_it_unless_it_was_done_meanwhile() {
+    use app::domain::{ActionStatus, CloseActionItem, RescheduleActionItem};
+    use app::sync::mutations::{CloseAction, RescheduleAction};
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (phone, tablet) = (Uuid::new_v4(), Uuid::new_v4());
+        let (kept, done) = (Uuid::new_v4(), Uuid::new_v4());
+        let item = |id, title: &str| NewActionItem {
+            id,
+            project_id: f.own,
+            visit_id: None,
+            title: title.into(),
+            due_on: Some("2026-11-01".into()),
+        };
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            phone,
+            phone,
+            vec![
+                mutation(phone, 1, AddAction::NAME, &item(kept, "Devis d'emballage")),
+                mutation(phone, 2, AddAction::NAME, &item(done, "Cahier de caisse")),
+                mutation(
+                    phone,
+                    3,
+                    RescheduleAction::NAME,
+                    &RescheduleActionItem {
+                        id: kept,
+                        due_on: "2026-12-10".into(),
+                    },
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert!(r.refused.is_empty(), "{r:?}");
+        // Another device closed the second item; the phone, not knowing, moves it.
+        send(
+            &t.db,
+            &f.facilitator,
+            tablet,
+            tablet,
+            vec![mutation(
+                tablet,
+                1,
+                CloseAction::NAME,
+                &CloseActionItem {
+                    id: done,
+                    closed_on: "2026-11-20".into(),
+                },
+            )],
+        )
+        .await
+        .expect("closed");
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            phone,
+            phone,
+            vec![
+                mutation(
+                    phone,
+                    4,
+                    RescheduleAction::NAME,
+                    &RescheduleActionItem {
+                        id: done,
+                        due_on: "2026-12-10".into(),
+                    },
+                ),
+                mutation(
+                    phone,
+                    5,
+                    RescheduleAction::NAME,
+                    &RescheduleActionItem {
+                        id: Uuid::new_v4(),
+                        due_on: "2026-12-10".into(),
+                    },
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(5, "not_found")]
+        );
+
+        let seen = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        let action = |id| {
+            seen.records.iter().find_map(|r| match r {
+                Record::Action(a) if a.id == id => Some(a.clone()),
+                _ => None,
+            })
+        };
+        let k = action(kept).expect("kept");
+        assert_eq!(
+            (k.status, k.due_on.as_deref()),
+            (ActionStatus::Open, Some("2026-12-10")),
+            "{:?}",
+            t.engine
+        );
+        let d = action(done).expect("done");
+        assert_eq!(
+            (d.status, d.due_on.as_deref()),
+            (ActionStatus::Done, Some("2026-11-01")),
+            "done wins"
+        );
+    }
+}

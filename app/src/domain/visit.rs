@@ -429,6 +429,27 @@ impl CloseActionItem {
     }
 }
 
+/// What `action.reschedule` carries: an open item kept, for a new day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RescheduleActionItem {
+    pub id: Uuid,
+    /// ISO day.
+    pub due_on: String,
+}
+
+impl RescheduleActionItem {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_day("due_on", &self.due_on)
+    }
+}
+
+impl ActionItem {
+    /// Open, with a due day already past.
+    pub fn is_overdue(&self, today: &str) -> bool {
+        self.status == ActionStatus::Open && self.due_on.as_deref().is_some_and(|d| d < today)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

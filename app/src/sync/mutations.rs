@@ -9,7 +9,8 @@
 use super::outbox::LocalView;
 use super::protocol::{Record, RecordKind};
 use crate::domain::{
-    ActionItem, ActionStatus, CloseActionItem, FieldError, NewActionItem, Visit, VisitFields,
+    ActionItem, ActionStatus, CloseActionItem, FieldError, NewActionItem, RescheduleActionItem,
+    Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -133,6 +134,31 @@ impl MutationType for CloseAction {
     }
 }
 
+/// `action.reschedule`: an open action item kept for a new day (decided during a visit).
+pub struct RescheduleAction;
+
+impl MutationType for RescheduleAction {
+    const NAME: &'static str = "action.reschedule";
+    type Args = RescheduleActionItem;
+
+    fn validate(args: &RescheduleActionItem, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn target(args: &RescheduleActionItem) -> (RecordKind, Uuid) {
+        (RecordKind::Action, args.id)
+    }
+
+    fn apply_local(args: RescheduleActionItem, _author: Author, view: &mut LocalView) {
+        if let Some(mut item) = view.action(args.id).cloned()
+            && item.status == ActionStatus::Open
+        {
+            item.due_on = Some(args.due_on);
+            view.put(Record::Action(item));
+        }
+    }
+}
+
 /// Replays one stored mutation onto the local view and returns the record it is about (so the
 /// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
 /// does not hold that record yet (a refused creation still shows, with its reason). `None` when
@@ -162,6 +188,7 @@ pub fn replay(
         SaveVisit::NAME => run::<SaveVisit>(args, author, view, only_if_absent),
         AddAction::NAME => run::<AddAction>(args, author, view, only_if_absent),
         CloseAction::NAME => run::<CloseAction>(args, author, view, only_if_absent),
+        RescheduleAction::NAME => run::<RescheduleAction>(args, author, view, only_if_absent),
         _ => None,
     }
 }

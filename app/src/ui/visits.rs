@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::sync::mutations::{AddAction, CloseAction, SaveVisit};
+use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{LocalView, Prepared, SaveError, SyncState, prepare};
 use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
@@ -248,6 +248,9 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
                             (false, _, Some(day)) => tags.push(plain_tag(t_string!(i18n, action_due_on, day = text::day(day)).to_string())),
                             _ => {}
                         }
+                        if a.is_overdue(&today()) {
+                            tags.push(Tag { class: "tag overdue-tag", icon: "⚠ ", text: t_string!(i18n, overdue).into() });
+                        }
                         tags.push(state_tag(i18n, &state));
                         let close = move |_| {
                             let args = crate::domain::CloseActionItem { id, closed_on: today() };
@@ -374,6 +377,17 @@ struct Draft {
     next_visit_on: String,
     /// Action items agreed during the visit, one per line.
     actions: String,
+    /// What becomes of each action item open before the visit.
+    carried: Vec<(Uuid, Carry)>,
+}
+
+/// What a visit decides for an action item left open by an earlier one.
+#[derive(Clone, Debug, PartialEq)]
+enum Carry {
+    Keep,
+    Done,
+    /// For this ISO day (as typed).
+    Reschedule(String),
 }
 
 #[component]
@@ -401,12 +415,19 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
             .project(project)
             .map(|p| p.title.clone())
             .unwrap_or_default();
-        Some((members, existing, title))
+        // The items still open, agreed at earlier visits (not this one's own).
+        let open: Vec<ActionItem> = view
+            .actions_of(project)
+            .into_iter()
+            .filter(|a| a.status == ActionStatus::Open && (visit.is_none() || a.visit_id != visit))
+            .cloned()
+            .collect();
+        Some((members, existing, title, open))
     };
     let back = format!("/projects/{project}");
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
-        {move || loaded().map(|(members, existing, title)| {
+        {move || loaded().map(|(members, existing, title, open)| {
             let navigate = navigate.clone();
             let back = back.clone();
             let base_version = existing.as_ref().map(|v| v.version).filter(|v| *v > 0);
@@ -420,6 +441,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     difficulties: v.fields.difficulties.clone(),
                     next_visit_on: v.fields.next_visit_on.clone().unwrap_or_default(),
                     actions: String::new(),
+                    carried: open.iter().map(|a| (a.id, Carry::Keep)).collect(),
                 },
                 None => Draft {
                     visit_on: today(),
@@ -430,6 +452,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     difficulties: String::new(),
                     next_visit_on: String::new(),
                     actions: String::new(),
+                    carried: open.iter().map(|a| (a.id, Carry::Keep)).collect(),
                 },
             };
             let id = visit.unwrap_or_else(new_id);
@@ -453,6 +476,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     status,
                 };
                 let mut found = fields.errors(&today());
+                // Agreed today, due by the next visit.
                 let actions: Vec<crate::domain::NewActionItem> = d
                     .actions
                     .lines()
@@ -462,11 +486,28 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                         project_id: project,
                         visit_id: Some(id),
                         title: line.trim().to_owned(),
-                        due_on: None,
+                        due_on: fields.next_visit_on.clone(),
                     })
                     .collect();
                 if let Some(e) = actions.iter().find_map(|a| a.validate().err()) {
                     found.push(FieldError::new("actions", e.code));
+                }
+                let closed: Vec<crate::domain::CloseActionItem> = d
+                    .carried
+                    .iter()
+                    .filter(|(_, c)| *c == Carry::Done)
+                    .map(|(item, _)| crate::domain::CloseActionItem { id: *item, closed_on: fields.visit_on.clone() })
+                    .collect();
+                let moved: Vec<crate::domain::RescheduleActionItem> = d
+                    .carried
+                    .iter()
+                    .filter_map(|(item, c)| match c {
+                        Carry::Reschedule(day) => Some(crate::domain::RescheduleActionItem { id: *item, due_on: day.clone() }),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(e) = moved.iter().find_map(|a| a.validate().err()) {
+                    found.push(FieldError::new("carried", e.code));
                 }
                 if !found.is_empty() {
                     errors.set(found);
@@ -481,6 +522,8 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 let back = back.clone();
                 let mut entries = vec![prepare::<SaveVisit>(&args, &today())];
                 entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today())));
+                entries.extend(closed.iter().map(|a| prepare::<CloseAction>(a, &today())));
+                entries.extend(moved.iter().map(|a| prepare::<RescheduleAction>(a, &today())));
                 save_then(i18n, sync, user, entries, Box::new(move |result| match result {
                     Ok(()) => {
                         saved.set(true);
@@ -565,6 +608,9 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                         value=start.difficulties.clone() error=error_of("difficulties") on_input=set(|d, v| d.difficulties = v) />
                     <Field id="next_visit_on" label=t_string!(i18n, next_visit_on) hint=t_string!(i18n, date_hint) optional=t_string!(i18n, optional) kind="date"
                         value=start.next_visit_on.clone() error=error_of("next_visit_on") on_input=set(|d, v| d.next_visit_on = v) />
+                    {(!open.is_empty()).then(|| view! {
+                        <CarriedActions open=open.clone() draft error=error_of("carried") />
+                    })}
                     <Field id="actions" label=t_string!(i18n, visit_actions) hint=t_string!(i18n, visit_actions_hint) optional=t_string!(i18n, optional) kind="textarea"
                         value=String::new() error=error_of("actions") on_input=set(|d, v| d.actions = v) />
                     <div class="actions">
@@ -577,6 +623,79 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                 </form>
             }
         })}
+    }
+}
+
+/// The action items left open by earlier visits: each one done, kept, or kept for a new day.
+/// Overdue ones stand out.
+#[component]
+fn CarriedActions(
+    open: Vec<ActionItem>,
+    draft: RwSignal<Draft>,
+    error: Signal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = today();
+    let set = move |item: Uuid, carry: Carry| {
+        draft.update(|d| {
+            if let Some(entry) = d.carried.iter_mut().find(|(id, _)| *id == item) {
+                entry.1 = carry;
+            }
+        })
+    };
+    let rescheduling = move |item: Uuid| {
+        draft.with(|d| {
+            d.carried
+                .iter()
+                .any(|(id, c)| *id == item && matches!(c, Carry::Reschedule(_)))
+        })
+    };
+    view! {
+        <section id="carried" class="carried" tabindex="-1" aria-labelledby="carried-title">
+            <h2 id="carried-title">{t_string!(i18n, carried_title)}</h2>
+            <p class="hint">{t_string!(i18n, carried_hint)}</p>
+            {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            {open.into_iter().map(|a| {
+                let item = a.id;
+                let name = format!("carry-{item}");
+                let day_id = format!("carry-day-{item}");
+                let overdue = a.is_overdue(&today);
+                let due = a.due_on.as_deref().map(|d| t_string!(i18n, action_due_on, day = text::day(d)).to_string());
+                let options = [
+                    ("keep", t_string!(i18n, carried_keep)),
+                    ("done", t_string!(i18n, carried_done)),
+                    ("later", t_string!(i18n, carried_later)),
+                ];
+                view! {
+                    <fieldset class="field carry" class:overdue=overdue>
+                        <legend>
+                            <bdi>{a.title.clone()}</bdi>
+                            {due.map(|d| view! { " · "<span>{d}</span> })}
+                            {overdue.then(|| view! { " "<span class="tag overdue-tag">{t_string!(i18n, overdue)}</span> })}
+                        </legend>
+                        {options.into_iter().map(|(value, label)| {
+                            let name = name.clone();
+                            view! {
+                                <label class="choice">
+                                    <input type="radio" name=name value=value checked=value == "keep"
+                                        on:change=move |_| set(item, match value {
+                                            "done" => Carry::Done,
+                                            "later" => Carry::Reschedule(String::new()),
+                                            _ => Carry::Keep,
+                                        }) />
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                        <div class="field" hidden=move || !rescheduling(item)>
+                            <label for=day_id.clone()>{t_string!(i18n, carried_new_day)}</label>
+                            <input type="date" id=day_id
+                                on:input=move |ev| set(item, Carry::Reschedule(event_target_value(&ev))) />
+                        </div>
+                    </fieldset>
+                }
+            }).collect_view()}
+        </section>
     }
 }
 

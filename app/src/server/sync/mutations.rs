@@ -6,8 +6,13 @@
 
 use super::engine::{Outcome, Refused, Working, Writer};
 use super::store::{ConflictRow, RevisionRow, StoredAction, StoredRecord, StoredVisit};
-use crate::domain::{ActionItem, ActionStatus, CloseActionItem, NewActionItem, Visit, VisitFields};
-use crate::sync::mutations::{AddAction, CloseAction, MutationType, SaveVisit, SaveVisitArgs};
+use crate::domain::{
+    ActionItem, ActionStatus, CloseActionItem, NewActionItem, RescheduleActionItem, Visit,
+    VisitFields,
+};
+use crate::sync::mutations::{
+    AddAction, CloseAction, MutationType, RescheduleAction, SaveVisit, SaveVisitArgs,
+};
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -59,6 +64,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<SaveVisit>(PhantomData),
     &Registered::<AddAction>(PhantomData),
     &Registered::<CloseAction>(PhantomData),
+    &Registered::<RescheduleAction>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -210,6 +216,38 @@ impl ServerApply for CloseAction {
         let mut next = current;
         next.item.status = ActionStatus::Done;
         next.item.closed_on = Some(args.closed_on.clone());
+        next.item.version = w.version;
+        next.last_device_id = Some(w.device_id);
+        working.put(StoredRecord::Action(next));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for RescheduleAction {
+    fn reads(args: &RescheduleActionItem) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Action, args.id)]
+    }
+
+    fn apply(
+        args: &RescheduleActionItem,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        let Some(current) = working.action(args.id).cloned() else {
+            return Err(Refused::code("not_found"));
+        };
+        if current.deleted {
+            return Err(Refused::code("not_found"));
+        }
+        if !w.may_write(current.item.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        // Done meanwhile (on another device): done wins, a new day for it means nothing.
+        if current.item.status == ActionStatus::Done {
+            return Ok(Outcome::Applied);
+        }
+        let mut next = current;
+        next.item.due_on = Some(args.due_on.clone());
         next.item.version = w.version;
         next.last_device_id = Some(w.device_id);
         working.put(StoredRecord::Action(next));
