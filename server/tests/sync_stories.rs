@@ -1176,3 +1176,179 @@ async fn an_action_item_moved_to_a_new_day_keeps_it_unless_it_was_done_meanwhile
         );
     }
 }
+
+fn member_answers(name: &str, consent: bool, walking: &str) -> app::domain::form::Answers {
+    use app::domain::form::Answer;
+    let mut a = app::domain::form::Answers::new();
+    a.insert("full_name".into(), Answer::Text(name.into()));
+    a.insert("sex".into(), Answer::Text("female".into()));
+    a.insert("birth_year".into(), Answer::Number(1994.0));
+    a.insert("role".into(), Answer::Text("member".into()));
+    a.insert("consent".into(), Answer::Bool(consent));
+    for field in app::domain::member::WG_FIELDS {
+        a.insert(field.into(), Answer::Text("1".into()));
+    }
+    a.insert("wg_walking".into(), Answer::Text(walking.into()));
+    a.insert("joined_on".into(), Answer::Text("2026-11-01".into()));
+    a
+}
+
+#[tokio::test]
+async fn a_member_registered_on_the_phone_is_checked_against_its_form_and_only_the_derived_flag_reaches_supervisors()
+ {
+    use app::domain::form::Answer;
+    use app::domain::{SaveMemberArgs, WgAnswer};
+    use app::sync::mutations::SaveMember;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let team = user(&set, DEMO_LOGINS[2].0);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let args = |id, version, answers| SaveMemberArgs {
+            id,
+            project_id: f.own,
+            base_version: None,
+            form_version: version,
+            answers,
+        };
+        let (walks, no_consent, too_old, unknown) = (
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        );
+        let mut old = member_answers("Née en 1920", true, "1");
+        old.insert("birth_year".into(), Answer::Number(1920.0));
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(
+                    client,
+                    1,
+                    SaveMember::NAME,
+                    &args(walks, 1, member_answers("Salma Ben Ali", true, "3")),
+                ),
+                mutation(
+                    client,
+                    2,
+                    SaveMember::NAME,
+                    &args(
+                        no_consent,
+                        1,
+                        member_answers("Sans consentement", false, "4"),
+                    ),
+                ),
+                mutation(client, 3, SaveMember::NAME, &args(too_old, 1, old)),
+                mutation(
+                    client,
+                    4,
+                    SaveMember::NAME,
+                    &args(unknown, 99, member_answers("Version inconnue", true, "1")),
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(3, "invalid_answers"), (4, "unknown_form_version")],
+            "{:?}",
+            t.engine
+        );
+
+        let member_in = |response: &PullResponse, id| {
+            response.records.iter().find_map(|r| match r {
+                Record::Member(m) if m.member.id == id => Some(m.member.clone()),
+                _ => None,
+            })
+        };
+        let mine = pull(&t.db, &f.facilitator, client, None).await;
+        let salma = member_in(&mine, walks).expect("on the facilitator's phone");
+        assert!(salma.with_disability, "a lot of difficulty walking");
+        let private = salma
+            .private
+            .clone()
+            .expect("the facilitator sees the answers");
+        assert_eq!(private.wg.walking, Some(WgAnswer::ALotOfDifficulty));
+        let plain = member_in(&mine, no_consent).expect("registered");
+        assert!(
+            !plain.with_disability,
+            "without consent the questions were not asked"
+        );
+        assert_eq!(
+            plain.private.map(|p| (p.consent, p.wg)),
+            Some((false, Default::default()))
+        );
+
+        let reviewer = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        let seen = member_in(&reviewer, walks).expect("the supervisor sees the member");
+        assert!(seen.with_disability);
+        assert_eq!(seen.private, None, "{:?}: only the derived flag", t.engine);
+        let detail =
+            t.db.project_detail(project_scope(&f.supervisor).expect("scope"), f.own)
+                .await
+                .expect("detail")
+                .expect("in scope");
+        let listed = detail
+            .members
+            .iter()
+            .find(|m| m.id == walks)
+            .expect("listed");
+        assert_eq!(
+            (listed.with_disability, listed.private.is_none()),
+            (true, true)
+        );
+        let all = pull(&t.db, &team, Uuid::new_v4(), None).await;
+        assert!(
+            member_in(&all, walks).expect("team").private.is_some(),
+            "the team sees the answers"
+        );
+
+        // Edited on another device since this phone's copy: refused, not overwritten.
+        let tablet = Uuid::new_v4();
+        let mut edit = args(walks, 1, member_answers("Salma Ben Ali", true, "2"));
+        edit.base_version = Some(0);
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            tablet,
+            tablet,
+            vec![mutation(tablet, 1, SaveMember::NAME, &edit)],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| x.code.as_str())
+                .collect::<Vec<_>>(),
+            ["stale"]
+        );
+        let version = mine.records.iter().find_map(|r| match r {
+            Record::Member(m) if m.member.id == walks => Some(m.version),
+            _ => None,
+        });
+        edit.base_version = version;
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            tablet,
+            tablet,
+            vec![mutation(tablet, 2, SaveMember::NAME, &edit)],
+        )
+        .await
+        .expect("push");
+        assert!(r.refused.is_empty(), "{r:?}");
+        let now = pull(&t.db, &f.facilitator, client, None).await;
+        assert!(
+            !member_in(&now, walks).expect("member").with_disability,
+            "some difficulty only"
+        );
+    }
+}

@@ -124,8 +124,9 @@ impl Sex {
     }
 }
 
-/// A member as a project page shows it. The raw Washington Group answers are sent only to those
-/// allowed to see them; everyone else gets the derived flag alone.
+/// A member as a project page shows it. The raw Washington Group answers (and the phone number)
+/// are sent only to those allowed to see them (the project's facilitator, who collected them with
+/// consent, and the team); everyone else gets the derived flag alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub id: Uuid,
@@ -136,6 +137,118 @@ pub struct Member {
     pub with_disability: bool,
     pub joined_on: Option<String>,
     pub left_on: Option<String>,
+    /// What only the facilitator and the team see; `None` for everyone else.
+    #[serde(default)]
+    pub private: Option<MemberPrivate>,
+}
+
+/// A member's personal answers, shown only to those allowed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPrivate {
+    pub consent: bool,
+    pub phone: String,
+    pub wg: WgAnswers,
+}
+
+/// The id of the member registration form (`app/forms/member.json`).
+pub const MEMBER_FORM: &str = "member";
+
+/// What `member.save` carries: the answers to one version of the member form, which the server
+/// checks again against that version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SaveMemberArgs {
+    /// Made on the device at registration; the same for every later edit.
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// The server version the edit was made on; `None` for a new member.
+    pub base_version: Option<i64>,
+    pub form_version: u32,
+    pub answers: crate::domain::form::Answers,
+}
+
+impl SaveMemberArgs {
+    /// The member the answers describe; the first required answer missing or of the wrong type
+    /// is the error (the form's own check, run before, says it in the form's words).
+    pub fn member(&self) -> Result<Member, crate::domain::FieldError> {
+        use crate::domain::FieldError;
+        use crate::domain::form::Answer;
+        let text = |name: &str| match self.answers.get(name) {
+            Some(Answer::Text(t)) if !t.trim().is_empty() => Some(t.trim().to_owned()),
+            _ => None,
+        };
+        let full_name = text("full_name").ok_or(FieldError::new("full_name", "required"))?;
+        if full_name.chars().count() > 120 {
+            return Err(FieldError::new("full_name", "too_long"));
+        }
+        let sex = text("sex")
+            .and_then(|s| Sex::parse(&s))
+            .ok_or(FieldError::new("sex", "required"))?;
+        let birth_year = match self.answers.get("birth_year") {
+            Some(Answer::Number(n)) if n.fract() == 0.0 && (1900.0..=2100.0).contains(n) => {
+                Some(*n as i32)
+            }
+            None => None,
+            Some(_) => return Err(FieldError::new("birth_year", "other")),
+        };
+        let role = text("role").ok_or(FieldError::new("role", "required"))?;
+        let consent = matches!(self.answers.get("consent"), Some(Answer::Bool(true)));
+        // Without consent, the questions were not asked: nothing is kept.
+        let wg = if consent {
+            WgAnswers::from_form(&self.answers)
+        } else {
+            WgAnswers::default()
+        };
+        let joined_on = text("joined_on");
+        if let Some(day) = &joined_on
+            && !crate::domain::dates::is_iso_day(day)
+        {
+            return Err(FieldError::new("joined_on", "not_a_date"));
+        }
+        Ok(Member {
+            id: self.id,
+            full_name,
+            sex,
+            birth_year,
+            role,
+            with_disability: wg.with_disability(),
+            joined_on,
+            left_on: None,
+            private: Some(MemberPrivate {
+                consent,
+                phone: text("phone").unwrap_or_default(),
+                wg,
+            }),
+        })
+    }
+}
+
+impl Member {
+    /// The member form's answers for this member, to edit it (only with its private part).
+    pub fn answers(&self) -> crate::domain::form::Answers {
+        use crate::domain::form::Answer;
+        let mut a = crate::domain::form::Answers::new();
+        a.insert("full_name".into(), Answer::Text(self.full_name.clone()));
+        a.insert("sex".into(), Answer::Text(self.sex.as_str().into()));
+        if let Some(y) = self.birth_year {
+            a.insert("birth_year".into(), Answer::Number(f64::from(y)));
+        }
+        a.insert("role".into(), Answer::Text(self.role.clone()));
+        if let Some(day) = &self.joined_on {
+            a.insert("joined_on".into(), Answer::Text(day.clone()));
+        }
+        if let Some(p) = &self.private {
+            if !p.phone.is_empty() {
+                a.insert("phone".into(), Answer::Text(p.phone.clone()));
+            }
+            a.insert("consent".into(), Answer::Bool(p.consent));
+            for (name, answer) in WG_FIELDS.iter().zip(p.wg.as_array()) {
+                if let Some(answer) = answer {
+                    a.insert((*name).into(), Answer::Text(answer.code().to_string()));
+                }
+            }
+        }
+        a
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod user;
 pub mod visit;
 
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
-pub use member::{Member, Sex, WgAnswer, WgAnswers};
+pub use member::{MEMBER_FORM, Member, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers};
 pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
 pub use user::{Role, SessionUser};
 pub use visit::{

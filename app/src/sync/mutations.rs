@@ -7,10 +7,10 @@
 //! itself does not change.
 
 use super::outbox::LocalView;
-use super::protocol::{Record, RecordKind};
+use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, FieldError, NewActionItem, RescheduleActionItem,
-    Visit, VisitFields,
+    SaveMemberArgs, Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -159,6 +159,41 @@ impl MutationType for RescheduleAction {
     }
 }
 
+/// `member.save`: register a member of a project with the member form, or edit one.
+pub struct SaveMember;
+
+impl MutationType for SaveMember {
+    const NAME: &'static str = "member.save";
+    type Args = SaveMemberArgs;
+
+    fn validate(args: &SaveMemberArgs, _today: &str) -> Result<(), FieldError> {
+        args.member().map(|_| ())
+    }
+
+    fn target(args: &SaveMemberArgs) -> (RecordKind, Uuid) {
+        (RecordKind::Member, args.id)
+    }
+
+    fn apply_local(args: SaveMemberArgs, _author: Author, view: &mut LocalView) {
+        let Ok(mut member) = args.member() else {
+            return;
+        };
+        let version = match view.member(args.id) {
+            Some(m) => {
+                // Leaving the project is recorded elsewhere; an edit keeps it.
+                member.left_on.clone_from(&m.member.left_on);
+                m.version
+            }
+            None => 0,
+        };
+        view.put(Record::Member(MemberRecord {
+            project_id: args.project_id,
+            member,
+            version,
+        }));
+    }
+}
+
 /// Replays one stored mutation onto the local view and returns the record it is about (so the
 /// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
 /// does not hold that record yet (a refused creation still shows, with its reason). `None` when
@@ -189,6 +224,7 @@ pub fn replay(
         AddAction::NAME => run::<AddAction>(args, author, view, only_if_absent),
         CloseAction::NAME => run::<CloseAction>(args, author, view, only_if_absent),
         RescheduleAction::NAME => run::<RescheduleAction>(args, author, view, only_if_absent),
+        SaveMember::NAME => run::<SaveMember>(args, author, view, only_if_absent),
         _ => None,
     }
 }

@@ -520,6 +520,13 @@ impl LocalView {
         }
     }
 
+    pub fn member(&self, id: Uuid) -> Option<&super::protocol::MemberRecord> {
+        match self.records.get(&(RecordKind::Member, id)) {
+            Some(Record::Member(m)) => Some(m),
+            _ => None,
+        }
+    }
+
     pub fn action(&self, id: Uuid) -> Option<&ActionItem> {
         match self.records.get(&(RecordKind::Action, id)) {
             Some(Record::Action(a)) => Some(a),

@@ -135,6 +135,8 @@ pub(super) struct MemberRow {
     pub wg_communication: Option<i32>,
     pub joined_on: Option<Date>,
     pub left_on: Option<Date>,
+    pub consent: bool,
+    pub phone: String,
 }
 
 impl MemberRow {
@@ -154,10 +156,17 @@ impl MemberRow {
         Sex::parse(&self.sex).unwrap_or(Sex::Female)
     }
 
-    pub fn into_member(self) -> Member {
+    /// The member; with its private answers only when `private` (see [`Member`]).
+    pub fn into_member(self, private: bool) -> Member {
+        let wg = self.wg();
         Member {
             id: self.id,
-            with_disability: self.wg().with_disability(),
+            with_disability: wg.with_disability(),
+            private: private.then(|| crate::domain::MemberPrivate {
+                consent: self.consent,
+                phone: self.phone.clone(),
+                wg,
+            }),
             sex: self.sex(),
             full_name: self.full_name,
             birth_year: self.birth_year,
@@ -170,8 +179,14 @@ impl MemberRow {
 
 pub(super) const MEMBER_SELECT: &str = "
 select id, full_name, sex, birth_year, role, wg_seeing, wg_hearing, wg_walking, wg_cognition,
-       wg_self_care, wg_communication, joined_on, left_on
+       wg_self_care, wg_communication, joined_on, left_on, consent, phone
   from members where deleted = false";
+
+/// Whether a scope sees members' private answers: the project's facilitator (who collected them,
+/// with consent) and the team do; a supervisor sees the derived flag only.
+pub(super) fn sees_private(scope: super::ProjectScope) -> bool {
+    !matches!(scope, super::ProjectScope::Supervisor(_))
+}
 
 /// Seconds are enough for sessions and lock-outs, and whole seconds keep SQLite's text
 /// timestamps comparable as text.
@@ -513,7 +528,10 @@ macro_rules! impl_database {
                     disbursed_millimes: extra.disbursed_millimes,
                     contract_signed_on: extra.contract_signed_on.map(|d| d.to_string()),
                     visit_count: extra.visit_count,
-                    members: members.into_iter().map(|m| m.into_member()).collect(),
+                    members: members
+                        .into_iter()
+                        .map(|m| m.into_member($crate::server::db::queries::sees_private(scope)))
+                        .collect(),
                 }))
             }
 

@@ -12,7 +12,7 @@
 //! lower version; pulls read from one `repeatable read` snapshot.
 
 use crate::domain::{
-    ActionItem, ActionStatus, EntryStatus, Member, ReviewNote, Topic, Visit, VisitFields, VisitMode,
+    ActionItem, ActionStatus, EntryStatus, ReviewNote, Topic, Visit, VisitFields, VisitMode,
 };
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredAction, StoredVisit};
@@ -271,11 +271,40 @@ pub(super) struct PulledMember {
     pub member: super::queries::MemberRow,
 }
 
-impl PulledMember {
-    pub fn into_member(self) -> Member {
-        self.member.into_member()
+/// A member as the push engine loads and writes it.
+#[derive(sqlx::FromRow)]
+pub(super) struct StoredMemberRow {
+    pub project_id: Uuid,
+    pub version: i64,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+    pub form_version: Option<i64>,
+    pub answers: Option<String>,
+    #[sqlx(flatten)]
+    pub member: super::queries::MemberRow,
+}
+
+impl StoredMemberRow {
+    pub fn into_stored(self) -> crate::server::sync::store::StoredMember {
+        crate::server::sync::store::StoredMember {
+            record: crate::sync::protocol::MemberRecord {
+                project_id: self.project_id,
+                version: self.version,
+                member: self.member.into_member(true),
+            },
+            form_version: self.form_version.and_then(|v| u32::try_from(v).ok()),
+            answers: self.answers,
+            deleted: self.deleted,
+            last_device_id: self.last_device_id,
+        }
     }
 }
+
+/// The columns of [`StoredMemberRow`], on `members m`.
+pub(super) const MEMBER_COLUMNS: &str = "m.project_id, m.version, m.deleted, m.last_device_id,
+    m.form_version, m.answers, m.id, m.full_name, m.sex, m.birth_year, m.role, m.wg_seeing,
+    m.wg_hearing, m.wg_walking, m.wg_cognition, m.wg_self_care, m.wg_communication, m.joined_on,
+    m.left_on, m.consent, m.phone";
 
 pub(super) use super::queries::SCOPE_PREDICATE;
 
@@ -342,6 +371,20 @@ macro_rules! impl_sync {
                 .await?)
             }
 
+            async fn forms(&mut self) -> Result<$crate::domain::form::FormSet, $crate::server::db::DbError> {
+                let rows: Vec<(String, i64, String)> =
+                    sqlx::query_as("select id, version, definition from forms order by id, version")
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                let mut forms = Vec::with_capacity(rows.len());
+                for (id, version, text) in rows {
+                    forms.push(serde_json::from_str(&text).map_err(|e| {
+                        $crate::server::db::DbError::Value(format!("form {id} version {version}: {e}"))
+                    })?);
+                }
+                Ok($crate::domain::form::FormSet::from_versions(forms))
+            }
+
             async fn writable_projects(
                 &mut self,
                 scope: $crate::server::db::ProjectScope,
@@ -387,6 +430,17 @@ macro_rules! impl_sync {
                     q.push(")");
                     let rows: Vec<ActionRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.extend(rows.into_iter().map(|r| StoredRecord::Action(r.into_stored())));
+                }
+                for chunk in ids_of(RecordKind::Member).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    use $crate::server::db::sync_sql::{MEMBER_COLUMNS, StoredMemberRow};
+                    let mut q = sqlx::QueryBuilder::new(format!("select {MEMBER_COLUMNS} from members m where m.id in ("));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<StoredMemberRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| StoredRecord::Member(r.into_stored())));
                 }
                 Ok(out)
             }
@@ -472,6 +526,49 @@ macro_rules! impl_sync {
                             closed_on = excluded.closed_on, last_device_id = excluded.last_device_id,
                             version = excluded.version, deleted = excluded.deleted,
                             updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                let members: Vec<_> = records.iter().filter_map(|r| match r {
+                    StoredRecord::Member(m) => Some(m),
+                    _ => None,
+                }).collect();
+                for chunk in members.chunks(100) {
+                    let mut days = Vec::with_capacity(chunk.len());
+                    for m in chunk {
+                        let member = &m.record.member;
+                        days.push((day_opt(member.joined_on.as_deref())?, day_opt(member.left_on.as_deref())?));
+                    }
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into members (id, project_id, full_name, sex, birth_year, role, consent,
+                            wg_seeing, wg_hearing, wg_walking, wg_cognition, wg_self_care, wg_communication,
+                            joined_on, left_on, phone, form_version, answers, last_device_id, version,
+                            deleted, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk.iter().zip(days), |mut b, (m, (joined, left))| {
+                        let member = &m.record.member;
+                        let private = member.private.clone().unwrap_or_default();
+                        b.push_bind(member.id).push_bind(m.record.project_id).push_bind(member.full_name.clone())
+                            .push_bind(member.sex.as_str()).push_bind(member.birth_year).push_bind(member.role.clone())
+                            .push_bind(private.consent);
+                        for answer in private.wg.as_array() {
+                            b.push_bind(answer.map(|a| a.code() as i32));
+                        }
+                        b.push_bind(joined).push_bind(left).push_bind(private.phone)
+                            .push_bind(m.form_version.map(i64::from)).push_bind(m.answers.clone())
+                            .push_bind(m.last_device_id).push_bind(m.record.version).push_bind(m.deleted)
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (id) do update set full_name = excluded.full_name, sex = excluded.sex,
+                            birth_year = excluded.birth_year, role = excluded.role, consent = excluded.consent,
+                            wg_seeing = excluded.wg_seeing, wg_hearing = excluded.wg_hearing,
+                            wg_walking = excluded.wg_walking, wg_cognition = excluded.wg_cognition,
+                            wg_self_care = excluded.wg_self_care, wg_communication = excluded.wg_communication,
+                            joined_on = excluded.joined_on, left_on = excluded.left_on, phone = excluded.phone,
+                            form_version = excluded.form_version, answers = excluded.answers,
+                            last_device_id = excluded.last_device_id, version = excluded.version,
+                            deleted = excluded.deleted, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
@@ -976,7 +1073,8 @@ macro_rules! impl_sync {
                 let members: Vec<PulledMember> = sqlx::query_as(&format!(
                     "select m.project_id, m.version, m.deleted, m.id, m.full_name, m.sex, m.birth_year,
                             m.role, m.wg_seeing, m.wg_hearing, m.wg_walking, m.wg_cognition,
-                            m.wg_self_care, m.wg_communication, m.joined_on, m.left_on
+                            m.wg_self_care, m.wg_communication, m.joined_on, m.left_on, m.consent,
+                            m.phone
                        from members m join projects p on p.id = m.project_id
                       where {SCOPE_PREDICATE} and p.deleted = false and m.version > $3
                         and (m.deleted = false or $3 > 0)"
@@ -987,7 +1085,11 @@ macro_rules! impl_sync {
                 records.extend(members.into_iter().map(|m| if m.deleted {
                     Record::Deleted { of: RecordKind::Member, id: m.member.id }
                 } else {
-                    Record::Member(MemberRecord { project_id: m.project_id, version: m.version, member: m.into_member() })
+                    Record::Member(MemberRecord {
+                        project_id: m.project_id,
+                        version: m.version,
+                        member: m.member.into_member($crate::server::db::queries::sees_private(scope)),
+                    })
                 }));
 
                 // Drafts are their author's alone.

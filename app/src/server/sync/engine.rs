@@ -11,7 +11,8 @@
 
 use super::mutations::{self, Prepared};
 use super::store::{
-    Changes, ConflictRow, RevisionRow, StoredAction, StoredRecord, StoredVisit, SyncStore,
+    Changes, ConflictRow, RevisionRow, StoredAction, StoredMember, StoredRecord, StoredVisit,
+    SyncStore,
 };
 use crate::domain::SessionUser;
 use crate::error::AppError;
@@ -108,6 +109,13 @@ impl Working {
     pub fn visit(&self, id: Uuid) -> Option<&StoredVisit> {
         match self.records.get(&(RecordKind::Visit, id)) {
             Some(StoredRecord::Visit(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn member(&self, id: Uuid) -> Option<&StoredMember> {
+        match self.records.get(&(RecordKind::Member, id)) {
+            Some(StoredRecord::Member(m)) => Some(m),
             _ => None,
         }
     }
@@ -225,11 +233,24 @@ pub async fn push(
         let writable = store.writable_projects(scope).await?;
         let device_id = request.heartbeat.device_id;
 
+        // Form definitions are read only for a batch that holds answers to check against one.
+        let forms = if fresh
+            .iter()
+            .any(|m| mutations::find(&m.name).is_some_and(|t| t.needs_forms()))
+        {
+            store.forms().await?
+        } else {
+            crate::domain::form::FormSet::default()
+        };
+        let context = mutations::Context {
+            today: &today,
+            forms: &forms,
+        };
         let prepared: Vec<(u64, &str, Result<Prepared, Refused>)> = fresh
             .iter()
             .map(|m| {
                 let p = match mutations::find(&m.name) {
-                    Some(t) => t.prepare(m.args.get(), &today),
+                    Some(t) => t.prepare(m.args.get(), &context),
                     None => Err(Refused::code("unknown_mutation")),
                 };
                 (m.seq, m.name.as_str(), p)

@@ -33,6 +33,7 @@ pub struct MemoryState {
     pub reviews: Vec<ReviewRow>,
     pub refusals: BTreeMap<(Uuid, u64), (Refusal, String)>,
     pub projects: HashMap<Uuid, ProjectAccess>,
+    pub forms: Vec<crate::domain::form::FormDefinition>,
     /// (supervisor, incubator)
     pub supervisor_incubators: HashSet<(Uuid, Uuid)>,
 }
@@ -102,6 +103,12 @@ impl SyncStore for MemoryTx {
     async fn next_version(&mut self) -> Result<i64, DbError> {
         self.work.version += 1;
         Ok(self.work.version)
+    }
+
+    async fn forms(&mut self) -> Result<crate::domain::form::FormSet, DbError> {
+        Ok(crate::domain::form::FormSet::from_versions(
+            self.work.forms.iter().cloned(),
+        ))
     }
 
     async fn writable_projects(&mut self, scope: ProjectScope) -> Result<HashSet<Uuid>, DbError> {

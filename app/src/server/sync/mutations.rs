@@ -5,13 +5,17 @@
 //! `sync::mutations`, and add one line to [`REGISTRY`].
 
 use super::engine::{Outcome, Refused, Working, Writer};
-use super::store::{ConflictRow, RevisionRow, StoredAction, StoredRecord, StoredVisit};
+use super::store::{
+    ConflictRow, RevisionRow, StoredAction, StoredMember, StoredRecord, StoredVisit,
+};
+use crate::domain::form::FormSet;
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, NewActionItem, RescheduleActionItem, Visit,
     VisitFields,
 };
+use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::sync::mutations::{
-    AddAction, CloseAction, MutationType, RescheduleAction, SaveVisit, SaveVisitArgs,
+    AddAction, CloseAction, MutationType, RescheduleAction, SaveMember, SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -29,14 +33,32 @@ pub struct Prepared {
     pub apply: ApplyFn,
 }
 
+/// What a mutation is checked with, besides its arguments.
+pub struct Context<'a> {
+    /// The ISO day in Tunis, for date rules.
+    pub today: &'a str,
+    /// Every form version; empty unless the batch holds a type that [`ServerMutation::needs_forms`].
+    pub forms: &'a FormSet,
+}
+
 /// A registered mutation type, seen by the engine.
 pub trait ServerMutation: Sync {
     fn name(&self) -> &'static str;
-    fn prepare(&self, args: &str, today: &str) -> Result<Prepared, Refused>;
+    fn needs_forms(&self) -> bool;
+    fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused>;
 }
 
 /// The server side of a [`MutationType`].
 pub trait ServerApply: MutationType<Args: Send + Sync + 'static> + 'static {
+    /// Whether the arguments are answers checked against a form version.
+    const NEEDS_FORMS: bool = false;
+
+    /// The checks that need more than the arguments (a form's definition); after
+    /// [`MutationType::validate`].
+    fn check(_args: &Self::Args, _context: &Context) -> Result<(), Refused> {
+        Ok(())
+    }
+
     fn reads(args: &Self::Args) -> Vec<(RecordKind, Uuid)>;
     fn apply(args: &Self::Args, working: &mut Working, writer: &Writer)
     -> Result<Outcome, Refused>;
@@ -49,9 +71,14 @@ impl<M: ServerApply> ServerMutation for Registered<M> {
         M::NAME
     }
 
-    fn prepare(&self, args: &str, today: &str) -> Result<Prepared, Refused> {
+    fn needs_forms(&self) -> bool {
+        M::NEEDS_FORMS
+    }
+
+    fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused> {
         let args: M::Args = serde_json::from_str(args).map_err(|_| Refused::code("malformed"))?;
-        M::validate(&args, today).map_err(|e| Refused::field("invalid", e.field))?;
+        M::validate(&args, context.today).map_err(|e| Refused::field("invalid", e.field))?;
+        M::check(&args, context)?;
         Ok(Prepared {
             reads: M::reads(&args),
             apply: Box::new(move |working, writer| M::apply(&args, working, writer)),
@@ -65,6 +92,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<AddAction>(PhantomData),
     &Registered::<CloseAction>(PhantomData),
     &Registered::<RescheduleAction>(PhantomData),
+    &Registered::<SaveMember>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -252,5 +280,84 @@ impl ServerApply for RescheduleAction {
         next.last_device_id = Some(w.device_id);
         working.put(StoredRecord::Action(next));
         Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for SaveMember {
+    const NEEDS_FORMS: bool = true;
+
+    /// The answers meet the version of the member form they were given on, as on the phone. A
+    /// version the server does not hold is refused (the phone keeps the entry, with the reason).
+    fn check(args: &SaveMemberArgs, context: &Context) -> Result<(), Refused> {
+        let form = context
+            .forms
+            .version(MEMBER_FORM, args.form_version)
+            .ok_or(Refused::code("unknown_form_version"))?;
+        if form.validate(&args.answers, context.today).is_empty() {
+            Ok(())
+        } else {
+            Err(Refused::code("invalid_answers"))
+        }
+    }
+
+    fn reads(args: &SaveMemberArgs) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Member, args.id)]
+    }
+
+    fn apply(args: &SaveMemberArgs, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let mut member = args
+            .member()
+            .map_err(|e| Refused::field("invalid", e.field))?;
+        let answers = serde_json::to_string(&args.answers).ok();
+        match working.member(args.id).cloned() {
+            None if args.base_version.is_some() => Err(Refused::code("not_found")),
+            None => {
+                working.put(StoredRecord::Member(StoredMember {
+                    record: crate::sync::protocol::MemberRecord {
+                        project_id: args.project_id,
+                        member,
+                        version: w.version,
+                    },
+                    form_version: Some(args.form_version),
+                    answers,
+                    deleted: false,
+                    last_device_id: Some(w.device_id),
+                }));
+                Ok(Outcome::Applied)
+            }
+            Some(current) => {
+                if current.deleted {
+                    return Err(Refused::code("not_found"));
+                }
+                if current.record.project_id != args.project_id {
+                    return Err(Refused::field("invalid", "project_id"));
+                }
+                let mine = current.last_device_id == Some(w.device_id);
+                if args.base_version.is_none() && !mine {
+                    return Err(Refused::code("already_exists"));
+                }
+                if !mine && args.base_version != Some(current.record.version) {
+                    // Changed on another device since: refused, never overwritten. The phone
+                    // keeps the entry with the reason; the member is opened again to redo it.
+                    return Err(Refused::code("stale"));
+                }
+                member.left_on.clone_from(&current.record.member.left_on);
+                working.put(StoredRecord::Member(StoredMember {
+                    record: crate::sync::protocol::MemberRecord {
+                        project_id: args.project_id,
+                        member,
+                        version: w.version,
+                    },
+                    form_version: Some(args.form_version),
+                    answers,
+                    deleted: false,
+                    last_device_id: Some(w.device_id),
+                }));
+                Ok(Outcome::Applied)
+            }
+        }
     }
 }

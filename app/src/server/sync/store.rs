@@ -8,7 +8,7 @@
 
 use crate::domain::{ActionItem, EntryStatus, Visit};
 use crate::server::db::{DbError, ProjectScope};
-use crate::sync::protocol::{Heartbeat, RecordKind, Refusal};
+use crate::sync::protocol::{Heartbeat, MemberRecord, RecordKind, Refusal};
 use async_trait::async_trait;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -29,11 +29,24 @@ pub struct StoredAction {
     pub last_device_id: Option<Uuid>,
 }
 
+/// A member as the server keeps it: with its private answers, and the form answers it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredMember {
+    pub record: MemberRecord,
+    /// The member form version of the last save from a phone (`None` for members loaded otherwise).
+    pub form_version: Option<u32>,
+    /// Those answers, as JSON.
+    pub answers: Option<String>,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+}
+
 /// Any record a mutation may change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoredRecord {
     Visit(StoredVisit),
     Action(StoredAction),
+    Member(StoredMember),
 }
 
 impl StoredRecord {
@@ -41,6 +54,7 @@ impl StoredRecord {
         match self {
             StoredRecord::Visit(v) => (RecordKind::Visit, v.visit.id),
             StoredRecord::Action(a) => (RecordKind::Action, a.item.id),
+            StoredRecord::Member(m) => (RecordKind::Member, m.record.member.id),
         }
     }
 
@@ -48,6 +62,7 @@ impl StoredRecord {
         match self {
             StoredRecord::Visit(v) => v.visit.version = version,
             StoredRecord::Action(a) => a.item.version = version,
+            StoredRecord::Member(m) => m.record.version = version,
         }
     }
 }
@@ -127,6 +142,9 @@ pub trait SyncStore: Send {
 
     /// Bumps the global version and returns it: every record this push changes gets it.
     async fn next_version(&mut self) -> Result<i64, DbError>;
+
+    /// Every version of every form (asked only by batches with a mutation checked against one).
+    async fn forms(&mut self) -> Result<crate::domain::form::FormSet, DbError>;
 
     /// The projects `scope` may write to.
     async fn writable_projects(&mut self, scope: ProjectScope) -> Result<HashSet<Uuid>, DbError>;
