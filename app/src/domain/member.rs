@@ -283,6 +283,66 @@ mod tests {
         assert!(answers(a).with_disability());
     }
 
+    fn registration(consent: bool) -> SaveMemberArgs {
+        use crate::domain::form::Answer;
+        let mut answers = crate::domain::form::Answers::new();
+        answers.insert("full_name".into(), Answer::Text(" Salma Ben Ali ".into()));
+        answers.insert("sex".into(), Answer::Text("female".into()));
+        answers.insert("birth_year".into(), Answer::Number(1994.0));
+        answers.insert("role".into(), Answer::Text("member".into()));
+        answers.insert("phone".into(), Answer::Text("98765432".into()));
+        answers.insert("consent".into(), Answer::Bool(consent));
+        for name in WG_FIELDS {
+            answers.insert(name.into(), Answer::Text("1".into()));
+        }
+        answers.insert("wg_walking".into(), Answer::Text("3".into()));
+        answers.insert("joined_on".into(), Answer::Text("2026-11-01".into()));
+        SaveMemberArgs {
+            id: Uuid::from_u128(7),
+            project_id: Uuid::from_u128(8),
+            base_version: None,
+            form_version: 1,
+            answers,
+        }
+    }
+
+    #[test]
+    fn a_registration_gives_the_member_its_derived_flag_and_edits_back_to_the_same_answers() {
+        let args = registration(true);
+        let member = args.member().expect("a member");
+        assert_eq!(member.full_name, "Salma Ben Ali");
+        assert!(member.with_disability);
+        let private = member.private.clone().expect("private answers");
+        assert_eq!(private.wg.walking, Some(ALotOfDifficulty));
+        assert_eq!(private.phone, "98765432");
+        let mut again = args.clone();
+        again.answers = member.answers();
+        assert_eq!(again.member(), Ok(member));
+    }
+
+    #[test]
+    fn without_consent_the_health_answers_are_not_kept() {
+        let member = registration(false).member().expect("a member");
+        assert!(!member.with_disability);
+        assert_eq!(member.private.map(|p| p.wg), Some(WgAnswers::default()));
+    }
+
+    #[test]
+    fn a_registration_without_a_name_or_sex_is_refused() {
+        let mut args = registration(true);
+        args.answers.remove("full_name");
+        assert_eq!(
+            args.member().map(|_| ()),
+            Err(crate::domain::FieldError::new("full_name", "required"))
+        );
+        let mut args = registration(true);
+        args.answers.insert(
+            "sex".into(),
+            crate::domain::form::Answer::Text("other".into()),
+        );
+        assert!(args.member().is_err());
+    }
+
     #[test]
     fn unanswered_domains_do_not_count() {
         assert!(!WgAnswers::default().with_disability());

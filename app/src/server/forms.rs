@@ -89,6 +89,25 @@ mod tests {
     }
 
     #[test]
+    fn the_member_form_offers_every_role_the_registry_holds() {
+        let set = builtin().expect("loads");
+        let form = set.latest("member").expect("member form");
+        let role = form.fields.iter().find(|f| f.name == "role").expect("role");
+        let FieldKind::SingleChoice { choices } = &role.kind else {
+            panic!("role is a single choice");
+        };
+        let offered: Vec<&str> = choices.iter().map(|c| c.value.as_str()).collect();
+        let demo = crate::server::demo::generate(
+            1,
+            time::macros::date!(2026 - 11 - 26),
+            crate::server::db::PasswordHash("x".into()),
+        );
+        for m in &demo.members {
+            assert!(offered.contains(&m.role), "{} is not offered", m.role);
+        }
+    }
+
+    #[test]
     fn the_member_form_asks_the_washington_group_short_set_as_fixed() {
         let set = builtin().expect("loads");
         let form = set.latest("member").expect("member form");

@@ -376,6 +376,34 @@ fn RepeatItems(
     }
 }
 
+/// The problems of the last check, each a link to its field, above the form: focused when a save
+/// is refused, so a screen reader says them first.
+#[component]
+pub fn FormErrorSummary(
+    form: Arc<FormDefinition>,
+    errors: RwSignal<Vec<AnswerError>>,
+    node_ref: NodeRef<leptos::html::Div>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" node_ref=node_ref hidden=move || errors.with(Vec::is_empty)>
+            <h2>{t_string!(i18n, form_problem)}</h2>
+            <ul>
+                {move || errors.get().into_iter().filter_map(|e| {
+                    let field = form.all_fields().into_iter().find(|f| f.name == e.field())?.clone();
+                    let (name, index) = e.path.first().cloned().unwrap_or_default();
+                    let slot = Slot {
+                        item: index.filter(|_| e.path.len() > 1).map(|i| (name, i)),
+                        name: field.name.clone(),
+                    };
+                    let text = format!("{} : {}", pick(&field.label, i18n.get_locale()), problem_text(i18n, i18n.get_locale(), &field, &e.problem));
+                    Some(view! { <li><a href=format!("#{}", slot.id())>{text}</a></li> })
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
 /// A problem with one answer, in the reader's language: a constraint's own message, or ours.
 fn problem_text(
     i18n: leptos_i18n::I18nContext<Locale>,

@@ -71,9 +71,23 @@ fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError)
     t_string!(i18n, def_error_at, place = place, what = what).to_string()
 }
 
+/// The screens drawn from form definitions share one code chunk (and the form renderer): the
+/// team's `/forms`, and the member form on the phone.
+#[component]
+pub fn FormPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/forms") {
+        view! { <FormsPage /> }.into_any()
+    } else {
+        view! { <super::member_form::MemberFormPage /> }.into_any()
+    }
+}
+
 /// `/forms`: the team's forms page.
 #[component]
-pub fn FormsPage() -> impl IntoView {
+fn FormsPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| load_user());
     let forms = Resource::new(|| (), |_| list_forms());

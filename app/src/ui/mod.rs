@@ -7,6 +7,7 @@ pub mod data;
 pub mod form_view;
 pub mod forms;
 pub mod layout;
+pub mod member_form;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod platform;
@@ -113,6 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/members/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/members/:member") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/conflicts") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
@@ -169,7 +172,7 @@ macro_rules! lazy_page {
     };
 }
 
-use forms::FormsPage;
+use forms::FormPages;
 use pages::ProjectPage;
 use review::{DevicesPage, ReviewPages};
 use visits::VisitFormPage;
@@ -187,4 +190,4 @@ lazy_page!(
 );
 lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
 lazy_page!(DevicesRoute, athar_devices, preload_devices, DevicesPage);
-lazy_page!(FormsRoute, athar_forms, preload_forms, FormsPage);
+lazy_page!(FormsRoute, athar_forms, preload_forms, FormPages);

@@ -323,7 +323,6 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
     let grant = detail.grant_millimes;
     let disbursed = detail.disbursed_millimes;
     let members = detail.members.clone();
-    let member_count = members.iter().filter(|m| m.left_on.is_none()).count();
     view! {
         <p class="back">
             <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, back_to_projects)}</a>
@@ -348,25 +347,7 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
         </section>
         <super::visits::VisitsSection user project=card.id />
         <super::visits::ActionsSection user project=card.id />
-        <section aria-labelledby="members-title">
-            <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({member_count})")}</span></h2>
-            <ul class="members">
-                {members.into_iter().map(|m| {
-                    let role = m.role.clone();
-                    let left = m.left_on.clone();
-                    let has_left = left.is_some();
-                    view! {
-                        <li class:left=has_left>
-                            <strong><bdi>{m.full_name.clone()}</bdi></strong>
-                            <span>{text::member_role(i18n, &role)}</span>
-                            {m.birth_year.map(|y| view! { <span>{t_string!(i18n, born_in)}" "{y}</span> })}
-                            {m.with_disability.then(|| view! { <span class="tag">{t_string!(i18n, with_disability)}</span> })}
-                            {left.map(|d| view! { <span class="tag">{t_string!(i18n, left_on)}" "{text::day(&d)}</span> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </section>
+        <super::visits::MembersSection user project=card.id initial=members />
     }
 }
 

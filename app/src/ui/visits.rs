@@ -42,7 +42,7 @@ thread_local! {
 
 /// The signed-in user's local view as the device holds it now (the browser only). `revision` is
 /// the sync revision the caller saw: it moves when another tab or a sync changed storage.
-fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
+pub(super) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
     #[cfg(feature = "hydrate")]
     {
         use crate::storage::local_writes;
@@ -71,7 +71,7 @@ fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
 
 /// True once the page runs in the browser: what reads device storage draws from then on, so the
 /// server's markup and the first browser render agree.
-fn mounted() -> RwSignal<bool> {
+pub(super) fn mounted() -> RwSignal<bool> {
     let mounted = RwSignal::new(false);
     Effect::new(move |_| mounted.set(true));
     mounted
@@ -218,6 +218,73 @@ fn ReviewNoteView(note: crate::domain::ReviewNote) -> impl IntoView {
     }
 }
 
+/// The project's members: from the phone once the page runs in the browser (with the ones
+/// registered here and not sent yet), from the server's page before. Each member's answers can
+/// be edited by whoever may see them.
+#[component]
+pub fn MembersSection(
+    user: Uuid,
+    project: Uuid,
+    initial: Vec<crate::domain::Member>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = from_view(user, move |view| {
+        view.members_of(project)
+            .into_iter()
+            .map(|m| {
+                (
+                    m.member.clone(),
+                    view.state(RecordKind::Member, m.member.id),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let list = move || match local() {
+        Some(list) if !list.is_empty() => list,
+        _ => initial
+            .iter()
+            .map(|m| (m.clone(), SyncState::Sent))
+            .collect(),
+    };
+    let new_href = format!("/projects/{project}/members/new");
+    view! {
+        <section aria-labelledby="members-title">
+            {move || {
+                let list = list();
+                let active = list.iter().filter(|(m, _)| m.left_on.is_none()).count();
+                view! {
+                    <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({active})")}</span></h2>
+                    <p><a class="button" href=new_href.clone()>"＋ "{t_string!(i18n, member_new)}</a></p>
+                    <ul class="members">
+                        {list.into_iter().map(|(m, state)| {
+                            let left = m.left_on.clone();
+                            let has_left = left.is_some();
+                            let edit = m.private.is_some().then(|| format!("/projects/{project}/members/{}", m.id));
+                            let name = m.full_name.clone();
+                            view! {
+                                <li class:left=has_left>
+                                    <strong><bdi>{m.full_name.clone()}</bdi></strong>
+                                    <span>{text::member_role(i18n, &m.role)}</span>
+                                    {m.birth_year.map(|y| view! { <span>{t_string!(i18n, born_in)}" "{y}</span> })}
+                                    {m.with_disability.then(|| view! { <span class="tag">{t_string!(i18n, with_disability)}</span> })}
+                                    {left.map(|d| view! { <span class="tag">{t_string!(i18n, left_on)}" "{text::day(&d)}</span> })}
+                                    {(state != SyncState::Sent).then(|| {
+                                        let tag = state_tag(i18n, &state);
+                                        view! { <span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span> }
+                                    })}
+                                    {edit.map(|href| view! {
+                                        <a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "<bdi>{name}</bdi></span></a>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            }}
+        </section>
+    }
+}
+
 /// How many visits a project page draws before "show all".
 const RECENT_VISITS: usize = 20;
 
@@ -278,7 +345,7 @@ fn today() -> String {
     crate::domain::dates::today_iso()
 }
 
-fn new_id() -> Uuid {
+pub(super) fn new_id() -> Uuid {
     #[cfg(feature = "hydrate")]
     {
         super::platform::new_id()
@@ -294,7 +361,7 @@ fn new_id() -> Uuid {
 ///
 /// Called from event handlers, which may outlive the list that drew them (a sync redraws it):
 /// everything it needs is passed in, nothing is looked up in the reactive context.
-fn save_then(
+pub(super) fn save_then(
     i18n: leptos_i18n::I18nContext<Locale>,
     sync: super::sync::SyncHandle,
     user: Uuid,

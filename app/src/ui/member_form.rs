@@ -1,0 +1,161 @@
+//! Registering a member of a project on the phone, offline: the member form (with the Washington
+//! Group Short Set, asked only with consent) drawn from its definition, checked as the server
+//! will check it, and saved to the outbox at once. The same page edits a member whose answers
+//! this user may see.
+
+use super::data::load_user;
+use super::form_view::{FormErrorSummary, FormFields};
+use super::layout::Frame;
+use super::sync::use_sync;
+use super::visits::{local_view, mounted, new_id, save_then};
+use crate::domain::form::{Answer, Answers, FormDefinition};
+use crate::domain::{MEMBER_FORM, SaveMemberArgs};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::sync::mutations::SaveMember;
+use crate::sync::outbox::prepare;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The member form as this build ships it: always on the phone, offline from the first start.
+const SHIPPED: &str = include_str!("../../forms/member.json");
+
+fn shipped_form() -> Option<Arc<FormDefinition>> {
+    let form: FormDefinition = serde_json::from_str(SHIPPED).ok()?;
+    (form.id == MEMBER_FORM).then(|| Arc::new(form))
+}
+
+#[component]
+pub fn MemberFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let ids = move || {
+        let p = params.read();
+        let project = p.get("id").and_then(|s| Uuid::parse_str(&s).ok());
+        let member = p.get("member").and_then(|s| Uuid::parse_str(&s).ok());
+        (project, member)
+    };
+    let user = Resource::new(|| (), |_| load_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || user.get().map(|r| match (r, ids()) {
+                (Ok(Some(user)), (Some(project), member)) => view! {
+                    <Title text=move || if member.is_some() { t_string!(i18n, member_edit) } else { t_string!(i18n, member_new) } />
+                    <Frame user=user.value.clone()>
+                        <MemberForm user=user.value.id project member />
+                    </Frame>
+                }.into_any(),
+                (Ok(None), _) | (Err(AppError::NotSignedIn), _) => view! { <Redirect path="/login" /> }.into_any(),
+                _ => view! { <Frame><p>{t_string!(i18n, not_found_body)}</p></Frame> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = leptos_router::hooks::use_navigate();
+    let mounted = mounted();
+    let back = format!("/projects/{project}");
+    // Read once when the page starts in the browser: the form keeps what is being typed.
+    let loaded = move || {
+        if !mounted.get() {
+            return None;
+        }
+        let view = local_view(user, sync.revision.get_untracked())?;
+        let title = view
+            .project(project)
+            .map(|p| p.title.clone())
+            .unwrap_or_default();
+        let existing = member.and_then(|id| view.member(id).cloned());
+        Some((title, existing))
+    };
+    view! {
+        <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
+        {move || loaded().map(|(title, existing)| {
+            let Some(form) = shipped_form() else {
+                return view! { <p class="error-panel">{t_string!(i18n, page_unavailable_title)}</p> }.into_any();
+            };
+            // A member whose answers this user may not see is not edited here.
+            if member.is_some() && existing.as_ref().is_none_or(|m| m.member.private.is_none()) {
+                return view! { <p>{t_string!(i18n, not_found_body)}</p> }.into_any();
+            }
+            let base_version = existing.as_ref().map(|m| m.version).filter(|v| *v > 0);
+            let start = match &existing {
+                Some(m) => m.member.answers(),
+                None => {
+                    let mut a = Answers::new();
+                    a.insert("joined_on".into(), Answer::Text(crate::domain::dates::today_iso()));
+                    a
+                }
+            };
+            let id = member.unwrap_or_else(new_id);
+            let answers = RwSignal::new(start);
+            let errors = RwSignal::new(Vec::new());
+            let storage_error = RwSignal::new(None::<String>);
+            let saved = RwSignal::new(false);
+            let summary = NodeRef::<leptos::html::Div>::new();
+            let today = crate::domain::dates::today_iso();
+            let navigate = navigate.clone();
+            let back = back.clone();
+            let save = {
+                let (form, today) = (form.clone(), today.clone());
+                move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let mut given = answers.get_untracked();
+                    // Answers to questions no longer asked (consent withdrawn) are not kept.
+                    form.prune(&mut given, &today);
+                    let found = form.validate(&given, &today);
+                    if !found.is_empty() {
+                        errors.set(found);
+                        if let Some(el) = summary.get_untracked() {
+                            let _ = el.focus();
+                        }
+                        return;
+                    }
+                    errors.set(Vec::new());
+                    let args = SaveMemberArgs {
+                        id,
+                        project_id: project,
+                        base_version,
+                        form_version: form.version,
+                        answers: given,
+                    };
+                    let navigate = navigate.clone();
+                    let back = back.clone();
+                    save_then(i18n, sync, user, vec![prepare::<SaveMember>(&args, &today)], Box::new(move |result| match result {
+                        Ok(()) => {
+                            saved.set(true);
+                            sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
+                            request_animation_frame(move || {
+                                request_animation_frame(move || navigate(&back, Default::default()))
+                            });
+                        }
+                        Err(message) => storage_error.set(Some(message)),
+                    }));
+                }
+            };
+            view! {
+                <h1>{if member.is_some() { t_string!(i18n, member_edit) } else { t_string!(i18n, member_new) }}</h1>
+                {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
+                <FormErrorSummary form=form.clone() errors node_ref=summary />
+                {move || storage_error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                <form class="member-form" on:submit=save novalidate>
+                    <FormFields form answers errors today />
+                    <div class="actions">
+                        {move || saved.get().then(|| view! {
+                            <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
+                        })}
+                        <button type="submit" class="primary">{t_string!(i18n, member_save)}</button>
+                    </div>
+                </form>
+            }.into_any()
+        })}
+    }
+}
