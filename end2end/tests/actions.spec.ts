@@ -91,3 +91,35 @@ test("a visit picks up the action items left open: one done, one moved to a new 
     expect(actionInDatabase(b)).toBe(`open ${moved} -`);
   }
 });
+
+test("a visit's economic snapshot: amounts typed as on paper, a wrong one refused in the form, the figures reach the server in millimes", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  const note = `Bilan du mois ${stamp}`;
+  await signIn(page, "facilitator");
+  await openFirstProject(page);
+  await newVisit(page);
+  await page.getByLabel("Observations").fill(note);
+  await page.getByLabel(/Ventes depuis la dernière visite/).fill("1 200,5");
+  await page.getByLabel(/Caisse disponible/).fill("350");
+  await page.getByLabel(/Dettes/).fill("beaucoup");
+  await page.getByRole("group", { name: "Cahier de caisse à jour" }).getByLabel("Oui").check();
+  await page.getByLabel(/Choc depuis la dernière visite/).fill("Vent de sable, serre abîmée");
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await expect(page.locator(".error-summary")).toContainText("Saisissez un montant en dinars");
+  await expect(page.getByLabel(/Ventes depuis la dernière visite/)).toHaveValue("1 200,5");
+  await page.getByLabel(/Dettes/).fill("0");
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await savedThenBack(page);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+
+  const db = process.env.ATHAR_DB;
+  if (db) {
+    const sql = `select sales_millimes || ' ' || cash_millimes || ' ' || debts_millimes || ' ' || cash_book_up_to_date || ' ' || shock from visits where observations = '${note}'`;
+    expect(execFileSync("sqlite3", [db, sql]).toString().trim()).toBe("1200500 350000 0 1 Vent de sable, serre abîmée");
+  }
+  // Opened again, the figures read as typed.
+  await page.locator(".entries li", { hasText: note }).getByRole("link", { name: /Modifier/ }).click();
+  await hydrated(page);
+  await expect(page.getByLabel(/Ventes depuis la dernière visite/)).toHaveValue("1200,500");
+  await expect(page.getByRole("group", { name: "Cahier de caisse à jour" }).getByLabel("Oui")).toBeChecked();
+});

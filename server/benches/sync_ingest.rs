@@ -72,6 +72,7 @@ fn visit(client: Uuid, seq: u64, project: Uuid, members: &[Uuid]) -> Mutation {
             difficulties: "Retard de livraison des cartons.".into(),
             next_visit_on: Some("2026-12-18".into()),
             status: EntryStatus::Submitted,
+            snapshot: Default::default(),
         },
     };
     Mutation {

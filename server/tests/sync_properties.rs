@@ -141,6 +141,7 @@ fn make(case: Uuid, f: &Fixture, ops: &[Op]) -> (DeviceKv, [Uuid; 2]) {
                 } else {
                     EntryStatus::Submitted
                 },
+                snapshot: Default::default(),
             },
         };
         match op {

@@ -93,6 +93,7 @@ fn visit(id: Uuid, project: Uuid, base: Option<i64>, observations: &str) -> Save
             difficulties: String::new(),
             next_visit_on: Some("2026-12-20".into()),
             status: EntryStatus::Submitted,
+            snapshot: Default::default(),
         },
     }
 }

@@ -17,6 +17,6 @@ pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, Pro
 pub use user::{Role, SessionUser};
 pub use visit::{
     ActionItem, ActionStatus, CloseActionItem, ConflictCase, EntryStatus, FieldError, HistoryEvent,
-    NewActionItem, RescheduleActionItem, ReviewDecision, ReviewItem, ReviewNote, Topic, Visit,
-    VisitFields, VisitMode, VisitVersion,
+    NewActionItem, RescheduleActionItem, ReviewDecision, ReviewItem, ReviewNote, Snapshot, Topic,
+    Visit, VisitFields, VisitMode, VisitVersion,
 };

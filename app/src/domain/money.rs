@@ -35,9 +35,44 @@ pub fn format_millimes(millimes: i64, style: MoneyStyle) -> String {
     }
 }
 
+/// The most a snapshot amount may be: a billion dinars (a typing slip above that).
+pub const MAX_MILLIMES: i64 = 1_000_000_000_000;
+
+/// Reads an amount of dinars as typed on a phone ("1200", "1 200,5", "1200.500 DT") into
+/// millimes; `None` for anything else (more than three decimals, a sign, letters).
+pub fn parse_dinars(typed: &str) -> Option<i64> {
+    let cleaned: String = typed
+        .trim()
+        .trim_end_matches("DT")
+        .trim_end_matches("د.ت")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 3 {
+        return None;
+    }
+    let dinars: i64 = whole.parse().ok()?;
+    let millimes: i64 = format!("{fraction:0<3}").parse().ok()?;
+    dinars.checked_mul(1000)?.checked_add(millimes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_typed_on_a_phone_read_as_millimes() {
+        assert_eq!(parse_dinars("1200"), Some(1_200_000));
+        assert_eq!(parse_dinars(" 1 200,5 "), Some(1_200_500));
+        assert_eq!(parse_dinars("1200.500 DT"), Some(1_200_500));
+        assert_eq!(parse_dinars("0,005"), Some(5));
+        for bad in ["", "-5", "12,3456", "douze", "1.2.3", ",5"] {
+            assert_eq!(parse_dinars(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn dinars_keep_three_decimals_in_every_language() {

@@ -138,7 +138,30 @@ pub struct VisitFields {
     pub next_visit_on: Option<String>,
     /// `Draft` or `Submitted`: the device never sets the review outcomes.
     pub status: EntryStatus,
+    /// What the project's books say at the visit.
+    #[serde(default)]
+    pub snapshot: Snapshot,
 }
+
+/// The economic snapshot of a visit, in millimes; `None` where the facilitator had no figure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Sales since the last visit.
+    pub sales: Option<i64>,
+    /// Purchases since the last visit.
+    pub purchases: Option<i64>,
+    pub cash: Option<i64>,
+    /// The value of the stock.
+    pub stock: Option<i64>,
+    pub debts: Option<i64>,
+    pub cash_book_up_to_date: Option<bool>,
+    /// A shock since the last visit (drought, theft, illness…), in words; empty when none.
+    #[serde(default)]
+    pub shock: String,
+}
+
+/// A shock, in a line.
+pub const MAX_SHOCK_CHARS: usize = 500;
 
 /// A coaching visit as stored and synced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,7 +231,7 @@ pub enum HistoryEvent {
         by: String,
         /// RFC 3339, UTC.
         at: String,
-        fields: VisitFields,
+        fields: Box<VisitFields>,
     },
     Review {
         decision: EntryStatus,
@@ -340,6 +363,21 @@ impl VisitFields {
                 Ok(()) => {}
             }
         }
+        let s = &self.snapshot;
+        for (field, amount) in [
+            ("sales", s.sales),
+            ("purchases", s.purchases),
+            ("cash", s.cash),
+            ("stock", s.stock),
+            ("debts", s.debts),
+        ] {
+            if amount.is_some_and(|m| !(0..=crate::domain::money::MAX_MILLIMES).contains(&m)) {
+                errors.push(FieldError::new(field, "not_an_amount"));
+            }
+        }
+        if let Err(e) = check_text("shock", &s.shock, MAX_SHOCK_CHARS) {
+            errors.push(e);
+        }
         if !matches!(self.status, EntryStatus::Draft | EntryStatus::Submitted) {
             errors.push(FieldError::new("status", "not_allowed"));
         }
@@ -465,7 +503,19 @@ mod tests {
             difficulties: String::new(),
             next_visit_on: Some("2026-12-18".into()),
             status: EntryStatus::Submitted,
+            snapshot: Snapshot::default(),
         }
+    }
+
+    #[test]
+    fn a_negative_or_absurd_amount_is_refused() {
+        let mut v = visit();
+        v.snapshot.sales = Some(1_200_000);
+        assert_eq!(v.validate("2026-11-26"), Ok(()));
+        v.snapshot.debts = Some(-1);
+        v.snapshot.cash = Some(crate::domain::money::MAX_MILLIMES + 1);
+        let fields: Vec<_> = v.errors("2026-11-26").iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["cash", "debts"]);
     }
 
     #[test]

@@ -662,6 +662,7 @@ mod tests {
                 difficulties: String::new(),
                 next_visit_on: None,
                 status: EntryStatus::Submitted,
+                snapshot: Default::default(),
             },
         }
     }

@@ -20,12 +20,19 @@ use leptos_router::components::Redirect;
 use uuid::Uuid;
 
 /// The fields of a visit a supervisor compares, in the form's order.
-pub(super) const FIELDS: [Field; 8] = [
+pub(super) const FIELDS: [Field; 15] = [
     Field::VisitOn,
     Field::Mode,
     Field::Present,
     Field::Topics,
     Field::Observations,
+    Field::Sales,
+    Field::Purchases,
+    Field::Cash,
+    Field::Stock,
+    Field::Debts,
+    Field::CashBook,
+    Field::Shock,
     Field::Difficulties,
     Field::NextVisit,
     Field::Status,
@@ -38,6 +45,13 @@ pub(super) enum Field {
     Present,
     Topics,
     Observations,
+    Sales,
+    Purchases,
+    Cash,
+    Stock,
+    Debts,
+    CashBook,
+    Shock,
     Difficulties,
     NextVisit,
     Status,
@@ -51,6 +65,13 @@ impl Field {
             Field::Present => t_string!(i18n, present_members),
             Field::Topics => t_string!(i18n, topics),
             Field::Observations => t_string!(i18n, observations),
+            Field::Sales => t_string!(i18n, snap_sales),
+            Field::Purchases => t_string!(i18n, snap_purchases),
+            Field::Cash => t_string!(i18n, snap_cash),
+            Field::Stock => t_string!(i18n, snap_stock),
+            Field::Debts => t_string!(i18n, snap_debts),
+            Field::CashBook => t_string!(i18n, snap_cash_book),
+            Field::Shock => t_string!(i18n, snap_shock),
             Field::Difficulties => t_string!(i18n, difficulties),
             Field::NextVisit => t_string!(i18n, next_visit_on),
             Field::Status => t_string!(i18n, status),
@@ -64,6 +85,13 @@ impl Field {
             Field::Present => "present",
             Field::Topics => "topics",
             Field::Observations => "observations",
+            Field::Sales => "sales",
+            Field::Purchases => "purchases",
+            Field::Cash => "cash",
+            Field::Stock => "stock",
+            Field::Debts => "debts",
+            Field::CashBook => "cash_book",
+            Field::Shock => "shock",
             Field::Difficulties => "difficulties",
             Field::NextVisit => "next_visit_on",
             Field::Status => "status",
@@ -98,6 +126,17 @@ impl Field {
                 .collect::<Vec<_>>()
                 .join(", "),
             Field::Observations => f.observations.clone(),
+            Field::Sales => amount(i18n, f.snapshot.sales),
+            Field::Purchases => amount(i18n, f.snapshot.purchases),
+            Field::Cash => amount(i18n, f.snapshot.cash),
+            Field::Stock => amount(i18n, f.snapshot.stock),
+            Field::Debts => amount(i18n, f.snapshot.debts),
+            Field::CashBook => match f.snapshot.cash_book_up_to_date {
+                Some(true) => t_string!(i18n, answer_yes).into(),
+                Some(false) => t_string!(i18n, answer_no).into(),
+                None => String::new(),
+            },
+            Field::Shock => f.snapshot.shock.clone(),
             Field::Difficulties => f.difficulties.clone(),
             Field::NextVisit => f
                 .next_visit_on
@@ -116,11 +155,25 @@ impl Field {
             Field::Present => into.present_member_ids.clone_from(&from.present_member_ids),
             Field::Topics => into.topics.clone_from(&from.topics),
             Field::Observations => into.observations.clone_from(&from.observations),
+            Field::Sales => into.snapshot.sales = from.snapshot.sales,
+            Field::Purchases => into.snapshot.purchases = from.snapshot.purchases,
+            Field::Cash => into.snapshot.cash = from.snapshot.cash,
+            Field::Stock => into.snapshot.stock = from.snapshot.stock,
+            Field::Debts => into.snapshot.debts = from.snapshot.debts,
+            Field::CashBook => {
+                into.snapshot.cash_book_up_to_date = from.snapshot.cash_book_up_to_date;
+            }
+            Field::Shock => into.snapshot.shock.clone_from(&from.snapshot.shock),
             Field::Difficulties => into.difficulties.clone_from(&from.difficulties),
             Field::NextVisit => into.next_visit_on.clone_from(&from.next_visit_on),
             Field::Status => into.status = from.status,
         }
     }
+}
+
+/// An amount as a reviewer reads it; empty when the facilitator had no figure.
+fn amount(i18n: I18nContext<Locale>, millimes: Option<i64>) -> String {
+    millimes.map(|m| text::money(i18n, m)).unwrap_or_default()
 }
 
 /// The frame of a review page: signed-in users of the roles it is for see its heading, intro and

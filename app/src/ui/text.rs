@@ -153,6 +153,7 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "too_long" => t_string!(i18n, fe_too_long),
         "required" => t_string!(i18n, fe_required),
         "in_conflict" => t_string!(i18n, fe_in_conflict),
+        "not_an_amount" => t_string!(i18n, fe_not_an_amount),
         _ => t_string!(i18n, fe_other),
     }
 }

@@ -446,6 +446,22 @@ struct Draft {
     actions: String,
     /// What becomes of each action item open before the visit.
     carried: Vec<(Uuid, Carry)>,
+    /// The snapshot's amounts as typed: sales, purchases, cash, stock, debts.
+    amounts: [String; 5],
+    cash_book: Option<bool>,
+    shock: String,
+}
+
+/// The snapshot's amounts, in the form's order, by field id.
+const AMOUNTS: [&str; 5] = ["sales", "purchases", "cash", "stock", "debts"];
+
+/// An amount as the form shows it for editing: "1200", or "1200,500".
+fn typed_amount(millimes: Option<i64>) -> String {
+    match millimes {
+        None => String::new(),
+        Some(m) if m % 1000 == 0 => (m / 1000).to_string(),
+        Some(m) => format!("{},{:03}", m / 1000, m % 1000),
+    }
 }
 
 /// What a visit decides for an action item left open by an earlier one.
@@ -509,6 +525,15 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     next_visit_on: v.fields.next_visit_on.clone().unwrap_or_default(),
                     actions: String::new(),
                     carried: open.iter().map(|a| (a.id, Carry::Keep)).collect(),
+                    amounts: [
+                        typed_amount(v.fields.snapshot.sales),
+                        typed_amount(v.fields.snapshot.purchases),
+                        typed_amount(v.fields.snapshot.cash),
+                        typed_amount(v.fields.snapshot.stock),
+                        typed_amount(v.fields.snapshot.debts),
+                    ],
+                    cash_book: v.fields.snapshot.cash_book_up_to_date,
+                    shock: v.fields.snapshot.shock.clone(),
                 },
                 None => Draft {
                     visit_on: today(),
@@ -520,6 +545,9 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     next_visit_on: String::new(),
                     actions: String::new(),
                     carried: open.iter().map(|a| (a.id, Carry::Keep)).collect(),
+                    amounts: Default::default(),
+                    cash_book: None,
+                    shock: String::new(),
                 },
             };
             let id = visit.unwrap_or_else(new_id);
@@ -531,6 +559,27 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
             let summary_ref = NodeRef::<leptos::html::Div>::new();
             let submit = move |status: EntryStatus| {
                 let d = draft.get_untracked();
+                let mut unreadable = Vec::new();
+                let [sales, purchases, cash, stock, debts] = std::array::from_fn(|i| {
+                    let typed = d.amounts[i].trim();
+                    if typed.is_empty() {
+                        return None;
+                    }
+                    let read = crate::domain::money::parse_dinars(typed);
+                    if read.is_none() {
+                        unreadable.push(FieldError::new(AMOUNTS[i], "not_an_amount"));
+                    }
+                    read
+                });
+                let snapshot = crate::domain::Snapshot {
+                    sales,
+                    purchases,
+                    cash,
+                    stock,
+                    debts,
+                    cash_book_up_to_date: d.cash_book,
+                    shock: d.shock.trim().to_owned(),
+                };
                 let fields = VisitFields {
                     project_id: project,
                     visit_on: d.visit_on,
@@ -541,8 +590,10 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     difficulties: d.difficulties.trim().to_owned(),
                     next_visit_on: Some(d.next_visit_on).filter(|s| !s.is_empty()),
                     status,
+                    snapshot,
                 };
                 let mut found = fields.errors(&today());
+                found.extend(unreadable);
                 // Agreed today, due by the next visit.
                 let actions: Vec<crate::domain::NewActionItem> = d
                     .actions
@@ -675,6 +726,35 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                         value=start.difficulties.clone() error=error_of("difficulties") on_input=set(|d, v| d.difficulties = v) />
                     <Field id="next_visit_on" label=t_string!(i18n, next_visit_on) hint=t_string!(i18n, date_hint) optional=t_string!(i18n, optional) kind="date"
                         value=start.next_visit_on.clone() error=error_of("next_visit_on") on_input=set(|d, v| d.next_visit_on = v) />
+                    <section class="snapshot" aria-labelledby="snapshot-title">
+                        <h2 id="snapshot-title">{t_string!(i18n, snapshot_title)}</h2>
+                        <p class="hint">{t_string!(i18n, snapshot_hint)}</p>
+                        {AMOUNTS.into_iter().enumerate().map(|(i, id)| {
+                            let label = match id {
+                                "sales" => t_string!(i18n, snap_sales),
+                                "purchases" => t_string!(i18n, snap_purchases),
+                                "cash" => t_string!(i18n, snap_cash),
+                                "stock" => t_string!(i18n, snap_stock),
+                                _ => t_string!(i18n, snap_debts),
+                            };
+                            view! {
+                                <Field id label kind="money" optional=t_string!(i18n, optional) value=start.amounts[i].clone()
+                                    error=error_of(id) on_input=Callback::new(move |v: String| draft.update(|d| d.amounts[i] = v)) />
+                            }
+                        }).collect_view()}
+                        <Choices id="cash_book" legend=t_string!(i18n, snap_cash_book) radio=true
+                            options=vec![
+                                ("yes".to_owned(), t_string!(i18n, answer_yes).to_owned(), start.cash_book == Some(true)),
+                                ("no".to_owned(), t_string!(i18n, answer_no).to_owned(), start.cash_book == Some(false)),
+                                ("unknown".to_owned(), t_string!(i18n, snap_not_checked).to_owned(), start.cash_book.is_none()),
+                            ]
+                            on_change=Callback::new(move |(value, _): (String, bool)| {
+                                draft.update(|d| d.cash_book = match value.as_str() { "yes" => Some(true), "no" => Some(false), _ => None })
+                            }) />
+                        <Field id="shock" label=t_string!(i18n, snap_shock) hint=t_string!(i18n, snap_shock_hint) kind="text"
+                            optional=t_string!(i18n, optional) value=start.shock.clone() error=error_of("shock")
+                            on_input=set(|d, v| d.shock = v) />
+                    </section>
                     {(!open.is_empty()).then(|| view! {
                         <CarriedActions open=open.clone() draft error=error_of("carried") />
                     })}
@@ -771,7 +851,7 @@ fn CarriedActions(
 fn Field(
     id: &'static str,
     label: &'static str,
-    /// `date` or `textarea`.
+    /// `date`, `text`, `money` (dinars) or `textarea`.
     kind: &'static str,
     value: String,
     error: Signal<Option<&'static str>>,
@@ -796,6 +876,11 @@ fn Field(
             {if kind == "textarea" {
                 view! {
                     <textarea id=id rows="4" aria-describedby=described aria-invalid=invalid on:input=input>{value}</textarea>
+                }.into_any()
+            } else if kind == "money" {
+                view! {
+                    <input id=id type="text" inputmode="decimal" autocomplete="off" aria-describedby=described
+                        aria-invalid=invalid value=value on:input=input />
                 }.into_any()
             } else {
                 view! {

@@ -12,7 +12,8 @@
 //! lower version; pulls read from one `repeatable read` snapshot.
 
 use crate::domain::{
-    ActionItem, ActionStatus, EntryStatus, ReviewNote, Topic, Visit, VisitFields, VisitMode,
+    ActionItem, ActionStatus, EntryStatus, ReviewNote, Snapshot, Topic, Visit, VisitFields,
+    VisitMode,
 };
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredAction, StoredVisit};
@@ -79,7 +80,8 @@ pub(super) const VISIT_COLUMNS: &str = "v.id, v.project_id, v.facilitator_id, v.
     v.present_member_ids, v.topics, v.observations, v.difficulties, v.next_visit_on, v.status,
     v.conflict, v.last_device_id, v.version, v.deleted, v.review_decision, v.review_comment,
     v.reviewed_by, (select ru.name from users ru where ru.id = v.reviewed_by) as reviewer_name,
-    v.reviewed_at";
+    v.reviewed_at, v.sales_millimes, v.purchases_millimes, v.cash_millimes, v.stock_millimes,
+    v.debts_millimes, v.cash_book_up_to_date, v.shock";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct VisitRow {
@@ -103,6 +105,13 @@ pub(super) struct VisitRow {
     pub reviewed_by: Option<Uuid>,
     pub reviewer_name: Option<String>,
     pub reviewed_at: Option<OffsetDateTime>,
+    pub sales_millimes: Option<i64>,
+    pub purchases_millimes: Option<i64>,
+    pub cash_millimes: Option<i64>,
+    pub stock_millimes: Option<i64>,
+    pub debts_millimes: Option<i64>,
+    pub cash_book_up_to_date: Option<bool>,
+    pub shock: String,
 }
 
 impl VisitRow {
@@ -120,6 +129,15 @@ impl VisitRow {
                     difficulties: self.difficulties,
                     next_visit_on: self.next_visit_on.map(|d| d.to_string()),
                     status: EntryStatus::parse(&self.status).unwrap_or(EntryStatus::Submitted),
+                    snapshot: Snapshot {
+                        sales: self.sales_millimes,
+                        purchases: self.purchases_millimes,
+                        cash: self.cash_millimes,
+                        stock: self.stock_millimes,
+                        debts: self.debts_millimes,
+                        cash_book_up_to_date: self.cash_book_up_to_date,
+                        shock: self.shock,
+                    },
                 },
                 author_id: self.facilitator_id,
                 version: self.version,
@@ -188,7 +206,7 @@ pub(super) fn history(
                     version,
                     by,
                     at: rfc3339(at),
-                    fields,
+                    fields: Box::new(fields),
                 },
             ))
         })
@@ -471,7 +489,9 @@ macro_rules! impl_sync {
                         "insert into visits (id, project_id, facilitator_id, visit_on, mode,
                             present_member_ids, topics, observations, difficulties, next_visit_on,
                             status, conflict, last_device_id, version, deleted, review_decision,
-                            review_comment, reviewed_by, reviewed_at, created_at, updated_at) ",
+                            review_comment, reviewed_by, reviewed_at, sales_millimes, purchases_millimes,
+                            cash_millimes, stock_millimes, debts_millimes, cash_book_up_to_date, shock,
+                            created_at, updated_at) ",
                     );
                     q.push_values(chunk.iter().zip(days), |mut b, (v, (visit_on, next, reviewed_at))| {
                         let f = &v.visit.fields;
@@ -485,6 +505,9 @@ macro_rules! impl_sync {
                             .push_bind(review.map(|r| r.decision.as_str()))
                             .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
                             .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
+                            .push_bind(f.snapshot.sales).push_bind(f.snapshot.purchases)
+                            .push_bind(f.snapshot.cash).push_bind(f.snapshot.stock).push_bind(f.snapshot.debts)
+                            .push_bind(f.snapshot.cash_book_up_to_date).push_bind(f.snapshot.shock.clone())
                             .push_bind(now).push_bind(now);
                     });
                     q.push(
@@ -496,7 +519,12 @@ macro_rules! impl_sync {
                             last_device_id = excluded.last_device_id, version = excluded.version,
                             deleted = excluded.deleted, review_decision = excluded.review_decision,
                             review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
-                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
+                            reviewed_at = excluded.reviewed_at, sales_millimes = excluded.sales_millimes,
+                            purchases_millimes = excluded.purchases_millimes,
+                            cash_millimes = excluded.cash_millimes, stock_millimes = excluded.stock_millimes,
+                            debts_millimes = excluded.debts_millimes,
+                            cash_book_up_to_date = excluded.cash_book_up_to_date, shock = excluded.shock,
+                            updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
