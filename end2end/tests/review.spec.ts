@@ -130,3 +130,15 @@ test("in Arabic, right to left: the supervisor returns a visit and the facilitat
   await axe(page, "visit form with a returned note ar");
   await supervisor.context().close();
 });
+
+test("the supervisor's list puts the projects at risk first, each risk in words, and the cards say them too", async ({ page }) => {
+  await signIn(page, "supervisor");
+  const list = page.locator("section.risk-list");
+  await expect(list.getByRole("heading", { level: 2 })).toContainText("Projets à risque");
+  const first = list.locator("li").first();
+  await expect(first).toContainText(/Pas de visite depuis \d+ jours|Aucune visite enregistrée|actions en retard|Ventes sous les achats|non justifiée depuis|Choc signalé/);
+  const name = (await first.getByRole("link").textContent())!;
+  const code = name.split(" · ")[0].trim();
+  const card = page.locator(".card.flagged", { hasText: code });
+  await expect(card.locator(".flags li").first()).toBeVisible();
+});

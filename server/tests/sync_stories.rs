@@ -1353,3 +1353,76 @@ async fn a_member_registered_on_the_phone_is_checked_against_its_form_and_only_t
         );
     }
 }
+
+#[tokio::test]
+async fn risk_flags_on_the_cards_follow_what_the_field_records() {
+    use app::server::db::ProjectScope;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let team = user(&set, DEMO_LOGINS[2].0);
+        // A project still running whose last visit is more than 45 days old (the demo has some).
+        let stale = set
+            .projects
+            .iter()
+            .filter(|p| p.status.is_active())
+            .find(|p| {
+                set.visits
+                    .iter()
+                    .filter(|v| v.project_id == p.id)
+                    .map(|v| v.visit_on)
+                    .max()
+                    .is_none_or(|d| (set.today - d).whole_days() > 45)
+            })
+            .expect("a project left without a visit");
+        let flags_of = |cards: &[app::domain::ProjectCard], id| {
+            cards
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.flags.iter().map(|f| f.rule()).collect::<Vec<_>>())
+                .expect("card")
+        };
+        let cards = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        assert!(
+            flags_of(&cards, stale.id).contains(&"no_recent_visit"),
+            "{:?}",
+            t.engine
+        );
+        assert!(
+            cards
+                .iter()
+                .filter(|c| !c.status.is_active())
+                .all(|c| c.flags.is_empty()),
+            "closed projects are not flagged"
+        );
+
+        // A visit today, reporting a shock: that flag replaces the other.
+        let client = Uuid::new_v4();
+        let mut v = visit(Uuid::new_v4(), stale.id, None, "visite de reprise");
+        v.fields.visit_on = set.today.to_string();
+        v.fields.next_visit_on = None;
+        v.fields.snapshot.shock = "Inondation de la serre".into();
+        // Checked against the real day (the flags are computed for it), not the stories' fixed one.
+        let r = push(
+            t.db.begin_push().await.expect("begin"),
+            PushInput {
+                user: team.clone(),
+                scope: ProjectScope::All,
+                today: set.today.to_string(),
+                request: PushRequest {
+                    client_id: client,
+                    mutations: vec![save(client, 1, &v)],
+                    heartbeat: heartbeat(client),
+                },
+            },
+        )
+        .await
+        .expect("push");
+        assert!(r.refused.is_empty(), "{r:?}");
+        let cards = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let flags = flags_of(&cards, stale.id);
+        assert!(
+            flags.contains(&"shock") && !flags.contains(&"no_recent_visit"),
+            "{flags:?}"
+        );
+    }
+}

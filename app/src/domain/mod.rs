@@ -8,6 +8,7 @@ pub mod form;
 pub mod member;
 pub mod money;
 pub mod project;
+pub mod risk;
 pub mod user;
 pub mod visit;
 

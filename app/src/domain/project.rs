@@ -102,6 +102,9 @@ pub struct ProjectCard {
     /// ISO day the next visit is due.
     pub next_visit_due: Option<String>,
     pub member_count: i64,
+    /// The risks it runs today (`domain::risk`).
+    #[serde(default)]
+    pub flags: Vec<crate::domain::risk::RiskFlag>,
 }
 
 impl ProjectCard {
@@ -173,6 +176,7 @@ mod tests {
             last_visit_on: None,
             next_visit_due: due.map(str::to_owned),
             member_count: 1,
+            flags: Vec::new(),
         }
     }
 

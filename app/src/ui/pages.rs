@@ -131,7 +131,33 @@ fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
         return view! { <ul class="cards">{cards.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}</ul> }
             .into_any();
     }
-    // Supervisors and the team see projects by incubator.
+    // Supervisors and the team see the projects at risk first, then every project by incubator.
+    let at_risk: Vec<(String, String, Vec<String>)> = cards
+        .iter()
+        .filter(|c| !c.flags.is_empty())
+        .map(|c| {
+            let flags = c.flags.iter().map(|f| text::risk(i18n, f)).collect();
+            (
+                format!("/projects/{}", c.id),
+                format!("{} · {}", c.code, c.title),
+                flags,
+            )
+        })
+        .collect();
+    let risk_count = at_risk.len();
+    let risk_list = (!at_risk.is_empty()).then(|| view! {
+        <section class="risk-list" aria-labelledby="risk-list-title">
+            <h2 id="risk-list-title">{t_string!(i18n, risk_list_title)}" "<span class="count">{format!("({risk_count})")}</span></h2>
+            <ul>
+                {at_risk.into_iter().map(|(href, name, flags)| view! {
+                    <li>
+                        <a href=href><bdi>{name}</bdi></a>
+                        <span class="flags-inline">{flags.join(" · ")}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    });
     let mut groups: Vec<(String, Vec<ProjectCard>)> = Vec::new();
     for card in cards {
         match groups.iter_mut().find(|(name, _)| *name == card.incubator) {
@@ -140,7 +166,7 @@ fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
         }
     }
     groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    groups
+    let groups = groups
         .into_iter()
         .map(|(incubator, list)| {
             let count = list.len();
@@ -158,8 +184,8 @@ fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
                 </section>
             }
         })
-        .collect_view()
-        .into_any()
+        .collect_view();
+    view! { {risk_list} {groups} }.into_any()
 }
 
 #[component]
@@ -172,8 +198,10 @@ fn Card(card: ProjectCard, today: String) -> impl IntoView {
     let kind = card.kind;
     let last = card.last_visit_on.clone();
     let due = card.next_visit_due.clone();
+    let flags = card.flags.clone();
+    let flagged = !flags.is_empty();
     view! {
-        <li class="card" class:overdue=overdue>
+        <li class="card" class:overdue=overdue class:flagged=flagged>
             <h3>
                 <a href=href>
                     <bdi>{card.title.clone()}</bdi>
@@ -212,6 +240,13 @@ fn Card(card: ProjectCard, today: String) -> impl IntoView {
                     </dd>
                 </div>
             </dl>
+            {flagged.then(|| view! {
+                <ul class="flags" aria-label=t_string!(i18n, risks)>
+                    {flags.iter().map(|f| view! {
+                        <li><span aria-hidden="true">"⚠ "</span>{text::risk(i18n, f)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
         </li>
     }
 }

@@ -144,6 +144,33 @@ pub fn review_line(i18n: I18nContext<Locale>, note: &crate::domain::ReviewNote) 
     }
 }
 
+/// A risk flag, in words.
+pub fn risk(i18n: I18nContext<Locale>, flag: &crate::domain::risk::RiskFlag) -> String {
+    use crate::domain::risk::RiskFlag;
+    match flag {
+        RiskFlag::NoRecentVisit { days: Some(n) } => {
+            t_string!(i18n, risk_no_visit, n = *n).to_string()
+        }
+        RiskFlag::NoRecentVisit { days: None } => t_string!(i18n, risk_never_visited).to_string(),
+        RiskFlag::OverdueActions { count } => {
+            t_string!(i18n, risk_overdue_actions, count = *count).to_string()
+        }
+        RiskFlag::UnderBreakEven { visits } => {
+            t_string!(i18n, risk_under_break_even, n = *visits).to_string()
+        }
+        RiskFlag::TrancheUnspent { disbursed_on, days } => t_string!(
+            i18n,
+            risk_tranche_unspent,
+            day = day(disbursed_on),
+            n = *days
+        )
+        .to_string(),
+        RiskFlag::Shock { on, what } => {
+            t_string!(i18n, risk_shock, day = day(on), what = what.clone()).to_string()
+        }
+    }
+}
+
 /// What is wrong with a field, from a validation code (`domain::visit`).
 pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
     match code {

@@ -96,6 +96,7 @@ impl CardRow {
             last_visit_on: self.last_visit_on.map(|d| d.to_string()),
             next_visit_due: self.next_visit_due.map(|d| d.to_string()),
             member_count: self.member_count,
+            flags: Vec::new(),
         }
     }
 }
@@ -478,7 +479,9 @@ macro_rules! impl_database {
                     .bind(user)
                     .fetch_all(&self.pool)
                     .await?;
-                Ok(rows.into_iter().map(|r| r.into_card()).collect())
+                let mut cards: Vec<_> = rows.into_iter().map(|r| r.into_card()).collect();
+                self.flag_risks(scope, &mut cards).await?;
+                Ok(cards)
             }
 
             async fn project_detail(
@@ -519,8 +522,11 @@ macro_rules! impl_database {
                 );
                 let members: Vec<$crate::server::db::queries::MemberRow> =
                     sqlx::query_as(&sql).bind(id).fetch_all(&self.pool).await?;
+                let mut cards = vec![card.into_card()];
+                self.flag_risks(scope, &mut cards).await?;
+                let card = cards.remove(0);
                 Ok(Some($crate::domain::ProjectDetail {
-                    card: card.into_card(),
+                    card,
                     legal_form: extra.legal_form,
                     call_wave: extra.call_wave,
                     training_track: extra.training_track,

@@ -885,6 +885,81 @@ macro_rules! impl_sync {
                 Ok(cases)
             }
 
+            /// Sets each card's risk flags (`domain::risk`), from the facts of every project in
+            /// `scope` (three queries, whatever the number of cards).
+            async fn flag_risks(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+                cards: &mut [$crate::domain::ProjectCard],
+            ) -> Result<(), $crate::server::db::DbError> {
+                use $crate::domain::risk::{RiskFacts, RiskSettings, risk_flags};
+                use $crate::server::db::sync_sql::SCOPE_PREDICATE;
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                let today = $crate::server::demo::today_in_tunis();
+                let settings = RiskSettings::default();
+                let mut facts: std::collections::HashMap<uuid::Uuid, RiskFacts> = cards
+                    .iter()
+                    .map(|c| (c.id, RiskFacts { active: c.status.is_active(), ..RiskFacts::default() }))
+                    .collect();
+                type VisitFacts = (uuid::Uuid, time::Date, Option<i64>, Option<i64>, String);
+                let visits: Vec<VisitFacts> = sqlx::query_as(&format!(
+                    "select v.project_id, v.visit_on, v.sales_millimes, v.purchases_millimes, v.shock
+                       from visits v join projects p on p.id = v.project_id
+                      where {SCOPE_PREDICATE} and v.deleted = false and v.status <> 'draft'
+                      order by v.project_id, v.visit_on desc, v.version desc"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                let kept = settings.visits_under_break_even.max(1);
+                for (project, day, sales, purchases, shock) in visits {
+                    if let Some(f) = facts.get_mut(&project)
+                        && f.visits.len() < kept
+                    {
+                        let snapshot = $crate::domain::Snapshot { sales, purchases, shock, ..Default::default() };
+                        f.visits.push((day.to_string(), snapshot));
+                    }
+                }
+                let overdue: Vec<(uuid::Uuid, i64)> = sqlx::query_as(&format!(
+                    "select a.project_id, count(*) from action_items a join projects p on p.id = a.project_id
+                      where {SCOPE_PREDICATE} and a.deleted = false and a.status = 'open' and a.due_on < $3
+                      group by a.project_id"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .bind(today)
+                .fetch_all(&self.pool)
+                .await?;
+                for (project, count) in overdue {
+                    if let Some(f) = facts.get_mut(&project) {
+                        f.overdue_actions = usize::try_from(count).unwrap_or(0);
+                    }
+                }
+                let unjustified: Vec<(uuid::Uuid, time::Date)> = sqlx::query_as(&format!(
+                    "select t.project_id, t.disbursed_on from funding_tranches t
+                       join projects p on p.id = t.project_id
+                      where {SCOPE_PREDICATE} and t.deleted = false and t.disbursed_on is not null
+                        and coalesce(t.justified_millimes, 0) < coalesce(t.disbursed_millimes, 0)"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                for (project, day) in unjustified {
+                    if let Some(f) = facts.get_mut(&project) {
+                        f.unjustified_disbursements.push(day.to_string());
+                    }
+                }
+                let today = today.to_string();
+                for card in cards.iter_mut() {
+                    if let Some(f) = facts.get(&card.id) {
+                        card.flags = risk_flags(f, &settings, &today);
+                    }
+                }
+                Ok(())
+            }
+
             async fn history_of(
                 &self,
                 kind: $crate::sync::protocol::RecordKind,
