@@ -298,6 +298,32 @@ pub async fn resolve_conflict(
     )
 }
 
+/// Marks a project's risk flag as seen, with a note saying what was done (required). Supervisors
+/// (their incubators) and the team.
+#[server(prefix = "/api", endpoint = "acknowledge_risk")]
+pub async fn acknowledge_risk(project: Uuid, rule: String, note: String) -> Result<(), AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            crate::domain::risk::check_ack(&rule, &note).map_err(|e| AppError::Invalid {
+                field: e.field.into(),
+                code: e.code.into(),
+            })?;
+            let db = &ssr::state()?.db;
+            if db
+                .acknowledge_risk(scope, user.id, project, &rule, note.trim())
+                .await?
+            {
+                Ok(())
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+        .await,
+    )
+}
+
 /// The submitted visits waiting for review in the user's review scope, oldest first, each with
 /// its history. Supervisors (their incubators) and the team (all).
 #[server(prefix = "/api", endpoint = "review_queue")]

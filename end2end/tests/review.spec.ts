@@ -141,4 +141,21 @@ test("the supervisor's list puts the projects at risk first, each risk in words,
   const code = name.split(" · ")[0].trim();
   const card = page.locator(".card.flagged", { hasText: code });
   await expect(card.locator(".flags li").first()).toBeVisible();
+
+  // Marked as seen, with a note saying what was done; it holds across a reload.
+  const note = `Appelée, visite prévue ${Date.now().toString(36)}`;
+  // The first flag not marked yet (a run before may have marked some), held by its place.
+  const flags = page.locator("section.risk-list .risk-flags > li");
+  const place = await flags.evaluateAll((items) => items.findIndex((li) => li.querySelector("button") !== null));
+  expect(place).toBeGreaterThanOrEqual(0);
+  const flag = flags.nth(place);
+  await flag.getByRole("button", { name: "Marquer comme vu" }).click();
+  await flag.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(flag.getByRole("alert")).toHaveText("Ce champ est obligatoire.");
+  await flag.getByLabel("Ce qui a été fait ou prévu").fill(note);
+  await flag.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(flag.locator(".seen")).toContainText(note);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("section.risk-list .seen", { hasText: note })).toContainText("Vu par Rim");
 });

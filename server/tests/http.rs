@@ -466,6 +466,22 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/acknowledge_risk",
+            case: "a project in the reviewer's scope",
+            body: format!(
+                "project={own}&rule=no_recent_visit&note=Appel%C3%A9e%2C%20visite%20pr%C3%A9vue"
+            ),
+            json: false,
+            expect: [401, 403, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/acknowledge_risk",
+            case: "another supervisor's project",
+            body: format!("project={elsewhere}&rule=shock&note=vu"),
+            json: false,
+            expect: [401, 403, 404, 200, 403],
+        },
+        Row {
             endpoint: "/api/review_queue",
             case: "reviewers only",
             body: String::new(),

@@ -1395,6 +1395,32 @@ async fn risk_flags_on_the_cards_follow_what_the_field_records() {
             "closed projects are not flagged"
         );
 
+        // Seen by the team, with a note: the flag stays, marked as seen.
+        assert!(
+            t.db.acknowledge_risk(
+                ProjectScope::All,
+                team.id,
+                stale.id,
+                "no_recent_visit",
+                "Appelée, visite lundi"
+            )
+            .await
+            .expect("acknowledged")
+        );
+        let cards = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let card = cards.iter().find(|c| c.id == stale.id).expect("card");
+        assert_eq!(
+            card.acknowledged
+                .iter()
+                .map(|a| (a.rule.as_str(), a.note.as_str(), a.by.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                "no_recent_visit",
+                "Appelée, visite lundi",
+                team.name.as_str()
+            )]
+        );
+
         // A visit today, reporting a shock: that flag replaces the other.
         let client = Uuid::new_v4();
         let mut v = visit(Uuid::new_v4(), stale.id, None, "visite de reprise");

@@ -105,6 +105,9 @@ pub struct ProjectCard {
     /// The risks it runs today (`domain::risk`).
     #[serde(default)]
     pub flags: Vec<crate::domain::risk::RiskFlag>,
+    /// Those flags already seen, with the note (acknowledgements still in force).
+    #[serde(default)]
+    pub acknowledged: Vec<crate::domain::risk::RiskAck>,
 }
 
 impl ProjectCard {
@@ -177,6 +180,7 @@ mod tests {
             next_visit_due: due.map(str::to_owned),
             member_count: 1,
             flags: Vec::new(),
+            acknowledged: Vec::new(),
         }
     }
 

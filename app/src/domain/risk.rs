@@ -20,6 +20,8 @@ pub struct RiskSettings {
     pub visits_under_break_even: usize,
     /// A disbursed tranche not justified after this many days.
     pub days_tranche_unspent: i64,
+    /// How long an acknowledgement holds: after that, the flag asks for attention again.
+    pub days_acknowledged: i64,
 }
 
 impl Default for RiskSettings {
@@ -29,6 +31,7 @@ impl Default for RiskSettings {
             max_overdue_actions: 3,
             visits_under_break_even: 2,
             days_tranche_unspent: 90,
+            days_acknowledged: 30,
         }
     }
 }
@@ -60,6 +63,44 @@ pub enum RiskFlag {
         on: String,
         what: String,
     },
+}
+
+/// Every rule's stable name.
+pub const RULES: [&str; 5] = [
+    "no_recent_visit",
+    "overdue_actions",
+    "under_break_even",
+    "tranche_unspent",
+    "shock",
+];
+
+/// A flag seen by a supervisor or the team, with what they noted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskAck {
+    pub rule: String,
+    pub note: String,
+    pub by: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// The longest acknowledgement note.
+pub const MAX_ACK_NOTE_CHARS: usize = 500;
+
+/// The rules an acknowledgement meets: a known rule, and a note that says what was done.
+pub fn check_ack(rule: &str, note: &str) -> Result<(), super::FieldError> {
+    use super::FieldError;
+    if !RULES.contains(&rule) {
+        return Err(FieldError::new("rule", "other"));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(FieldError::new("note", "required"));
+    }
+    if note.chars().count() > MAX_ACK_NOTE_CHARS {
+        return Err(FieldError::new("note", "too_long"));
+    }
+    Ok(())
 }
 
 impl RiskFlag {

@@ -87,7 +87,20 @@ pub fn remember<T: Serialize>(
 ) -> Result<(), crate::storage::StorageError> {
     #[cfg(feature = "hydrate")]
     if loaded.source == Source::Server {
-        return crate::storage::device().put(key, &loaded.value);
+        let device = crate::storage::device();
+        // A user's page that arrives after they signed out (a background fetch still on the
+        // wire) is not kept: signing out leaves nothing of theirs on a shared phone.
+        let owner = match key {
+            Key::Identity => None,
+            Key::Projects { user } | Key::Project { user, .. } => Some(*user),
+        };
+        if let Some(owner) = owner {
+            let signed_in = device.get::<SessionUser>(&Key::Identity).ok().flatten();
+            if signed_in.is_none_or(|u| u.id != owner) {
+                return Ok(());
+            }
+        }
+        return device.put(key, &loaded.value);
     }
     let _ = (key, loaded);
     Ok(())

@@ -261,6 +261,17 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<Vec<crate::domain::ConflictCase>, DbError>;
 
+    /// Records that `by` saw a risk flag of a project in `scope`, with a note (replacing an
+    /// earlier acknowledgement of the same rule); `false` when the project is not in `scope`.
+    async fn acknowledge_risk(
+        &self,
+        scope: ProjectScope,
+        by: Uuid,
+        project: Uuid,
+        rule: &str,
+        note: &str,
+    ) -> Result<bool, DbError>;
+
     /// The submitted visits of `scope` waiting for review, oldest first, each with its history.
     async fn review_queue(
         &self,

@@ -97,6 +97,7 @@ impl CardRow {
             next_visit_due: self.next_visit_due.map(|d| d.to_string()),
             member_count: self.member_count,
             flags: Vec::new(),
+            acknowledged: Vec::new(),
         }
     }
 }
@@ -195,7 +196,8 @@ pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 17] = [
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 18] = [
+    "risk_acknowledgements",
     "entry_reviews",
     "entry_revisions",
     "sync_conflicts",
@@ -785,6 +787,17 @@ macro_rules! impl_database {
                 scope: $crate::server::db::ProjectScope,
             ) -> Result<Vec<$crate::domain::ConflictCase>, $crate::server::db::DbError> {
                 self.open_conflicts_in(scope).await
+            }
+
+            async fn acknowledge_risk(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+                by: uuid::Uuid,
+                project: uuid::Uuid,
+                rule: &str,
+                note: &str,
+            ) -> Result<bool, $crate::server::db::DbError> {
+                self.acknowledge_risk_in(scope, by, project, rule, note).await
             }
 
             async fn review_queue(

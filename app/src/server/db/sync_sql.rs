@@ -951,13 +951,75 @@ macro_rules! impl_sync {
                         f.unjustified_disbursements.push(day.to_string());
                     }
                 }
+                let since = time::OffsetDateTime::now_utc() - time::Duration::days(settings.days_acknowledged);
+                let acks: Vec<(uuid::Uuid, String, String, Option<String>, time::OffsetDateTime)> = sqlx::query_as(&format!(
+                    "select r.project_id, r.rule, r.note, u.name, r.acknowledged_at
+                       from risk_acknowledgements r join projects p on p.id = r.project_id
+                       left join users u on u.id = r.acknowledged_by
+                      where {SCOPE_PREDICATE} and r.acknowledged_at > $3"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?;
                 let today = today.to_string();
                 for card in cards.iter_mut() {
                     if let Some(f) = facts.get(&card.id) {
                         card.flags = risk_flags(f, &settings, &today);
                     }
+                    // Only acknowledgements of flags raised now.
+                    card.acknowledged = acks
+                        .iter()
+                        .filter(|(p, rule, ..)| *p == card.id && card.flags.iter().any(|f| f.rule() == rule))
+                        .map(|(_, rule, note, by, at)| $crate::domain::risk::RiskAck {
+                            rule: rule.clone(),
+                            note: note.clone(),
+                            by: by.clone().unwrap_or_default(),
+                            at: $crate::server::db::sync_sql::rfc3339(*at),
+                        })
+                        .collect();
                 }
                 Ok(())
+            }
+
+            async fn acknowledge_risk_in(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+                by: uuid::Uuid,
+                project: uuid::Uuid,
+                rule: &str,
+                note: &str,
+            ) -> Result<bool, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::SCOPE_PREDICATE;
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                let visible: Option<uuid::Uuid> = sqlx::query_scalar(&format!(
+                    "select p.id from projects p where p.id = $3 and p.deleted = false and {SCOPE_PREDICATE}"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .bind(project)
+                .fetch_optional(&self.pool)
+                .await?;
+                if visible.is_none() {
+                    return Ok(false);
+                }
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into risk_acknowledgements (project_id, rule, note, acknowledged_by,
+                        acknowledged_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $5, $5)
+                     on conflict (project_id, rule) do update set note = excluded.note,
+                        acknowledged_by = excluded.acknowledged_by,
+                        acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at",
+                )
+                .bind(project)
+                .bind(rule)
+                .bind(note)
+                .bind(by)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(true)
             }
 
             async fn history_of(
