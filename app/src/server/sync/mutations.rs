@@ -218,6 +218,34 @@ impl ServerApply for AddAction {
     }
 }
 
+/// Changes an action item that is still open; one already done stays as it is, and the change
+/// counts as applied (done wins over anything a late device says).
+fn change_open_action(
+    id: Uuid,
+    working: &mut Working,
+    w: &Writer,
+    change: impl FnOnce(&mut ActionItem),
+) -> Result<Outcome, Refused> {
+    let Some(current) = working.action(id).cloned() else {
+        return Err(Refused::code("not_found"));
+    };
+    if current.deleted {
+        return Err(Refused::code("not_found"));
+    }
+    if !w.may_write(current.item.project_id) {
+        return Err(Refused::code("forbidden"));
+    }
+    if current.item.status == ActionStatus::Done {
+        return Ok(Outcome::Applied);
+    }
+    let mut next = current;
+    change(&mut next.item);
+    next.item.version = w.version;
+    next.last_device_id = Some(w.device_id);
+    working.put(StoredRecord::Action(next));
+    Ok(Outcome::Applied)
+}
+
 impl ServerApply for CloseAction {
     fn reads(args: &CloseActionItem) -> Vec<(RecordKind, Uuid)> {
         vec![(RecordKind::Action, args.id)]
@@ -228,26 +256,11 @@ impl ServerApply for CloseAction {
         working: &mut Working,
         w: &Writer,
     ) -> Result<Outcome, Refused> {
-        let Some(current) = working.action(args.id).cloned() else {
-            return Err(Refused::code("not_found"));
-        };
-        if current.deleted {
-            return Err(Refused::code("not_found"));
-        }
-        if !w.may_write(current.item.project_id) {
-            return Err(Refused::code("forbidden"));
-        }
         // Closing twice (two devices, or two taps) is the same as closing once: no conflict.
-        if current.item.status == ActionStatus::Done {
-            return Ok(Outcome::Applied);
-        }
-        let mut next = current;
-        next.item.status = ActionStatus::Done;
-        next.item.closed_on = Some(args.closed_on.clone());
-        next.item.version = w.version;
-        next.last_device_id = Some(w.device_id);
-        working.put(StoredRecord::Action(next));
-        Ok(Outcome::Applied)
+        change_open_action(args.id, working, w, |item| {
+            item.status = ActionStatus::Done;
+            item.closed_on = Some(args.closed_on.clone());
+        })
     }
 }
 
@@ -261,25 +274,10 @@ impl ServerApply for RescheduleAction {
         working: &mut Working,
         w: &Writer,
     ) -> Result<Outcome, Refused> {
-        let Some(current) = working.action(args.id).cloned() else {
-            return Err(Refused::code("not_found"));
-        };
-        if current.deleted {
-            return Err(Refused::code("not_found"));
-        }
-        if !w.may_write(current.item.project_id) {
-            return Err(Refused::code("forbidden"));
-        }
         // Done meanwhile (on another device): done wins, a new day for it means nothing.
-        if current.item.status == ActionStatus::Done {
-            return Ok(Outcome::Applied);
-        }
-        let mut next = current;
-        next.item.due_on = Some(args.due_on.clone());
-        next.item.version = w.version;
-        next.last_device_id = Some(w.device_id);
-        working.put(StoredRecord::Action(next));
-        Ok(Outcome::Applied)
+        change_open_action(args.id, working, w, |item| {
+            item.due_on = Some(args.due_on.clone());
+        })
     }
 }
 
