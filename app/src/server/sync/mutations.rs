@@ -309,23 +309,9 @@ impl ServerApply for SaveMember {
         let mut member = args
             .member()
             .map_err(|e| Refused::field("invalid", e.field))?;
-        let answers = serde_json::to_string(&args.answers).ok();
-        match working.member(args.id).cloned() {
-            None if args.base_version.is_some() => Err(Refused::code("not_found")),
-            None => {
-                working.put(StoredRecord::Member(StoredMember {
-                    record: crate::sync::protocol::MemberRecord {
-                        project_id: args.project_id,
-                        member,
-                        version: w.version,
-                    },
-                    form_version: Some(args.form_version),
-                    answers,
-                    deleted: false,
-                    last_device_id: Some(w.device_id),
-                }));
-                Ok(Outcome::Applied)
-            }
+        match working.member(args.id) {
+            None if args.base_version.is_some() => return Err(Refused::code("not_found")),
+            None => {}
             Some(current) => {
                 if current.deleted {
                     return Err(Refused::code("not_found"));
@@ -342,20 +328,21 @@ impl ServerApply for SaveMember {
                     // keeps the entry with the reason; the member is opened again to redo it.
                     return Err(Refused::code("stale"));
                 }
+                // Leaving the project is recorded elsewhere; an edit keeps it.
                 member.left_on.clone_from(&current.record.member.left_on);
-                working.put(StoredRecord::Member(StoredMember {
-                    record: crate::sync::protocol::MemberRecord {
-                        project_id: args.project_id,
-                        member,
-                        version: w.version,
-                    },
-                    form_version: Some(args.form_version),
-                    answers,
-                    deleted: false,
-                    last_device_id: Some(w.device_id),
-                }));
-                Ok(Outcome::Applied)
             }
         }
+        working.put(StoredRecord::Member(StoredMember {
+            record: crate::sync::protocol::MemberRecord {
+                project_id: args.project_id,
+                member,
+                version: w.version,
+            },
+            form_version: Some(args.form_version),
+            answers: serde_json::to_string(&args.answers).ok(),
+            deleted: false,
+            last_device_id: Some(w.device_id),
+        }));
+        Ok(Outcome::Applied)
     }
 }
