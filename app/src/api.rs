@@ -370,6 +370,52 @@ pub async fn review_visit(
     )
 }
 
+/// The submitted diagnostics and self-assessments waiting for review in the user's review scope,
+/// oldest first, with their history and the form versions to read them by.
+#[server(prefix = "/api", endpoint = "entry_review_queue")]
+pub async fn entry_review_queue() -> Result<crate::domain::entry::EntryQueue, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            Ok(ssr::state()?.db.entry_review_queue(scope).await?)
+        }
+        .await,
+    )
+}
+
+/// Validates a submitted diagnostic or self-assessment, or returns it with a comment
+/// (required). Refused as stale when it moved on since `version`. Returns its new version.
+#[server(prefix = "/api", endpoint = "review_entry")]
+pub async fn review_entry(
+    entry: Uuid,
+    version: i64,
+    decision: ReviewDecision,
+    comment: String,
+) -> Result<i64, AppError> {
+    ssr::finish(
+        async move {
+            use crate::server::sync::review::{EntryReview, review_entry};
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            let store = ssr::state()?.db.begin_push().await?;
+            review_entry(
+                store,
+                scope,
+                &user,
+                EntryReview {
+                    entry,
+                    seen_version: version,
+                    decision,
+                    comment,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
 /// Every revision and review of a visit, in order: for whoever may see the visit (its
 /// facilitator, the supervisors of its incubator, the team).
 #[server(prefix = "/api", endpoint = "visit_history")]

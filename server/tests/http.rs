@@ -499,6 +499,23 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/entry_review_queue",
+            case: "reviewers only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/review_entry",
+            case: "no such entry: reviewers learn nothing more",
+            body: format!(
+                "entry={}&version=1&decision=validate&comment=",
+                uuid::Uuid::new_v4()
+            ),
+            json: false,
+            expect: [401, 403, 404, 404, 403],
+        },
+        Row {
             endpoint: "/api/visit_history",
             case: "a visit of the facilitator's own project",
             body: format!("visit={own_visit}"),

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod device;
+pub mod entry;
 pub mod form;
 pub mod member;
 pub mod money;
@@ -13,6 +14,7 @@ pub mod user;
 pub mod visit;
 
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
+pub use entry::{FormEntry, SaveEntryArgs};
 pub use member::{MEMBER_FORM, Member, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers};
 pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
 pub use user::{Role, SessionUser};

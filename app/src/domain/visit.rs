@@ -223,15 +223,24 @@ pub fn check_review(decision: ReviewDecision, comment: &str) -> Result<(), Field
 }
 
 /// One step in the life of an entry: a revision saved, or a review.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum HistoryEvent {
-    /// The entry as saved by `by` (a facilitator's save, or a supervisor's merge).
+    /// The visit as saved by `by` (a facilitator's save, or a supervisor's merge).
     Revision {
         version: i64,
         by: String,
         /// RFC 3339, UTC.
         at: String,
         fields: Box<VisitFields>,
+    },
+    /// An entry kept as form answers, as saved by `by`.
+    Answers {
+        version: i64,
+        by: String,
+        /// RFC 3339, UTC.
+        at: String,
+        status: EntryStatus,
+        answers: crate::domain::form::Answers,
     },
     Review {
         decision: EntryStatus,
@@ -241,10 +250,15 @@ pub enum HistoryEvent {
     },
 }
 
+// Answers come from JSON, which holds no NaN: equality is total.
+impl Eq for HistoryEvent {}
+
 impl HistoryEvent {
     pub fn at(&self) -> &str {
         match self {
-            HistoryEvent::Revision { at, .. } | HistoryEvent::Review { at, .. } => at,
+            HistoryEvent::Revision { at, .. }
+            | HistoryEvent::Answers { at, .. }
+            | HistoryEvent::Review { at, .. } => at,
         }
     }
 }

@@ -9,8 +9,8 @@
 use super::outbox::LocalView;
 use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
-    ActionItem, ActionStatus, CloseActionItem, FieldError, NewActionItem, RescheduleActionItem,
-    SaveMemberArgs, Visit, VisitFields,
+    ActionItem, ActionStatus, CloseActionItem, FieldError, FormEntry, NewActionItem,
+    RescheduleActionItem, SaveEntryArgs, SaveMemberArgs, Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -194,6 +194,41 @@ impl MutationType for SaveMember {
     }
 }
 
+/// `entry.save`: a diagnostic or a self-assessment, new or edited (a draft, or a returned entry
+/// being fixed).
+pub struct SaveEntry;
+
+impl MutationType for SaveEntry {
+    const NAME: &'static str = "entry.save";
+    type Args = SaveEntryArgs;
+
+    fn validate(args: &SaveEntryArgs, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn target(args: &SaveEntryArgs) -> (RecordKind, Uuid) {
+        (RecordKind::Entry, args.id)
+    }
+
+    fn apply_local(args: SaveEntryArgs, author: Author, view: &mut LocalView) {
+        let (version, author_id, review) = match view.entry(args.id) {
+            Some(e) => (e.version, e.author_id, e.review.clone()),
+            None => (0, Some(author.user), None),
+        };
+        view.put(Record::Entry(FormEntry {
+            id: args.id,
+            project_id: args.project_id,
+            form_id: args.form_id,
+            form_version: args.form_version,
+            status: args.status,
+            answers: args.answers,
+            author_id,
+            version,
+            review,
+        }));
+    }
+}
+
 /// Replays one stored mutation onto the local view and returns the record it is about (so the
 /// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
 /// does not hold that record yet (a refused creation still shows, with its reason). `None` when
@@ -225,6 +260,7 @@ pub fn replay(
         CloseAction::NAME => run::<CloseAction>(args, author, view, only_if_absent),
         RescheduleAction::NAME => run::<RescheduleAction>(args, author, view, only_if_absent),
         SaveMember::NAME => run::<SaveMember>(args, author, view, only_if_absent),
+        SaveEntry::NAME => run::<SaveEntry>(args, author, view, only_if_absent),
         _ => None,
     }
 }

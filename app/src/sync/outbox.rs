@@ -534,6 +534,27 @@ impl LocalView {
         }
     }
 
+    pub fn entry(&self, id: Uuid) -> Option<&crate::domain::FormEntry> {
+        match self.records.get(&(RecordKind::Entry, id)) {
+            Some(Record::Entry(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// A project's entries kept as form answers, latest day first.
+    pub fn entries_of(&self, project: Uuid) -> Vec<&crate::domain::FormEntry> {
+        let mut out: Vec<&crate::domain::FormEntry> = self
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Entry(e) if e.project_id == project => Some(e),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| b.day().cmp(a.day()).then(a.id.cmp(&b.id)));
+        out
+    }
+
     /// A project's visits, latest first.
     pub fn visits_of(&self, project: Uuid) -> Vec<&Visit> {
         let mut out: Vec<&Visit> = self

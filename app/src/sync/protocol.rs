@@ -8,7 +8,7 @@
 //! Mutations keep their arguments as raw JSON too: the phone stores each mutation as the JSON it
 //! will send, and builds a push by joining stored strings, without decoding them again.
 
-use crate::domain::{ActionItem, Member, Visit};
+use crate::domain::{ActionItem, FormEntry, Member, Visit};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
@@ -184,6 +184,8 @@ pub enum RecordKind {
     Member,
     Visit,
     Action,
+    /// An entry kept as form answers (a diagnostic, a self-assessment).
+    Entry,
 }
 
 impl RecordKind {
@@ -193,6 +195,7 @@ impl RecordKind {
             RecordKind::Member => "member",
             RecordKind::Visit => "visit",
             RecordKind::Action => "action",
+            RecordKind::Entry => "entry",
         }
     }
 }
@@ -211,6 +214,7 @@ pub enum Record {
     Member(MemberRecord),
     Visit(Visit),
     Action(ActionItem),
+    Entry(FormEntry),
     /// A row that was deleted: the device drops its copy.
     Deleted {
         of: RecordKind,
@@ -225,6 +229,7 @@ impl Record {
             Record::Member(m) => (RecordKind::Member, m.member.id),
             Record::Visit(v) => (RecordKind::Visit, v.id),
             Record::Action(a) => (RecordKind::Action, a.id),
+            Record::Entry(e) => (RecordKind::Entry, e.id),
             Record::Deleted { of, id } => (*of, *id),
         }
     }

@@ -72,7 +72,7 @@ fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError)
 }
 
 /// The screens drawn from form definitions share one code chunk (and the form renderer): the
-/// team's `/forms`, and the member form on the phone.
+/// team's `/forms`, and on the phone the member form, diagnostics and self-assessments.
 #[component]
 pub fn FormPages() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
@@ -80,6 +80,8 @@ pub fn FormPages() -> impl IntoView {
         .get_untracked();
     if path.starts_with("/forms") {
         view! { <FormsPage /> }.into_any()
+    } else if !path.contains("/members/") {
+        view! { <super::entries::EntryFormPage /> }.into_any()
     } else {
         view! { <super::member_form::MemberFormPage /> }.into_any()
     }

@@ -4,6 +4,7 @@
 //! what this device stored at the last online visit; components stay thin.
 
 pub mod data;
+pub mod entries;
 pub mod form_view;
 pub mod forms;
 pub mod layout;
@@ -116,6 +117,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/members/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/members/:member") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/diagnostics/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/assessments/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/entries/:entry") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/conflicts") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />

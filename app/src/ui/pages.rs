@@ -443,6 +443,8 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
         <super::visits::VisitsSection user project=card.id />
         <super::visits::ActionsSection user project=card.id />
         <super::visits::MembersSection user project=card.id initial=members />
+        <super::entries::DiagnosticsSection user project=card.id />
+        <super::entries::AssessmentSection user project=card.id kind />
     }
 }
 

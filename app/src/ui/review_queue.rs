@@ -1,20 +1,26 @@
-//! `/review`: the supervisor's queue on the tablet. Every submitted visit of their incubators,
-//! oldest first, filtered by incubator, value chain, facilitator and waiting time; each read in
-//! full with its history, then validated, or returned with a comment that reaches the
-//! facilitator's phone at the next sync. Online: decisions are made on the server's current
-//! version, and a decision on a version that moved on is refused as stale.
+//! `/review`: the supervisor's queue on the tablet. Every submitted visit, diagnostic and
+//! self-assessment of their incubators, oldest first, filtered by incubator, value chain,
+//! facilitator and waiting time; each read in full with its history, then validated, or returned
+//! with a comment that reaches the facilitator's phone at the next sync. Online: decisions are
+//! made on the server's current version, and a decision on a version that moved on is refused as
+//! stale.
 
+use super::forms::pick;
 use super::pages::ErrorPanel;
 use super::review::{FIELDS, Field, ReviewFrame};
 use super::text;
-use crate::api::{review_queue, review_visit};
+use crate::api::{entry_review_queue, review_entry, review_queue, review_visit};
 use crate::domain::dates::{days_between, today_iso};
+use crate::domain::entry::{EntryQueue, EntryReviewItem};
+use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
+use crate::domain::project::Names;
 use crate::domain::visit::check_review;
 use crate::domain::{HistoryEvent, ReviewDecision, ReviewItem, ReviewNote, Role};
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The filters, as chosen in the selects ("" is every value).
@@ -30,26 +36,60 @@ struct Filter {
 /// The waiting times a supervisor filters by, in days.
 const AGES: [i64; 3] = [3, 7, 14];
 
-fn value_chain_name(i18n: I18nContext<Locale>, item: &ReviewItem) -> String {
-    let names = &item.value_chain;
-    match i18n.get_locale() {
-        Locale::fr => names.fr.clone(),
-        Locale::ar => names.ar.clone(),
-        Locale::en => names.en.clone(),
+/// What the queue filters an item by: a visit, or an entry kept as form answers.
+trait Queued {
+    fn incubator(&self) -> &str;
+    fn value_chain(&self) -> &Names;
+    fn facilitator(&self) -> &str;
+    /// RFC 3339, UTC: when the server received the version waiting.
+    fn submitted_at(&self) -> &str;
+}
+
+impl Queued for ReviewItem {
+    fn incubator(&self) -> &str {
+        &self.incubator
+    }
+    fn value_chain(&self) -> &Names {
+        &self.value_chain
+    }
+    fn facilitator(&self) -> &str {
+        &self.facilitator
+    }
+    fn submitted_at(&self) -> &str {
+        &self.submitted_at
     }
 }
 
+impl Queued for EntryReviewItem {
+    fn incubator(&self) -> &str {
+        &self.incubator
+    }
+    fn value_chain(&self) -> &Names {
+        &self.value_chain
+    }
+    fn facilitator(&self) -> &str {
+        &self.facilitator
+    }
+    fn submitted_at(&self) -> &str {
+        &self.submitted_at
+    }
+}
+
+fn value_chain_name(i18n: I18nContext<Locale>, item: &dyn Queued) -> String {
+    pick(item.value_chain(), i18n.get_locale())
+}
+
 /// Days since the server received the version waiting.
-fn waiting_days(item: &ReviewItem) -> i64 {
-    let day = item.submitted_at.get(..10).unwrap_or_default();
+fn waiting_days(item: &dyn Queued) -> i64 {
+    let day = item.submitted_at().get(..10).unwrap_or_default();
     days_between(day, &today_iso()).unwrap_or(0).max(0)
 }
 
 impl Filter {
-    fn keeps(&self, i18n: I18nContext<Locale>, item: &ReviewItem) -> bool {
-        (self.incubator.is_empty() || self.incubator == item.incubator)
+    fn keeps(&self, i18n: I18nContext<Locale>, item: &dyn Queued) -> bool {
+        (self.incubator.is_empty() || self.incubator == item.incubator())
             && (self.value_chain.is_empty() || self.value_chain == value_chain_name(i18n, item))
-            && (self.facilitator.is_empty() || self.facilitator == item.facilitator)
+            && (self.facilitator.is_empty() || self.facilitator == item.facilitator())
             && (self.older_than == 0 || waiting_days(item) > self.older_than)
     }
 }
@@ -57,7 +97,14 @@ impl Filter {
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
     let i18n = use_i18n();
-    let items = Resource::new(|| (), |_| review_queue());
+    let items = Resource::new(
+        || (),
+        |_| async {
+            let visits = review_queue().await?;
+            let entries = entry_review_queue().await?;
+            Ok::<_, AppError>((visits, entries))
+        },
+    );
     view! {
         <ReviewFrame
             allowed=|role| matches!(role, Role::Supervisor | Role::Team)
@@ -65,10 +112,10 @@ pub fn ReviewQueuePage() -> impl IntoView {
             intro=t_string!(i18n, review_intro)
         >
             {move || items.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! {
+                Ok((visits, entries)) if visits.is_empty() && entries.items.is_empty() => view! {
                     <p class="notice success" role="status">{t_string!(i18n, review_none)}</p>
                 }.into_any(),
-                Ok(list) => view! { <Queue list refetch=move || items.refetch() /> }.into_any(),
+                Ok((visits, entries)) => view! { <Queue visits entries refetch=move || items.refetch() /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
         </ReviewFrame>
@@ -79,23 +126,34 @@ pub fn ReviewQueuePage() -> impl IntoView {
 /// typed is not lost by changing a filter.
 #[component]
 fn Queue(
-    list: Vec<ReviewItem>,
+    visits: Vec<ReviewItem>,
+    entries: EntryQueue,
     refetch: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let filter = RwSignal::new(Filter::default());
-    let options = |pick: fn(I18nContext<Locale>, &ReviewItem) -> String| {
-        let mut values: Vec<String> = list.iter().map(|i| pick(i18n, i)).collect();
+    let all: Vec<&dyn Queued> = visits
+        .iter()
+        .map(|v| v as &dyn Queued)
+        .chain(entries.items.iter().map(|e| e as &dyn Queued))
+        .collect();
+    let options = |pick: &dyn Fn(&dyn Queued) -> String| {
+        let mut values: Vec<String> = all.iter().map(|i| pick(*i)).collect();
         values.sort();
         values.dedup();
         values
     };
-    let incubators = options(|_, i| i.incubator.clone());
-    let value_chains = options(value_chain_name);
-    let facilitators = options(|_, i| i.facilitator.clone());
+    let incubators = options(&|i| i.incubator().to_owned());
+    let value_chains = options(&|i| value_chain_name(i18n, i));
+    let facilitators = options(&|i| i.facilitator().to_owned());
     let kept = {
-        let list = list.clone();
-        move || filter.with(|f| list.iter().filter(|i| f.keeps(i18n, i)).count())
+        let (visits, entries) = (visits.clone(), entries.items.clone());
+        move || {
+            filter.with(|f| {
+                visits.iter().filter(|i| f.keeps(i18n, *i)).count()
+                    + entries.iter().filter(|i| f.keeps(i18n, *i)).count()
+            })
+        }
     };
     let select = move |id: &'static str,
                        label: &'static str,
@@ -114,6 +172,23 @@ fn Queue(
             </div>
         }
     };
+    let forms: Vec<Arc<FormDefinition>> = entries.forms.into_iter().map(Arc::new).collect();
+    let entry_cards = (!entries.items.is_empty()).then(|| {
+        view! {
+            <h2>{t_string!(i18n, review_entries_title)}</h2>
+            {entries.items.into_iter().map(|item| {
+                let form = forms
+                    .iter()
+                    .find(|f| f.id == item.entry.form_id && f.version == item.entry.form_version)
+                    .cloned();
+                let shown = {
+                    let item = item.clone();
+                    move || filter.with(|f| f.keeps(i18n, &item))
+                };
+                view! { <EntryCard item form shown refetch /> }
+            }).collect_view()}
+        }
+    });
     view! {
         <form class="filters" aria-label=t_string!(i18n, review_filters) on:submit=|ev| ev.prevent_default()>
             {select("filter-incubator", t_string!(i18n, incubator), incubators, |f, v| f.incubator = v)}
@@ -138,13 +213,14 @@ fn Queue(
                 n => t_string!(i18n, review_count, count = n).to_string(),
             }}
         </p>
-        {list.into_iter().map(|item| {
+        {visits.into_iter().map(|item| {
             let shown = {
                 let item = item.clone();
                 move || filter.with(|f| f.keeps(i18n, &item))
             };
             view! { <Card item shown refetch /> }
         }).collect_view()}
+        {entry_cards}
     }
 }
 
@@ -157,6 +233,160 @@ fn Card(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (visit, version) = (item.visit.id, item.visit.version);
+    let title_id = format!("review-{visit}");
+    let labelled_by = title_id.clone();
+    let fields = item.visit.fields.clone();
+    let members = item.members.clone();
+    let heading = format!("{} · {}", item.project_code, item.project_title);
+    let meta = [
+        text::day(&fields.visit_on),
+        item.facilitator.clone(),
+        item.incubator.clone(),
+        value_chain_name(i18n, &item),
+        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
+    ]
+    .join(" · ");
+    let previous = item.visit.review.clone();
+    let history = item.history.clone();
+    let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
+        ReviewDecision::Validate => t_string!(i18n, review_done_validated),
+        ReviewDecision::Return => t_string!(i18n, review_done_returned),
+    };
+    view! {
+        <article class="review-item card" aria-labelledby=labelled_by hidden=move || !shown()>
+            <h2 id=title_id><bdi>{heading}</bdi></h2>
+            <p class="meta">{meta}</p>
+            {previous.map(|note| view! { <PreviousReview note /> })}
+            <dl class="visit-fields">
+                {FIELDS.into_iter().filter(|f| *f != Field::Status).map(|f| {
+                    let shown = f.show(i18n, &fields, &members);
+                    view! {
+                        <dt>{f.label(i18n)}</dt>
+                        <dd>{if shown.is_empty() { "—".to_owned() } else { shown }}</dd>
+                    }
+                }).collect_view()}
+            </dl>
+            <details class="history">
+                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
+                <History events=history members=members.clone() form=None />
+            </details>
+            <Decision id=visit done refetch send=move |decision, comment| review_visit(visit, version, decision, comment) />
+        </article>
+    }
+}
+
+/// One diagnostic or self-assessment waiting: its answers as the form asks them, its history,
+/// and the decision.
+#[component]
+fn EntryCard(
+    item: EntryReviewItem,
+    form: Option<Arc<FormDefinition>>,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+    refetch: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let (entry, version) = (item.entry.id, item.entry.version);
+    let title_id = format!("review-{entry}");
+    let labelled_by = title_id.clone();
+    let what = form
+        .as_ref()
+        .map(|f| pick(&f.title, locale))
+        .unwrap_or_else(|| item.entry.form_id.clone());
+    let heading = format!("{what} · {} · {}", item.project_code, item.project_title);
+    let meta = [
+        text::day(item.entry.day()),
+        item.facilitator.clone(),
+        item.incubator.clone(),
+        value_chain_name(i18n, &item),
+        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
+    ]
+    .join(" · ");
+    let previous = item.entry.review.clone();
+    let history = item.history.clone();
+    let answers = item.entry.answers.clone();
+    let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
+        ReviewDecision::Validate => t_string!(i18n, entry_done_validated),
+        ReviewDecision::Return => t_string!(i18n, entry_done_returned),
+    };
+    view! {
+        <article class="review-item card" aria-labelledby=labelled_by hidden=move || !shown()>
+            <h3 id=title_id><bdi>{heading}</bdi></h3>
+            <p class="meta">{meta}</p>
+            {previous.map(|note| view! { <PreviousReview note /> })}
+            {form.clone().map(|form| view! {
+                <dl class="visit-fields">
+                    {form.fields.iter().map(|f| {
+                        let shown = show_answer(i18n, &f.kind, answers.get(&f.name));
+                        view! {
+                            <dt>{pick(&f.label, locale)}</dt>
+                            <dd>{if shown.is_empty() { "—".to_owned() } else { shown }}</dd>
+                        }
+                    }).collect_view()}
+                </dl>
+            })}
+            <details class="history">
+                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
+                <History events=history members=Vec::new() form />
+            </details>
+            <Decision id=entry done refetch send=move |decision, comment| review_entry(entry, version, decision, comment) />
+        </article>
+    }
+}
+
+/// An answer as a supervisor reads it: the choice's label, the day, the amount in dinars.
+fn show_answer(i18n: I18nContext<Locale>, kind: &FieldKind, answer: Option<&Answer>) -> String {
+    let locale = i18n.get_locale_untracked();
+    let choice = |choices: &[crate::domain::form::Choice], v: &str| {
+        choices
+            .iter()
+            .find(|c| c.value == v)
+            .map_or_else(|| v.to_owned(), |c| pick(&c.label, locale))
+    };
+    match (kind, answer) {
+        (_, None) => String::new(),
+        (FieldKind::SingleChoice { choices }, Some(Answer::Text(v))) => choice(choices, v),
+        (FieldKind::MultipleChoice { choices }, Some(Answer::List(vs))) => vs
+            .iter()
+            .map(|v| choice(choices, v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (FieldKind::Date, Some(Answer::Text(d))) => text::day(d),
+        (FieldKind::Money, Some(Answer::Number(n))) => text::money(i18n, *n as i64),
+        (_, Some(Answer::Bool(true))) => t_string!(i18n, answer_yes).to_owned(),
+        (_, Some(Answer::Bool(false))) => t_string!(i18n, answer_no).to_owned(),
+        (_, Some(Answer::Number(n))) => n.to_string(),
+        (_, Some(Answer::Text(t))) => t.clone(),
+        (_, Some(Answer::List(vs))) => vs.join(", "),
+        (_, Some(Answer::Items(items))) => items.len().to_string(),
+    }
+}
+
+/// The decision last made on the entry (it was returned, and this is the fix).
+#[component]
+fn PreviousReview(note: ReviewNote) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="review-note">
+            <p><strong>{text::review_line(i18n, &note)}</strong></p>
+            {(!note.comment.is_empty()).then(|| view! { <blockquote>{note.comment.clone()}</blockquote> })}
+        </div>
+    }
+}
+
+/// The comment and the two buttons; `send` asks the server, on the version the supervisor read.
+#[component]
+fn Decision<F, Fut>(
+    id: Uuid,
+    done: fn(I18nContext<Locale>, ReviewDecision) -> &'static str,
+    refetch: impl Fn() + Copy + Send + Sync + 'static,
+    send: F,
+) -> impl IntoView
+where
+    F: Fn(ReviewDecision, String) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<i64, AppError>> + 'static,
+{
+    let i18n = use_i18n();
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let comment_error = RwSignal::new(None::<String>);
@@ -172,7 +402,7 @@ fn Card(
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match review_visit(visit, version, decision, text).await {
+            match send(decision, text).await {
                 Ok(_) => decided.set(Some(decision)),
                 Err(e) => {
                     let message = match &e {
@@ -181,7 +411,7 @@ fn Card(
                     };
                     error.set(Some(message));
                     busy.set(false);
-                    // A stale decision: the queue shows the visits as they are now.
+                    // A stale decision: the queue shows the entries as they are now.
                     if e == AppError::Stale {
                         refetch();
                     }
@@ -189,92 +419,64 @@ fn Card(
             }
         });
     };
-    let title_id = format!("review-{visit}");
-    let labelled_by = title_id.clone();
-    let comment_id = format!("comment-{visit}");
-    let hint_id = format!("comment-hint-{visit}");
-    let error_id = format!("comment-error-{visit}");
-    let fields = item.visit.fields.clone();
-    let members = item.members.clone();
-    let heading = format!("{} · {}", item.project_code, item.project_title);
-    let meta = [
-        text::day(&fields.visit_on),
-        item.facilitator.clone(),
-        item.incubator.clone(),
-        value_chain_name(i18n, &item),
-        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
-    ]
-    .join(" · ");
-    let previous = item.visit.review.clone();
-    let history = item.history.clone();
+    let comment_id = format!("comment-{id}");
+    let hint_id = format!("comment-hint-{id}");
+    let error_id = format!("comment-error-{id}");
     view! {
-        <article class="review-item card" aria-labelledby=labelled_by hidden=move || !shown()>
-            <h2 id=title_id><bdi>{heading}</bdi></h2>
-            <p class="meta">{meta}</p>
-            {previous.map(|note| view! {
-                <div class="review-note">
-                    <p><strong>{text::review_line(i18n, &note)}</strong></p>
-                    {(!note.comment.is_empty()).then(|| view! { <blockquote>{note.comment.clone()}</blockquote> })}
-                </div>
-            })}
-            <dl class="visit-fields">
-                {FIELDS.into_iter().filter(|f| *f != Field::Status).map(|f| {
-                    let shown = f.show(i18n, &fields, &members);
-                    view! {
-                        <dt>{f.label(i18n)}</dt>
-                        <dd>{if shown.is_empty() { "—".to_owned() } else { shown }}</dd>
-                    }
-                }).collect_view()}
-            </dl>
-            <details class="history">
-                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
-                <History events=history members=members.clone() />
-            </details>
-            {move || match decided.get() {
-                Some(d) => view! {
-                    <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{match d {
-                        ReviewDecision::Validate => t_string!(i18n, review_done_validated),
-                        ReviewDecision::Return => t_string!(i18n, review_done_returned),
-                    }}</p>
-                }.into_any(),
-                None => {
-                    let (comment_id, hint_id, error_id) = (comment_id.clone(), hint_id.clone(), error_id.clone());
-                    let described = format!("{hint_id} {error_id}");
-                    view! {
-                        <div class="field">
-                            <label for=comment_id.clone()>{t_string!(i18n, review_comment)}</label>
-                            <p class="hint" id=hint_id>{t_string!(i18n, review_comment_hint)}</p>
-                            <textarea id=comment_id rows="3" aria-describedby=described
-                                aria-invalid=move || comment_error.with(Option::is_some).to_string()
-                                prop:value=move || comment.get()
-                                on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-                            <p class="field-error" id=error_id>{move || comment_error.get()}</p>
-                        </div>
-                        <div class="actions">
-                            <button type="button" class="primary" disabled=move || busy.get()
-                                on:click=move |_| decide(ReviewDecision::Validate)>{t_string!(i18n, validate)}</button>
-                            <button type="button" disabled=move || busy.get()
-                                on:click=move |_| decide(ReviewDecision::Return)>{t_string!(i18n, return_entry)}</button>
-                        </div>
-                    }.into_any()
-                }
-            }}
-            {move || error.get().map(|m| view! {
-                <p class="notice error" role="alert"><span aria-hidden="true">"⚠ "</span>{m}</p>
-            })}
-        </article>
+        {move || match decided.get() {
+            Some(d) => view! {
+                <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{done(i18n, d)}</p>
+            }.into_any(),
+            None => {
+                let (comment_id, hint_id, error_id) = (comment_id.clone(), hint_id.clone(), error_id.clone());
+                let described = format!("{hint_id} {error_id}");
+                view! {
+                    <div class="field">
+                        <label for=comment_id.clone()>{t_string!(i18n, review_comment)}</label>
+                        <p class="hint" id=hint_id>{t_string!(i18n, review_comment_hint)}</p>
+                        <textarea id=comment_id rows="3" aria-describedby=described
+                            aria-invalid=move || comment_error.with(Option::is_some).to_string()
+                            prop:value=move || comment.get()
+                            on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                        <p class="field-error" id=error_id>{move || comment_error.get()}</p>
+                    </div>
+                    <div class="actions">
+                        <button type="button" class="primary" disabled=move || busy.get()
+                            on:click=move |_| decide(ReviewDecision::Validate)>{t_string!(i18n, validate)}</button>
+                        <button type="button" disabled=move || busy.get()
+                            on:click=move |_| decide(ReviewDecision::Return)>{t_string!(i18n, return_entry)}</button>
+                    </div>
+                }.into_any()
+            }
+        }}
+        {move || error.get().map(|m| view! {
+            <p class="notice error" role="alert"><span aria-hidden="true">"⚠ "</span>{m}</p>
+        })}
     }
 }
 
-/// Every version and decision of a visit, oldest first; each version says which fields changed.
+/// Every version and decision of an entry, oldest first; each version says which fields changed
+/// (for an entry kept as form answers, named as its `form` asks them).
 #[component]
-fn History(events: Vec<HistoryEvent>, members: Vec<(Uuid, String)>) -> impl IntoView {
+fn History(
+    events: Vec<HistoryEvent>,
+    members: Vec<(Uuid, String)>,
+    form: Option<Arc<FormDefinition>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if events.is_empty() {
         return view! { <p>{t_string!(i18n, history_empty)}</p> }.into_any();
     }
     let mut previous = None;
+    let mut previous_answers: Option<Answers> = None;
     let mut n = 0;
+    let changed_text = |changed: Vec<String>| {
+        if changed.is_empty() {
+            t_string!(i18n, history_unchanged).to_string()
+        } else {
+            t_string!(i18n, history_changed, fields = changed.join(", ")).to_string()
+        }
+    };
     let steps: Vec<_> = events
         .into_iter()
         .map(|event| match event {
@@ -283,18 +485,28 @@ fn History(events: Vec<HistoryEvent>, members: Vec<(Uuid, String)>) -> impl Into
                 let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(at.get(..10).unwrap_or_default())).to_string();
                 let change = match previous.replace(fields.clone()) {
                     None => t_string!(i18n, history_first).to_string(),
-                    Some(before) => {
-                        let changed: Vec<&str> = FIELDS
+                    Some(before) => changed_text(
+                        FIELDS
                             .into_iter()
                             .filter(|f| f.show(i18n, &before, &members) != f.show(i18n, &fields, &members))
-                            .map(|f| f.label(i18n))
-                            .collect();
-                        if changed.is_empty() {
-                            t_string!(i18n, history_unchanged).to_string()
-                        } else {
-                            t_string!(i18n, history_changed, fields = changed.join(", ")).to_string()
-                        }
-                    }
+                            .map(|f| f.label(i18n).to_owned())
+                            .collect(),
+                    ),
+                };
+                view! { <li><strong>{head}</strong><br />{change}</li> }.into_any()
+            }
+            HistoryEvent::Answers { by, at, answers, .. } => {
+                n += 1;
+                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(at.get(..10).unwrap_or_default())).to_string();
+                let change = match previous_answers.replace(answers.clone()) {
+                    None => t_string!(i18n, history_first).to_string(),
+                    Some(before) => changed_text(
+                        form.iter()
+                            .flat_map(|f| f.fields.iter())
+                            .filter(|f| before.get(&f.name) != answers.get(&f.name))
+                            .map(|f| pick(&f.label, i18n.get_locale_untracked()))
+                            .collect(),
+                    ),
                 };
                 view! { <li><strong>{head}</strong><br />{change}</li> }.into_any()
             }

@@ -190,6 +190,11 @@ pub fn refusal(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> St
     match code {
         "forbidden" => t_string!(i18n, refusal_forbidden).to_string(),
         "not_found" => t_string!(i18n, refusal_not_found).to_string(),
+        "stale" => t_string!(i18n, refusal_stale).to_string(),
+        "invalid_answers" => t_string!(i18n, refusal_invalid_answers).to_string(),
+        "unknown_form_version" => t_string!(i18n, refusal_unknown_form_version).to_string(),
+        "already_validated" => t_string!(i18n, refusal_already_validated).to_string(),
+        "already_exists" => t_string!(i18n, refusal_already_exists).to_string(),
         "invalid" => t_string!(
             i18n,
             refusal_invalid,

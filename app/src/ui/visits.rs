@@ -80,7 +80,10 @@ pub(super) fn mounted() -> RwSignal<bool> {
 /// A value read from the local view, again whenever the device's data changes; `None` until the
 /// page runs in the browser. (Read directly in the render closure rather than stored in a
 /// signal of its own: every signal type costs code in the WASM.)
-fn from_view<T>(user: Uuid, read: impl Fn(&LocalView) -> T + 'static) -> impl Fn() -> Option<T> {
+pub(super) fn from_view<T>(
+    user: Uuid,
+    read: impl Fn(&LocalView) -> T + 'static,
+) -> impl Fn() -> Option<T> {
     let sync = use_sync();
     let mounted = mounted();
     move || {
@@ -92,7 +95,7 @@ fn from_view<T>(user: Uuid, read: impl Fn(&LocalView) -> T + 'static) -> impl Fn
 }
 
 /// The words, icon and class that say where an entry stands.
-fn state_tag(i18n: leptos_i18n::I18nContext<Locale>, state: &SyncState) -> Tag {
+pub(super) fn state_tag(i18n: leptos_i18n::I18nContext<Locale>, state: &SyncState) -> Tag {
     let (class, icon) = match state {
         SyncState::Waiting => ("tag waiting", "⏳ "),
         SyncState::Sent => ("tag sent", "✓ "),
@@ -108,13 +111,13 @@ fn state_tag(i18n: leptos_i18n::I18nContext<Locale>, state: &SyncState) -> Tag {
 
 /// A tag on an entry: an icon (hidden from screen readers) and words.
 #[derive(Clone)]
-struct Tag {
-    class: &'static str,
-    icon: &'static str,
-    text: String,
+pub struct Tag {
+    pub class: &'static str,
+    pub icon: &'static str,
+    pub text: String,
 }
 
-fn plain_tag(text: String) -> Tag {
+pub(super) fn plain_tag(text: String) -> Tag {
     Tag {
         class: "tag",
         icon: "",
@@ -125,7 +128,7 @@ fn plain_tag(text: String) -> Tag {
 /// One entry of a list (a visit, an action item): a heading line, its tags, an optional text,
 /// and what can be done with it.
 #[component]
-fn Entry(
+pub(super) fn Entry(
     head: String,
     tags: Vec<Tag>,
     text: Option<String>,
@@ -208,7 +211,7 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
 
 /// A supervisor's decision and comment on an entry.
 #[component]
-fn ReviewNoteView(note: crate::domain::ReviewNote) -> impl IntoView {
+pub(super) fn ReviewNoteView(note: crate::domain::ReviewNote) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="review-note">

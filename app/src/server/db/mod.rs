@@ -278,6 +278,13 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<Vec<crate::domain::ReviewItem>, DbError>;
 
+    /// The submitted diagnostics and self-assessments of `scope` waiting for review, oldest
+    /// first, each with its history, and the form versions they were made with.
+    async fn entry_review_queue(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<crate::domain::entry::EntryQueue, DbError>;
+
     /// Every revision and review of a visit, in order; `None` when `user` may not see the visit.
     async fn visit_history(
         &self,

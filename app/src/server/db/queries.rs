@@ -807,6 +807,13 @@ macro_rules! impl_database {
                 self.review_queue_in(scope).await
             }
 
+            async fn entry_review_queue(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<$crate::domain::entry::EntryQueue, $crate::server::db::DbError> {
+                self.entry_review_queue_in(scope).await
+            }
+
             async fn visit_history(
                 &self,
                 user: &$crate::domain::SessionUser,

@@ -12,11 +12,11 @@
 //! lower version; pulls read from one `repeatable read` snapshot.
 
 use crate::domain::{
-    ActionItem, ActionStatus, EntryStatus, ReviewNote, Snapshot, Topic, Visit, VisitFields,
-    VisitMode,
+    ActionItem, ActionStatus, EntryStatus, FormEntry, ReviewNote, Snapshot, Topic, Visit,
+    VisitFields, VisitMode,
 };
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredAction, StoredVisit};
+use crate::server::sync::store::{StoredAction, StoredEntry, StoredVisit};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -142,23 +142,104 @@ impl VisitRow {
                 author_id: self.facilitator_id,
                 version: self.version,
                 conflict: self.conflict,
-                review: match (
-                    self.review_decision.as_deref().and_then(EntryStatus::parse),
+                review: review_note(
+                    self.review_decision.as_deref(),
+                    self.review_comment,
+                    self.reviewed_by,
+                    self.reviewer_name,
                     self.reviewed_at,
-                ) {
-                    (Some(decision), Some(at)) => Some(ReviewNote {
-                        decision,
-                        comment: self.review_comment,
-                        by: self.reviewed_by,
-                        by_name: self.reviewer_name.unwrap_or_default(),
-                        at: rfc3339(at),
-                    }),
-                    _ => None,
-                },
+                ),
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
         }
+    }
+}
+
+/// The columns of [`EntryRow`], on `form_entries e`.
+pub(super) const ENTRY_COLUMNS: &str = "e.id, e.project_id, e.form_id, e.form_version, e.status,
+    e.answers, e.author_id, e.last_device_id, e.version, e.deleted, e.review_decision,
+    e.review_comment, e.reviewed_by, (select ru.name from users ru where ru.id = e.reviewed_by)
+    as reviewer_name, e.reviewed_at";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EntryRow {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub form_id: String,
+    pub form_version: i64,
+    pub status: String,
+    pub answers: String,
+    pub author_id: Option<Uuid>,
+    pub last_device_id: Option<Uuid>,
+    pub version: i64,
+    pub deleted: bool,
+    pub review_decision: Option<String>,
+    pub review_comment: String,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewer_name: Option<String>,
+    pub reviewed_at: Option<OffsetDateTime>,
+}
+
+impl EntryRow {
+    pub fn into_stored(self) -> StoredEntry {
+        StoredEntry {
+            entry: FormEntry {
+                id: self.id,
+                project_id: self.project_id,
+                form_id: self.form_id,
+                form_version: u32::try_from(self.form_version).unwrap_or(0),
+                status: EntryStatus::parse(&self.status).unwrap_or(EntryStatus::Submitted),
+                // Written from checked answers only: unreadable means a hand-edited row, shown empty.
+                answers: serde_json::from_str(&self.answers).unwrap_or_default(),
+                author_id: self.author_id,
+                version: self.version,
+                review: review_note(
+                    self.review_decision.as_deref(),
+                    self.review_comment,
+                    self.reviewed_by,
+                    self.reviewer_name,
+                    self.reviewed_at,
+                ),
+            },
+            deleted: self.deleted,
+            last_device_id: self.last_device_id,
+        }
+    }
+}
+
+/// A submitted entry with what the review queue shows beside it.
+#[derive(sqlx::FromRow)]
+pub(super) struct EntryQueueRow {
+    #[sqlx(flatten)]
+    pub entry: EntryRow,
+    pub project_code: String,
+    pub project_title: String,
+    pub incubator: String,
+    pub vc_fr: String,
+    pub vc_ar: String,
+    pub vc_en: String,
+    pub facilitator: Option<String>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A review as a row keeps it, when there is one.
+fn review_note(
+    decision: Option<&str>,
+    comment: String,
+    by: Option<Uuid>,
+    by_name: Option<String>,
+    at: Option<OffsetDateTime>,
+) -> Option<ReviewNote> {
+    match (decision.and_then(EntryStatus::parse), at) {
+        (Some(decision), Some(at)) => Some(ReviewNote {
+            decision,
+            comment,
+            by,
+            by_name: by_name.unwrap_or_default(),
+            at: rfc3339(at),
+        }),
+        _ => None,
     }
 }
 
@@ -191,24 +272,33 @@ pub(super) struct QueueRow {
 /// Revisions and reviews in the order they happened: a review comes after the version it
 /// reviewed and before the next one.
 pub(super) fn history(
-    revisions: Vec<(i64, String, OffsetDateTime, String)>,
+    kind: crate::sync::protocol::RecordKind,
+    revisions: Vec<(i64, String, OffsetDateTime, String, String)>,
     reviews: Vec<(i64, String, String, String, OffsetDateTime)>,
 ) -> Vec<crate::domain::HistoryEvent> {
     use crate::domain::HistoryEvent;
+    use crate::sync::protocol::RecordKind;
     let mut events: Vec<(i64, u8, HistoryEvent)> = revisions
         .into_iter()
-        .filter_map(|(version, by, at, content)| {
-            let fields = serde_json::from_str(&content).ok()?;
-            Some((
-                version,
-                0,
+        .filter_map(|(version, by, at, status, content)| {
+            let at = rfc3339(at);
+            let event = if kind == RecordKind::Entry {
+                HistoryEvent::Answers {
+                    version,
+                    by,
+                    at,
+                    status: EntryStatus::parse(&status)?,
+                    answers: serde_json::from_str(&content).ok()?,
+                }
+            } else {
                 HistoryEvent::Revision {
                     version,
                     by,
-                    at: rfc3339(at),
-                    fields: Box::new(fields),
-                },
-            ))
+                    at,
+                    fields: Box::new(serde_json::from_str(&content).ok()?),
+                }
+            };
+            Some((version, 0, event))
         })
         .collect();
     events.extend(
@@ -460,6 +550,17 @@ macro_rules! impl_sync {
                     let rows: Vec<StoredMemberRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.extend(rows.into_iter().map(|r| StoredRecord::Member(r.into_stored())));
                 }
+                for chunk in ids_of(RecordKind::Entry).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    use $crate::server::db::sync_sql::{ENTRY_COLUMNS, EntryRow};
+                    let mut q = sqlx::QueryBuilder::new(format!("select {ENTRY_COLUMNS} from form_entries e where e.id in ("));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| StoredRecord::Entry(r.into_stored())));
+                }
                 Ok(out)
             }
 
@@ -597,6 +698,45 @@ macro_rules! impl_sync {
                             form_version = excluded.form_version, answers = excluded.answers,
                             last_device_id = excluded.last_device_id, version = excluded.version,
                             deleted = excluded.deleted, updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                let entries: Vec<_> = records.iter().filter_map(|r| match r {
+                    StoredRecord::Entry(e) => Some(e),
+                    _ => None,
+                }).collect();
+                for chunk in entries.chunks(200) {
+                    let mut days = Vec::with_capacity(chunk.len());
+                    for e in chunk {
+                        let on = Some(e.entry.day()).filter(|d| !d.is_empty());
+                        days.push((day_opt(on)?, review_at(e.entry.review.as_ref())?));
+                    }
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into form_entries (id, project_id, form_id, form_version, status, answers,
+                            done_on, author_id, last_device_id, version, deleted, review_decision,
+                            review_comment, reviewed_by, reviewed_at, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk.iter().zip(days), |mut b, (e, (on, reviewed_at))| {
+                        let entry = &e.entry;
+                        let review = entry.review.as_ref();
+                        b.push_bind(entry.id).push_bind(entry.project_id).push_bind(entry.form_id.clone())
+                            .push_bind(i64::from(entry.form_version)).push_bind(entry.status.as_str())
+                            .push_bind(serde_json::to_string(&entry.answers).unwrap_or_default())
+                            .push_bind(on).push_bind(entry.author_id).push_bind(e.last_device_id)
+                            .push_bind(entry.version).push_bind(e.deleted)
+                            .push_bind(review.map(|r| r.decision.as_str()))
+                            .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
+                            .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (id) do update set form_version = excluded.form_version,
+                            status = excluded.status, answers = excluded.answers,
+                            done_on = excluded.done_on, last_device_id = excluded.last_device_id,
+                            version = excluded.version, deleted = excluded.deleted,
+                            review_decision = excluded.review_decision,
+                            review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
+                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
@@ -1027,8 +1167,8 @@ macro_rules! impl_sync {
                 kind: $crate::sync::protocol::RecordKind,
                 id: uuid::Uuid,
             ) -> Result<Vec<$crate::domain::HistoryEvent>, $crate::server::db::DbError> {
-                let revisions: Vec<(i64, String, time::OffsetDateTime, String)> = sqlx::query_as(
-                    "select r.version, coalesce(u.name, ''), r.created_at, r.content
+                let revisions: Vec<(i64, String, time::OffsetDateTime, String, String)> = sqlx::query_as(
+                    "select r.version, coalesce(u.name, ''), r.created_at, r.status, r.content
                        from entry_revisions r left join users u on u.id = r.user_id
                       where r.record_kind = $1 and r.record_id = $2 order by r.version",
                 )
@@ -1045,7 +1185,7 @@ macro_rules! impl_sync {
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok($crate::server::db::sync_sql::history(revisions, reviews))
+                Ok($crate::server::db::sync_sql::history(kind, revisions, reviews))
             }
 
             async fn visit_history_in(
@@ -1126,6 +1266,59 @@ macro_rules! impl_sync {
                     });
                 }
                 Ok(items)
+            }
+
+            async fn entry_review_queue_in(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<$crate::domain::entry::EntryQueue, $crate::server::db::DbError> {
+                use $crate::server::db::sync_sql::{ENTRY_COLUMNS, EntryQueueRow, SCOPE_PREDICATE, rfc3339};
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                let rows: Vec<EntryQueueRow> = sqlx::query_as(&format!(
+                    "select {ENTRY_COLUMNS}, p.code as project_code, p.title as project_title,
+                            inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar,
+                            vc.name_en as vc_en, u.name as facilitator, e.updated_at
+                       from form_entries e join projects p on p.id = e.project_id
+                       join organisations inc on inc.id = p.incubator_id
+                       join value_chains vc on vc.id = p.value_chain_id
+                       left join users u on u.id = e.author_id
+                      where e.status = 'submitted' and e.deleted = false and p.deleted = false
+                        and {SCOPE_PREDICATE}
+                      order by e.updated_at, e.id"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut queue = $crate::domain::entry::EntryQueue::default();
+                for row in rows {
+                    let entry = row.entry.into_stored().entry;
+                    let history = self.history_of($crate::sync::protocol::RecordKind::Entry, entry.id).await?;
+                    let version = i64::from(entry.form_version);
+                    if !queue.forms.iter().any(|f| f.id == entry.form_id && i64::from(f.version) == version) {
+                        let definition: Option<String> = sqlx::query_scalar(
+                            "select definition from forms where id = $1 and version = $2",
+                        )
+                        .bind(&entry.form_id)
+                        .bind(version)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                        if let Some(form) = definition.and_then(|d| serde_json::from_str(&d).ok()) {
+                            queue.forms.push(form);
+                        }
+                    }
+                    queue.items.push($crate::domain::entry::EntryReviewItem {
+                        history,
+                        entry,
+                        project_code: row.project_code,
+                        project_title: row.project_title,
+                        incubator: row.incubator,
+                        value_chain: $crate::domain::project::Names { fr: row.vc_fr, ar: row.vc_ar, en: row.vc_en },
+                        facilitator: row.facilitator.unwrap_or_default(),
+                        submitted_at: rfc3339(row.updated_at),
+                    });
+                }
+                Ok(queue)
             }
 
             async fn device_statuses_all(
@@ -1285,6 +1478,23 @@ macro_rules! impl_sync {
                     Record::Deleted { of: RecordKind::Action, id: a.id }
                 } else {
                     Record::Action(a.into_stored().item)
+                }));
+
+                // Drafts are their author's alone, as visits.
+                let entries: Vec<$crate::server::db::sync_sql::EntryRow> = sqlx::query_as(&format!(
+                    "select {} from form_entries e join projects p on p.id = e.project_id
+                      where {SCOPE_PREDICATE} and p.deleted = false and e.version > $3
+                        and (e.deleted = false or $3 > 0)
+                        and (e.status <> 'draft' or e.author_id = $4)",
+                    $crate::server::db::sync_sql::ENTRY_COLUMNS
+                ))
+                .bind(kind).bind(scope_user).bind(since).bind(user.id)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(entries.into_iter().map(|e| if e.deleted {
+                    Record::Deleted { of: RecordKind::Entry, id: e.id }
+                } else {
+                    Record::Entry(e.into_stored().entry)
                 }));
 
                 let last_seq: Option<i64> = sqlx::query_scalar("select last_seq from sync_clients where id = $1")

@@ -120,6 +120,13 @@ impl Working {
         }
     }
 
+    pub fn entry(&self, id: Uuid) -> Option<&super::store::StoredEntry> {
+        match self.records.get(&(RecordKind::Entry, id)) {
+            Some(StoredRecord::Entry(e)) => Some(e),
+            _ => None,
+        }
+    }
+
     pub fn action(&self, id: Uuid) -> Option<&StoredAction> {
         match self.records.get(&(RecordKind::Action, id)) {
             Some(StoredRecord::Action(a)) => Some(a),

@@ -6,16 +6,17 @@
 
 use super::engine::{Outcome, Refused, Working, Writer};
 use super::store::{
-    ConflictRow, RevisionRow, StoredAction, StoredMember, StoredRecord, StoredVisit,
+    ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
 };
 use crate::domain::form::FormSet;
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, NewActionItem, RescheduleActionItem, Visit,
     VisitFields,
 };
-use crate::domain::{MEMBER_FORM, SaveMemberArgs};
+use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
-    AddAction, CloseAction, MutationType, RescheduleAction, SaveMember, SaveVisit, SaveVisitArgs,
+    AddAction, CloseAction, MutationType, RescheduleAction, SaveEntry, SaveMember, SaveVisit,
+    SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -93,6 +94,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<CloseAction>(PhantomData),
     &Registered::<RescheduleAction>(PhantomData),
     &Registered::<SaveMember>(PhantomData),
+    &Registered::<SaveEntry>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -340,6 +342,91 @@ impl ServerApply for SaveMember {
             },
             form_version: Some(args.form_version),
             answers: serde_json::to_string(&args.answers).ok(),
+            deleted: false,
+            last_device_id: Some(w.device_id),
+        }));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for SaveEntry {
+    const NEEDS_FORMS: bool = true;
+
+    /// The answers meet the form version they were given on, as on the phone (a draft may leave
+    /// questions empty). A version the server does not hold is refused; the phone keeps the entry.
+    fn check(args: &SaveEntryArgs, context: &Context) -> Result<(), Refused> {
+        let form = context
+            .forms
+            .version(&args.form_id, args.form_version)
+            .ok_or(Refused::code("unknown_form_version"))?;
+        if args.check(form, context.today).is_empty() {
+            Ok(())
+        } else {
+            Err(Refused::code("invalid_answers"))
+        }
+    }
+
+    fn reads(args: &SaveEntryArgs) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Entry, args.id)]
+    }
+
+    fn apply(args: &SaveEntryArgs, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let (author_id, review) = match working.entry(args.id) {
+            None if args.base_version.is_some() => return Err(Refused::code("not_found")),
+            None => (Some(w.user.id), None),
+            Some(current) => {
+                if current.deleted {
+                    return Err(Refused::code("not_found"));
+                }
+                let e = &current.entry;
+                if e.project_id != args.project_id || e.form_id != args.form_id {
+                    return Err(Refused::field("invalid", "project_id"));
+                }
+                let mine = current.last_device_id == Some(w.device_id);
+                if args.base_version.is_none() && !mine {
+                    return Err(Refused::code("already_exists"));
+                }
+                if !mine && args.base_version != Some(e.version) {
+                    // Changed elsewhere since (a review, another device): refused, never
+                    // overwritten; the phone keeps the entry with the reason.
+                    return Err(Refused::code("stale"));
+                }
+                if e.status == EntryStatus::Validated {
+                    // Validated is final: a late edit from the phone does not undo it.
+                    return Err(Refused::code("already_validated"));
+                }
+                (e.author_id, e.review.clone())
+            }
+        };
+        let entry = FormEntry {
+            id: args.id,
+            project_id: args.project_id,
+            form_id: args.form_id.clone(),
+            form_version: args.form_version,
+            status: args.status,
+            answers: args.answers.clone(),
+            author_id,
+            version: w.version,
+            review,
+        };
+        let changed = working
+            .entry(args.id)
+            .is_none_or(|c| c.entry.answers != entry.answers || c.entry.status != entry.status);
+        if changed {
+            working.revision(RevisionRow {
+                kind: RecordKind::Entry,
+                record_id: args.id,
+                version: w.version,
+                user_id: w.user.id,
+                status: args.status,
+                content: serde_json::to_string(&args.answers).unwrap_or_default(),
+            });
+        }
+        working.put(StoredRecord::Entry(StoredEntry {
+            entry,
             deleted: false,
             last_device_id: Some(w.device_id),
         }));

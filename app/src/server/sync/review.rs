@@ -4,10 +4,11 @@
 //! with its status and the comment, reaches the facilitator's phone at the next pull. It is made
 //! on the version the supervisor read: if the entry moved on meanwhile (a resubmission, another
 //! supervisor's decision), the review is refused as stale and nothing changes. The decision is
-//! kept in the entry's history (`entry_reviews`).
+//! kept in the entry's history (`entry_reviews`). Visits and entries kept as form answers
+//! (diagnostics, self-assessments) are reviewed the same way.
 
 use super::resolve::reviewed_visit;
-use super::store::{Changes, ReviewRow, StoredRecord, SyncStore};
+use super::store::{Changes, ReviewRow, StoredEntry, StoredRecord, SyncStore};
 use crate::domain::visit::check_review;
 use crate::domain::{EntryStatus, ReviewDecision, ReviewNote, SessionUser};
 use crate::error::AppError;
@@ -58,40 +59,119 @@ pub async fn review_visit(
             code: "in_conflict".into(),
         });
     }
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    let comment = comment.trim().to_owned();
+    let note = note(by, decision, &comment);
     let mut next = current;
     next.visit.fields.status = decision.status();
     next.visit.version = version;
-    next.visit.review = Some(ReviewNote {
+    next.visit.review = Some(note.clone());
+    // The device that saved it keeps `last_device_id`: a review is not an edit, so the
+    // facilitator's fix, made on the version before the review, is not a conflict.
+    let review = ReviewRow {
+        id: Uuid::new_v4(),
+        kind: RecordKind::Visit,
+        record_id: visit,
+        version: seen_version,
         decision: decision.status(),
-        comment: comment.clone(),
+        comment: note.comment,
+        reviewer_id: by.id,
+    };
+    write_review(store, StoredRecord::Visit(next), review).await?;
+    Ok(version)
+}
+
+/// The decision as the entry carries it to the phone, stamped now.
+fn note(by: &SessionUser, decision: ReviewDecision, comment: &str) -> ReviewNote {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    ReviewNote {
+        decision: decision.status(),
+        comment: comment.trim().to_owned(),
         by: Some(by.id),
         by_name: by.name.clone(),
         at: now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
-    });
-    // The device that saved it keeps `last_device_id`: a review is not an edit, so the
-    // facilitator's fix, made on the version before the review, is not a conflict.
+    }
+}
+
+/// Writes the reviewed record and the decision, and commits.
+async fn write_review(
+    mut store: Box<dyn SyncStore>,
+    record: StoredRecord,
+    review: ReviewRow,
+) -> Result<(), AppError> {
     store
         .write(Changes {
-            records: &[StoredRecord::Visit(next)],
+            records: &[record],
             ..Changes::default()
         })
         .await?;
-    store
-        .add_review(&ReviewRow {
-            id: Uuid::new_v4(),
-            kind: RecordKind::Visit,
-            record_id: visit,
-            version: seen_version,
-            decision: decision.status(),
-            comment,
-            reviewer_id: by.id,
-        })
-        .await?;
+    store.add_review(&review).await?;
     store.commit().await?;
+    Ok(())
+}
+
+/// What the supervisor decided on one diagnostic or self-assessment.
+pub struct EntryReview {
+    pub entry: Uuid,
+    /// The version the supervisor read.
+    pub seen_version: i64,
+    pub decision: ReviewDecision,
+    pub comment: String,
+}
+
+/// Writes the review of an entry kept as form answers; returns its new version.
+pub async fn review_entry(
+    mut store: Box<dyn SyncStore>,
+    scope: ProjectScope,
+    by: &SessionUser,
+    review: EntryReview,
+) -> Result<i64, AppError> {
+    let EntryReview {
+        entry,
+        seen_version,
+        decision,
+        comment,
+    } = review;
+    check_review(decision, &comment).map_err(|e| AppError::Invalid {
+        field: e.field.into(),
+        code: e.code.into(),
+    })?;
+    let version = store.next_version().await?;
+    let writable = store.writable_projects(scope).await?;
+    // Outside the scope, deleted, or a draft (its author's alone): not found.
+    let current: StoredEntry = store
+        .load(&[(RecordKind::Entry, entry)])
+        .await?
+        .into_iter()
+        .find_map(|r| match r {
+            StoredRecord::Entry(e)
+                if !e.deleted
+                    && writable.contains(&e.entry.project_id)
+                    && e.entry.status != EntryStatus::Draft =>
+            {
+                Some(e)
+            }
+            _ => None,
+        })
+        .ok_or(AppError::NotFound)?;
+    if current.entry.version != seen_version || current.entry.status != EntryStatus::Submitted {
+        return Err(AppError::Stale);
+    }
+    let note = note(by, decision, &comment);
+    let mut next = current;
+    next.entry.status = decision.status();
+    next.entry.version = version;
+    next.entry.review = Some(note.clone());
+    let review = ReviewRow {
+        id: Uuid::new_v4(),
+        kind: RecordKind::Entry,
+        record_id: entry,
+        version: seen_version,
+        decision: decision.status(),
+        comment: note.comment,
+        reviewer_id: by.id,
+    };
+    write_review(store, StoredRecord::Entry(next), review).await?;
     Ok(version)
 }

@@ -6,7 +6,7 @@
 //! (`server::db::queries`), and so does [`super::memory::MemoryStore`], the reference model the
 //! property tests compare them with.
 
-use crate::domain::{ActionItem, EntryStatus, Visit};
+use crate::domain::{ActionItem, EntryStatus, FormEntry, Visit};
 use crate::server::db::{DbError, ProjectScope};
 use crate::sync::protocol::{Heartbeat, MemberRecord, RecordKind, Refusal};
 use async_trait::async_trait;
@@ -41,6 +41,14 @@ pub struct StoredMember {
     pub last_device_id: Option<Uuid>,
 }
 
+/// An entry kept as form answers, as the server keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub entry: FormEntry,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+}
+
 /// Any record a mutation may change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[expect(
@@ -51,6 +59,7 @@ pub enum StoredRecord {
     Visit(StoredVisit),
     Action(StoredAction),
     Member(StoredMember),
+    Entry(StoredEntry),
 }
 
 impl StoredRecord {
@@ -59,6 +68,7 @@ impl StoredRecord {
             StoredRecord::Visit(v) => (RecordKind::Visit, v.visit.id),
             StoredRecord::Action(a) => (RecordKind::Action, a.item.id),
             StoredRecord::Member(m) => (RecordKind::Member, m.record.member.id),
+            StoredRecord::Entry(e) => (RecordKind::Entry, e.entry.id),
         }
     }
 
@@ -67,6 +77,7 @@ impl StoredRecord {
             StoredRecord::Visit(v) => v.visit.version = version,
             StoredRecord::Action(a) => a.item.version = version,
             StoredRecord::Member(m) => m.record.version = version,
+            StoredRecord::Entry(e) => e.entry.version = version,
         }
     }
 }
