@@ -435,8 +435,9 @@ pub async fn visit_history(visit: Uuid) -> Result<Vec<HistoryEvent>, AppError> {
 }
 
 /// Every version of every form, for the phones to keep (an entry is checked against the version
-/// it was made with, offline too). Any signed-in user.
-#[server(prefix = "/api", endpoint = "list_forms")]
+/// it was made with, offline too). Any signed-in user. JSON in, so the phone's sync engine calls
+/// it as it calls `sync/pull`, and keeps the answer as it came.
+#[server(prefix = "/api", endpoint = "list_forms", input = Json)]
 pub async fn list_forms() -> Result<Vec<FormDefinition>, AppError> {
     ssr::finish(
         async move {

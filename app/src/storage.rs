@@ -56,6 +56,10 @@ pub enum Key {
     Projects { user: Uuid },
     /// One project page.
     Project { user: Uuid, project: Uuid },
+    /// Every version of every form, as the server last sent them (`list_forms`, kept as sent).
+    Forms,
+    /// Which forms those were (the `forms` of the pull that made the device fetch them).
+    FormsSeen,
 }
 
 impl Key {
@@ -64,6 +68,8 @@ impl Key {
             Key::Identity => format!("{ROOT}v{LAYOUT_VERSION}/identity"),
             Key::Projects { user } => format!("{}projects", user_prefix(*user)),
             Key::Project { user, project } => format!("{}project/{project}", user_prefix(*user)),
+            Key::Forms => format!("{ROOT}v{LAYOUT_VERSION}/forms"),
+            Key::FormsSeen => format!("{ROOT}v{LAYOUT_VERSION}/forms-seen"),
         }
     }
 }

@@ -413,6 +413,7 @@ async fn run_case(
             last_seq: 0,
             reset: true,
             records,
+            forms: String::new(),
         },
     )
     .expect("pull stored");

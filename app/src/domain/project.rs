@@ -133,6 +133,12 @@ pub struct ProjectDetail {
     pub contract_signed_on: Option<String>,
     pub visit_count: i64,
     pub members: Vec<Member>,
+    #[serde(default)]
+    pub tranches: Vec<crate::domain::timeline::Tranche>,
+    /// Every version and review of the project's visits and entries (drafts aside), for the
+    /// timeline.
+    #[serde(default)]
+    pub steps: Vec<crate::domain::timeline::EntryStep>,
 }
 
 /// Aggregates that every role may read, with small cells hidden.

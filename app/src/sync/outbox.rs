@@ -905,6 +905,7 @@ mod tests {
                 conflict: false,
                 review: None,
             })],
+            forms: String::new(),
         };
         apply_pull(&kv, user, &response).expect("applied");
         let view = LocalView::load(&kv, user).expect("view");
@@ -943,6 +944,7 @@ mod tests {
                 on_server(11, "2026-11-25", 5),
                 on_server(12, "2026-11-24", 7),
             ],
+            forms: String::new(),
         };
         apply_pull(&kv, user, &response).expect("applied");
         // Recorded on the phone today, for the day before: not on the server yet.

@@ -244,6 +244,21 @@ pub struct PullResponse {
     /// The scope changed: these records are the whole scope, drop everything else.
     pub reset: bool,
     pub records: Vec<Record>,
+    /// The latest version of each form (`id:version,…`, by id). When it differs from what the
+    /// device last fetched, the device fetches the forms again (`list_forms`).
+    #[serde(default)]
+    pub forms: String,
+}
+
+/// The `forms` of a [`PullResponse`]: each form's latest version, by id.
+pub fn forms_fingerprint<'a>(latest: impl IntoIterator<Item = (&'a str, u32)>) -> String {
+    let mut pairs: Vec<(&str, u32)> = latest.into_iter().collect();
+    pairs.sort_unstable();
+    pairs
+        .iter()
+        .map(|(id, v)| format!("{id}:{v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The scope fingerprint of a cookie: the user, the role and the sorted project ids. Stable across

@@ -91,7 +91,7 @@ pub fn remember<T: Serialize>(
         // A user's page that arrives after they signed out (a background fetch still on the
         // wire) is not kept: signing out leaves nothing of theirs on a shared phone.
         let owner = match key {
-            Key::Identity => None,
+            Key::Identity | Key::Forms | Key::FormsSeen => None,
             Key::Projects { user } | Key::Project { user, .. } => Some(*user),
         };
         if let Some(owner) = owner {

@@ -5,6 +5,7 @@
 //! Like visits, everything here reads device storage: it draws once the page runs in the browser.
 
 use super::data::load_user;
+use super::form_store::device_form;
 use super::form_view::{FormErrorSummary, FormFields};
 use super::forms::pick;
 use super::layout::Frame;
@@ -34,17 +35,6 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
 use uuid::Uuid;
-
-/// The forms as this build ships them: on the phone, offline, from the first start.
-pub(super) fn shipped_form(id: &str) -> Option<Arc<FormDefinition>> {
-    let text = match id {
-        DIAGNOSTIC_FORM => include_str!("../../forms/diagnostic.json"),
-        SSE_FORM => include_str!("../../forms/sse_assessment.json"),
-        _ => return None,
-    };
-    let form: FormDefinition = serde_json::from_str(text).ok()?;
-    (form.id == id).then(|| Arc::new(form))
-}
 
 /// The label of a single-choice answer, in the reader's language.
 fn choice_label(form: &FormDefinition, field: &str, value: &str, locale: Locale) -> String {
@@ -117,7 +107,7 @@ pub fn DiagnosticsSection(user: Uuid, project: Uuid) -> impl IntoView {
         <section aria-labelledby="diagnostics-title">
             <h2 id="diagnostics-title">{t_string!(i18n, diagnostics_title)}</h2>
             <p><a class="button" href=new_href>"＋ "{t_string!(i18n, diagnostic_new)}</a></p>
-            {move || entries().zip(shipped_form(DIAGNOSTIC_FORM)).map(|(list, form)| {
+            {move || entries().zip(device_form(DIAGNOSTIC_FORM, None)).map(|(list, form)| {
                 let locale = i18n.get_locale();
                 let points = diagnostic_series(list.iter().map(|(e, _)| e));
                 view! {
@@ -187,7 +177,7 @@ fn DiagnosticChart(form: Arc<FormDefinition>, points: Vec<DiagnosticPoint>) -> i
             </dl>
             <details>
                 <summary>{t_string!(i18n, scores_as_table)}</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, scores_as_table)>
                     <table>
                         <thead>
                             <tr>
@@ -258,23 +248,23 @@ pub fn AssessmentSection(user: Uuid, project: Uuid, kind: ProjectKind) -> impl I
     view! {
         <section aria-labelledby="assessment-title">
             <h2 id="assessment-title">{move || match kind {
-                ProjectKind::Collective => shipped_form(SSE_FORM).map(|f| pick(&f.title, i18n.get_locale())).unwrap_or_default(),
+                ProjectKind::Collective => device_form(SSE_FORM, None).map(|f| pick(&f.title, i18n.get_locale())).unwrap_or_default(),
                 ProjectKind::Individual => t_string!(i18n, readiness_title).to_string(),
             }}</h2>
             {(kind == ProjectKind::Individual).then(|| view! { <p>{t_string!(i18n, readiness_intro)}</p> })}
             <p><a class="button" href=new_href>"＋ "{t_string!(i18n, assessment_new)}</a></p>
-            {move || entries().zip(shipped_form(SSE_FORM)).map(|((list, open), form)| {
+            {move || entries().map(|(list, open)| {
                 let locale = i18n.get_locale();
                 let latest = list.first().map(|(e, _)| e.clone());
                 view! {
                     <p hidden=!list.is_empty()>{t_string!(i18n, no_assessments)}</p>
-                    {latest.map(|e| {
-                        // Scored against the version it was made with, when this build has it.
-                        let same = e.form_version == form.version;
+                    {latest.and_then(|e| {
+                        // Scored against the version it was made with.
+                        let form = device_form(SSE_FORM, Some(e.form_version))?;
                         let score = assessment_score(&form, &e.answers);
-                        let gaps = if same { assessment_gaps(&form, &e.answers) } else { Vec::new() };
+                        let gaps = assessment_gaps(&form, &e.answers);
                         let day = text::day(e.day());
-                        view! {
+                        Some(view! {
                             <div class="assessment-result">
                                 <p class="score">
                                     <strong>{t_string!(i18n, latest_assessment, day = day)}</strong>
@@ -312,12 +302,14 @@ pub fn AssessmentSection(user: Uuid, project: Uuid, kind: ProjectKind) -> impl I
                                     </ul>
                                 })}
                             </div>
-                        }
+                        })
                     })}
                     {move || error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
                     <ul class="entries">
                         {list.into_iter().map(|(e, state)| {
-                            let score = assessment_score(&form, &e.answers);
+                            let score = device_form(SSE_FORM, Some(e.form_version))
+                                .map(|form| assessment_score(&form, &e.answers))
+                                .unwrap_or_default();
                             let mut head = text::day(e.day());
                             if let Some(p) = score.percent {
                                 head = format!("{head} · {}", t_string!(i18n, assessment_score, percent = p));
@@ -343,7 +335,7 @@ pub fn EntryFormPage() -> impl IntoView {
         let p = params.read();
         let project = p.get("id").and_then(|s| Uuid::parse_str(&s).ok());
         let entry = p.get("entry").and_then(|s| Uuid::parse_str(&s).ok());
-        let form = if path.get().contains("/assessments/") {
+        let form = if path.get_untracked().contains("/assessments/") {
             SSE_FORM
         } else {
             DIAGNOSTIC_FORM
@@ -355,7 +347,7 @@ pub fn EntryFormPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || user.get().map(|r| match (r, ids()) {
                 (Ok(Some(user)), (Some(project), entry, form)) => view! {
-                    <Title text=move || shipped_form(form).map(|f| pick(&f.title, i18n.get_locale())).unwrap_or_default() />
+                    <Title text=move || device_form(form, None).map(|f| pick(&f.title, i18n.get_locale())).unwrap_or_default() />
                     <Frame user=user.value.clone()>
                         <EntryForm user=user.value.id project entry new_form=form />
                     </Frame>
@@ -399,17 +391,17 @@ fn EntryForm(
                 return view! { <p>{t_string!(i18n, not_found_body)}</p> }.into_any();
             }
             let form_id = existing.as_ref().map_or(new_form, |e| if e.form_id == SSE_FORM { SSE_FORM } else { DIAGNOSTIC_FORM });
-            let Some(form) = shipped_form(form_id) else {
-                return view! { <p class="error-panel">{t_string!(i18n, page_unavailable_title)}</p> }.into_any();
-            };
-            let heading = pick(&form.title, i18n.get_locale_untracked());
-            if let Some(e) = existing.as_ref().filter(|e| e.form_version != form.version) {
-                // Made with a version this build does not carry: kept as it is, never dropped.
+            // A new entry takes the latest version on the phone; one already made keeps its own.
+            let Some(form) = device_form(form_id, existing.as_ref().map(|e| e.form_version)) else {
+                let heading = device_form(form_id, None).map(|f| pick(&f.title, i18n.get_locale_untracked())).unwrap_or_default();
+                let version = existing.as_ref().map_or(0, |e| e.form_version);
+                // Made with a version this phone does not hold: kept as it is, never dropped.
                 return view! {
                     <h1>{heading}</h1>
-                    <p class="notice">{t_string!(i18n, entry_other_version, version = e.form_version)}</p>
+                    <p class="notice">{t_string!(i18n, entry_other_version, version = version)}</p>
                 }.into_any();
-            }
+            };
+            let heading = pick(&form.title, i18n.get_locale_untracked());
             let locked = existing.as_ref().is_some_and(|e| e.status == EntryStatus::Validated);
             let base_version = existing.as_ref().map(|e| e.version).filter(|v| *v > 0);
             let note = existing.as_ref().and_then(|e| e.review.clone().filter(|_| e.status == EntryStatus::Returned));

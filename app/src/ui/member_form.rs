@@ -8,7 +8,7 @@ use super::form_view::{FormErrorSummary, FormFields};
 use super::layout::Frame;
 use super::sync::use_sync;
 use super::visits::{local_view, mounted, new_id, save_then};
-use crate::domain::form::{Answer, Answers, FormDefinition};
+use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -18,16 +18,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
-use std::sync::Arc;
 use uuid::Uuid;
-
-/// The member form as this build ships it: always on the phone, offline from the first start.
-const SHIPPED: &str = include_str!("../../forms/member.json");
-
-fn shipped_form() -> Option<Arc<FormDefinition>> {
-    let form: FormDefinition = serde_json::from_str(SHIPPED).ok()?;
-    (form.id == MEMBER_FORM).then(|| Arc::new(form))
-}
 
 #[component]
 pub fn MemberFormPage() -> impl IntoView {
@@ -79,7 +70,7 @@ fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView 
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(title, existing)| {
-            let Some(form) = shipped_form() else {
+            let Some(form) = super::form_store::device_form(MEMBER_FORM, None) else {
                 return view! { <p class="error-panel">{t_string!(i18n, page_unavailable_title)}</p> }.into_any();
             };
             // A member whose answers this user may not see is not edited here.

@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod entries;
+pub mod form_store;
 pub mod form_view;
 pub mod forms;
 pub mod layout;
@@ -16,6 +17,7 @@ pub mod review;
 pub mod review_queue;
 pub mod sync;
 pub mod text;
+pub mod timeline;
 pub mod visits;
 
 use crate::i18n::*;

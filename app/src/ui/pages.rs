@@ -418,6 +418,7 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
     let grant = detail.grant_millimes;
     let disbursed = detail.disbursed_millimes;
     let members = detail.members.clone();
+    let (tranches, steps) = (detail.tranches.clone(), detail.steps.clone());
     view! {
         <p class="back">
             <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, back_to_projects)}</a>
@@ -445,6 +446,48 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
         <super::visits::MembersSection user project=card.id initial=members />
         <super::entries::DiagnosticsSection user project=card.id />
         <super::entries::AssessmentSection user project=card.id kind />
+        {(!tranches.is_empty()).then(|| view! { <TranchesSection tranches=tranches.clone() /> })}
+        <super::timeline::TimelineSection user project=card.id tranches steps flags=card.flags.clone() />
+    }
+}
+
+/// The project's funding tranches: planned, disbursed (when), justified.
+#[component]
+fn TranchesSection(tranches: Vec<crate::domain::timeline::Tranche>) -> impl IntoView {
+    let i18n = use_i18n();
+    let amount = move |m: Option<i64>| {
+        m.map(|m| text::money(i18n, m))
+            .unwrap_or_else(|| "—".into())
+    };
+    view! {
+        <section aria-labelledby="tranches-title">
+            <h2 id="tranches-title">{t_string!(i18n, tranches_title)}</h2>
+            // Scrolls sideways on a narrow phone: reachable with the keyboard, named for readers.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="tranches-title">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t_string!(i18n, tranche_seq)}</th>
+                            <th scope="col">{t_string!(i18n, tranche_planned)}</th>
+                            <th scope="col">{t_string!(i18n, tranche_disbursed)}</th>
+                            <th scope="col">{t_string!(i18n, tranche_disbursed_on)}</th>
+                            <th scope="col">{t_string!(i18n, tranche_justified)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {tranches.into_iter().map(|t| view! {
+                            <tr>
+                                <th scope="row">{t.seq}</th>
+                                <td>{amount(Some(t.planned))}</td>
+                                <td>{amount(t.disbursed)}</td>
+                                <td>{t.disbursed_on.as_deref().map(text::day).unwrap_or_else(|| "—".into())}</td>
+                                <td>{amount(t.justified)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 

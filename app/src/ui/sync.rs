@@ -376,6 +376,7 @@ mod engine {
         for (client, last_seq, refused) in acknowledged {
             outbox::acknowledge(&kv, user, client, last_seq, &refused).map_err(storage)?;
         }
+        refresh_forms(&kv, &pulled.forms).await;
         if stalled {
             return Err(AppError::Internal);
         }
@@ -388,6 +389,29 @@ mod engine {
         )
         .map_err(storage)?;
         Ok(())
+    }
+
+    /// Fetches the forms again when the server holds other versions than the phone (a form the
+    /// team published since): kept as sent, read by `form_store`. A failure leaves the versions
+    /// the phone has; the next sync tries again.
+    async fn refresh_forms(kv: &BrowserStore, latest: &str) {
+        use crate::storage::{Key, KeyValue};
+        let seen = kv.get(&Key::FormsSeen.path()).ok().flatten();
+        if latest.is_empty() || seen.as_deref() == Some(latest) {
+            return;
+        }
+        match platform::post("/api/list_forms", "{}").await {
+            Ok((200, forms)) => {
+                if let Err(e) = kv
+                    .set(&Key::Forms.path(), &forms)
+                    .and_then(|()| kv.set(&Key::FormsSeen.path(), latest))
+                {
+                    leptos::logging::warn!("forms not kept: {e}");
+                }
+            }
+            Ok((status, _)) => leptos::logging::warn!("forms: HTTP {status}"),
+            Err(e) => leptos::logging::warn!("forms: {e}"),
+        }
     }
 
     /// Calls a sync endpoint with the versions in front of `body`.

@@ -527,6 +527,51 @@ macro_rules! impl_database {
                 let mut cards = vec![card.into_card()];
                 self.flag_risks(scope, &mut cards).await?;
                 let card = cards.remove(0);
+                type TrancheRow = (i32, i64, Option<i64>, Option<time::Date>, Option<i64>);
+                let tranches: Vec<TrancheRow> = sqlx::query_as(
+                    "select seq, planned_millimes, disbursed_millimes, disbursed_on, justified_millimes
+                       from funding_tranches where project_id = $1 and deleted = false order by seq",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                // The project's visits and entries, drafts aside (they are their author's alone).
+                const RECORDS: &str = "((r.record_kind = 'visit' and r.record_id in
+                        (select v.id from visits v where v.project_id = $1 and v.deleted = false
+                            and v.status <> 'draft'))
+                    or (r.record_kind = 'entry' and r.record_id in
+                        (select e.id from form_entries e where e.project_id = $1 and e.deleted = false
+                            and e.status <> 'draft')))";
+                type StepRow = (uuid::Uuid, time::OffsetDateTime, String, String, String);
+                let saved: Vec<StepRow> = sqlx::query_as(&format!(
+                    "select r.record_id, r.created_at, coalesce(u.name, ''), r.status, ''
+                       from entry_revisions r left join users u on u.id = r.user_id
+                      where r.status <> 'draft' and {RECORDS}"
+                ))
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let reviewed: Vec<StepRow> = sqlx::query_as(&format!(
+                    "select r.record_id, r.created_at, coalesce(u.name, ''), r.decision, r.comment
+                       from entry_reviews r left join users u on u.id = r.reviewer_id
+                      where {RECORDS}"
+                ))
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let step = |review: bool| move |(record_id, at, by, status, comment): StepRow| {
+                    Some($crate::domain::timeline::EntryStep {
+                        record_id,
+                        at: $crate::server::db::sync_sql::rfc3339(at),
+                        by,
+                        status: $crate::domain::EntryStatus::parse(&status)?,
+                        review,
+                        comment,
+                    })
+                };
+                let mut steps: Vec<_> = saved.into_iter().filter_map(step(false)).collect();
+                steps.extend(reviewed.into_iter().filter_map(step(true)));
+                steps.sort_by(|a, b| a.at.cmp(&b.at));
                 Ok(Some($crate::domain::ProjectDetail {
                     card,
                     legal_form: extra.legal_form,
@@ -540,6 +585,17 @@ macro_rules! impl_database {
                         .into_iter()
                         .map(|m| m.into_member($crate::server::db::queries::sees_private(scope)))
                         .collect(),
+                    tranches: tranches
+                        .into_iter()
+                        .map(|(seq, planned, disbursed, disbursed_on, justified)| $crate::domain::timeline::Tranche {
+                            seq,
+                            planned,
+                            disbursed,
+                            disbursed_on: disbursed_on.map(|d| d.to_string()),
+                            justified,
+                        })
+                        .collect(),
+                    steps,
                 }))
             }
 

@@ -1497,6 +1497,14 @@ macro_rules! impl_sync {
                     Record::Entry(e.into_stored().entry)
                 }));
 
+                let latest_forms: Vec<(String, i64)> =
+                    sqlx::query_as("select id, max(version) from forms group by id")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let forms = $crate::sync::protocol::forms_fingerprint(
+                    latest_forms.iter().map(|(id, v)| (id.as_str(), u32::try_from(*v).unwrap_or(0))),
+                );
+
                 let last_seq: Option<i64> = sqlx::query_scalar("select last_seq from sync_clients where id = $1")
                     .bind(client)
                     .fetch_optional(&mut *tx)
@@ -1507,6 +1515,7 @@ macro_rules! impl_sync {
                     last_seq: last_seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
                     reset,
                     records,
+                    forms,
                 })
             }
         }
