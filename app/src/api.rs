@@ -416,6 +416,47 @@ pub async fn review_entry(
     )
 }
 
+/// The thresholds of the risk rules, for the team's settings page.
+#[server(prefix = "/api", endpoint = "risk_settings")]
+pub async fn risk_settings() -> Result<crate::domain::risk::RiskSettings, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            Ok(ssr::state()?.db.risk_settings().await?)
+        }
+        .await,
+    )
+}
+
+/// Saves the thresholds of the risk rules (the team only). Each must lie within its bounds
+/// (`domain::risk::THRESHOLDS`): the first one outside is refused by name, nothing is saved.
+/// The flags on every card follow at once.
+#[server(prefix = "/api", endpoint = "save_risk_settings", input = Json)]
+pub async fn save_risk_settings(
+    settings: crate::domain::risk::RiskSettings,
+) -> Result<(), AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            settings.check().map_err(|e| AppError::Invalid {
+                field: e.field.into(),
+                code: e.code.into(),
+            })?;
+            Ok(ssr::state()?
+                .db
+                .save_risk_settings(&settings, user.id)
+                .await?)
+        }
+        .await,
+    )
+}
+
 /// Every revision and review of a visit, in order: for whoever may see the visit (its
 /// facilitator, the supervisors of its incubator, the team).
 #[server(prefix = "/api", endpoint = "visit_history")]

@@ -93,6 +93,14 @@ test("a visit made offline is returned with a comment, fixed on the phone, resub
 
   await syncNow(page);
   await expect(entry.locator(".entry-state")).toContainText("Validé");
+  // The project's timeline tells both versions and both decisions, newest first.
+  await page.reload();
+  await hydrated(page);
+  const told = page.locator("ol.timeline li", { hasText: /: Visite du / });
+  await expect(told.filter({ hasText: /^.*Validation par / }).first()).toBeVisible();
+  await expect(told.filter({ hasText: comment })).toContainText("Renvoi par");
+  const versions = await told.filter({ hasText: /Version \d par / }).allTextContents();
+  expect(versions.findIndex((t) => t.includes("Version 2 par"))).toBeLessThan(versions.findIndex((t) => t.includes("Version 1 par")));
   await supervisor.context().close();
 });
 

@@ -516,6 +516,27 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/risk_settings",
+            case: "the team only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
+            endpoint: "/api/save_risk_settings",
+            case: "thresholds within bounds: the team only",
+            body: r#"{"settings":{"days_without_visit":45,"max_overdue_actions":3,"visits_under_break_even":2,"days_tranche_unspent":90,"days_acknowledged":30}}"#.into(),
+            json: true,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
+            endpoint: "/api/save_risk_settings",
+            case: "a threshold out of bounds is refused by name",
+            body: r#"{"settings":{"days_without_visit":0}}"#.into(),
+            json: true,
+            expect: [401, 403, 403, 422, 403],
+        },
+        Row {
             endpoint: "/api/visit_history",
             case: "a visit of the facilitator's own project",
             body: format!("visit={own_visit}"),

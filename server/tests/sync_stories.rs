@@ -1396,6 +1396,37 @@ async fn risk_flags_on_the_cards_follow_what_the_field_records() {
             "closed projects are not flagged"
         );
 
+        // The thresholds are the team's: a week without a visit flags more projects, at once.
+        let stale_count = |cards: &[app::domain::ProjectCard]| {
+            cards
+                .iter()
+                .filter(|c| c.flags.iter().any(|f| f.rule() == "no_recent_visit"))
+                .count()
+        };
+        let with_defaults = stale_count(&cards);
+        assert_eq!(
+            t.db.risk_settings().await.expect("settings"),
+            app::domain::risk::RiskSettings::default()
+        );
+        let week = app::domain::risk::RiskSettings {
+            days_without_visit: 7,
+            ..Default::default()
+        };
+        t.db.save_risk_settings(&week, team.id)
+            .await
+            .expect("saved");
+        assert_eq!(t.db.risk_settings().await.expect("settings"), week);
+        let strict = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        assert!(
+            stale_count(&strict) > with_defaults,
+            "{:?}: {} projects flagged at 7 days, {with_defaults} at 45",
+            t.engine,
+            stale_count(&strict)
+        );
+        t.db.save_risk_settings(&Default::default(), team.id)
+            .await
+            .expect("saved");
+
         // Seen by the team, with a note: the flag stays, marked as seen.
         assert!(
             t.db.acknowledge_risk(

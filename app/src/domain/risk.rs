@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// The thresholds of the rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RiskSettings {
     /// No visit for more than this many days.
     pub days_without_visit: i64,
@@ -33,6 +34,81 @@ impl Default for RiskSettings {
             days_tranche_unspent: 90,
             days_acknowledged: 30,
         }
+    }
+}
+
+/// One threshold of [`RiskSettings`]: its field, and the values the programme may choose.
+pub struct Threshold {
+    pub field: &'static str,
+    pub min: i64,
+    pub max: i64,
+}
+
+/// Every threshold with its bounds, in the order the settings page asks them.
+pub const THRESHOLDS: [Threshold; 5] = [
+    Threshold {
+        field: "days_without_visit",
+        min: 7,
+        max: 365,
+    },
+    Threshold {
+        field: "max_overdue_actions",
+        min: 0,
+        max: 50,
+    },
+    Threshold {
+        field: "visits_under_break_even",
+        min: 1,
+        max: 12,
+    },
+    Threshold {
+        field: "days_tranche_unspent",
+        min: 7,
+        max: 730,
+    },
+    Threshold {
+        field: "days_acknowledged",
+        min: 1,
+        max: 365,
+    },
+];
+
+impl RiskSettings {
+    /// The value of the threshold named `field`.
+    pub fn get(&self, field: &str) -> Option<i64> {
+        match field {
+            "days_without_visit" => Some(self.days_without_visit),
+            "max_overdue_actions" => i64::try_from(self.max_overdue_actions).ok(),
+            "visits_under_break_even" => i64::try_from(self.visits_under_break_even).ok(),
+            "days_tranche_unspent" => Some(self.days_tranche_unspent),
+            "days_acknowledged" => Some(self.days_acknowledged),
+            _ => None,
+        }
+    }
+
+    /// Sets the threshold named `field`; `false` for an unknown field or a negative count.
+    pub fn set(&mut self, field: &str, value: i64) -> bool {
+        let count = usize::try_from(value);
+        match (field, count) {
+            ("days_without_visit", _) => self.days_without_visit = value,
+            ("max_overdue_actions", Ok(n)) => self.max_overdue_actions = n,
+            ("visits_under_break_even", Ok(n)) => self.visits_under_break_even = n,
+            ("days_tranche_unspent", _) => self.days_tranche_unspent = value,
+            ("days_acknowledged", _) => self.days_acknowledged = value,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Every threshold within its bounds; the first one outside is named.
+    pub fn check(&self) -> Result<(), super::FieldError> {
+        for t in &THRESHOLDS {
+            let value = self.get(t.field).unwrap_or(i64::MIN);
+            if value < t.min || value > t.max {
+                return Err(super::FieldError::new(t.field, "out_of_range"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -176,6 +252,48 @@ pub fn risk_flags(facts: &RiskFacts, settings: &RiskSettings, today: &str) -> Ve
         });
     }
     flags
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_within_bounds_and_each_bound_is_enforced() {
+        let defaults = RiskSettings::default();
+        assert_eq!(defaults.check(), Ok(()));
+        for t in &THRESHOLDS {
+            let mut s = defaults;
+            assert!(
+                s.set(t.field, t.min) && s.check().is_ok(),
+                "{} at its minimum",
+                t.field
+            );
+            assert!(
+                s.set(t.field, t.max) && s.check().is_ok(),
+                "{} at its maximum",
+                t.field
+            );
+            if s.set(t.field, t.max + 1) {
+                assert_eq!(
+                    s.check(),
+                    Err(crate::domain::FieldError::new(t.field, "out_of_range"))
+                );
+            }
+            if s.set(t.field, t.min - 1) {
+                assert_eq!(
+                    s.check(),
+                    Err(crate::domain::FieldError::new(t.field, "out_of_range"))
+                );
+            }
+        }
+        let mut other = defaults;
+        assert!(!other.set("unknown", 3));
+        assert!(
+            !other.set("max_overdue_actions", -1),
+            "a count is never negative"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod pages;
 pub mod platform;
 pub mod review;
 pub mod review_queue;
+pub mod settings;
 pub mod sync;
 pub mod text;
 pub mod timeline;
@@ -116,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/members/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/members/:member") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
@@ -180,7 +182,7 @@ macro_rules! lazy_page {
 
 use forms::FormPages;
 use pages::ProjectPage;
-use review::{DevicesPage, ReviewPages};
+use review::{ReviewPages, TeamPages};
 use visits::VisitFormPage;
 lazy_page!(
     ProjectRoute,
@@ -195,5 +197,5 @@ lazy_page!(
     VisitFormPage
 );
 lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
-lazy_page!(DevicesRoute, athar_devices, preload_devices, DevicesPage);
+lazy_page!(DevicesRoute, athar_devices, preload_devices, TeamPages);
 lazy_page!(FormsRoute, athar_forms, preload_forms, FormPages);

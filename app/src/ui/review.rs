@@ -390,10 +390,23 @@ fn now_ms() -> i64 {
     }
 }
 
+/// `/devices` and `/settings`: the team's pages share one code chunk, chosen by the address.
+#[component]
+pub fn TeamPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/settings") {
+        view! { <super::settings::SettingsPage /> }.into_any()
+    } else {
+        view! { <DevicesPage /> }.into_any()
+    }
+}
+
 /// `/devices`: the team's view of every device's sync health, one row per device and user,
 /// sortable; rows that need action are marked in words and colour.
 #[component]
-pub fn DevicesPage() -> impl IntoView {
+fn DevicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let sort = move || DeviceSort::parse(&query.read().get("sort").unwrap_or_default());

@@ -285,6 +285,16 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<crate::domain::entry::EntryQueue, DbError>;
 
+    /// The thresholds of the risk rules (the defaults until the team saves its own).
+    async fn risk_settings(&self) -> Result<crate::domain::risk::RiskSettings, DbError>;
+
+    /// Saves the thresholds of the risk rules (checked by the caller).
+    async fn save_risk_settings(
+        &self,
+        settings: &crate::domain::risk::RiskSettings,
+        by: Uuid,
+    ) -> Result<(), DbError>;
+
     /// Every revision and review of a visit, in order; `None` when `user` may not see the visit.
     async fn visit_history(
         &self,

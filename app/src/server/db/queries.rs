@@ -196,10 +196,11 @@ pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 18] = [
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 19] = [
     "risk_acknowledgements",
     "entry_reviews",
     "entry_revisions",
+    "form_entries",
     "sync_conflicts",
     "sync_refusals",
     "sync_clients",
@@ -868,6 +869,40 @@ macro_rules! impl_database {
                 scope: $crate::server::db::ProjectScope,
             ) -> Result<$crate::domain::entry::EntryQueue, $crate::server::db::DbError> {
                 self.entry_review_queue_in(scope).await
+            }
+
+            async fn risk_settings(
+                &self,
+            ) -> Result<$crate::domain::risk::RiskSettings, $crate::server::db::DbError> {
+                let value: Option<String> =
+                    sqlx::query_scalar("select value from settings where key = 'risk'")
+                        .fetch_optional(&self.pool)
+                        .await?;
+                // Thresholds saved by an older build may lack a newer one: the default fills it.
+                Ok(value
+                    .and_then(|v| serde_json::from_str(&v).ok())
+                    .unwrap_or_default())
+            }
+
+            async fn save_risk_settings(
+                &self,
+                settings: &$crate::domain::risk::RiskSettings,
+                by: uuid::Uuid,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let value = serde_json::to_string(settings)
+                    .map_err(|e| $crate::server::db::DbError::Value(e.to_string()))?;
+                sqlx::query(
+                    "insert into settings (key, value, updated_by, updated_at) values ('risk', $1, $2, $3)
+                     on conflict (key) do update set value = excluded.value,
+                        updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                )
+                .bind(value)
+                .bind(by)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn visit_history(

@@ -1036,7 +1036,7 @@ macro_rules! impl_sync {
                 use $crate::server::db::sync_sql::SCOPE_PREDICATE;
                 let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
                 let today = $crate::server::demo::today_in_tunis();
-                let settings = RiskSettings::default();
+                let settings: RiskSettings = $crate::server::db::Database::risk_settings(self).await?;
                 let mut facts: std::collections::HashMap<uuid::Uuid, RiskFacts> = cards
                     .iter()
                     .map(|c| (c.id, RiskFacts { active: c.status.is_active(), ..RiskFacts::default() }))
