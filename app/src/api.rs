@@ -416,6 +416,58 @@ pub async fn review_entry(
     )
 }
 
+/// Who a project may be assigned to, and its current facilitator and incubator (the team only).
+#[server(prefix = "/api", endpoint = "assignment_choices")]
+pub async fn assignment_choices(
+    project: Uuid,
+) -> Result<crate::domain::project::AssignmentChoices, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            ssr::state()?
+                .db
+                .assignment_choices(project)
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// Assigns a project to a facilitator (or none) and an incubator (the team only). The project
+/// leaves the previous facilitator's phone and reaches the new one's at their next sync.
+#[server(prefix = "/api", endpoint = "assign_project")]
+pub async fn assign_project(
+    project: Uuid,
+    facilitator: Option<Uuid>,
+    incubator: Uuid,
+) -> Result<(), AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let db = &ssr::state()?.db;
+            if db.assignment_choices(project).await?.is_none() {
+                return Err(AppError::NotFound);
+            }
+            if db.assign_project(project, facilitator, incubator).await? {
+                Ok(())
+            } else {
+                Err(AppError::Invalid {
+                    field: "facilitator".into(),
+                    code: "other".into(),
+                })
+            }
+        }
+        .await,
+    )
+}
+
 /// The thresholds of the risk rules, for the team's settings page.
 #[server(prefix = "/api", endpoint = "risk_settings")]
 pub async fn risk_settings() -> Result<crate::domain::risk::RiskSettings, AppError> {

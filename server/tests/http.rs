@@ -516,6 +516,27 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/assignment_choices",
+            case: "the team only",
+            body: format!("project={own}"),
+            json: false,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
+            endpoint: "/api/assign_project",
+            case: "an unknown project",
+            body: format!("project={}&incubator={}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4()),
+            json: false,
+            expect: [401, 403, 403, 404, 403],
+        },
+        Row {
+            endpoint: "/api/assign_project",
+            case: "an incubator that is not one",
+            body: format!("project={own}&incubator={}", uuid::Uuid::new_v4()),
+            json: false,
+            expect: [401, 403, 403, 422, 403],
+        },
+        Row {
             endpoint: "/api/risk_settings",
             case: "the team only",
             body: String::new(),

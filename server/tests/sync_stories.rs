@@ -1798,3 +1798,200 @@ async fn a_diagnostic_made_on_the_phone_is_checked_reviewed_returned_fixed_and_v
         );
     }
 }
+
+#[tokio::test]
+async fn a_project_moves_on_in_its_lifecycle_from_the_phone_and_a_stale_or_foreign_change_is_refused()
+ {
+    use app::domain::{ChangeProjectStatus, ProjectStatus};
+    use app::sync::mutations::ChangeStatus;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let status_in = |response: &PullResponse, id| {
+            response.records.iter().find_map(|r| match r {
+                Record::Project(p) if p.id == id => p.status,
+                _ => None,
+            })
+        };
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let before = pull(&t.db, &f.facilitator, client, None).await;
+        let now = status_in(&before, f.own).expect("the phone knows the status");
+        let next = *now.next().first().expect("not final");
+        let change = |project, from, to| ChangeProjectStatus {
+            project_id: project,
+            from,
+            to,
+        };
+        // Someone else's project; a change from a status the project no longer has; a jump the
+        // lifecycle does not allow (refused on the phone already, and again here).
+        let other_now = set
+            .projects
+            .iter()
+            .find(|p| p.id == f.other)
+            .expect("other")
+            .status;
+        let stale_from = ProjectStatus::ALL
+            .into_iter()
+            .find(|s| *s != now && s.next().contains(&next))
+            .unwrap_or(ProjectStatus::Preselected);
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(client, 1, ChangeStatus::NAME, &change(f.own, now, next)),
+                mutation(
+                    client,
+                    2,
+                    ChangeStatus::NAME,
+                    &change(
+                        f.other,
+                        other_now,
+                        *other_now.next().first().unwrap_or(&other_now),
+                    ),
+                ),
+                mutation(
+                    client,
+                    3,
+                    ChangeStatus::NAME,
+                    &change(f.own, stale_from, next),
+                ),
+                mutation(
+                    client,
+                    4,
+                    ChangeStatus::NAME,
+                    &change(f.own, next, ProjectStatus::Preselected),
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        let refused: Vec<(u64, &str)> =
+            r.refused.iter().map(|x| (x.seq, x.code.as_str())).collect();
+        // Seq 3 asks for the status the project has now: already done, not refused.
+        assert_eq!(
+            refused,
+            [(2, "forbidden"), (4, "invalid")],
+            "{:?}",
+            t.engine
+        );
+
+        // The supervisor's tablet and the project's card see the new status.
+        let tablet = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        assert_eq!(status_in(&tablet, f.own), Some(next), "{:?}", t.engine);
+        let cards =
+            t.db.project_cards(project_scope(&f.facilitator).expect("scope"))
+                .await
+                .expect("cards");
+        assert_eq!(
+            cards.iter().find(|c| c.id == f.own).map(|c| c.status),
+            Some(next)
+        );
+        // A second phone that still saw the old status and wants another move: stale.
+        if let Some(other_move) = now.next().iter().find(|s| **s != next) {
+            let phone = Uuid::new_v4();
+            let r = send(
+                &t.db,
+                &f.facilitator,
+                phone,
+                phone,
+                vec![mutation(
+                    phone,
+                    1,
+                    ChangeStatus::NAME,
+                    &change(f.own, now, *other_move),
+                )],
+            )
+            .await
+            .expect("push");
+            assert_eq!(
+                r.refused
+                    .iter()
+                    .map(|x| x.code.as_str())
+                    .collect::<Vec<_>>(),
+                ["stale"],
+                "{:?}",
+                t.engine
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_project_the_team_assigns_to_another_facilitator_leaves_one_phone_and_reaches_the_other()
+{
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let other = set
+            .projects
+            .iter()
+            .find(|p| p.id == f.other)
+            .expect("another's project");
+        let colleague_user = set
+            .users
+            .iter()
+            .find(|u| u.id == other.facilitator_id)
+            .expect("its facilitator");
+        let colleague = user(&set, &colleague_user.email);
+        let projects_in = |response: &PullResponse| -> Vec<Uuid> {
+            response
+                .records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Project(p) => Some(p.id),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (mine, theirs) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = pull(&t.db, &f.facilitator, mine, None).await;
+        assert!(projects_in(&first).contains(&f.own));
+        let before = pull(&t.db, &colleague, theirs, None).await;
+        assert!(!projects_in(&before).contains(&f.own));
+
+        let choices =
+            t.db.assignment_choices(f.own)
+                .await
+                .expect("choices")
+                .expect("a project");
+        assert_eq!(choices.facilitator, Some(f.facilitator.id));
+        assert!(
+            choices
+                .facilitators
+                .iter()
+                .any(|(id, ..)| *id == colleague.id)
+        );
+        // Not an incubator, not a facilitator: refused, nothing changes.
+        assert!(
+            !t.db
+                .assign_project(f.own, Some(f.supervisor.id), other.incubator_id)
+                .await
+                .expect("db")
+        );
+        assert!(
+            !t.db
+                .assign_project(f.own, Some(colleague.id), Uuid::new_v4())
+                .await
+                .expect("db")
+        );
+        assert!(
+            t.db.assign_project(f.own, Some(colleague.id), other.incubator_id)
+                .await
+                .expect("db")
+        );
+
+        // The first phone's next pull is whole (its scope changed) and the project is gone; the
+        // colleague's phone gets it with its visits.
+        let after = pull(&t.db, &f.facilitator, mine, Some(&first.cookie)).await;
+        assert!(after.reset, "{:?}", t.engine);
+        assert!(!projects_in(&after).contains(&f.own));
+        let now = pull(&t.db, &colleague, theirs, Some(&before.cookie)).await;
+        assert!(projects_in(&now).contains(&f.own), "{:?}", t.engine);
+        assert!(
+            visits_in(&now).iter().any(|v| v.fields.project_id == f.own),
+            "with its visits"
+        );
+    }
+}

@@ -17,7 +17,9 @@ pub mod visit;
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
 pub use entry::{FormEntry, SaveEntryArgs};
 pub use member::{MEMBER_FORM, Member, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers};
-pub use project::{ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus};
+pub use project::{
+    ChangeProjectStatus, ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus,
+};
 pub use user::{Role, SessionUser};
 pub use visit::{
     ActionItem, ActionStatus, CloseActionItem, ConflictCase, EntryStatus, FieldError, HistoryEvent,

@@ -69,6 +69,21 @@ impl ProjectStatus {
     }
 
     /// Projects still being coached, for which a next visit is expected.
+    /// The statuses a project may move to from this one: the programme's lifecycle, from
+    /// preselection to operating, then closed (or withdrawn on the way). Withdrawn and closed
+    /// are final.
+    pub fn next(self) -> &'static [ProjectStatus] {
+        use ProjectStatus::*;
+        match self {
+            Preselected => &[Selected, Withdrawn],
+            Selected => &[Contracted, Withdrawn],
+            Contracted => &[Operating, Suspended, Withdrawn],
+            Operating => &[Suspended, Closed],
+            Suspended => &[Operating, Withdrawn, Closed],
+            Withdrawn | Closed => &[],
+        }
+    }
+
     pub fn is_active(self) -> bool {
         matches!(
             self,
@@ -78,6 +93,38 @@ impl ProjectStatus {
 }
 
 /// A value chain's name in the three languages of the app.
+/// The arguments of `project.status`: a project moves on in its lifecycle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeProjectStatus {
+    pub project_id: Uuid,
+    /// The status the user saw: if it moved meanwhile, the change is refused as stale.
+    pub from: ProjectStatus,
+    pub to: ProjectStatus,
+}
+
+impl ChangeProjectStatus {
+    pub fn validate(&self) -> Result<(), crate::domain::FieldError> {
+        if self.from.next().contains(&self.to) {
+            Ok(())
+        } else {
+            Err(crate::domain::FieldError::new("status", "not_allowed"))
+        }
+    }
+}
+
+/// Who the team may assign a project to: the facilitators (with their organisation) and the
+/// incubators.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentChoices {
+    /// `(id, name, organisation)`.
+    pub facilitators: Vec<(Uuid, String, String)>,
+    /// `(id, name)`.
+    pub incubators: Vec<(Uuid, String)>,
+    /// The project's current facilitator and incubator.
+    pub facilitator: Option<Uuid>,
+    pub incubator: Option<Uuid>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Names {
     pub fr: String,
@@ -166,6 +213,44 @@ pub fn suppress_small(count: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_moves_forward_in_its_lifecycle_and_withdrawn_or_closed_is_final() {
+        let change = |from, to| ChangeProjectStatus {
+            project_id: Uuid::nil(),
+            from,
+            to,
+        };
+        use ProjectStatus::*;
+        assert!(change(Contracted, Operating).validate().is_ok());
+        assert!(
+            change(Suspended, Operating).validate().is_ok(),
+            "a suspension ends"
+        );
+        assert!(
+            change(Operating, Preselected).validate().is_err(),
+            "never back to preselection"
+        );
+        assert!(
+            change(Operating, Operating).validate().is_err(),
+            "not a change"
+        );
+        for status in ProjectStatus::ALL {
+            assert!(!status.next().contains(&status));
+            assert!(status.next().iter().all(|n| *n != Preselected));
+        }
+        assert!(Closed.next().is_empty() && Withdrawn.next().is_empty());
+        // Every status is reachable from preselection.
+        let mut reached = vec![Preselected];
+        while let Some(s) = reached
+            .iter()
+            .flat_map(|s| s.next())
+            .find(|n| !reached.contains(n))
+        {
+            reached.push(*s);
+        }
+        assert_eq!(reached.len(), ProjectStatus::ALL.len());
+    }
 
     fn card(status: ProjectStatus, due: Option<&str>) -> ProjectCard {
         ProjectCard {

@@ -9,8 +9,8 @@
 use super::outbox::LocalView;
 use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
-    ActionItem, ActionStatus, CloseActionItem, FieldError, FormEntry, NewActionItem,
-    RescheduleActionItem, SaveEntryArgs, SaveMemberArgs, Visit, VisitFields,
+    ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, FieldError, FormEntry,
+    NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs, Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -229,6 +229,29 @@ impl MutationType for SaveEntry {
     }
 }
 
+/// `project.status`: a project moves on in its lifecycle (contracted → operating…).
+pub struct ChangeStatus;
+
+impl MutationType for ChangeStatus {
+    const NAME: &'static str = "project.status";
+    type Args = ChangeProjectStatus;
+
+    fn validate(args: &ChangeProjectStatus, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn target(args: &ChangeProjectStatus) -> (RecordKind, Uuid) {
+        (RecordKind::Project, args.project_id)
+    }
+
+    fn apply_local(args: ChangeProjectStatus, _author: Author, view: &mut LocalView) {
+        if let Some(mut project) = view.project(args.project_id).cloned() {
+            project.status = Some(args.to);
+            view.put(Record::Project(project));
+        }
+    }
+}
+
 /// Replays one stored mutation onto the local view and returns the record it is about (so the
 /// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
 /// does not hold that record yet (a refused creation still shows, with its reason). `None` when
@@ -261,6 +284,7 @@ pub fn replay(
         RescheduleAction::NAME => run::<RescheduleAction>(args, author, view, only_if_absent),
         SaveMember::NAME => run::<SaveMember>(args, author, view, only_if_absent),
         SaveEntry::NAME => run::<SaveEntry>(args, author, view, only_if_absent),
+        ChangeStatus::NAME => run::<ChangeStatus>(args, author, view, only_if_absent),
         _ => None,
     }
 }

@@ -166,6 +166,9 @@ pub struct ProjectRecord {
     pub code: String,
     pub title: String,
     pub version: i64,
+    /// Missing from servers older than the status change on the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::domain::ProjectStatus>,
 }
 
 /// A member as the device keeps it, under its project.

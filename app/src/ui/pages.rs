@@ -394,7 +394,7 @@ pub fn ProjectPage() -> impl IntoView {
                     Ok((user, detail)) => view! {
                         <Title text=detail.value.card.title.clone() />
                         <Frame user=user.value.clone() source=detail.source>
-                            <ProjectView detail=detail.value user=user.value.id />
+                            <ProjectView detail=detail.value user=user.value.id role=user.value.role />
                         </Frame>
                     }.into_any(),
                     Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
@@ -409,7 +409,7 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
+fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
     let i18n = use_i18n();
     let card = detail.card.clone();
     let chain = card.value_chain.clone();
@@ -419,6 +419,10 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
     let disbursed = detail.disbursed_millimes;
     let members = detail.members.clone();
     let (tranches, steps) = (detail.tranches.clone(), detail.steps.clone());
+    // A status changed on this phone shows at once, before the server has it.
+    let project_id = card.id;
+    let local_status =
+        super::visits::from_view(user, move |v| v.project(project_id).and_then(|p| p.status));
     view! {
         <p class="back">
             <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, back_to_projects)}</a>
@@ -428,7 +432,7 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
         <section aria-labelledby="summary-title">
             <h2 id="summary-title">{t_string!(i18n, project_summary)}</h2>
             <dl class="facts wide">
-                <div><dt>{t_string!(i18n, status)}</dt><dd>{text::status(i18n, status)}</dd></div>
+                <div><dt>{t_string!(i18n, status)}</dt><dd>{move || text::status(i18n, local_status().flatten().unwrap_or(status))}</dd></div>
                 <div><dt>{t_string!(i18n, project_kind)}</dt><dd>{text::kind(i18n, kind)}</dd></div>
                 <div><dt>{t_string!(i18n, incubator)}</dt><dd><bdi>{card.incubator.clone()}</bdi></dd></div>
                 <div><dt>{t_string!(i18n, facilitator)}</dt><dd><bdi>{card.facilitator.clone()}</bdi></dd></div>
@@ -440,7 +444,9 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
                 <div><dt>{t_string!(i18n, last_visit)}</dt><dd>{card.last_visit_on.as_deref().map(text::day)}</dd></div>
                 <div><dt>{t_string!(i18n, next_visit_due)}</dt><dd>{card.next_visit_due.as_deref().map(text::day)}</dd></div>
             </dl>
+            {(role != Role::Viewer).then(|| view! { <StatusChange user project=card.id status /> })}
         </section>
+        {(role == Role::Team).then(|| view! { <Assignment project=card.id /> })}
         <super::visits::VisitsSection user project=card.id />
         <super::visits::ActionsSection user project=card.id />
         <super::visits::MembersSection user project=card.id initial=members />
@@ -448,6 +454,127 @@ fn ProjectView(detail: ProjectDetail, user: Uuid) -> impl IntoView {
         <super::entries::AssessmentSection user project=card.id kind />
         {(!tranches.is_empty()).then(|| view! { <TranchesSection tranches=tranches.clone() /> })}
         <super::timeline::TimelineSection user project=card.id tranches steps flags=card.flags.clone() />
+    }
+}
+
+/// Moves the project on in its lifecycle, offline: the statuses it may take next, and where the
+/// change stands with the server.
+#[component]
+fn StatusChange(user: Uuid, project: Uuid, status: crate::domain::ProjectStatus) -> impl IntoView {
+    use crate::domain::ChangeProjectStatus;
+    use crate::sync::mutations::ChangeStatus;
+    use crate::sync::outbox::{SyncState, prepare};
+    use crate::sync::protocol::RecordKind;
+    let i18n = use_i18n();
+    let sync = super::sync::use_sync();
+    let local = super::visits::from_view(user, move |v| {
+        v.project(project).map(|p| {
+            (
+                p.status.unwrap_or(status),
+                v.state(RecordKind::Project, project),
+            )
+        })
+    });
+    let chosen = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    view! {
+        {move || local().flatten().map(|(now, state)| {
+            let next = now.next();
+            let tag = (state != SyncState::Sent).then(|| {
+                let tag = super::visits::state_tag(i18n, &state);
+                view! { <p><span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span></p> }
+            });
+            if next.is_empty() {
+                return view! { {tag} <p>{t_string!(i18n, status_final)}</p> }.into_any();
+            }
+            let change = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let Some(to) = crate::domain::ProjectStatus::parse(&chosen.get_untracked()) else {
+                    error.set(Some(t_string!(i18n, fe_required).to_string()));
+                    return;
+                };
+                error.set(None);
+                let args = ChangeProjectStatus { project_id: project, from: now, to };
+                let today = today_iso();
+                super::visits::save_then(i18n, sync, user, vec![prepare::<ChangeStatus>(&args, &today)], Box::new(move |r| {
+                    chosen.set(String::new());
+                    error.set(r.err());
+                }));
+            };
+            view! {
+                {tag}
+                <form class="inline-form status-change" on:submit=change novalidate>
+                    <div class="field">
+                        <label for="status-next">{t_string!(i18n, status_next)}</label>
+                        <select id="status-next" aria-describedby="status-next-error"
+                            on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {next.iter().map(|s| view! { <option value=s.as_str()>{text::status(i18n, *s)}</option> }).collect_view()}
+                        </select>
+                        <p class="field-error" id="status-next-error">{move || error.get()}</p>
+                    </div>
+                    <button type="submit">{t_string!(i18n, status_change)}</button>
+                </form>
+            }.into_any()
+        })}
+    }
+}
+
+/// The team assigns the project to a facilitator and an incubator (online).
+#[component]
+fn Assignment(project: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let choices = Resource::new(|| (), move |_| crate::api::assignment_choices(project));
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    view! {
+        <section aria-labelledby="assignment-title">
+            <h2 id="assignment-title">{t_string!(i18n, assignment_title)}</h2>
+            <Suspense fallback=|| ()>
+                {move || choices.get().map(|r| match r {
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(c) => {
+                        let facilitator = RwSignal::new(c.facilitator.map(|f| f.to_string()).unwrap_or_default());
+                        let incubator = RwSignal::new(c.incubator.map(|f| f.to_string()).unwrap_or_default());
+                        let save = move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            let f = Uuid::parse_str(&facilitator.get_untracked()).ok();
+                            let Ok(inc) = Uuid::parse_str(&incubator.get_untracked()) else { return };
+                            outcome.set(None);
+                            leptos::task::spawn_local(async move {
+                                let r = crate::api::assign_project(project, f, inc).await;
+                                outcome.set(Some(r.map_err(|e| text::error(i18n, &e))));
+                            });
+                        };
+                        view! {
+                            <form class="assignment" on:submit=save>
+                                <div class="field">
+                                    <label for="assign-facilitator">{t_string!(i18n, facilitator)}</label>
+                                    <select id="assign-facilitator" on:change=move |ev| facilitator.set(event_target_value(&ev))>
+                                        <option value="" selected=c.facilitator.is_none()>{t_string!(i18n, assignment_nobody)}</option>
+                                        {c.facilitators.iter().map(|(id, name, org)| view! {
+                                            <option value=id.to_string() selected=c.facilitator == Some(*id)>{format!("{name} · {org}")}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="assign-incubator">{t_string!(i18n, incubator)}</label>
+                                    <select id="assign-incubator" on:change=move |ev| incubator.set(event_target_value(&ev))>
+                                        {c.incubators.iter().map(|(id, name)| view! {
+                                            <option value=id.to_string() selected=c.incubator == Some(*id)>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="actions"><button type="submit">{t_string!(i18n, assignment_save)}</button></div>
+                                {move || outcome.get().map(|r| match r {
+                                    Ok(()) => view! { <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, assignment_saved)}</p> }.into_any(),
+                                    Err(m) => view! { <p class="notice error" role="alert"><span aria-hidden="true">"⚠ "</span>{m}</p> }.into_any(),
+                                })}
+                            </form>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -285,6 +285,23 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<crate::domain::entry::EntryQueue, DbError>;
 
+    /// The facilitators and incubators a project may be assigned to, and its current ones;
+    /// `None` for an unknown project.
+    async fn assignment_choices(
+        &self,
+        project: Uuid,
+    ) -> Result<Option<crate::domain::project::AssignmentChoices>, DbError>;
+
+    /// Assigns a project to a facilitator (or none) and an incubator, under a new global version
+    /// (so both facilitators' phones follow at their next pull). `Ok(false)` when the project,
+    /// the facilitator (an active facilitator) or the incubator is not one.
+    async fn assign_project(
+        &self,
+        project: Uuid,
+        facilitator: Option<Uuid>,
+        incubator: Uuid,
+    ) -> Result<bool, DbError>;
+
     /// The thresholds of the risk rules (the defaults until the team saves its own).
     async fn risk_settings(&self) -> Result<crate::domain::risk::RiskSettings, DbError>;
 

@@ -871,6 +871,46 @@ macro_rules! impl_database {
                 self.entry_review_queue_in(scope).await
             }
 
+            async fn assignment_choices(
+                &self,
+                project: uuid::Uuid,
+            ) -> Result<Option<$crate::domain::project::AssignmentChoices>, $crate::server::db::DbError> {
+                let current: Option<(Option<uuid::Uuid>, uuid::Uuid)> = sqlx::query_as(
+                    "select facilitator_id, incubator_id from projects where id = $1 and deleted = false",
+                )
+                .bind(project)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((facilitator, incubator)) = current else { return Ok(None) };
+                let facilitators: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+                    "select u.id, u.name, coalesce(o.name, '') from users u
+                       left join organisations o on o.id = u.organisation_id
+                      where u.role = 'facilitator' and u.active = true order by u.name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let incubators: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                    "select id, name from organisations where kind = 'incubator' order by name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some($crate::domain::project::AssignmentChoices {
+                    facilitators,
+                    incubators,
+                    facilitator,
+                    incubator: Some(incubator),
+                }))
+            }
+
+            async fn assign_project(
+                &self,
+                project: uuid::Uuid,
+                facilitator: Option<uuid::Uuid>,
+                incubator: uuid::Uuid,
+            ) -> Result<bool, $crate::server::db::DbError> {
+                self.assign_project_in(project, facilitator, incubator).await
+            }
+
             async fn risk_settings(
                 &self,
             ) -> Result<$crate::domain::risk::RiskSettings, $crate::server::db::DbError> {

@@ -366,8 +366,21 @@ pub(super) struct PulledProject {
     pub id: Uuid,
     pub code: String,
     pub title: String,
+    pub status: String,
     pub version: i64,
     pub deleted: bool,
+}
+
+impl PulledProject {
+    pub fn into_record(self) -> crate::sync::protocol::ProjectRecord {
+        crate::sync::protocol::ProjectRecord {
+            id: self.id,
+            code: self.code,
+            title: self.title,
+            version: self.version,
+            status: crate::domain::ProjectStatus::parse(&self.status),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -550,6 +563,22 @@ macro_rules! impl_sync {
                     let rows: Vec<StoredMemberRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.extend(rows.into_iter().map(|r| StoredRecord::Member(r.into_stored())));
                 }
+                for chunk in ids_of(RecordKind::Project).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    use $crate::server::db::sync_sql::PulledProject;
+                    let mut q = sqlx::QueryBuilder::new(
+                        "select p.id, p.code, p.title, p.status, p.version, p.deleted from projects p where p.id in (",
+                    );
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<PulledProject> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| {
+                        let deleted = r.deleted;
+                        StoredRecord::Project($crate::server::sync::store::StoredProject { record: r.into_record(), deleted })
+                    }));
+                }
                 for chunk in ids_of(RecordKind::Entry).chunks($crate::server::db::queries::INSERT_CHUNK) {
                     use $crate::server::db::sync_sql::{ENTRY_COLUMNS, EntryRow};
                     let mut q = sqlx::QueryBuilder::new(format!("select {ENTRY_COLUMNS} from form_entries e where e.id in ("));
@@ -700,6 +729,21 @@ macro_rules! impl_sync {
                             deleted = excluded.deleted, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
+                }
+                // Mutations change a project's status only (projects are registered online).
+                for record in records {
+                    if let StoredRecord::Project(p) = record {
+                        let status = p.record.status.map(|s| s.as_str()).unwrap_or("preselected");
+                        sqlx::query(
+                            "update projects set status = $1, version = $2, updated_at = $3 where id = $4",
+                        )
+                        .bind(status)
+                        .bind(p.record.version)
+                        .bind(now)
+                        .bind(p.record.id)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    }
                 }
                 let entries: Vec<_> = records.iter().filter_map(|r| match r {
                     StoredRecord::Entry(e) => Some(e),
@@ -940,6 +984,63 @@ macro_rules! impl_sync {
                     self.pool.begin().await?
                 };
                 Ok(Box::new($tx { tx, _turn: turn }))
+            }
+
+            async fn assign_project_in(
+                &self,
+                project: uuid::Uuid,
+                facilitator: Option<uuid::Uuid>,
+                incubator: uuid::Uuid,
+            ) -> Result<bool, $crate::server::db::DbError> {
+                let _turn = self.write_turn().await;
+                let mut tx = if $engine == $crate::server::db::Engine::Sqlite {
+                    self.pool.begin_with("begin immediate").await?
+                } else {
+                    self.pool.begin().await?
+                };
+                let facilitator_ok = match facilitator {
+                    None => true,
+                    Some(id) => sqlx::query_scalar::<_, uuid::Uuid>(
+                        "select id from users where id = $1 and role = 'facilitator' and active = true",
+                    )
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some(),
+                };
+                let incubator_ok = sqlx::query_scalar::<_, uuid::Uuid>(
+                    "select id from organisations where id = $1 and kind = 'incubator'",
+                )
+                .bind(incubator)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+                if !facilitator_ok || !incubator_ok {
+                    return Ok(false);
+                }
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let version: i64 = sqlx::query_scalar(
+                    "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
+                )
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let done = sqlx::query(
+                    "update projects set facilitator_id = $1, incubator_id = $2, version = $3, updated_at = $4
+                      where id = $5 and deleted = false",
+                )
+                .bind(facilitator)
+                .bind(incubator)
+                .bind(version)
+                .bind(now)
+                .bind(project)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn visit_conflicts_of(&self, visit: uuid::Uuid) -> Result<Vec<$crate::server::sync::store::ConflictRow>, $crate::server::db::DbError> {
@@ -1389,7 +1490,7 @@ macro_rules! impl_sync {
                     ACTION_COLUMNS, ActionRow, PulledMember, PulledProject, SCOPE_PREDICATE,
                     VISIT_COLUMNS, VisitRow,
                 };
-                use $crate::sync::protocol::{Cookie, MemberRecord, ProjectRecord, PullResponse, Record, RecordKind};
+                use $crate::sync::protocol::{Cookie, MemberRecord, PullResponse, Record, RecordKind};
                 let mut tx = if $engine == $crate::server::db::Engine::Postgres {
                     self.pool.begin_with("begin isolation level repeatable read read only").await?
                 } else {
@@ -1415,7 +1516,7 @@ macro_rules! impl_sync {
                 let mut records = Vec::new();
 
                 let projects: Vec<PulledProject> = sqlx::query_as(&format!(
-                    "select p.id, p.code, p.title, p.version, p.deleted from projects p
+                    "select p.id, p.code, p.title, p.status, p.version, p.deleted from projects p
                       where {SCOPE_PREDICATE} and p.version > $3 and (p.deleted = false or $3 > 0)
                       order by p.code"
                 ))
@@ -1425,7 +1526,7 @@ macro_rules! impl_sync {
                 records.extend(projects.into_iter().map(|p| if p.deleted {
                     Record::Deleted { of: RecordKind::Project, id: p.id }
                 } else {
-                    Record::Project(ProjectRecord { id: p.id, code: p.code, title: p.title, version: p.version })
+                    Record::Project(p.into_record())
                 }));
 
                 let members: Vec<PulledMember> = sqlx::query_as(&format!(

@@ -127,6 +127,13 @@ impl Working {
         }
     }
 
+    pub fn project(&self, id: Uuid) -> Option<&super::store::StoredProject> {
+        match self.records.get(&(RecordKind::Project, id)) {
+            Some(StoredRecord::Project(p)) => Some(p),
+            _ => None,
+        }
+    }
+
     pub fn action(&self, id: Uuid) -> Option<&StoredAction> {
         match self.records.get(&(RecordKind::Action, id)) {
             Some(StoredRecord::Action(a)) => Some(a),

@@ -15,8 +15,8 @@ use crate::domain::{
 };
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
-    AddAction, CloseAction, MutationType, RescheduleAction, SaveEntry, SaveMember, SaveVisit,
-    SaveVisitArgs,
+    AddAction, ChangeStatus, CloseAction, MutationType, RescheduleAction, SaveEntry, SaveMember,
+    SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -95,6 +95,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<RescheduleAction>(PhantomData),
     &Registered::<SaveMember>(PhantomData),
     &Registered::<SaveEntry>(PhantomData),
+    &Registered::<ChangeStatus>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -430,6 +431,39 @@ impl ServerApply for SaveEntry {
             deleted: false,
             last_device_id: Some(w.device_id),
         }));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for ChangeStatus {
+    fn reads(args: &crate::domain::ChangeProjectStatus) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Project, args.project_id)]
+    }
+
+    fn apply(
+        args: &crate::domain::ChangeProjectStatus,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let Some(current) = working.project(args.project_id).cloned() else {
+            return Err(Refused::code("not_found"));
+        };
+        if current.deleted {
+            return Err(Refused::code("not_found"));
+        }
+        match current.record.status {
+            // The same move made on another device meanwhile: done already, nothing to add.
+            Some(now) if now == args.to => return Ok(Outcome::Applied),
+            Some(now) if now != args.from => return Err(Refused::code("stale")),
+            _ => {}
+        }
+        let mut next = current;
+        next.record.status = Some(args.to);
+        next.record.version = w.version;
+        working.put(StoredRecord::Project(next));
         Ok(Outcome::Applied)
     }
 }

@@ -49,6 +49,13 @@ pub struct StoredEntry {
     pub last_device_id: Option<Uuid>,
 }
 
+/// A project as a mutation changes it (its status; the rest is the team's, online).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredProject {
+    pub record: crate::sync::protocol::ProjectRecord,
+    pub deleted: bool,
+}
+
 /// Any record a mutation may change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[expect(
@@ -60,6 +67,7 @@ pub enum StoredRecord {
     Action(StoredAction),
     Member(StoredMember),
     Entry(StoredEntry),
+    Project(StoredProject),
 }
 
 impl StoredRecord {
@@ -69,6 +77,7 @@ impl StoredRecord {
             StoredRecord::Action(a) => (RecordKind::Action, a.item.id),
             StoredRecord::Member(m) => (RecordKind::Member, m.record.member.id),
             StoredRecord::Entry(e) => (RecordKind::Entry, e.entry.id),
+            StoredRecord::Project(p) => (RecordKind::Project, p.record.id),
         }
     }
 
@@ -78,6 +87,7 @@ impl StoredRecord {
             StoredRecord::Action(a) => a.item.version = version,
             StoredRecord::Member(m) => m.record.version = version,
             StoredRecord::Entry(e) => e.entry.version = version,
+            StoredRecord::Project(p) => p.record.version = version,
         }
     }
 }

@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, openFirstProject, serviceWorkerReady, signIn } from "./helpers";
+
+// The project registry from the field and from the office: a facilitator moves a project on in
+// its lifecycle offline; the team assigns a project to another facilitator.
+
+test("offline, a facilitator suspends a project and resumes it; both changes reach the server in order", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  const project = await openFirstProject(page);
+  const status = page.locator("dl.facts div", { hasText: "Statut" }).locator("dd");
+  await expect(status).toHaveText("En activité");
+  await context.setOffline(true);
+
+  await page.getByLabel("Nouveau statut").selectOption({ label: "Suspendu" });
+  await page.getByRole("button", { name: "Changer le statut" }).click();
+  await expect(status).toHaveText("Suspendu");
+  await expect(page.locator(".status-change").locator("xpath=..")).toContainText("Enregistré sur ce téléphone");
+  // Only the moves the lifecycle allows are offered: back to operating, withdrawn or closed.
+  await expect(page.getByLabel("Nouveau statut").locator("option")).toHaveText(["—", "En activité", "Abandonné", "Clôturé"]);
+  await page.getByLabel("Nouveau statut").selectOption({ label: "En activité" });
+  await page.getByRole("button", { name: "Changer le statut" }).click();
+  await expect(status).toHaveText("En activité");
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await page.goto(project.url);
+  await hydrated(page);
+  await expect(status).toHaveText("En activité");
+});
+
+test("the team assigns a project to another facilitator, and back", async ({ page }) => {
+  await signIn(page, "team");
+  await page.locator(".card h3 a").first().click();
+  await hydrated(page);
+  const section = page.locator("section[aria-labelledby='assignment-title']");
+  await expect(section.getByRole("heading")).toHaveText("Affectation");
+  const select = section.getByLabel("Animateur·rice");
+  const current = await select.inputValue();
+  const other = await select.locator("option").evaluateAll((options, now) => options.map((o) => (o as HTMLOptionElement).value).find((v) => v && v !== now), current);
+  await select.selectOption(other!);
+  await section.getByRole("button", { name: "Enregistrer l'affectation" }).click();
+  await expect(section.getByRole("status")).toContainText("Affectation enregistrée");
+  await page.reload();
+  await hydrated(page);
+  await expect(section.getByLabel("Animateur·rice")).toHaveValue(other!);
+  const name = (await section.getByLabel("Animateur·rice").locator("option:checked").textContent())!.split(" · ")[0];
+  await expect(page.locator("dl.facts div", { hasText: "Animateur·rice" }).locator("dd")).toHaveText(name);
+
+  await section.getByLabel("Animateur·rice").selectOption(current);
+  await section.getByRole("button", { name: "Enregistrer l'affectation" }).click();
+  await expect(section.getByRole("status")).toContainText("Affectation enregistrée");
+});
