@@ -52,3 +52,30 @@ test("the team assigns a project to another facilitator, and back", async ({ pag
   await section.getByRole("button", { name: "Enregistrer l'affectation" }).click();
   await expect(section.getByRole("status")).toContainText("Affectation enregistrée");
 });
+
+test("offline, a facilitator adds a milestone and marks it reached; the timeline tells it", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  await context.setOffline(true);
+  const section = page.locator("section[aria-labelledby='milestones-title']");
+  await section.getByText("Ajouter une étape").click();
+  // "Other" needs its own words.
+  await section.getByLabel("Étape", { exact: true }).selectOption({ label: "Autre étape" });
+  await section.getByRole("button", { name: "Ajouter l'étape" }).click();
+  await expect(section.getByRole("alert")).toHaveText("Ce champ est obligatoire.");
+  await section.getByLabel("Étape", { exact: true }).selectOption({ label: "Première vente" });
+  await section.getByLabel("Prévue le").fill("2030-06-30");
+  await section.getByRole("button", { name: "Ajouter l'étape" }).click();
+  const item = section.locator(".milestones li", { hasText: "Première vente" }).first();
+  await expect(item).toContainText("Prévue le 30/06/2030");
+  await expect(item).toContainText("Enregistré sur ce téléphone");
+  await item.getByRole("button", { name: /Atteinte aujourd'hui/ }).click();
+  await expect(item).toContainText("Atteinte le");
+  await expect(page.locator("ol.timeline")).toContainText("Étape atteinte : Première vente");
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await expect(item).not.toContainText("Enregistré sur ce téléphone");
+});

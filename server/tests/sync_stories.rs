@@ -1995,3 +1995,100 @@ async fn a_project_the_team_assigns_to_another_facilitator_leaves_one_phone_and_
         );
     }
 }
+
+#[tokio::test]
+async fn a_milestone_added_then_reached_on_the_phone_reaches_the_supervisor_and_a_stale_edit_is_refused()
+ {
+    use app::domain::SaveMilestoneArgs;
+    use app::sync::mutations::SaveMilestone;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let id = Uuid::new_v4();
+        let args = |due: Option<&str>, achieved: Option<&str>| SaveMilestoneArgs {
+            id,
+            project_id: f.own,
+            base_version: None,
+            kind: "first_sale".into(),
+            label: String::new(),
+            due_on: due.map(Into::into),
+            achieved_on: achieved.map(Into::into),
+        };
+        let mut future = args(None, Some("2099-01-01"));
+        future.id = Uuid::new_v4();
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(
+                    client,
+                    1,
+                    SaveMilestone::NAME,
+                    &args(Some("2026-12-31"), None),
+                ),
+                mutation(
+                    client,
+                    2,
+                    SaveMilestone::NAME,
+                    &args(Some("2026-12-31"), Some("2026-11-20")),
+                ),
+                mutation(client, 3, SaveMilestone::NAME, &future),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(3, "invalid")],
+            "{:?}: reached in the future",
+            t.engine
+        );
+        let milestone_in = |response: &PullResponse| {
+            response.records.iter().find_map(|r| match r {
+                Record::Milestone(m) if m.id == id => Some(m.clone()),
+                _ => None,
+            })
+        };
+        let tablet = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        let seen = milestone_in(&tablet).expect("the supervisor sees it");
+        assert_eq!(
+            seen.achieved_on.as_deref(),
+            Some("2026-11-20"),
+            "{:?}",
+            t.engine
+        );
+        assert_eq!(seen.due_on.as_deref(), Some("2026-12-31"));
+
+        // Another phone that had not seen it reached moves its day: refused, never overwritten.
+        let phone = Uuid::new_v4();
+        let mut edit = args(Some("2027-03-31"), None);
+        edit.base_version = Some(seen.version - 1);
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            phone,
+            phone,
+            vec![mutation(phone, 1, SaveMilestone::NAME, &edit)],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| x.code.as_str())
+                .collect::<Vec<_>>(),
+            ["stale"]
+        );
+        let now = pull(&t.db, &f.facilitator, client, None).await;
+        assert_eq!(
+            milestone_in(&now).and_then(|m| m.achieved_on).as_deref(),
+            Some("2026-11-20")
+        );
+    }
+}

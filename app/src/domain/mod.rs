@@ -7,6 +7,7 @@ pub mod device;
 pub mod entry;
 pub mod form;
 pub mod member;
+pub mod milestone;
 pub mod money;
 pub mod project;
 pub mod risk;
@@ -17,6 +18,7 @@ pub mod visit;
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
 pub use entry::{FormEntry, SaveEntryArgs};
 pub use member::{MEMBER_FORM, Member, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers};
+pub use milestone::{Milestone, SaveMilestoneArgs};
 pub use project::{
     ChangeProjectStatus, ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus,
 };

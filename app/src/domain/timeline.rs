@@ -75,6 +75,15 @@ pub enum Happening {
         seq: i32,
         amount: i64,
     },
+    MilestoneReached {
+        kind: String,
+        label: String,
+    },
+    MilestoneDue {
+        kind: String,
+        label: String,
+        late: bool,
+    },
     Flag(RiskFlag),
 }
 
@@ -94,6 +103,7 @@ pub struct Sources<'a> {
     /// `(name, joined_on, left_on)`.
     pub members: Vec<(&'a str, Option<&'a str>, Option<&'a str>)>,
     pub entries: Vec<&'a FormEntry>,
+    pub milestones: Vec<&'a crate::domain::Milestone>,
     pub tranches: &'a [Tranche],
     pub steps: &'a [EntryStep],
     pub flags: &'a [RiskFlag],
@@ -230,6 +240,22 @@ pub fn timeline(sources: &Sources, today: &str) -> Vec<Moment> {
             );
         }
     }
+    for m in &sources.milestones {
+        let (kind, label) = (m.kind.clone(), m.label.clone());
+        match (&m.achieved_on, &m.due_on) {
+            (Some(day), _) => push(3, day, Happening::MilestoneReached { kind, label }),
+            (None, Some(day)) => push(
+                3,
+                day,
+                Happening::MilestoneDue {
+                    kind,
+                    label,
+                    late: day.as_str() < today,
+                },
+            ),
+            (None, None) => {}
+        }
+    }
     for t in sources.tranches {
         if let (Some(day), Some(amount)) = (&t.disbursed_on, t.disbursed) {
             push(5, day, Happening::TrancheDisbursed { seq: t.seq, amount });
@@ -333,8 +359,18 @@ mod tests {
             on: "2026-11-20".into(),
             what: "Sécheresse".into(),
         }];
+        let reached = crate::domain::Milestone {
+            id: Uuid::from_u128(5),
+            project_id: Uuid::from_u128(99),
+            kind: "first_sale".into(),
+            label: String::new(),
+            due_on: Some("2026-06-30".into()),
+            achieved_on: Some("2026-05-12".into()),
+            version: 1,
+        };
         let sources = Sources {
             visits: vec![&v],
+            milestones: vec![&reached],
             actions: vec![&due, &late, &done],
             members: vec![("Salma", Some("2026-02-01"), None)],
             tranches: &tranches,
@@ -350,9 +386,13 @@ mod tests {
                 "2026-11-20",
                 "2026-11-18",
                 "2026-11-01",
+                "2026-05-12",
                 "2026-03-01",
                 "2026-02-01"
             ]
+        );
+        assert!(
+            matches!(&moments[5].what, Happening::MilestoneReached { kind, .. } if kind == "first_sale")
         );
         assert!(
             matches!(moments[1].what, Happening::Flag(_)),
@@ -371,7 +411,7 @@ mod tests {
             Happening::ActionDue { overdue: false, .. }
         ));
         assert_eq!(
-            moments[5].what,
+            moments[6].what,
             Happening::TrancheDisbursed {
                 seq: 1,
                 amount: 10_000_000

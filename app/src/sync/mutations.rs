@@ -10,7 +10,8 @@ use super::outbox::LocalView;
 use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
     ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, FieldError, FormEntry,
-    NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs, Visit, VisitFields,
+    NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs, SaveMilestoneArgs, Visit,
+    VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -252,6 +253,27 @@ impl MutationType for ChangeStatus {
     }
 }
 
+/// `milestone.save`: a project's milestone, new or edited (reached, moved to another day).
+pub struct SaveMilestone;
+
+impl MutationType for SaveMilestone {
+    const NAME: &'static str = "milestone.save";
+    type Args = SaveMilestoneArgs;
+
+    fn validate(args: &SaveMilestoneArgs, today: &str) -> Result<(), FieldError> {
+        args.validate(today)
+    }
+
+    fn target(args: &SaveMilestoneArgs) -> (RecordKind, Uuid) {
+        (RecordKind::Milestone, args.id)
+    }
+
+    fn apply_local(args: SaveMilestoneArgs, _author: Author, view: &mut LocalView) {
+        let version = view.milestone(args.id).map_or(0, |m| m.version);
+        view.put(Record::Milestone(args.milestone(version)));
+    }
+}
+
 /// Replays one stored mutation onto the local view and returns the record it is about (so the
 /// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
 /// does not hold that record yet (a refused creation still shows, with its reason). `None` when
@@ -285,6 +307,7 @@ pub fn replay(
         SaveMember::NAME => run::<SaveMember>(args, author, view, only_if_absent),
         SaveEntry::NAME => run::<SaveEntry>(args, author, view, only_if_absent),
         ChangeStatus::NAME => run::<ChangeStatus>(args, author, view, only_if_absent),
+        SaveMilestone::NAME => run::<SaveMilestone>(args, author, view, only_if_absent),
         _ => None,
     }
 }

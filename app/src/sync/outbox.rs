@@ -541,6 +541,37 @@ impl LocalView {
         }
     }
 
+    pub fn milestone(&self, id: Uuid) -> Option<&crate::domain::Milestone> {
+        match self.records.get(&(RecordKind::Milestone, id)) {
+            Some(Record::Milestone(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// A project's milestones: those ahead first (soonest due first), then those reached (latest
+    /// first).
+    pub fn milestones_of(&self, project: Uuid) -> Vec<&crate::domain::Milestone> {
+        let mut out: Vec<&crate::domain::Milestone> = self
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Milestone(m) if m.project_id == project => Some(m),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| {
+            let ahead = |m: &crate::domain::Milestone| m.achieved_on.is_some();
+            ahead(a)
+                .cmp(&ahead(b))
+                .then_with(|| match (&a.achieved_on, &b.achieved_on) {
+                    (Some(x), Some(y)) => y.cmp(x),
+                    _ => (a.due_on.is_none(), &a.due_on).cmp(&(b.due_on.is_none(), &b.due_on)),
+                })
+                .then(a.id.cmp(&b.id))
+        });
+        out
+    }
+
     /// A project's entries kept as form answers, latest day first.
     pub fn entries_of(&self, project: Uuid) -> Vec<&crate::domain::FormEntry> {
         let mut out: Vec<&crate::domain::FormEntry> = self

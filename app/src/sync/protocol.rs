@@ -8,7 +8,7 @@
 //! Mutations keep their arguments as raw JSON too: the phone stores each mutation as the JSON it
 //! will send, and builds a push by joining stored strings, without decoding them again.
 
-use crate::domain::{ActionItem, FormEntry, Member, Visit};
+use crate::domain::{ActionItem, FormEntry, Member, Milestone, Visit};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
@@ -189,6 +189,7 @@ pub enum RecordKind {
     Action,
     /// An entry kept as form answers (a diagnostic, a self-assessment).
     Entry,
+    Milestone,
 }
 
 impl RecordKind {
@@ -199,6 +200,7 @@ impl RecordKind {
             RecordKind::Visit => "visit",
             RecordKind::Action => "action",
             RecordKind::Entry => "entry",
+            RecordKind::Milestone => "milestone",
         }
     }
 }
@@ -218,6 +220,7 @@ pub enum Record {
     Visit(Visit),
     Action(ActionItem),
     Entry(FormEntry),
+    Milestone(Milestone),
     /// A row that was deleted: the device drops its copy.
     Deleted {
         of: RecordKind,
@@ -233,6 +236,7 @@ impl Record {
             Record::Visit(v) => (RecordKind::Visit, v.id),
             Record::Action(a) => (RecordKind::Action, a.id),
             Record::Entry(e) => (RecordKind::Entry, e.id),
+            Record::Milestone(m) => (RecordKind::Milestone, m.id),
             Record::Deleted { of, id } => (*of, *id),
         }
     }

@@ -10,6 +10,7 @@ pub mod form_view;
 pub mod forms;
 pub mod layout;
 pub mod member_form;
+pub mod milestones;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod platform;

@@ -450,6 +450,7 @@ fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
         <super::visits::VisitsSection user project=card.id />
         <super::visits::ActionsSection user project=card.id />
         <super::visits::MembersSection user project=card.id initial=members />
+        <super::milestones::MilestonesSection user project=card.id />
         <super::entries::DiagnosticsSection user project=card.id />
         <super::entries::AssessmentSection user project=card.id kind />
         {(!tranches.is_empty()).then(|| view! { <TranchesSection tranches=tranches.clone() /> })}

@@ -231,3 +231,17 @@ pub fn ago(i18n: I18nContext<Locale>, then: Option<i64>, now: i64) -> String {
         _ => t_string!(i18n, sync_days_ago, n = minutes / 1440).to_string(),
     }
 }
+
+/// A milestone's name: the programme's word for it, or its own label.
+pub fn milestone_name(i18n: I18nContext<Locale>, kind: &str, label: &str) -> String {
+    match kind {
+        "equipment_installed" => t_string!(i18n, ms_equipment_installed).to_string(),
+        "first_sale" => t_string!(i18n, ms_first_sale).to_string(),
+        "registration" => t_string!(i18n, ms_registration).to_string(),
+        "social_security" => t_string!(i18n, ms_social_security).to_string(),
+        "break_even_quarter" => t_string!(i18n, ms_break_even_quarter).to_string(),
+        "first_general_assembly" => t_string!(i18n, ms_first_general_assembly).to_string(),
+        "organic_conversion" => t_string!(i18n, ms_organic_conversion).to_string(),
+        _ => label.to_owned(),
+    }
+}

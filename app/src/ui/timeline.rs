@@ -6,6 +6,7 @@
 use super::form_store::device_form;
 use super::forms::pick;
 use super::text;
+use super::text::milestone_name;
 use super::visits::from_view;
 use crate::domain::risk::RiskFlag;
 use crate::domain::timeline::{EntryStep, Happening, Moment, Sources, Tranche, timeline};
@@ -102,6 +103,26 @@ fn tell(i18n: I18nContext<Locale>, moment: &Moment) -> (String, Option<String>, 
             None,
             false,
         ),
+        Happening::MilestoneReached { kind, label } => (
+            t_string!(
+                i18n,
+                tl_milestone_reached,
+                what = milestone_name(i18n, kind, label)
+            )
+            .to_string(),
+            None,
+            false,
+        ),
+        Happening::MilestoneDue { kind, label, late } => (
+            t_string!(
+                i18n,
+                tl_milestone_due,
+                what = milestone_name(i18n, kind, label)
+            )
+            .to_string(),
+            None,
+            *late,
+        ),
         Happening::Flag(flag) => (
             t_string!(i18n, tl_flag, what = text::risk(i18n, flag)).to_string(),
             None,
@@ -125,6 +146,7 @@ pub fn TimelineSection(
         let actions = view.actions_of(project);
         let members = view.members_of(project);
         let entries = view.entries_of(project);
+        let milestones = view.milestones_of(project);
         let sources = Sources {
             visits,
             actions,
@@ -139,6 +161,7 @@ pub fn TimelineSection(
                 })
                 .collect(),
             entries,
+            milestones,
             tranches: &tranches,
             steps: &steps,
             flags: &flags,

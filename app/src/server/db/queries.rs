@@ -196,8 +196,9 @@ pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 19] = [
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 20] = [
     "risk_acknowledgements",
+    "milestones",
     "entry_reviews",
     "entry_revisions",
     "form_entries",

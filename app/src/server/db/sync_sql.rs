@@ -208,6 +208,41 @@ impl EntryRow {
     }
 }
 
+/// The columns of [`MilestoneRow`], on `milestones ms`.
+pub(super) const MILESTONE_COLUMNS: &str = "ms.id, ms.project_id, ms.kind, ms.label, ms.due_on,
+    ms.achieved_on, ms.version, ms.deleted, ms.last_device_id";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MilestoneRow {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub kind: String,
+    pub label: String,
+    pub due_on: Option<Date>,
+    pub achieved_on: Option<Date>,
+    pub version: i64,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+}
+
+impl MilestoneRow {
+    pub fn into_stored(self) -> crate::server::sync::store::StoredMilestone {
+        crate::server::sync::store::StoredMilestone {
+            milestone: crate::domain::Milestone {
+                id: self.id,
+                project_id: self.project_id,
+                kind: self.kind,
+                label: self.label,
+                due_on: self.due_on.map(|d| d.to_string()),
+                achieved_on: self.achieved_on.map(|d| d.to_string()),
+                version: self.version,
+            },
+            deleted: self.deleted,
+            last_device_id: self.last_device_id,
+        }
+    }
+}
+
 /// A submitted entry with what the review queue shows beside it.
 #[derive(sqlx::FromRow)]
 pub(super) struct EntryQueueRow {
@@ -579,6 +614,17 @@ macro_rules! impl_sync {
                         StoredRecord::Project($crate::server::sync::store::StoredProject { record: r.into_record(), deleted })
                     }));
                 }
+                for chunk in ids_of(RecordKind::Milestone).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    use $crate::server::db::sync_sql::{MILESTONE_COLUMNS, MilestoneRow};
+                    let mut q = sqlx::QueryBuilder::new(format!("select {MILESTONE_COLUMNS} from milestones ms where ms.id in ("));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<MilestoneRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| StoredRecord::Milestone(r.into_stored())));
+                }
                 for chunk in ids_of(RecordKind::Entry).chunks($crate::server::db::queries::INSERT_CHUNK) {
                     use $crate::server::db::sync_sql::{ENTRY_COLUMNS, EntryRow};
                     let mut q = sqlx::QueryBuilder::new(format!("select {ENTRY_COLUMNS} from form_entries e where e.id in ("));
@@ -744,6 +790,37 @@ macro_rules! impl_sync {
                         .execute(&mut *self.tx)
                         .await?;
                     }
+                }
+                let milestones: Vec<_> = records.iter().filter_map(|r| match r {
+                    StoredRecord::Milestone(m) => Some(m),
+                    _ => None,
+                }).collect();
+                for chunk in milestones.chunks(200) {
+                    let mut days = Vec::with_capacity(chunk.len());
+                    for m in chunk {
+                        days.push((
+                            day_opt(m.milestone.due_on.as_deref())?,
+                            day_opt(m.milestone.achieved_on.as_deref())?,
+                        ));
+                    }
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into milestones (id, project_id, kind, label, due_on, achieved_on,
+                            last_device_id, version, deleted, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk.iter().zip(days), |mut b, (m, (due, achieved))| {
+                        let ms = &m.milestone;
+                        b.push_bind(ms.id).push_bind(ms.project_id).push_bind(ms.kind.clone())
+                            .push_bind(ms.label.clone()).push_bind(due).push_bind(achieved)
+                            .push_bind(m.last_device_id).push_bind(ms.version).push_bind(m.deleted)
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (id) do update set kind = excluded.kind, label = excluded.label,
+                            due_on = excluded.due_on, achieved_on = excluded.achieved_on,
+                            last_device_id = excluded.last_device_id, version = excluded.version,
+                            deleted = excluded.deleted, updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
                 }
                 let entries: Vec<_> = records.iter().filter_map(|r| match r {
                     StoredRecord::Entry(e) => Some(e),
@@ -1579,6 +1656,21 @@ macro_rules! impl_sync {
                     Record::Deleted { of: RecordKind::Action, id: a.id }
                 } else {
                     Record::Action(a.into_stored().item)
+                }));
+
+                let milestones: Vec<$crate::server::db::sync_sql::MilestoneRow> = sqlx::query_as(&format!(
+                    "select {} from milestones ms join projects p on p.id = ms.project_id
+                      where {SCOPE_PREDICATE} and p.deleted = false and ms.version > $3
+                        and (ms.deleted = false or $3 > 0)",
+                    $crate::server::db::sync_sql::MILESTONE_COLUMNS
+                ))
+                .bind(kind).bind(scope_user).bind(since)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(milestones.into_iter().map(|m| if m.deleted {
+                    Record::Deleted { of: RecordKind::Milestone, id: m.id }
+                } else {
+                    Record::Milestone(m.into_stored().milestone)
                 }));
 
                 // Drafts are their author's alone, as visits.

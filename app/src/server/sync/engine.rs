@@ -134,6 +134,13 @@ impl Working {
         }
     }
 
+    pub fn milestone(&self, id: Uuid) -> Option<&super::store::StoredMilestone> {
+        match self.records.get(&(RecordKind::Milestone, id)) {
+            Some(StoredRecord::Milestone(m)) => Some(m),
+            _ => None,
+        }
+    }
+
     pub fn action(&self, id: Uuid) -> Option<&StoredAction> {
         match self.records.get(&(RecordKind::Action, id)) {
             Some(StoredRecord::Action(a)) => Some(a),

@@ -16,7 +16,7 @@ use crate::domain::{
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, MutationType, RescheduleAction, SaveEntry, SaveMember,
-    SaveVisit, SaveVisitArgs,
+    SaveMilestone, SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -96,6 +96,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<SaveMember>(PhantomData),
     &Registered::<SaveEntry>(PhantomData),
     &Registered::<ChangeStatus>(PhantomData),
+    &Registered::<SaveMilestone>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -464,6 +465,49 @@ impl ServerApply for ChangeStatus {
         next.record.status = Some(args.to);
         next.record.version = w.version;
         working.put(StoredRecord::Project(next));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for SaveMilestone {
+    fn reads(args: &crate::domain::SaveMilestoneArgs) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Milestone, args.id)]
+    }
+
+    fn apply(
+        args: &crate::domain::SaveMilestoneArgs,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let next = args.milestone(w.version);
+        match working.milestone(args.id) {
+            None if args.base_version.is_some() => return Err(Refused::code("not_found")),
+            None => {}
+            Some(current) => {
+                if current.deleted {
+                    return Err(Refused::code("not_found"));
+                }
+                if current.milestone.project_id != args.project_id {
+                    return Err(Refused::field("invalid", "project_id"));
+                }
+                let mine = current.last_device_id == Some(w.device_id);
+                if args.base_version.is_none() && !mine {
+                    return Err(Refused::code("already_exists"));
+                }
+                if !mine && args.base_version != Some(current.milestone.version) {
+                    // Changed on another device since: refused, never overwritten.
+                    return Err(Refused::code("stale"));
+                }
+            }
+        }
+        working.put(StoredRecord::Milestone(super::store::StoredMilestone {
+            milestone: next,
+            deleted: false,
+            last_device_id: Some(w.device_id),
+        }));
         Ok(Outcome::Applied)
     }
 }

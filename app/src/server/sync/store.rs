@@ -56,6 +56,13 @@ pub struct StoredProject {
     pub deleted: bool,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredMilestone {
+    pub milestone: crate::domain::Milestone,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+}
+
 /// Any record a mutation may change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[expect(
@@ -68,6 +75,7 @@ pub enum StoredRecord {
     Member(StoredMember),
     Entry(StoredEntry),
     Project(StoredProject),
+    Milestone(StoredMilestone),
 }
 
 impl StoredRecord {
@@ -78,6 +86,7 @@ impl StoredRecord {
             StoredRecord::Member(m) => (RecordKind::Member, m.record.member.id),
             StoredRecord::Entry(e) => (RecordKind::Entry, e.entry.id),
             StoredRecord::Project(p) => (RecordKind::Project, p.record.id),
+            StoredRecord::Milestone(m) => (RecordKind::Milestone, m.milestone.id),
         }
     }
 
@@ -88,6 +97,7 @@ impl StoredRecord {
             StoredRecord::Member(m) => m.record.version = version,
             StoredRecord::Entry(e) => e.entry.version = version,
             StoredRecord::Project(p) => p.record.version = version,
+            StoredRecord::Milestone(m) => m.milestone.version = version,
         }
     }
 }

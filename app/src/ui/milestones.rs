@@ -1,0 +1,145 @@
+//! A project's milestones on the project page, offline: those ahead (late ones marked), those
+//! reached, one tap to mark one reached today, and a short form to add one.
+
+use super::sync::use_sync;
+use super::text::{self, milestone_name};
+use super::visits::{from_view, new_id, save_then, state_tag};
+use crate::domain::Milestone;
+use crate::domain::dates::today_iso;
+use crate::domain::milestone::{MILESTONE_KINDS, SaveMilestoneArgs};
+use crate::i18n::*;
+use crate::sync::mutations::SaveMilestone;
+use crate::sync::outbox::{SyncState, prepare};
+use crate::sync::protocol::RecordKind;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let list = from_view(user, move |view| {
+        view.milestones_of(project)
+            .into_iter()
+            .map(|m| (m.clone(), view.state(RecordKind::Milestone, m.id)))
+            .collect::<Vec<(Milestone, SyncState)>>()
+    });
+    let error = RwSignal::new(None::<String>);
+    let save = move |args: SaveMilestoneArgs, done: Box<dyn FnOnce()>| {
+        let today = today_iso();
+        save_then(
+            i18n,
+            sync,
+            user,
+            vec![prepare::<SaveMilestone>(&args, &today)],
+            Box::new(move |r| match r {
+                Ok(()) => {
+                    error.set(None);
+                    done();
+                }
+                Err(m) => error.set(Some(m)),
+            }),
+        );
+    };
+    let kind = RwSignal::new(MILESTONE_KINDS[0].to_owned());
+    let label = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let args = SaveMilestoneArgs {
+            id: new_id(),
+            project_id: project,
+            base_version: None,
+            kind: kind.get_untracked(),
+            label: label.get_untracked(),
+            due_on: Some(due.get_untracked()).filter(|d| !d.is_empty()),
+            achieved_on: None,
+        };
+        save(
+            args,
+            Box::new(move || {
+                label.set(String::new());
+                due.set(String::new());
+            }),
+        );
+    };
+    view! {
+        <section aria-labelledby="milestones-title">
+            <h2 id="milestones-title">{t_string!(i18n, milestones_title)}</h2>
+            {move || list().map(|items| {
+                let today = today_iso();
+                view! {
+                    <p hidden=!items.is_empty()>{t_string!(i18n, milestones_none)}</p>
+                    <ul class="entries milestones">
+                        {items.into_iter().map(|(m, state)| {
+                            let name = milestone_name(i18n, &m.kind, &m.label);
+                            let when = match (&m.achieved_on, &m.due_on) {
+                                (Some(d), _) => t_string!(i18n, milestone_reached_on, day = text::day(d)).to_string(),
+                                (None, Some(d)) => t_string!(i18n, milestone_due_on, day = text::day(d)).to_string(),
+                                (None, None) => String::new(),
+                            };
+                            let late = m.is_late(&today);
+                            let reached = m.achieved_on.is_some();
+                            let tag = (state != SyncState::Sent).then(|| state_tag(i18n, &state));
+                            let hidden_name = name.clone();
+                            let mark = move |_| {
+                                let args = SaveMilestoneArgs {
+                                    id: m.id,
+                                    project_id: m.project_id,
+                                    base_version: Some(m.version).filter(|v| *v > 0),
+                                    kind: m.kind.clone(),
+                                    label: m.label.clone(),
+                                    due_on: m.due_on.clone(),
+                                    achieved_on: Some(today_iso()),
+                                };
+                                save(args, Box::new(|| {}));
+                            };
+                            view! {
+                                <li class:done=reached>
+                                    <p class="entry-head"><strong>{name}</strong></p>
+                                    <p class="entry-state">
+                                        {(!when.is_empty()).then(|| view! { <span>{when}</span>" " })}
+                                        {late.then(|| view! { <span class="tag tag-overdue"><span aria-hidden="true">"⚠ "</span>{t_string!(i18n, milestone_late)}</span>" " })}
+                                        {tag.map(|t| view! { <span class=t.class><span aria-hidden="true">{t.icon}</span>{t.text}</span> })}
+                                    </p>
+                                    {(!reached).then(|| view! {
+                                        <button type="button" on:click=mark>
+                                            {t_string!(i18n, milestone_mark_reached)}
+                                            <span class="visually-hidden">" : "{hidden_name}</span>
+                                        </button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+            {move || error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+            <details class="add-milestone">
+                <summary>{t_string!(i18n, milestone_new)}</summary>
+                <form class="inline-form" on:submit=add novalidate>
+                    <div class="field">
+                        <label for="milestone-kind">{t_string!(i18n, milestone_kind)}</label>
+                        <select id="milestone-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                            {MILESTONE_KINDS.iter().map(|k| {
+                                let name = if *k == "other" { t_string!(i18n, ms_other).to_string() } else { milestone_name(i18n, k, "") };
+                                view! { <option value=*k>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="milestone-label">{t_string!(i18n, milestone_label)}</label>
+                        <input id="milestone-label" type="text" maxlength="120"
+                            prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="milestone-due">{t_string!(i18n, milestone_due)}</label>
+                        <input id="milestone-due" type="date"
+                            prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev)) />
+                    </div>
+                    <button type="submit">{t_string!(i18n, milestone_add)}</button>
+                </form>
+            </details>
+        </section>
+    }
+}
