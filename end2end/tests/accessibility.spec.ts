@@ -16,7 +16,7 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 const REVIEW_PAGES: Record<Role, string[]> = {
   facilitator: [],
   supervisor: ["/review", "/conflicts"],
-  team: ["/review", "/conflicts", "/devices", "/forms"],
+  team: ["/review", "/conflicts", "/devices", "/forms", "/settings"],
   viewer: [],
 };
 
