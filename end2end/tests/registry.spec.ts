@@ -79,3 +79,35 @@ test("offline, a facilitator adds a milestone and marks it reached; the timeline
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   await expect(item).not.toContainText("Enregistré sur ce téléphone");
 });
+
+test("offline, a facilitator corrects the project's title and legal form; the correction reaches the server", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  const project = await openFirstProject(page);
+  const facts = page.locator("dl.facts");
+  await context.setOffline(true);
+  await page.getByText("Corriger le projet").click();
+  await page.getByLabel("Intitulé du projet").fill(`${project.title} (corrigé)`);
+  await page.getByLabel("Forme juridique").selectOption({ label: "Coopérative" });
+  await page.getByRole("button", { name: "Enregistrer les corrections" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${project.title} (corrigé)`);
+  await expect(facts.locator("div", { hasText: "Forme juridique" }).locator("dd")).toHaveText("Coopérative");
+  // An empty title is refused on the phone, in words.
+  await page.getByLabel("Intitulé du projet").fill(" ");
+  await page.getByRole("button", { name: "Enregistrer les corrections" }).click();
+  await expect(page.locator("#project-edit-error")).toHaveText("Ce champ est obligatoire.");
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await page.goto(project.url);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${project.title} (corrigé)`);
+  // Put back as it was, for the stories that follow.
+  await page.getByText("Corriger le projet").click();
+  await page.getByLabel("Intitulé du projet").fill(project.title);
+  await page.getByRole("button", { name: "Enregistrer les corrections" }).click();
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(project.title);
+});

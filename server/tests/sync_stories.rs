@@ -2092,3 +2092,103 @@ async fn a_milestone_added_then_reached_on_the_phone_reaches_the_supervisor_and_
         );
     }
 }
+
+#[tokio::test]
+async fn a_project_corrected_on_the_phone_reaches_the_team_and_an_edit_on_an_old_copy_is_refused() {
+    use app::domain::EditProject;
+    use app::sync::mutations::EditProjectFields;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let team = user(&set, DEMO_LOGINS[2].0);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let record_in = |response: &PullResponse, id| {
+            response.records.iter().find_map(|r| match r {
+                Record::Project(p) if p.id == id => Some(p.clone()),
+                _ => None,
+            })
+        };
+        let mine = pull(&t.db, &f.facilitator, client, None).await;
+        let seen = record_in(&mine, f.own).expect("on the phone");
+        assert!(!seen.legal_form.is_empty(), "{:?}", t.engine);
+        let edit = EditProject {
+            project_id: f.own,
+            base_version: seen.version,
+            title: "  Miel du désert – Douz  ".into(),
+            legal_form: "cooperative".into(),
+            training_track: "germe".into(),
+        };
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(client, 1, EditProjectFields::NAME, &edit),
+                mutation(
+                    client,
+                    2,
+                    EditProjectFields::NAME,
+                    &EditProject {
+                        project_id: f.other,
+                        ..edit.clone()
+                    },
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(2, "forbidden")]
+        );
+        let office = pull(&t.db, &team, Uuid::new_v4(), None).await;
+        let now = record_in(&office, f.own).expect("the team sees it");
+        assert_eq!(
+            (
+                now.title.as_str(),
+                now.legal_form.as_str(),
+                now.training_track.as_str()
+            ),
+            ("Miel du désert – Douz", "cooperative", "germe"),
+            "{:?}",
+            t.engine
+        );
+        let detail =
+            t.db.project_detail(app::server::db::ProjectScope::All, f.own)
+                .await
+                .expect("detail")
+                .expect("found");
+        assert_eq!(detail.legal_form, "cooperative");
+
+        // A second phone still holding the old copy: refused, the correction stays.
+        let phone = Uuid::new_v4();
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            phone,
+            phone,
+            vec![mutation(
+                phone,
+                1,
+                EditProjectFields::NAME,
+                &EditProject {
+                    title: "Autre titre".into(),
+                    ..edit.clone()
+                },
+            )],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| x.code.as_str())
+                .collect::<Vec<_>>(),
+            ["stale"]
+        );
+    }
+}

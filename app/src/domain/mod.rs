@@ -20,7 +20,8 @@ pub use entry::{FormEntry, SaveEntryArgs};
 pub use member::{MEMBER_FORM, Member, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers};
 pub use milestone::{Milestone, SaveMilestoneArgs};
 pub use project::{
-    ChangeProjectStatus, ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind, ProjectStatus,
+    ChangeProjectStatus, EditProject, ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind,
+    ProjectStatus,
 };
 pub use user::{Role, SessionUser};
 pub use visit::{

@@ -93,6 +93,57 @@ impl ProjectStatus {
 }
 
 /// A value chain's name in the three languages of the app.
+/// The legal forms a project may have (individuals are mostly sole traders or informal;
+/// collectives GDA, associations, informal groups, SMSA, cooperatives).
+pub const LEGAL_FORMS: [&str; 8] = [
+    "sole_trader",
+    "informal",
+    "gda",
+    "association",
+    "informal_group",
+    "smsa",
+    "cooperative",
+    "company_sse",
+];
+
+/// The entrepreneurship training a project follows.
+pub const TRAINING_TRACKS: [&str; 4] = ["cefe_sse", "collective_sse", "germe", "none"];
+
+/// The longest project title.
+pub const MAX_PROJECT_TITLE_CHARS: usize = 120;
+
+/// The arguments of `project.edit`: what the field may correct about a project (its code, value
+/// chain, locality and people are the team's).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditProject {
+    pub project_id: Uuid,
+    /// The version the user saw: if the project changed meanwhile, the edit is refused as stale.
+    pub base_version: i64,
+    pub title: String,
+    pub legal_form: String,
+    pub training_track: String,
+}
+
+impl EditProject {
+    pub fn validate(&self) -> Result<(), crate::domain::FieldError> {
+        use crate::domain::FieldError;
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err(FieldError::new("title", "required"));
+        }
+        if title.chars().count() > MAX_PROJECT_TITLE_CHARS {
+            return Err(FieldError::new("title", "too_long"));
+        }
+        if !LEGAL_FORMS.contains(&self.legal_form.as_str()) {
+            return Err(FieldError::new("legal_form", "other"));
+        }
+        if !TRAINING_TRACKS.contains(&self.training_track.as_str()) {
+            return Err(FieldError::new("training_track", "other"));
+        }
+        Ok(())
+    }
+}
+
 /// The arguments of `project.status`: a project moves on in its lifecycle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeProjectStatus {
@@ -213,6 +264,40 @@ pub fn suppress_small(count: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_edit_needs_a_title_and_known_forms() {
+        let edit = |title: &str, form: &str, track: &str| EditProject {
+            project_id: Uuid::nil(),
+            base_version: 1,
+            title: title.into(),
+            legal_form: form.into(),
+            training_track: track.into(),
+        };
+        assert!(
+            edit("Miel de Douz", "gda", "collective_sse")
+                .validate()
+                .is_ok()
+        );
+        assert_eq!(
+            edit("  ", "gda", "none").validate().map_err(|e| e.field),
+            Err("title")
+        );
+        assert_eq!(
+            edit(&"x".repeat(121), "gda", "none")
+                .validate()
+                .map_err(|e| e.code),
+            Err("too_long")
+        );
+        assert_eq!(
+            edit("Miel", "sarl", "none").validate().map_err(|e| e.field),
+            Err("legal_form")
+        );
+        assert_eq!(
+            edit("Miel", "gda", "mba").validate().map_err(|e| e.field),
+            Err("training_track")
+        );
+    }
 
     #[test]
     fn a_project_moves_forward_in_its_lifecycle_and_withdrawn_or_closed_is_final() {

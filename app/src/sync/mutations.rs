@@ -9,9 +9,9 @@
 use super::outbox::LocalView;
 use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
-    ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, FieldError, FormEntry,
-    NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs, SaveMilestoneArgs, Visit,
-    VisitFields,
+    ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, EditProject, FieldError,
+    FormEntry, NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs,
+    SaveMilestoneArgs, Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -253,6 +253,31 @@ impl MutationType for ChangeStatus {
     }
 }
 
+/// `project.edit`: the field corrects a project's title, legal form or training track.
+pub struct EditProjectFields;
+
+impl MutationType for EditProjectFields {
+    const NAME: &'static str = "project.edit";
+    type Args = EditProject;
+
+    fn validate(args: &EditProject, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn target(args: &EditProject) -> (RecordKind, Uuid) {
+        (RecordKind::Project, args.project_id)
+    }
+
+    fn apply_local(args: EditProject, _author: Author, view: &mut LocalView) {
+        if let Some(mut project) = view.project(args.project_id).cloned() {
+            project.title = args.title.trim().to_owned();
+            project.legal_form = args.legal_form;
+            project.training_track = args.training_track;
+            view.put(Record::Project(project));
+        }
+    }
+}
+
 /// `milestone.save`: a project's milestone, new or edited (reached, moved to another day).
 pub struct SaveMilestone;
 
@@ -308,6 +333,7 @@ pub fn replay(
         SaveEntry::NAME => run::<SaveEntry>(args, author, view, only_if_absent),
         ChangeStatus::NAME => run::<ChangeStatus>(args, author, view, only_if_absent),
         SaveMilestone::NAME => run::<SaveMilestone>(args, author, view, only_if_absent),
+        EditProjectFields::NAME => run::<EditProjectFields>(args, author, view, only_if_absent),
         _ => None,
     }
 }

@@ -169,6 +169,11 @@ pub struct ProjectRecord {
     /// Missing from servers older than the status change on the phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::domain::ProjectStatus>,
+    /// Missing from servers older than the project edit on the phone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub legal_form: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub training_track: String,
 }
 
 /// A member as the device keeps it, under its project.

@@ -419,15 +419,18 @@ fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
     let disbursed = detail.disbursed_millimes;
     let members = detail.members.clone();
     let (tranches, steps) = (detail.tranches.clone(), detail.steps.clone());
-    // A status changed on this phone shows at once, before the server has it.
+    // A change made on this phone shows at once, before the server has it.
     let project_id = card.id;
-    let local_status =
-        super::visits::from_view(user, move |v| v.project(project_id).and_then(|p| p.status));
+    let local_record = super::visits::from_view(user, move |v| v.project(project_id).cloned());
+    let local = Signal::derive(move || local_record().flatten());
+    let local_status = move || local.get().map(|p| p.status);
+    let (legal_form, training_track) = (detail.legal_form.clone(), detail.training_track.clone());
+    let title = card.title.clone();
     view! {
         <p class="back">
             <a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, back_to_projects)}</a>
         </p>
-        <h1><bdi>{card.title.clone()}</bdi></h1>
+        <h1><bdi>{move || local.get().map(|p| p.title).filter(|t| !t.is_empty()).unwrap_or_else(|| title.clone())}</bdi></h1>
         <p class="meta"><bdi class="code">{card.code.clone()}</bdi>" · "{text::value_chain(i18n, &chain)}</p>
         <section aria-labelledby="summary-title">
             <h2 id="summary-title">{t_string!(i18n, project_summary)}</h2>
@@ -438,13 +441,18 @@ fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
                 <div><dt>{t_string!(i18n, facilitator)}</dt><dd><bdi>{card.facilitator.clone()}</bdi></dd></div>
                 <div><dt>{t_string!(i18n, locality)}</dt><dd><bdi>{card.locality.clone()}</bdi></dd></div>
                 <div><dt>{t_string!(i18n, call_wave)}</dt><dd>{detail.call_wave}</dd></div>
+                <div><dt>{t_string!(i18n, legal_form)}</dt><dd>{move || text::legal_form(i18n, &local.get().map(|p| p.legal_form).filter(|f| !f.is_empty()).unwrap_or_else(|| legal_form.clone()))}</dd></div>
+                <div><dt>{t_string!(i18n, training_track)}</dt><dd>{move || text::training_track(i18n, &local.get().map(|p| p.training_track).filter(|f| !f.is_empty()).unwrap_or_else(|| training_track.clone()))}</dd></div>
                 <div><dt>{t_string!(i18n, grant)}</dt><dd>{text::money(i18n, grant)}</dd></div>
                 <div><dt>{t_string!(i18n, disbursed)}</dt><dd>{text::money(i18n, disbursed)}</dd></div>
                 <div><dt>{t_string!(i18n, visits_count)}</dt><dd>{detail.visit_count}</dd></div>
                 <div><dt>{t_string!(i18n, last_visit)}</dt><dd>{card.last_visit_on.as_deref().map(text::day)}</dd></div>
                 <div><dt>{t_string!(i18n, next_visit_due)}</dt><dd>{card.next_visit_due.as_deref().map(text::day)}</dd></div>
             </dl>
-            {(role != Role::Viewer).then(|| view! { <StatusChange user project=card.id status /> })}
+            {(role != Role::Viewer).then(|| view! {
+                <StatusChange user project=card.id status />
+                <ProjectEdit user project=card.id />
+            })}
         </section>
         {(role == Role::Team).then(|| view! { <Assignment project=card.id /> })}
         <super::visits::VisitsSection user project=card.id />
@@ -517,6 +525,70 @@ fn StatusChange(user: Uuid, project: Uuid, status: crate::domain::ProjectStatus)
                     <button type="submit">{t_string!(i18n, status_change)}</button>
                 </form>
             }.into_any()
+        })}
+    }
+}
+
+/// Corrects the project's title, legal form and training track, offline.
+#[component]
+fn ProjectEdit(user: Uuid, project: Uuid) -> impl IntoView {
+    use crate::domain::EditProject;
+    use crate::domain::project::{LEGAL_FORMS, TRAINING_TRACKS};
+    use crate::sync::mutations::EditProjectFields;
+    use crate::sync::outbox::prepare;
+    let i18n = use_i18n();
+    let sync = super::sync::use_sync();
+    let record = super::visits::from_view(user, move |v| v.project(project).cloned());
+    view! {
+        {move || record().flatten().map(|p| {
+            let title = RwSignal::new(p.title.clone());
+            let form = RwSignal::new(p.legal_form.clone());
+            let track = RwSignal::new(p.training_track.clone());
+            let error = RwSignal::new(None::<String>);
+            let saved = RwSignal::new(false);
+            let version = p.version;
+            let save = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                saved.set(false);
+                let args = EditProject {
+                    project_id: project,
+                    base_version: version,
+                    title: title.get_untracked(),
+                    legal_form: form.get_untracked(),
+                    training_track: track.get_untracked(),
+                };
+                super::visits::save_then(i18n, sync, user, vec![prepare::<EditProjectFields>(&args, &today_iso())], Box::new(move |r| {
+                    saved.set(r.is_ok());
+                    error.set(r.err());
+                }));
+            };
+            let select = move |id: &'static str, label: &'static str, values: &'static [&'static str], value: RwSignal<String>, show: fn(leptos_i18n::I18nContext<Locale>, &str) -> String| view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                        {values.iter().map(|v| view! { <option value=*v selected=value.get_untracked() == *v>{show(i18n, v)}</option> }).collect_view()}
+                    </select>
+                </div>
+            };
+            view! {
+                <details class="project-edit">
+                    <summary>{t_string!(i18n, project_edit)}</summary>
+                    <form class="inline-form" on:submit=save novalidate>
+                        <div class="field">
+                            <label for="project-title">{t_string!(i18n, project_title)}</label>
+                            <input id="project-title" type="text" maxlength="120" aria-describedby="project-edit-error"
+                                prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                        </div>
+                        {select("project-legal-form", t_string!(i18n, legal_form), &LEGAL_FORMS, form, text::legal_form)}
+                        {select("project-track", t_string!(i18n, training_track), &TRAINING_TRACKS, track, text::training_track)}
+                        <p class="field-error" id="project-edit-error">{move || error.get()}</p>
+                        <button type="submit">{t_string!(i18n, project_edit_save)}</button>
+                        {move || saved.get().then(|| view! {
+                            <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
+                        })}
+                    </form>
+                </details>
+            }
         })}
     }
 }

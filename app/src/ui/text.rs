@@ -245,3 +245,29 @@ pub fn milestone_name(i18n: I18nContext<Locale>, kind: &str, label: &str) -> Str
         _ => label.to_owned(),
     }
 }
+
+/// A legal form, in words (an unknown one as it is stored).
+pub fn legal_form(i18n: I18nContext<Locale>, form: &str) -> String {
+    match form {
+        "sole_trader" => t_string!(i18n, lf_sole_trader).to_string(),
+        "informal" => t_string!(i18n, lf_informal).to_string(),
+        "gda" => t_string!(i18n, lf_gda).to_string(),
+        "association" => t_string!(i18n, lf_association).to_string(),
+        "informal_group" => t_string!(i18n, lf_informal_group).to_string(),
+        "smsa" => t_string!(i18n, lf_smsa).to_string(),
+        "cooperative" => t_string!(i18n, lf_cooperative).to_string(),
+        "company_sse" => t_string!(i18n, lf_company_sse).to_string(),
+        other => other.to_owned(),
+    }
+}
+
+/// A training track, in words.
+pub fn training_track(i18n: I18nContext<Locale>, track: &str) -> String {
+    match track {
+        "cefe_sse" => t_string!(i18n, tt_cefe_sse).to_string(),
+        "collective_sse" => t_string!(i18n, tt_collective_sse).to_string(),
+        "germe" => t_string!(i18n, tt_germe).to_string(),
+        "none" => t_string!(i18n, tt_none).to_string(),
+        other => other.to_owned(),
+    }
+}

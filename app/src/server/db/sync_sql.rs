@@ -402,6 +402,8 @@ pub(super) struct PulledProject {
     pub code: String,
     pub title: String,
     pub status: String,
+    pub legal_form: String,
+    pub training_track: String,
     pub version: i64,
     pub deleted: bool,
 }
@@ -414,6 +416,8 @@ impl PulledProject {
             title: self.title,
             version: self.version,
             status: crate::domain::ProjectStatus::parse(&self.status),
+            legal_form: self.legal_form,
+            training_track: self.training_track,
         }
     }
 }
@@ -601,7 +605,7 @@ macro_rules! impl_sync {
                 for chunk in ids_of(RecordKind::Project).chunks($crate::server::db::queries::INSERT_CHUNK) {
                     use $crate::server::db::sync_sql::PulledProject;
                     let mut q = sqlx::QueryBuilder::new(
-                        "select p.id, p.code, p.title, p.status, p.version, p.deleted from projects p where p.id in (",
+                        "select p.id, p.code, p.title, p.status, p.legal_form, p.training_track, p.version, p.deleted from projects p where p.id in (",
                     );
                     let mut list = q.separated(", ");
                     for id in chunk {
@@ -776,17 +780,21 @@ macro_rules! impl_sync {
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
-                // Mutations change a project's status only (projects are registered online).
+                // Mutations change what the field may change of a project (it is registered online).
                 for record in records {
                     if let StoredRecord::Project(p) = record {
                         let status = p.record.status.map(|s| s.as_str()).unwrap_or("preselected");
                         sqlx::query(
-                            "update projects set status = $1, version = $2, updated_at = $3 where id = $4",
+                            "update projects set status = $1, version = $2, updated_at = $3, title = $5,
+                                legal_form = $6, training_track = $7 where id = $4",
                         )
                         .bind(status)
                         .bind(p.record.version)
                         .bind(now)
                         .bind(p.record.id)
+                        .bind(p.record.title.clone())
+                        .bind(p.record.legal_form.clone())
+                        .bind(p.record.training_track.clone())
                         .execute(&mut *self.tx)
                         .await?;
                     }
@@ -1593,7 +1601,7 @@ macro_rules! impl_sync {
                 let mut records = Vec::new();
 
                 let projects: Vec<PulledProject> = sqlx::query_as(&format!(
-                    "select p.id, p.code, p.title, p.status, p.version, p.deleted from projects p
+                    "select p.id, p.code, p.title, p.status, p.legal_form, p.training_track, p.version, p.deleted from projects p
                       where {SCOPE_PREDICATE} and p.version > $3 and (p.deleted = false or $3 > 0)
                       order by p.code"
                 ))

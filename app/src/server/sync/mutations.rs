@@ -15,8 +15,8 @@ use crate::domain::{
 };
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
-    AddAction, ChangeStatus, CloseAction, MutationType, RescheduleAction, SaveEntry, SaveMember,
-    SaveMilestone, SaveVisit, SaveVisitArgs,
+    AddAction, ChangeStatus, CloseAction, EditProjectFields, MutationType, RescheduleAction,
+    SaveEntry, SaveMember, SaveMilestone, SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -97,6 +97,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<SaveEntry>(PhantomData),
     &Registered::<ChangeStatus>(PhantomData),
     &Registered::<SaveMilestone>(PhantomData),
+    &Registered::<EditProjectFields>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -508,6 +509,47 @@ impl ServerApply for SaveMilestone {
             deleted: false,
             last_device_id: Some(w.device_id),
         }));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for EditProjectFields {
+    fn reads(args: &crate::domain::EditProject) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Project, args.project_id)]
+    }
+
+    fn apply(
+        args: &crate::domain::EditProject,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let Some(current) = working.project(args.project_id).cloned() else {
+            return Err(Refused::code("not_found"));
+        };
+        if current.deleted {
+            return Err(Refused::code("not_found"));
+        }
+        let title = args.title.trim();
+        let unchanged = current.record.title == title
+            && current.record.legal_form == args.legal_form
+            && current.record.training_track == args.training_track;
+        if unchanged {
+            return Ok(Outcome::Applied);
+        }
+        if current.record.version != args.base_version {
+            // Changed since this phone saw it (the team, another device): refused, never
+            // overwritten; the phone keeps the edit with the reason.
+            return Err(Refused::code("stale"));
+        }
+        let mut next = current;
+        next.record.title = title.to_owned();
+        next.record.legal_form.clone_from(&args.legal_form);
+        next.record.training_track.clone_from(&args.training_track);
+        next.record.version = w.version;
+        working.put(StoredRecord::Project(next));
         Ok(Outcome::Applied)
     }
 }

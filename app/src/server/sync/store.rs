@@ -49,7 +49,8 @@ pub struct StoredEntry {
     pub last_device_id: Option<Uuid>,
 }
 
-/// A project as a mutation changes it (its status; the rest is the team's, online).
+/// A project as mutations change it: its status, title, legal form and training track (the rest
+/// is the team's, online).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredProject {
     pub record: crate::sync::protocol::ProjectRecord,
