@@ -286,6 +286,43 @@ impl ServerApply for RescheduleAction {
     }
 }
 
+/// A record made on the phones as an edit finds it on the server.
+struct Found {
+    deleted: bool,
+    /// The record's project matches the edit's (and its form, for an entry).
+    same_place: bool,
+    last_device_id: Option<Uuid>,
+    version: i64,
+}
+
+/// The rule every record made on the phones keeps (members, entries, milestones): an edit finds
+/// the record where it says; a device's own later edits always apply; another device's apply
+/// only on the version it saw, and are refused as stale otherwise — never overwriting.
+fn check_edit(found: Option<Found>, base_version: Option<i64>, w: &Writer) -> Result<(), Refused> {
+    let Some(found) = found else {
+        return match base_version {
+            // An edit of a record the server does not have (deleted, or never arrived).
+            Some(_) => Err(Refused::code("not_found")),
+            None => Ok(()),
+        };
+    };
+    if found.deleted {
+        return Err(Refused::code("not_found"));
+    }
+    if !found.same_place {
+        return Err(Refused::field("invalid", "project_id"));
+    }
+    let mine = found.last_device_id == Some(w.device_id);
+    if base_version.is_none() && !mine {
+        // Record ids are made on devices: another device never creates the same one.
+        return Err(Refused::code("already_exists"));
+    }
+    if !mine && base_version != Some(found.version) {
+        return Err(Refused::code("stale"));
+    }
+    Ok(())
+}
+
 impl ServerApply for SaveMember {
     const NEEDS_FORMS: bool = true;
 
@@ -314,28 +351,22 @@ impl ServerApply for SaveMember {
         let mut member = args
             .member()
             .map_err(|e| Refused::field("invalid", e.field))?;
-        match working.member(args.id) {
-            None if args.base_version.is_some() => return Err(Refused::code("not_found")),
-            None => {}
-            Some(current) => {
-                if current.deleted {
-                    return Err(Refused::code("not_found"));
-                }
-                if current.record.project_id != args.project_id {
-                    return Err(Refused::field("invalid", "project_id"));
-                }
-                let mine = current.last_device_id == Some(w.device_id);
-                if args.base_version.is_none() && !mine {
-                    return Err(Refused::code("already_exists"));
-                }
-                if !mine && args.base_version != Some(current.record.version) {
-                    // Changed on another device since: refused, never overwritten. The phone
-                    // keeps the entry with the reason; the member is opened again to redo it.
-                    return Err(Refused::code("stale"));
-                }
-                // Leaving the project is recorded elsewhere; an edit keeps it.
-                member.left_on.clone_from(&current.record.member.left_on);
-            }
+        let current = working.member(args.id);
+        // Refused as stale, the phone keeps the entry with the reason; the member is opened
+        // again to redo it.
+        check_edit(
+            current.map(|c| Found {
+                deleted: c.deleted,
+                same_place: c.record.project_id == args.project_id,
+                last_device_id: c.last_device_id,
+                version: c.record.version,
+            }),
+            args.base_version,
+            w,
+        )?;
+        if let Some(current) = current {
+            // Leaving the project is recorded elsewhere; an edit keeps it.
+            member.left_on.clone_from(&current.record.member.left_on);
         }
         working.put(StoredRecord::Member(StoredMember {
             record: crate::sync::protocol::MemberRecord {
@@ -377,32 +408,26 @@ impl ServerApply for SaveEntry {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
-        let (author_id, review) = match working.entry(args.id) {
-            None if args.base_version.is_some() => return Err(Refused::code("not_found")),
-            None => (Some(w.user.id), None),
-            Some(current) => {
-                if current.deleted {
-                    return Err(Refused::code("not_found"));
-                }
-                let e = &current.entry;
-                if e.project_id != args.project_id || e.form_id != args.form_id {
-                    return Err(Refused::field("invalid", "project_id"));
-                }
-                let mine = current.last_device_id == Some(w.device_id);
-                if args.base_version.is_none() && !mine {
-                    return Err(Refused::code("already_exists"));
-                }
-                if !mine && args.base_version != Some(e.version) {
-                    // Changed elsewhere since (a review, another device): refused, never
-                    // overwritten; the phone keeps the entry with the reason.
-                    return Err(Refused::code("stale"));
-                }
-                if e.status == EntryStatus::Validated {
-                    // Validated is final: a late edit from the phone does not undo it.
-                    return Err(Refused::code("already_validated"));
-                }
-                (e.author_id, e.review.clone())
+        let current = working.entry(args.id);
+        // Changed elsewhere since (a review, another device): stale.
+        check_edit(
+            current.map(|c| Found {
+                deleted: c.deleted,
+                same_place: c.entry.project_id == args.project_id
+                    && c.entry.form_id == args.form_id,
+                last_device_id: c.last_device_id,
+                version: c.entry.version,
+            }),
+            args.base_version,
+            w,
+        )?;
+        let (author_id, review) = match current {
+            // Validated is final: a late edit from the phone does not undo it.
+            Some(c) if c.entry.status == EntryStatus::Validated => {
+                return Err(Refused::code("already_validated"));
             }
+            Some(c) => (c.entry.author_id, c.entry.review.clone()),
+            None => (Some(w.user.id), None),
         };
         let entry = FormEntry {
             id: args.id,
@@ -483,27 +508,17 @@ impl ServerApply for SaveMilestone {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
+        check_edit(
+            working.milestone(args.id).map(|c| Found {
+                deleted: c.deleted,
+                same_place: c.milestone.project_id == args.project_id,
+                last_device_id: c.last_device_id,
+                version: c.milestone.version,
+            }),
+            args.base_version,
+            w,
+        )?;
         let next = args.milestone(w.version);
-        match working.milestone(args.id) {
-            None if args.base_version.is_some() => return Err(Refused::code("not_found")),
-            None => {}
-            Some(current) => {
-                if current.deleted {
-                    return Err(Refused::code("not_found"));
-                }
-                if current.milestone.project_id != args.project_id {
-                    return Err(Refused::field("invalid", "project_id"));
-                }
-                let mine = current.last_device_id == Some(w.device_id);
-                if args.base_version.is_none() && !mine {
-                    return Err(Refused::code("already_exists"));
-                }
-                if !mine && args.base_version != Some(current.milestone.version) {
-                    // Changed on another device since: refused, never overwritten.
-                    return Err(Refused::code("stale"));
-                }
-            }
-        }
         working.put(StoredRecord::Milestone(super::store::StoredMilestone {
             milestone: next,
             deleted: false,
