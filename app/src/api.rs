@@ -468,6 +468,34 @@ pub async fn assign_project(
     )
 }
 
+/// Records a project's funding tranche: planned, disbursed (with its day), justified; amounts in
+/// millimes (the team only). The project page and the risk flags follow at once.
+#[server(prefix = "/api", endpoint = "save_tranche", input = Json)]
+pub async fn save_tranche(
+    project: Uuid,
+    tranche: crate::domain::timeline::Tranche,
+) -> Result<(), AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let today = crate::server::demo::today_in_tunis().to_string();
+            tranche.check(&today).map_err(|e| AppError::Invalid {
+                field: e.field.into(),
+                code: e.code.into(),
+            })?;
+            if ssr::state()?.db.save_tranche(project, &tranche).await? {
+                Ok(())
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+        .await,
+    )
+}
+
 /// The thresholds of the risk rules, for the team's settings page.
 #[server(prefix = "/api", endpoint = "risk_settings")]
 pub async fn risk_settings() -> Result<crate::domain::risk::RiskSettings, AppError> {

@@ -59,6 +59,18 @@ test("offline, a facilitator registers a member with a lot of difficulty walking
   await entry.getByRole("link", { name: /Modifier/ }).click();
   await hydrated(page);
   await expect(page.getByRole("group", { name: /difficultés à marcher/ }).getByLabel("Oui, beaucoup de difficultés")).toBeChecked();
+  // She left the project today: recorded from the same page, and listed among those who left.
+  await page.goto(project.url);
+  await hydrated(page);
+  const count = Number((await page.locator("#members-title .count").textContent())!.replace(/\D/g, ""));
+  await entry.getByRole("link", { name: /Modifier/ }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Enregistrer le départ" }).click();
+  await expect(page.locator("section.leave")).toContainText("Parti·e le");
+  await page.goto(project.url);
+  await hydrated(page);
+  await expect(entry).toContainText("Parti·e le");
+  await expect(page.locator("#members-title .count")).toHaveText(`(${count - 1})`);
 
   const tablet = await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: "fr-FR" });
   const supervisor = await tablet.newPage();

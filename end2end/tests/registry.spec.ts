@@ -111,3 +111,28 @@ test("offline, a facilitator corrects the project's title and legal form; the co
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(project.title);
 });
+
+test("the team records a tranche: more disbursed than planned is refused, a good one shows at once", async ({ page }) => {
+  await signIn(page, "team");
+  await page.locator(".card h3 a").first().click();
+  await hydrated(page);
+  const section = page.locator("section[aria-labelledby='tranches-title']");
+  await section.getByText("Enregistrer une tranche").click();
+  await section.getByLabel("Tranche", { exact: true }).selectOption("6");
+  await section.getByLabel("Montant prévu (DT)").fill("2000");
+  await section.getByLabel("Montant versé (DT)").fill("3000");
+  const today = new Date().toISOString().slice(0, 10);
+  await section.getByLabel("Versée le").fill(today);
+  await section.getByRole("button", { name: "Enregistrer la tranche" }).click();
+  await expect(section.getByRole("alert")).toContainText("Rien n'a été enregistré");
+  await expect(section.getByLabel("Montant versé (DT)")).toHaveAttribute("aria-invalid", "true");
+  await section.getByLabel("Montant versé (DT)").fill("1 500");
+  await section.getByRole("button", { name: "Enregistrer la tranche" }).click();
+  await expect(section.getByRole("status")).toHaveText(/Tranche enregistrée/);
+  const row = section.getByRole("row", { name: /^6 / });
+  await expect(row).toContainText("2 000,000 DT");
+  await expect(row).toContainText("1 500,000 DT");
+  await page.reload();
+  await hydrated(page);
+  await expect(section.getByRole("row", { name: /^6 / })).toContainText("1 500,000 DT");
+});

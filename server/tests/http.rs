@@ -537,6 +537,20 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 403, 422, 403],
         },
         Row {
+            endpoint: "/api/save_tranche",
+            case: "a tranche planned: the team only",
+            body: format!(r#"{{"project":"{own}","tranche":{{"seq":5,"planned":2000000,"disbursed":null,"disbursed_on":null,"justified":null}}}}"#),
+            json: true,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
+            endpoint: "/api/save_tranche",
+            case: "more disbursed than planned is refused by name",
+            body: format!(r#"{{"project":"{own}","tranche":{{"seq":5,"planned":2000,"disbursed":3000,"disbursed_on":"2026-01-10","justified":null}}}}"#),
+            json: true,
+            expect: [401, 403, 403, 422, 403],
+        },
+        Row {
             endpoint: "/api/risk_settings",
             case: "the team only",
             body: String::new(),

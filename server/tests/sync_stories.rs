@@ -2192,3 +2192,89 @@ async fn a_project_corrected_on_the_phone_reaches_the_team_and_an_edit_on_an_old
         );
     }
 }
+
+#[tokio::test]
+async fn a_member_who_left_is_recorded_from_the_phone_and_never_before_joining() {
+    use app::domain::{MemberLeaves, SaveMemberArgs};
+    use app::sync::mutations::{LeaveProject, SaveMember};
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let id = Uuid::new_v4();
+        let leaves = |on: &str| MemberLeaves {
+            id,
+            project_id: f.own,
+            left_on: on.into(),
+        };
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(
+                    client,
+                    1,
+                    SaveMember::NAME,
+                    &SaveMemberArgs {
+                        id,
+                        project_id: f.own,
+                        base_version: None,
+                        form_version: 1,
+                        answers: member_answers("Hédi Saïdi", false, "1"),
+                    },
+                ),
+                // Joined on 2026-11-01: leaving before is refused.
+                mutation(client, 2, LeaveProject::NAME, &leaves("2026-10-15")),
+                mutation(client, 3, LeaveProject::NAME, &leaves("2026-11-20")),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.as_str(), x.field.as_deref()))
+                .collect::<Vec<_>>(),
+            [(2, "invalid", Some("left_on"))],
+            "{:?}",
+            t.engine
+        );
+        let tablet = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        let left = tablet.records.iter().find_map(|r| match r {
+            Record::Member(m) if m.member.id == id => m.member.left_on.clone(),
+            _ => None,
+        });
+        assert_eq!(left.as_deref(), Some("2026-11-20"), "{:?}", t.engine);
+        // An edit of the member's answers afterwards keeps the day they left.
+        let version = tablet.records.iter().find_map(|r| match r {
+            Record::Member(m) if m.member.id == id => Some(m.version),
+            _ => None,
+        });
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![mutation(
+                client,
+                4,
+                SaveMember::NAME,
+                &SaveMemberArgs {
+                    id,
+                    project_id: f.own,
+                    base_version: version,
+                    form_version: 1,
+                    answers: member_answers("Hédi Saïdi", false, "1"),
+                },
+            )],
+        )
+        .await
+        .expect("push");
+        assert!(r.refused.is_empty(), "{r:?}");
+        let now = pull(&t.db, &f.facilitator, client, None).await;
+        assert!(now.records.iter().any(|r| matches!(r,
+            Record::Member(m) if m.member.id == id && m.member.left_on.as_deref() == Some("2026-11-20"))));
+    }
+}

@@ -251,6 +251,28 @@ impl Member {
     }
 }
 
+/// The arguments of `member.leave`: a member left the project on a day (kept in the registry,
+/// counted no more among the active members).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberLeaves {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub left_on: String,
+}
+
+impl MemberLeaves {
+    pub fn validate(&self, today: &str) -> Result<(), crate::domain::FieldError> {
+        use crate::domain::FieldError;
+        if !crate::domain::dates::is_iso_day(&self.left_on) {
+            return Err(FieldError::new("left_on", "not_a_date"));
+        }
+        if self.left_on.as_str() > today {
+            return Err(FieldError::new("left_on", "in_future"));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,9 @@ pub mod visit;
 
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
 pub use entry::{FormEntry, SaveEntryArgs};
-pub use member::{MEMBER_FORM, Member, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers};
+pub use member::{
+    MEMBER_FORM, Member, MemberLeaves, MemberPrivate, SaveMemberArgs, Sex, WgAnswer, WgAnswers,
+};
 pub use milestone::{Milestone, SaveMilestoneArgs};
 pub use project::{
     ChangeProjectStatus, EditProject, ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind,

@@ -19,6 +19,46 @@ pub struct Tranche {
     pub justified: Option<i64>,
 }
 
+/// The largest number of tranches a project's grant is paid in.
+pub const MAX_TRANCHES: i32 = 6;
+
+impl Tranche {
+    /// The rules a tranche the team records meets: a planned amount; a disbursement with its day
+    /// (not in the future), never more than planned; a justification never more than disbursed.
+    pub fn check(&self, today: &str) -> Result<(), crate::domain::FieldError> {
+        use crate::domain::FieldError;
+        use crate::domain::money::MAX_MILLIMES;
+        if !(1..=MAX_TRANCHES).contains(&self.seq) {
+            return Err(FieldError::new("seq", "other"));
+        }
+        if self.planned <= 0 || self.planned > MAX_MILLIMES {
+            return Err(FieldError::new("planned", "not_an_amount"));
+        }
+        match (self.disbursed, self.disbursed_on.as_deref()) {
+            (None, None) => {}
+            (Some(_), None) => return Err(FieldError::new("disbursed_on", "required")),
+            (None, Some(_)) => return Err(FieldError::new("disbursed", "required")),
+            (Some(amount), Some(day)) => {
+                if amount <= 0 || amount > self.planned {
+                    return Err(FieldError::new("disbursed", "not_an_amount"));
+                }
+                if !crate::domain::dates::is_iso_day(day) {
+                    return Err(FieldError::new("disbursed_on", "not_a_date"));
+                }
+                if day > today {
+                    return Err(FieldError::new("disbursed_on", "in_future"));
+                }
+            }
+        }
+        if let Some(justified) = self.justified
+            && (justified < 0 || justified > self.disbursed.unwrap_or(0))
+        {
+            return Err(FieldError::new("justified", "not_an_amount"));
+        }
+        Ok(())
+    }
+}
+
 /// One step in the life of a visit or an entry: a version saved, or a review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryStep {
@@ -321,6 +361,51 @@ mod tests {
             review,
             comment: comment.into(),
         }
+    }
+
+    #[test]
+    fn a_tranche_is_planned_disbursed_on_a_day_and_justified_within_what_was_paid() {
+        let t = |planned, disbursed: Option<i64>, on: Option<&str>, justified| Tranche {
+            seq: 1,
+            planned,
+            disbursed,
+            disbursed_on: on.map(Into::into),
+            justified,
+        };
+        let today = "2026-11-26";
+        assert!(t(10_000_000, None, None, None).check(today).is_ok());
+        assert!(
+            t(
+                10_000_000,
+                Some(10_000_000),
+                Some("2026-03-01"),
+                Some(4_000_000)
+            )
+            .check(today)
+            .is_ok()
+        );
+        let field = |r: Result<(), crate::domain::FieldError>| r.map_err(|e| e.field);
+        assert_eq!(field(t(0, None, None, None).check(today)), Err("planned"));
+        assert_eq!(
+            field(t(10, Some(11), Some("2026-03-01"), None).check(today)),
+            Err("disbursed")
+        );
+        assert_eq!(
+            field(t(10, Some(10), None, None).check(today)),
+            Err("disbursed_on")
+        );
+        assert_eq!(
+            field(t(10, Some(10), Some("2026-12-01"), None).check(today)),
+            Err("disbursed_on")
+        );
+        assert_eq!(
+            field(t(10, Some(5), Some("2026-03-01"), Some(6)).check(today)),
+            Err("justified")
+        );
+        assert_eq!(
+            field(t(10, None, None, Some(1)).check(today)),
+            Err("justified")
+        );
     }
 
     fn days(moments: &[Moment]) -> Vec<&str> {

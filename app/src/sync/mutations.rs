@@ -10,7 +10,7 @@ use super::outbox::LocalView;
 use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
     ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, EditProject, FieldError,
-    FormEntry, NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs,
+    FormEntry, MemberLeaves, NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs,
     SaveMilestoneArgs, Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
@@ -195,6 +195,29 @@ impl MutationType for SaveMember {
     }
 }
 
+/// `member.leave`: a member left the project.
+pub struct LeaveProject;
+
+impl MutationType for LeaveProject {
+    const NAME: &'static str = "member.leave";
+    type Args = MemberLeaves;
+
+    fn validate(args: &MemberLeaves, today: &str) -> Result<(), FieldError> {
+        args.validate(today)
+    }
+
+    fn target(args: &MemberLeaves) -> (RecordKind, Uuid) {
+        (RecordKind::Member, args.id)
+    }
+
+    fn apply_local(args: MemberLeaves, _author: Author, view: &mut LocalView) {
+        if let Some(mut m) = view.member(args.id).cloned() {
+            m.member.left_on = Some(args.left_on);
+            view.put(Record::Member(m));
+        }
+    }
+}
+
 /// `entry.save`: a diagnostic or a self-assessment, new or edited (a draft, or a returned entry
 /// being fixed).
 pub struct SaveEntry;
@@ -334,6 +357,7 @@ pub fn replay(
         ChangeStatus::NAME => run::<ChangeStatus>(args, author, view, only_if_absent),
         SaveMilestone::NAME => run::<SaveMilestone>(args, author, view, only_if_absent),
         EditProjectFields::NAME => run::<EditProjectFields>(args, author, view, only_if_absent),
+        LeaveProject::NAME => run::<LeaveProject>(args, author, view, only_if_absent),
         _ => None,
     }
 }

@@ -146,7 +146,64 @@ fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView 
                         <button type="submit" class="primary">{t_string!(i18n, member_save)}</button>
                     </div>
                 </form>
+                {existing.map(|m| view! { <LeaveForm user project member=m.member /> })}
             }.into_any()
         })}
+    }
+}
+
+/// Records that the member left the project (on a day, today by default); shown once they have.
+#[component]
+fn LeaveForm(user: Uuid, project: Uuid, member: crate::domain::Member) -> impl IntoView {
+    use crate::domain::MemberLeaves;
+    use crate::sync::mutations::LeaveProject;
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let day = RwSignal::new(crate::domain::dates::today_iso());
+    let error = RwSignal::new(None::<String>);
+    let left = RwSignal::new(member.left_on.clone());
+    let leave = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let args = MemberLeaves {
+            id: member.id,
+            project_id: project,
+            left_on: day.get_untracked(),
+        };
+        let today = crate::domain::dates::today_iso();
+        let on = args.left_on.clone();
+        save_then(
+            i18n,
+            sync,
+            user,
+            vec![prepare::<LeaveProject>(&args, &today)],
+            Box::new(move |r| match r {
+                Ok(()) => {
+                    error.set(None);
+                    left.set(Some(on));
+                }
+                Err(m) => error.set(Some(m)),
+            }),
+        );
+    };
+    view! {
+        <section class="leave" aria-labelledby="leave-title">
+            <h2 id="leave-title">{t_string!(i18n, member_leave_title)}</h2>
+            {move || match left.get() {
+                Some(d) => view! {
+                    <p class="notice" role="status">{t_string!(i18n, left_on)}" "{super::text::day(&d)}</p>
+                }.into_any(),
+                None => view! {
+                    <form class="inline-form" on:submit=leave novalidate>
+                        <div class="field">
+                            <label for="left-on">{t_string!(i18n, member_left_day)}</label>
+                            <input id="left-on" type="date" aria-describedby="left-on-error"
+                                prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
+                            <p class="field-error" id="left-on-error">{move || error.get()}</p>
+                        </div>
+                        <button type="submit">{t_string!(i18n, member_leave)}</button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
     }
 }

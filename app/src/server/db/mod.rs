@@ -302,6 +302,14 @@ pub trait Database: Send + Sync + 'static {
         incubator: Uuid,
     ) -> Result<bool, DbError>;
 
+    /// Records a project's funding tranche (checked by the caller): planned, disbursed, justified.
+    /// `Ok(false)` for an unknown project.
+    async fn save_tranche(
+        &self,
+        project: Uuid,
+        tranche: &crate::domain::timeline::Tranche,
+    ) -> Result<bool, DbError>;
+
     /// The thresholds of the risk rules (the defaults until the team saves its own).
     async fn risk_settings(&self) -> Result<crate::domain::risk::RiskSettings, DbError>;
 

@@ -912,6 +912,49 @@ macro_rules! impl_database {
                 self.assign_project_in(project, facilitator, incubator).await
             }
 
+            async fn save_tranche(
+                &self,
+                project: uuid::Uuid,
+                tranche: &$crate::domain::timeline::Tranche,
+            ) -> Result<bool, $crate::server::db::DbError> {
+                let exists: Option<uuid::Uuid> =
+                    sqlx::query_scalar("select id from projects where id = $1 and deleted = false")
+                        .bind(project)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                if exists.is_none() {
+                    return Ok(false);
+                }
+                let disbursed_on = tranche
+                    .disbursed_on
+                    .as_deref()
+                    .map($crate::server::db::sync_sql::day)
+                    .transpose()?;
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into funding_tranches (id, project_id, seq, planned_millimes,
+                        disbursed_millimes, disbursed_on, justified_millimes, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+                     on conflict (project_id, seq) do update set
+                        planned_millimes = excluded.planned_millimes,
+                        disbursed_millimes = excluded.disbursed_millimes,
+                        disbursed_on = excluded.disbursed_on,
+                        justified_millimes = excluded.justified_millimes,
+                        deleted = false, updated_at = excluded.updated_at",
+                )
+                .bind(uuid::Uuid::new_v4())
+                .bind(project)
+                .bind(tranche.seq)
+                .bind(tranche.planned)
+                .bind(tranche.disbursed)
+                .bind(disbursed_on)
+                .bind(tranche.justified)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(true)
+            }
+
             async fn risk_settings(
                 &self,
             ) -> Result<$crate::domain::risk::RiskSettings, $crate::server::db::DbError> {

@@ -15,8 +15,8 @@ use crate::domain::{
 };
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
-    AddAction, ChangeStatus, CloseAction, EditProjectFields, MutationType, RescheduleAction,
-    SaveEntry, SaveMember, SaveMilestone, SaveVisit, SaveVisitArgs,
+    AddAction, ChangeStatus, CloseAction, EditProjectFields, LeaveProject, MutationType,
+    RescheduleAction, SaveEntry, SaveMember, SaveMilestone, SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -98,6 +98,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<ChangeStatus>(PhantomData),
     &Registered::<SaveMilestone>(PhantomData),
     &Registered::<EditProjectFields>(PhantomData),
+    &Registered::<LeaveProject>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -565,6 +566,47 @@ impl ServerApply for EditProjectFields {
         next.record.training_track.clone_from(&args.training_track);
         next.record.version = w.version;
         working.put(StoredRecord::Project(next));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for LeaveProject {
+    fn reads(args: &crate::domain::MemberLeaves) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Member, args.id)]
+    }
+
+    fn apply(
+        args: &crate::domain::MemberLeaves,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let Some(current) = working.member(args.id).cloned() else {
+            return Err(Refused::code("not_found"));
+        };
+        if current.deleted {
+            return Err(Refused::code("not_found"));
+        }
+        if current.record.project_id != args.project_id {
+            return Err(Refused::field("invalid", "project_id"));
+        }
+        if current
+            .record
+            .member
+            .joined_on
+            .as_deref()
+            .is_some_and(|joined| args.left_on.as_str() < joined)
+        {
+            return Err(Refused::field("invalid", "left_on"));
+        }
+        // Leaving twice (two phones) is leaving once, on the day said last.
+        let mut next = current;
+        next.record.member.left_on = Some(args.left_on.clone());
+        next.record.version = w.version;
+        next.last_device_id = Some(w.device_id);
+        working.put(StoredRecord::Member(next));
         Ok(Outcome::Applied)
     }
 }
