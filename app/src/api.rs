@@ -41,6 +41,16 @@ mod ssr {
         request_auth().user.ok_or(AppError::NotSignedIn)
     }
 
+    /// The signed-in user, if they are of the programme team (the registry, forms, settings).
+    pub fn require_team() -> Result<SessionUser, AppError> {
+        let user = require_user()?;
+        if user.role == crate::domain::Role::Team {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// Answers an error with its own HTTP status (401, 403, 404…) rather than a blanket 500, so
     /// clients and proxies can tell "sign in again" from "try later".
     pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
@@ -423,10 +433,7 @@ pub async fn assignment_choices(
 ) -> Result<crate::domain::project::AssignmentChoices, AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            ssr::require_team()?;
             ssr::state()?
                 .db
                 .assignment_choices(project)
@@ -447,10 +454,7 @@ pub async fn assign_project(
 ) -> Result<(), AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            ssr::require_team()?;
             let db = &ssr::state()?.db;
             if db.assignment_choices(project).await?.is_none() {
                 return Err(AppError::NotFound);
@@ -477,10 +481,7 @@ pub async fn save_tranche(
 ) -> Result<(), AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            ssr::require_team()?;
             let today = crate::server::demo::today_in_tunis().to_string();
             tranche.check(&today).map_err(|e| AppError::Invalid {
                 field: e.field.into(),
@@ -501,10 +502,7 @@ pub async fn save_tranche(
 pub async fn risk_settings() -> Result<crate::domain::risk::RiskSettings, AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            ssr::require_team()?;
             Ok(ssr::state()?.db.risk_settings().await?)
         }
         .await,
@@ -520,10 +518,7 @@ pub async fn save_risk_settings(
 ) -> Result<(), AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            let user = ssr::require_team()?;
             settings.check().map_err(|e| AppError::Invalid {
                 field: e.field.into(),
                 code: e.code.into(),
@@ -576,10 +571,7 @@ pub async fn publish_form(definition: String) -> Result<PublishOutcome, AppError
     ssr::finish(
         async move {
             use crate::domain::form::{FormSet, PublishError};
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            let user = ssr::require_team()?;
             let form: FormDefinition = match serde_json::from_str(&definition) {
                 Ok(form) => form,
                 Err(e) => return Ok(PublishOutcome::Unreadable { detail: e.to_string() }),
@@ -611,10 +603,7 @@ pub async fn publish_form(definition: String) -> Result<PublishOutcome, AppError
 pub async fn list_devices() -> Result<Vec<DeviceStatus>, AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            ssr::require_team()?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
             Ok(ssr::state()?
                 .db
@@ -634,10 +623,7 @@ pub async fn list_devices() -> Result<Vec<DeviceStatus>, AppError> {
 pub async fn import_outbox(file: OutboxExport) -> Result<ImportReport, AppError> {
     ssr::finish(
         async move {
-            let user = ssr::require_user()?;
-            if user.role != crate::domain::Role::Team {
-                return Err(AppError::Forbidden);
-            }
+            ssr::require_team()?;
             let db = ssr::state()?.db;
             let today = crate::server::demo::today_in_tunis().to_string();
             crate::server::sync::import::import(&db, file, &today).await

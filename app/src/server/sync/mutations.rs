@@ -463,6 +463,21 @@ impl ServerApply for SaveEntry {
     }
 }
 
+/// The project a status change or a correction is about: in the writer's scope, and there.
+fn project_to_change(
+    id: Uuid,
+    working: &Working,
+    w: &Writer,
+) -> Result<super::store::StoredProject, Refused> {
+    if !w.may_write(id) {
+        return Err(Refused::code("forbidden"));
+    }
+    match working.project(id) {
+        Some(p) if !p.deleted => Ok(p.clone()),
+        _ => Err(Refused::code("not_found")),
+    }
+}
+
 impl ServerApply for ChangeStatus {
     fn reads(args: &crate::domain::ChangeProjectStatus) -> Vec<(RecordKind, Uuid)> {
         vec![(RecordKind::Project, args.project_id)]
@@ -473,15 +488,7 @@ impl ServerApply for ChangeStatus {
         working: &mut Working,
         w: &Writer,
     ) -> Result<Outcome, Refused> {
-        if !w.may_write(args.project_id) {
-            return Err(Refused::code("forbidden"));
-        }
-        let Some(current) = working.project(args.project_id).cloned() else {
-            return Err(Refused::code("not_found"));
-        };
-        if current.deleted {
-            return Err(Refused::code("not_found"));
-        }
+        let current = project_to_change(args.project_id, working, w)?;
         match current.record.status {
             // The same move made on another device meanwhile: done already, nothing to add.
             Some(now) if now == args.to => return Ok(Outcome::Applied),
@@ -539,15 +546,7 @@ impl ServerApply for EditProjectFields {
         working: &mut Working,
         w: &Writer,
     ) -> Result<Outcome, Refused> {
-        if !w.may_write(args.project_id) {
-            return Err(Refused::code("forbidden"));
-        }
-        let Some(current) = working.project(args.project_id).cloned() else {
-            return Err(Refused::code("not_found"));
-        };
-        if current.deleted {
-            return Err(Refused::code("not_found"));
-        }
+        let current = project_to_change(args.project_id, working, w)?;
         let title = args.title.trim();
         let unchanged = current.record.title == title
             && current.record.legal_form == args.legal_form

@@ -38,10 +38,7 @@ pub async fn review_visit(
         decision,
         comment,
     } = review;
-    check_review(decision, &comment).map_err(|e| AppError::Invalid {
-        field: e.field.into(),
-        code: e.code.into(),
-    })?;
+    let note = note(by, decision, &comment)?;
     // Drafts are their author's alone: for a supervisor, they do not exist.
     let (version, current) = reviewed_visit(store.as_mut(), scope, visit, |v| {
         v.visit.fields.status != EntryStatus::Draft
@@ -59,7 +56,6 @@ pub async fn review_visit(
             code: "in_conflict".into(),
         });
     }
-    let note = note(by, decision, &comment);
     let mut next = current;
     next.visit.fields.status = decision.status();
     next.visit.version = version;
@@ -79,11 +75,16 @@ pub async fn review_visit(
     Ok(version)
 }
 
-/// The decision as the entry carries it to the phone, stamped now.
-fn note(by: &SessionUser, decision: ReviewDecision, comment: &str) -> ReviewNote {
+/// The decision as the entry carries it to the phone, stamped now; refused when it breaks the
+/// review's rules (a return needs a comment).
+fn note(by: &SessionUser, decision: ReviewDecision, comment: &str) -> Result<ReviewNote, AppError> {
+    check_review(decision, comment).map_err(|e| AppError::Invalid {
+        field: e.field.into(),
+        code: e.code.into(),
+    })?;
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
-    ReviewNote {
+    Ok(ReviewNote {
         decision: decision.status(),
         comment: comment.trim().to_owned(),
         by: Some(by.id),
@@ -91,7 +92,7 @@ fn note(by: &SessionUser, decision: ReviewDecision, comment: &str) -> ReviewNote
         at: now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
-    }
+    })
 }
 
 /// Writes the reviewed record and the decision, and commits.
@@ -133,10 +134,7 @@ pub async fn review_entry(
         decision,
         comment,
     } = review;
-    check_review(decision, &comment).map_err(|e| AppError::Invalid {
-        field: e.field.into(),
-        code: e.code.into(),
-    })?;
+    let note = note(by, decision, &comment)?;
     let version = store.next_version().await?;
     let writable = store.writable_projects(scope).await?;
     // Outside the scope, deleted, or a draft (its author's alone): not found.
@@ -158,7 +156,6 @@ pub async fn review_entry(
     if current.entry.version != seen_version || current.entry.status != EntryStatus::Submitted {
         return Err(AppError::Stale);
     }
-    let note = note(by, decision, &comment);
     let mut next = current;
     next.entry.status = decision.status();
     next.entry.version = version;
