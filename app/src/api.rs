@@ -426,6 +426,22 @@ pub async fn review_entry(
     )
 }
 
+/// What a facilitator chooses from when registering a project in the field (kept on the phone
+/// for offline use). Facilitators only: they are the ones who register projects.
+#[server(prefix = "/api", endpoint = "registry_choices")]
+pub async fn registry_choices() -> Result<crate::domain::RegistryChoices, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            if user.role != crate::domain::Role::Facilitator {
+                return Err(AppError::Forbidden);
+            }
+            Ok(ssr::state()?.db.registry_choices(user.id).await?)
+        }
+        .await,
+    )
+}
+
 /// Who a project may be assigned to, and its current facilitator and incubator (the team only).
 #[server(prefix = "/api", endpoint = "assignment_choices")]
 pub async fn assignment_choices(

@@ -60,6 +60,8 @@ pub enum Key {
     Forms,
     /// Which forms those were (the `forms` of the pull that made the device fetch them).
     FormsSeen,
+    /// What that user chooses from when registering a project (`registry_choices`).
+    Registry { user: Uuid },
 }
 
 impl Key {
@@ -70,6 +72,7 @@ impl Key {
             Key::Project { user, project } => format!("{}project/{project}", user_prefix(*user)),
             Key::Forms => format!("{ROOT}v{LAYOUT_VERSION}/forms"),
             Key::FormsSeen => format!("{ROOT}v{LAYOUT_VERSION}/forms-seen"),
+            Key::Registry { user } => format!("{}registry", user_prefix(*user)),
         }
     }
 }

@@ -516,6 +516,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/registry_choices",
+            case: "facilitators register projects",
+            body: String::new(),
+            json: false,
+            expect: [401, 200, 403, 403, 403],
+        },
+        Row {
             endpoint: "/api/assignment_choices",
             case: "the team only",
             body: format!("project={own}"),

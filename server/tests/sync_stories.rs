@@ -2278,3 +2278,171 @@ async fn a_member_who_left_is_recorded_from_the_phone_and_never_before_joining()
             Record::Member(m) if m.member.id == id && m.member.left_on.as_deref() == Some("2026-11-20"))));
     }
 }
+
+#[tokio::test]
+async fn a_project_registered_on_the_phone_reaches_the_server_with_what_was_recorded_on_it_and_a_taken_code_is_refused()
+ {
+    use app::domain::{NewProject, ProjectKind, ProjectOrigin, ProjectStatus};
+    use app::sync::mutations::{CreateProject, EditProjectFields};
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let choices =
+            t.db.registry_choices(f.facilitator.id)
+                .await
+                .expect("choices");
+        assert!(choices.incubator.is_some(), "a facilitator's incubator");
+        let (chain, _, _) = choices.value_chains[0].clone();
+        let (place, _, _) = choices.localities[0].clone();
+        let taken = set.projects[0].code.clone();
+        assert!(choices.codes.contains(&taken), "{:?}", t.engine);
+        let registration = |id, code: &str| NewProject {
+            id,
+            code: code.into(),
+            title: "Vannerie des femmes de Telmine".into(),
+            origin: ProjectOrigin {
+                kind: ProjectKind::Collective,
+                value_chain_id: chain,
+                locality_id: place,
+                call_wave: 3,
+            },
+            legal_form: "gda".into(),
+            training_track: "collective_sse".into(),
+        };
+        let action = |id: u128, project| NewActionItem {
+            id: Uuid::from_u128(id),
+            project_id: project,
+            visit_id: None,
+            title: "Ouvrir un compte postal".into(),
+            due_on: None,
+        };
+        let (new, clash) = (Uuid::new_v4(), Uuid::new_v4());
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let phone_before = pull(&t.db, &f.facilitator, client, None).await;
+        let batch = vec![
+            mutation(
+                client,
+                1,
+                CreateProject::NAME,
+                &registration(new, " jn-van-01 "),
+            ),
+            mutation(client, 2, AddAction::NAME, &action(1, new)),
+            mutation(
+                client,
+                3,
+                EditProjectFields::NAME,
+                &app::domain::EditProject {
+                    project_id: new,
+                    base_version: 0,
+                    title: "Vannerie de Telmine".into(),
+                    legal_form: "gda".into(),
+                    training_track: "collective_sse".into(),
+                },
+            ),
+            mutation(client, 4, CreateProject::NAME, &registration(clash, &taken)),
+            mutation(client, 5, AddAction::NAME, &action(2, clash)),
+        ];
+        let refused = |r: &PushResponse| {
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.clone()))
+                .collect::<Vec<_>>()
+        };
+        let first = send(&t.db, &f.facilitator, client, device, batch.clone())
+            .await
+            .expect("push");
+        let expected = vec![
+            (4, "already_exists".to_owned()),
+            (5, "forbidden".to_owned()),
+        ];
+        assert_eq!(refused(&first), expected, "{:?}", t.engine);
+        // Sent again after a lost answer: the same answer, nothing twice.
+        let again = send(&t.db, &f.facilitator, client, device, batch)
+            .await
+            .expect("replay");
+        assert_eq!(refused(&again), expected);
+
+        // The phone's next pull is whole (its scope grew) and holds the project as the server
+        // keeps it.
+        let phone = pull(&t.db, &f.facilitator, client, Some(&phone_before.cookie)).await;
+        assert!(phone.reset, "{:?}", t.engine);
+        let project = phone
+            .records
+            .iter()
+            .find_map(|r| match r {
+                Record::Project(p) if p.id == new => Some(p.clone()),
+                _ => None,
+            })
+            .expect("the registered project");
+        assert_eq!(project.code, "JN-VAN-01");
+        assert_eq!(project.title, "Vannerie de Telmine");
+        assert_eq!(project.status, Some(ProjectStatus::Preselected));
+        assert_eq!(project.origin.as_ref().map(|o| o.call_wave), Some(3));
+        assert!(
+            phone
+                .records
+                .iter()
+                .any(|r| matches!(r, Record::Action(a) if a.project_id == new))
+        );
+        assert!(!phone.records.iter().any(|r| r.key().1 == clash));
+
+        // The supervisor of the facilitator's incubator lists it, preselected, with no grant yet.
+        let cards =
+            t.db.project_cards(project_scope(&f.supervisor).expect("scope"))
+                .await
+                .expect("cards");
+        let card = cards.iter().find(|c| c.id == new);
+        // (The demo's first supervisor oversees the first facilitator's incubator.)
+        assert!(cards.iter().any(|c| c.id == f.own), "{:?}", t.engine);
+        {
+            let card = card.expect("in the supervisor's list");
+            assert_eq!(card.facilitator, f.facilitator.name);
+            assert_eq!(card.kind, ProjectKind::Collective);
+        }
+        let detail =
+            t.db.project_detail(app::server::db::ProjectScope::All, new)
+                .await
+                .expect("detail")
+                .expect("found");
+        assert_eq!((detail.grant_millimes, detail.call_wave), (0, 3));
+
+        // The refused registration, corrected on the phone with the same id, lands; the action
+        // saved on it is sent again and lands too.
+        let fixed = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(
+                    client,
+                    6,
+                    CreateProject::NAME,
+                    &registration(clash, "JN-VAN-02"),
+                ),
+                mutation(client, 7, AddAction::NAME, &action(2, clash)),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(refused(&fixed), vec![]);
+
+        // Only facilitators register projects; a supervisor's attempt is refused.
+        let sup = Uuid::new_v4();
+        let r = send(
+            &t.db,
+            &f.supervisor,
+            sup,
+            sup,
+            vec![mutation(
+                sup,
+                1,
+                CreateProject::NAME,
+                &registration(Uuid::new_v4(), "JN-VAN-03"),
+            )],
+        )
+        .await
+        .expect("push");
+        assert_eq!(refused(&r), vec![(1, "forbidden".to_owned())]);
+    }
+}

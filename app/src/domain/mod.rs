@@ -22,8 +22,8 @@ pub use member::{
 };
 pub use milestone::{Milestone, SaveMilestoneArgs};
 pub use project::{
-    ChangeProjectStatus, EditProject, ProgrammeSummary, ProjectCard, ProjectDetail, ProjectKind,
-    ProjectStatus,
+    ChangeProjectStatus, EditProject, NewProject, ProgrammeSummary, ProjectCard, ProjectDetail,
+    ProjectKind, ProjectOrigin, ProjectStatus, RegistryChoices,
 };
 pub use user::{Role, SessionUser};
 pub use visit::{

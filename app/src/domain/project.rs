@@ -144,6 +144,100 @@ impl EditProject {
     }
 }
 
+/// The longest project code, and the shortest.
+pub const PROJECT_CODE_CHARS: std::ops::RangeInclusive<usize> = 3..=20;
+
+/// The call waves a project may come from.
+pub const CALL_WAVES: std::ops::RangeInclusive<i32> = 1..=9;
+
+/// Where a project belongs in the programme: set when it is registered, the team's to change
+/// afterwards. Sent with every project to the phones, so a project registered on one (or pulled
+/// before its page was ever opened) can be listed offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectOrigin {
+    pub kind: ProjectKind,
+    pub value_chain_id: Uuid,
+    pub locality_id: Uuid,
+    pub call_wave: i32,
+}
+
+/// The arguments of `project.create`: a facilitator registers a project in the field. It starts
+/// preselected, with them as its facilitator and their incubator as its incubator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewProject {
+    /// Made on the phone; the same if the registration is corrected and sent again.
+    pub id: Uuid,
+    /// The project's file code, as the programme gave it (unique; stored in capitals).
+    pub code: String,
+    pub title: String,
+    pub origin: ProjectOrigin,
+    pub legal_form: String,
+    pub training_track: String,
+}
+
+/// A project code as stored: trimmed, in capitals.
+pub fn normalise_code(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+impl NewProject {
+    pub fn validate(&self) -> Result<(), crate::domain::FieldError> {
+        use crate::domain::FieldError;
+        let code = normalise_code(&self.code);
+        if code.is_empty() {
+            return Err(FieldError::new("code", "required"));
+        }
+        let well_formed = PROJECT_CODE_CHARS.contains(&code.chars().count())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && !code.starts_with('-')
+            && !code.ends_with('-');
+        if !well_formed {
+            return Err(FieldError::new("code", "code_format"));
+        }
+        if !CALL_WAVES.contains(&self.origin.call_wave) {
+            return Err(FieldError::new("call_wave", "out_of_range"));
+        }
+        EditProject {
+            project_id: self.id,
+            base_version: 0,
+            title: self.title.clone(),
+            legal_form: self.legal_form.clone(),
+            training_track: self.training_track.clone(),
+        }
+        .validate()
+    }
+
+    /// The project as the phone keeps it until the server has it.
+    pub fn record(&self) -> crate::sync::protocol::ProjectRecord {
+        crate::sync::protocol::ProjectRecord {
+            id: self.id,
+            code: normalise_code(&self.code),
+            title: self.title.trim().to_owned(),
+            version: 0,
+            status: Some(ProjectStatus::Preselected),
+            legal_form: self.legal_form.clone(),
+            training_track: self.training_track.clone(),
+            origin: Some(self.origin.clone()),
+        }
+    }
+}
+
+/// What a facilitator chooses from when registering a project, kept on the phone.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryChoices {
+    /// `(id, code, names)`.
+    pub value_chains: Vec<(Uuid, String, Names)>,
+    /// `(id, name, delegation)`.
+    pub localities: Vec<(Uuid, String, String)>,
+    /// The incubator a project registered by this user goes to (`None`: they have none, and
+    /// cannot register projects).
+    pub incubator: Option<(Uuid, String)>,
+    /// The codes already taken, so the phone can say so before sending.
+    pub codes: Vec<String>,
+}
+
 /// The arguments of `project.status`: a project moves on in its lifecycle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeProjectStatus {
@@ -239,6 +333,67 @@ pub struct ProjectDetail {
     pub steps: Vec<crate::domain::timeline::EntryStep>,
 }
 
+impl ProjectDetail {
+    /// The page of a project this phone holds but the server has not listed to it yet (registered
+    /// here, or pulled since the list was last stored): what the phone knows, named from the
+    /// choice lists it keeps. `None` for a record without its origin (from an older server).
+    pub fn from_record(
+        record: &crate::sync::protocol::ProjectRecord,
+        choices: &RegistryChoices,
+        facilitator: &str,
+    ) -> Option<ProjectDetail> {
+        let origin = record.origin.as_ref()?;
+        let value_chain = choices
+            .value_chains
+            .iter()
+            .find(|(id, _, _)| *id == origin.value_chain_id)
+            .map(|(_, _, names)| names.clone())
+            .unwrap_or(Names {
+                fr: String::new(),
+                ar: String::new(),
+                en: String::new(),
+            });
+        let locality = choices
+            .localities
+            .iter()
+            .find(|(id, _, _)| *id == origin.locality_id)
+            .map(|(_, name, _)| name.clone())
+            .unwrap_or_default();
+        Some(ProjectDetail {
+            card: ProjectCard {
+                id: record.id,
+                code: record.code.clone(),
+                title: record.title.clone(),
+                kind: origin.kind,
+                status: record.status.unwrap_or(ProjectStatus::Preselected),
+                value_chain,
+                incubator: choices
+                    .incubator
+                    .as_ref()
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default(),
+                facilitator: facilitator.to_owned(),
+                locality,
+                last_visit_on: None,
+                next_visit_due: None,
+                member_count: 0,
+                flags: Vec::new(),
+                acknowledged: Vec::new(),
+            },
+            legal_form: record.legal_form.clone(),
+            call_wave: origin.call_wave,
+            training_track: record.training_track.clone(),
+            grant_millimes: 0,
+            disbursed_millimes: 0,
+            contract_signed_on: None,
+            visit_count: 0,
+            members: Vec::new(),
+            tranches: Vec::new(),
+            steps: Vec::new(),
+        })
+    }
+}
+
 /// Aggregates that every role may read, with small cells hidden.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgrammeSummary {
@@ -297,6 +452,75 @@ mod tests {
             edit("Miel", "gda", "mba").validate().map_err(|e| e.field),
             Err("training_track")
         );
+    }
+
+    fn registration(code: &str, wave: i32) -> NewProject {
+        NewProject {
+            id: Uuid::from_u128(7),
+            code: code.into(),
+            title: "Tissage de Jemna".into(),
+            origin: ProjectOrigin {
+                kind: ProjectKind::Collective,
+                value_chain_id: Uuid::from_u128(1),
+                locality_id: Uuid::from_u128(2),
+                call_wave: wave,
+            },
+            legal_form: "gda".into(),
+            training_track: "collective_sse".into(),
+        }
+    }
+
+    #[test]
+    fn a_registered_project_needs_a_code_of_letters_digits_and_dashes() {
+        assert!(registration(" jn-art-12 ", 3).validate().is_ok());
+        assert_eq!(registration(" jn-art-12 ", 3).record().code, "JN-ART-12");
+        let code_error = |code: &str| {
+            registration(code, 1)
+                .validate()
+                .map_err(|e| (e.field, e.code))
+        };
+        assert_eq!(code_error(""), Err(("code", "required")));
+        assert_eq!(code_error("JN"), Err(("code", "code_format")));
+        assert_eq!(code_error("JN ART 12"), Err(("code", "code_format")));
+        assert_eq!(code_error("-JN-ART"), Err(("code", "code_format")));
+        assert_eq!(code_error("JN-ÂRT-1"), Err(("code", "code_format")));
+        assert_eq!(code_error(&"A".repeat(21)), Err(("code", "code_format")));
+        assert_eq!(
+            registration("JN-ART-12", 0).validate().map_err(|e| e.field),
+            Err("call_wave")
+        );
+        let mut untitled = registration("JN-ART-12", 1);
+        untitled.title = " ".into();
+        assert_eq!(untitled.validate().map_err(|e| e.field), Err("title"));
+    }
+
+    #[test]
+    fn a_project_registered_on_the_phone_has_a_page_named_from_the_choice_lists() {
+        let new = registration("jn-art-12", 3);
+        let choices = RegistryChoices {
+            value_chains: vec![(
+                Uuid::from_u128(1),
+                "ART".into(),
+                Names {
+                    fr: "Artisanat".into(),
+                    ar: "الحرف".into(),
+                    en: "Crafts".into(),
+                },
+            )],
+            localities: vec![(Uuid::from_u128(2), "Jemna".into(), "Kébili Sud".into())],
+            incubator: Some((Uuid::from_u128(3), "Pépinière de Kébili".into())),
+            codes: Vec::new(),
+        };
+        let page = ProjectDetail::from_record(&new.record(), &choices, "Amira").unwrap();
+        assert_eq!(page.card.code, "JN-ART-12");
+        assert_eq!(page.card.value_chain.fr, "Artisanat");
+        assert_eq!(page.card.locality, "Jemna");
+        assert_eq!(page.card.incubator, "Pépinière de Kébili");
+        assert_eq!(page.card.status, ProjectStatus::Preselected);
+        assert_eq!(page.call_wave, 3);
+        let mut old = new.record();
+        old.origin = None;
+        assert!(ProjectDetail::from_record(&old, &choices, "Amira").is_none());
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::outbox::LocalView;
 use super::protocol::{MemberRecord, Record, RecordKind};
 use crate::domain::{
     ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, EditProject, FieldError,
-    FormEntry, MemberLeaves, NewActionItem, RescheduleActionItem, SaveEntryArgs, SaveMemberArgs,
-    SaveMilestoneArgs, Visit, VisitFields,
+    FormEntry, MemberLeaves, NewActionItem, NewProject, RescheduleActionItem, SaveEntryArgs,
+    SaveMemberArgs, SaveMilestoneArgs, Visit, VisitFields,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -301,6 +301,29 @@ impl MutationType for EditProjectFields {
     }
 }
 
+/// `project.create`: a facilitator registers a project in the field.
+pub struct CreateProject;
+
+impl MutationType for CreateProject {
+    const NAME: &'static str = "project.create";
+    type Args = NewProject;
+
+    fn validate(args: &NewProject, _today: &str) -> Result<(), FieldError> {
+        args.validate()
+    }
+
+    fn target(args: &NewProject) -> (RecordKind, Uuid) {
+        (RecordKind::Project, args.id)
+    }
+
+    fn apply_local(args: NewProject, _author: Author, view: &mut LocalView) {
+        // Once the server has the project, the phone's copy is the server's.
+        if view.project(args.id).is_none_or(|p| p.version == 0) {
+            view.put(Record::Project(args.record()));
+        }
+    }
+}
+
 /// `milestone.save`: a project's milestone, new or edited (reached, moved to another day).
 pub struct SaveMilestone;
 
@@ -358,6 +381,7 @@ pub fn replay(
         SaveMilestone::NAME => run::<SaveMilestone>(args, author, view, only_if_absent),
         EditProjectFields::NAME => run::<EditProjectFields>(args, author, view, only_if_absent),
         LeaveProject::NAME => run::<LeaveProject>(args, author, view, only_if_absent),
+        CreateProject::NAME => run::<CreateProject>(args, author, view, only_if_absent),
         _ => None,
     }
 }

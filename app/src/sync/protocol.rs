@@ -174,6 +174,9 @@ pub struct ProjectRecord {
     pub legal_form: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub training_track: String,
+    /// Missing from servers older than registering projects on the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<crate::domain::ProjectOrigin>,
 }
 
 /// A member as the device keeps it, under its project.

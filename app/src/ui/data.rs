@@ -92,7 +92,9 @@ pub fn remember<T: Serialize>(
         // wire) is not kept: signing out leaves nothing of theirs on a shared phone.
         let owner = match key {
             Key::Identity | Key::Forms | Key::FormsSeen => None,
-            Key::Projects { user } | Key::Project { user, .. } => Some(*user),
+            Key::Projects { user } | Key::Project { user, .. } | Key::Registry { user } => {
+                Some(*user)
+            }
         };
         if let Some(owner) = owner {
             let signed_in = device.get::<SessionUser>(&Key::Identity).ok().flatten();
@@ -135,6 +137,16 @@ pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
 /// carries one small request at a time better than many). Failures are skipped: the page is then
 /// kept the next time it is opened online.
 pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
+    // First what registering a project needs (value chains, localities), so it works offline.
+    if let Ok(choices) = crate::api::registry_choices().await {
+        let loaded = Loaded {
+            value: choices,
+            source: Source::Server,
+        };
+        if remember(&Key::Registry { user }, &loaded).is_err() {
+            return;
+        }
+    }
     for project in projects {
         if let Ok(detail) = crate::api::get_project(project).await {
             let loaded = Loaded {

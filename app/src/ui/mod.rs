@@ -14,6 +14,7 @@ pub mod milestones;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod platform;
+pub mod registration;
 pub mod review;
 pub mod review_queue;
 pub mod settings;
@@ -116,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/new-project") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
@@ -182,14 +184,14 @@ macro_rules! lazy_page {
 }
 
 use forms::FormPages;
-use pages::ProjectPage;
+use pages::ProjectPages;
 use review::{ReviewPages, TeamPages};
 use visits::VisitFormPage;
 lazy_page!(
     ProjectRoute,
     athar_project_page,
     preload_project_page,
-    ProjectPage
+    ProjectPages
 );
 lazy_page!(
     VisitFormRoute,

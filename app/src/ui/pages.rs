@@ -90,6 +90,20 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             }
         }
     });
+    // Projects on this phone the list does not have yet: registered here, or pulled since the
+    // list was stored.
+    let (user_name, facilitator) = (user.name.clone(), role == Role::Facilitator);
+    let on_phone = super::visits::from_view(user_id, move |v| {
+        let choices = super::registration::read_choices(user_id).unwrap_or_default();
+        v.records()
+            .filter_map(|r| match r {
+                crate::sync::protocol::Record::Project(p) => {
+                    ProjectDetail::from_record(p, &choices, &user_name).map(|d| d.card)
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    });
     let title = move || match role {
         Role::Facilitator => t_string!(i18n, my_projects),
         Role::Supervisor => t_string!(i18n, incubator_projects),
@@ -107,9 +121,18 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                     match r {
                         Ok(loaded) => {
                             let offline = loaded.source == Source::Device && source == Source::Server;
+                            let mut cards = loaded.value;
+                            if facilitator {
+                                let extra = on_phone().unwrap_or_default();
+                                let extra: Vec<_> = extra.into_iter().filter(|c| cards.iter().all(|k| k.id != c.id)).collect();
+                                cards.splice(0..0, extra);
+                            }
                             view! {
                                 {offline.then(|| view! { <p class="notice" role="status">{t_string!(i18n, offline_data_note)}</p> })}
-                                <ProjectList cards=loaded.value grouped=role != Role::Facilitator />
+                                {facilitator.then(|| view! {
+                                    <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
+                                })}
+                                <ProjectList cards grouped=role != Role::Facilitator />
                             }.into_any()
                         }
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
@@ -350,9 +373,22 @@ fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
     }
 }
 
+/// The project page and the registration of a new project share a code chunk.
+#[component]
+pub fn ProjectPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/new-project") {
+        view! { <super::registration::NewProjectPage /> }.into_any()
+    } else {
+        view! { <ProjectPage /> }.into_any()
+    }
+}
+
 /// `/projects/:id`: summary and members of one project, readable offline once visited.
 #[component]
-pub fn ProjectPage() -> impl IntoView {
+fn ProjectPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || {
@@ -373,11 +409,11 @@ pub fn ProjectPage() -> impl IntoView {
             user: user.value.id,
             project: id,
         };
-        let detail = with_fallback(crate::api::get_project(id), Some(key)).await?;
-        Ok((user, detail))
+        let detail = with_fallback(crate::api::get_project(id), Some(key)).await;
+        Ok((user, id, detail))
     });
     Effect::new(move |_| {
-        if let Some(Ok((user, detail))) = page.get() {
+        if let Some(Ok((user, _, Ok(detail)))) = page.get() {
             let key = Key::Project {
                 user: user.value.id,
                 project: detail.value.card.id,
@@ -391,11 +427,20 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || page.get().map(|r| {
                 match r {
-                    Ok((user, detail)) => view! {
+                    Ok((user, _, Ok(detail))) => view! {
                         <Title text=detail.value.card.title.clone() />
                         <Frame user=user.value.clone() source=detail.source>
                             <ProjectView detail=detail.value user=user.value.id role=user.value.role />
                         </Frame>
+                    }.into_any(),
+                    // Not on the server yet, or not reachable: the phone's own copy, if it has one.
+                    Ok((user, id, Err(e @ (AppError::NotFound | AppError::Network(_))))) => view! {
+                        <LocalProjectPage user=user.value id error=e />
+                    }.into_any(),
+                    Ok((_, _, Err(AppError::NotSignedIn))) => view! { <Redirect path="/login" /> }.into_any(),
+                    Ok((_, _, Err(e))) => view! {
+                        <Title text=t_string!(i18n, err_not_found) />
+                        <Frame><ErrorPanel error=e /></Frame>
                     }.into_any(),
                     Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(e) => view! {
@@ -405,6 +450,55 @@ pub fn ProjectPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A project page drawn from the phone's copy (a project registered here and not sent yet), or
+/// the error that stopped the server's page when the phone has none.
+#[component]
+fn LocalProjectPage(user: SessionUser, id: Uuid, error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let mounted = super::visits::mounted();
+    let sync = super::sync::use_sync();
+    let state = super::visits::from_view(user.id, move |v| {
+        v.state(crate::sync::protocol::RecordKind::Project, id)
+    });
+    move || {
+        if !mounted.get() {
+            return view! { <Frame user=user.clone()><Loading /></Frame> }.into_any();
+        }
+        let _ = sync.revision.get();
+        match super::registration::local_page(&user, id) {
+            Some(detail) => {
+                let state = state();
+                let refused = matches!(state, Some(crate::sync::outbox::SyncState::Refused { .. }));
+                view! {
+                    <Title text=detail.card.title.clone() />
+                    <Frame user=user.clone() source=Source::Device>
+                        {state.map(|s| {
+                            let mut tag = super::visits::state_tag(i18n, &s);
+                            if matches!(&s, crate::sync::outbox::SyncState::Refused { code, .. } if code == "already_exists") {
+                                // The one way a registration meets an existing project: its code.
+                                tag.text = t_string!(i18n, state_refused, reason = t_string!(i18n, fe_code_taken)).to_string();
+                            }
+                            view! { <p class=tag.class role="status"><span aria-hidden="true">{tag.icon}</span>{tag.text}</p> }
+                        })}
+                        {refused.then(|| view! {
+                            <p><a class="button" href=format!("/new-project?id={id}")>{t_string!(i18n, registration_correct)}</a></p>
+                        })}
+                        <ProjectView detail user=user.id role=user.role />
+                    </Frame>
+                }.into_any()
+            }
+            None => {
+                let error = error.clone();
+                view! {
+                    <Title text=t_string!(i18n, err_not_found) />
+                    <Frame user=user.clone()><ErrorPanel error /></Frame>
+                }
+                .into_any()
+            }
+        }
     }
 }
 

@@ -181,6 +181,8 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "required" => t_string!(i18n, fe_required),
         "in_conflict" => t_string!(i18n, fe_in_conflict),
         "not_an_amount" => t_string!(i18n, fe_not_an_amount),
+        "code_format" => t_string!(i18n, fe_code_format),
+        "out_of_range" => t_string!(i18n, fe_out_of_range),
         _ => t_string!(i18n, fe_other),
     }
 }
@@ -195,6 +197,7 @@ pub fn refusal(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> St
         "unknown_form_version" => t_string!(i18n, refusal_unknown_form_version).to_string(),
         "already_validated" => t_string!(i18n, refusal_already_validated).to_string(),
         "already_exists" => t_string!(i18n, refusal_already_exists).to_string(),
+        "no_incubator" => t_string!(i18n, refusal_no_incubator).to_string(),
         "invalid" => t_string!(
             i18n,
             refusal_invalid,

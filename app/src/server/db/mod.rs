@@ -285,6 +285,11 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<crate::domain::entry::EntryQueue, DbError>;
 
+    /// What `user` chooses from when registering a project: value chains, localities, their
+    /// incubator, and the codes already taken.
+    async fn registry_choices(&self, user: Uuid)
+    -> Result<crate::domain::RegistryChoices, DbError>;
+
     /// The facilitators and incubators a project may be assigned to, and its current ones;
     /// `None` for an unknown project.
     async fn assignment_choices(

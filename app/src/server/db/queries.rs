@@ -872,6 +872,41 @@ macro_rules! impl_database {
                 self.entry_review_queue_in(scope).await
             }
 
+            async fn registry_choices(
+                &self,
+                user: uuid::Uuid,
+            ) -> Result<$crate::domain::RegistryChoices, $crate::server::db::DbError> {
+                let chains: Vec<(uuid::Uuid, String, String, String, String)> = sqlx::query_as(
+                    "select id, code, name_fr, name_ar, name_en from value_chains order by code",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let localities: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+                    "select id, name, delegation from localities order by name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let incubator: Option<(uuid::Uuid, String)> = sqlx::query_as(
+                    "select o.id, o.name from users u join organisations o on o.id = u.organisation_id
+                      where u.id = $1 and o.kind = 'incubator'",
+                )
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await?;
+                let codes: Vec<String> = sqlx::query_scalar("select code from projects order by code")
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok($crate::domain::RegistryChoices {
+                    value_chains: chains
+                        .into_iter()
+                        .map(|(id, code, fr, ar, en)| (id, code, $crate::domain::project::Names { fr, ar, en }))
+                        .collect(),
+                    localities,
+                    incubator,
+                    codes,
+                })
+            }
+
             async fn assignment_choices(
                 &self,
                 project: uuid::Uuid,

@@ -404,9 +404,17 @@ pub(super) struct PulledProject {
     pub status: String,
     pub legal_form: String,
     pub training_track: String,
+    pub kind: String,
+    pub value_chain_id: Uuid,
+    pub locality_id: Uuid,
+    pub call_wave: i32,
     pub version: i64,
     pub deleted: bool,
 }
+
+/// The columns of [`PulledProject`], for a table aliased `p`.
+pub(super) const PROJECT_COLUMNS: &str = "p.id, p.code, p.title, p.status, p.legal_form, \
+    p.training_track, p.kind, p.value_chain_id, p.locality_id, p.call_wave, p.version, p.deleted";
 
 impl PulledProject {
     pub fn into_record(self) -> crate::sync::protocol::ProjectRecord {
@@ -418,6 +426,14 @@ impl PulledProject {
             status: crate::domain::ProjectStatus::parse(&self.status),
             legal_form: self.legal_form,
             training_track: self.training_track,
+            origin: crate::domain::ProjectKind::parse(&self.kind).map(|kind| {
+                crate::domain::ProjectOrigin {
+                    kind,
+                    value_chain_id: self.value_chain_id,
+                    locality_id: self.locality_id,
+                    call_wave: self.call_wave,
+                }
+            }),
         }
     }
 }
@@ -562,6 +578,19 @@ macro_rules! impl_sync {
                 Ok(ids.into_iter().collect())
             }
 
+            async fn incubator_of(
+                &mut self,
+                user: uuid::Uuid,
+            ) -> Result<Option<uuid::Uuid>, $crate::server::db::DbError> {
+                Ok(sqlx::query_scalar(
+                    "select o.id from users u join organisations o on o.id = u.organisation_id
+                      where u.id = $1 and o.kind = 'incubator'",
+                )
+                .bind(user)
+                .fetch_optional(&mut *self.tx)
+                .await?)
+            }
+
             async fn load(
                 &mut self,
                 keys: &[($crate::sync::protocol::RecordKind, uuid::Uuid)],
@@ -603,10 +632,10 @@ macro_rules! impl_sync {
                     out.extend(rows.into_iter().map(|r| StoredRecord::Member(r.into_stored())));
                 }
                 for chunk in ids_of(RecordKind::Project).chunks($crate::server::db::queries::INSERT_CHUNK) {
-                    use $crate::server::db::sync_sql::PulledProject;
-                    let mut q = sqlx::QueryBuilder::new(
-                        "select p.id, p.code, p.title, p.status, p.legal_form, p.training_track, p.version, p.deleted from projects p where p.id in (",
-                    );
+                    use $crate::server::db::sync_sql::{PROJECT_COLUMNS, PulledProject};
+                    let mut q = sqlx::QueryBuilder::new(format!(
+                        "select {PROJECT_COLUMNS} from projects p where p.id in ("
+                    ));
                     let mut list = q.separated(", ");
                     for id in chunk {
                         list.push_bind(*id);
@@ -615,7 +644,7 @@ macro_rules! impl_sync {
                     let rows: Vec<PulledProject> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.extend(rows.into_iter().map(|r| {
                         let deleted = r.deleted;
-                        StoredRecord::Project($crate::server::sync::store::StoredProject { record: r.into_record(), deleted })
+                        StoredRecord::Project($crate::server::sync::store::StoredProject { record: r.into_record(), deleted, placement: None })
                     }));
                 }
                 for chunk in ids_of(RecordKind::Milestone).chunks($crate::server::db::queries::INSERT_CHUNK) {
@@ -651,6 +680,56 @@ macro_rules! impl_sync {
                 let $crate::server::sync::store::Changes { records, conflicts, revisions } = changes;
                 use $crate::server::sync::store::StoredRecord;
                 let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                // Projects first: what else the batch writes may belong to one it registers. Otherwise
+                // mutations change what the field may change of a project.
+                for record in records {
+                    if let StoredRecord::Project(p) = record {
+                        let status = p.record.status.map(|s| s.as_str()).unwrap_or("preselected");
+                        if let (Some(placement), Some(origin)) = (p.placement, &p.record.origin) {
+                            // Registered from the field, in this batch: preselected, no grant yet. (A
+                            // batch replayed one mutation at a time writes it again with each change.)
+                            sqlx::query(
+                                "insert into projects (id, code, title, kind, legal_form, value_chain_id,
+                                    incubator_id, facilitator_id, locality_id, call_wave, training_track,
+                                    status, grant_millimes, version, created_at, updated_at)
+                                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $14)
+                                 on conflict (id) do update set status = excluded.status, title = excluded.title,
+                                    legal_form = excluded.legal_form, training_track = excluded.training_track,
+                                    version = excluded.version, updated_at = excluded.updated_at",
+                            )
+                            .bind(p.record.id)
+                            .bind(p.record.code.clone())
+                            .bind(p.record.title.clone())
+                            .bind(origin.kind.as_str())
+                            .bind(p.record.legal_form.clone())
+                            .bind(origin.value_chain_id)
+                            .bind(placement.incubator_id)
+                            .bind(placement.facilitator_id)
+                            .bind(origin.locality_id)
+                            .bind(origin.call_wave)
+                            .bind(p.record.training_track.clone())
+                            .bind(status)
+                            .bind(p.record.version)
+                            .bind(now)
+                            .execute(&mut *self.tx)
+                            .await?;
+                            continue;
+                        }
+                        sqlx::query(
+                            "update projects set status = $1, version = $2, updated_at = $3, title = $5,
+                                legal_form = $6, training_track = $7 where id = $4",
+                        )
+                        .bind(status)
+                        .bind(p.record.version)
+                        .bind(now)
+                        .bind(p.record.id)
+                        .bind(p.record.title.clone())
+                        .bind(p.record.legal_form.clone())
+                        .bind(p.record.training_track.clone())
+                        .execute(&mut *self.tx)
+                        .await?;
+                    }
+                }
                 let visits: Vec<_> = records.iter().filter_map(|r| match r {
                     StoredRecord::Visit(v) => Some(v),
                     _ => None,
@@ -779,25 +858,6 @@ macro_rules! impl_sync {
                             deleted = excluded.deleted, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
-                }
-                // Mutations change what the field may change of a project (it is registered online).
-                for record in records {
-                    if let StoredRecord::Project(p) = record {
-                        let status = p.record.status.map(|s| s.as_str()).unwrap_or("preselected");
-                        sqlx::query(
-                            "update projects set status = $1, version = $2, updated_at = $3, title = $5,
-                                legal_form = $6, training_track = $7 where id = $4",
-                        )
-                        .bind(status)
-                        .bind(p.record.version)
-                        .bind(now)
-                        .bind(p.record.id)
-                        .bind(p.record.title.clone())
-                        .bind(p.record.legal_form.clone())
-                        .bind(p.record.training_track.clone())
-                        .execute(&mut *self.tx)
-                        .await?;
-                    }
                 }
                 let milestones: Vec<_> = records.iter().filter_map(|r| match r {
                     StoredRecord::Milestone(m) => Some(m),
@@ -1572,7 +1632,7 @@ macro_rules! impl_sync {
                 cookie: Option<&$crate::sync::protocol::Cookie>,
             ) -> Result<$crate::sync::protocol::PullResponse, $crate::server::db::DbError> {
                 use $crate::server::db::sync_sql::{
-                    ACTION_COLUMNS, ActionRow, PulledMember, PulledProject, SCOPE_PREDICATE,
+                    ACTION_COLUMNS, ActionRow, PROJECT_COLUMNS, PulledMember, PulledProject, SCOPE_PREDICATE,
                     VISIT_COLUMNS, VisitRow,
                 };
                 use $crate::sync::protocol::{Cookie, MemberRecord, PullResponse, Record, RecordKind};
@@ -1601,7 +1661,7 @@ macro_rules! impl_sync {
                 let mut records = Vec::new();
 
                 let projects: Vec<PulledProject> = sqlx::query_as(&format!(
-                    "select p.id, p.code, p.title, p.status, p.legal_form, p.training_track, p.version, p.deleted from projects p
+                    "select {PROJECT_COLUMNS} from projects p
                       where {SCOPE_PREDICATE} and p.version > $3 and (p.deleted = false or $3 > 0)
                       order by p.code"
                 ))

@@ -64,12 +64,27 @@ pub struct Writer<'a> {
     pub client_id: Uuid,
     pub seq: u64,
     pub version: i64,
+    /// The incubator of the user's organisation, where a project they register goes; loaded only
+    /// for a batch that registers one.
+    pub incubator: Option<Uuid>,
     writable: &'a HashSet<Uuid>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
     pub fn may_write(&self, project: Uuid) -> bool {
         self.writable.contains(&project)
+    }
+
+    /// The writer of mutation `seq`, with the projects writable at that point of the batch.
+    fn at<'b>(&self, seq: u64, writable: &'b HashSet<Uuid>) -> Writer<'b>
+    where
+        'a: 'b,
+    {
+        Writer {
+            seq,
+            writable,
+            ..*self
+        }
     }
 
     /// The id of a conflict this mutation makes: the same on every replay of the decision.
@@ -175,6 +190,17 @@ impl Working {
         }
     }
 
+    /// The projects this batch registered so far: writable by the rest of it.
+    fn new_projects(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.dirty.iter().filter_map(|(kind, id)| {
+            matches!(
+                self.records.get(&(*kind, *id)),
+                Some(StoredRecord::Project(p)) if p.placement.is_some()
+            )
+            .then_some(*id)
+        })
+    }
+
     fn clear_changes(&mut self) {
         self.dirty.clear();
         self.conflicts.clear();
@@ -251,8 +277,16 @@ pub async fn push(
 
     if !fresh.is_empty() {
         let version = store.next_version().await?;
-        let writable = store.writable_projects(scope).await?;
+        let mut writable = store.writable_projects(scope).await?;
         let device_id = request.heartbeat.device_id;
+        let incubator = if fresh
+            .iter()
+            .any(|m| mutations::find(&m.name).is_some_and(|t| t.needs_incubator()))
+        {
+            store.incubator_of(user.id).await?
+        } else {
+            None
+        };
 
         // Form definitions are read only for a batch that holds answers to check against one.
         let forms = if fresh
@@ -289,22 +323,25 @@ pub async fn push(
             working.records.insert(record.key(), record);
         }
         let base = working.clone();
+        let writable_before = writable.clone();
 
-        let writer = |seq| Writer {
+        let template = Writer {
             user: &user,
             device_id,
             client_id: client.id,
-            seq,
+            seq: 0,
             version,
-            writable: &writable,
+            incubator,
+            writable: &writable_before,
         };
         let mut refusals: Vec<(Refusal, String)> = Vec::new();
         let mut conflicts = Vec::new();
         for (seq, name, p) in &prepared {
             let outcome = match p {
-                Ok(p) => (p.apply)(&mut working, &writer(*seq)),
+                Ok(p) => (p.apply)(&mut working, &template.at(*seq, &writable)),
                 Err(r) => Err(r.clone()),
             };
+            writable.extend(working.new_projects());
             match outcome {
                 Ok(Outcome::Applied) => {}
                 Ok(Outcome::Conflict) => conflicts.push(*seq),
@@ -324,6 +361,7 @@ pub async fn push(
                 refusals.clear();
                 conflicts.clear();
                 let mut working = base;
+                let mut writable = writable_before.clone();
                 for (seq, name, p) in &prepared {
                     let p = match p {
                         Ok(p) => p,
@@ -334,7 +372,7 @@ pub async fn push(
                     };
                     let before = working.clone();
                     working.clear_changes();
-                    let outcome = match (p.apply)(&mut working, &writer(*seq)) {
+                    let outcome = match (p.apply)(&mut working, &template.at(*seq, &writable)) {
                         Ok(o) => o,
                         Err(r) => {
                             working = before;
@@ -347,6 +385,7 @@ pub async fn push(
                     match store.write(written.changes()).await {
                         Ok(()) => {
                             store.release_savepoint().await?;
+                            writable.extend(working.new_projects());
                             if outcome == Outcome::Conflict {
                                 conflicts.push(*seq);
                             }
@@ -357,10 +396,13 @@ pub async fn push(
                             store.rollback_to_savepoint().await?;
                             store.release_savepoint().await?;
                             working = before;
-                            refusals.push((
-                                Refused::code("rejected").into_refusal(*seq),
-                                (*name).into(),
-                            ));
+                            // A unique rule: what it would create exists already (a project
+                            // code taken). Anything else the database refuses has no better name.
+                            let code = match e {
+                                DbError::AlreadyExists(_) => "already_exists",
+                                _ => "rejected",
+                            };
+                            refusals.push((Refused::code(code).into_refusal(*seq), (*name).into()));
                         }
                     }
                 }

@@ -36,6 +36,8 @@ pub struct MemoryState {
     pub forms: Vec<crate::domain::form::FormDefinition>,
     /// (supervisor, incubator)
     pub supervisor_incubators: HashSet<(Uuid, Uuid)>,
+    /// The incubator each facilitator belongs to.
+    pub user_incubators: HashMap<Uuid, Uuid>,
 }
 
 /// A shared in-memory database.
@@ -126,6 +128,10 @@ impl SyncStore for MemoryTx {
             .collect())
     }
 
+    async fn incubator_of(&mut self, user: Uuid) -> Result<Option<Uuid>, DbError> {
+        Ok(self.work.user_incubators.get(&user).copied())
+    }
+
     async fn load(&mut self, keys: &[(RecordKind, Uuid)]) -> Result<Vec<StoredRecord>, DbError> {
         Ok(keys
             .iter()
@@ -135,6 +141,31 @@ impl SyncStore for MemoryTx {
 
     async fn write(&mut self, changes: Changes<'_>) -> Result<(), DbError> {
         for r in changes.records {
+            if let StoredRecord::Project(p) = r
+                && let Some(placement) = p.placement
+            {
+                // Like the database's unique rule on project codes.
+                let taken = self.work.records.values().any(|other| {
+                    matches!(other, StoredRecord::Project(o)
+                        if o.record.code == p.record.code && o.record.id != p.record.id)
+                });
+                if taken {
+                    return Err(DbError::AlreadyExists(p.record.code.clone()));
+                }
+                self.work.projects.insert(
+                    p.record.id,
+                    ProjectAccess {
+                        facilitator_id: Some(placement.facilitator_id),
+                        incubator_id: placement.incubator_id,
+                    },
+                );
+                let mut stored = p.clone();
+                stored.placement = None;
+                self.work
+                    .records
+                    .insert(r.key(), StoredRecord::Project(stored));
+                continue;
+            }
             self.work.records.insert(r.key(), r.clone());
         }
         self.work.conflicts.extend_from_slice(changes.conflicts);

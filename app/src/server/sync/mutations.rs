@@ -15,8 +15,8 @@ use crate::domain::{
 };
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
-    AddAction, ChangeStatus, CloseAction, EditProjectFields, LeaveProject, MutationType,
-    RescheduleAction, SaveEntry, SaveMember, SaveMilestone, SaveVisit, SaveVisitArgs,
+    AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
+    MutationType, RescheduleAction, SaveEntry, SaveMember, SaveMilestone, SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -46,6 +46,8 @@ pub struct Context<'a> {
 pub trait ServerMutation: Sync {
     fn name(&self) -> &'static str;
     fn needs_forms(&self) -> bool;
+    /// Whether it needs the writer's incubator ([`Writer::incubator`]).
+    fn needs_incubator(&self) -> bool;
     fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused>;
 }
 
@@ -53,6 +55,8 @@ pub trait ServerMutation: Sync {
 pub trait ServerApply: MutationType<Args: Send + Sync + 'static> + 'static {
     /// Whether the arguments are answers checked against a form version.
     const NEEDS_FORMS: bool = false;
+    /// Whether it needs the writer's incubator.
+    const NEEDS_INCUBATOR: bool = false;
 
     /// The checks that need more than the arguments (a form's definition); after
     /// [`MutationType::validate`].
@@ -74,6 +78,10 @@ impl<M: ServerApply> ServerMutation for Registered<M> {
 
     fn needs_forms(&self) -> bool {
         M::NEEDS_FORMS
+    }
+
+    fn needs_incubator(&self) -> bool {
+        M::NEEDS_INCUBATOR
     }
 
     fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused> {
@@ -99,6 +107,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<SaveMilestone>(PhantomData),
     &Registered::<EditProjectFields>(PhantomData),
     &Registered::<LeaveProject>(PhantomData),
+    &Registered::<CreateProject>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -554,7 +563,9 @@ impl ServerApply for EditProjectFields {
         if unchanged {
             return Ok(Outcome::Applied);
         }
-        if current.record.version != args.base_version {
+        // A project registered earlier in this batch is edited on the version the phone made.
+        let registered_now = current.placement.is_some() && args.base_version == 0;
+        if current.record.version != args.base_version && !registered_now {
             // Changed since this phone saw it (the team, another device): refused, never
             // overwritten; the phone keeps the edit with the reason.
             return Err(Refused::code("stale"));
@@ -606,6 +617,46 @@ impl ServerApply for LeaveProject {
         next.record.version = w.version;
         next.last_device_id = Some(w.device_id);
         working.put(StoredRecord::Member(next));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for CreateProject {
+    const NEEDS_INCUBATOR: bool = true;
+
+    fn reads(args: &crate::domain::NewProject) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Project, args.id)]
+    }
+
+    fn apply(
+        args: &crate::domain::NewProject,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        if w.user.role != crate::domain::Role::Facilitator {
+            return Err(Refused::code("forbidden"));
+        }
+        if let Some(existing) = working.project(args.id) {
+            // Sent again (another tab of the same phone): it is there already.
+            return if w.may_write(args.id) && !existing.deleted {
+                Ok(Outcome::Applied)
+            } else {
+                Err(Refused::code("already_exists"))
+            };
+        }
+        let Some(incubator_id) = w.incubator else {
+            return Err(Refused::code("no_incubator"));
+        };
+        let mut record = args.record();
+        record.version = w.version;
+        working.put(StoredRecord::Project(super::store::StoredProject {
+            record,
+            deleted: false,
+            placement: Some(super::store::Placement {
+                incubator_id,
+                facilitator_id: w.user.id,
+            }),
+        }));
         Ok(Outcome::Applied)
     }
 }

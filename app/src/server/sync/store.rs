@@ -55,6 +55,16 @@ pub struct StoredEntry {
 pub struct StoredProject {
     pub record: crate::sync::protocol::ProjectRecord,
     pub deleted: bool,
+    /// Set only on a project registered in the batch being applied: the write inserts it (or, on a
+    /// second write of the same batch, updates it), under these people.
+    pub placement: Option<Placement>,
+}
+
+/// Who a project registered from the field is coached by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub incubator_id: Uuid,
+    pub facilitator_id: Uuid,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,6 +194,9 @@ pub trait SyncStore: Send {
 
     /// The projects `scope` may write to.
     async fn writable_projects(&mut self, scope: ProjectScope) -> Result<HashSet<Uuid>, DbError>;
+
+    /// The incubator `user` belongs to, if their organisation is one.
+    async fn incubator_of(&mut self, user: Uuid) -> Result<Option<Uuid>, DbError>;
 
     /// The records that exist among `keys` (deleted ones included).
     async fn load(&mut self, keys: &[(RecordKind, Uuid)]) -> Result<Vec<StoredRecord>, DbError>;
