@@ -12,9 +12,9 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
   await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: page.url() }]);
 }
 
-/** The review pages each role opens from the header. */
+/** The pages each role opens from the header or the home page, beside the project pages. */
 const REVIEW_PAGES: Record<Role, string[]> = {
-  facilitator: [],
+  facilitator: ["/new-project"],
   supervisor: ["/review", "/conflicts"],
   team: ["/review", "/conflicts", "/devices", "/forms", "/settings"],
   viewer: [],

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { hydrated, openFirstProject, serviceWorkerReady, signIn } from "./helpers";
 
 // The project registry from the field and from the office: a facilitator moves a project on in
@@ -135,4 +136,63 @@ test("the team records a tranche: more disbursed than planned is refused, a good
   await page.reload();
   await hydrated(page);
   await expect(section.getByRole("row", { name: /^6 / })).toContainText("1 500,000 DT");
+});
+
+test("offline, a facilitator registers a project, is told at once when its code is taken, opens it, adds a milestone; all of it reaches the server", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  // The choice lists come to the phone in the background, with the projects' pages.
+  await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.endsWith("/registry")), null, { timeout: 20_000 });
+  await context.setOffline(true);
+
+  await page.getByRole("link", { name: /Enregistrer un projet/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enregistrer un projet");
+  await hydrated(page);
+  await page.getByLabel("Code du projet").fill("jn-dat-01");
+  await page.getByLabel("Intitulé du projet").fill("Vannerie des femmes de Telmine");
+  await page.getByLabel("Collectif").check();
+  await page.getByLabel("Filière").selectOption({ label: "Artisanat" });
+  await page.getByLabel("Localité").selectOption({ index: 1 });
+  await page.getByLabel("Vague d'appel").fill("3");
+  await page.getByRole("button", { name: "Enregistrer le projet" }).click();
+  await expect(page.locator("#reg-code-error")).toHaveText("Ce code est déjà celui d'un autre projet.");
+  await expect(page.getByLabel("Code du projet")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Code du projet").fill("jn-van-01");
+  await page.getByRole("button", { name: "Enregistrer le projet" }).click();
+
+  // The project's page, from the phone: preselected, waiting to be sent.
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Vannerie des femmes de Telmine");
+  await expect(page.locator("p.meta")).toContainText("JN-VAN-01");
+  await expect(page.locator("p.meta")).toContainText("Artisanat");
+  await expect(page.locator("dl.facts div", { hasText: "Statut" }).locator("dd")).toHaveText("Présélectionné");
+  await expect(page.locator("dl.facts dt", { hasText: /^Type$/ }).locator("xpath=following-sibling::dd")).toHaveText("Collectif");
+  await expect(page.locator("main p.tag.waiting, main p.tag").first()).toContainText("Enregistré sur ce téléphone");
+  const section = page.locator("section[aria-labelledby='milestones-title']");
+  await section.getByText("Ajouter une étape").click();
+  await section.getByLabel("Étape", { exact: true }).selectOption({ label: "Première vente" });
+  await section.getByLabel("Prévue le").fill("2030-06-30");
+  await section.getByRole("button", { name: "Ajouter l'étape" }).click();
+  await expect(section.locator(".milestones li", { hasText: "Première vente" })).toContainText("Enregistré sur ce téléphone");
+
+  // Listed at home, offline.
+  await page.locator("a", { hasText: "Retour aux projets" }).click();
+  await expect(page.locator(".card h3 a", { hasText: "Vannerie des femmes de Telmine" })).toBeVisible();
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  // Now the server's: its page comes from the server, with the milestone.
+  await page.goto(url);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Vannerie des femmes de Telmine");
+  await expect(page.locator("dl.facts div", { hasText: "Vague d'appel" }).locator("dd")).toHaveText("3");
+  await expect(section.locator(".milestones li", { hasText: "Première vente" })).not.toContainText("Enregistré sur ce téléphone");
+  const db = process.env.ATHAR_DB;
+  if (db) {
+    const row = execFileSync("sqlite3", [db, "select status || ' ' || call_wave || ' ' || grant_millimes from projects where code = 'JN-VAN-01'"]).toString().trim();
+    expect(row).toBe("preselected 3 0");
+  }
 });

@@ -198,7 +198,7 @@ fn Registration(
                     on:change=move |ev| value.set(event_target_value(&ev))>
                     {options.into_iter().map(|(v, words)| {
                         let selected = value.get_untracked() == v;
-                        view! { <option value=v selected=selected><bdi>{words}</bdi></option> }
+                        view! { <option value=v selected=selected>{words}</option> }
                     }).collect_view()}
                 </select>
                 {error_line(id)}
