@@ -426,6 +426,56 @@ pub async fn review_entry(
     )
 }
 
+/// The members and milestones sent from the field waiting for review in the user's review
+/// scope, oldest first, with their history (members without their private answers).
+#[server(prefix = "/api", endpoint = "registry_review_queue")]
+pub async fn registry_review_queue()
+-> Result<Vec<crate::domain::registry::RegistryReviewItem>, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            Ok(ssr::state()?.db.registry_review_queue(scope).await?)
+        }
+        .await,
+    )
+}
+
+/// Validates a member or a milestone sent from the field, or returns it with a comment
+/// (required). Refused as stale when it changed or was decided since `version`. Returns its new
+/// version.
+#[server(prefix = "/api", endpoint = "review_registry")]
+pub async fn review_registry(
+    kind: crate::sync::protocol::RecordKind,
+    id: Uuid,
+    version: i64,
+    decision: ReviewDecision,
+    comment: String,
+) -> Result<i64, AppError> {
+    ssr::finish(
+        async move {
+            use crate::server::sync::review::{RegistryReview, review_registry};
+            let user = ssr::require_user()?;
+            let scope = crate::server::auth::review_scope(&user)?;
+            let store = ssr::state()?.db.begin_push().await?;
+            review_registry(
+                store,
+                scope,
+                &user,
+                RegistryReview {
+                    kind,
+                    id,
+                    seen_version: version,
+                    decision,
+                    comment,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
 /// What a facilitator chooses from when registering a project in the field (kept on the phone
 /// for offline use). Facilitators only: they are the ones who register projects.
 #[server(prefix = "/api", endpoint = "registry_choices")]

@@ -362,6 +362,12 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             .id
     };
     let (own_visit, colleague_visit) = (visit_in(own), visit_in(colleague));
+    let member = set
+        .members
+        .iter()
+        .find(|m| m.project_id == own)
+        .expect("a demo member")
+        .id;
     vec![
         // `{caller}` keeps each caller's failed sign-ins apart, so none trips the lock-out.
         Row {
@@ -512,6 +518,30 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
                 "entry={}&version=1&decision=validate&comment=",
                 uuid::Uuid::new_v4()
             ),
+            json: false,
+            expect: [401, 403, 404, 404, 403],
+        },
+        Row {
+            endpoint: "/api/registry_review_queue",
+            case: "reviewers only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 200, 200, 403],
+        },
+        Row {
+            endpoint: "/api/review_registry",
+            case: "no such member: reviewers learn nothing more",
+            body: format!(
+                "kind=member&id={}&version=1&decision=validate&comment=",
+                uuid::Uuid::new_v4()
+            ),
+            json: false,
+            expect: [401, 403, 404, 404, 403],
+        },
+        Row {
+            endpoint: "/api/review_registry",
+            case: "a member the team loaded waits for no review",
+            body: format!("kind=member&id={member}&version=1&decision=validate&comment="),
             json: false,
             expect: [401, 403, 404, 404, 403],
         },

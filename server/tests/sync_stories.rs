@@ -2446,3 +2446,247 @@ async fn a_project_registered_on_the_phone_reaches_the_server_with_what_was_reco
         assert_eq!(refused(&r), vec![(1, "forbidden".to_owned())]);
     }
 }
+
+#[tokio::test]
+async fn members_and_milestones_sent_from_the_phone_are_reviewed_returned_fixed_and_validated() {
+    use app::domain::registry::RegistryRecord;
+    use app::domain::{
+        EntryStatus, HistoryEvent, ReviewDecision, SaveMemberArgs, SaveMilestoneArgs,
+    };
+    use app::server::sync::review::{RegistryReview, review_registry};
+    use app::sync::mutations::{SaveMember, SaveMilestone};
+    use app::sync::protocol::RecordKind;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let (member, milestone) = (Uuid::new_v4(), Uuid::new_v4());
+        let member_args = |base, answers| SaveMemberArgs {
+            id: member,
+            project_id: f.own,
+            base_version: base,
+            form_version: 1,
+            answers,
+        };
+        let milestone_args = |base, achieved: &str| SaveMilestoneArgs {
+            id: milestone,
+            project_id: f.own,
+            base_version: base,
+            kind: "first_sale".into(),
+            label: String::new(),
+            due_on: Some("2026-12-31".into()),
+            achieved_on: Some(achieved.into()),
+        };
+        let supervisor_scope = app::server::auth::review_scope(&f.supervisor).expect("scope");
+        // The demo's members and milestones were loaded by the team: nothing waits.
+        let queue =
+            t.db.registry_review_queue(supervisor_scope)
+                .await
+                .expect("queue");
+        assert!(queue.is_empty(), "{:?}: {queue:?}", t.engine);
+
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(
+                    client,
+                    1,
+                    SaveMember::NAME,
+                    &member_args(None, member_answers("Salma Ben Ali", true, "3")),
+                ),
+                mutation(
+                    client,
+                    2,
+                    SaveMilestone::NAME,
+                    &milestone_args(None, "2026-11-20"),
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        let queue =
+            t.db.registry_review_queue(supervisor_scope)
+                .await
+                .expect("queue");
+        assert_eq!(queue.len(), 2, "{:?}", t.engine);
+        let waiting = |queue: &[app::domain::registry::RegistryReviewItem], id| {
+            queue.iter().find(|i| i.record.id() == id).cloned()
+        };
+        let m = waiting(&queue, member).expect("the member waits");
+        match &m.record {
+            // The supervisor reads the derived flag, never the private answers, even in history.
+            RegistryRecord::Member(x) => assert!(x.with_disability && x.private.is_none()),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(&m.history[..], [HistoryEvent::Registry { record, .. }]
+            if matches!(&**record, RegistryRecord::Member(x) if x.private.is_none()))
+        );
+        let ms = waiting(&queue, milestone).expect("the milestone waits");
+
+        let decide = |kind, id, version, decision, comment: &str| {
+            let db = &t.db;
+            let supervisor = f.supervisor.clone();
+            let comment = comment.to_owned();
+            async move {
+                review_registry(
+                    db.begin_push().await.expect("tx"),
+                    supervisor_scope,
+                    &supervisor,
+                    RegistryReview {
+                        kind,
+                        id,
+                        seen_version: version,
+                        decision,
+                        comment,
+                    },
+                )
+                .await
+            }
+        };
+        // A return needs a comment; with one, the member goes back to the phone.
+        assert!(matches!(
+            decide(
+                RecordKind::Member,
+                member,
+                m.version,
+                ReviewDecision::Return,
+                " "
+            )
+            .await,
+            Err(AppError::Invalid { .. })
+        ));
+        decide(
+            RecordKind::Member,
+            member,
+            m.version,
+            ReviewDecision::Return,
+            "Vérifier l'année de naissance",
+        )
+        .await
+        .expect("returned");
+        // Deciding again on the version already decided: stale.
+        assert_eq!(
+            decide(
+                RecordKind::Member,
+                member,
+                m.version,
+                ReviewDecision::Validate,
+                ""
+            )
+            .await,
+            Err(AppError::Stale)
+        );
+        decide(
+            RecordKind::Milestone,
+            milestone,
+            ms.version,
+            ReviewDecision::Validate,
+            "",
+        )
+        .await
+        .expect("validated");
+        // Another incubator's supervisor does not find them.
+        let other_supervisor = set
+            .users
+            .iter()
+            .filter(|u| u.role == app::domain::Role::Supervisor)
+            .map(|u| user(&set, &u.email))
+            .find(|u| u.id != f.supervisor.id);
+        if let Some(other) = other_supervisor {
+            let scope = app::server::auth::review_scope(&other).expect("scope");
+            let r = review_registry(
+                t.db.begin_push().await.expect("tx"),
+                scope,
+                &other,
+                RegistryReview {
+                    kind: RecordKind::Milestone,
+                    id: milestone,
+                    seen_version: ms.version,
+                    decision: ReviewDecision::Validate,
+                    comment: String::new(),
+                },
+            )
+            .await;
+            assert!(
+                matches!(r, Err(AppError::NotFound | AppError::Stale)),
+                "{r:?}"
+            );
+        }
+
+        // The phone learns both decisions at its next pull.
+        let phone = pull(&t.db, &f.facilitator, client, None).await;
+        let on_phone = phone
+            .records
+            .iter()
+            .find_map(|r| match r {
+                Record::Member(x) if x.member.id == member => Some(x.clone()),
+                _ => None,
+            })
+            .expect("member on the phone");
+        let note = on_phone.review.clone().expect("the decision");
+        assert_eq!(note.decision, EntryStatus::Returned);
+        assert_eq!(note.comment, "Vérifier l'année de naissance");
+        assert_eq!(note.by_name, f.supervisor.name);
+        assert!(phone.records.iter().any(|r| matches!(r, Record::Milestone(x)
+            if x.id == milestone && x.review.as_ref().is_some_and(|n| n.decision == EntryStatus::Validated))));
+
+        // The fix is a new version, waiting again, with both versions and the return in its
+        // history.
+        let mut fixed = member_answers("Salma Ben Ali", true, "3");
+        fixed.insert(
+            "birth_year".into(),
+            app::domain::form::Answer::Number(1996.0),
+        );
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![mutation(
+                client,
+                3,
+                SaveMember::NAME,
+                &member_args(Some(on_phone.version), fixed),
+            )],
+        )
+        .await
+        .expect("push");
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        let queue =
+            t.db.registry_review_queue(supervisor_scope)
+                .await
+                .expect("queue");
+        assert_eq!(queue.len(), 1, "the validated milestone waits no more");
+        let again = waiting(&queue, member).expect("the fix waits");
+        let kinds: Vec<&str> = again
+            .history
+            .iter()
+            .map(|e| match e {
+                HistoryEvent::Registry { .. } => "version",
+                HistoryEvent::Review { .. } => "review",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["version", "review", "version"]);
+        decide(
+            RecordKind::Member,
+            member,
+            again.version,
+            ReviewDecision::Validate,
+            "",
+        )
+        .await
+        .expect("validated");
+        assert!(
+            t.db.registry_review_queue(supervisor_scope)
+                .await
+                .expect("queue")
+                .is_empty()
+        );
+    }
+}

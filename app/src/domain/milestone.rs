@@ -36,6 +36,9 @@ pub struct Milestone {
     pub achieved_on: Option<String>,
     /// The global version that last changed it; 0 while only on the phone.
     pub version: i64,
+    /// A supervisor's decision on this version; `None` while it waits for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::domain::ReviewNote>,
 }
 
 impl Milestone {
@@ -96,6 +99,7 @@ impl SaveMilestoneArgs {
             due_on: self.due_on.clone(),
             achieved_on: self.achieved_on.clone(),
             version,
+            review: None,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod member;
 pub mod milestone;
 pub mod money;
 pub mod project;
+pub mod registry;
 pub mod risk;
 pub mod timeline;
 pub mod user;

@@ -452,6 +452,7 @@ mod tests {
             due_on: Some("2026-06-30".into()),
             achieved_on: Some("2026-05-12".into()),
             version: 1,
+            review: None,
         };
         let sources = Sources {
             visits: vec![&v],

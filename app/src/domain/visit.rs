@@ -248,6 +248,14 @@ pub enum HistoryEvent {
         by: String,
         at: String,
     },
+    /// A member or a milestone, as saved by `by`.
+    Registry {
+        version: i64,
+        by: String,
+        /// RFC 3339, UTC.
+        at: String,
+        record: Box<crate::domain::registry::RegistryRecord>,
+    },
 }
 
 // Answers come from JSON, which holds no NaN: equality is total.
@@ -258,7 +266,8 @@ impl HistoryEvent {
         match self {
             HistoryEvent::Revision { at, .. }
             | HistoryEvent::Answers { at, .. }
-            | HistoryEvent::Review { at, .. } => at,
+            | HistoryEvent::Review { at, .. }
+            | HistoryEvent::Registry { at, .. } => at,
         }
     }
 }

@@ -187,10 +187,12 @@ impl MutationType for SaveMember {
             }
             None => 0,
         };
+        // A change waits for review again.
         view.put(Record::Member(MemberRecord {
             project_id: args.project_id,
             member,
             version,
+            review: None,
         }));
     }
 }
@@ -213,6 +215,7 @@ impl MutationType for LeaveProject {
     fn apply_local(args: MemberLeaves, _author: Author, view: &mut LocalView) {
         if let Some(mut m) = view.member(args.id).cloned() {
             m.member.left_on = Some(args.left_on);
+            m.review = None;
             view.put(Record::Member(m));
         }
     }

@@ -185,6 +185,10 @@ pub struct MemberRecord {
     pub project_id: Uuid,
     pub member: Member,
     pub version: i64,
+    /// A supervisor's decision on this version; `None` while it waits for one (or, for members
+    /// the team loaded, needs none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::domain::ReviewNote>,
 }
 
 /// Which kind of record.

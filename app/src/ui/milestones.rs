@@ -3,7 +3,7 @@
 
 use super::sync::use_sync;
 use super::text::{self, milestone_name};
-use super::visits::{from_view, new_id, save_then, state_tag};
+use super::visits::{ReviewNoteView, from_view, new_id, save_then, state_tag};
 use crate::domain::Milestone;
 use crate::domain::dates::today_iso;
 use crate::domain::milestone::{MILESTONE_KINDS, SaveMilestoneArgs};
@@ -82,18 +82,33 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                             let reached = m.achieved_on.is_some();
                             let tag = (state != SyncState::Sent).then(|| state_tag(i18n, &state));
                             let hidden_name = name.clone();
-                            let mark = move |_| {
-                                let args = SaveMilestoneArgs {
+                            let review = m.review.clone();
+                            let returned = review.as_ref().is_some_and(|r| r.decision == crate::domain::EntryStatus::Returned);
+                            let changed = {
+                                let m = m.clone();
+                                move |due_on: Option<String>, achieved_on: Option<String>| SaveMilestoneArgs {
                                     id: m.id,
                                     project_id: m.project_id,
                                     base_version: Some(m.version).filter(|v| *v > 0),
                                     kind: m.kind.clone(),
                                     label: m.label.clone(),
-                                    due_on: m.due_on.clone(),
-                                    achieved_on: Some(today_iso()),
-                                };
-                                save(args, Box::new(|| {}));
+                                    due_on,
+                                    achieved_on,
+                                }
                             };
+                            let mark = {
+                                let (changed, due_on) = (changed.clone(), m.due_on.clone());
+                                move |_| save(changed(due_on.clone(), Some(today_iso())), Box::new(|| {}))
+                            };
+                            // A returned milestone is corrected here: its days, sent again for review.
+                            let fix_due = RwSignal::new(m.due_on.clone().unwrap_or_default());
+                            let fix_reached = RwSignal::new(m.achieved_on.clone().unwrap_or_default());
+                            let fix = move |ev: leptos::ev::SubmitEvent| {
+                                ev.prevent_default();
+                                let day = |s: String| Some(s).filter(|d| !d.is_empty());
+                                save(changed(day(fix_due.get_untracked()), day(fix_reached.get_untracked())), Box::new(|| {}));
+                            };
+                            let (due_id, reached_id) = (format!("fix-due-{}", m.id), format!("fix-reached-{}", m.id));
                             view! {
                                 <li class:done=reached>
                                     <p class="entry-head"><strong>{name}</strong></p>
@@ -102,11 +117,30 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                         {late.then(|| view! { <span class="tag tag-overdue"><span aria-hidden="true">"⚠ "</span>{t_string!(i18n, milestone_late)}</span>" " })}
                                         {tag.map(|t| view! { <span class=t.class><span aria-hidden="true">{t.icon}</span>{t.text}</span> })}
                                     </p>
+                                    {review.map(|note| view! { <ReviewNoteView note /> })}
                                     {(!reached).then(|| view! {
                                         <button type="button" on:click=mark>
                                             {t_string!(i18n, milestone_mark_reached)}
-                                            <span class="visually-hidden">" : "{hidden_name}</span>
+                                            <span class="visually-hidden">" : "{hidden_name.clone()}</span>
                                         </button>
+                                    })}
+                                    {returned.then(|| view! {
+                                        <details class="fix-milestone">
+                                            <summary>{t_string!(i18n, milestone_fix)}<span class="visually-hidden">" : "{hidden_name}</span></summary>
+                                            <form class="inline-form" on:submit=fix novalidate>
+                                                <div class="field">
+                                                    <label for=due_id.clone()>{t_string!(i18n, milestone_due)}</label>
+                                                    <input id=due_id type="date" prop:value=move || fix_due.get()
+                                                        on:input=move |ev| fix_due.set(event_target_value(&ev)) />
+                                                </div>
+                                                <div class="field">
+                                                    <label for=reached_id.clone()>{t_string!(i18n, rv_reached)}</label>
+                                                    <input id=reached_id type="date" prop:value=move || fix_reached.get()
+                                                        on:input=move |ev| fix_reached.set(event_target_value(&ev)) />
+                                                </div>
+                                                <button type="submit">{t_string!(i18n, milestone_fix_save)}</button>
+                                            </form>
+                                        </details>
                                     })}
                                 </li>
                             }

@@ -9,11 +9,15 @@ use super::forms::pick;
 use super::pages::ErrorPanel;
 use super::review::{FIELDS, Field, ReviewFrame};
 use super::text;
-use crate::api::{entry_review_queue, review_entry, review_queue, review_visit};
+use crate::api::{
+    entry_review_queue, registry_review_queue, review_entry, review_queue, review_registry,
+    review_visit,
+};
 use crate::domain::dates::{days_between, today_iso};
 use crate::domain::entry::{EntryQueue, EntryReviewItem};
 use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
 use crate::domain::project::Names;
+use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
 use crate::domain::visit::check_review;
 use crate::domain::{HistoryEvent, ReviewDecision, ReviewItem, ReviewNote, Role};
 use crate::error::AppError;
@@ -46,6 +50,21 @@ trait Queued {
 }
 
 impl Queued for ReviewItem {
+    fn incubator(&self) -> &str {
+        &self.incubator
+    }
+    fn value_chain(&self) -> &Names {
+        &self.value_chain
+    }
+    fn facilitator(&self) -> &str {
+        &self.facilitator
+    }
+    fn submitted_at(&self) -> &str {
+        &self.submitted_at
+    }
+}
+
+impl Queued for RegistryReviewItem {
     fn incubator(&self) -> &str {
         &self.incubator
     }
@@ -102,7 +121,8 @@ pub fn ReviewQueuePage() -> impl IntoView {
         |_| async {
             let visits = review_queue().await?;
             let entries = entry_review_queue().await?;
-            Ok::<_, AppError>((visits, entries))
+            let registry = registry_review_queue().await?;
+            Ok::<_, AppError>((visits, entries, registry))
         },
     );
     view! {
@@ -112,10 +132,10 @@ pub fn ReviewQueuePage() -> impl IntoView {
             intro=t_string!(i18n, review_intro)
         >
             {move || items.get().map(|r| match r {
-                Ok((visits, entries)) if visits.is_empty() && entries.items.is_empty() => view! {
+                Ok((visits, entries, registry)) if visits.is_empty() && entries.items.is_empty() && registry.is_empty() => view! {
                     <p class="notice success" role="status">{t_string!(i18n, review_none)}</p>
                 }.into_any(),
-                Ok((visits, entries)) => view! { <Queue visits entries refetch=move || items.refetch() /> }.into_any(),
+                Ok((visits, entries, registry)) => view! { <Queue visits entries registry refetch=move || items.refetch() /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
         </ReviewFrame>
@@ -128,6 +148,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
 fn Queue(
     visits: Vec<ReviewItem>,
     entries: EntryQueue,
+    registry: Vec<RegistryReviewItem>,
     refetch: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -136,6 +157,7 @@ fn Queue(
         .iter()
         .map(|v| v as &dyn Queued)
         .chain(entries.items.iter().map(|e| e as &dyn Queued))
+        .chain(registry.iter().map(|r| r as &dyn Queued))
         .collect();
     let options = |pick: &dyn Fn(&dyn Queued) -> String| {
         let mut values: Vec<String> = all.iter().map(|i| pick(*i)).collect();
@@ -147,11 +169,12 @@ fn Queue(
     let value_chains = options(&|i| value_chain_name(i18n, i));
     let facilitators = options(&|i| i.facilitator().to_owned());
     let kept = {
-        let (visits, entries) = (visits.clone(), entries.items.clone());
+        let (visits, entries, registry) = (visits.clone(), entries.items.clone(), registry.clone());
         move || {
             filter.with(|f| {
                 visits.iter().filter(|i| f.keeps(i18n, *i)).count()
                     + entries.iter().filter(|i| f.keeps(i18n, *i)).count()
+                    + registry.iter().filter(|i| f.keeps(i18n, *i)).count()
             })
         }
     };
@@ -189,6 +212,18 @@ fn Queue(
             }).collect_view()}
         }
     });
+    let registry_cards = (!registry.is_empty()).then(|| {
+        view! {
+            <h2>{t_string!(i18n, review_registry_title)}</h2>
+            {registry.into_iter().map(|item| {
+                let shown = {
+                    let item = item.clone();
+                    move || filter.with(|f| f.keeps(i18n, &item))
+                };
+                view! { <RegistryCard item shown refetch /> }
+            }).collect_view()}
+        }
+    });
     view! {
         <form class="filters" aria-label=t_string!(i18n, review_filters) on:submit=|ev| ev.prevent_default()>
             {select("filter-incubator", t_string!(i18n, incubator), incubators, |f, v| f.incubator = v)}
@@ -221,6 +256,103 @@ fn Queue(
             view! { <Card item shown refetch /> }
         }).collect_view()}
         {entry_cards}
+        {registry_cards}
+    }
+}
+
+/// What a member or a milestone says, as (label, value) lines; the same lines tell which changed
+/// between two versions.
+fn registry_facts(
+    i18n: I18nContext<Locale>,
+    record: &RegistryRecord,
+) -> Vec<(&'static str, String)> {
+    let day = |d: &Option<String>| d.as_deref().map(text::day).unwrap_or_default();
+    match record {
+        RegistryRecord::Member(m) => vec![
+            (t_string!(i18n, rv_full_name), m.full_name.clone()),
+            (t_string!(i18n, rv_sex), text::sex(i18n, m.sex).to_owned()),
+            (
+                t_string!(i18n, rv_birth_year),
+                m.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+            ),
+            (
+                t_string!(i18n, rv_role),
+                text::member_role(i18n, &m.role).to_owned(),
+            ),
+            (
+                t_string!(i18n, with_disability),
+                if m.with_disability {
+                    t_string!(i18n, answer_yes)
+                } else {
+                    t_string!(i18n, answer_no)
+                }
+                .to_owned(),
+            ),
+            (t_string!(i18n, rv_joined), day(&m.joined_on)),
+            (t_string!(i18n, left_on), day(&m.left_on)),
+        ],
+        RegistryRecord::Milestone(m) => vec![
+            (
+                t_string!(i18n, milestone_kind),
+                text::milestone_name(i18n, &m.kind, &m.label),
+            ),
+            (t_string!(i18n, milestone_due), day(&m.due_on)),
+            (t_string!(i18n, rv_reached), day(&m.achieved_on)),
+        ],
+    }
+}
+
+/// One member or milestone waiting: what it says, its history, and the decision.
+#[component]
+fn RegistryCard(
+    item: RegistryReviewItem,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+    refetch: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (kind, id, version) = (item.record.kind(), item.record.id(), item.version);
+    let title_id = format!("review-{id}");
+    let labelled_by = title_id.clone();
+    let (what, name) = match &item.record {
+        RegistryRecord::Member(m) => (t_string!(i18n, rv_member), m.full_name.clone()),
+        RegistryRecord::Milestone(m) => (
+            t_string!(i18n, rv_milestone),
+            text::milestone_name(i18n, &m.kind, &m.label),
+        ),
+    };
+    let heading = format!(
+        "{what} · {name} · {} · {}",
+        item.project_code, item.project_title
+    );
+    let meta = [
+        item.facilitator.clone(),
+        item.incubator.clone(),
+        value_chain_name(i18n, &item),
+        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
+    ]
+    .join(" · ");
+    let facts = registry_facts(i18n, &item.record);
+    let history = item.history.clone();
+    let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
+        ReviewDecision::Validate => t_string!(i18n, entry_done_validated),
+        ReviewDecision::Return => t_string!(i18n, entry_done_returned),
+    };
+    view! {
+        <article class="review-item card" aria-labelledby=labelled_by hidden=move || !shown()>
+            <h3 id=title_id><bdi>{heading}</bdi></h3>
+            <p class="meta">{meta}</p>
+            <dl class="visit-fields">
+                {facts.into_iter().map(|(label, value)| view! {
+                    <dt>{label}</dt>
+                    <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
+                }).collect_view()}
+            </dl>
+            <details class="history">
+                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
+                <History events=history members=Vec::new() form=None />
+            </details>
+            <Decision id done refetch send=move |decision, comment| review_registry(kind, id, version, decision, comment) />
+        </article>
     }
 }
 
@@ -469,6 +601,7 @@ fn History(
     }
     let mut previous = None;
     let mut previous_answers: Option<Answers> = None;
+    let mut previous_record: Option<Vec<(&'static str, String)>> = None;
     let mut n = 0;
     let changed_text = |changed: Vec<String>| {
         if changed.is_empty() {
@@ -505,6 +638,23 @@ fn History(
                             .flat_map(|f| f.fields.iter())
                             .filter(|f| before.get(&f.name) != answers.get(&f.name))
                             .map(|f| pick(&f.label, i18n.get_locale_untracked()))
+                            .collect(),
+                    ),
+                };
+                view! { <li><strong>{head}</strong><br />{change}</li> }.into_any()
+            }
+            HistoryEvent::Registry { by, at, record, .. } => {
+                n += 1;
+                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(at.get(..10).unwrap_or_default())).to_string();
+                let facts = registry_facts(i18n, &record);
+                let change = match previous_record.replace(facts.clone()) {
+                    None => t_string!(i18n, history_first).to_string(),
+                    Some(before) => changed_text(
+                        facts
+                            .iter()
+                            .zip(before.iter())
+                            .filter(|(now, then)| now.1 != then.1)
+                            .map(|(now, _)| now.0.to_owned())
                             .collect(),
                     ),
                 };

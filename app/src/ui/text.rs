@@ -38,6 +38,14 @@ pub fn role(i18n: I18nContext<Locale>, r: Role) -> &'static str {
     }
 }
 
+/// A member's sex, in words.
+pub fn sex(i18n: I18nContext<Locale>, sex: crate::domain::Sex) -> &'static str {
+    match sex {
+        crate::domain::Sex::Female => t_string!(i18n, sex_female),
+        crate::domain::Sex::Male => t_string!(i18n, sex_male),
+    }
+}
+
 pub fn member_role(i18n: I18nContext<Locale>, r: &str) -> &'static str {
     match r {
         "promoter" => t_string!(i18n, member_role_promoter),

@@ -238,6 +238,7 @@ pub fn MembersSection(
                 (
                     m.member.clone(),
                     view.state(RecordKind::Member, m.member.id),
+                    m.review.clone(),
                 )
             })
             .collect::<Vec<_>>()
@@ -246,7 +247,7 @@ pub fn MembersSection(
         Some(list) if !list.is_empty() => list,
         _ => initial
             .iter()
-            .map(|m| (m.clone(), SyncState::Sent))
+            .map(|m| (m.clone(), SyncState::Sent, None))
             .collect(),
     };
     let new_href = format!("/projects/{project}/members/new");
@@ -254,12 +255,12 @@ pub fn MembersSection(
         <section aria-labelledby="members-title">
             {move || {
                 let list = list();
-                let active = list.iter().filter(|(m, _)| m.left_on.is_none()).count();
+                let active = list.iter().filter(|(m, _, _)| m.left_on.is_none()).count();
                 view! {
                     <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({active})")}</span></h2>
                     <p><a class="button" href=new_href.clone()>"＋ "{t_string!(i18n, member_new)}</a></p>
                     <ul class="members">
-                        {list.into_iter().map(|(m, state)| {
+                        {list.into_iter().map(|(m, state, review)| {
                             let left = m.left_on.clone();
                             let has_left = left.is_some();
                             let edit = m.private.is_some().then(|| format!("/projects/{project}/members/{}", m.id));
@@ -278,6 +279,7 @@ pub fn MembersSection(
                                     {edit.map(|href| view! {
                                         <a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "<bdi>{name}</bdi></span></a>
                                     })}
+                                    {review.map(|note| view! { <ReviewNoteView note /> })}
                                 </li>
                             }
                         }).collect_view()}

@@ -285,6 +285,13 @@ pub trait Database: Send + Sync + 'static {
         scope: ProjectScope,
     ) -> Result<crate::domain::entry::EntryQueue, DbError>;
 
+    /// The members and milestones of `scope` sent from the field and waiting for review, oldest
+    /// first, each with its history (members without their private answers).
+    async fn registry_review_queue(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::registry::RegistryReviewItem>, DbError>;
+
     /// What `user` chooses from when registering a project: value chains, localities, their
     /// incubator, and the codes already taken.
     async fn registry_choices(&self, user: Uuid)

@@ -872,6 +872,13 @@ macro_rules! impl_database {
                 self.entry_review_queue_in(scope).await
             }
 
+            async fn registry_review_queue(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::registry::RegistryReviewItem>, $crate::server::db::DbError> {
+                self.registry_review_queue_in(scope).await
+            }
+
             async fn registry_choices(
                 &self,
                 user: uuid::Uuid,

@@ -210,7 +210,9 @@ impl EntryRow {
 
 /// The columns of [`MilestoneRow`], on `milestones ms`.
 pub(super) const MILESTONE_COLUMNS: &str = "ms.id, ms.project_id, ms.kind, ms.label, ms.due_on,
-    ms.achieved_on, ms.version, ms.deleted, ms.last_device_id";
+    ms.achieved_on, ms.version, ms.deleted, ms.last_device_id, ms.review_decision,
+    ms.review_comment, ms.reviewed_by,
+    (select ru.name from users ru where ru.id = ms.reviewed_by) as reviewer_name, ms.reviewed_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct MilestoneRow {
@@ -223,6 +225,8 @@ pub(super) struct MilestoneRow {
     pub version: i64,
     pub deleted: bool,
     pub last_device_id: Option<Uuid>,
+    #[sqlx(flatten)]
+    pub review: ReviewColumns,
 }
 
 impl MilestoneRow {
@@ -236,6 +240,7 @@ impl MilestoneRow {
                 due_on: self.due_on.map(|d| d.to_string()),
                 achieved_on: self.achieved_on.map(|d| d.to_string()),
                 version: self.version,
+                review: self.review.into_note(),
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
@@ -278,6 +283,28 @@ fn review_note(
     }
 }
 
+/// A review decision kept on a member's or a milestone's row (`review_*` columns).
+#[derive(sqlx::FromRow)]
+pub(super) struct ReviewColumns {
+    pub review_decision: Option<String>,
+    pub review_comment: String,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewer_name: Option<String>,
+    pub reviewed_at: Option<OffsetDateTime>,
+}
+
+impl ReviewColumns {
+    pub fn into_note(self) -> Option<ReviewNote> {
+        review_note(
+            self.review_decision.as_deref(),
+            self.review_comment,
+            self.reviewed_by,
+            self.reviewer_name,
+            self.reviewed_at,
+        )
+    }
+}
+
 /// A visit in conflict, with what the supervisor reads beside it.
 #[derive(sqlx::FromRow)]
 pub(super) struct ConflictVisitRow {
@@ -317,21 +344,33 @@ pub(super) fn history(
         .into_iter()
         .filter_map(|(version, by, at, status, content)| {
             let at = rfc3339(at);
-            let event = if kind == RecordKind::Entry {
-                HistoryEvent::Answers {
+            use crate::domain::registry::RegistryRecord;
+            let registry = |record| HistoryEvent::Registry {
+                version,
+                by: by.clone(),
+                at: at.clone(),
+                record: Box::new(record),
+            };
+            let event = match kind {
+                RecordKind::Entry => HistoryEvent::Answers {
                     version,
                     by,
                     at,
                     status: EntryStatus::parse(&status)?,
                     answers: serde_json::from_str(&content).ok()?,
+                },
+                RecordKind::Member => {
+                    registry(RegistryRecord::Member(serde_json::from_str(&content).ok()?))
                 }
-            } else {
-                HistoryEvent::Revision {
+                RecordKind::Milestone => registry(RegistryRecord::Milestone(
+                    serde_json::from_str(&content).ok()?,
+                )),
+                _ => HistoryEvent::Revision {
                     version,
                     by,
                     at,
                     fields: Box::new(serde_json::from_str(&content).ok()?),
-                }
+                },
             };
             Some((version, 0, event))
         })
@@ -445,6 +484,8 @@ pub(super) struct PulledMember {
     pub deleted: bool,
     #[sqlx(flatten)]
     pub member: super::queries::MemberRow,
+    #[sqlx(flatten)]
+    pub review: ReviewColumns,
 }
 
 /// A member as the push engine loads and writes it.
@@ -458,6 +499,8 @@ pub(super) struct StoredMemberRow {
     pub answers: Option<String>,
     #[sqlx(flatten)]
     pub member: super::queries::MemberRow,
+    #[sqlx(flatten)]
+    pub review: ReviewColumns,
 }
 
 impl StoredMemberRow {
@@ -467,6 +510,7 @@ impl StoredMemberRow {
                 project_id: self.project_id,
                 version: self.version,
                 member: self.member.into_member(true),
+                review: self.review.into_note(),
             },
             form_version: self.form_version.and_then(|v| u32::try_from(v).ok()),
             answers: self.answers,
@@ -480,7 +524,8 @@ impl StoredMemberRow {
 pub(super) const MEMBER_COLUMNS: &str = "m.project_id, m.version, m.deleted, m.last_device_id,
     m.form_version, m.answers, m.id, m.full_name, m.sex, m.birth_year, m.role, m.wg_seeing,
     m.wg_hearing, m.wg_walking, m.wg_cognition, m.wg_self_care, m.wg_communication, m.joined_on,
-    m.left_on, m.consent, m.phone";
+    m.left_on, m.consent, m.phone, m.review_decision, m.review_comment, m.reviewed_by,
+    (select ru.name from users ru where ru.id = m.reviewed_by) as reviewer_name, m.reviewed_at";
 
 pub(super) use super::queries::SCOPE_PREDICATE;
 
@@ -824,15 +869,21 @@ macro_rules! impl_sync {
                     let mut days = Vec::with_capacity(chunk.len());
                     for m in chunk {
                         let member = &m.record.member;
-                        days.push((day_opt(member.joined_on.as_deref())?, day_opt(member.left_on.as_deref())?));
+                        days.push((
+                            day_opt(member.joined_on.as_deref())?,
+                            day_opt(member.left_on.as_deref())?,
+                            review_at(m.record.review.as_ref())?,
+                        ));
                     }
                     let mut q = sqlx::QueryBuilder::new(
                         "insert into members (id, project_id, full_name, sex, birth_year, role, consent,
                             wg_seeing, wg_hearing, wg_walking, wg_cognition, wg_self_care, wg_communication,
                             joined_on, left_on, phone, form_version, answers, last_device_id, version,
-                            deleted, created_at, updated_at) ",
+                            deleted, review_decision, review_comment, reviewed_by, reviewed_at,
+                            created_at, updated_at) ",
                     );
-                    q.push_values(chunk.iter().zip(days), |mut b, (m, (joined, left))| {
+                    q.push_values(chunk.iter().zip(days), |mut b, (m, (joined, left, reviewed_at))| {
+                        let review = m.record.review.as_ref();
                         let member = &m.record.member;
                         let private = member.private.clone().unwrap_or_default();
                         b.push_bind(member.id).push_bind(m.record.project_id).push_bind(member.full_name.clone())
@@ -844,6 +895,9 @@ macro_rules! impl_sync {
                         b.push_bind(joined).push_bind(left).push_bind(private.phone)
                             .push_bind(m.form_version.map(i64::from)).push_bind(m.answers.clone())
                             .push_bind(m.last_device_id).push_bind(m.record.version).push_bind(m.deleted)
+                            .push_bind(review.map(|r| r.decision.as_str()))
+                            .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
+                            .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
                             .push_bind(now).push_bind(now);
                     });
                     q.push(
@@ -855,7 +909,9 @@ macro_rules! impl_sync {
                             joined_on = excluded.joined_on, left_on = excluded.left_on, phone = excluded.phone,
                             form_version = excluded.form_version, answers = excluded.answers,
                             last_device_id = excluded.last_device_id, version = excluded.version,
-                            deleted = excluded.deleted, updated_at = excluded.updated_at",
+                            deleted = excluded.deleted, review_decision = excluded.review_decision,
+                            review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
+                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
@@ -869,24 +925,32 @@ macro_rules! impl_sync {
                         days.push((
                             day_opt(m.milestone.due_on.as_deref())?,
                             day_opt(m.milestone.achieved_on.as_deref())?,
+                            review_at(m.milestone.review.as_ref())?,
                         ));
                     }
                     let mut q = sqlx::QueryBuilder::new(
                         "insert into milestones (id, project_id, kind, label, due_on, achieved_on,
-                            last_device_id, version, deleted, created_at, updated_at) ",
+                            last_device_id, version, deleted, review_decision, review_comment, reviewed_by,
+                            reviewed_at, created_at, updated_at) ",
                     );
-                    q.push_values(chunk.iter().zip(days), |mut b, (m, (due, achieved))| {
+                    q.push_values(chunk.iter().zip(days), |mut b, (m, (due, achieved, reviewed_at))| {
                         let ms = &m.milestone;
+                        let review = ms.review.as_ref();
                         b.push_bind(ms.id).push_bind(ms.project_id).push_bind(ms.kind.clone())
                             .push_bind(ms.label.clone()).push_bind(due).push_bind(achieved)
                             .push_bind(m.last_device_id).push_bind(ms.version).push_bind(m.deleted)
+                            .push_bind(review.map(|r| r.decision.as_str()))
+                            .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
+                            .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
                             .push_bind(now).push_bind(now);
                     });
                     q.push(
                         " on conflict (id) do update set kind = excluded.kind, label = excluded.label,
                             due_on = excluded.due_on, achieved_on = excluded.achieved_on,
                             last_device_id = excluded.last_device_id, version = excluded.version,
-                            deleted = excluded.deleted, updated_at = excluded.updated_at",
+                            deleted = excluded.deleted, review_decision = excluded.review_decision,
+                            review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
+                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }
@@ -1567,6 +1631,102 @@ macro_rules! impl_sync {
                 Ok(queue)
             }
 
+            async fn registry_review_queue_in(
+                &self,
+                scope: $crate::server::db::ProjectScope,
+            ) -> Result<Vec<$crate::domain::registry::RegistryReviewItem>, $crate::server::db::DbError> {
+                use $crate::domain::registry::{RegistryRecord, RegistryReviewItem};
+                use $crate::server::db::sync_sql::{
+                    MEMBER_COLUMNS, MILESTONE_COLUMNS, MilestoneRow, SCOPE_PREDICATE, StoredMemberRow, rfc3339,
+                };
+                let (kind, scope_user) = $crate::server::db::queries::scope_binds(scope);
+                // What the queue shows of a record's project, after the record's own columns.
+                #[derive(sqlx::FromRow)]
+                struct Around {
+                    project_code: String,
+                    project_title: String,
+                    incubator: String,
+                    vc_fr: String,
+                    vc_ar: String,
+                    vc_en: String,
+                    facilitator: Option<String>,
+                    waiting_since: time::OffsetDateTime,
+                }
+                const AROUND: &str = "p.code as project_code, p.title as project_title,
+                    inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar, vc.name_en as vc_en,
+                    u.name as facilitator";
+                const JOINS: &str = "join projects p on p.id = r.project_id
+                    join organisations inc on inc.id = p.incubator_id
+                    join value_chains vc on vc.id = p.value_chain_id
+                    left join users u on u.id = p.facilitator_id";
+                // Sent from a phone (the team's loads wait for nothing), not decided yet.
+                const WAITING: &str = "r.review_decision is null and r.last_device_id is not null
+                    and r.deleted = false and p.deleted = false";
+                #[derive(sqlx::FromRow)]
+                struct MemberQueueRow {
+                    #[sqlx(flatten)]
+                    row: StoredMemberRow,
+                    #[sqlx(flatten)]
+                    around: Around,
+                }
+                #[derive(sqlx::FromRow)]
+                struct MilestoneQueueRow {
+                    #[sqlx(flatten)]
+                    row: MilestoneRow,
+                    #[sqlx(flatten)]
+                    around: Around,
+                }
+                let members: Vec<MemberQueueRow> = sqlx::query_as(&format!(
+                    "select {}, {AROUND}, r.updated_at as waiting_since from members r {JOINS}
+                      where {WAITING} and {SCOPE_PREDICATE}",
+                    MEMBER_COLUMNS.replace("m.", "r.")
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                let milestones: Vec<MilestoneQueueRow> = sqlx::query_as(&format!(
+                    "select {}, {AROUND}, r.updated_at as waiting_since from milestones r {JOINS}
+                      where {WAITING} and {SCOPE_PREDICATE}",
+                    MILESTONE_COLUMNS.replace("ms.", "r.")
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                let item = |record: RegistryRecord, project_id, version, a: Around| RegistryReviewItem {
+                    record,
+                    project_id,
+                    version,
+                    project_code: a.project_code,
+                    project_title: a.project_title,
+                    incubator: a.incubator,
+                    value_chain: $crate::domain::project::Names { fr: a.vc_fr, ar: a.vc_ar, en: a.vc_en },
+                    facilitator: a.facilitator.unwrap_or_default(),
+                    submitted_at: rfc3339(a.waiting_since),
+                    history: Vec::new(),
+                };
+                let mut items: Vec<RegistryReviewItem> = members
+                    .into_iter()
+                    .map(|m| {
+                        let stored = m.row.into_stored();
+                        // Reviewers read the derived flag only, never the private answers.
+                        let member = $crate::domain::Member { private: None, ..stored.record.member };
+                        item(RegistryRecord::Member(member), stored.record.project_id, stored.record.version, m.around)
+                    })
+                    .chain(milestones.into_iter().map(|m| {
+                        let stored = m.row.into_stored().milestone;
+                        let (project, version) = (stored.project_id, stored.version);
+                        item(RegistryRecord::Milestone(stored), project, version, m.around)
+                    }))
+                    .collect();
+                items.sort_by(|a, b| a.submitted_at.cmp(&b.submitted_at).then(a.record.id().cmp(&b.record.id())));
+                for i in &mut items {
+                    i.history = self.history_of(i.record.kind(), i.record.id()).await?;
+                }
+                Ok(items)
+            }
+
             async fn device_statuses_all(
                 &self,
             ) -> Result<Vec<$crate::domain::DeviceStatus>, $crate::server::db::DbError> {
@@ -1678,7 +1838,9 @@ macro_rules! impl_sync {
                     "select m.project_id, m.version, m.deleted, m.id, m.full_name, m.sex, m.birth_year,
                             m.role, m.wg_seeing, m.wg_hearing, m.wg_walking, m.wg_cognition,
                             m.wg_self_care, m.wg_communication, m.joined_on, m.left_on, m.consent,
-                            m.phone
+                            m.phone, m.review_decision, m.review_comment, m.reviewed_by,
+                            (select ru.name from users ru where ru.id = m.reviewed_by) as reviewer_name,
+                            m.reviewed_at
                        from members m join projects p on p.id = m.project_id
                       where {SCOPE_PREDICATE} and p.deleted = false and m.version > $3
                         and (m.deleted = false or $3 > 0)"
@@ -1693,6 +1855,7 @@ macro_rules! impl_sync {
                         project_id: m.project_id,
                         version: m.version,
                         member: m.member.into_member($crate::server::db::queries::sees_private(scope)),
+                        review: m.review.into_note(),
                     })
                 }));
 

@@ -188,6 +188,28 @@ impl ServerApply for SaveVisit {
     }
 }
 
+/// The history row of a member or a milestone saved by `w`: what a supervisor may read of it (a
+/// member's private answers are not kept there).
+fn registry_revision(kind: RecordKind, id: Uuid, content: String, w: &Writer) -> RevisionRow {
+    RevisionRow {
+        kind,
+        record_id: id,
+        version: w.version,
+        user_id: w.user.id,
+        status: EntryStatus::Submitted,
+        content,
+    }
+}
+
+fn member_revision(member: &crate::domain::Member, w: &Writer) -> RevisionRow {
+    let public = crate::domain::Member {
+        private: None,
+        ..member.clone()
+    };
+    let content = serde_json::to_string(&public).unwrap_or_default();
+    registry_revision(RecordKind::Member, member.id, content, w)
+}
+
 /// The history row of a visit saved by `w`.
 pub fn visit_revision(id: Uuid, fields: &VisitFields, w: &Writer) -> RevisionRow {
     RevisionRow {
@@ -378,11 +400,14 @@ impl ServerApply for SaveMember {
             // Leaving the project is recorded elsewhere; an edit keeps it.
             member.left_on.clone_from(&current.record.member.left_on);
         }
+        working.revision(member_revision(&member, w));
         working.put(StoredRecord::Member(StoredMember {
             record: crate::sync::protocol::MemberRecord {
                 project_id: args.project_id,
                 member,
                 version: w.version,
+                // A change from the field waits for review again.
+                review: None,
             },
             form_version: Some(args.form_version),
             answers: serde_json::to_string(&args.answers).ok(),
@@ -536,6 +561,13 @@ impl ServerApply for SaveMilestone {
             w,
         )?;
         let next = args.milestone(w.version);
+        let content = serde_json::to_string(&next).unwrap_or_default();
+        working.revision(registry_revision(
+            RecordKind::Milestone,
+            next.id,
+            content,
+            w,
+        ));
         working.put(StoredRecord::Milestone(super::store::StoredMilestone {
             milestone: next,
             deleted: false,
@@ -615,7 +647,9 @@ impl ServerApply for LeaveProject {
         let mut next = current;
         next.record.member.left_on = Some(args.left_on.clone());
         next.record.version = w.version;
+        next.record.review = None;
         next.last_device_id = Some(w.device_id);
+        working.revision(member_revision(&next.record.member, w));
         working.put(StoredRecord::Member(next));
         Ok(Outcome::Applied)
     }

@@ -5,7 +5,7 @@
 //! on the version the supervisor read: if the entry moved on meanwhile (a resubmission, another
 //! supervisor's decision), the review is refused as stale and nothing changes. The decision is
 //! kept in the entry's history (`entry_reviews`). Visits and entries kept as form answers
-//! (diagnostics, self-assessments) are reviewed the same way.
+//! (diagnostics, self-assessments), members and milestones are reviewed the same way.
 
 use super::resolve::reviewed_visit;
 use super::store::{Changes, ReviewRow, StoredEntry, StoredRecord, SyncStore};
@@ -170,5 +170,84 @@ pub async fn review_entry(
         reviewer_id: by.id,
     };
     write_review(store, StoredRecord::Entry(next), review).await?;
+    Ok(version)
+}
+
+/// What the supervisor decided on one member or milestone.
+pub struct RegistryReview {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    /// The version the supervisor read.
+    pub seen_version: i64,
+    pub decision: ReviewDecision,
+    pub comment: String,
+}
+
+/// Writes the review of a member or a milestone sent from the field; returns its new version.
+/// Only a version waiting for review is decided on: one already decided, or changed since the
+/// supervisor read it, is refused as stale.
+pub async fn review_registry(
+    mut store: Box<dyn SyncStore>,
+    scope: ProjectScope,
+    by: &SessionUser,
+    review: RegistryReview,
+) -> Result<i64, AppError> {
+    let RegistryReview {
+        kind,
+        id,
+        seen_version,
+        decision,
+        comment,
+    } = review;
+    let note = note(by, decision, &comment)?;
+    let version = store.next_version().await?;
+    let writable = store.writable_projects(scope).await?;
+    // Outside the scope, deleted, another kind, or loaded by the team (nothing to review): not
+    // found.
+    let found = store
+        .load(&[(kind, id)])
+        .await?
+        .into_iter()
+        .find(|r| match r {
+            StoredRecord::Member(m) => {
+                !m.deleted && m.last_device_id.is_some() && writable.contains(&m.record.project_id)
+            }
+            StoredRecord::Milestone(m) => {
+                !m.deleted
+                    && m.last_device_id.is_some()
+                    && writable.contains(&m.milestone.project_id)
+            }
+            _ => false,
+        })
+        .ok_or(AppError::NotFound)?;
+    let next = match found {
+        StoredRecord::Member(mut m) => {
+            if m.record.version != seen_version || m.record.review.is_some() {
+                return Err(AppError::Stale);
+            }
+            m.record.version = version;
+            m.record.review = Some(note.clone());
+            StoredRecord::Member(m)
+        }
+        StoredRecord::Milestone(mut m) => {
+            if m.milestone.version != seen_version || m.milestone.review.is_some() {
+                return Err(AppError::Stale);
+            }
+            m.milestone.version = version;
+            m.milestone.review = Some(note.clone());
+            StoredRecord::Milestone(m)
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let review = ReviewRow {
+        id: Uuid::new_v4(),
+        kind,
+        record_id: id,
+        version: seen_version,
+        decision: decision.status(),
+        comment: note.comment,
+        reviewer_id: by.id,
+    };
+    write_review(store, next, review).await?;
     Ok(version)
 }

@@ -76,10 +76,6 @@ pub struct StoredMilestone {
 
 /// Any record a mutation may change.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a batch holds a few hundred records at most; boxing visits buys nothing"
-)]
 pub enum StoredRecord {
     Visit(StoredVisit),
     Action(StoredAction),

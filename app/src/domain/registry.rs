@@ -1,0 +1,74 @@
+//! Members and milestones under review: like every captured record, what a phone sends of them
+//! waits for a supervisor, who validates it or returns it with a comment. A change from the field
+//! clears the decision, and the new version waits again. Records the team loaded (no phone behind
+//! them) wait for no review.
+
+use super::project::Names;
+use super::{EntryStatus, Member, Milestone, ReviewNote};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A member (without their private answers) or a milestone, as reviewed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryRecord {
+    Member(Member),
+    Milestone(Milestone),
+}
+
+impl RegistryRecord {
+    pub fn id(&self) -> Uuid {
+        match self {
+            RegistryRecord::Member(m) => m.id,
+            RegistryRecord::Milestone(m) => m.id,
+        }
+    }
+
+    pub fn kind(&self) -> crate::sync::protocol::RecordKind {
+        match self {
+            RegistryRecord::Member(_) => crate::sync::protocol::RecordKind::Member,
+            RegistryRecord::Milestone(_) => crate::sync::protocol::RecordKind::Milestone,
+        }
+    }
+}
+
+/// Where a member or a milestone stands in review, from the decision it carries.
+pub fn review_status(review: Option<&ReviewNote>) -> EntryStatus {
+    review.map_or(EntryStatus::Submitted, |r| r.decision)
+}
+
+/// A member or a milestone waiting for review, with what the queue filters and shows it by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryReviewItem {
+    pub record: RegistryRecord,
+    pub project_id: Uuid,
+    /// The version waiting.
+    pub version: i64,
+    pub project_code: String,
+    pub project_title: String,
+    pub incubator: String,
+    pub value_chain: Names,
+    pub facilitator: String,
+    /// RFC 3339, UTC: when the server received the version waiting.
+    pub submitted_at: String,
+    /// Every version and review so far, oldest first.
+    pub history: Vec<super::HistoryEvent>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_without_a_decision_waits_and_one_with_a_decision_carries_it() {
+        assert_eq!(review_status(None), EntryStatus::Submitted);
+        let note = ReviewNote {
+            decision: EntryStatus::Returned,
+            comment: "Année de naissance ?".into(),
+            by: None,
+            by_name: "Nadia".into(),
+            at: "2026-11-26T10:00:00Z".into(),
+        };
+        assert_eq!(review_status(Some(&note)), EntryStatus::Returned);
+    }
+}
