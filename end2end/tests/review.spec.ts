@@ -167,3 +167,100 @@ test("the supervisor's list puts the projects at risk first, each risk in words,
   await hydrated(page);
   await expect(page.locator("section.risk-list .seen", { hasText: note })).toContainText("Vu par Rim");
 });
+
+test("a member registered on the phone is returned with a comment, corrected and validated; the phone shows each decision", async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  const name = `Hela Trabelsi ${stamp}`;
+  const comment = `Année de naissance à vérifier ${stamp}`;
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  const project = await openFirstProject(page);
+  await page.getByRole("link", { name: /Inscrire un membre/ }).click();
+  await hydrated(page);
+  await page.getByLabel("Nom et prénom").fill(name);
+  await page.getByRole("group", { name: "Sexe" }).getByLabel("Femme").check();
+  await page.getByLabel("Année de naissance").fill("1990");
+  await page.getByRole("group", { name: "Rôle dans le projet" }).getByLabel("Membre", { exact: true }).check();
+  await page.getByRole("group", { name: /accepte que ses réponses/ }).getByLabel("Non").check();
+  await page.getByRole("button", { name: "Enregistrer le membre" }).click();
+  await expect(page).toHaveURL(project.url);
+  await syncNow(page);
+
+  // The supervisor reads it among members and milestones, and returns it.
+  const supervisor = await tablet(browser);
+  await openQueue(supervisor);
+  await expect(supervisor.getByRole("heading", { name: "Membres et étapes clés" })).toBeVisible();
+  const card = supervisor.locator("article.review-item", { hasText: name });
+  await expect(card.locator("dl")).toContainText("1990");
+  await card.getByLabel("Commentaire pour l'animateur").fill(comment);
+  await card.getByRole("button", { name: "Renvoyer avec ce commentaire" }).click();
+  await expect(card.getByRole("status")).toContainText("Saisie renvoyée");
+
+  // The phone shows why; the facilitator corrects the member.
+  await syncNow(page);
+  const entry = page.locator(".members li", { hasText: name });
+  await expect(entry.locator(".review-note")).toContainText("Renvoyé par");
+  await expect(entry.locator(".review-note blockquote")).toHaveText(comment);
+  await entry.getByRole("link", { name: /Modifier/ }).click();
+  await hydrated(page);
+  await page.getByLabel("Année de naissance").fill("1991");
+  await page.getByRole("button", { name: "Enregistrer le membre" }).click();
+  await expect(page).toHaveURL(project.url);
+  await expect(entry.locator(".review-note")).toHaveCount(0);
+  await syncNow(page);
+
+  // Back in the queue with both versions and the return; validated.
+  await openQueue(supervisor);
+  await expect(card.locator("dl")).toContainText("1991");
+  await card.locator("details.history summary").click();
+  const steps = card.locator(".history-steps > li");
+  await expect(steps).toHaveCount(3);
+  await expect(steps.nth(1)).toContainText("Renvoyé par");
+  await expect(steps.nth(2)).toContainText("Modifié : Année de naissance");
+  await axe(supervisor, "review queue with a member fr");
+  await card.getByRole("button", { name: "Valider" }).click();
+  await expect(card.getByRole("status")).toContainText("Saisie validée.");
+
+  await syncNow(page);
+  await expect(entry.locator(".review-note")).toContainText("Validé par");
+  await supervisor.context().close();
+});
+
+test("a milestone marked reached is returned, its day corrected on the phone, and it waits again for review", async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  const label = `Stand au salon de Douz ${stamp}`;
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  const section = page.locator("section[aria-labelledby='milestones-title']");
+  await section.getByText("Ajouter une étape").click();
+  await section.getByLabel("Étape", { exact: true }).selectOption({ label: "Autre étape" });
+  await section.getByLabel(/Intitulé/).fill(label);
+  await section.getByRole("button", { name: "Ajouter l'étape" }).click();
+  const item = section.locator(".milestones li", { hasText: label });
+  await item.getByRole("button", { name: /Atteinte aujourd'hui/ }).click();
+  await syncNow(page);
+
+  const supervisor = await tablet(browser);
+  await openQueue(supervisor);
+  const card = supervisor.locator("article.review-item", { hasText: label });
+  await card.getByLabel("Commentaire pour l'animateur").fill("Le salon a lieu en décembre");
+  await card.getByRole("button", { name: "Renvoyer avec ce commentaire" }).click();
+  await expect(card.getByRole("status")).toContainText("Saisie renvoyée");
+
+  await syncNow(page);
+  await expect(item.locator(".review-note blockquote")).toHaveText("Le salon a lieu en décembre");
+  await item.getByText("Corriger l'étape").click();
+  await item.getByLabel("Atteinte le").fill("");
+  await item.getByLabel("Prévue le").fill("2030-12-20");
+  await item.getByRole("button", { name: "Renvoyer pour validation" }).click();
+  await expect(item).toContainText("Prévue le 20/12/2030");
+  await expect(item.locator(".review-note")).toHaveCount(0);
+  await syncNow(page);
+
+  await openQueue(supervisor);
+  await expect(card.locator("dl")).toContainText("20/12/2030");
+  await card.locator("details.history summary").click();
+  await expect(card.locator(".history-steps > li").last()).toContainText("Modifié : Prévue le, Atteinte le");
+  await supervisor.context().close();
+});
