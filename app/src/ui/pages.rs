@@ -91,18 +91,19 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
         }
     });
     // Projects on this phone the list does not have yet: registered here, or pulled since the
-    // list was stored.
+    // list was stored (read after the page is up, from the sync chunk).
     let (user_name, facilitator) = (user.name.clone(), role == Role::Facilitator);
-    let on_phone = super::visits::from_view(user_id, move |v| {
-        let choices = super::registration::read_choices(user_id).unwrap_or_default();
-        v.records()
-            .filter_map(|r| match r {
-                crate::sync::protocol::Record::Project(p) => {
-                    ProjectDetail::from_record(p, &choices, &user_name).map(|d| d.card)
-                }
-                _ => None,
-            })
-            .collect::<Vec<_>>()
+    let on_phone = RwSignal::new(Vec::<ProjectCard>::new());
+    let sync = super::sync::use_sync();
+    Effect::new(move |_| {
+        let _ = sync.revision.get();
+        if let (true, Some(Ok(loaded))) = (facilitator, projects.get()) {
+            let listed = loaded.value.iter().map(|c| c.id).collect();
+            let name = user_name.clone();
+            leptos::task::spawn_local(async move {
+                on_phone.set(sync.unlisted_projects(user_id, name, listed).await);
+            });
+        }
     });
     let title = move || match role {
         Role::Facilitator => t_string!(i18n, my_projects),
@@ -122,11 +123,7 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                         Ok(loaded) => {
                             let offline = loaded.source == Source::Device && source == Source::Server;
                             let mut cards = loaded.value;
-                            if facilitator {
-                                let extra = on_phone().unwrap_or_default();
-                                let extra: Vec<_> = extra.into_iter().filter(|c| cards.iter().all(|k| k.id != c.id)).collect();
-                                cards.splice(0..0, extra);
-                            }
+                            cards.splice(0..0, on_phone.get());
                             view! {
                                 {offline.then(|| view! { <p class="notice" role="status">{t_string!(i18n, offline_data_note)}</p> })}
                                 {facilitator.then(|| view! {

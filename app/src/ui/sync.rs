@@ -99,6 +99,28 @@ impl SyncHandle {
         self.kick();
     }
 
+    /// The cards of the projects on this phone that `listed` lacks (registered here and not sent
+    /// yet, or pulled since the list was stored), named from the kept choice lists, with
+    /// `facilitator` as their facilitator. Read in the sync chunk, which holds the local view.
+    pub async fn unlisted_projects(
+        self,
+        user: uuid::Uuid,
+        facilitator: String,
+        listed: Vec<uuid::Uuid>,
+    ) -> Vec<crate::domain::ProjectCard> {
+        #[cfg(feature = "hydrate")]
+        {
+            engine::unlisted_chunk(user, facilitator, listed)
+                .await
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (user, facilitator, listed);
+            Vec::new()
+        }
+    }
+
     /// Asks for a sync now (it runs once the current one, if any, is done).
     pub fn kick(self) {
         #[cfg(feature = "hydrate")]
@@ -315,6 +337,26 @@ mod engine {
         let day = String::from(day).chars().take(10).collect::<String>();
         platform::download(&format!("athar-unsent-{day}.json"), &text);
         Ok(())
+    }
+
+    #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn unlisted_chunk(
+        user: Uuid,
+        facilitator: String,
+        listed: Vec<Uuid>,
+    ) -> Result<Vec<crate::domain::ProjectCard>, AppError> {
+        let view = outbox::LocalView::load(&BrowserStore, user).map_err(storage)?;
+        let choices = crate::ui::registration::read_choices(user).unwrap_or_default();
+        Ok(view
+            .records()
+            .filter_map(|r| match r {
+                crate::sync::protocol::Record::Project(p) if !listed.contains(&p.id) => {
+                    crate::domain::ProjectDetail::from_record(p, &choices, &facilitator)
+                        .map(|d| d.card)
+                }
+                _ => None,
+            })
+            .collect())
     }
 
     /// One whole sync of `user`'s data: push every client's waiting mutations, pull, then drop
