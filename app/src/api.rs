@@ -476,6 +476,21 @@ pub async fn review_registry(
     )
 }
 
+/// The indicator catalogue: the latest version of each indicator's definition. Every signed-in
+/// role reads it (the committees read what the dashboards measure).
+#[server(prefix = "/api", endpoint = "list_indicators")]
+pub async fn list_indicators()
+-> Result<Vec<crate::domain::indicator::IndicatorDefinition>, AppError> {
+    ssr::finish(
+        async move {
+            ssr::require_user()?;
+            let all = ssr::state()?.db.indicators().await?;
+            Ok(crate::server::indicators::latest(all))
+        }
+        .await,
+    )
+}
+
 /// What a facilitator chooses from when registering a project in the field (kept on the phone
 /// for offline use). Facilitators only: they are the ones who register projects.
 #[server(prefix = "/api", endpoint = "registry_choices")]

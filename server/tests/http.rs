@@ -522,6 +522,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 404, 404, 403],
         },
         Row {
+            endpoint: "/api/list_indicators",
+            case: "every signed-in role",
+            body: String::new(),
+            json: false,
+            expect: [401, 200, 200, 200, 200],
+        },
+        Row {
             endpoint: "/api/registry_review_queue",
             case: "reviewers only",
             body: String::new(),

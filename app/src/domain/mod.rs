@@ -6,6 +6,7 @@ pub mod dates;
 pub mod device;
 pub mod entry;
 pub mod form;
+pub mod indicator;
 pub mod member;
 pub mod milestone;
 pub mod money;

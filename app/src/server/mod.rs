@@ -6,6 +6,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod forms;
+pub mod indicators;
 pub mod password;
 pub mod state;
 pub mod sync;

@@ -240,6 +240,19 @@ pub trait Database: Send + Sync + 'static {
         published_by: Option<Uuid>,
     ) -> Result<(), DbError>;
 
+    /// Every version of every indicator definition, by code and version.
+    async fn indicators(
+        &self,
+    ) -> Result<Vec<crate::domain::indicator::IndicatorDefinition>, DbError>;
+
+    /// Stores a new version of an indicator's definition. The caller checked the catalogue it
+    /// makes; a version that exists already is [`DbError::AlreadyExists`].
+    async fn insert_indicator(
+        &self,
+        indicator: &crate::domain::indicator::IndicatorDefinition,
+        published_by: Option<Uuid>,
+    ) -> Result<(), DbError>;
+
     /// Starts a push transaction (see `server::sync::engine`).
     async fn begin_push(&self) -> Result<Box<dyn SyncStore>, DbError>;
 

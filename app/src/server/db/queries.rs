@@ -231,7 +231,8 @@ macro_rules! impl_database {
 
             async fn migrate(&self) -> Result<(), $crate::server::db::DbError> {
                 self.migrate_engine().await?;
-                $crate::server::forms::install_builtin(self).await
+                $crate::server::forms::install_builtin(self).await?;
+                $crate::server::indicators::install_starter(self).await
             }
 
             async fn forms(&self) -> Result<Vec<$crate::domain::form::FormDefinition>, $crate::server::db::DbError> {
@@ -261,6 +262,44 @@ macro_rules! impl_database {
                 )
                 .bind(&form.id)
                 .bind(i64::from(form.version))
+                .bind(definition)
+                .bind($crate::server::db::queries::trunc(time::OffsetDateTime::now_utc()))
+                .bind(published_by)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn indicators(
+                &self,
+            ) -> Result<Vec<$crate::domain::indicator::IndicatorDefinition>, $crate::server::db::DbError> {
+                let rows: Vec<(String, i64, String)> = sqlx::query_as(
+                    "select code, version, definition from indicator_definitions order by code, version",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(code, version, text)| {
+                        serde_json::from_str(&text).map_err(|e| {
+                            $crate::server::db::DbError::Value(format!("indicator {code} version {version}: {e}"))
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn insert_indicator(
+                &self,
+                indicator: &$crate::domain::indicator::IndicatorDefinition,
+                published_by: Option<uuid::Uuid>,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let definition = serde_json::to_string(indicator)
+                    .map_err(|e| $crate::server::db::DbError::Value(e.to_string()))?;
+                sqlx::query(
+                    "insert into indicator_definitions (code, version, definition, published_at, published_by)
+                     values ($1, $2, $3, $4, $5)",
+                )
+                .bind(&indicator.code)
+                .bind(i64::from(indicator.version))
                 .bind(definition)
                 .bind($crate::server::db::queries::trunc(time::OffsetDateTime::now_utc()))
                 .bind(published_by)

@@ -1,0 +1,88 @@
+//! The indicator catalogue and its computation: the starter catalogue on both engines, and a
+//! property test that a total equals the sum of its disaggregated cells, whichever way the cells
+//! are cut.
+
+#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+
+mod support;
+
+use app::domain::Sex;
+use app::domain::indicator::{Aggregation, Cell, Point, breakdown, total};
+use app::server::indicators::latest;
+use proptest::prelude::*;
+use uuid::Uuid;
+
+#[tokio::test]
+async fn a_new_database_holds_the_starter_catalogue_once_and_keeps_a_later_version() {
+    for t in support::every_engine().await {
+        let first = latest(t.db.indicators().await.expect("catalogue"));
+        assert!(first.len() >= 32, "{:?}: {}", t.engine, first.len());
+        assert!(first.iter().all(|d| d.version == 1));
+        // The team publishes version 2 of one; installing the starter again changes nothing.
+        let mut turnover = first
+            .iter()
+            .find(|d| d.code == "ECO-01")
+            .expect("ECO-01")
+            .clone();
+        turnover.version = 2;
+        turnover.name.fr = "Chiffre d'affaires du mois".into();
+        t.db.insert_indicator(&turnover, None)
+            .await
+            .expect("version 2");
+        assert!(matches!(
+            t.db.insert_indicator(&turnover, None).await,
+            Err(app::server::db::DbError::AlreadyExists(_))
+        ));
+        app::server::indicators::install_starter(&*t.db)
+            .await
+            .expect("install again");
+        let now = latest(t.db.indicators().await.expect("catalogue"));
+        assert_eq!(now.len(), first.len());
+        let eco = now.iter().find(|d| d.code == "ECO-01").expect("ECO-01");
+        assert_eq!(
+            (eco.version, eco.name.fr.as_str()),
+            (2, "Chiffre d'affaires du mois")
+        );
+    }
+}
+
+fn cell_strategy() -> impl Strategy<Value = Cell> {
+    (
+        prop_oneof![Just(Sex::Female), Just(Sex::Male)],
+        prop_oneof![Just("15_24"), Just("25_34"), Just("35_44"), Just("45_plus")],
+        any::<bool>(),
+    )
+        .prop_map(|(sex, band, disability)| Cell {
+            sex: Some(sex),
+            age_band: Some(band.to_owned()),
+            disability: Some(disability),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// Values entered per cell (sex × age band × disability) for several projects: the total is
+    /// the sum of the cells along any one dimension.
+    #[test]
+    fn a_total_is_the_sum_of_its_disaggregated_cells(
+        entries in prop::collection::vec((0u8..5, cell_strategy(), 0u32..500), 1..60)
+    ) {
+        let points: Vec<Point> = entries
+            .into_iter()
+            .map(|(project, cell, value)| Point {
+                indicator: "SOC-01".into(),
+                project: Uuid::from_u128(u128::from(project)),
+                period: "2026-Q3".into(),
+                cell,
+                value: f64::from(value),
+            })
+            .collect();
+        let all = total(&Aggregation::Sum, &points).expect("a total");
+        for dimension in ["sex", "age_band", "disability"] {
+            let cells = breakdown(&Aggregation::Sum, &points, dimension);
+            let sum: f64 = cells.values().sum();
+            prop_assert!((sum - all).abs() < 1e-6, "{dimension}: {sum} ≠ {all}");
+        }
+    }
+}
