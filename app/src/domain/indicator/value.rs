@@ -1,0 +1,404 @@
+//! Indicator values entered in the field: one record per project, indicator and reporting
+//! period, with its breakdown by cell, its source and an evidence note; synced and reviewed like
+//! every entry. Numbers are kept in thousandths (money in millimes), so a value is exact and
+//! compares exactly.
+
+use super::{Aggregation, Cell, DataType, Frequency, IndicatorDefinition, Point};
+use crate::domain::{EntryStatus, FieldError, ReviewNote};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Where a value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSource {
+    Visit,
+    Survey,
+    Record,
+    Estimate,
+    Derived,
+}
+
+impl ValueSource {
+    pub const ALL: [ValueSource; 5] = [
+        ValueSource::Visit,
+        ValueSource::Survey,
+        ValueSource::Record,
+        ValueSource::Estimate,
+        ValueSource::Derived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueSource::Visit => "visit",
+            ValueSource::Survey => "survey",
+            ValueSource::Record => "record",
+            ValueSource::Estimate => "estimate",
+            ValueSource::Derived => "derived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ValueSource> {
+        ValueSource::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// One cell of a value's breakdown, in thousandths.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellValue {
+    pub cell: Cell,
+    pub value: i64,
+}
+
+/// A value as the phone and the server keep it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorValue {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub indicator: String,
+    /// The version of the indicator's definition it was entered under.
+    pub indicator_version: u32,
+    pub period: String,
+    /// In thousandths of the unit (money: millimes).
+    pub value: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<CellValue>,
+    pub source: ValueSource,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    pub status: EntryStatus,
+    pub author_id: Option<Uuid>,
+    /// The global version that last changed it; 0 while only on the phone.
+    pub version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewNote>,
+}
+
+impl IndicatorValue {
+    /// The points it contributes to totals: its cells when broken down, else its value.
+    pub fn points(&self) -> Vec<Point> {
+        let point = |cell: Cell, value: i64| Point {
+            indicator: self.indicator.clone(),
+            project: self.project_id,
+            period: self.period.clone(),
+            cell,
+            value: value as f64 / 1000.0,
+        };
+        if self.cells.is_empty() {
+            vec![point(Cell::all(), self.value)]
+        } else {
+            self.cells
+                .iter()
+                .map(|c| point(c.cell.clone(), c.value))
+                .collect()
+        }
+    }
+}
+
+/// The longest evidence note.
+pub const MAX_EVIDENCE_CHARS: usize = 500;
+
+/// The arguments of `indicator.value`: a value entered or corrected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveValueArgs {
+    /// [`value_id`] of the project, indicator and period: the same on every phone.
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// The server version the edit was made on; `None` for a value the server has not seen.
+    pub base_version: Option<i64>,
+    pub indicator: String,
+    pub indicator_version: u32,
+    pub period: String,
+    pub value: i64,
+    #[serde(default)]
+    pub cells: Vec<CellValue>,
+    pub source: ValueSource,
+    #[serde(default)]
+    pub evidence: String,
+    /// Draft or submitted.
+    pub status: EntryStatus,
+}
+
+/// The id of the value of `indicator` for `project` in `period`: derived, so two phones entering
+/// the same value make one record (the second an edit of the first), never two.
+pub fn value_id(project: Uuid, indicator: &str, period: &str) -> Uuid {
+    Uuid::new_v5(&project, format!("{indicator}/{period}").as_bytes())
+}
+
+impl SaveValueArgs {
+    /// Checks the value against its indicator's definition: entered (not derived), a period of
+    /// its frequency that has begun, a number of its type and sign, a breakdown along its own
+    /// dimensions whose cells add up to the value for a sum.
+    pub fn validate(&self, def: &IndicatorDefinition, today: &str) -> Result<(), FieldError> {
+        if def.code != self.indicator || def.is_derived() {
+            return Err(FieldError::new("indicator", "derived"));
+        }
+        if self.id != value_id(self.project_id, &self.indicator, &self.period) {
+            return Err(FieldError::new("id", "other"));
+        }
+        if !matches!(self.status, EntryStatus::Draft | EntryStatus::Submitted) {
+            return Err(FieldError::new("status", "other"));
+        }
+        match period_start(def.frequency, &self.period) {
+            None => return Err(FieldError::new("period", "not_a_period")),
+            Some(start) if start.as_str() > today => {
+                return Err(FieldError::new("period", "in_future"));
+            }
+            Some(_) => {}
+        }
+        check_number(def, self.value, "value")?;
+        for c in &self.cells {
+            check_number(def, c.value, "cells")?;
+            let along = [
+                ("sex", c.cell.sex.is_some()),
+                ("age_band", c.cell.age_band.is_some()),
+                ("disability", c.cell.disability.is_some()),
+            ];
+            let outside = along
+                .iter()
+                .any(|(dim, set)| *set && !def.disaggregations.iter().any(|d| d == dim));
+            let known_band = c
+                .cell
+                .age_band
+                .as_deref()
+                .is_none_or(|b| super::AGE_BANDS.iter().any(|(band, _, _)| *band == b));
+            if c.cell.is_all() || outside || !known_band {
+                return Err(FieldError::new("cells", "other"));
+            }
+        }
+        if def.aggregation == Aggregation::Sum
+            && !self.cells.is_empty()
+            && self.cells.iter().map(|c| c.value).sum::<i64>() != self.value
+        {
+            return Err(FieldError::new("cells", "cells_total"));
+        }
+        if self.evidence.chars().count() > MAX_EVIDENCE_CHARS {
+            return Err(FieldError::new("evidence", "too_long"));
+        }
+        Ok(())
+    }
+
+    /// The value as these arguments describe it.
+    pub fn record(
+        &self,
+        author_id: Option<Uuid>,
+        version: i64,
+        review: Option<ReviewNote>,
+    ) -> IndicatorValue {
+        IndicatorValue {
+            id: self.id,
+            project_id: self.project_id,
+            indicator: self.indicator.clone(),
+            indicator_version: self.indicator_version,
+            period: self.period.clone(),
+            value: self.value,
+            cells: self.cells.clone(),
+            source: self.source,
+            evidence: self.evidence.trim().to_owned(),
+            status: self.status,
+            author_id,
+            version,
+            review,
+        }
+    }
+}
+
+/// A number the indicator accepts, in thousandths.
+fn check_number(
+    def: &IndicatorDefinition,
+    value: i64,
+    field: &'static str,
+) -> Result<(), FieldError> {
+    if value < 0 && !def.negative_allowed {
+        return Err(FieldError::new(field, "negative"));
+    }
+    let fits = match def.data_type {
+        DataType::Integer => value % 1000 == 0,
+        DataType::Boolean => value == 0 || value == 1000,
+        DataType::Scale => (1000..=5000).contains(&value),
+        DataType::Percent => (0..=100_000).contains(&value),
+        DataType::Decimal | DataType::Money => true,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, "out_of_range"))
+    }
+}
+
+/// The period of `frequency` that holds `day` (`YYYY-MM-DD`).
+pub fn period_of(frequency: Frequency, day: &str) -> String {
+    let year = day.get(..4).unwrap_or("0000");
+    let month: u32 = day.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    match frequency {
+        Frequency::Monthly | Frequency::PerEvent => format!("{year}-{month:02}"),
+        Frequency::Quarterly => format!("{year}-Q{}", (month - 1) / 3 + 1),
+        Frequency::Semester => format!("{year}-S{}", (month - 1) / 6 + 1),
+        Frequency::Annual | Frequency::Season | Frequency::BaselineEndline => year.to_owned(),
+    }
+}
+
+/// The first day of `period`, if it is a period of `frequency`.
+pub fn period_start(frequency: Frequency, period: &str) -> Option<String> {
+    let year: i32 = period.get(..4)?.parse().ok()?;
+    if !(2000..=2100).contains(&year) {
+        return None;
+    }
+    let rest = period.get(4..)?;
+    let month = match (frequency, rest.as_bytes()) {
+        (Frequency::Monthly | Frequency::PerEvent, [b'-', _, _]) => {
+            let m: u32 = rest.get(1..)?.parse().ok()?;
+            (1..=12).contains(&m).then_some(m)?
+        }
+        (Frequency::Quarterly, [b'-', b'Q', q @ b'1'..=b'4']) => u32::from(q - b'0') * 3 - 2,
+        (Frequency::Semester, [b'-', b'S', s @ b'1'..=b'2']) => u32::from(s - b'0') * 6 - 5,
+        (Frequency::Annual | Frequency::Season | Frequency::BaselineEndline, []) => 1,
+        _ => return None,
+    };
+    Some(format!("{year}-{month:02}-01"))
+}
+
+/// The same period a year before (dashboards set seasons side by side).
+pub fn year_before(period: &str) -> Option<String> {
+    let year: i32 = period.get(..4)?.parse().ok()?;
+    Some(format!("{}{}", year - 1, period.get(4..)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Sex;
+    use crate::domain::indicator::starter_catalogue;
+
+    const TODAY: &str = "2026-11-26";
+
+    fn def(code: &str) -> IndicatorDefinition {
+        starter_catalogue()
+            .into_iter()
+            .find(|d| d.code == code)
+            .expect("in the starter catalogue")
+    }
+
+    fn args(indicator: &str, period: &str, value: i64) -> SaveValueArgs {
+        let project = Uuid::from_u128(9);
+        SaveValueArgs {
+            id: value_id(project, indicator, period),
+            project_id: project,
+            base_version: None,
+            indicator: indicator.into(),
+            indicator_version: 1,
+            period: period.into(),
+            value,
+            cells: Vec::new(),
+            source: ValueSource::Record,
+            evidence: String::new(),
+            status: EntryStatus::Submitted,
+        }
+    }
+
+    fn women_men(women: i64, men: i64) -> Vec<CellValue> {
+        [(Sex::Female, women), (Sex::Male, men)]
+            .into_iter()
+            .map(|(sex, value)| CellValue {
+                cell: Cell {
+                    sex: Some(sex),
+                    ..Cell::default()
+                },
+                value,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn periods_follow_the_indicators_frequency_and_a_future_one_is_refused() {
+        assert_eq!(period_of(Frequency::Quarterly, TODAY), "2026-Q4");
+        assert_eq!(period_of(Frequency::Monthly, TODAY), "2026-11");
+        assert_eq!(period_of(Frequency::Semester, "2026-06-30"), "2026-S1");
+        assert_eq!(period_of(Frequency::Annual, TODAY), "2026");
+        assert_eq!(
+            period_start(Frequency::Quarterly, "2026-Q3").as_deref(),
+            Some("2026-07-01")
+        );
+        assert_eq!(period_start(Frequency::Quarterly, "2026-07"), None);
+        assert_eq!(period_start(Frequency::Monthly, "2026-13"), None);
+        assert_eq!(year_before("2026-Q3").as_deref(), Some("2025-Q3"));
+        let code = |a: SaveValueArgs| {
+            a.validate(&def("SOC-01"), TODAY)
+                .map_err(|e| (e.field, e.code))
+        };
+        assert_eq!(code(args("SOC-01", "2026-Q4", 3000)), Ok(()));
+        assert_eq!(
+            code(args("SOC-01", "2027-Q1", 3000)),
+            Err(("period", "in_future"))
+        );
+        assert_eq!(
+            code(args("SOC-01", "2026-11", 3000)),
+            Err(("period", "not_a_period"))
+        );
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_or_sign_is_refused() {
+        let check = |code: &str, period: &str, value: i64| {
+            args(code, period, value)
+                .validate(&def(code), TODAY)
+                .map_err(|e| e.code)
+        };
+        // People are counted whole, never below zero.
+        assert_eq!(check("SOC-03", "2026-Q3", 12_000), Ok(()));
+        assert_eq!(check("SOC-03", "2026-Q3", 12_500), Err("out_of_range"));
+        assert_eq!(check("SOC-03", "2026-Q3", -1000), Err("negative"));
+        // A percentage stays within 0–100; a score within 1–5.
+        assert_eq!(check("SOC-08", "2026-S2", 101_000), Err("out_of_range"));
+        assert_eq!(check("SOC-07", "2026", 6000), Err("out_of_range"));
+        // Money may have millimes.
+        assert_eq!(check("ECO-01", "2026-10", 1_234_567), Ok(()));
+        // A share is computed, never entered.
+        assert_eq!(check("SOC-04", "2026-Q3", 50_000), Err("derived"));
+    }
+
+    #[test]
+    fn a_breakdown_uses_the_indicators_own_dimensions_and_adds_up_to_the_value() {
+        let soc01 = def("SOC-01");
+        let mut a = args("SOC-01", "2026-Q3", 5000);
+        a.cells = women_men(3000, 2000);
+        assert_eq!(a.validate(&soc01, TODAY), Ok(()));
+        a.cells = women_men(3000, 1000);
+        assert_eq!(
+            a.validate(&soc01, TODAY).map_err(|e| e.code),
+            Err("cells_total")
+        );
+        // Turnover is not broken down by sex.
+        let mut b = args("ECO-01", "2026-10", 5000);
+        b.cells = women_men(3000, 2000);
+        assert_eq!(
+            b.validate(&def("ECO-01"), TODAY).map_err(|e| e.field),
+            Err("cells")
+        );
+        // Its points are its cells.
+        a.cells = women_men(3000, 2000);
+        let record = a.record(None, 0, None);
+        let points = record.points();
+        assert_eq!(points.len(), 2);
+        assert_eq!(points.iter().map(|p| p.value).sum::<f64>(), 5.0);
+    }
+
+    #[test]
+    fn the_same_project_indicator_and_period_make_the_same_id_on_every_phone() {
+        let p = Uuid::from_u128(3);
+        assert_eq!(
+            value_id(p, "SOC-01", "2026-Q3"),
+            value_id(p, "SOC-01", "2026-Q3")
+        );
+        assert_ne!(
+            value_id(p, "SOC-01", "2026-Q3"),
+            value_id(p, "SOC-01", "2026-Q4")
+        );
+        let mut a = args("SOC-01", "2026-Q3", 1000);
+        a.id = Uuid::from_u128(1);
+        assert_eq!(
+            a.validate(&def("SOC-01"), TODAY).map_err(|e| e.field),
+            Err("id")
+        );
+    }
+}
