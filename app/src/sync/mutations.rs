@@ -304,6 +304,32 @@ impl MutationType for EditProjectFields {
     }
 }
 
+/// `indicator.value`: a value of an indicator for a project and period, entered or corrected.
+/// Checked in full against the indicator's definition by the page and by the server (which holds
+/// the catalogue); here, what needs no definition.
+pub struct SaveIndicatorValue;
+
+impl MutationType for SaveIndicatorValue {
+    const NAME: &'static str = "indicator.value";
+    type Args = crate::domain::indicator::value::SaveValueArgs;
+
+    fn validate(args: &Self::Args, _today: &str) -> Result<(), FieldError> {
+        args.validate_shape()
+    }
+
+    fn target(args: &Self::Args) -> (RecordKind, Uuid) {
+        (RecordKind::Value, args.id)
+    }
+
+    fn apply_local(args: Self::Args, author: Author, view: &mut LocalView) {
+        let (author_id, version) = match view.value(args.id) {
+            Some(v) => (v.author_id, v.version),
+            None => (Some(author.user), 0),
+        };
+        view.put(Record::Value(args.record(author_id, version, None)));
+    }
+}
+
 /// `project.create`: a facilitator registers a project in the field.
 pub struct CreateProject;
 
@@ -385,6 +411,7 @@ pub fn replay(
         EditProjectFields::NAME => run::<EditProjectFields>(args, author, view, only_if_absent),
         LeaveProject::NAME => run::<LeaveProject>(args, author, view, only_if_absent),
         CreateProject::NAME => run::<CreateProject>(args, author, view, only_if_absent),
+        SaveIndicatorValue::NAME => run::<SaveIndicatorValue>(args, author, view, only_if_absent),
         _ => None,
     }
 }

@@ -548,6 +548,30 @@ impl LocalView {
         }
     }
 
+    pub fn value(&self, id: Uuid) -> Option<&crate::domain::indicator::value::IndicatorValue> {
+        match self.records.get(&(RecordKind::Value, id)) {
+            Some(Record::Value(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A project's indicator values, by indicator then period.
+    pub fn values_of(
+        &self,
+        project: Uuid,
+    ) -> Vec<&crate::domain::indicator::value::IndicatorValue> {
+        let mut out: Vec<_> = self
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Value(v) if v.project_id == project => Some(v),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| (&a.indicator, &a.period).cmp(&(&b.indicator, &b.period)));
+        out
+    }
+
     /// A project's milestones: those ahead first (soonest due first), then those reached (latest
     /// first).
     pub fn milestones_of(&self, project: Uuid) -> Vec<&crate::domain::Milestone> {

@@ -202,6 +202,8 @@ pub enum RecordKind {
     /// An entry kept as form answers (a diagnostic, a self-assessment).
     Entry,
     Milestone,
+    /// An indicator value for a project and period.
+    Value,
 }
 
 impl RecordKind {
@@ -213,6 +215,7 @@ impl RecordKind {
             RecordKind::Action => "action",
             RecordKind::Entry => "entry",
             RecordKind::Milestone => "milestone",
+            RecordKind::Value => "value",
         }
     }
 }
@@ -233,6 +236,7 @@ pub enum Record {
     Action(ActionItem),
     Entry(FormEntry),
     Milestone(Milestone),
+    Value(crate::domain::indicator::value::IndicatorValue),
     /// A row that was deleted: the device drops its copy.
     Deleted {
         of: RecordKind,
@@ -249,6 +253,7 @@ impl Record {
             Record::Action(a) => (RecordKind::Action, a.id),
             Record::Entry(e) => (RecordKind::Entry, e.id),
             Record::Milestone(m) => (RecordKind::Milestone, m.id),
+            Record::Value(v) => (RecordKind::Value, v.id),
             Record::Deleted { of, id } => (*of, *id),
         }
     }

@@ -126,6 +126,21 @@ pub fn value_id(project: Uuid, indicator: &str, period: &str) -> Uuid {
 }
 
 impl SaveValueArgs {
+    /// What needs no definition: the id derived from the project, indicator and period, a draft
+    /// or a submission, an evidence note of a fair length.
+    pub fn validate_shape(&self) -> Result<(), FieldError> {
+        if self.id != value_id(self.project_id, &self.indicator, &self.period) {
+            return Err(FieldError::new("id", "other"));
+        }
+        if !matches!(self.status, EntryStatus::Draft | EntryStatus::Submitted) {
+            return Err(FieldError::new("status", "other"));
+        }
+        if self.evidence.chars().count() > MAX_EVIDENCE_CHARS {
+            return Err(FieldError::new("evidence", "too_long"));
+        }
+        Ok(())
+    }
+
     /// Checks the value against its indicator's definition: entered (not derived), a period of
     /// its frequency that has begun, a number of its type and sign, a breakdown along its own
     /// dimensions whose cells add up to the value for a sum.
@@ -133,12 +148,7 @@ impl SaveValueArgs {
         if def.code != self.indicator || def.is_derived() {
             return Err(FieldError::new("indicator", "derived"));
         }
-        if self.id != value_id(self.project_id, &self.indicator, &self.period) {
-            return Err(FieldError::new("id", "other"));
-        }
-        if !matches!(self.status, EntryStatus::Draft | EntryStatus::Submitted) {
-            return Err(FieldError::new("status", "other"));
-        }
+        self.validate_shape()?;
         match period_start(def.frequency, &self.period) {
             None => return Err(FieldError::new("period", "not_a_period")),
             Some(start) if start.as_str() > today => {
@@ -171,9 +181,6 @@ impl SaveValueArgs {
             && self.cells.iter().map(|c| c.value).sum::<i64>() != self.value
         {
             return Err(FieldError::new("cells", "cells_total"));
-        }
-        if self.evidence.chars().count() > MAX_EVIDENCE_CHARS {
-            return Err(FieldError::new("evidence", "too_long"));
         }
         Ok(())
     }
@@ -400,5 +407,69 @@ mod tests {
             a.validate(&def("SOC-01"), TODAY).map_err(|e| e.field),
             Err("id")
         );
+    }
+}
+
+/// Where a reporting period stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodStatus {
+    Open,
+    Submitted,
+    Locked,
+}
+
+impl PeriodStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodStatus::Open => "open",
+            PeriodStatus::Submitted => "submitted",
+            PeriodStatus::Locked => "locked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PeriodStatus> {
+        [
+            PeriodStatus::Open,
+            PeriodStatus::Submitted,
+            PeriodStatus::Locked,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// A period moves open → submitted → locked; a locked period reopens only with a reason, which
+/// is kept.
+pub fn check_period_change(
+    from: PeriodStatus,
+    to: PeriodStatus,
+    reason: &str,
+) -> Result<(), FieldError> {
+    use PeriodStatus::*;
+    match (from, to) {
+        (Open, Submitted) | (Open | Submitted, Locked) | (Submitted, Open) => Ok(()),
+        (Locked, Open | Submitted) if reason.trim().is_empty() => {
+            Err(FieldError::new("reason", "required"))
+        }
+        (Locked, Open | Submitted) => Ok(()),
+        _ => Err(FieldError::new("status", "not_allowed")),
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn a_locked_period_reopens_only_with_a_reason() {
+        use PeriodStatus::*;
+        assert!(check_period_change(Open, Locked, "").is_ok());
+        assert_eq!(
+            check_period_change(Locked, Open, "  ").map_err(|e| e.field),
+            Err("reason")
+        );
+        assert!(check_period_change(Locked, Open, "Valeurs de Douz arrivées en retard").is_ok());
+        assert!(check_period_change(Open, Open, "").is_err());
     }
 }

@@ -253,6 +253,27 @@ pub trait Database: Send + Sync + 'static {
         published_by: Option<Uuid>,
     ) -> Result<(), DbError>;
 
+    /// Every reporting period that is not simply open: `(period, status, reason)`.
+    async fn periods(
+        &self,
+    ) -> Result<
+        Vec<(
+            String,
+            crate::domain::indicator::value::PeriodStatus,
+            String,
+        )>,
+        DbError,
+    >;
+
+    /// Moves a period to `status` (the caller checked the move), keeping the event.
+    async fn set_period(
+        &self,
+        period: &str,
+        status: crate::domain::indicator::value::PeriodStatus,
+        reason: &str,
+        by: Uuid,
+    ) -> Result<(), DbError>;
+
     /// Starts a push transaction (see `server::sync::engine`).
     async fn begin_push(&self) -> Result<Box<dyn SyncStore>, DbError>;
 

@@ -196,7 +196,11 @@ pub(super) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 20] = [
+pub(super) const DATA_TABLES_CHILD_FIRST: [&str; 24] = [
+    "indicator_values",
+    "indicator_targets",
+    "period_events",
+    "reporting_periods",
     "risk_acknowledgements",
     "milestones",
     "entry_reviews",
@@ -285,6 +289,63 @@ macro_rules! impl_database {
                         })
                     })
                     .collect()
+            }
+
+            async fn periods(
+                &self,
+            ) -> Result<Vec<(String, $crate::domain::indicator::value::PeriodStatus, String)>, $crate::server::db::DbError> {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("select period, status, reason from reporting_periods order by period")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|(p, s, r)| {
+                        $crate::domain::indicator::value::PeriodStatus::parse(&s).map(|s| (p, s, r))
+                    })
+                    .collect())
+            }
+
+            async fn set_period(
+                &self,
+                period: &str,
+                status: $crate::domain::indicator::value::PeriodStatus,
+                reason: &str,
+                by: uuid::Uuid,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let _turn = self.write_turn().await;
+                let mut tx = if $engine == $crate::server::db::Engine::Sqlite {
+                    self.pool.begin_with("begin immediate").await?
+                } else {
+                    self.pool.begin().await?
+                };
+                sqlx::query(
+                    "insert into reporting_periods (period, status, reason, changed_by, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $5)
+                     on conflict (period) do update set status = excluded.status, reason = excluded.reason,
+                        changed_by = excluded.changed_by, updated_at = excluded.updated_at",
+                )
+                .bind(period)
+                .bind(status.as_str())
+                .bind(reason.trim())
+                .bind(by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into period_events (period, status, reason, changed_by, created_at)
+                     values ($1, $2, $3, $4, $5)",
+                )
+                .bind(period)
+                .bind(status.as_str())
+                .bind(reason.trim())
+                .bind(by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn insert_indicator(

@@ -208,6 +208,59 @@ impl EntryRow {
     }
 }
 
+/// The columns of [`ValueRow`], on `indicator_values iv`.
+pub(super) const VALUE_COLUMNS: &str = "iv.id, iv.project_id, iv.indicator, iv.indicator_version,
+    iv.period, iv.value, iv.cells, iv.source, iv.evidence, iv.status, iv.author_id,
+    iv.last_device_id, iv.version, iv.deleted, iv.review_decision, iv.review_comment,
+    iv.reviewed_by, (select ru.name from users ru where ru.id = iv.reviewed_by) as reviewer_name,
+    iv.reviewed_at";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ValueRow {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub indicator: String,
+    pub indicator_version: i64,
+    pub period: String,
+    pub value: i64,
+    pub cells: String,
+    pub source: String,
+    pub evidence: String,
+    pub status: String,
+    pub author_id: Option<Uuid>,
+    pub last_device_id: Option<Uuid>,
+    pub version: i64,
+    pub deleted: bool,
+    #[sqlx(flatten)]
+    pub review: ReviewColumns,
+}
+
+impl ValueRow {
+    pub fn into_stored(self) -> crate::server::sync::store::StoredValue {
+        use crate::domain::indicator::value::{IndicatorValue, ValueSource};
+        crate::server::sync::store::StoredValue {
+            value: IndicatorValue {
+                id: self.id,
+                project_id: self.project_id,
+                indicator: self.indicator,
+                indicator_version: u32::try_from(self.indicator_version).unwrap_or(0),
+                period: self.period,
+                value: self.value,
+                // Written from checked values only: unreadable means a hand-edited row.
+                cells: serde_json::from_str(&self.cells).unwrap_or_default(),
+                source: ValueSource::parse(&self.source).unwrap_or(ValueSource::Estimate),
+                evidence: self.evidence,
+                status: EntryStatus::parse(&self.status).unwrap_or(EntryStatus::Submitted),
+                author_id: self.author_id,
+                version: self.version,
+                review: self.review.into_note(),
+            },
+            deleted: self.deleted,
+            last_device_id: self.last_device_id,
+        }
+    }
+}
+
 /// The columns of [`MilestoneRow`], on `milestones ms`.
 pub(super) const MILESTONE_COLUMNS: &str = "ms.id, ms.project_id, ms.kind, ms.label, ms.due_on,
     ms.achieved_on, ms.version, ms.deleted, ms.last_device_id, ms.review_decision,
@@ -623,6 +676,32 @@ macro_rules! impl_sync {
                 Ok(ids.into_iter().collect())
             }
 
+            async fn catalogue(
+                &mut self,
+            ) -> Result<$crate::server::sync::store::Catalogue, $crate::server::db::DbError> {
+                let rows: Vec<String> = sqlx::query_scalar("select definition from indicator_definitions")
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let indicators = rows
+                    .iter()
+                    .map(|text| serde_json::from_str(text).map_err(|e| $crate::server::db::DbError::Value(e.to_string())))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let chains: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                    "select p.id, vc.code from projects p join value_chains vc on vc.id = p.value_chain_id",
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
+                let locked: Vec<String> =
+                    sqlx::query_scalar("select period from reporting_periods where status = 'locked'")
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                Ok($crate::server::sync::store::Catalogue {
+                    indicators,
+                    project_chains: chains.into_iter().collect(),
+                    locked: locked.into_iter().collect(),
+                })
+            }
+
             async fn incubator_of(
                 &mut self,
                 user: uuid::Uuid,
@@ -713,6 +792,17 @@ macro_rules! impl_sync {
                     q.push(")");
                     let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.extend(rows.into_iter().map(|r| StoredRecord::Entry(r.into_stored())));
+                }
+                for chunk in ids_of(RecordKind::Value).chunks($crate::server::db::queries::INSERT_CHUNK) {
+                    use $crate::server::db::sync_sql::{VALUE_COLUMNS, ValueRow};
+                    let mut q = sqlx::QueryBuilder::new(format!("select {VALUE_COLUMNS} from indicator_values iv where iv.id in ("));
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<ValueRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|r| StoredRecord::Value(r.into_stored())));
                 }
                 Ok(out)
             }
@@ -947,6 +1037,47 @@ macro_rules! impl_sync {
                     q.push(
                         " on conflict (id) do update set kind = excluded.kind, label = excluded.label,
                             due_on = excluded.due_on, achieved_on = excluded.achieved_on,
+                            last_device_id = excluded.last_device_id, version = excluded.version,
+                            deleted = excluded.deleted, review_decision = excluded.review_decision,
+                            review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
+                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                let values: Vec<_> = records.iter().filter_map(|r| match r {
+                    StoredRecord::Value(v) => Some(v),
+                    _ => None,
+                }).collect();
+                for chunk in values.chunks(200) {
+                    let mut reviewed = Vec::with_capacity(chunk.len());
+                    for v in chunk {
+                        reviewed.push(review_at(v.value.review.as_ref())?);
+                    }
+                    let mut q = sqlx::QueryBuilder::new(
+                        "insert into indicator_values (id, project_id, indicator, indicator_version, period,
+                            value, cells, source, evidence, status, author_id, last_device_id, version,
+                            deleted, review_decision, review_comment, reviewed_by, reviewed_at,
+                            created_at, updated_at) ",
+                    );
+                    q.push_values(chunk.iter().zip(reviewed), |mut b, (v, reviewed_at)| {
+                        let value = &v.value;
+                        let review = value.review.as_ref();
+                        b.push_bind(value.id).push_bind(value.project_id).push_bind(value.indicator.clone())
+                            .push_bind(i64::from(value.indicator_version)).push_bind(value.period.clone())
+                            .push_bind(value.value)
+                            .push_bind(serde_json::to_string(&value.cells).unwrap_or_else(|_| "[]".into()))
+                            .push_bind(value.source.as_str()).push_bind(value.evidence.clone())
+                            .push_bind(value.status.as_str()).push_bind(value.author_id)
+                            .push_bind(v.last_device_id).push_bind(value.version).push_bind(v.deleted)
+                            .push_bind(review.map(|r| r.decision.as_str()))
+                            .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
+                            .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
+                            .push_bind(now).push_bind(now);
+                    });
+                    q.push(
+                        " on conflict (id) do update set indicator_version = excluded.indicator_version,
+                            value = excluded.value, cells = excluded.cells, source = excluded.source,
+                            evidence = excluded.evidence, status = excluded.status,
                             last_device_id = excluded.last_device_id, version = excluded.version,
                             deleted = excluded.deleted, review_decision = excluded.review_decision,
                             review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
@@ -1919,6 +2050,23 @@ macro_rules! impl_sync {
                     Record::Deleted { of: RecordKind::Entry, id: e.id }
                 } else {
                     Record::Entry(e.into_stored().entry)
+                }));
+
+                // Draft values are their author's alone, as entries.
+                let values: Vec<$crate::server::db::sync_sql::ValueRow> = sqlx::query_as(&format!(
+                    "select {} from indicator_values iv join projects p on p.id = iv.project_id
+                      where {SCOPE_PREDICATE} and p.deleted = false and iv.version > $3
+                        and (iv.deleted = false or $3 > 0)
+                        and (iv.status <> 'draft' or iv.author_id = $4)",
+                    $crate::server::db::sync_sql::VALUE_COLUMNS
+                ))
+                .bind(kind).bind(scope_user).bind(since).bind(user.id)
+                .fetch_all(&mut *tx)
+                .await?;
+                records.extend(values.into_iter().map(|v| if v.deleted {
+                    Record::Deleted { of: RecordKind::Value, id: v.id }
+                } else {
+                    Record::Value(v.into_stored().value)
                 }));
 
                 let latest_forms: Vec<(String, i64)> =

@@ -156,6 +156,13 @@ impl Working {
         }
     }
 
+    pub fn value(&self, id: Uuid) -> Option<&super::store::StoredValue> {
+        match self.records.get(&(RecordKind::Value, id)) {
+            Some(StoredRecord::Value(v)) => Some(v),
+            _ => None,
+        }
+    }
+
     pub fn action(&self, id: Uuid) -> Option<&StoredAction> {
         match self.records.get(&(RecordKind::Action, id)) {
             Some(StoredRecord::Action(a)) => Some(a),
@@ -297,9 +304,18 @@ pub async fn push(
         } else {
             crate::domain::form::FormSet::default()
         };
+        let catalogue = if fresh
+            .iter()
+            .any(|m| mutations::find(&m.name).is_some_and(|t| t.needs_catalogue()))
+        {
+            store.catalogue().await?
+        } else {
+            super::store::Catalogue::default()
+        };
         let context = mutations::Context {
             today: &today,
             forms: &forms,
+            catalogue: &catalogue,
         };
         let prepared: Vec<(u64, &str, Result<Prepared, Refused>)> = fresh
             .iter()

@@ -38,6 +38,7 @@ pub struct MemoryState {
     pub supervisor_incubators: HashSet<(Uuid, Uuid)>,
     /// The incubator each facilitator belongs to.
     pub user_incubators: HashMap<Uuid, Uuid>,
+    pub catalogue: super::store::Catalogue,
 }
 
 /// A shared in-memory database.
@@ -126,6 +127,10 @@ impl SyncStore for MemoryTx {
             })
             .map(|(id, _)| *id)
             .collect())
+    }
+
+    async fn catalogue(&mut self) -> Result<super::store::Catalogue, DbError> {
+        Ok(self.work.catalogue.clone())
     }
 
     async fn incubator_of(&mut self, user: Uuid) -> Result<Option<Uuid>, DbError> {

@@ -16,7 +16,8 @@ use crate::domain::{
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
-    MutationType, RescheduleAction, SaveEntry, SaveMember, SaveMilestone, SaveVisit, SaveVisitArgs,
+    MutationType, RescheduleAction, SaveEntry, SaveIndicatorValue, SaveMember, SaveMilestone,
+    SaveVisit, SaveVisitArgs,
 };
 use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
@@ -40,6 +41,9 @@ pub struct Context<'a> {
     pub today: &'a str,
     /// Every form version; empty unless the batch holds a type that [`ServerMutation::needs_forms`].
     pub forms: &'a FormSet,
+    /// The indicator catalogue; empty unless the batch holds a type that
+    /// [`ServerMutation::needs_catalogue`].
+    pub catalogue: &'a super::store::Catalogue,
 }
 
 /// A registered mutation type, seen by the engine.
@@ -48,6 +52,7 @@ pub trait ServerMutation: Sync {
     fn needs_forms(&self) -> bool;
     /// Whether it needs the writer's incubator ([`Writer::incubator`]).
     fn needs_incubator(&self) -> bool;
+    fn needs_catalogue(&self) -> bool;
     fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused>;
 }
 
@@ -57,6 +62,8 @@ pub trait ServerApply: MutationType<Args: Send + Sync + 'static> + 'static {
     const NEEDS_FORMS: bool = false;
     /// Whether it needs the writer's incubator.
     const NEEDS_INCUBATOR: bool = false;
+    /// Whether its arguments are checked against the indicator catalogue.
+    const NEEDS_CATALOGUE: bool = false;
 
     /// The checks that need more than the arguments (a form's definition); after
     /// [`MutationType::validate`].
@@ -84,6 +91,10 @@ impl<M: ServerApply> ServerMutation for Registered<M> {
         M::NEEDS_INCUBATOR
     }
 
+    fn needs_catalogue(&self) -> bool {
+        M::NEEDS_CATALOGUE
+    }
+
     fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused> {
         let args: M::Args = serde_json::from_str(args).map_err(|_| Refused::code("malformed"))?;
         M::validate(&args, context.today).map_err(|e| Refused::field("invalid", e.field))?;
@@ -108,6 +119,7 @@ pub static REGISTRY: &[&dyn ServerMutation] = &[
     &Registered::<EditProjectFields>(PhantomData),
     &Registered::<LeaveProject>(PhantomData),
     &Registered::<CreateProject>(PhantomData),
+    &Registered::<SaveIndicatorValue>(PhantomData),
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
@@ -690,6 +702,86 @@ impl ServerApply for CreateProject {
                 incubator_id,
                 facilitator_id: w.user.id,
             }),
+        }));
+        Ok(Outcome::Applied)
+    }
+}
+
+impl ServerApply for SaveIndicatorValue {
+    const NEEDS_CATALOGUE: bool = true;
+
+    /// The value meets the definition it was entered under, for a project of a value chain the
+    /// indicator applies to, in a period that is not locked. A definition version the server does
+    /// not hold is refused; the phone keeps the value.
+    fn check(
+        args: &crate::domain::indicator::value::SaveValueArgs,
+        context: &Context,
+    ) -> Result<(), Refused> {
+        let catalogue = context.catalogue;
+        let def = catalogue
+            .indicators
+            .iter()
+            .find(|d| d.code == args.indicator && d.version == args.indicator_version)
+            .ok_or(Refused::code("unknown_indicator_version"))?;
+        args.validate(def, context.today)
+            .map_err(|e| Refused::field("invalid", e.field))?;
+        // (A project registered earlier in the same batch is not in the map yet: its value chain
+        // is the one the phone offered indicators for.)
+        if let Some(chain) = catalogue.project_chains.get(&args.project_id)
+            && !def.applies_to(chain)
+        {
+            return Err(Refused::code("not_applicable"));
+        }
+        if catalogue.locked.contains(&args.period) {
+            return Err(Refused::code("period_locked"));
+        }
+        Ok(())
+    }
+
+    fn reads(args: &crate::domain::indicator::value::SaveValueArgs) -> Vec<(RecordKind, Uuid)> {
+        vec![(RecordKind::Value, args.id)]
+    }
+
+    fn apply(
+        args: &crate::domain::indicator::value::SaveValueArgs,
+        working: &mut Working,
+        w: &Writer,
+    ) -> Result<Outcome, Refused> {
+        if !w.may_write(args.project_id) {
+            return Err(Refused::code("forbidden"));
+        }
+        let current = working.value(args.id);
+        check_edit(
+            current.map(|c| Found {
+                deleted: c.deleted,
+                same_place: c.value.project_id == args.project_id,
+                last_device_id: c.last_device_id,
+                version: c.value.version,
+            }),
+            args.base_version,
+            w,
+        )?;
+        let (author_id, review) = match current {
+            // Validated is final, as for every entry.
+            Some(c) if c.value.status == EntryStatus::Validated => {
+                return Err(Refused::code("already_validated"));
+            }
+            Some(c) => (c.value.author_id, c.value.review.clone()),
+            None => (Some(w.user.id), None),
+        };
+        let next = args.record(author_id, w.version, review);
+        working.revision(RevisionRow {
+            kind: RecordKind::Value,
+            record_id: args.id,
+            version: w.version,
+            user_id: w.user.id,
+            status: args.status,
+            content: serde_json::to_string(&next).unwrap_or_default(),
+        });
+        working.put(StoredRecord::Value(super::store::StoredValue {
+            value: next,
+            deleted: false,
+            last_device_id: Some(w.device_id),
         }));
         Ok(Outcome::Applied)
     }

@@ -74,6 +74,23 @@ pub struct StoredMilestone {
     pub last_device_id: Option<Uuid>,
 }
 
+/// An indicator value as the server keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredValue {
+    pub value: crate::domain::indicator::value::IndicatorValue,
+    pub deleted: bool,
+    pub last_device_id: Option<Uuid>,
+}
+
+/// What indicator values are checked with: every version of every indicator, each project's
+/// value chain (by code), and the locked reporting periods.
+#[derive(Clone, Debug, Default)]
+pub struct Catalogue {
+    pub indicators: Vec<crate::domain::indicator::IndicatorDefinition>,
+    pub project_chains: std::collections::BTreeMap<Uuid, String>,
+    pub locked: std::collections::BTreeSet<String>,
+}
+
 /// Any record a mutation may change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoredRecord {
@@ -83,6 +100,7 @@ pub enum StoredRecord {
     Entry(StoredEntry),
     Project(StoredProject),
     Milestone(StoredMilestone),
+    Value(StoredValue),
 }
 
 impl StoredRecord {
@@ -94,6 +112,7 @@ impl StoredRecord {
             StoredRecord::Entry(e) => (RecordKind::Entry, e.entry.id),
             StoredRecord::Project(p) => (RecordKind::Project, p.record.id),
             StoredRecord::Milestone(m) => (RecordKind::Milestone, m.milestone.id),
+            StoredRecord::Value(v) => (RecordKind::Value, v.value.id),
         }
     }
 
@@ -105,6 +124,7 @@ impl StoredRecord {
             StoredRecord::Entry(e) => e.entry.version = version,
             StoredRecord::Project(p) => p.record.version = version,
             StoredRecord::Milestone(m) => m.milestone.version = version,
+            StoredRecord::Value(v) => v.value.version = version,
         }
     }
 }
@@ -187,6 +207,9 @@ pub trait SyncStore: Send {
 
     /// Every version of every form (asked only by batches with a mutation checked against one).
     async fn forms(&mut self) -> Result<crate::domain::form::FormSet, DbError>;
+
+    /// What indicator values are checked with (asked only by batches holding one).
+    async fn catalogue(&mut self) -> Result<Catalogue, DbError>;
 
     /// The projects `scope` may write to.
     async fn writable_projects(&mut self, scope: ProjectScope) -> Result<HashSet<Uuid>, DbError>;
