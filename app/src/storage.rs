@@ -62,6 +62,8 @@ pub enum Key {
     FormsSeen,
     /// What that user chooses from when registering a project (`registry_choices`).
     Registry { user: Uuid },
+    /// The indicator catalogue, as that user last fetched it (`list_indicators`).
+    Indicators { user: Uuid },
 }
 
 impl Key {
@@ -73,6 +75,7 @@ impl Key {
             Key::Forms => format!("{ROOT}v{LAYOUT_VERSION}/forms"),
             Key::FormsSeen => format!("{ROOT}v{LAYOUT_VERSION}/forms-seen"),
             Key::Registry { user } => format!("{}registry", user_prefix(*user)),
+            Key::Indicators { user } => format!("{}indicators", user_prefix(*user)),
         }
     }
 }

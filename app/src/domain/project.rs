@@ -331,6 +331,12 @@ pub struct ProjectDetail {
     /// timeline.
     #[serde(default)]
     pub steps: Vec<crate::domain::timeline::EntryStep>,
+    /// The value chain's code (`DAT`), which says which indicators apply.
+    #[serde(default)]
+    pub value_chain_code: String,
+    /// The project's baselines and targets, by indicator.
+    #[serde(default)]
+    pub targets: Vec<crate::domain::indicator::progress::Target>,
 }
 
 impl ProjectDetail {
@@ -390,6 +396,13 @@ impl ProjectDetail {
             members: Vec::new(),
             tranches: Vec::new(),
             steps: Vec::new(),
+            targets: Vec::new(),
+            value_chain_code: choices
+                .value_chains
+                .iter()
+                .find(|(id, _, _)| *id == origin.value_chain_id)
+                .map(|(_, code, _)| code.clone())
+                .unwrap_or_default(),
         })
     }
 }

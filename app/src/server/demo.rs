@@ -101,6 +101,17 @@ pub struct DemoTranche {
     pub justified_millimes: Option<i64>,
 }
 
+/// A project's baseline and target for one indicator, in thousandths of its unit.
+pub struct DemoTarget {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub indicator: &'static str,
+    pub baseline: i64,
+    pub baseline_on: Date,
+    pub target: i64,
+    pub target_on: Date,
+}
+
 /// Every row of the demo, ready to insert.
 pub struct DemoSet {
     pub today: Date,
@@ -114,6 +125,7 @@ pub struct DemoSet {
     pub members: Vec<DemoMember>,
     pub visits: Vec<DemoVisit>,
     pub tranches: Vec<DemoTranche>,
+    pub targets: Vec<DemoTarget>,
 }
 
 /// One demo login per role, as the README lists them.
@@ -477,6 +489,7 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
     let mut members = Vec::new();
     let mut visits = Vec::new();
     let mut tranches = Vec::new();
+    let mut targets = Vec::new();
     let mut n = 0;
     for (ci, chain) in CHAINS.iter().enumerate() {
         for k in 0..chain.projects {
@@ -619,6 +632,31 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                 });
             }
 
+            // Targets three years after the contract: jobs, people coached, monthly turnover.
+            let people = members
+                .iter()
+                .filter(|m| m.project_id == project.id)
+                .count() as i64;
+            let (jobs, turnover) = match kind {
+                ProjectKind::Individual => (2, 1_500),
+                ProjectKind::Collective => (4, 3_000),
+            };
+            for (indicator, target) in [
+                ("SOC-01", jobs * 1000),
+                ("SOC-03", people * 1000),
+                ("ECO-01", turnover * 1000),
+            ] {
+                targets.push(DemoTarget {
+                    id: id(&mut rng),
+                    project_id: project.id,
+                    indicator,
+                    baseline: 0,
+                    baseline_on: contract,
+                    target,
+                    target_on: contract + Duration::days(3 * 365),
+                });
+            }
+
             // Monthly visits over the last two years, with gaps; a visit sets the next one a
             // month later, so the last visit's date decides whether the project is overdue.
             let first = std::cmp::max(contract, today - Duration::days(730));
@@ -687,6 +725,7 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
         members,
         visits,
         tranches,
+        targets,
     }
 }
 

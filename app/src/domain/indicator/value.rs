@@ -95,6 +95,34 @@ impl IndicatorValue {
     }
 }
 
+/// A number as typed on a phone (`1 234,5`, `1234.5`), in thousandths; `None` if it is not one.
+pub fn parse_thousandths(typed: &str) -> Option<i64> {
+    let cleaned: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let n: f64 = cleaned.parse().ok()?;
+    let scaled = (n * 1000.0).round();
+    (scaled.is_finite() && scaled.abs() < 9e15).then_some(scaled as i64)
+}
+
+/// A number in thousandths as people write it: up to three decimals, none when whole.
+pub fn show_thousandths(value: i64) -> String {
+    let whole = value / 1000;
+    let rest = (value % 1000).abs();
+    let sign = if value < 0 && whole == 0 { "-" } else { "" };
+    if rest == 0 {
+        format!("{sign}{whole}")
+    } else {
+        let decimals = format!("{rest:03}");
+        format!("{sign}{whole},{}", decimals.trim_end_matches('0'))
+    }
+}
+
 /// The longest evidence note.
 pub const MAX_EVIDENCE_CHARS: usize = 500;
 
@@ -388,6 +416,18 @@ mod tests {
         let points = record.points();
         assert_eq!(points.len(), 2);
         assert_eq!(points.iter().map(|p| p.value).sum::<f64>(), 5.0);
+    }
+
+    #[test]
+    fn numbers_are_read_as_typed_with_a_comma_or_a_point() {
+        assert_eq!(parse_thousandths("1 234,5"), Some(1_234_500));
+        assert_eq!(parse_thousandths("12"), Some(12_000));
+        assert_eq!(parse_thousandths("-3.25"), Some(-3_250));
+        assert_eq!(parse_thousandths("douze"), None);
+        assert_eq!(parse_thousandths(" "), None);
+        assert_eq!(show_thousandths(1_234_500), "1234,5");
+        assert_eq!(show_thousandths(12_000), "12");
+        assert_eq!(show_thousandths(-250), "-0,25");
     }
 
     #[test]

@@ -120,6 +120,7 @@ pub(super) struct ProjectExtraRow {
     pub contract_signed_on: Option<Date>,
     pub disbursed_millimes: i64,
     pub visit_count: i64,
+    pub value_chain_code: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -614,7 +615,9 @@ macro_rules! impl_database {
                                        where t.project_id = p.id and t.deleted = false), 0)
                               as disbursed_millimes,
                             (select count(*) from visits v
-                              where v.project_id = p.id and v.deleted = false) as visit_count
+                              where v.project_id = p.id and v.deleted = false) as visit_count,
+                            (select vc.code from value_chains vc where vc.id = p.value_chain_id)
+                              as value_chain_code
                        from projects p where p.id = $1",
                 )
                 .bind(id)
@@ -674,9 +677,34 @@ macro_rules! impl_database {
                 let mut steps: Vec<_> = saved.into_iter().filter_map(step(false)).collect();
                 steps.extend(reviewed.into_iter().filter_map(step(true)));
                 steps.sort_by(|a, b| a.at.cmp(&b.at));
+                type TargetRow = (
+                    uuid::Uuid, String, Option<i64>, Option<time::Date>, i64, time::Date, String,
+                );
+                let targets: Vec<TargetRow> = sqlx::query_as(
+                    "select id, indicator, baseline_value, baseline_on, target_value, target_on, milestones
+                       from indicator_targets where scope = 'project' and scope_id = $1 order by indicator",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let targets = targets
+                    .into_iter()
+                    .map(|(id, indicator, baseline, baseline_on, target, target_on, milestones)| {
+                        $crate::domain::indicator::progress::Target {
+                            id,
+                            indicator,
+                            baseline,
+                            baseline_on: baseline_on.map(|d| d.to_string()),
+                            target,
+                            target_on: target_on.to_string(),
+                            milestones: serde_json::from_str(&milestones).unwrap_or_default(),
+                        }
+                    })
+                    .collect();
                 Ok(Some($crate::domain::ProjectDetail {
                     card,
                     legal_form: extra.legal_form,
+                    value_chain_code: extra.value_chain_code,
                     call_wave: extra.call_wave,
                     training_track: extra.training_track,
                     grant_millimes: extra.grant_millimes,
@@ -698,6 +726,7 @@ macro_rules! impl_database {
                         })
                         .collect(),
                     steps,
+                    targets,
                 }))
             }
 
@@ -897,6 +926,20 @@ macro_rules! impl_database {
                             .push_bind(t.planned_millimes).push_bind(t.disbursed_millimes)
                             .push_bind(t.disbursed_on).push_bind(t.justified_millimes)
                             .push_bind(1_i64).push_bind(false).push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in demo.targets.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into indicator_targets (id, indicator, scope, scope_id, baseline_value,
+                            baseline_on, target_value, target_on, milestones, created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, t| {
+                        b.push_bind(t.id).push_bind(t.indicator).push_bind("project").push_bind(t.project_id)
+                            .push_bind(t.baseline).push_bind(t.baseline_on).push_bind(t.target)
+                            .push_bind(t.target_on).push_bind("[]").push_bind(now).push_bind(now);
                     })
                     .build()
                     .execute(&mut *tx)
