@@ -8,6 +8,7 @@ pub mod entries;
 pub mod form_store;
 pub mod form_view;
 pub mod forms;
+pub mod indicators;
 pub mod layout;
 pub mod member_form;
 pub mod milestones;

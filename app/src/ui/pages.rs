@@ -552,6 +552,7 @@ fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
         <super::milestones::MilestonesSection user project=card.id />
         <super::entries::DiagnosticsSection user project=card.id />
         <super::entries::AssessmentSection user project=card.id kind />
+        <super::indicators::IndicatorsSection user project=card.id chain=detail.value_chain_code.clone() targets=detail.targets.clone() />
         {(!tranches.is_empty() || role == Role::Team).then(|| view! { <TranchesSection project=card.id tranches=tranches.clone() editable=role == Role::Team /> })}
         <super::timeline::TimelineSection user project=card.id tranches steps flags=card.flags.clone() />
     }

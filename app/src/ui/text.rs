@@ -190,6 +190,11 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "in_conflict" => t_string!(i18n, fe_in_conflict),
         "not_an_amount" => t_string!(i18n, fe_not_an_amount),
         "code_format" => t_string!(i18n, fe_code_format),
+        "not_a_number" => t_string!(i18n, fe_not_a_number),
+        "negative" => t_string!(i18n, fe_negative),
+        "cells_total" => t_string!(i18n, fe_cells_total),
+        "derived" => t_string!(i18n, fe_derived),
+        "not_a_period" => t_string!(i18n, fe_not_a_period),
         "out_of_range" => t_string!(i18n, fe_out_of_range),
         _ => t_string!(i18n, fe_other),
     }
@@ -206,6 +211,11 @@ pub fn refusal(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> St
         "already_validated" => t_string!(i18n, refusal_already_validated).to_string(),
         "already_exists" => t_string!(i18n, refusal_already_exists).to_string(),
         "no_incubator" => t_string!(i18n, refusal_no_incubator).to_string(),
+        "period_locked" => t_string!(i18n, refusal_period_locked).to_string(),
+        "not_applicable" => t_string!(i18n, refusal_not_applicable).to_string(),
+        "unknown_indicator_version" => {
+            t_string!(i18n, refusal_unknown_indicator_version).to_string()
+        }
         "invalid" => t_string!(
             i18n,
             refusal_invalid,

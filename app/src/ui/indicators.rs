@@ -1,0 +1,397 @@
+//! A project's indicators on the project page, offline: for each indicator with a target or a
+//! value, the baseline, the target, the latest value and how far along it is, with a small
+//! trend line; and a short form to enter a period's value (with its breakdown by sex when the
+//! indicator has one, its source and an evidence note), checked against the indicator's
+//! definition as the server will check it.
+
+use super::forms::pick;
+use super::sync::use_sync;
+use super::text;
+use super::visits::{from_view, save_then, state_tag};
+use crate::domain::dates::today_iso;
+use crate::domain::indicator::progress::{Progress, ProgressState, Target, progress, trend};
+use crate::domain::indicator::value::{
+    CellValue, IndicatorValue, SaveValueArgs, ValueSource, parse_thousandths, period_of,
+    show_thousandths, value_id,
+};
+use crate::domain::indicator::{Cell, DataType, IndicatorDefinition};
+use crate::domain::{EntryStatus, Sex};
+use crate::i18n::*;
+use crate::sync::mutations::SaveIndicatorValue;
+use crate::sync::outbox::{SyncState, prepare};
+use crate::sync::protocol::RecordKind;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use uuid::Uuid;
+
+/// The catalogue kept on this phone.
+fn catalogue(user: Uuid) -> Vec<IndicatorDefinition> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::storage::device()
+            .get(&crate::storage::Key::Indicators { user })
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = user;
+        Vec::new()
+    }
+}
+
+/// A value in its unit, as people read it.
+fn shown(i18n: I18nContext<Locale>, def: &IndicatorDefinition, value: f64) -> String {
+    let thousandths = (value * 1000.0).round() as i64;
+    match def.data_type {
+        DataType::Money => text::money(i18n, thousandths),
+        DataType::Percent => format!("{} %", show_thousandths(thousandths)),
+        _ => format!("{} {}", show_thousandths(thousandths), def.unit),
+    }
+}
+
+/// The trend as a small line, with its figures for screen readers.
+fn sparkline(trend: &[(String, f64)], label: String) -> impl IntoView {
+    let (w, h) = (120.0, 32.0);
+    let (lo, hi) = trend.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
+        (lo.min(*v), hi.max(*v))
+    });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = if trend.len() > 1 {
+        w / (trend.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let points: Vec<String> = trend
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let x = i as f64 * step;
+            let y = h - 2.0 - (v - lo) / span * (h - 4.0);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    view! {
+        <svg class="sparkline" viewBox=format!("-2 0 {} {h}", w + 4.0) width="124" height="32" role="img" aria-label=label>
+            <polyline points=points.join(" ") fill="none" stroke="currentColor" stroke-width="2" />
+        </svg>
+    }
+}
+
+#[component]
+pub fn IndicatorsSection(
+    user: Uuid,
+    project: Uuid,
+    chain: String,
+    targets: Vec<Target>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let data = from_view(user, move |view| {
+        let values: Vec<(IndicatorValue, SyncState)> = view
+            .values_of(project)
+            .into_iter()
+            .map(|v| (v.clone(), view.state(RecordKind::Value, v.id)))
+            .collect();
+        (catalogue(user), values)
+    });
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <section aria-labelledby="indicators-title">
+            <h2 id="indicators-title">{t_string!(i18n, indicators_title)}</h2>
+            {move || data().map(|(catalogue, values)| {
+                if catalogue.is_empty() {
+                    return view! { <p>{t_string!(i18n, ind_no_catalogue)}</p> }.into_any();
+                }
+                let applicable: Vec<IndicatorDefinition> =
+                    catalogue.iter().filter(|d| d.applies_to(&chain)).cloned().collect();
+                let refs: Vec<&IndicatorValue> = values.iter().map(|(v, _)| v).collect();
+                let rows: Vec<(IndicatorDefinition, Progress, Option<SyncState>)> = applicable
+                    .iter()
+                    .filter_map(|def| {
+                        let target = targets.iter().find(|t| t.indicator == def.code);
+                        let p = progress(trend(&catalogue, def, &refs), target);
+                        let pending = values
+                            .iter()
+                            .filter(|(v, _)| v.indicator == def.code)
+                            .map(|(_, s)| s.clone())
+                            .find(|s| *s != SyncState::Sent);
+                        (target.is_some() || p.latest.is_some()).then(|| (def.clone(), p, pending))
+                    })
+                    .collect();
+                let entered: Vec<IndicatorDefinition> =
+                    applicable.iter().filter(|d| !d.is_derived()).cloned().collect();
+                view! {
+                    {rows.is_empty().then(|| view! { <p>{t_string!(i18n, ind_none)}</p> })}
+                    <ul class="indicators">
+                        {rows.into_iter().map(|(def, p, pending)| view! { <Row def p pending /> }).collect_view()}
+                    </ul>
+                    <ValueForm user project indicators=entered values=values.iter().map(|(v, _)| v.clone()).collect() error sync />
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Row(def: IndicatorDefinition, p: Progress, pending: Option<SyncState>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let name = pick(&def.name, locale);
+    let show = |v: Option<f64>| {
+        v.map(|v| shown(i18n, &def, v))
+            .unwrap_or_else(|| "—".into())
+    };
+    let latest = match &p.latest {
+        Some((period, v)) => format!("{} ({period})", shown(i18n, &def, *v)),
+        None => "—".into(),
+    };
+    let (state_class, state_words) = match p.state {
+        ProgressState::NoValue => ("none", t_string!(i18n, ind_state_no_value)),
+        ProgressState::NoTarget => ("none", t_string!(i18n, ind_state_no_target)),
+        ProgressState::Behind => ("behind", t_string!(i18n, ind_state_behind)),
+        ProgressState::OnTheWay => ("on-the-way", t_string!(i18n, ind_state_on_the_way)),
+        ProgressState::Reached => ("reached", t_string!(i18n, ind_state_reached)),
+    };
+    let percent = p.percent.map(|x| format!("{:.0} %", x));
+    let bar = p.percent.map(|x| x.clamp(0.0, 100.0));
+    let trend_words = p
+        .trend
+        .iter()
+        .map(|(period, v)| format!("{period} : {}", shown(i18n, &def, *v)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let label = t_string!(
+        i18n,
+        ind_trend_label,
+        name = name.clone(),
+        values = trend_words
+    )
+    .to_string();
+    view! {
+        <li class=format!("indicator state-{state_class}")>
+            <p class="entry-head"><strong>{name}</strong>" "<span class="code">{def.code.clone()}</span></p>
+            <dl class="facts">
+                <div><dt>{t_string!(i18n, ind_baseline)}</dt><dd>{show(p.baseline)}</dd></div>
+                <div><dt>{t_string!(i18n, ind_target)}</dt><dd>{show(p.target)}</dd></div>
+                <div><dt>{t_string!(i18n, ind_latest)}</dt><dd>{latest}</dd></div>
+                <div><dt>{t_string!(i18n, ind_progress)}</dt><dd>{percent.unwrap_or_else(|| "—".into())}" · "{state_words}</dd></div>
+            </dl>
+            {bar.map(|x| view! { <div class="progress-bar" aria-hidden="true"><span style=format!("inline-size: {x:.0}%")></span></div> })}
+            {(p.trend.len() > 1).then(|| sparkline(&p.trend, label))}
+            {pending.map(|s| {
+                let tag = state_tag(i18n, &s);
+                view! { <p class="entry-state"><span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span></p> }
+            })}
+        </li>
+    }
+}
+
+/// The periods offered for a value: the current one of the indicator's frequency and the three
+/// before it (earlier ones are rarely late, and a locked one is refused anyway).
+fn recent_periods(def: &IndicatorDefinition, today: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut day = today.to_owned();
+    while out.len() < 4 {
+        let period = period_of(def.frequency, &day);
+        if !out.contains(&period) {
+            out.push(period);
+        }
+        // Step back a month at a time: every frequency's periods are whole months.
+        let (y, m) = (
+            day.get(..4)
+                .and_then(|y| y.parse::<i32>().ok())
+                .unwrap_or(2026),
+            day.get(5..7)
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(1),
+        );
+        let (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+        if y < 2000 {
+            break;
+        }
+        day = format!("{y}-{m:02}-01");
+    }
+    out
+}
+
+#[component]
+fn ValueForm(
+    user: Uuid,
+    project: Uuid,
+    indicators: Vec<IndicatorDefinition>,
+    values: Vec<IndicatorValue>,
+    error: RwSignal<Option<String>>,
+    sync: super::sync::SyncHandle,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let code = RwSignal::new(
+        indicators
+            .first()
+            .map(|d| d.code.clone())
+            .unwrap_or_default(),
+    );
+    let period = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let women = RwSignal::new(String::new());
+    let men = RwSignal::new(String::new());
+    let source = RwSignal::new("record".to_owned());
+    let evidence = RwSignal::new(String::new());
+    let saved = RwSignal::new(false);
+    let defs = StoredValue::new(indicators.clone());
+    let def = move || defs.with_value(|d| d.iter().find(|d| d.code == code.get()).cloned());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let Some(def) =
+            defs.with_value(|d| d.iter().find(|d| d.code == code.get_untracked()).cloned())
+        else {
+            return;
+        };
+        let today = today_iso();
+        let chosen = Some(period.get_untracked())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| period_of(def.frequency, &today));
+        let Some(value) = parse_thousandths(&amount.get_untracked()) else {
+            error.set(Some(text::field_error(i18n, "not_a_number").to_owned()));
+            return;
+        };
+        let by_sex = def.disaggregations.iter().any(|d| d == "sex");
+        let cell = |sex: Sex, typed: String| -> Result<Option<CellValue>, ()> {
+            if typed.trim().is_empty() {
+                return Ok(None);
+            }
+            let value = parse_thousandths(&typed).ok_or(())?;
+            Ok(Some(CellValue {
+                cell: Cell {
+                    sex: Some(sex),
+                    ..Cell::default()
+                },
+                value,
+            }))
+        };
+        let cells = if by_sex {
+            match (
+                cell(Sex::Female, women.get_untracked()),
+                cell(Sex::Male, men.get_untracked()),
+            ) {
+                (Ok(w), Ok(m)) => w.into_iter().chain(m).collect(),
+                _ => {
+                    error.set(Some(text::field_error(i18n, "not_a_number").to_owned()));
+                    return;
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let id = value_id(project, &def.code, &chosen);
+        let base_version = values
+            .iter()
+            .find(|v| v.id == id)
+            .map(|v| v.version)
+            .filter(|v| *v > 0);
+        let args = SaveValueArgs {
+            id,
+            project_id: project,
+            base_version,
+            indicator: def.code.clone(),
+            indicator_version: def.version,
+            period: chosen,
+            value,
+            cells,
+            source: ValueSource::parse(&source.get_untracked()).unwrap_or(ValueSource::Record),
+            evidence: evidence.get_untracked(),
+            status: EntryStatus::Submitted,
+        };
+        if let Err(e) = args.validate(&def, &today) {
+            error.set(Some(text::field_error(i18n, e.code).to_owned()));
+            return;
+        }
+        save_then(
+            i18n,
+            sync,
+            user,
+            vec![prepare::<SaveIndicatorValue>(&args, &today)],
+            Box::new(move |r| match r {
+                Ok(()) => {
+                    error.set(None);
+                    saved.set(true);
+                    amount.set(String::new());
+                    women.set(String::new());
+                    men.set(String::new());
+                    evidence.set(String::new());
+                }
+                Err(m) => error.set(Some(m)),
+            }),
+        );
+    };
+    let sources = [
+        (ValueSource::Visit, t_string!(i18n, src_visit)),
+        (ValueSource::Survey, t_string!(i18n, src_survey)),
+        (ValueSource::Record, t_string!(i18n, src_record)),
+        (ValueSource::Estimate, t_string!(i18n, src_estimate)),
+    ];
+    view! {
+        <details class="add-value">
+            <summary>{t_string!(i18n, ind_enter)}</summary>
+            <form class="inline-form" on:submit=save novalidate>
+                <div class="field">
+                    <label for="value-indicator">{t_string!(i18n, ind_indicator)}</label>
+                    <select id="value-indicator" on:change=move |ev| { code.set(event_target_value(&ev)); period.set(String::new()); }>
+                        {indicators.iter().map(|d| {
+                            let selected = code.get_untracked() == d.code;
+                            view! { <option value=d.code.clone() selected=selected>{format!("{} · {}", d.code, pick(&d.name, locale))}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                {move || def().map(|d| {
+                    let periods = recent_periods(&d, &today_iso());
+                    let by_sex = d.disaggregations.iter().any(|x| x == "sex");
+                    let unit = d.unit.clone();
+                    view! {
+                        <div class="field">
+                            <label for="value-period">{t_string!(i18n, ind_period)}</label>
+                            <select id="value-period" on:change=move |ev| period.set(event_target_value(&ev))>
+                                {periods.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="value-amount">{t_string!(i18n, ind_value)}" ("{unit}")"</label>
+                            <input id="value-amount" type="text" inputmode="decimal" aria-describedby="value-error"
+                                prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
+                        </div>
+                        {by_sex.then(|| view! {
+                            <fieldset class="field">
+                                <legend>{t_string!(i18n, ind_by_sex)}</legend>
+                                <label for="value-women">{t_string!(i18n, ind_women)}</label>
+                                <input id="value-women" type="text" inputmode="decimal"
+                                    prop:value=move || women.get() on:input=move |ev| women.set(event_target_value(&ev)) />
+                                <label for="value-men">{t_string!(i18n, ind_men)}</label>
+                                <input id="value-men" type="text" inputmode="decimal"
+                                    prop:value=move || men.get() on:input=move |ev| men.set(event_target_value(&ev)) />
+                            </fieldset>
+                        })}
+                    }
+                })}
+                <div class="field">
+                    <label for="value-source">{t_string!(i18n, ind_source)}</label>
+                    <select id="value-source" on:change=move |ev| source.set(event_target_value(&ev))>
+                        {sources.into_iter().map(|(s, words)| view! { <option value=s.as_str() selected=s == ValueSource::Record>{words}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="value-evidence">{t_string!(i18n, ind_evidence)}</label>
+                    <textarea id="value-evidence" rows="2" maxlength="500"
+                        prop:value=move || evidence.get() on:input=move |ev| evidence.set(event_target_value(&ev))></textarea>
+                </div>
+                <p class="field-error" id="value-error" role="alert">{move || error.get()}</p>
+                <button type="submit">{t_string!(i18n, ind_save)}</button>
+                {move || saved.get().then(|| view! {
+                    <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
+                })}
+            </form>
+        </details>
+    }
+}
