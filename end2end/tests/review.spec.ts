@@ -189,7 +189,7 @@ test("a member registered on the phone is returned with a comment, corrected and
   // The supervisor reads it among members and milestones, and returns it.
   const supervisor = await tablet(browser);
   await openQueue(supervisor);
-  await expect(supervisor.getByRole("heading", { name: "Membres et étapes clés" })).toBeVisible();
+  await expect(supervisor.getByRole("heading", { name: "Membres, étapes clés et valeurs d'indicateurs" })).toBeVisible();
   const card = supervisor.locator("article.review-item", { hasText: name });
   await expect(card.locator("dl")).toContainText("1990");
   await card.getByLabel("Commentaire pour l'animateur").fill(comment);

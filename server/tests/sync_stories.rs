@@ -2877,5 +2877,60 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
                 "Valeurs de Douz en retard".to_owned()
             )]
         );
+
+        // The supervisor reviews values like every entry: the jobs figure waits, is validated,
+        // and a late change to it is refused.
+        use app::domain::ReviewDecision;
+        use app::domain::registry::RegistryRecord;
+        use app::server::sync::review::{RegistryReview, review_registry};
+        let scope = app::server::auth::review_scope(&f.supervisor).expect("scope");
+        let queue = t.db.registry_review_queue(scope).await.expect("queue");
+        let waiting = queue
+            .iter()
+            .find(|i| matches!(&i.record, RegistryRecord::Value(v) if v.indicator == "SOC-01" && v.project_id == f.own))
+            .expect("the jobs value waits for review");
+        assert!(!waiting.history.is_empty());
+        review_registry(
+            t.db.begin_push().await.expect("tx"),
+            scope,
+            &f.supervisor,
+            RegistryReview {
+                kind: app::sync::protocol::RecordKind::Value,
+                id: waiting.record.id(),
+                seen_version: waiting.version,
+                decision: ReviewDecision::Validate,
+                comment: String::new(),
+            },
+        )
+        .await
+        .expect("validated");
+        let phone = pull(&t.db, &f.facilitator, client, None).await;
+        let validated = phone
+            .records
+            .iter()
+            .find_map(|r| match r {
+                Record::Value(v) if v.id == waiting.record.id() => Some(v.clone()),
+                _ => None,
+            })
+            .expect("on the phone");
+        assert_eq!(validated.status, EntryStatus::Validated);
+        let mut late = jobs.clone();
+        late.base_version = Some(validated.version);
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![mutation(client, 10, name, &late)],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| x.code.as_str())
+                .collect::<Vec<_>>(),
+            ["already_validated"]
+        );
     }
 }

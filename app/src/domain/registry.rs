@@ -14,6 +14,8 @@ use uuid::Uuid;
 pub enum RegistryRecord {
     Member(Member),
     Milestone(Milestone),
+    /// An indicator value (its status says whether it waits).
+    Value(super::indicator::value::IndicatorValue),
 }
 
 impl RegistryRecord {
@@ -21,6 +23,7 @@ impl RegistryRecord {
         match self {
             RegistryRecord::Member(m) => m.id,
             RegistryRecord::Milestone(m) => m.id,
+            RegistryRecord::Value(v) => v.id,
         }
     }
 
@@ -28,6 +31,7 @@ impl RegistryRecord {
         match self {
             RegistryRecord::Member(_) => crate::sync::protocol::RecordKind::Member,
             RegistryRecord::Milestone(_) => crate::sync::protocol::RecordKind::Milestone,
+            RegistryRecord::Value(_) => crate::sync::protocol::RecordKind::Value,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::indicator::value::{
     show_thousandths, value_id,
 };
 use crate::domain::indicator::{Cell, DataType, IndicatorDefinition};
-use crate::domain::{EntryStatus, Sex};
+use crate::domain::{EntryStatus, ReviewNote, Sex};
 use crate::i18n::*;
 use crate::sync::mutations::SaveIndicatorValue;
 use crate::sync::outbox::{SyncState, prepare};
@@ -97,6 +97,7 @@ pub fn IndicatorsSection(
         (catalogue(user), values)
     });
     let error = RwSignal::new(None::<String>);
+    let form_chain = chain.clone();
     view! {
         <section aria-labelledby="indicators-title">
             <h2 id="indicators-title">{t_string!(i18n, indicators_title)}</h2>
@@ -107,7 +108,7 @@ pub fn IndicatorsSection(
                 let applicable: Vec<IndicatorDefinition> =
                     catalogue.iter().filter(|d| d.applies_to(&chain)).cloned().collect();
                 let refs: Vec<&IndicatorValue> = values.iter().map(|(v, _)| v).collect();
-                let rows: Vec<(IndicatorDefinition, Progress, Option<SyncState>)> = applicable
+                let rows: Vec<(IndicatorDefinition, Progress, Option<SyncState>, Option<ReviewNote>)> = applicable
                     .iter()
                     .filter_map(|def| {
                         let target = targets.iter().find(|t| t.indicator == def.code);
@@ -117,25 +118,35 @@ pub fn IndicatorsSection(
                             .filter(|(v, _)| v.indicator == def.code)
                             .map(|(_, s)| s.clone())
                             .find(|s| *s != SyncState::Sent);
-                        (target.is_some() || p.latest.is_some()).then(|| (def.clone(), p, pending))
+                        // The decision on the latest value, if a supervisor made one.
+                        let note = values
+                            .iter()
+                            .filter(|(v, _)| v.indicator == def.code)
+                            .max_by(|a, b| a.0.period.cmp(&b.0.period))
+                            .and_then(|(v, _)| v.review.clone());
+                        (target.is_some() || p.latest.is_some()).then(|| (def.clone(), p, pending, note))
                     })
                     .collect();
-                let entered: Vec<IndicatorDefinition> =
-                    applicable.iter().filter(|d| !d.is_derived()).cloned().collect();
                 view! {
                     {rows.is_empty().then(|| view! { <p>{t_string!(i18n, ind_none)}</p> })}
                     <ul class="indicators">
-                        {rows.into_iter().map(|(def, p, pending)| view! { <Row def p pending /> }).collect_view()}
+                        {rows.into_iter().map(|(def, p, pending, note)| view! { <Row def p pending note /> }).collect_view()}
                     </ul>
-                    <ValueForm user project indicators=entered values=values.iter().map(|(v, _)| v.clone()).collect() error sync />
                 }.into_any()
             })}
+            // Outside the list, so a sync redrawing the list leaves what is being typed alone.
+            <ValueForm user project chain=form_chain error sync />
         </section>
     }
 }
 
 #[component]
-fn Row(def: IndicatorDefinition, p: Progress, pending: Option<SyncState>) -> impl IntoView {
+fn Row(
+    def: IndicatorDefinition,
+    p: Progress,
+    pending: Option<SyncState>,
+    note: Option<ReviewNote>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let name = pick(&def.name, locale);
@@ -184,6 +195,7 @@ fn Row(def: IndicatorDefinition, p: Progress, pending: Option<SyncState>) -> imp
                 let tag = state_tag(i18n, &s);
                 view! { <p class="entry-state"><span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span></p> }
             })}
+            {note.map(|note| view! { <super::visits::ReviewNoteView note /> })}
         </li>
     }
 }
@@ -220,19 +232,25 @@ fn recent_periods(def: &IndicatorDefinition, today: &str) -> Vec<String> {
 fn ValueForm(
     user: Uuid,
     project: Uuid,
-    indicators: Vec<IndicatorDefinition>,
-    values: Vec<IndicatorValue>,
+    chain: String,
     error: RwSignal<Option<String>>,
     sync: super::sync::SyncHandle,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let code = RwSignal::new(
-        indicators
-            .first()
-            .map(|d| d.code.clone())
-            .unwrap_or_default(),
-    );
+    // The indicators entered for this project (not computed ones), read once in the browser.
+    let defs = RwSignal::new(Vec::<IndicatorDefinition>::new());
+    let code = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let entered: Vec<IndicatorDefinition> = catalogue(user)
+            .into_iter()
+            .filter(|d| d.applies_to(&chain) && !d.is_derived())
+            .collect();
+        if let Some(first) = entered.first() {
+            code.set(first.code.clone());
+        }
+        defs.set(entered);
+    });
     let period = RwSignal::new(String::new());
     let amount = RwSignal::new(String::new());
     let women = RwSignal::new(String::new());
@@ -240,13 +258,12 @@ fn ValueForm(
     let source = RwSignal::new("record".to_owned());
     let evidence = RwSignal::new(String::new());
     let saved = RwSignal::new(false);
-    let defs = StoredValue::new(indicators.clone());
-    let def = move || defs.with_value(|d| d.iter().find(|d| d.code == code.get()).cloned());
+    let def = move || defs.with(|d| d.iter().find(|d| d.code == code.get()).cloned());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
         let Some(def) =
-            defs.with_value(|d| d.iter().find(|d| d.code == code.get_untracked()).cloned())
+            defs.with_untracked(|d| d.iter().find(|d| d.code == code.get_untracked()).cloned())
         else {
             return;
         };
@@ -287,10 +304,8 @@ fn ValueForm(
             Vec::new()
         };
         let id = value_id(project, &def.code, &chosen);
-        let base_version = values
-            .iter()
-            .find(|v| v.id == id)
-            .map(|v| v.version)
+        let base_version = super::visits::local_view(user, sync.revision.get_untracked())
+            .and_then(|view| view.value(id).map(|v| v.version))
             .filter(|v| *v > 0);
         let args = SaveValueArgs {
             id,
@@ -333,14 +348,15 @@ fn ValueForm(
         (ValueSource::Record, t_string!(i18n, src_record)),
         (ValueSource::Estimate, t_string!(i18n, src_estimate)),
     ];
-    view! {
+    move || {
+        (!defs.with(Vec::is_empty)).then(|| view! {
         <details class="add-value">
             <summary>{t_string!(i18n, ind_enter)}</summary>
             <form class="inline-form" on:submit=save novalidate>
                 <div class="field">
                     <label for="value-indicator">{t_string!(i18n, ind_indicator)}</label>
                     <select id="value-indicator" on:change=move |ev| { code.set(event_target_value(&ev)); period.set(String::new()); }>
-                        {indicators.iter().map(|d| {
+                        {defs.get_untracked().iter().map(|d| {
                             let selected = code.get_untracked() == d.code;
                             view! { <option value=d.code.clone() selected=selected>{format!("{} · {}", d.code, pick(&d.name, locale))}</option> }
                         }).collect_view()}
@@ -393,5 +409,6 @@ fn ValueForm(
                 })}
             </form>
         </details>
+    })
     }
 }

@@ -299,6 +299,29 @@ fn registry_facts(
             (t_string!(i18n, milestone_due), day(&m.due_on)),
             (t_string!(i18n, rv_reached), day(&m.achieved_on)),
         ],
+        RegistryRecord::Value(v) => {
+            use crate::domain::indicator::value::show_thousandths;
+            let cells = v
+                .cells
+                .iter()
+                .map(|c| {
+                    let who = c.cell.sex.map(|s| text::sex(i18n, s)).unwrap_or_default();
+                    format!("{who} {}", show_thousandths(c.value))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                (t_string!(i18n, ind_indicator), v.indicator.clone()),
+                (t_string!(i18n, ind_period), v.period.clone()),
+                (t_string!(i18n, ind_value), show_thousandths(v.value)),
+                (t_string!(i18n, ind_by_sex), cells),
+                (
+                    t_string!(i18n, ind_source),
+                    text::value_source(i18n, v.source).to_owned(),
+                ),
+                (t_string!(i18n, ind_evidence), v.evidence.clone()),
+            ]
+        }
     }
 }
 
@@ -318,6 +341,10 @@ fn RegistryCard(
         RegistryRecord::Milestone(m) => (
             t_string!(i18n, rv_milestone),
             text::milestone_name(i18n, &m.kind, &m.label),
+        ),
+        RegistryRecord::Value(v) => (
+            t_string!(i18n, rv_value),
+            format!("{} · {}", v.indicator, v.period),
         ),
     };
     let heading = format!(

@@ -38,6 +38,21 @@ pub fn role(i18n: I18nContext<Locale>, r: Role) -> &'static str {
     }
 }
 
+/// Where an indicator value comes from, in words.
+pub fn value_source(
+    i18n: I18nContext<Locale>,
+    source: crate::domain::indicator::value::ValueSource,
+) -> &'static str {
+    use crate::domain::indicator::value::ValueSource;
+    match source {
+        ValueSource::Visit => t_string!(i18n, src_visit),
+        ValueSource::Survey => t_string!(i18n, src_survey),
+        ValueSource::Record => t_string!(i18n, src_record),
+        ValueSource::Estimate => t_string!(i18n, src_estimate),
+        ValueSource::Derived => t_string!(i18n, src_derived),
+    }
+}
+
 /// A member's sex, in words.
 pub fn sex(i18n: I18nContext<Locale>, sex: crate::domain::Sex) -> &'static str {
     match sex {

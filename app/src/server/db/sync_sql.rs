@@ -418,6 +418,9 @@ pub(super) fn history(
                 RecordKind::Milestone => registry(RegistryRecord::Milestone(
                     serde_json::from_str(&content).ok()?,
                 )),
+                RecordKind::Value => {
+                    registry(RegistryRecord::Value(serde_json::from_str(&content).ok()?))
+                }
                 _ => HistoryEvent::Revision {
                     version,
                     by,
@@ -1801,6 +1804,13 @@ macro_rules! impl_sync {
                     around: Around,
                 }
                 #[derive(sqlx::FromRow)]
+                struct ValueQueueRow {
+                    #[sqlx(flatten)]
+                    row: $crate::server::db::sync_sql::ValueRow,
+                    #[sqlx(flatten)]
+                    around: Around,
+                }
+                #[derive(sqlx::FromRow)]
                 struct MilestoneQueueRow {
                     #[sqlx(flatten)]
                     row: MilestoneRow,
@@ -1820,6 +1830,17 @@ macro_rules! impl_sync {
                     "select {}, {AROUND}, r.updated_at as waiting_since from milestones r {JOINS}
                       where {WAITING} and {SCOPE_PREDICATE}",
                     MILESTONE_COLUMNS.replace("ms.", "r.")
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .fetch_all(&self.pool)
+                .await?;
+                // Values wait like entries: submitted, not yet decided.
+                let values: Vec<ValueQueueRow> = sqlx::query_as(&format!(
+                    "select {}, {AROUND}, r.updated_at as waiting_since from indicator_values r {JOINS}
+                      where r.status = 'submitted' and r.deleted = false and p.deleted = false
+                        and {SCOPE_PREDICATE}",
+                    $crate::server::db::sync_sql::VALUE_COLUMNS.replace("iv.", "r.")
                 ))
                 .bind(kind)
                 .bind(scope_user)
@@ -1849,6 +1870,11 @@ macro_rules! impl_sync {
                         let stored = m.row.into_stored().milestone;
                         let (project, version) = (stored.project_id, stored.version);
                         item(RegistryRecord::Milestone(stored), project, version, m.around)
+                    }))
+                    .chain(values.into_iter().map(|v| {
+                        let stored = v.row.into_stored().value;
+                        let (project, version) = (stored.project_id, stored.version);
+                        item(RegistryRecord::Value(stored), project, version, v.around)
                     }))
                     .collect();
                 items.sort_by(|a, b| a.submitted_at.cmp(&b.submitted_at).then(a.record.id().cmp(&b.record.id())));

@@ -217,6 +217,12 @@ pub async fn review_registry(
                     && m.last_device_id.is_some()
                     && writable.contains(&m.milestone.project_id)
             }
+            // A draft value is its author's alone.
+            StoredRecord::Value(v) => {
+                !v.deleted
+                    && v.value.status != EntryStatus::Draft
+                    && writable.contains(&v.value.project_id)
+            }
             _ => false,
         })
         .ok_or(AppError::NotFound)?;
@@ -236,6 +242,15 @@ pub async fn review_registry(
             m.milestone.version = version;
             m.milestone.review = Some(note.clone());
             StoredRecord::Milestone(m)
+        }
+        StoredRecord::Value(mut v) => {
+            if v.value.version != seen_version || v.value.status != EntryStatus::Submitted {
+                return Err(AppError::Stale);
+            }
+            v.value.version = version;
+            v.value.status = decision.status();
+            v.value.review = Some(note.clone());
+            StoredRecord::Value(v)
         }
         _ => return Err(AppError::NotFound),
     };
