@@ -477,8 +477,9 @@ pub async fn review_registry(
 }
 
 /// The indicator catalogue: the latest version of each indicator's definition. Every signed-in
-/// role reads it (the committees read what the dashboards measure).
-#[server(prefix = "/api", endpoint = "list_indicators")]
+/// role reads it (the committees read what the dashboards measure). JSON in, so the phone's sync
+/// engine fetches it beside the forms and keeps it as it came.
+#[server(prefix = "/api", endpoint = "list_indicators", input = Json)]
 pub async fn list_indicators()
 -> Result<Vec<crate::domain::indicator::IndicatorDefinition>, AppError> {
     ssr::finish(

@@ -62,8 +62,9 @@ pub enum Key {
     FormsSeen,
     /// What that user chooses from when registering a project (`registry_choices`).
     Registry { user: Uuid },
-    /// The indicator catalogue, as that user last fetched it (`list_indicators`).
-    Indicators { user: Uuid },
+    /// The indicator catalogue, as the server last sent it (`list_indicators`, kept as sent, with
+    /// the forms).
+    Indicators,
 }
 
 impl Key {
@@ -75,7 +76,7 @@ impl Key {
             Key::Forms => format!("{ROOT}v{LAYOUT_VERSION}/forms"),
             Key::FormsSeen => format!("{ROOT}v{LAYOUT_VERSION}/forms-seen"),
             Key::Registry { user } => format!("{}registry", user_prefix(*user)),
-            Key::Indicators { user } => format!("{}indicators", user_prefix(*user)),
+            Key::Indicators => format!("{ROOT}v{LAYOUT_VERSION}/indicators"),
         }
     }
 }

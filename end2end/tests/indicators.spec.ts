@@ -5,7 +5,7 @@ import { hydrated, openFirstProject, serviceWorkerReady, signIn } from "./helper
 // Impact measurement on the phone: each project's indicators with baseline, target, latest value
 // and progress, read and entered offline, checked as the server will check them.
 
-test("offline, a facilitator enters a quarter's jobs with their breakdown; the progress changes at once and the value reaches the server", async ({ page, context }) => {
+test("offline, a facilitator enters a quarter's jobs with their breakdown; the progress changes at once; synced, the supervisor validates it", async ({ page, context, browser }) => {
   await signIn(page, "facilitator");
   await serviceWorkerReady(page);
   await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.endsWith("/indicators")), null, { timeout: 20_000 });
@@ -41,9 +41,23 @@ test("offline, a facilitator enters a quarter's jobs with their breakdown; the p
   await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   await expect(jobs).not.toContainText("Enregistré sur ce téléphone");
+  // The supervisor validates it from the review queue; the phone learns it at the next sync.
+  const tablet = await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: "fr-FR" });
+  const supervisor = await tablet.newPage();
+  await signIn(supervisor, "supervisor");
+  await supervisor.goto("/review");
+  await hydrated(supervisor);
+  const card = supervisor.locator("article.review-item", { hasText: `SOC-01 · ${period}` }).first();
+  await expect(card.locator("dl")).toContainText("Contrats de Salma");
+  await card.getByRole("button", { name: "Valider" }).click();
+  await expect(card.getByRole("status")).toContainText("Saisie validée.");
+  await tablet.close();
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(jobs.locator(".review-note")).toContainText("Validé par", { timeout: 20_000 });
+
   const db = process.env.ATHAR_DB;
   if (db) {
     const row = execFileSync("sqlite3", [db, `select value || ' ' || status || ' ' || source from indicator_values where indicator = 'SOC-01' and period = '${period}'`]).toString().trim();
-    expect(row).toBe("1500 submitted record");
+    expect(row).toBe("1500 validated record");
   }
 });

@@ -91,11 +91,10 @@ pub fn remember<T: Serialize>(
         // A user's page that arrives after they signed out (a background fetch still on the
         // wire) is not kept: signing out leaves nothing of theirs on a shared phone.
         let owner = match key {
-            Key::Identity | Key::Forms | Key::FormsSeen => None,
-            Key::Projects { user }
-            | Key::Project { user, .. }
-            | Key::Registry { user }
-            | Key::Indicators { user } => Some(*user),
+            Key::Identity | Key::Forms | Key::FormsSeen | Key::Indicators => None,
+            Key::Projects { user } | Key::Project { user, .. } | Key::Registry { user } => {
+                Some(*user)
+            }
         };
         if let Some(owner) = owner {
             let signed_in = device.get::<SessionUser>(&Key::Identity).ok().flatten();
@@ -145,16 +144,6 @@ pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) 
             source: Source::Server,
         };
         if remember(&Key::Registry { user }, &loaded).is_err() {
-            return;
-        }
-    }
-    // And the indicator catalogue, so values are entered and progress read offline.
-    if let Ok(catalogue) = crate::api::list_indicators().await {
-        let loaded = Loaded {
-            value: catalogue,
-            source: Source::Server,
-        };
-        if remember(&Key::Indicators { user }, &loaded).is_err() {
             return;
         }
     }

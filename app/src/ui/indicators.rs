@@ -25,18 +25,17 @@ use leptos_i18n::I18nContext;
 use uuid::Uuid;
 
 /// The catalogue kept on this phone.
-fn catalogue(user: Uuid) -> Vec<IndicatorDefinition> {
+fn catalogue() -> Vec<IndicatorDefinition> {
     #[cfg(feature = "hydrate")]
     {
         crate::storage::device()
-            .get(&crate::storage::Key::Indicators { user })
+            .get(&crate::storage::Key::Indicators)
             .ok()
             .flatten()
             .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = user;
         Vec::new()
     }
 }
@@ -94,7 +93,7 @@ pub fn IndicatorsSection(
             .into_iter()
             .map(|v| (v.clone(), view.state(RecordKind::Value, v.id)))
             .collect();
-        (catalogue(user), values)
+        (catalogue(), values)
     });
     let error = RwSignal::new(None::<String>);
     let form_chain = chain.clone();
@@ -242,7 +241,7 @@ fn ValueForm(
     let defs = RwSignal::new(Vec::<IndicatorDefinition>::new());
     let code = RwSignal::new(String::new());
     Effect::new(move |_| {
-        let entered: Vec<IndicatorDefinition> = catalogue(user)
+        let entered: Vec<IndicatorDefinition> = catalogue()
             .into_iter()
             .filter(|d| d.applies_to(&chain) && !d.is_derived())
             .collect();

@@ -433,25 +433,35 @@ mod engine {
         Ok(())
     }
 
-    /// Fetches the forms again when the server holds other versions than the phone (a form the
-    /// team published since): kept as sent, read by `form_store`. A failure leaves the versions
-    /// the phone has; the next sync tries again.
+    /// Fetches the forms and the indicator catalogue again when the server holds other versions
+    /// than the phone (published since): kept as sent, read by `form_store` and the project
+    /// page. A failure leaves the versions the phone has; the next sync tries again.
     async fn refresh_forms(kv: &BrowserStore, latest: &str) {
         use crate::storage::{Key, KeyValue};
         let seen = kv.get(&Key::FormsSeen.path()).ok().flatten();
         if latest.is_empty() || seen.as_deref() == Some(latest) {
             return;
         }
-        match platform::post("/api/list_forms", "{}").await {
-            Ok((200, forms)) => {
+        let fetched = async {
+            let forms = match platform::post("/api/list_forms", "{}").await? {
+                (200, forms) => forms,
+                (status, _) => return Err(AppError::Network(format!("forms: HTTP {status}"))),
+            };
+            match platform::post("/api/list_indicators", "{}").await? {
+                (200, indicators) => Ok((forms, indicators)),
+                (status, _) => Err(AppError::Network(format!("indicators: HTTP {status}"))),
+            }
+        };
+        match fetched.await {
+            Ok((forms, indicators)) => {
                 if let Err(e) = kv
                     .set(&Key::Forms.path(), &forms)
+                    .and_then(|()| kv.set(&Key::Indicators.path(), &indicators))
                     .and_then(|()| kv.set(&Key::FormsSeen.path(), latest))
                 {
                     leptos::logging::warn!("forms not kept: {e}");
                 }
             }
-            Ok((status, _)) => leptos::logging::warn!("forms: HTTP {status}"),
             Err(e) => leptos::logging::warn!("forms: {e}"),
         }
     }

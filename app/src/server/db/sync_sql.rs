@@ -2095,10 +2095,15 @@ macro_rules! impl_sync {
                     Record::Value(v.into_stored().value)
                 }));
 
-                let latest_forms: Vec<(String, i64)> =
-                    sqlx::query_as("select id, max(version) from forms group by id")
-                        .fetch_all(&mut *tx)
-                        .await?;
+                // The indicator catalogue counts among the forms a phone keeps: a new version of
+                // either makes the phone fetch both again.
+                let latest_forms: Vec<(String, i64)> = sqlx::query_as(
+                    "select id, max(version) from forms group by id
+                     union all
+                     select 'indicator/' || code, max(version) from indicator_definitions group by code",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
                 let forms = $crate::sync::protocol::forms_fingerprint(
                     latest_forms.iter().map(|(id, v)| (id.as_str(), u32::try_from(*v).unwrap_or(0))),
                 );
