@@ -72,6 +72,19 @@ pub fn iso_day_from_unix_ms(unix_ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The day in Tunis of a time written in RFC 3339, UTC (`2026-11-26T23:30:00Z` is already the
+/// 27th there); the text's own first ten characters when it is not such a time.
+pub fn tunis_day(utc: &str) -> String {
+    let parsed = (|| {
+        let (y, m, d) = split_iso(utc.get(..10)?)?;
+        let hour: i64 = utc.get(11..13)?.parse().ok()?;
+        let minute: i64 = utc.get(14..16)?.parse().ok()?;
+        let seconds = days_from_civil(y, m, d) * 86_400 + hour * 3600 + minute * 60;
+        Some(iso_day_from_unix_ms(seconds * 1000))
+    })();
+    parsed.unwrap_or_else(|| utc.get(..10).unwrap_or_default().to_owned())
+}
+
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
@@ -113,6 +126,14 @@ mod tests {
         assert_eq!(days_between("2026-01-01", "2025-12-31"), Some(-1));
         assert_eq!(days_between("1970-01-01", "2000-01-01"), Some(10_957));
         assert_eq!(days_between("2026-13-01", "2026-01-01"), None);
+    }
+
+    #[test]
+    fn a_time_late_in_the_evening_utc_is_the_next_day_in_tunis() {
+        assert_eq!(tunis_day("2026-11-26T23:30:00Z"), "2026-11-27");
+        assert_eq!(tunis_day("2026-11-26T22:59:59Z"), "2026-11-26");
+        assert_eq!(tunis_day("2026-12-31T23:00:00Z"), "2027-01-01");
+        assert_eq!(tunis_day("2026-11-26"), "2026-11-26");
     }
 
     #[test]

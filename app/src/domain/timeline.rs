@@ -206,7 +206,8 @@ pub fn timeline(sources: &Sources, today: &str) -> Vec<Moment> {
                 }
             }
         };
-        let day = step.at.get(..10).unwrap_or_default().to_owned();
+        // Saved and reviewed at a UTC time; told on the day it was in Tunis.
+        let day = crate::domain::dates::tunis_day(&step.at);
         push(
             1,
             &day,

@@ -245,7 +245,7 @@ fn RiskItem(card: ProjectCard) -> impl IntoView {
                             <span class="flags-inline"><span aria-hidden="true">"⚠ "</span>{words}</span>
                             {move || match acks.with(|a| a.iter().find(|x| x.rule == rule).cloned()) {
                                 Some(ack) => view! {
-                                    <p class="seen">{t_string!(i18n, risk_seen_by, name = ack.by.clone(), day = text::day(ack.at.get(..10).unwrap_or_default()), note = ack.note.clone()).to_string()}</p>
+                                    <p class="seen">{t_string!(i18n, risk_seen_by, name = ack.by.clone(), day = text::day(&crate::domain::dates::tunis_day(&ack.at)), note = ack.note.clone()).to_string()}</p>
                                 }.into_any(),
                                 None if open.get() => view! {
                                     <form class="ack-form" on:submit=save>

@@ -100,7 +100,7 @@ fn value_chain_name(i18n: I18nContext<Locale>, item: &dyn Queued) -> String {
 
 /// Days since the server received the version waiting.
 fn waiting_days(item: &dyn Queued) -> i64 {
-    let day = item.submitted_at().get(..10).unwrap_or_default();
+    let day = &crate::domain::dates::tunis_day(item.submitted_at());
     days_between(day, &today_iso()).unwrap_or(0).max(0)
 }
 
@@ -642,7 +642,7 @@ fn History(
         .map(|event| match event {
             HistoryEvent::Revision { by, at, fields, .. } => {
                 n += 1;
-                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(at.get(..10).unwrap_or_default())).to_string();
+                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(&crate::domain::dates::tunis_day(&at))).to_string();
                 let change = match previous.replace(fields.clone()) {
                     None => t_string!(i18n, history_first).to_string(),
                     Some(before) => changed_text(
@@ -657,7 +657,7 @@ fn History(
             }
             HistoryEvent::Answers { by, at, answers, .. } => {
                 n += 1;
-                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(at.get(..10).unwrap_or_default())).to_string();
+                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(&crate::domain::dates::tunis_day(&at))).to_string();
                 let change = match previous_answers.replace(answers.clone()) {
                     None => t_string!(i18n, history_first).to_string(),
                     Some(before) => changed_text(
@@ -672,7 +672,7 @@ fn History(
             }
             HistoryEvent::Registry { by, at, record, .. } => {
                 n += 1;
-                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(at.get(..10).unwrap_or_default())).to_string();
+                let head = t_string!(i18n, history_revision, n = n, name = by, day = text::day(&crate::domain::dates::tunis_day(&at))).to_string();
                 let facts = registry_facts(i18n, &record);
                 let change = match previous_record.replace(facts.clone()) {
                     None => t_string!(i18n, history_first).to_string(),

@@ -159,7 +159,7 @@ pub fn entry_status(i18n: I18nContext<Locale>, s: EntryStatus) -> &'static str {
 
 /// A supervisor's decision on an entry, as the facilitator and the supervisor read it.
 pub fn review_line(i18n: I18nContext<Locale>, note: &crate::domain::ReviewNote) -> String {
-    let day = day(note.at.get(..10).unwrap_or_default());
+    let day = day(&crate::domain::dates::tunis_day(&note.at));
     let name = note.by_name.clone();
     match note.decision {
         EntryStatus::Validated => t_string!(i18n, validated_by, name, day).to_string(),
