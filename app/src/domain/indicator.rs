@@ -11,7 +11,8 @@
 //!   indicator's aggregation (sum, average, last); [`derive`] computes a ratio or a formula from
 //!   the totals of the indicators it names, so a roll-up of a ratio is the ratio of the roll-ups,
 //!   never an average of ratios.
-//! - Cells counting fewer people than the small-cell threshold are shown as "<5" ([`Shown`]).
+//! - Cells counting fewer people than the small-cell threshold are shown as "<5"
+//!   ([`crate::domain::project::suppress_small`]).
 
 use super::form::expr::{Expr, Value};
 use super::project::Names;
@@ -500,23 +501,6 @@ pub fn breakdown<'a>(
         .into_iter()
         .filter_map(|(k, ps)| total(aggregation, ps).map(|v| (k, v)))
         .collect()
-}
-
-/// A count of people as dashboards and exports show it.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Shown {
-    Value(f64),
-    /// Fewer people than the threshold (but some): "<5".
-    Small,
-}
-
-/// Hides a count of people under `threshold` (zero stays zero: nobody is identified by it).
-pub fn suppress(count: f64, threshold: f64) -> Shown {
-    if count > 0.0 && count < threshold {
-        Shown::Small
-    } else {
-        Shown::Value(count)
-    }
 }
 
 #[cfg(test)]

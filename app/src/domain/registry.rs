@@ -4,7 +4,7 @@
 //! them) wait for no review.
 
 use super::project::Names;
-use super::{EntryStatus, Member, Milestone, ReviewNote};
+use super::{Member, Milestone};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -36,11 +36,6 @@ impl RegistryRecord {
     }
 }
 
-/// Where a member or a milestone stands in review, from the decision it carries.
-pub fn review_status(review: Option<&ReviewNote>) -> EntryStatus {
-    review.map_or(EntryStatus::Submitted, |r| r.decision)
-}
-
 /// A member or a milestone waiting for review, with what the queue filters and shows it by.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryReviewItem {
@@ -57,22 +52,4 @@ pub struct RegistryReviewItem {
     pub submitted_at: String,
     /// Every version and review so far, oldest first.
     pub history: Vec<super::HistoryEvent>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_record_without_a_decision_waits_and_one_with_a_decision_carries_it() {
-        assert_eq!(review_status(None), EntryStatus::Submitted);
-        let note = ReviewNote {
-            decision: EntryStatus::Returned,
-            comment: "Année de naissance ?".into(),
-            by: None,
-            by_name: "Nadia".into(),
-            at: "2026-11-26T10:00:00Z".into(),
-        };
-        assert_eq!(review_status(Some(&note)), EntryStatus::Returned);
-    }
 }

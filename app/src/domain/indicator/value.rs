@@ -293,12 +293,6 @@ pub fn period_start(frequency: Frequency, period: &str) -> Option<String> {
     Some(format!("{year}-{month:02}-01"))
 }
 
-/// The same period a year before (dashboards set seasons side by side).
-pub fn year_before(period: &str) -> Option<String> {
-    let year: i32 = period.get(..4)?.parse().ok()?;
-    Some(format!("{}{}", year - 1, period.get(4..)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,7 +350,6 @@ mod tests {
         );
         assert_eq!(period_start(Frequency::Quarterly, "2026-07"), None);
         assert_eq!(period_start(Frequency::Monthly, "2026-13"), None);
-        assert_eq!(year_before("2026-Q3").as_deref(), Some("2025-Q3"));
         let code = |a: SaveValueArgs| {
             a.validate(&def("SOC-01"), TODAY)
                 .map_err(|e| (e.field, e.code))
