@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
+pub mod dashboard;
+pub mod derived;
 pub mod progress;
 pub mod value;
 

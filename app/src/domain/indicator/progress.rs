@@ -35,7 +35,8 @@ pub struct Progress {
     pub state: ProgressState,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProgressState {
     /// No value yet.
     NoValue,
