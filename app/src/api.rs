@@ -492,6 +492,41 @@ pub async fn list_indicators()
     )
 }
 
+/// A dashboard: the programme (`level` = `programme`), an incubator or a project (`id` = its
+/// id), or a value chain (`id` = its code), in a year (this year by default), with names in
+/// `lang`. Every signed-in role reads the aggregate levels (small cells hidden); a project's own
+/// dashboard is for those who see the project, and is not found for anyone else.
+#[server(prefix = "/api", endpoint = "indicator_dashboard")]
+pub async fn indicator_dashboard(
+    level: String,
+    id: String,
+    year: Option<i32>,
+    lang: String,
+) -> Result<crate::domain::indicator::dashboard::Dashboard, AppError> {
+    ssr::finish(
+        async move {
+            use crate::domain::indicator::dashboard::DashboardLevel;
+            let user = ssr::require_user()?;
+            let level = DashboardLevel::parse(&level).ok_or_else(|| AppError::Invalid {
+                field: "level".into(),
+                code: "unknown".into(),
+            })?;
+            let today = crate::server::demo::today_in_tunis();
+            let year = year.unwrap_or(today.year());
+            if !(2000..=2100).contains(&year) {
+                return Err(AppError::Invalid {
+                    field: "year".into(),
+                    code: "out_of_range".into(),
+                });
+            }
+            let scope = crate::server::auth::project_scope(&user).ok();
+            let source = ssr::state()?.db.dashboard_source().await?;
+            source.dashboard(level, &id, year, &lang, scope, &today.to_string())
+        }
+        .await,
+    )
+}
+
 /// What a facilitator chooses from when registering a project in the field (kept on the phone
 /// for offline use). Facilitators only: they are the ones who register projects.
 #[server(prefix = "/api", endpoint = "registry_choices")]

@@ -23,6 +23,8 @@ pub struct RiskSettings {
     pub days_tranche_unspent: i64,
     /// How long an acknowledgement holds: after that, the flag asks for attention again.
     pub days_acknowledged: i64,
+    /// Dashboards and exports show a count of people under this as "<5" (or "<N").
+    pub small_cell_threshold: i64,
 }
 
 impl Default for RiskSettings {
@@ -33,6 +35,7 @@ impl Default for RiskSettings {
             visits_under_break_even: 2,
             days_tranche_unspent: 90,
             days_acknowledged: 30,
+            small_cell_threshold: 5,
         }
     }
 }
@@ -45,7 +48,7 @@ pub struct Threshold {
 }
 
 /// Every threshold with its bounds, in the order the settings page asks them.
-pub const THRESHOLDS: [Threshold; 5] = [
+pub const THRESHOLDS: [Threshold; 6] = [
     Threshold {
         field: "days_without_visit",
         min: 7,
@@ -71,6 +74,11 @@ pub const THRESHOLDS: [Threshold; 5] = [
         min: 1,
         max: 365,
     },
+    Threshold {
+        field: "small_cell_threshold",
+        min: 2,
+        max: 20,
+    },
 ];
 
 impl RiskSettings {
@@ -82,6 +90,7 @@ impl RiskSettings {
             "visits_under_break_even" => i64::try_from(self.visits_under_break_even).ok(),
             "days_tranche_unspent" => Some(self.days_tranche_unspent),
             "days_acknowledged" => Some(self.days_acknowledged),
+            "small_cell_threshold" => Some(self.small_cell_threshold),
             _ => None,
         }
     }
@@ -95,6 +104,7 @@ impl RiskSettings {
             ("visits_under_break_even", Ok(n)) => self.visits_under_break_even = n,
             ("days_tranche_unspent", _) => self.days_tranche_unspent = value,
             ("days_acknowledged", _) => self.days_acknowledged = value,
+            ("small_cell_threshold", _) => self.small_cell_threshold = value,
             _ => return false,
         }
         true

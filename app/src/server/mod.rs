@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod forms;

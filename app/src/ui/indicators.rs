@@ -42,11 +42,16 @@ fn catalogue() -> Vec<IndicatorDefinition> {
 
 /// A value in its unit, as people read it.
 fn shown(i18n: I18nContext<Locale>, def: &IndicatorDefinition, value: f64) -> String {
+    shown_in(i18n, def.data_type, &def.unit, value)
+}
+
+/// A value of this type and unit, as people read it.
+pub fn shown_in(i18n: I18nContext<Locale>, data_type: DataType, unit: &str, value: f64) -> String {
     let thousandths = (value * 1000.0).round() as i64;
-    match def.data_type {
+    match data_type {
         DataType::Money => text::money(i18n, thousandths),
         DataType::Percent => format!("{} %", show_thousandths(thousandths)),
-        _ => format!("{} {}", show_thousandths(thousandths), def.unit),
+        _ => format!("{} {unit}", show_thousandths(thousandths)),
     }
 }
 

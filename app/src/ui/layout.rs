@@ -158,6 +158,7 @@ pub fn Frame(
                 <nav class="tools" aria-label=t_string!(i18n, nav_tools)>
                     <a href="/review">{t_string!(i18n, nav_review)}</a>
                     <a href="/conflicts">{t_string!(i18n, nav_conflicts)}</a>
+                    <a href="/dashboard">{t_string!(i18n, nav_dashboard)}</a>
                     {(role == Role::Team).then(|| view! {
                         <a href="/devices">{t_string!(i18n, nav_devices)}</a>
                         <a href="/forms">{t_string!(i18n, nav_forms)}</a>

@@ -3,6 +3,7 @@
 //! Pages read their data through [`data`], which asks the server when it can and falls back to
 //! what this device stored at the last online visit; components stay thin.
 
+pub mod dashboard;
 pub mod data;
 pub mod entries;
 pub mod form_store;
@@ -130,6 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id/entries/:entry") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/conflicts") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
@@ -184,6 +186,7 @@ macro_rules! lazy_page {
     };
 }
 
+use dashboard::DashboardPage;
 use forms::FormPages;
 use pages::ProjectPages;
 use review::{ReviewPages, TeamPages};
@@ -203,3 +206,9 @@ lazy_page!(
 lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
 lazy_page!(DevicesRoute, athar_devices, preload_devices, TeamPages);
 lazy_page!(FormsRoute, athar_forms, preload_forms, FormPages);
+lazy_page!(
+    DashboardRoute,
+    athar_dashboard,
+    preload_dashboard,
+    DashboardPage
+);

@@ -360,6 +360,7 @@ fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
                                         <div><dt>{label}</dt><dd>{value}</dd></div>
                                     }).collect_view()}
                                 </dl>
+                                <p><a href="/dashboard">{t_string!(i18n, dash_open)}</a></p>
                             }.into_any()
                         }
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),

@@ -32,6 +32,10 @@ fn words(i18n: I18nContext<Locale>, field: &str) -> (&'static str, &'static str)
             t_string!(i18n, set_days_tranche_unspent),
             t_string!(i18n, set_days_tranche_unspent_hint),
         ),
+        "small_cell_threshold" => (
+            t_string!(i18n, set_small_cell_threshold),
+            t_string!(i18n, set_small_cell_threshold_hint),
+        ),
         _ => (
             t_string!(i18n, set_days_acknowledged),
             t_string!(i18n, set_days_acknowledged_hint),

@@ -356,6 +356,10 @@ pub trait Database: Send + Sync + 'static {
         tranche: &crate::domain::timeline::Tranche,
     ) -> Result<bool, DbError>;
 
+    /// What dashboards and exports are computed from, for the whole programme (narrowed to a
+    /// scope by `server::dashboard`).
+    async fn dashboard_source(&self) -> Result<crate::server::dashboard::Source, DbError>;
+
     /// The thresholds of the risk rules (the defaults until the team saves its own).
     async fn risk_settings(&self) -> Result<crate::domain::risk::RiskSettings, DbError>;
 

@@ -142,6 +142,46 @@ pub(super) struct MemberRow {
     pub phone: String,
 }
 
+/// A member as dashboards count them: no name, no phone, only the derived flag.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MemberFactRow {
+    pub project_id: Uuid,
+    pub sex: String,
+    pub birth_year: Option<i32>,
+    pub role: String,
+    pub wg_seeing: Option<i32>,
+    pub wg_hearing: Option<i32>,
+    pub wg_walking: Option<i32>,
+    pub wg_cognition: Option<i32>,
+    pub wg_self_care: Option<i32>,
+    pub wg_communication: Option<i32>,
+    pub joined_on: Option<Date>,
+    pub left_on: Option<Date>,
+}
+
+impl MemberFactRow {
+    pub fn fact(self) -> crate::domain::indicator::derived::MemberFact {
+        let a = |v: Option<i32>| v.and_then(|c| WgAnswer::from_code(i64::from(c)));
+        let wg = WgAnswers {
+            seeing: a(self.wg_seeing),
+            hearing: a(self.wg_hearing),
+            walking: a(self.wg_walking),
+            cognition: a(self.wg_cognition),
+            self_care: a(self.wg_self_care),
+            communication: a(self.wg_communication),
+        };
+        crate::domain::indicator::derived::MemberFact {
+            project: self.project_id,
+            sex: Sex::parse(&self.sex).unwrap_or(Sex::Female),
+            birth_year: self.birth_year,
+            with_disability: wg.with_disability(),
+            role: self.role,
+            joined_on: self.joined_on.map(|d| d.to_string()),
+            left_on: self.left_on.map(|d| d.to_string()),
+        }
+    }
+}
+
 impl MemberRow {
     pub fn wg(&self) -> WgAnswers {
         let a = |v: Option<i32>| v.and_then(|c| WgAnswer::from_code(i64::from(c)));
@@ -1138,6 +1178,126 @@ macro_rules! impl_database {
                 .execute(&self.pool)
                 .await?;
                 Ok(true)
+            }
+
+            async fn dashboard_source(
+                &self,
+            ) -> Result<$crate::server::dashboard::Source, $crate::server::db::DbError> {
+                use $crate::domain::indicator::dashboard::{DashboardProject, ScopedTarget};
+                use $crate::domain::indicator::derived::{MemberFact, VisitFact};
+                use $crate::domain::indicator::value::IndicatorValue;
+                use $crate::server::dashboard::{SourceProject, kind};
+                use $crate::server::db::queries::MemberFactRow;
+                type ProjectRow = (
+                    uuid::Uuid, String, String, String, uuid::Uuid, String, Option<uuid::Uuid>,
+                    uuid::Uuid, String, String, String, String,
+                );
+                let projects: Vec<ProjectRow> = sqlx::query_as(
+                    "select p.id, p.code, p.title, p.kind, p.incubator_id, o.name, p.facilitator_id,
+                            vc.id, vc.code, vc.name_fr, vc.name_ar, vc.name_en
+                       from projects p
+                       join organisations o on o.id = p.incubator_id
+                       join value_chains vc on vc.id = p.value_chain_id
+                      where p.deleted = false
+                      order by p.code",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let projects = projects
+                    .into_iter()
+                    .map(|(id, code, title, k, incubator_id, incubator, facilitator_id, vc_id, vc, fr, ar, en)| {
+                        SourceProject {
+                            project: DashboardProject {
+                                id,
+                                code,
+                                title,
+                                kind: kind(&k),
+                                incubator_id: Some(incubator_id),
+                                incubator,
+                                value_chain_id: vc_id,
+                                value_chain: vc,
+                                value_chain_name: fr.clone(),
+                            },
+                            facilitator_id,
+                            value_chain_names: [fr, ar, en],
+                        }
+                    })
+                    .collect();
+                let values: Vec<$crate::server::db::sync_sql::ValueRow> = sqlx::query_as(&format!(
+                    "select {} from indicator_values iv
+                      where iv.deleted = false and iv.status in ('submitted', 'validated')",
+                    $crate::server::db::sync_sql::VALUE_COLUMNS
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                let values: Vec<IndicatorValue> =
+                    values.into_iter().map(|v| v.into_stored().value).collect();
+                let members: Vec<MemberFactRow> = sqlx::query_as(
+                    "select project_id, sex, birth_year, role, wg_seeing, wg_hearing, wg_walking,
+                            wg_cognition, wg_self_care, wg_communication, joined_on, left_on
+                       from members where deleted = false",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let members: Vec<MemberFact> = members.into_iter().map(MemberFactRow::fact).collect();
+                let visits: Vec<(uuid::Uuid, time::Date, Option<i64>)> = sqlx::query_as(
+                    "select project_id, visit_on, sales_millimes from visits where deleted = false",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let visits = visits
+                    .into_iter()
+                    .map(|(project, on, sales)| VisitFact {
+                        project,
+                        visit_on: on.to_string(),
+                        sales,
+                    })
+                    .collect();
+                type TargetRow = (
+                    uuid::Uuid, String, String, Option<uuid::Uuid>, Option<i64>, Option<time::Date>,
+                    i64, time::Date, String,
+                );
+                let targets: Vec<TargetRow> = sqlx::query_as(
+                    "select id, indicator, scope, scope_id, baseline_value, baseline_on, target_value,
+                            target_on, milestones
+                       from indicator_targets",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let targets = targets
+                    .into_iter()
+                    .map(|(id, indicator, scope, scope_id, baseline, baseline_on, target, target_on, milestones)| {
+                        ScopedTarget {
+                            scope,
+                            scope_id,
+                            target: $crate::domain::indicator::progress::Target {
+                                id,
+                                indicator,
+                                baseline,
+                                baseline_on: baseline_on.map(|d| d.to_string()),
+                                target,
+                                target_on: target_on.to_string(),
+                                milestones: serde_json::from_str(&milestones).unwrap_or_default(),
+                            },
+                        }
+                    })
+                    .collect();
+                let supervised: Vec<(uuid::Uuid, uuid::Uuid)> =
+                    sqlx::query_as("select user_id, incubator_id from supervisor_incubators")
+                        .fetch_all(&self.pool)
+                        .await?;
+                let catalogue = $crate::server::indicators::latest(self.indicators().await?);
+                let small_cell_threshold = self.risk_settings().await?.small_cell_threshold;
+                Ok($crate::server::dashboard::Source {
+                    catalogue,
+                    projects,
+                    values,
+                    members,
+                    visits,
+                    targets,
+                    supervised,
+                    small_cell_threshold,
+                })
             }
 
             async fn risk_settings(

@@ -1,0 +1,166 @@
+//! Dashboards and exports on the server: what the database holds, narrowed to one scope (the
+//! programme, an incubator, a value chain or a project) and handed to the one computation of
+//! `domain::indicator::dashboard`.
+
+use crate::domain::indicator::IndicatorDefinition;
+use crate::domain::indicator::dashboard::{
+    Dashboard, DashboardData, DashboardLevel, DashboardProject, Frame, ScopedTarget, build,
+};
+use crate::domain::indicator::derived::{MemberFact, VisitFact};
+use crate::domain::indicator::value::IndicatorValue;
+use crate::domain::{EntryStatus, ProjectKind};
+use crate::error::AppError;
+use crate::server::db::ProjectScope;
+use uuid::Uuid;
+
+/// A project row with what a dashboard groups it by, its value chain named in each language.
+#[derive(Clone, Debug)]
+pub struct SourceProject {
+    pub project: DashboardProject,
+    pub facilitator_id: Option<Uuid>,
+    /// `[fr, ar, en]`.
+    pub value_chain_names: [String; 3],
+}
+
+/// Everything dashboards and exports are computed from, for the whole programme.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    pub catalogue: Vec<IndicatorDefinition>,
+    pub projects: Vec<SourceProject>,
+    /// Submitted and validated values.
+    pub values: Vec<IndicatorValue>,
+    pub members: Vec<MemberFact>,
+    pub visits: Vec<VisitFact>,
+    pub targets: Vec<ScopedTarget>,
+    /// `(supervisor, incubator)`.
+    pub supervised: Vec<(Uuid, Uuid)>,
+    pub small_cell_threshold: i64,
+}
+
+/// The index of a language in `[fr, ar, en]`.
+pub fn lang_index(lang: &str) -> usize {
+    match lang {
+        "ar" => 1,
+        "en" => 2,
+        _ => 0,
+    }
+}
+
+impl Source {
+    fn sees(&self, scope: ProjectScope, p: &SourceProject) -> bool {
+        match scope {
+            ProjectScope::All => true,
+            ProjectScope::Facilitator(user) => p.facilitator_id == Some(user),
+            ProjectScope::Supervisor(user) => self
+                .supervised
+                .iter()
+                .any(|(s, i)| *s == user && Some(*i) == p.project.incubator_id),
+        }
+    }
+
+    /// The scope's name and data. An aggregate level is open to every role; a project's own
+    /// dashboard only to those who may see the project (`scope`; `None` for viewers). An unknown
+    /// or unseen scope is `NotFound`.
+    pub fn narrow(
+        &self,
+        level: DashboardLevel,
+        id: &str,
+        lang: &str,
+        scope: Option<ProjectScope>,
+    ) -> Result<(String, DashboardData), AppError> {
+        let lang = lang_index(lang);
+        let keep = |p: &&SourceProject| match level {
+            DashboardLevel::Programme => true,
+            DashboardLevel::Incubator => p.project.incubator_id.map(|i| i.to_string()).as_deref() == Some(id),
+            DashboardLevel::ValueChain => p.project.value_chain == id,
+            DashboardLevel::Project => {
+                p.project.id.to_string() == id && scope.is_some_and(|s| self.sees(s, p))
+            }
+        };
+        let chosen: Vec<&SourceProject> = self.projects.iter().filter(keep).collect();
+        let name = match (level, chosen.first()) {
+            (DashboardLevel::Programme, _) => String::new(),
+            (_, None) => return Err(AppError::NotFound),
+            (DashboardLevel::Incubator, Some(p)) => p.project.incubator.clone(),
+            (DashboardLevel::ValueChain, Some(p)) => p.value_chain_names[lang].clone(),
+            (DashboardLevel::Project, Some(p)) => {
+                format!("{} · {}", p.project.code, p.project.title)
+            }
+        };
+        let ids: std::collections::BTreeSet<Uuid> = chosen.iter().map(|p| p.project.id).collect();
+        let mut projects: Vec<DashboardProject> = chosen
+            .iter()
+            .map(|p| {
+                let mut project = p.project.clone();
+                project.value_chain_name = p.value_chain_names[lang].clone();
+                project
+            })
+            .collect();
+        projects.sort_by(|a, b| a.code.cmp(&b.code));
+        let values: Vec<&IndicatorValue> = self
+            .values
+            .iter()
+            .filter(|v| ids.contains(&v.project_id))
+            .collect();
+        Ok((
+            name,
+            DashboardData {
+                catalogue: self.catalogue.clone(),
+                projects,
+                awaiting: values
+                    .iter()
+                    .filter(|v| v.status == EntryStatus::Submitted)
+                    .count(),
+                values: values
+                    .into_iter()
+                    .filter(|v| v.status == EntryStatus::Validated)
+                    .cloned()
+                    .collect(),
+                members: self
+                    .members
+                    .iter()
+                    .filter(|m| ids.contains(&m.project))
+                    .cloned()
+                    .collect(),
+                visits: self
+                    .visits
+                    .iter()
+                    .filter(|v| ids.contains(&v.project))
+                    .cloned()
+                    .collect(),
+                targets: self.targets.clone(),
+            },
+        ))
+    }
+
+    /// The dashboard of one scope and year.
+    pub fn dashboard(
+        &self,
+        level: DashboardLevel,
+        id: &str,
+        year: i32,
+        lang: &str,
+        scope: Option<ProjectScope>,
+        today: &str,
+    ) -> Result<Dashboard, AppError> {
+        let (name, data) = self.narrow(level, id, lang, scope)?;
+        let frame = Frame {
+            level,
+            id: if level == DashboardLevel::Programme {
+                String::new()
+            } else {
+                id.to_owned()
+            },
+            name,
+            year,
+            today: today.to_owned(),
+            threshold: self.small_cell_threshold,
+        };
+        Ok(build(&frame, data))
+    }
+}
+
+/// A project kind from its column.
+pub fn kind(s: &str) -> ProjectKind {
+    ProjectKind::parse(s).unwrap_or(ProjectKind::Individual)
+}
