@@ -7,6 +7,7 @@ use app::server::db::{self, DataState, Db, NewUser};
 use app::server::demo;
 use app::server::state::{AppState, AuthSettings};
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -55,6 +56,28 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage the read-only tokens of BI tools (the JSON endpoints under `/bi/v1`).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Make a token and print it, once: only its hash is kept.
+    Create {
+        /// What uses it ("Power BI, M&E officer"); unique.
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke the token of this name: calls with it are refused from now on.
+    Revoke {
+        #[arg(long)]
+        name: String,
+    },
+    /// List the tokens: name, when made, when last used, whether revoked.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -173,6 +196,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             load_demo(&db, seed).await
         }
+        Command::Token { command } => token(&cli.database_url, command).await,
         Command::User {
             command: UserCommand::Add { role, email, name },
         } => {
@@ -214,6 +238,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn token(database_url: &str, command: TokenCommand) -> anyhow::Result<()> {
+    let db = open_database(database_url).await?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        TokenCommand::Create { name } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                bail!("a token needs a name");
+            }
+            let token = app::server::auth::new_api_token();
+            db.create_api_token(uuid_v4(), &name, &app::server::auth::hash_token(&token))
+                .await
+                .map_err(|e| match e {
+                    db::DbError::AlreadyExists(_) => {
+                        anyhow::anyhow!("a token named {name:?} exists already")
+                    }
+                    other => anyhow::Error::new(other),
+                })?;
+            writeln!(out, "{token}")?;
+            tracing::info!(%name, "token created: it is printed once, keep it now");
+        }
+        TokenCommand::Revoke { name } => {
+            if !db.revoke_api_token(&name).await? {
+                bail!("no valid token named {name:?}");
+            }
+            tracing::info!(%name, "token revoked");
+        }
+        TokenCommand::List => {
+            for t in db.api_tokens().await? {
+                writeln!(
+                    out,
+                    "{}\tcreated {}\tlast used {}\t{}",
+                    t.name,
+                    t.created_at,
+                    t.last_used_at.as_deref().unwrap_or("never"),
+                    if t.revoked { "revoked" } else { "valid" }
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn uuid_v4() -> uuid::Uuid {

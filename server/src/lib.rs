@@ -4,6 +4,7 @@
 //! build the same router ([`router`]) and drive it with `oneshot`.
 
 pub mod cli;
+pub mod exports;
 pub mod routes;
 
 pub use cli::{Cli, Command, run};

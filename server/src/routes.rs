@@ -54,6 +54,8 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .route("/sw.js", get(service_worker))
         .route("/offline-shell", get(offline_shell))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/exports/{file}", get(crate::exports::export))
+        .route("/bi/v1/{what}", get(crate::exports::bi))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();

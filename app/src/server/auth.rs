@@ -56,6 +56,11 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A new token for a BI tool: recognisable in a configuration file by its prefix.
+pub fn new_api_token() -> String {
+    format!("athar_{}", new_token())
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

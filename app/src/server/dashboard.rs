@@ -47,7 +47,7 @@ pub fn lang_index(lang: &str) -> usize {
 }
 
 impl Source {
-    fn sees(&self, scope: ProjectScope, p: &SourceProject) -> bool {
+    pub(crate) fn sees(&self, scope: ProjectScope, p: &SourceProject) -> bool {
         match scope {
             ProjectScope::All => true,
             ProjectScope::Facilitator(user) => p.facilitator_id == Some(user),
@@ -71,7 +71,9 @@ impl Source {
         let lang = lang_index(lang);
         let keep = |p: &&SourceProject| match level {
             DashboardLevel::Programme => true,
-            DashboardLevel::Incubator => p.project.incubator_id.map(|i| i.to_string()).as_deref() == Some(id),
+            DashboardLevel::Incubator => {
+                p.project.incubator_id.map(|i| i.to_string()).as_deref() == Some(id)
+            }
             DashboardLevel::ValueChain => p.project.value_chain == id,
             DashboardLevel::Project => {
                 p.project.id.to_string() == id && scope.is_some_and(|s| self.sees(s, p))

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod exports;
 pub mod forms;
 pub mod indicators;
 pub mod password;

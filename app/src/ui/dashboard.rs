@@ -62,9 +62,9 @@ fn href(level: DashboardLevel, id: &str, year: i32) -> String {
 }
 
 /// An export of the dashboard's scope and year.
-fn export_href(file: &str, d: &Dashboard) -> String {
+fn export_href(file: &str, d: &Dashboard, lang: &str) -> String {
     format!(
-        "/exports/{file}?level={}&id={}&year={}",
+        "/exports/{file}?level={}&id={}&year={}&lang={lang}",
         d.level.as_str(),
         d.id,
         d.year
@@ -97,6 +97,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         DashboardLevel::Project => t_string!(i18n, dash_project),
     };
     let threshold = d.threshold;
+    let lang = i18n.get_locale_untracked().as_str();
     let people = d.people.clone();
     let figures: Vec<(&'static str, String)> = vec![
         (t_string!(i18n, summary_projects), d.projects.to_string()),
@@ -121,7 +122,10 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     let categories = [
         (Category::Social, t_string!(i18n, dash_cat_social)),
         (Category::Economic, t_string!(i18n, dash_cat_economic)),
-        (Category::Environmental, t_string!(i18n, dash_cat_environmental)),
+        (
+            Category::Environmental,
+            t_string!(i18n, dash_cat_environmental),
+        ),
         (Category::Governance, t_string!(i18n, dash_cat_governance)),
         (Category::Process, t_string!(i18n, dash_cat_process)),
     ];
@@ -149,9 +153,9 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         })}
         <p class="exports">
             <span>{t_string!(i18n, dash_exports)}" "</span>
-            <a href=export_href("indicators.csv", &d) download>{t_string!(i18n, dash_export_csv)}</a>" · "
-            <a href=export_href("indicators.xlsx", &d) download>{t_string!(i18n, dash_export_xlsx)}</a>" · "
-            <a href=export_href("logframe.xlsx", &d) download>{t_string!(i18n, dash_export_logframe)}</a>
+            <a href=export_href("indicators.csv", &d, lang) download>{t_string!(i18n, dash_export_csv)}</a>" · "
+            <a href=export_href("indicators.xlsx", &d, lang) download>{t_string!(i18n, dash_export_xlsx)}</a>" · "
+            <a href=export_href("logframe.xlsx", &d, lang) download>{t_string!(i18n, dash_export_logframe)}</a>
         </p>
         <Children children=d.children.clone() year />
         {panels.is_empty().then(|| view! { <p>{t_string!(i18n, dash_nothing)}</p> })}
@@ -226,7 +230,10 @@ fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
         ProgressState::Reached => ("reached", t_string!(i18n, ind_state_reached)),
     };
     let latest = match &panel.latest {
-        Some((period, v)) => format!("{} ({period})", shown_in(i18n, panel.data_type, &panel.unit, *v)),
+        Some((period, v)) => format!(
+            "{} ({period})",
+            shown_in(i18n, panel.data_type, &panel.unit, *v)
+        ),
         None => "—".into(),
     };
     let bar = panel.percent.map(|x| x.clamp(0.0, 100.0));
@@ -303,7 +310,12 @@ fn caption(i18n: I18nContext<Locale>, panel: &Panel, name: &str, year: i32) -> S
 
 /// Bars of each period of the year (filled) beside the same period a year earlier (outlined),
 /// with the target as a dashed line. Drawn left to right in time in every language.
-fn chart(rows: &[PeriodRow], target: Option<f64>, label: String, described_by: String) -> impl IntoView {
+fn chart(
+    rows: &[PeriodRow],
+    target: Option<f64>,
+    label: String,
+    described_by: String,
+) -> impl IntoView {
     let (w, h, pad_bottom, pad_top) = (320.0_f64, 140.0_f64, 18.0_f64, 8.0_f64);
     let values = rows
         .iter()

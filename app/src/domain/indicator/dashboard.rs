@@ -263,19 +263,19 @@ fn scope_target(
     })
 }
 
-/// Builds the dashboard of `frame` from `data`.
-pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
-    let scope_id = Uuid::parse_str(&frame.id).ok();
+/// The values to count (entered and validated, with the computed ones where nothing was
+/// entered), and every period's totals of every indicator.
+fn prepare(
+    frame: &Frame,
+    data: &DashboardData,
+) -> (Vec<IndicatorValue>, BTreeMap<String, BTreeMap<String, f64>>) {
     let computed = [
         from_members(&data.members, &registry_quarters(frame.year, &frame.today)),
         from_visits(&data.visits),
     ]
     .concat();
     let values = merge(data.values.clone(), computed);
-    let last_day = format!("{}-12-31", frame.year);
-
-    // Every period's totals, all indicators at once (derived ones need their inputs' totals of
-    // the same period).
+    // All indicators at once: derived ones need their inputs' totals of the same period.
     let mut by_period: BTreeMap<&str, Vec<Point>> = BTreeMap::new();
     for v in &values {
         by_period
@@ -283,10 +283,63 @@ pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
             .or_default()
             .extend(v.points());
     }
-    let period_totals: BTreeMap<&str, BTreeMap<String, f64>> = by_period
+    let period_totals = by_period
         .iter()
-        .map(|(period, points)| (*period, totals(&data.catalogue, points)))
+        .map(|(period, points)| ((*period).to_owned(), totals(&data.catalogue, points)))
         .collect();
+    (values, period_totals)
+}
+
+/// One line of the long table: an indicator's total in a period, or one cell of its breakdown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TableRow {
+    pub indicator: String,
+    pub period: String,
+    /// `sex`, `age_band` or `disability`; `None` for the total.
+    pub dimension: Option<String>,
+    pub cell: Option<String>,
+    pub value: Shown,
+}
+
+/// Every indicator's total for each period of the year that has one, and its breakdowns by sex,
+/// age band and disability, small cells hidden: the long table exports are made of.
+pub fn table(frame: &Frame, data: &DashboardData) -> Vec<TableRow> {
+    let (values, period_totals) = prepare(frame, data);
+    let mut rows = Vec::new();
+    for def in &data.catalogue {
+        for period in periods_in_year(def.frequency, frame.year) {
+            let Some(total) = period_totals.get(&period).and_then(|t| t.get(&def.code)) else {
+                continue;
+            };
+            rows.push(TableRow {
+                indicator: def.code.clone(),
+                period: period.clone(),
+                dimension: None,
+                cell: None,
+                value: Shown::Value(*total),
+            });
+            if def.is_derived() {
+                continue;
+            }
+            for b in breakdowns(def, &period, &values, frame.threshold) {
+                rows.extend(b.cells.into_iter().map(|(cell, value)| TableRow {
+                    indicator: def.code.clone(),
+                    period: period.clone(),
+                    dimension: Some(b.dimension.clone()),
+                    cell: Some(cell),
+                    value,
+                }));
+            }
+        }
+    }
+    rows
+}
+
+/// Builds the dashboard of `frame` from `data`.
+pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
+    let scope_id = Uuid::parse_str(&frame.id).ok();
+    let (values, period_totals) = prepare(frame, &data);
+    let last_day = format!("{}-12-31", frame.year);
 
     let mut panels = Vec::new();
     for def in &data.catalogue {
@@ -294,7 +347,7 @@ pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
             .iter()
             .filter(|(period, _)| period.get(..4).is_some_and(|y| y <= &last_day[..4]))
             .filter(|(period, _)| belongs(def.frequency, period))
-            .filter_map(|(period, t)| t.get(&def.code).map(|v| ((*period).to_owned(), *v)))
+            .filter_map(|(period, t)| t.get(&def.code).map(|v| (period.clone(), *v)))
             .collect();
         let target = scope_target(def, frame, &data, scope_id);
         let at = |period: &str| {

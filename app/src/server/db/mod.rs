@@ -153,6 +153,15 @@ pub enum DataState {
     HasRealData,
 }
 
+/// A BI token as `athar token list` shows it (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenRow {
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
 pub type Db = Arc<dyn Database>;
 
 #[async_trait]
@@ -355,6 +364,19 @@ pub trait Database: Send + Sync + 'static {
         project: Uuid,
         tranche: &crate::domain::timeline::Tranche,
     ) -> Result<bool, DbError>;
+
+    /// Keeps a new BI token (its hash only) under a unique name.
+    async fn create_api_token(&self, id: Uuid, name: &str, token_hash: &str)
+    -> Result<(), DbError>;
+
+    /// The name of the token with this hash, if it is not revoked (and notes its use).
+    async fn api_token(&self, token_hash: &str) -> Result<Option<String>, DbError>;
+
+    /// Revokes the token of this name; `false` when there is none still valid.
+    async fn revoke_api_token(&self, name: &str) -> Result<bool, DbError>;
+
+    /// Every token: `(name, created, last used, revoked)`.
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>, DbError>;
 
     /// What dashboards and exports are computed from, for the whole programme (narrowed to a
     /// scope by `server::dashboard`).

@@ -1180,6 +1180,83 @@ macro_rules! impl_database {
                 Ok(true)
             }
 
+            async fn create_api_token(
+                &self,
+                id: uuid::Uuid,
+                name: &str,
+                token_hash: &str,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                sqlx::query(
+                    "insert into api_tokens (id, name, token_hash, created_at) values ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(name)
+                .bind(token_hash)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn api_token(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<String>, $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let name: Option<String> = sqlx::query_scalar(
+                    "select name from api_tokens where token_hash = $1 and revoked_at is null",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                if name.is_some() {
+                    sqlx::query("update api_tokens set last_used_at = $1 where token_hash = $2")
+                        .bind(now)
+                        .bind(token_hash)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(name)
+            }
+
+            async fn revoke_api_token(&self, name: &str) -> Result<bool, $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let done = sqlx::query(
+                    "update api_tokens set revoked_at = $1 where name = $2 and revoked_at is null",
+                )
+                .bind(now)
+                .bind(name)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn api_tokens(
+                &self,
+            ) -> Result<Vec<$crate::server::db::ApiTokenRow>, $crate::server::db::DbError> {
+                type Row = (
+                    String,
+                    time::OffsetDateTime,
+                    Option<time::OffsetDateTime>,
+                    Option<time::OffsetDateTime>,
+                );
+                let rows: Vec<Row> = sqlx::query_as(
+                    "select name, created_at, last_used_at, revoked_at from api_tokens order by name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(name, created, used, revoked)| $crate::server::db::ApiTokenRow {
+                        name,
+                        created_at: created.to_string(),
+                        last_used_at: used.map(|t| t.to_string()),
+                        revoked: revoked.is_some(),
+                    })
+                    .collect())
+            }
+
             async fn dashboard_source(
                 &self,
             ) -> Result<$crate::server::dashboard::Source, $crate::server::db::DbError> {

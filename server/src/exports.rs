@@ -1,0 +1,196 @@
+//! Downloads and BI endpoints, outside the server functions because they answer files and plain
+//! JSON to tools that are not the app:
+//!
+//! - `/exports/indicators.csv`, `/exports/indicators.xlsx`, `/exports/logframe.xlsx`: for a
+//!   signed-in user (the session cookie), within what their role may see;
+//! - `/bi/v1/indicators`, `/bi/v1/table`, `/bi/v1/dashboard`: read-only JSON for BI tools, with
+//!   `Authorization: Bearer <token>` (`athar token create`).
+//!
+//! All take `level` (`programme`, `incubator`, `value_chain`, `project`), `id`, `year`, and
+//! optionally `period` and `lang` (`fr`, `ar`, `en`).
+
+use app::domain::indicator::dashboard::DashboardLevel;
+use app::error::AppError;
+use app::server::AppState;
+use app::server::auth::{RequestAuth, hash_token, project_scope};
+use app::server::db::ProjectScope;
+use app::server::exports::{ExportQuery, csv, logframe, long_table, workbook};
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Json, Response};
+use http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Params {
+    level: Option<String>,
+    id: Option<String>,
+    year: Option<i32>,
+    period: Option<String>,
+    lang: Option<String>,
+}
+
+fn today() -> time::Date {
+    app::server::demo::today_in_tunis()
+}
+
+impl Params {
+    fn query(self) -> Result<ExportQuery, AppError> {
+        let invalid = |field: &str, code: &str| AppError::Invalid {
+            field: field.into(),
+            code: code.into(),
+        };
+        let level = DashboardLevel::parse(self.level.as_deref().unwrap_or("programme"))
+            .ok_or_else(|| invalid("level", "unknown"))?;
+        let year = self.year.unwrap_or(today().year());
+        if !(2000..=2100).contains(&year) {
+            return Err(invalid("year", "out_of_range"));
+        }
+        Ok(ExportQuery {
+            level,
+            id: self.id.unwrap_or_default(),
+            year,
+            period: self.period.filter(|p| !p.is_empty()),
+            lang: self.lang.unwrap_or_else(|| "fr".into()),
+        })
+    }
+}
+
+fn error(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e)).into_response()
+}
+
+/// A file to download.
+fn file(bytes: Vec<u8>, kind: &'static str, name: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, kind.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `/exports/{file}`: for a signed-in user. Aggregate levels for every role; projects (as a
+/// scope or as lines of a wider export) only for those who see them.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(name): Path<String>,
+    Query(params): Query<Params>,
+) -> Response {
+    let Some(user) = auth.user else {
+        return error(AppError::NotSignedIn);
+    };
+    let scope = project_scope(&user).ok();
+    let result = async {
+        let q = params.query()?;
+        let source = state.db.dashboard_source().await?;
+        let today = today().to_string();
+        let stem = format!("athar-{}-{}", q.level.as_str(), q.year);
+        match name.as_str() {
+            "indicators.csv" => {
+                let rows = long_table(&source, &q, scope, &today)?;
+                Ok(file(
+                    csv(&rows)?,
+                    "text/csv; charset=utf-8",
+                    format!("{stem}.csv"),
+                ))
+            }
+            "indicators.xlsx" => {
+                let rows = long_table(&source, &q, scope, &today)?;
+                Ok(file(workbook(&rows)?, XLSX, format!("{stem}.xlsx")))
+            }
+            "logframe.xlsx" => Ok(file(
+                logframe(&source, &q, scope, &today)?,
+                XLSX,
+                format!("{stem}-logframe.xlsx"),
+            )),
+            _ => Err(AppError::NotFound),
+        }
+    }
+    .await;
+    result.unwrap_or_else(error)
+}
+
+/// Checks the bearer token of a BI call.
+async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let refused = || {
+        let mut r = error(AppError::NotSignedIn);
+        r.headers_mut()
+            .insert(WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer"));
+        r
+    };
+    let Some(token) = token else {
+        return Err(refused());
+    };
+    match state.db.api_token(&hash_token(token)).await {
+        Ok(Some(name)) => Ok(name),
+        Ok(None) => Err(refused()),
+        Err(e) => Err(error(e.into())),
+    }
+}
+
+/// `/bi/v1/{what}`: `indicators` (the catalogue), `table` (the long table), `dashboard` (the
+/// dashboard of one scope). A token reads every scope, projects included; members' personal
+/// data is in none of them, and small cells are hidden as everywhere.
+pub async fn bi(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(what): Path<String>,
+    Query(params): Query<Params>,
+) -> Response {
+    let token = match bearer(&state, &headers).await {
+        Ok(name) => name,
+        Err(refused) => return refused,
+    };
+    tracing::debug!(token, what, "BI call");
+    let result = async {
+        let scope = Some(ProjectScope::All);
+        match what.as_str() {
+            "indicators" => {
+                let all = state.db.indicators().await?;
+                Ok(Json(app::server::indicators::latest(all)).into_response())
+            }
+            "table" => {
+                let q = params.query()?;
+                let source = state.db.dashboard_source().await?;
+                let rows = long_table(&source, &q, scope, &today().to_string())?;
+                Ok(Json(rows).into_response())
+            }
+            "dashboard" => {
+                let q = params.query()?;
+                let source = state.db.dashboard_source().await?;
+                let d = source.dashboard(
+                    q.level,
+                    &q.id,
+                    q.year,
+                    &q.lang,
+                    scope,
+                    &today().to_string(),
+                )?;
+                Ok(Json(d).into_response())
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+    .await;
+    result.unwrap_or_else(error)
+}
