@@ -2795,13 +2795,14 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
             t.engine
         );
 
-        // The supervisor's pull holds both values, with the breakdown.
+        // The supervisor's pull holds both values, with the breakdown (beside the values the
+        // team loaded with the demo, which have no author).
         let tablet = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
         let values: Vec<&app::domain::indicator::value::IndicatorValue> = tablet
             .records
             .iter()
             .filter_map(|r| match r {
-                Record::Value(v) if v.project_id == f.own => Some(v),
+                Record::Value(v) if v.project_id == f.own && v.author_id.is_some() => Some(v),
                 _ => None,
             })
             .collect();

@@ -126,6 +126,16 @@ pub struct DemoSet {
     pub visits: Vec<DemoVisit>,
     pub tranches: Vec<DemoTranche>,
     pub targets: Vec<DemoTarget>,
+    pub values: Vec<DemoValue>,
+}
+
+/// An indicator value the programme team recorded and validated, in thousandths of its unit.
+pub struct DemoValue {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub indicator: &'static str,
+    pub period: String,
+    pub value: i64,
 }
 
 /// One demo login per role, as the README lists them.
@@ -713,6 +723,7 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
         }
     }
 
+    let values = demo_values(seed, today, &projects, &visits, &value_chains);
     DemoSet {
         today,
         password_hash,
@@ -726,7 +737,95 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
         visits,
         tranches,
         targets,
+        values,
     }
+}
+
+/// Two years of validated values for the indicators the visits and the registry do not give:
+/// net result (from the visits' sales and purchases) and whether the project operates, each
+/// quarter; palm by-products recovered each quarter and waste recycled each month, where the
+/// value chain has them; general assemblies of collectives each year. Only periods already over.
+/// (A generator of its own, so the rest of the demo stays as it was for a seed.)
+fn demo_values(
+    seed: u64,
+    today: Date,
+    projects: &[DemoProject],
+    visits: &[DemoVisit],
+    chains: &[DemoValueChain],
+) -> Vec<DemoValue> {
+    use crate::domain::indicator::Frequency;
+    use crate::domain::indicator::derived::period_end;
+    use crate::domain::indicator::value::{period_of, value_id};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x1d1c_a702));
+    let today_s = today.to_string();
+    let from = (today - Duration::days(730)).to_string();
+    // Every period of `frequency` from two years ago to the last one over.
+    let periods = |frequency: Frequency| {
+        let mut out: Vec<String> = Vec::new();
+        let mut day = from.clone();
+        while let Some(end) = period_end(frequency, &period_of(frequency, &day)) {
+            if end > today_s {
+                break;
+            }
+            out.push(period_of(frequency, &day));
+            day = end;
+        }
+        out
+    };
+    let mut out = Vec::new();
+    for p in projects {
+        let chain = chains
+            .iter()
+            .find(|c| c.id == p.value_chain_id)
+            .map_or("", |c| c.code.as_str());
+        let started = p.contract_signed_on.to_string();
+        let mut push = |indicator: &'static str, period: &str, value: i64| {
+            out.push(DemoValue {
+                id: value_id(p.id, indicator, period),
+                project_id: p.id,
+                indicator,
+                period: period.to_owned(),
+                value,
+            });
+        };
+        for quarter in periods(Frequency::Quarterly) {
+            let end = period_end(Frequency::Quarterly, &quarter).unwrap_or_default();
+            if end <= started {
+                continue;
+            }
+            let mine: Vec<&DemoVisit> = visits
+                .iter()
+                .filter(|v| v.project_id == p.id)
+                .filter(|v| period_of(Frequency::Quarterly, &v.visit_on.to_string()) == quarter)
+                .collect();
+            let net: Option<i64> = mine
+                .iter()
+                .filter_map(|v| Some(v.sales_millimes? - v.purchases_millimes.unwrap_or(0)))
+                .reduce(|a, b| a + b);
+            if let Some(net) = net {
+                push("ECO-03", &quarter, net);
+            }
+            push("ECO-05", &quarter, if mine.is_empty() { 0 } else { 1000 });
+            if ["PAL", "ART", "REC", "ELE"].contains(&chain) {
+                push("ENV-04", &quarter, rng.gen_range(300..4_000) * 1000);
+            }
+        }
+        if chain == "REC" {
+            for month in periods(Frequency::Monthly) {
+                if period_end(Frequency::Monthly, &month).unwrap_or_default() > started {
+                    push("ENV-10", &month, rng.gen_range(100..900) * 1000);
+                }
+            }
+        }
+        if p.kind == ProjectKind::Collective {
+            for year in periods(Frequency::Annual) {
+                if period_end(Frequency::Annual, &year).unwrap_or_default() > started {
+                    push("GOV-01", &year, rng.gen_range(1..=2) * 1000);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Washington Group answers: mostly "no difficulty", some "some difficulty", and about one person

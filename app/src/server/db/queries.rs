@@ -985,6 +985,22 @@ macro_rules! impl_database {
                     .execute(&mut *tx)
                     .await?;
                 }
+                for chunk in demo.values.chunks(INSERT_CHUNK) {
+                    sqlx::QueryBuilder::new(
+                        "insert into indicator_values (id, project_id, indicator, indicator_version, period,
+                            value, cells, source, evidence, status, version, deleted, review_comment,
+                            created_at, updated_at) ",
+                    )
+                    .push_values(chunk, |mut b, v| {
+                        b.push_bind(v.id).push_bind(v.project_id).push_bind(v.indicator).push_bind(1_i64)
+                            .push_bind(&v.period).push_bind(v.value).push_bind("[]").push_bind("record")
+                            .push_bind("").push_bind("validated").push_bind(1_i64).push_bind(false)
+                            .push_bind("").push_bind(now).push_bind(now);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 // Demo rows take a fresh global version, so devices that synced an earlier set
                 // pull this one whole.
                 let version: i64 = sqlx::query_scalar(
@@ -993,7 +1009,7 @@ macro_rules! impl_database {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-                for table in ["projects", "members", "visits", "funding_tranches"] {
+                for table in ["projects", "members", "visits", "funding_tranches", "indicator_values"] {
                     sqlx::query(&format!("update {table} set version = $1"))
                         .bind(version)
                         .execute(&mut *tx)
