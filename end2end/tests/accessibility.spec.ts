@@ -15,9 +15,9 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 /** The pages each role opens from the header or the home page, beside the project pages. */
 const REVIEW_PAGES: Record<Role, string[]> = {
   facilitator: ["/new-project"],
-  supervisor: ["/review", "/conflicts"],
+  supervisor: ["/review", "/conflicts", "/dashboard"],
   team: ["/review", "/conflicts", "/devices", "/forms", "/settings"],
-  viewer: [],
+  viewer: ["/dashboard"],
 };
 
 for (const width of [360, 1280]) {

@@ -250,7 +250,7 @@ fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
             </dl>
             {bar.map(|x| view! { <div class="progress-bar" aria-hidden="true"><span style=format!("inline-size: {x:.0}%")></span></div> })}
             <figure>
-                {chart(&panel.rows, panel.target, caption.clone(), format!("{id}-caption"))}
+                {chart(&panel.rows, panel.target, format!("{id}-caption"))}
                 <figcaption id=format!("{id}-caption")>{caption}</figcaption>
             </figure>
             <details>
@@ -309,13 +309,9 @@ fn caption(i18n: I18nContext<Locale>, panel: &Panel, name: &str, year: i32) -> S
 }
 
 /// Bars of each period of the year (filled) beside the same period a year earlier (outlined),
-/// with the target as a dashed line. Drawn left to right in time in every language.
-fn chart(
-    rows: &[PeriodRow],
-    target: Option<f64>,
-    label: String,
-    described_by: String,
-) -> impl IntoView {
+/// with the target as a dashed line, named by the caption under it. Drawn left to right in time
+/// in every language.
+fn chart(rows: &[PeriodRow], target: Option<f64>, caption: String) -> impl IntoView {
     let (w, h, pad_bottom, pad_top) = (320.0_f64, 140.0_f64, 18.0_f64, 8.0_f64);
     let values = rows
         .iter()
@@ -340,7 +336,7 @@ fn chart(
         }
     };
     view! {
-        <svg class="chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label=label aria-describedby=described_by dir="ltr">
+        <svg class="chart" viewBox=format!("0 0 {w} {h}") role="img" aria-labelledby=caption dir="ltr">
             <line class="axis" x1="0" x2=format!("{w}") y1=format!("{zero:.1}") y2=format!("{zero:.1}") />
             {rows.iter().enumerate().map(|(i, r)| {
                 let x = i as f64 * group + 1.0;

@@ -50,7 +50,13 @@ pub fn shown_in(i18n: I18nContext<Locale>, data_type: DataType, unit: &str, valu
     let thousandths = (value * 1000.0).round() as i64;
     match data_type {
         DataType::Money => text::money(i18n, thousandths),
-        DataType::Percent => format!("{} %", show_thousandths(thousandths)),
+        // A share reads to the tenth: 55,3 %.
+        DataType::Percent => format!(
+            "{} %",
+            show_thousandths((thousandths + 50).div_euclid(100) * 100)
+        ),
+        // A count needs no unit beside it.
+        _ if unit == "count" => show_thousandths(thousandths),
         _ => format!("{} {unit}", show_thousandths(thousandths)),
     }
 }

@@ -111,6 +111,30 @@ fn computed(
     }
 }
 
+/// Sex, age band, disability.
+type CellKey = (Sex, String, bool);
+
+/// The cells of a count: `pick` gives a cell's value (people or full-time equivalents), or
+/// leaves it out.
+fn cells(
+    people: &BTreeMap<CellKey, (i64, i64)>,
+    pick: impl Fn(&CellKey, &(i64, i64)) -> Option<i64>,
+) -> Vec<CellValue> {
+    people
+        .iter()
+        .filter_map(|(key, counts)| {
+            pick(key, counts).map(|value| CellValue {
+                cell: Cell {
+                    sex: Some(key.0),
+                    age_band: (key.1 != "unknown").then(|| key.1.clone()),
+                    disability: Some(key.2),
+                },
+                value,
+            })
+        })
+        .collect()
+}
+
 /// Whether the member belongs to the project at the end of the period (before `end`).
 fn active_before(m: &MemberFact, end: &str) -> bool {
     m.joined_on.as_deref().is_none_or(|j| j < end) && m.left_on.as_deref().is_none_or(|l| l >= end)
@@ -138,7 +162,8 @@ pub fn from_members(members: &[MemberFact], quarters: &[String]) -> Vec<Indicato
             if active.is_empty() {
                 continue;
             }
-            let mut people: BTreeMap<(Sex, String, bool), (i64, i64)> = BTreeMap::new();
+            // Per cell: people and full-time equivalents, in thousandths.
+            let mut people: BTreeMap<CellKey, (i64, i64)> = BTreeMap::new();
             for m in &active {
                 let band = m
                     .birth_year
@@ -153,29 +178,14 @@ pub fn from_members(members: &[MemberFact], quarters: &[String]) -> Vec<Indicato
                 entry.0 += 1000;
                 entry.1 += fte;
             }
-            let cells = |pick: &dyn Fn(&(Sex, String, bool), &(i64, i64)) -> Option<i64>| {
-                people
-                    .iter()
-                    .filter_map(|(key, counts)| {
-                        pick(key, counts).map(|value| CellValue {
-                            cell: Cell {
-                                sex: Some(key.0),
-                                age_band: (key.1 != "unknown").then(|| key.1.clone()),
-                                disability: Some(key.2),
-                            },
-                            value,
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            };
             out.push(computed(
                 *project,
                 PEOPLE_COACHED,
                 quarter,
                 0,
-                cells(&|_, c| Some(c.0)),
+                cells(&people, |_, c| Some(c.0)),
             ));
-            let women = cells(&|k, c| (k.0 == Sex::Female).then_some(c.0));
+            let women = cells(&people, |k, c| (k.0 == Sex::Female).then_some(c.0));
             if !women.is_empty() {
                 out.push(computed(*project, WOMEN_MEMBERS, quarter, 0, women));
             }
@@ -184,7 +194,7 @@ pub fn from_members(members: &[MemberFact], quarters: &[String]) -> Vec<Indicato
                 JOBS,
                 quarter,
                 0,
-                cells(&|_, c| Some(c.1)),
+                cells(&people, |_, c| Some(c.1)),
             ));
         }
     }
