@@ -527,6 +527,167 @@ pub async fn indicator_dashboard(
     )
 }
 
+/// The reporting periods that are not simply open, with the reason of their last change. The
+/// team only.
+#[server(prefix = "/api", endpoint = "reporting_periods")]
+pub async fn reporting_periods()
+-> Result<Vec<crate::domain::indicator::admin::PeriodState>, AppError> {
+    ssr::finish(
+        async move {
+            ssr::require_team()?;
+            Ok(ssr::state()?
+                .db
+                .periods()
+                .await?
+                .into_iter()
+                .map(
+                    |(period, status, reason)| crate::domain::indicator::admin::PeriodState {
+                        period,
+                        status,
+                        reason,
+                    },
+                )
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Moves a reporting period to `status` (`submitted`, `locked`, `open`): open → submitted →
+/// locked, and a locked period reopens only with a reason, which is kept. A locked period (and
+/// every period within it) refuses values from then on. The team only.
+#[server(prefix = "/api", endpoint = "set_period_status")]
+pub async fn set_period_status(
+    period: String,
+    status: String,
+    reason: String,
+) -> Result<(), AppError> {
+    ssr::finish(
+        async move {
+            use crate::domain::indicator::value::{PeriodStatus, check_period_change, period_bounds};
+            let user = ssr::require_team()?;
+            let invalid = |field: &str, code: &str| AppError::Invalid {
+                field: field.into(),
+                code: code.into(),
+            };
+            let period = period.trim().to_uppercase();
+            if period_bounds(&period).is_none() {
+                return Err(invalid("period", "not_a_period"));
+            }
+            let to = PeriodStatus::parse(&status).ok_or_else(|| invalid("status", "unknown"))?;
+            let db = ssr::state()?.db;
+            let from = db
+                .periods()
+                .await?
+                .into_iter()
+                .find(|(p, _, _)| *p == period)
+                .map_or(PeriodStatus::Open, |(_, s, _)| s);
+            check_period_change(from, to, &reason).map_err(|e| invalid(e.field, e.code))?;
+            db.set_period(&period, to, &reason, user.id).await?;
+            tracing::info!(%period, status = to.as_str(), by = %user.id, "reporting period changed");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Publishes new versions of indicator definitions from JSON (one definition, or a list as the
+/// catalogue export writes it). The catalogue they would make is checked as a whole; with an
+/// error, each is located and nothing is published. The team only.
+#[server(prefix = "/api", endpoint = "publish_indicators", input = Json)]
+pub async fn publish_indicators(
+    definition: String,
+) -> Result<crate::domain::indicator::admin::CataloguePublish, AppError> {
+    ssr::finish(
+        async move {
+            use crate::domain::indicator::admin::{CataloguePublish, apply_import, read_import};
+            use crate::domain::indicator::check_catalogue;
+            let user = ssr::require_team()?;
+            let imported = match read_import(&definition) {
+                Ok(list) if !list.is_empty() => list,
+                Ok(_) => {
+                    return Ok(CataloguePublish::Unreadable {
+                        detail: "[]".into(),
+                    });
+                }
+                Err(detail) => return Ok(CataloguePublish::Unreadable { detail }),
+            };
+            let db = ssr::state()?.db;
+            let latest = crate::server::indicators::latest(db.indicators().await?);
+            let made = match apply_import(&latest, &imported) {
+                Ok(made) => made,
+                Err(refused) => return Ok(refused),
+            };
+            if let Err(errors) = check_catalogue(&made, &crate::server::indicators::VALUE_CHAINS) {
+                return Ok(CataloguePublish::Invalid { errors });
+            }
+            let mut versions = Vec::new();
+            for def in &imported {
+                match db.insert_indicator(def, Some(user.id)).await {
+                    Ok(()) => versions.push((def.code.clone(), def.version)),
+                    // Someone published the same version a moment before.
+                    Err(crate::server::db::DbError::AlreadyExists(_)) => {
+                        return Ok(CataloguePublish::NotNewer {
+                            code: def.code.clone(),
+                            latest: def.version,
+                        });
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            tracing::info!(?versions, by = %user.id, "indicator definitions published");
+            Ok(CataloguePublish::Published { versions })
+        }
+        .await,
+    )
+}
+
+/// What the team's targets form chooses from, names in `lang`, and the targets set so far. The
+/// team only.
+#[server(prefix = "/api", endpoint = "target_choices")]
+pub async fn target_choices(
+    lang: String,
+) -> Result<crate::domain::indicator::admin::TargetChoices, AppError> {
+    ssr::finish(
+        async move {
+            ssr::require_team()?;
+            let source = ssr::state()?.db.dashboard_source().await?;
+            Ok(source.target_choices(&lang))
+        }
+        .await,
+    )
+}
+
+/// Sets the target of an indicator for the programme, an incubator, a value chain or a project
+/// (in place of the one it had). Checked first: the first field in error is named. The team only.
+#[server(prefix = "/api", endpoint = "save_target", input = Json)]
+pub async fn save_target(
+    target: crate::domain::indicator::admin::SaveTarget,
+) -> Result<(), AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_team()?;
+            let db = ssr::state()?.db;
+            let catalogue = crate::server::indicators::latest(db.indicators().await?);
+            let checked = target.check(&catalogue).map_err(|e| AppError::Invalid {
+                field: e.field.into(),
+                code: e.code.into(),
+            })?;
+            let source = db.dashboard_source().await?;
+            if !source.scope_exists(checked.scope, checked.scope_id) {
+                return Err(AppError::Invalid {
+                    field: "scope_id".into(),
+                    code: "unknown".into(),
+                });
+            }
+            db.save_target(&checked).await?;
+            tracing::info!(indicator = %checked.indicator, scope = checked.scope, by = %user.id, "target set");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// What a facilitator chooses from when registering a project in the field (kept on the phone
 /// for offline use). Facilitators only: they are the ones who register projects.
 #[server(prefix = "/api", endpoint = "registry_choices")]

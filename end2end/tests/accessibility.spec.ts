@@ -16,7 +16,7 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 const REVIEW_PAGES: Record<Role, string[]> = {
   facilitator: ["/new-project"],
   supervisor: ["/review", "/conflicts", "/dashboard"],
-  team: ["/review", "/conflicts", "/devices", "/forms", "/settings"],
+  team: ["/review", "/conflicts", "/devices", "/forms", "/settings", "/catalogue"],
   viewer: ["/dashboard"],
 };
 

@@ -3,6 +3,7 @@
 //!
 //! - `/exports/indicators.csv`, `/exports/indicators.xlsx`, `/exports/logframe.xlsx`: for a
 //!   signed-in user (the session cookie), within what their role may see;
+//!   `/exports/catalogue.json`, the indicator catalogue as the team's page imports it;
 //! - `/bi/v1/indicators`, `/bi/v1/table`, `/bi/v1/dashboard`: read-only JSON for BI tools, with
 //!   `Authorization: Bearer <token>` (`athar token create`).
 //!
@@ -111,6 +112,16 @@ pub async fn export(
             "indicators.xlsx" => {
                 let rows = long_table(&source, &q, scope, &today)?;
                 Ok(file(workbook(&rows)?, XLSX, format!("{stem}.xlsx")))
+            }
+            // The catalogue as the team's page imports it back (a list of definitions).
+            "catalogue.json" => {
+                let latest = app::server::indicators::latest(state.db.indicators().await?);
+                let text = serde_json::to_vec_pretty(&latest).map_err(|_| AppError::Internal)?;
+                Ok(file(
+                    text,
+                    "application/json",
+                    "athar-indicators.json".into(),
+                ))
             }
             "logframe.xlsx" => Ok(file(
                 logframe(&source, &q, scope, &today)?,

@@ -46,6 +46,73 @@ async fn a_new_database_holds_the_starter_catalogue_once_and_keeps_a_later_versi
     }
 }
 
+#[tokio::test]
+async fn a_target_set_for_a_scope_replaces_the_previous_one_and_the_dashboard_measures_against_it()
+{
+    use app::domain::indicator::admin::SaveTarget;
+    use app::domain::indicator::dashboard::DashboardLevel;
+    use app::server::db::ProjectScope;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let catalogue = latest(t.db.indicators().await.expect("catalogue"));
+        let incubator = set.projects[0].incubator_id;
+        let target = |scope: &str, id: String, goal: &str| SaveTarget {
+            indicator: "SOC-03".into(),
+            scope: scope.into(),
+            scope_id: id,
+            baseline: "100".into(),
+            baseline_on: "2025-01-01".into(),
+            target: goal.into(),
+            target_on: "2027-12-31".into(),
+        };
+        for (scope, id, goal) in [
+            ("programme", String::new(), "300"),
+            ("programme", String::new(), "400"),
+            ("incubator", incubator.to_string(), "90"),
+        ] {
+            let checked = target(scope, id, goal).check(&catalogue).expect("checked");
+            t.db.save_target(&checked).await.expect("saved");
+        }
+        let source = t.db.dashboard_source().await.expect("source");
+        let programme: Vec<_> = source
+            .targets
+            .iter()
+            .filter(|s| s.scope == "programme" && s.target.indicator == "SOC-03")
+            .collect();
+        assert_eq!(programme.len(), 1, "{:?}: replaced, not added", t.engine);
+        assert_eq!(programme[0].target.target, 400_000);
+        assert!(source.scope_exists("incubator", Some(incubator)));
+        assert!(!source.scope_exists("incubator", Some(Uuid::new_v4())));
+        let today = app::server::demo::today_in_tunis();
+        for (level, id, goal) in [
+            (DashboardLevel::Programme, String::new(), 400.0),
+            (DashboardLevel::Incubator, incubator.to_string(), 90.0),
+        ] {
+            let d = source
+                .dashboard(
+                    level,
+                    &id,
+                    today.year(),
+                    "fr",
+                    Some(ProjectScope::All),
+                    &today.to_string(),
+                )
+                .expect("dashboard");
+            let people = d
+                .panels
+                .iter()
+                .find(|p| p.code == "SOC-03")
+                .expect("people coached");
+            assert_eq!(
+                (people.baseline, people.target),
+                (Some(100.0), Some(goal)),
+                "{:?} {level:?}",
+                t.engine
+            );
+        }
+    }
+}
+
 fn cell_strategy() -> impl Strategy<Value = Cell> {
     (
         prop_oneof![Just(Sex::Female), Just(Sex::Male)],

@@ -2772,6 +2772,8 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
                 ),
                 mutation(client, 7, name, &value("SOC-03", "2026-Q2", 4000)),
                 mutation(client, 8, name, &value("SOC-03", "2026-Q3", 4000)),
+                // A month within the locked quarter is locked with it.
+                mutation(client, 9, name, &value("ECO-01", "2026-05", 1_500_000)),
             ],
         )
         .await
@@ -2790,6 +2792,7 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
                 (5, "unknown_indicator_version".into(), None),
                 (6, "not_applicable".into(), None),
                 (7, "period_locked".into(), None),
+                (9, "period_locked".into(), None),
             ],
             "{:?}",
             t.engine
@@ -2864,7 +2867,12 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
             &f.facilitator,
             client,
             device,
-            vec![mutation(client, 9, name, &value("SOC-03", "2026-Q2", 4000))],
+            vec![mutation(
+                client,
+                10,
+                name,
+                &value("SOC-03", "2026-Q2", 4000),
+            )],
         )
         .await
         .expect("push");
@@ -2922,7 +2930,7 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
             &f.facilitator,
             client,
             device,
-            vec![mutation(client, 10, name, &late)],
+            vec![mutation(client, 11, name, &late)],
         )
         .await
         .expect("push");

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
+pub mod admin;
 pub mod dashboard;
 pub mod derived;
 pub mod progress;

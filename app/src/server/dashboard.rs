@@ -162,6 +162,97 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Whether a target's scope exists: the programme, or an incubator, value chain or project
+    /// the programme has.
+    pub fn scope_exists(&self, scope: &str, id: Option<Uuid>) -> bool {
+        let p = |f: &dyn Fn(&SourceProject) -> bool| self.projects.iter().any(f);
+        match (scope, id) {
+            ("programme", None) => true,
+            ("incubator", Some(id)) => p(&|s| s.project.incubator_id == Some(id)),
+            ("value_chain", Some(id)) => p(&|s| s.project.value_chain_id == id),
+            ("project", Some(id)) => p(&|s| s.project.id == id),
+            _ => false,
+        }
+    }
+
+    /// What the team's targets form chooses from, and the targets set so far (a scope's name in
+    /// `lang`).
+    pub fn target_choices(&self, lang: &str) -> crate::domain::indicator::admin::TargetChoices {
+        use crate::domain::indicator::admin::{TargetChoices, TargetLine};
+        let l = lang_index(lang);
+        let mut incubators: Vec<(Uuid, String)> = Vec::new();
+        let mut value_chains: Vec<(Uuid, String)> = Vec::new();
+        let mut projects: Vec<(Uuid, String)> = Vec::new();
+        for s in &self.projects {
+            let p = &s.project;
+            if let Some(i) = p.incubator_id
+                && !incubators.iter().any(|(id, _)| *id == i)
+            {
+                incubators.push((i, p.incubator.clone()));
+            }
+            if !value_chains.iter().any(|(id, _)| *id == p.value_chain_id) {
+                value_chains.push((p.value_chain_id, s.value_chain_names[l].clone()));
+            }
+            projects.push((p.id, format!("{} · {}", p.code, p.title)));
+        }
+        incubators.sort_by(|a, b| a.1.cmp(&b.1));
+        value_chains.sort_by(|a, b| a.1.cmp(&b.1));
+        let name_of = |scope: &str, id: Option<Uuid>| -> String {
+            let find = |list: &[(Uuid, String)]| {
+                list.iter()
+                    .find(|(i, _)| Some(*i) == id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default()
+            };
+            match scope {
+                "incubator" => find(&incubators),
+                "value_chain" => find(&value_chains),
+                "project" => find(&projects),
+                _ => String::new(),
+            }
+        };
+        let mut targets: Vec<TargetLine> = self
+            .targets
+            .iter()
+            .map(|t| TargetLine {
+                indicator: t.target.indicator.clone(),
+                scope: t.scope.clone(),
+                scope_name: name_of(&t.scope, t.scope_id),
+                baseline: t.target.baseline,
+                baseline_on: t.target.baseline_on.clone(),
+                target: t.target.target,
+                target_on: t.target.target_on.clone(),
+            })
+            .collect();
+        // The programme's and the groups' first, then the projects'.
+        let rank = |s: &str| {
+            ["programme", "incubator", "value_chain", "project"]
+                .iter()
+                .position(|x| *x == s)
+        };
+        targets.sort_by(|a, b| {
+            (rank(&a.scope), &a.scope_name, &a.indicator).cmp(&(
+                rank(&b.scope),
+                &b.scope_name,
+                &b.indicator,
+            ))
+        });
+        TargetChoices {
+            indicators: self
+                .catalogue
+                .iter()
+                .filter(|d| !d.is_derived())
+                .map(|d| (d.code.clone(), d.name.clone(), d.unit.clone()))
+                .collect(),
+            incubators,
+            value_chains,
+            projects,
+            targets,
+        }
+    }
+}
+
 /// A project kind from its column.
 pub fn kind(s: &str) -> ProjectKind {
     ProjectKind::parse(s).unwrap_or(ProjectKind::Individual)

@@ -19,8 +19,21 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
+/// `/dashboard` and the team's `/catalogue` share one code chunk, chosen by the address.
 #[component]
-pub fn DashboardPage() -> impl IntoView {
+pub fn ImpactPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/catalogue") {
+        view! { <super::catalogue::CataloguePage /> }.into_any()
+    } else {
+        view! { <DashboardPage /> }.into_any()
+    }
+}
+
+#[component]
+fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let dashboard = Resource::new(

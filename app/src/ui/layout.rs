@@ -162,6 +162,7 @@ pub fn Frame(
                     {(role == Role::Team).then(|| view! {
                         <a href="/devices">{t_string!(i18n, nav_devices)}</a>
                         <a href="/forms">{t_string!(i18n, nav_forms)}</a>
+                        <a href="/catalogue">{t_string!(i18n, nav_catalogue)}</a>
                         <a href="/settings">{t_string!(i18n, nav_settings)}</a>
                     })}
                 </nav>

@@ -3,6 +3,7 @@
 //! Pages read their data through [`data`], which asks the server when it can and falls back to
 //! what this device stored at the last online visit; components stay thin.
 
+pub mod catalogue;
 pub mod dashboard;
 pub mod data;
 pub mod entries;
@@ -132,6 +133,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/conflicts") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/catalogue") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
@@ -186,7 +188,7 @@ macro_rules! lazy_page {
     };
 }
 
-use dashboard::DashboardPage;
+use dashboard::ImpactPages;
 use forms::FormPages;
 use pages::ProjectPages;
 use review::{ReviewPages, TeamPages};
@@ -210,5 +212,5 @@ lazy_page!(
     DashboardRoute,
     athar_dashboard,
     preload_dashboard,
-    DashboardPage
+    ImpactPages
 );

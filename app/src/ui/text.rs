@@ -211,6 +211,9 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "derived" => t_string!(i18n, fe_derived),
         "not_a_period" => t_string!(i18n, fe_not_a_period),
         "out_of_range" => t_string!(i18n, fe_out_of_range),
+        "after_baseline" => t_string!(i18n, fe_after_baseline),
+        "not_allowed" => t_string!(i18n, fe_not_allowed),
+        "unknown" => t_string!(i18n, fe_unknown),
         _ => t_string!(i18n, fe_other),
     }
 }

@@ -472,6 +472,29 @@ impl PeriodStatus {
     }
 }
 
+/// The first day of `period` and the first day after it, whatever its frequency (`2026-08`,
+/// `2026-Q3`, `2026-S2`, `2026`); `None` if it is not a period.
+pub fn period_bounds(period: &str) -> Option<(String, String)> {
+    use super::Frequency::{Annual, Monthly, Quarterly, Semester};
+    [Monthly, Quarterly, Semester, Annual]
+        .into_iter()
+        .find_map(|f| {
+            Some((
+                period_start(f, period)?,
+                super::derived::period_end(f, period)?,
+            ))
+        })
+}
+
+/// Whether locking `locked` locks `period`: the same period, or one within it (a locked quarter
+/// locks its months; a locked year, its quarters, halves and months).
+pub fn period_within(period: &str, locked: &str) -> bool {
+    match (period_bounds(period), period_bounds(locked)) {
+        (Some((start, end)), Some((from, to))) => from <= start && end <= to,
+        _ => period == locked,
+    }
+}
+
 /// A period moves open → submitted → locked; a locked period reopens only with a reason, which
 /// is kept.
 pub fn check_period_change(
@@ -504,5 +527,21 @@ mod period_tests {
         );
         assert!(check_period_change(Locked, Open, "Valeurs de Douz arrivées en retard").is_ok());
         assert!(check_period_change(Open, Open, "").is_err());
+    }
+
+    #[test]
+    fn a_locked_quarter_locks_its_months_and_a_locked_year_everything_in_it() {
+        assert!(period_within("2026-Q3", "2026-Q3"));
+        assert!(period_within("2026-08", "2026-Q3"));
+        assert!(!period_within("2026-10", "2026-Q3"));
+        assert!(period_within("2026-S2", "2026"));
+        assert!(period_within("2026-12", "2026"));
+        assert!(!period_within("2026", "2026-Q4"));
+        assert!(!period_within("2025-Q3", "2026"));
+        assert_eq!(
+            period_bounds("2026-Q4"),
+            Some(("2026-10-01".into(), "2027-01-01".into()))
+        );
+        assert_eq!(period_bounds("autumn"), None);
     }
 }

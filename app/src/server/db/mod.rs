@@ -365,6 +365,12 @@ pub trait Database: Send + Sync + 'static {
         tranche: &crate::domain::timeline::Tranche,
     ) -> Result<bool, DbError>;
 
+    /// Sets the target of an indicator for a scope, in place of the one it had.
+    async fn save_target(
+        &self,
+        target: &crate::domain::indicator::admin::CheckedTarget,
+    ) -> Result<(), DbError>;
+
     /// Keeps a new BI token (its hash only) under a unique name.
     async fn create_api_token(&self, id: Uuid, name: &str, token_hash: &str)
     -> Result<(), DbError>;

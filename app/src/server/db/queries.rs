@@ -1196,6 +1196,54 @@ macro_rules! impl_database {
                 Ok(true)
             }
 
+            async fn save_target(
+                &self,
+                t: &$crate::domain::indicator::admin::CheckedTarget,
+            ) -> Result<(), $crate::server::db::DbError> {
+                let now = $crate::server::db::queries::trunc(time::OffsetDateTime::now_utc());
+                let day = |s: &str| {
+                    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+                        .map_err(|e| $crate::server::db::DbError::Value(format!("{s}: {e}")))
+                };
+                let baseline_on = t.baseline_on.as_deref().map(day).transpose()?;
+                let target_on = day(&t.target_on)?;
+                let _turn = self.write_turn().await;
+                let mut tx = if $engine == $crate::server::db::Engine::Sqlite {
+                    self.pool.begin_with("begin immediate").await?
+                } else {
+                    self.pool.begin().await?
+                };
+                sqlx::query(
+                    "delete from indicator_targets
+                      where indicator = $1 and scope = $2
+                        and (scope_id = $3 or (scope_id is null and $4))",
+                )
+                .bind(&t.indicator)
+                .bind(t.scope)
+                .bind(t.scope_id)
+                .bind(t.scope_id.is_none())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into indicator_targets (id, indicator, scope, scope_id, baseline_value,
+                        baseline_on, target_value, target_on, milestones, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9, $9)",
+                )
+                .bind(uuid::Uuid::new_v4())
+                .bind(&t.indicator)
+                .bind(t.scope)
+                .bind(t.scope_id)
+                .bind(t.baseline)
+                .bind(baseline_on)
+                .bind(t.target)
+                .bind(target_on)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn create_api_token(
                 &self,
                 id: uuid::Uuid,

@@ -732,7 +732,11 @@ impl ServerApply for SaveIndicatorValue {
         {
             return Err(Refused::code("not_applicable"));
         }
-        if catalogue.locked.contains(&args.period) {
+        if catalogue
+            .locked
+            .iter()
+            .any(|l| crate::domain::indicator::value::period_within(&args.period, l))
+        {
             return Err(Refused::code("period_locked"));
         }
         Ok(())

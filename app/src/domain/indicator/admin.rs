@@ -1,0 +1,300 @@
+//! What the programme team manages on `/catalogue`: new versions of indicator definitions,
+//! targets for the programme, an incubator, a value chain or a project, and the reporting
+//! periods' status.
+
+use super::value::{PeriodStatus, parse_thousandths};
+use super::{CatalogueError, IndicatorDefinition};
+use crate::domain::FieldError;
+use crate::domain::project::Names;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A reporting period that is not simply open, with the reason of its last change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodState {
+    pub period: String,
+    pub status: PeriodStatus,
+    pub reason: String,
+}
+
+/// What became of a catalogue import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CataloguePublish {
+    /// These versions are now the ones in use: `(code, version)`.
+    Published { versions: Vec<(String, u32)> },
+    /// Not JSON of one definition or a list of them.
+    Unreadable { detail: String },
+    /// A version that is not newer than the one in use.
+    NotNewer { code: String, latest: u32 },
+    /// The catalogue it would make has errors, each located; nothing was published.
+    Invalid { errors: Vec<CatalogueError> },
+}
+
+/// Reads an import: one definition, or a list of them (as the export writes it).
+pub fn read_import(text: &str) -> Result<Vec<IndicatorDefinition>, String> {
+    match serde_json::from_str::<Vec<IndicatorDefinition>>(text) {
+        Ok(list) => Ok(list),
+        Err(_) => serde_json::from_str::<IndicatorDefinition>(text)
+            .map(|d| vec![d])
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// The catalogue an import would make: `latest` with each imported definition in place of the
+/// version it follows (or added, for a new code). A version not newer than the latest of its
+/// code is refused by name.
+pub fn apply_import(
+    latest: &[IndicatorDefinition],
+    imported: &[IndicatorDefinition],
+) -> Result<Vec<IndicatorDefinition>, CataloguePublish> {
+    let mut out = latest.to_vec();
+    for def in imported {
+        match out.iter_mut().find(|d| d.code == def.code) {
+            Some(current) if def.version <= current.version => {
+                return Err(CataloguePublish::NotNewer {
+                    code: def.code.clone(),
+                    latest: current.version,
+                });
+            }
+            Some(current) => *current = def.clone(),
+            None if def.version != 1 => {
+                return Err(CataloguePublish::NotNewer {
+                    code: def.code.clone(),
+                    latest: 0,
+                });
+            }
+            None => out.push(def.clone()),
+        }
+    }
+    Ok(out)
+}
+
+/// What the targets form chooses from, with the targets set so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetChoices {
+    /// `(code, name, unit)`.
+    pub indicators: Vec<(String, Names, String)>,
+    /// `(id, name)`.
+    pub incubators: Vec<(Uuid, String)>,
+    /// `(id, name)`, the name in the language asked.
+    pub value_chains: Vec<(Uuid, String)>,
+    /// `(id, code · title)`.
+    pub projects: Vec<(Uuid, String)>,
+    pub targets: Vec<TargetLine>,
+}
+
+/// A target as the team's page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetLine {
+    pub indicator: String,
+    pub scope: String,
+    pub scope_name: String,
+    pub baseline: Option<i64>,
+    pub baseline_on: Option<String>,
+    pub target: i64,
+    pub target_on: String,
+}
+
+/// What `save_target` carries: numbers as typed (`1 234,5`), days as `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveTarget {
+    pub indicator: String,
+    /// `programme`, `incubator`, `value_chain` or `project`.
+    pub scope: String,
+    /// Empty for the programme.
+    pub scope_id: String,
+    pub baseline: String,
+    pub baseline_on: String,
+    pub target: String,
+    pub target_on: String,
+}
+
+/// A checked target, in thousandths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedTarget {
+    pub indicator: String,
+    pub scope: &'static str,
+    pub scope_id: Option<Uuid>,
+    pub baseline: Option<i64>,
+    pub baseline_on: Option<String>,
+    pub target: i64,
+    pub target_on: String,
+}
+
+fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
+}
+
+impl SaveTarget {
+    /// Checks the form; the first field in error is named.
+    pub fn check(&self, catalogue: &[IndicatorDefinition]) -> Result<CheckedTarget, FieldError> {
+        if !catalogue.iter().any(|d| d.code == self.indicator) {
+            return Err(FieldError::new("indicator", "unknown"));
+        }
+        let scope = ["programme", "incubator", "value_chain", "project"]
+            .into_iter()
+            .find(|s| *s == self.scope)
+            .ok_or_else(|| FieldError::new("scope", "unknown"))?;
+        let scope_id = if scope == "programme" {
+            None
+        } else {
+            Some(
+                Uuid::parse_str(self.scope_id.trim())
+                    .map_err(|_| FieldError::new("scope_id", "required"))?,
+            )
+        };
+        let baseline = match self.baseline.trim() {
+            "" => None,
+            typed => Some(
+                parse_thousandths(typed)
+                    .ok_or_else(|| FieldError::new("baseline", "not_a_number"))?,
+            ),
+        };
+        let baseline_on = match self.baseline_on.trim() {
+            "" if baseline.is_some() => return Err(FieldError::new("baseline_on", "required")),
+            "" => None,
+            day if is_day(day) => Some(day.to_owned()),
+            _ => return Err(FieldError::new("baseline_on", "not_a_date")),
+        };
+        let target = match self.target.trim() {
+            "" => return Err(FieldError::new("target", "required")),
+            typed => {
+                parse_thousandths(typed).ok_or_else(|| FieldError::new("target", "not_a_number"))?
+            }
+        };
+        let target_on = match self.target_on.trim() {
+            "" => return Err(FieldError::new("target_on", "required")),
+            day if is_day(day) => day.to_owned(),
+            _ => return Err(FieldError::new("target_on", "not_a_date")),
+        };
+        if baseline_on
+            .as_deref()
+            .is_some_and(|b| b >= target_on.as_str())
+        {
+            return Err(FieldError::new("target_on", "after_baseline"));
+        }
+        Ok(CheckedTarget {
+            indicator: self.indicator.clone(),
+            scope,
+            scope_id,
+            baseline,
+            baseline_on,
+            target,
+            target_on,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::indicator::starter_catalogue;
+
+    fn form() -> SaveTarget {
+        SaveTarget {
+            indicator: "SOC-03".into(),
+            scope: "programme".into(),
+            scope_id: String::new(),
+            baseline: "120".into(),
+            baseline_on: "2025-01-01".into(),
+            target: "250".into(),
+            target_on: "2027-12-31".into(),
+        }
+    }
+
+    #[test]
+    fn a_target_needs_a_known_indicator_a_scope_numbers_and_days_in_order() {
+        let c = starter_catalogue();
+        let ok = form().check(&c).expect("a good target");
+        assert_eq!(
+            (ok.baseline, ok.target, ok.scope_id),
+            (Some(120_000), 250_000, None)
+        );
+        let field = |f: SaveTarget| f.check(&c).map_err(|e| (e.field, e.code));
+        assert_eq!(
+            field(SaveTarget {
+                indicator: "XXX-1".into(),
+                ..form()
+            }),
+            Err(("indicator", "unknown"))
+        );
+        assert_eq!(
+            field(SaveTarget {
+                scope: "incubator".into(),
+                ..form()
+            }),
+            Err(("scope_id", "required"))
+        );
+        assert_eq!(
+            field(SaveTarget {
+                target: "beaucoup".into(),
+                ..form()
+            }),
+            Err(("target", "not_a_number"))
+        );
+        assert_eq!(
+            field(SaveTarget {
+                target_on: "31/12/2027".into(),
+                ..form()
+            }),
+            Err(("target_on", "not_a_date"))
+        );
+        assert_eq!(
+            field(SaveTarget {
+                target_on: "2024-12-31".into(),
+                ..form()
+            }),
+            Err(("target_on", "after_baseline"))
+        );
+        assert_eq!(
+            field(SaveTarget {
+                baseline_on: String::new(),
+                ..form()
+            }),
+            Err(("baseline_on", "required"))
+        );
+        let no_baseline = SaveTarget {
+            baseline: String::new(),
+            baseline_on: String::new(),
+            ..form()
+        };
+        assert_eq!(no_baseline.check(&c).map(|t| t.baseline), Ok(None));
+    }
+
+    #[test]
+    fn an_import_replaces_older_versions_and_refuses_a_version_not_newer() {
+        let latest = starter_catalogue();
+        let mut turnover = latest
+            .iter()
+            .find(|d| d.code == "ECO-01")
+            .expect("ECO-01")
+            .clone();
+        let text = serde_json::to_string(&turnover).expect("json");
+        assert_eq!(read_import(&text).map(|l| l.len()), Ok(1));
+        assert!(read_import("{\"code\": 3}").is_err());
+        assert_eq!(
+            apply_import(&latest, &[turnover.clone()]),
+            Err(CataloguePublish::NotNewer {
+                code: "ECO-01".into(),
+                latest: 1
+            })
+        );
+        turnover.version = 2;
+        turnover.unit = "TND/mois".into();
+        let made = apply_import(&latest, &[turnover]).expect("newer");
+        assert_eq!(made.len(), latest.len());
+        let eco = made.iter().find(|d| d.code == "ECO-01").expect("ECO-01");
+        assert_eq!((eco.version, eco.unit.as_str()), (2, "TND/mois"));
+        let all = serde_json::to_string(&latest).expect("json");
+        assert_eq!(read_import(&all).map(|l| l.len()), Ok(latest.len()));
+    }
+}

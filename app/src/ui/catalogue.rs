@@ -1,0 +1,515 @@
+//! `/catalogue`: the programme team's page for impact measurement — the reporting periods
+//! (submit, lock, reopen with a reason), the targets of the programme, an incubator, a value
+//! chain or a project, and the indicator catalogue (export, and import of new versions, checked
+//! as a whole).
+
+use super::forms::pick;
+use super::pages::ErrorPanel;
+use super::review::ReviewFrame;
+use super::text;
+use crate::api::{
+    list_indicators, publish_indicators, reporting_periods, save_target, set_period_status,
+    target_choices,
+};
+use crate::domain::Role;
+use crate::domain::indicator::admin::{
+    CataloguePublish, PeriodState, SaveTarget, TargetChoices, TargetLine,
+};
+use crate::domain::indicator::value::{PeriodStatus, show_thousandths};
+use crate::domain::indicator::{CatalogueError, CatalogueProblem};
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ReviewFrame
+            allowed=|role| role == Role::Team
+            title=t_string!(i18n, cat_title)
+            intro=t_string!(i18n, cat_intro)
+        >
+            <PeriodsSection />
+            <TargetsSection />
+            <CatalogueSection />
+        </ReviewFrame>
+    }
+}
+
+fn status_words(i18n: I18nContext<Locale>, status: PeriodStatus) -> &'static str {
+    match status {
+        PeriodStatus::Open => t_string!(i18n, cat_status_open),
+        PeriodStatus::Submitted => t_string!(i18n, cat_status_submitted),
+        PeriodStatus::Locked => t_string!(i18n, cat_status_locked),
+    }
+}
+
+/// A field's error line, said when `wrong` names it.
+fn field_error_line(
+    i18n: I18nContext<Locale>,
+    id: &'static str,
+    field: &'static str,
+    wrong: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
+    view! {
+        <p class="field-error" id=format!("{id}-error")>
+            {move || wrong.get().filter(|(f, _)| f == field).map(|(_, code)| view! {
+                <span aria-hidden="true">"✗ "</span>{text::field_error(i18n, &code)}
+            })}
+        </p>
+    }
+}
+
+/// Splits a refusal into the field it names and its code, or a message for the whole form.
+fn refusal(
+    i18n: I18nContext<Locale>,
+    e: AppError,
+    wrong: RwSignal<Option<(String, String)>>,
+) -> String {
+    match e {
+        AppError::Invalid { field, code } => {
+            wrong.set(Some((field, code)));
+            t_string!(i18n, cat_refused).to_string()
+        }
+        e => text::error(i18n, &e),
+    }
+}
+
+#[component]
+fn PeriodsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let periods = Resource::new(|| (), |_| reporting_periods());
+    let period = RwSignal::new(String::new());
+    let status = RwSignal::new("locked".to_owned());
+    let reason = RwSignal::new(String::new());
+    let wrong = RwSignal::new(None::<(String, String)>);
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        wrong.set(None);
+        outcome.set(None);
+        busy.set(true);
+        let (p, s, r) = (
+            period.get_untracked(),
+            status.get_untracked(),
+            reason.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            let result = set_period_status(p.clone(), s.clone(), r).await;
+            busy.set(false);
+            outcome.set(Some(match result {
+                Ok(()) => {
+                    periods.refetch();
+                    reason.set(String::new());
+                    let words = PeriodStatus::parse(&s)
+                        .map(|s| status_words(i18n, s))
+                        .unwrap_or("");
+                    Ok(t_string!(
+                        i18n,
+                        cat_period_done,
+                        period = p.trim().to_uppercase(),
+                        status = words
+                    )
+                    .to_string())
+                }
+                Err(e) => Err(refusal(i18n, e, wrong)),
+            }));
+        });
+    };
+    view! {
+        <section aria-labelledby="periods-title">
+            <h2 id="periods-title">{t_string!(i18n, cat_periods_title)}</h2>
+            <p>{t_string!(i18n, cat_periods_intro)}</p>
+            <Suspense fallback=|| ()>
+                {move || periods.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p>{t_string!(i18n, cat_periods_none)}</p> }.into_any(),
+                    Ok(list) => view! { <PeriodTable list /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                })}
+            </Suspense>
+            <form class="settings-form" novalidate on:submit=submit>
+                <div class="field">
+                    <label for="period">{t_string!(i18n, ind_period)}</label>
+                    <p class="hint" id="period-hint">{t_string!(i18n, cat_period_hint)}</p>
+                    {field_error_line(i18n, "period", "period", wrong)}
+                    <input id="period" type="text" autocomplete="off" aria-describedby="period-hint period-error"
+                        aria-invalid=move || wrong.with(|w| w.as_ref().is_some_and(|(f, _)| f == "period")).to_string()
+                        prop:value=move || period.get() on:input=move |ev| period.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="period-status">{t_string!(i18n, cat_period_status)}</label>
+                    {field_error_line(i18n, "period-status", "status", wrong)}
+                    <select id="period-status" aria-describedby="period-status-error" on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="locked" selected>{t_string!(i18n, cat_to_locked)}</option>
+                        <option value="submitted">{t_string!(i18n, cat_to_submitted)}</option>
+                        <option value="open">{t_string!(i18n, cat_to_open)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="period-reason">{t_string!(i18n, cat_reason)}</label>
+                    <p class="hint" id="period-reason-hint">{t_string!(i18n, cat_reason_hint)}</p>
+                    {field_error_line(i18n, "period-reason", "reason", wrong)}
+                    <textarea id="period-reason" rows="2" aria-describedby="period-reason-hint period-reason-error"
+                        aria-invalid=move || wrong.with(|w| w.as_ref().is_some_and(|(f, _)| f == "reason")).to_string()
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, cat_period_apply)}</button>
+                </div>
+                <Outcome outcome />
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Outcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|r| match r {
+            Ok(message) => view! {
+                <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{message}</p>
+            }
+            .into_any(),
+            Err(message) => view! {
+                <p class="notice error" role="alert"><span aria-hidden="true">"⚠ "</span>{message}</p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+#[component]
+fn PeriodTable(list: Vec<PeriodState>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="periods">
+            <thead><tr>
+                <th scope="col">{t_string!(i18n, ind_period)}</th>
+                <th scope="col">{t_string!(i18n, cat_period_status)}</th>
+                <th scope="col">{t_string!(i18n, cat_reason)}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|p| view! {
+                    <tr>
+                        <th scope="row">{p.period}</th>
+                        <td>{status_words(i18n, p.status)}</td>
+                        <td>{p.reason}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn TargetsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.get_locale_untracked().as_str().to_owned();
+    let choices = Resource::new(move || (), move |_| target_choices(lang.clone()));
+    view! {
+        <section aria-labelledby="targets-title">
+            <h2 id="targets-title">{t_string!(i18n, cat_targets_title)}</h2>
+            <p>{t_string!(i18n, cat_targets_intro)}</p>
+            <Suspense fallback=|| ()>
+                {move || choices.get().map(|r| match r {
+                    Ok(c) => view! { <TargetForm c done=move || choices.refetch() /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn scope_words(i18n: I18nContext<Locale>, scope: &str) -> &'static str {
+    match scope {
+        "incubator" => t_string!(i18n, dash_incubator),
+        "value_chain" => t_string!(i18n, dash_value_chain),
+        "project" => t_string!(i18n, dash_project),
+        _ => t_string!(i18n, dash_programme),
+    }
+}
+
+#[component]
+fn TargetForm(c: TargetChoices, done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let form = RwSignal::new(SaveTarget {
+        indicator: c
+            .indicators
+            .first()
+            .map(|i| i.0.clone())
+            .unwrap_or_default(),
+        scope: "programme".into(),
+        scope_id: String::new(),
+        baseline: String::new(),
+        baseline_on: String::new(),
+        target: String::new(),
+        target_on: String::new(),
+    });
+    let wrong = RwSignal::new(None::<(String, String)>);
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        wrong.set(None);
+        outcome.set(None);
+        busy.set(true);
+        let target = form.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = save_target(target).await;
+            busy.set(false);
+            outcome.set(Some(match result {
+                Ok(()) => {
+                    done();
+                    Ok(t_string!(i18n, cat_target_saved).to_string())
+                }
+                Err(e) => Err(refusal(i18n, e, wrong)),
+            }));
+        });
+    };
+    let options = {
+        let c = c.clone();
+        move |scope: &str| -> Vec<(String, String)> {
+            let list = match scope {
+                "incubator" => &c.incubators,
+                "value_chain" => &c.value_chains,
+                "project" => &c.projects,
+                _ => return Vec::new(),
+            };
+            list.iter()
+                .map(|(id, name)| (id.to_string(), name.clone()))
+                .collect()
+        }
+    };
+    let invalid = move |field: &'static str| {
+        move || {
+            wrong
+                .with(|w| w.as_ref().is_some_and(|(f, _)| f == field))
+                .to_string()
+        }
+    };
+    let text_field = move |id: &'static str,
+                           field: &'static str,
+                           label: &'static str,
+                           kind: &'static str,
+                           get: fn(&SaveTarget) -> String,
+                           set: fn(&mut SaveTarget, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                {field_error_line(i18n, id, field, wrong)}
+                <input id=id type=kind inputmode=if kind == "text" { "decimal" } else { "none" } autocomplete="off"
+                    aria-describedby=format!("{id}-error") aria-invalid=invalid(field)
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)) } />
+            </div>
+        }
+    };
+    let indicators = c.indicators.clone();
+    let units: Vec<(String, String)> = c
+        .indicators
+        .iter()
+        .map(|(code, _, unit)| (code.clone(), unit.clone()))
+        .collect();
+    let unit = move || {
+        let code = form.with(|f| f.indicator.clone());
+        units
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, u)| u.clone())
+            .unwrap_or_default()
+    };
+    view! {
+        <form class="settings-form" novalidate on:submit=submit>
+            <div class="field">
+                <label for="target-indicator">{t_string!(i18n, ind_indicator)}</label>
+                {field_error_line(i18n, "target-indicator", "indicator", wrong)}
+                <select id="target-indicator" aria-describedby="target-indicator-error"
+                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.indicator = v) }>
+                    {indicators.into_iter().map(|(code, name, _)| {
+                        let label = format!("{code} · {}", pick(&name, locale));
+                        view! { <option value=code>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="target-scope">{t_string!(i18n, cat_scope)}</label>
+                {field_error_line(i18n, "target-scope", "scope", wrong)}
+                <select id="target-scope" aria-describedby="target-scope-error"
+                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| { f.scope = v; f.scope_id = String::new(); }) }>
+                    {["programme", "incubator", "value_chain", "project"].into_iter().map(|s| view! {
+                        <option value=s>{scope_words(i18n, s)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || {
+                let scope = form.with(|f| f.scope.clone());
+                let list = options(&scope);
+                (!list.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="target-scope-id">{scope_words(i18n, &scope)}</label>
+                        {field_error_line(i18n, "target-scope-id", "scope_id", wrong)}
+                        <select id="target-scope-id" aria-describedby="target-scope-id-error" aria-invalid=invalid("scope_id")
+                            on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.scope_id = v) }>
+                            <option value="">{t_string!(i18n, cat_choose)}</option>
+                            {list.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                })
+            }}
+            <p class="hint">{move || t_string!(i18n, cat_target_unit, unit = unit()).to_string()}</p>
+            {text_field("target-baseline", "baseline", t_string!(i18n, ind_baseline), "text", |f| f.baseline.clone(), |f, v| f.baseline = v)}
+            {text_field("target-baseline-on", "baseline_on", t_string!(i18n, cat_baseline_on), "date", |f| f.baseline_on.clone(), |f, v| f.baseline_on = v)}
+            {text_field("target-value", "target", t_string!(i18n, ind_target), "text", |f| f.target.clone(), |f, v| f.target = v)}
+            {text_field("target-on", "target_on", t_string!(i18n, cat_target_on), "date", |f| f.target_on.clone(), |f, v| f.target_on = v)}
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, cat_target_save)}</button>
+            </div>
+            <Outcome outcome />
+        </form>
+        <TargetTable lines=c.targets.into_iter().filter(|t| t.scope != "project").collect() />
+    }
+}
+
+#[component]
+fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = |v: Option<i64>| v.map(show_thousandths).unwrap_or_else(|| "—".into());
+    (!lines.is_empty()).then(|| {
+        view! {
+            <table class="targets">
+                <caption>{t_string!(i18n, cat_targets_set)}</caption>
+                <thead><tr>
+                    <th scope="col">{t_string!(i18n, ind_indicator)}</th>
+                    <th scope="col">{t_string!(i18n, cat_scope)}</th>
+                    <th scope="col">{t_string!(i18n, ind_baseline)}</th>
+                    <th scope="col">{t_string!(i18n, ind_target)}</th>
+                </tr></thead>
+                <tbody>
+                    {lines.into_iter().map(|t| view! {
+                        <tr>
+                            <th scope="row">{t.indicator.clone()}</th>
+                            <td>{scope_words(i18n, &t.scope)}" "<bdi>{t.scope_name.clone()}</bdi></td>
+                            <td>{number(t.baseline)}" "{t.baseline_on.clone().map(|d| format!("({})", text::day(&d)))}</td>
+                            <td>{number(Some(t.target))}" ("{text::day(&t.target_on)}")"</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    })
+}
+
+fn catalogue_error(i18n: I18nContext<Locale>, e: &CatalogueError) -> String {
+    let what = match &e.problem {
+        CatalogueProblem::BadCode => t_string!(i18n, cat_bad_code).to_string(),
+        CatalogueProblem::DuplicateCode => t_string!(i18n, cat_duplicate_code).to_string(),
+        CatalogueProblem::MissingText(lang) => {
+            t_string!(i18n, cat_missing_text, lang = lang.clone()).to_string()
+        }
+        CatalogueProblem::UnknownIndicator(code) => {
+            t_string!(i18n, cat_unknown_indicator, code = code.clone()).to_string()
+        }
+        CatalogueProblem::BadFormula(detail) => {
+            t_string!(i18n, cat_bad_formula, detail = detail.clone()).to_string()
+        }
+        CatalogueProblem::Cycle(path) => {
+            t_string!(i18n, cat_cycle, path = path.join(" → ")).to_string()
+        }
+        CatalogueProblem::UnknownValueChain(code) => {
+            t_string!(i18n, cat_unknown_chain, code = code.clone()).to_string()
+        }
+    };
+    format!("{} · {} : {what}", e.indicator, e.field)
+}
+
+#[component]
+fn CatalogueSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let catalogue = Resource::new(|| (), |_| list_indicators());
+    let outcome = RwSignal::new(None::<Result<CataloguePublish, AppError>>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            busy.set(true);
+            let text = super::platform::read_file("catalogue-file").await;
+            let result = publish_indicators(text).await;
+            if matches!(result, Ok(CataloguePublish::Published { .. })) {
+                catalogue.refetch();
+            }
+            outcome.set(Some(result));
+            busy.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (outcome, busy, publish_indicators);
+    };
+    view! {
+        <section aria-labelledby="catalogue-title">
+            <h2 id="catalogue-title">{t_string!(i18n, cat_catalogue_title)}</h2>
+            <p>{t_string!(i18n, cat_catalogue_intro)}</p>
+            <p><a href="/exports/catalogue.json" download>{t_string!(i18n, cat_export)}</a></p>
+            <form on:submit=submit>
+                <p>
+                    <label for="catalogue-file">{t_string!(i18n, cat_import_file)}</label>
+                    <input id="catalogue-file" type="file" accept=".json,application/json" required />
+                </p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, cat_import_button)}</button>
+            </form>
+            {move || outcome.get().map(|r| match r {
+                Ok(CataloguePublish::Published { versions }) => {
+                    let list = versions.iter().map(|(c, v)| format!("{c} v{v}")).collect::<Vec<_>>().join(", ");
+                    view! {
+                        <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>
+                            {t_string!(i18n, cat_published, list = list).to_string()}</p>
+                    }.into_any()
+                }
+                Ok(CataloguePublish::Unreadable { detail }) => view! {
+                    <p class="notice error" role="alert"><span aria-hidden="true">"⚠ "</span>
+                        {t_string!(i18n, form_unreadable, detail = detail.clone()).to_string()}</p>
+                }.into_any(),
+                Ok(CataloguePublish::NotNewer { code, latest }) => view! {
+                    <p class="notice error" role="alert"><span aria-hidden="true">"⚠ "</span>
+                        {t_string!(i18n, cat_not_newer, code = code.clone(), latest = latest).to_string()}</p>
+                }.into_any(),
+                Ok(CataloguePublish::Invalid { errors }) => view! {
+                    <div class="error-summary" role="alert">
+                        <h3>{t_string!(i18n, cat_import_refused)}</h3>
+                        <ul class="definition-errors">
+                            {errors.iter().map(|e| view! { <li>{catalogue_error(i18n, e)}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any(),
+                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+            })}
+            <Suspense fallback=|| ()>
+                {move || catalogue.get().map(|r| match r {
+                    Ok(list) => view! {
+                        <table class="catalogue">
+                            <thead><tr>
+                                <th scope="col">{t_string!(i18n, ind_indicator)}</th>
+                                <th scope="col">{t_string!(i18n, cat_version)}</th>
+                                <th scope="col">{t_string!(i18n, cat_unit)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|d| view! {
+                                    <tr>
+                                        <th scope="row">{d.code.clone()}" · "{pick(&d.name, locale)}</th>
+                                        <td>{d.version}</td>
+                                        <td>{d.unit.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
