@@ -18,7 +18,9 @@ test("offline, a facilitator enters a quarter's jobs with their breakdown; the p
   await expect(section.getByRole("heading", { level: 2 })).toHaveText("Indicateurs");
   const jobs = section.locator("li.indicator", { hasText: "SOC-01" });
   await expect(jobs).toContainText("Objectif");
-  await expect(jobs.locator("dl div", { hasText: "Dernière valeur" }).locator("dd")).toHaveText("—");
+  // Until a value is entered, the jobs are counted from the members on the phone.
+  await expect(jobs.locator("dl div", { hasText: "Dernière valeur" }).locator("dd")).toHaveText(/ FTE \(\d{4}-Q[1-4]\)$/);
+  await expect(jobs).toContainText("Dernière valeur calculée à partir des membres ou des visites enregistrés.");
 
   await section.getByText("Saisir une valeur").click();
   await section.getByLabel("Indicateur").selectOption("SOC-01");
@@ -36,6 +38,7 @@ test("offline, a facilitator enters a quarter's jobs with their breakdown; the p
   await expect(section.getByRole("status")).toContainText("Enregistré sur ce téléphone");
 
   await expect(jobs.locator("dl div", { hasText: "Dernière valeur" }).locator("dd")).toHaveText(`1,5 FTE (${period})`);
+  await expect(jobs).not.toContainText("Dernière valeur calculée");
   await expect(jobs.locator("dl div", { hasText: "Avancement" }).locator("dd")).toContainText("en progression");
   await expect(jobs).toContainText("Enregistré sur ce téléphone");
 

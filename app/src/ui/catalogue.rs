@@ -209,16 +209,19 @@ fn TargetsSection() -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.get_locale_untracked().as_str().to_owned();
     let choices = Resource::new(move || (), move |_| target_choices(lang.clone()));
+    // Outside the form: saving refetches the choices, which draws the form again.
+    let outcome = RwSignal::new(None::<Result<String, String>>);
     view! {
         <section aria-labelledby="targets-title">
             <h2 id="targets-title">{t_string!(i18n, cat_targets_title)}</h2>
             <p>{t_string!(i18n, cat_targets_intro)}</p>
             <Suspense fallback=|| ()>
                 {move || choices.get().map(|r| match r {
-                    Ok(c) => view! { <TargetForm c done=move || choices.refetch() /> }.into_any(),
+                    Ok(c) => view! { <TargetForm c outcome done=move || choices.refetch() /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 })}
             </Suspense>
+            <Outcome outcome />
         </section>
     }
 }
@@ -233,7 +236,11 @@ fn scope_words(i18n: I18nContext<Locale>, scope: &str) -> &'static str {
 }
 
 #[component]
-fn TargetForm(c: TargetChoices, done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn TargetForm(
+    c: TargetChoices,
+    outcome: RwSignal<Option<Result<String, String>>>,
+    done: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let form = RwSignal::new(SaveTarget {
@@ -250,7 +257,6 @@ fn TargetForm(c: TargetChoices, done: impl Fn() + Copy + Send + Sync + 'static) 
         target_on: String::new(),
     });
     let wrong = RwSignal::new(None::<(String, String)>);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -368,7 +374,6 @@ fn TargetForm(c: TargetChoices, done: impl Fn() + Copy + Send + Sync + 'static) 
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, cat_target_save)}</button>
             </div>
-            <Outcome outcome />
         </form>
         <TargetTable lines=c.targets.into_iter().filter(|t| t.scope != "project").collect() />
     }

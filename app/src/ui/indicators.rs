@@ -9,6 +9,9 @@ use super::sync::use_sync;
 use super::text;
 use super::visits::{from_view, save_then, state_tag};
 use crate::domain::dates::today_iso;
+use crate::domain::indicator::derived::{
+    MemberFact, VisitFact, from_members, from_visits, merge, registry_quarters,
+};
 use crate::domain::indicator::progress::{Progress, ProgressState, Target, progress, trend};
 use crate::domain::indicator::value::{
     CellValue, IndicatorValue, SaveValueArgs, ValueSource, parse_thousandths, period_of,
@@ -23,6 +26,16 @@ use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use uuid::Uuid;
+
+/// One indicator's row: its definition, progress, the state of a value not yet sent, the
+/// decision on the latest value, and whether that value was computed.
+type RowParts = (
+    IndicatorDefinition,
+    Progress,
+    Option<SyncState>,
+    Option<ReviewNote>,
+    bool,
+);
 
 /// The catalogue kept on this phone.
 fn catalogue() -> Vec<IndicatorDefinition> {
@@ -99,11 +112,50 @@ pub fn IndicatorsSection(
     let i18n = use_i18n();
     let sync = use_sync();
     let data = from_view(user, move |view| {
-        let values: Vec<(IndicatorValue, SyncState)> = view
+        let mut values: Vec<(IndicatorValue, SyncState)> = view
             .values_of(project)
             .into_iter()
             .map(|v| (v.clone(), view.state(RecordKind::Value, v.id)))
             .collect();
+        // What the members and the visits on this phone give, as the dashboards compute it,
+        // where nothing was entered for the period.
+        let members: Vec<MemberFact> = view
+            .members_of(project)
+            .into_iter()
+            .map(|m| MemberFact {
+                project,
+                sex: m.member.sex,
+                birth_year: m.member.birth_year,
+                with_disability: m.member.with_disability,
+                role: m.member.role.clone(),
+                joined_on: m.member.joined_on.clone(),
+                left_on: m.member.left_on.clone(),
+            })
+            .collect();
+        let visits: Vec<VisitFact> = view
+            .visits_of(project)
+            .into_iter()
+            .map(|v| VisitFact {
+                project,
+                visit_on: v.fields.visit_on.clone(),
+                sales: v.fields.snapshot.sales,
+            })
+            .collect();
+        let today = today_iso();
+        let year = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
+        let entered: Vec<IndicatorValue> = values.iter().map(|(v, _)| v.clone()).collect();
+        let computed = [
+            from_members(&members, &registry_quarters(year, &today)),
+            from_visits(&visits),
+        ]
+        .concat();
+        let taken = entered.len();
+        values.extend(
+            merge(entered, computed)
+                .into_iter()
+                .skip(taken)
+                .map(|v| (v, SyncState::Sent)),
+        );
         (catalogue(), values)
     });
     let error = RwSignal::new(None::<String>);
@@ -118,7 +170,7 @@ pub fn IndicatorsSection(
                 let applicable: Vec<IndicatorDefinition> =
                     catalogue.iter().filter(|d| d.applies_to(&chain)).cloned().collect();
                 let refs: Vec<&IndicatorValue> = values.iter().map(|(v, _)| v).collect();
-                let rows: Vec<(IndicatorDefinition, Progress, Option<SyncState>, Option<ReviewNote>)> = applicable
+                let rows: Vec<RowParts> = applicable
                     .iter()
                     .filter_map(|def| {
                         let target = targets.iter().find(|t| t.indicator == def.code);
@@ -134,13 +186,21 @@ pub fn IndicatorsSection(
                             .filter(|(v, _)| v.indicator == def.code)
                             .max_by(|a, b| a.0.period.cmp(&b.0.period))
                             .and_then(|(v, _)| v.review.clone());
-                        (target.is_some() || p.latest.is_some()).then(|| (def.clone(), p, pending, note))
+                        // Whether the latest value was computed from the members or the visits.
+                        let computed = p.latest.as_ref().is_some_and(|(period, _)| {
+                            values.iter().any(|(v, _)| {
+                                v.indicator == def.code
+                                    && v.period == *period
+                                    && v.source == ValueSource::Derived
+                            })
+                        });
+                        (target.is_some() || p.latest.is_some()).then(|| (def.clone(), p, pending, note, computed))
                     })
                     .collect();
                 view! {
                     {rows.is_empty().then(|| view! { <p>{t_string!(i18n, ind_none)}</p> })}
                     <ul class="indicators">
-                        {rows.into_iter().map(|(def, p, pending, note)| view! { <Row def p pending note /> }).collect_view()}
+                        {rows.into_iter().map(|(def, p, pending, note, computed)| view! { <Row def p pending note computed /> }).collect_view()}
                     </ul>
                 }.into_any()
             })}
@@ -156,6 +216,7 @@ fn Row(
     p: Progress,
     pending: Option<SyncState>,
     note: Option<ReviewNote>,
+    computed: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -205,6 +266,7 @@ fn Row(
                 let tag = state_tag(i18n, &s);
                 view! { <p class="entry-state"><span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span></p> }
             })}
+            {computed.then(|| view! { <p class="hint">{t_string!(i18n, ind_computed)}</p> })}
             {note.map(|note| view! { <super::visits::ReviewNoteView note /> })}
         </li>
     }

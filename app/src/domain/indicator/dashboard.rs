@@ -5,7 +5,9 @@
 //! disabilities among members. Built from validated values and what the registry and the visits
 //! give ([`super::derived`]), with the one computation of [`super::totals`].
 
-use super::derived::{MemberFact, VisitFact, from_members, from_visits, merge, periods_in_year};
+use super::derived::{
+    MemberFact, VisitFact, from_members, from_visits, merge, periods_in_year, registry_quarters,
+};
 use super::progress::{ProgressState, Target, progress};
 use super::value::IndicatorValue;
 use super::{
@@ -199,17 +201,6 @@ pub fn hide_small(count: f64, threshold: i64) -> Shown {
     } else {
         Shown::Value(count)
     }
-}
-
-/// The quarters whose registry counts a dashboard of `year` needs (this year and the one
-/// before, up to today's quarter).
-fn registry_quarters(year: i32, today: &str) -> Vec<String> {
-    let now = super::value::period_of(Frequency::Quarterly, today);
-    [year - 1, year]
-        .into_iter()
-        .flat_map(|y| periods_in_year(Frequency::Quarterly, y))
-        .filter(|q| *q <= now)
-        .collect()
 }
 
 /// The target of the scope for an indicator: one set for the scope itself, else (for an

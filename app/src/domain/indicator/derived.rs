@@ -75,6 +75,17 @@ pub fn periods_in_year(frequency: Frequency, year: i32) -> Vec<String> {
     }
 }
 
+/// The quarters whose registry counts a view of `year` needs: that year and the one before, up
+/// to today's quarter.
+pub fn registry_quarters(year: i32, today: &str) -> Vec<String> {
+    let now = period_of(Frequency::Quarterly, today);
+    [year - 1, year]
+        .into_iter()
+        .flat_map(|y| periods_in_year(Frequency::Quarterly, y))
+        .filter(|q| *q <= now)
+        .collect()
+}
+
 /// The same period a year earlier (`2026-Q3` → `2025-Q3`).
 pub fn year_before(period: &str) -> Option<String> {
     let year: i32 = period.get(..4)?.parse().ok()?;
@@ -224,8 +235,8 @@ pub fn from_visits(visits: &[VisitFact]) -> Vec<IndicatorValue> {
     out
 }
 
-/// The values to count: every entered one, and each computed one for which nothing was entered
-/// (same project, indicator and period).
+/// The values to count: every entered one (first, in their order), then each computed one for
+/// which nothing was entered (same project, indicator and period).
 pub fn merge(entered: Vec<IndicatorValue>, computed: Vec<IndicatorValue>) -> Vec<IndicatorValue> {
     let taken: BTreeSet<(Uuid, String, String)> = entered
         .iter()
