@@ -28,11 +28,11 @@ test("offline, a facilitator enters a quarter's jobs with their breakdown; the p
   expect(period).toMatch(/^\d{4}-Q[1-4]$/);
   // Women and men must add up to the value.
   await section.getByLabel(/^Valeur/).fill("1,5");
-  await section.getByLabel("Femmes").fill("1");
-  await section.getByLabel("Hommes").fill("1");
+  await section.getByLabel("Femmes", { exact: true }).fill("1");
+  await section.getByLabel("Hommes", { exact: true }).fill("1");
   await section.getByRole("button", { name: "Enregistrer la valeur" }).click();
   await expect(section.locator("#value-error")).toHaveText("La somme des femmes et des hommes doit égaler la valeur.");
-  await section.getByLabel("Hommes").fill("0,5");
+  await section.getByLabel("Hommes", { exact: true }).fill("0,5");
   await section.getByLabel(/Justificatif/).fill("Contrats de Salma et d'une saisonnière");
   await section.getByRole("button", { name: "Enregistrer la valeur" }).click();
   await expect(section.getByRole("status")).toContainText("Enregistré sur ce téléphone");
