@@ -49,15 +49,30 @@ test("a programme target set by the team is what the programme dashboard measure
   await expect(targets.locator("#target-on-error")).toContainText("doit suivre");
   await targets.getByLabel("Objectif", { exact: true }).fill("400");
   await targets.getByLabel("Date de l'objectif").fill("2027-12-31");
+  // A milestone three months from now.
+  const soon = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  await targets.getByLabel("Étapes intermédiaires").fill(`${soon} 300`);
   await targets.getByRole("button", { name: "Enregistrer l'objectif" }).click();
   await expect(targets.getByRole("status")).toHaveText(/Objectif enregistré/);
   await expect(targets.locator("table.targets tr", { hasText: "SOC-03" })).toContainText("400");
+  await expect(targets.locator("table.targets tr", { hasText: "SOC-03" })).toContainText("300");
+
+  // And a target for the women among them (the form starts afresh after a save).
+  await targets.getByLabel("Indicateur").selectOption("SOC-03");
+  await targets.getByLabel("Partie de la ventilation").selectOption("sex:female");
+  await targets.getByLabel("Objectif", { exact: true }).fill("220");
+  await targets.getByLabel("Date de l'objectif").fill("2027-12-31");
+  await targets.getByRole("button", { name: "Enregistrer l'objectif" }).click();
+  await expect(targets.getByRole("status")).toHaveText(/Objectif enregistré/);
+  await expect(targets.locator("table.targets tr", { hasText: "SOC-03 · Femmes" })).toContainText("220");
 
   await page.goto("/dashboard");
   await hydrated(page);
   const people = page.locator("article.panel", { hasText: "SOC-03" });
+  await expect(people.locator("table.breakdown", { hasText: "Par sexe" }).locator("tr", { hasText: "Femmes" })).toContainText("220");
   await expect(people.locator("dl div", { hasText: "Objectif" }).locator("dd")).toHaveText("400");
   await expect(people.locator("dl div", { hasText: "Situation de départ" }).locator("dd")).toHaveText("150");
+  await expect(people.locator("dl div", { hasText: "Prochaine étape" }).locator("dd")).toContainText("300");
 });
 
 test("an import naming an unknown indicator is refused with the error located; a good one is published", async ({ page }) => {

@@ -59,6 +59,22 @@ async fn the_demo_programme_loads_with_its_real_shape_and_reloads_cleanly() {
             summary.with_disability.is_some(),
             "enough people to show the count"
         );
+        assert_eq!(summary.small_cell_threshold, 5);
+        // The threshold is the team's setting: the home page follows it.
+        let count = summary.with_disability.expect("shown");
+        let mut settings = t.db.risk_settings().await.expect("settings");
+        settings.small_cell_threshold = 20;
+        let team = set
+            .users
+            .iter()
+            .find(|u| u.role == app::domain::Role::Team)
+            .expect("team");
+        t.db.save_risk_settings(&settings, team.id)
+            .await
+            .expect("saved");
+        let summary = t.db.programme_summary(set.today).await.expect("summary");
+        assert_eq!(summary.small_cell_threshold, 20);
+        assert_eq!(summary.with_disability, (count >= 20).then_some(count));
     }
 }
 

@@ -64,6 +64,8 @@ async fn a_target_set_for_a_scope_replaces_the_previous_one_and_the_dashboard_me
             baseline_on: "2025-01-01".into(),
             target: goal.into(),
             target_on: "2027-12-31".into(),
+            milestones: "2026-12-31 200".into(),
+            cell: String::new(),
         };
         for (scope, id, goal) in [
             ("programme", String::new(), "300"),
@@ -73,14 +75,36 @@ async fn a_target_set_for_a_scope_replaces_the_previous_one_and_the_dashboard_me
             let checked = target(scope, id, goal).check(&catalogue).expect("checked");
             t.db.save_target(&checked).await.expect("saved");
         }
+        // A target for the women among them is a target of its own: the whole one stays.
+        let women = SaveTarget {
+            cell: "sex:female".into(),
+            ..target("programme", String::new(), "220")
+        };
+        t.db.save_target(&women.check(&catalogue).expect("checked"))
+            .await
+            .expect("saved");
         let source = t.db.dashboard_source().await.expect("source");
+        assert!(
+            source
+                .targets
+                .iter()
+                .any(|s| s.target.cell == "sex:female" && s.target.target == 220_000),
+            "{:?}",
+            t.engine
+        );
         let programme: Vec<_> = source
             .targets
             .iter()
-            .filter(|s| s.scope == "programme" && s.target.indicator == "SOC-03")
+            .filter(|s| {
+                s.scope == "programme" && s.target.indicator == "SOC-03" && s.target.cell.is_empty()
+            })
             .collect();
         assert_eq!(programme.len(), 1, "{:?}: replaced, not added", t.engine);
         assert_eq!(programme[0].target.target, 400_000);
+        assert_eq!(
+            programme[0].target.milestones,
+            vec![("2026-12-31".to_owned(), 200_000)]
+        );
         assert!(source.scope_exists("incubator", Some(incubator)));
         assert!(!source.scope_exists("incubator", Some(Uuid::new_v4())));
         let today = app::server::demo::today_in_tunis();

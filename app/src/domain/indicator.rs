@@ -11,8 +11,8 @@
 //!   indicator's aggregation (sum, average, last); [`derive`] computes a ratio or a formula from
 //!   the totals of the indicators it names, so a roll-up of a ratio is the ratio of the roll-ups,
 //!   never an average of ratios.
-//! - Cells counting fewer people than the small-cell threshold are shown as "<5"
-//!   ([`crate::domain::project::suppress_small`]).
+//! - Cells counting fewer people than the small-cell threshold (a setting) are shown as "<5"
+//!   ([`dashboard::hide_small`]).
 
 use super::form::expr::{Expr, Value};
 use super::project::Names;
@@ -370,6 +370,19 @@ impl Cell {
     pub fn is_all(&self) -> bool {
         self.sex.is_none() && self.age_band.is_none() && self.disability.is_none()
     }
+
+    /// What the cell says along one dimension (`sex`: `female`; `age_band`: `25_34`;
+    /// `disability`: `yes`), or `None` when it says nothing there.
+    pub fn key(&self, dimension: &str) -> Option<String> {
+        match dimension {
+            "sex" => self.sex.map(|s| s.as_str().to_owned()),
+            "age_band" => self.age_band.clone(),
+            "disability" => self
+                .disability
+                .map(|d| if d { "yes" } else { "no" }.to_owned()),
+            _ => None,
+        }
+    }
 }
 
 /// One value: an indicator, for a project, in a period, in one cell.
@@ -487,16 +500,7 @@ pub fn breakdown<'a>(
 ) -> BTreeMap<String, f64> {
     let mut groups: BTreeMap<String, Vec<&Point>> = BTreeMap::new();
     for p in points {
-        let key = match dimension {
-            "sex" => p.cell.sex.map(|s| s.as_str().to_owned()),
-            "age_band" => p.cell.age_band.clone(),
-            "disability" => p
-                .cell
-                .disability
-                .map(|d| if d { "yes" } else { "no" }.to_owned()),
-            _ => None,
-        };
-        if let Some(key) = key {
+        if let Some(key) = p.cell.key(dimension) {
             groups.entry(key).or_default().push(p);
         }
     }

@@ -418,15 +418,9 @@ pub struct ProgrammeSummary {
     pub women: i64,
     /// `None` when fewer than the small-cell threshold: shown as "<5".
     pub with_disability: Option<i64>,
+    /// The small-cell threshold (a setting): what "<5" says.
+    pub small_cell_threshold: i64,
     pub visits_last_30_days: i64,
-}
-
-/// Cells under this many people are shown as "<5" (a setting later; the default of `UX.md`).
-pub const SMALL_CELL_THRESHOLD: i64 = 5;
-
-/// Hides a count of people under the small-cell threshold.
-pub fn suppress_small(count: i64) -> Option<i64> {
-    (count >= SMALL_CELL_THRESHOLD || count == 0).then_some(count)
 }
 
 #[cfg(test)]
@@ -604,12 +598,5 @@ mod tests {
         assert!(!card(ProjectStatus::Operating, Some("2026-11-26")).visit_overdue(today));
         assert!(!card(ProjectStatus::Withdrawn, Some("2026-01-01")).visit_overdue(today));
         assert!(!card(ProjectStatus::Operating, None).visit_overdue(today));
-    }
-
-    #[test]
-    fn small_counts_of_people_are_hidden() {
-        assert_eq!(suppress_small(4), None);
-        assert_eq!(suppress_small(5), Some(5));
-        assert_eq!(suppress_small(0), Some(0));
     }
 }

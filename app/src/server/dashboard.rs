@@ -223,6 +223,8 @@ impl Source {
                 baseline_on: t.target.baseline_on.clone(),
                 target: t.target.target,
                 target_on: t.target.target_on.clone(),
+                milestones: t.target.milestones.clone(),
+                cell: t.target.cell.clone(),
             })
             .collect();
         // The programme's and the groups' first, then the projects'.
@@ -243,7 +245,14 @@ impl Source {
                 .catalogue
                 .iter()
                 .filter(|d| !d.is_derived())
-                .map(|d| (d.code.clone(), d.name.clone(), d.unit.clone()))
+                .map(|d| {
+                    (
+                        d.code.clone(),
+                        d.name.clone(),
+                        d.unit.clone(),
+                        crate::domain::indicator::admin::target_cells(d),
+                    )
+                })
                 .collect(),
             incubators,
             value_chains,

@@ -255,6 +255,8 @@ fn TargetForm(
         baseline_on: String::new(),
         target: String::new(),
         target_on: String::new(),
+        milestones: String::new(),
+        cell: String::new(),
     });
     let wrong = RwSignal::new(None::<(String, String)>);
     let busy = RwSignal::new(false);
@@ -318,8 +320,24 @@ fn TargetForm(
     let units: Vec<(String, String)> = c
         .indicators
         .iter()
-        .map(|(code, _, unit)| (code.clone(), unit.clone()))
+        .map(|(code, _, unit, _)| (code.clone(), unit.clone()))
         .collect();
+    let cells: Vec<(String, Vec<String>)> = c
+        .indicators
+        .iter()
+        .map(|(code, _, _, cells)| (code.clone(), cells.clone()))
+        .collect();
+    let cells_of = move |code: &str| {
+        cells
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, k)| k.clone())
+            .unwrap_or_default()
+    };
+    // The lists that depend on an earlier choice are drawn again only when that choice changes,
+    // not at every keystroke (a select drawn again would show its first option).
+    let scope = Memo::new(move |_| form.with(|f| f.scope.clone()));
+    let indicator = Memo::new(move |_| form.with(|f| f.indicator.clone()));
     let unit = move || {
         let code = form.with(|f| f.indicator.clone());
         units
@@ -334,8 +352,8 @@ fn TargetForm(
                 <label for="target-indicator">{t_string!(i18n, ind_indicator)}</label>
                 {field_error_line(i18n, "target-indicator", "indicator", wrong)}
                 <select id="target-indicator" aria-describedby="target-indicator-error"
-                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.indicator = v) }>
-                    {indicators.into_iter().map(|(code, name, _)| {
+                    on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| { f.indicator = v; f.cell = String::new(); }) }>
+                    {indicators.into_iter().map(|(code, name, _, _)| {
                         let label = format!("{code} · {}", pick(&name, locale));
                         view! { <option value=code>{label}</option> }
                     }).collect_view()}
@@ -352,7 +370,7 @@ fn TargetForm(
                 </select>
             </div>
             {move || {
-                let scope = form.with(|f| f.scope.clone());
+                let scope = scope.get();
                 let list = options(&scope);
                 (!list.is_empty()).then(|| view! {
                     <div class="field">
@@ -366,11 +384,37 @@ fn TargetForm(
                     </div>
                 })
             }}
+            {move || {
+                let options = cells_of(&indicator.get());
+                (!options.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="target-cell">{t_string!(i18n, cat_cell)}</label>
+                        {field_error_line(i18n, "target-cell", "cell", wrong)}
+                        <select id="target-cell" aria-describedby="target-cell-error"
+                            on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.cell = v) }>
+                            <option value="">{t_string!(i18n, cat_cell_whole)}</option>
+                            {options.into_iter().map(|cell| {
+                                let label = cell_words(i18n, &cell);
+                                view! { <option value=cell>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })
+            }}
             <p class="hint">{move || t_string!(i18n, cat_target_unit, unit = unit()).to_string()}</p>
             {text_field("target-baseline", "baseline", t_string!(i18n, ind_baseline), "text", |f| f.baseline.clone(), |f, v| f.baseline = v)}
             {text_field("target-baseline-on", "baseline_on", t_string!(i18n, cat_baseline_on), "date", |f| f.baseline_on.clone(), |f, v| f.baseline_on = v)}
             {text_field("target-value", "target", t_string!(i18n, ind_target), "text", |f| f.target.clone(), |f, v| f.target = v)}
             {text_field("target-on", "target_on", t_string!(i18n, cat_target_on), "date", |f| f.target_on.clone(), |f, v| f.target_on = v)}
+            <div class="field">
+                <label for="target-milestones">{t_string!(i18n, cat_milestones)}</label>
+                <p class="hint" id="target-milestones-hint">{t_string!(i18n, cat_milestones_hint)}</p>
+                {field_error_line(i18n, "target-milestones", "milestones", wrong)}
+                <textarea id="target-milestones" rows="3" aria-describedby="target-milestones-hint target-milestones-error"
+                    aria-invalid=invalid("milestones")
+                    prop:value=move || form.with(|f| f.milestones.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.milestones = v) }></textarea>
+            </div>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, cat_target_save)}</button>
             </div>
@@ -392,20 +436,28 @@ fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
                     <th scope="col">{t_string!(i18n, cat_scope)}</th>
                     <th scope="col">{t_string!(i18n, ind_baseline)}</th>
                     <th scope="col">{t_string!(i18n, ind_target)}</th>
+                    <th scope="col">{t_string!(i18n, cat_milestones)}</th>
                 </tr></thead>
                 <tbody>
                     {lines.into_iter().map(|t| view! {
                         <tr>
-                            <th scope="row">{t.indicator.clone()}</th>
+                            <th scope="row">{t.indicator.clone()}{(!t.cell.is_empty()).then(|| format!(" · {}", cell_words(i18n, &t.cell)))}</th>
                             <td>{scope_words(i18n, &t.scope)}" "<bdi>{t.scope_name.clone()}</bdi></td>
                             <td>{number(t.baseline)}" "{t.baseline_on.clone().map(|d| format!("({})", text::day(&d)))}</td>
                             <td>{number(Some(t.target))}" ("{text::day(&t.target_on)}")"</td>
+                            <td>{t.milestones.iter().map(|(d, v)| format!("{} ({})", show_thousandths(*v), text::day(d))).collect::<Vec<_>>().join(" · ")}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         }
     })
+}
+
+/// A cell of a breakdown in words: `sex:female` → « Femmes ».
+pub fn cell_words(i18n: I18nContext<Locale>, cell: &str) -> String {
+    let key = cell.split_once(':').map_or(cell, |(_, k)| k);
+    super::dashboard::key_words(i18n, key)
 }
 
 fn catalogue_error(i18n: I18nContext<Locale>, e: &CatalogueError) -> String {

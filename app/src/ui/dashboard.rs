@@ -260,6 +260,9 @@ fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
                 <div><dt>{t_string!(i18n, ind_target)}</dt><dd>{value_text(i18n, &panel, panel.target)}</dd></div>
                 <div><dt>{t_string!(i18n, ind_latest)}</dt><dd class="latest">{latest}</dd></div>
                 <div><dt>{t_string!(i18n, ind_progress)}</dt><dd>{percent(panel.percent)}" · "{state_words}</dd></div>
+                {panel.next_milestone.clone().map(|(day, v)| view! {
+                    <div><dt>{t_string!(i18n, dash_next_milestone)}</dt><dd>{value_text(i18n, &panel, Some(v))}" ("{super::text::day(&day)}")"</dd></div>
+                })}
             </dl>
             {bar.map(|x| view! { <div class="progress-bar" aria-hidden="true"><span style=format!("inline-size: {x:.0}%")></span></div> })}
             <figure>
@@ -376,22 +379,16 @@ fn BreakdownTable(b: Breakdown, panel: Panel, threshold: i64) -> impl IntoView {
         "age_band" => t_string!(i18n, dash_by_age),
         _ => t_string!(i18n, dash_by_disability),
     };
-    let key_words = move |key: &str| -> String {
-        match key {
-            "female" => t_string!(i18n, ind_women).to_string(),
-            "male" => t_string!(i18n, ind_men).to_string(),
-            "yes" => t_string!(i18n, dash_with_disability).to_string(),
-            "no" => t_string!(i18n, dash_without_disability).to_string(),
-            "15_24" => "15–24".into(),
-            "25_34" => "25–34".into(),
-            "35_44" => "35–44".into(),
-            "45_plus" => "45+".into(),
-            other => other.to_owned(),
-        }
-    };
     view! {
         <table class="breakdown">
             <caption>{title}" · "{b.period.clone()}</caption>
+            {(!b.targets.is_empty()).then(|| view! {
+                <thead><tr>
+                    <td></td>
+                    <th scope="col">{t_string!(i18n, ind_value)}</th>
+                    <th scope="col">{t_string!(i18n, ind_target)}</th>
+                </tr></thead>
+            })}
             <tbody>
                 {b.cells.iter().map(|(key, shown)| {
                     let value = match shown {
@@ -401,9 +398,28 @@ fn BreakdownTable(b: Breakdown, panel: Panel, threshold: i64) -> impl IntoView {
                         },
                         Shown::Hidden => shown_count(shown, threshold),
                     };
-                    view! { <tr><th scope="row">{key_words(key)}</th><td>{value}</td></tr> }
+                    let target = (!b.targets.is_empty()).then(|| {
+                        let t = b.targets.iter().find(|(k, _)| k == key).map(|(_, t)| *t);
+                        view! { <td>{value_text(i18n, &panel, t)}</td> }
+                    });
+                    view! { <tr><th scope="row">{key_words(i18n, key)}</th><td>{value}</td>{target}</tr> }
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// A cell's key in words: `female` → « Femmes », `25_34` → « 25–34 ».
+pub fn key_words(i18n: I18nContext<Locale>, key: &str) -> String {
+    match key {
+        "female" => t_string!(i18n, ind_women).to_string(),
+        "male" => t_string!(i18n, ind_men).to_string(),
+        "yes" => t_string!(i18n, dash_with_disability).to_string(),
+        "no" => t_string!(i18n, dash_without_disability).to_string(),
+        "15_24" => "15–24".into(),
+        "25_34" => "25–34".into(),
+        "35_44" => "35–44".into(),
+        "45_plus" => "45+".into(),
+        other => other.to_owned(),
     }
 }

@@ -173,7 +173,7 @@ pub fn IndicatorsSection(
                 let rows: Vec<RowParts> = applicable
                     .iter()
                     .filter_map(|def| {
-                        let target = targets.iter().find(|t| t.indicator == def.code);
+                        let target = targets.iter().find(|t| t.indicator == def.code && t.cell.is_empty());
                         let p = progress(trend(&catalogue, def, &refs), target);
                         let pending = values
                             .iter()

@@ -351,7 +351,7 @@ fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
                                 (t_string!(i18n, status_operating), s.operating.to_string()),
                                 (t_string!(i18n, summary_members), s.members.to_string()),
                                 (t_string!(i18n, summary_women), s.women.to_string()),
-                                (t_string!(i18n, summary_with_disability), s.with_disability.map(|n| n.to_string()).unwrap_or_else(|| "<5".into())),
+                                (t_string!(i18n, summary_with_disability), s.with_disability.map(|n| n.to_string()).unwrap_or_else(|| format!("<{}", s.small_cell_threshold))),
                                 (t_string!(i18n, summary_visits_30_days), s.visits_last_30_days.to_string()),
                             ];
                             view! {
@@ -553,6 +553,9 @@ fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
         <super::milestones::MilestonesSection user project=card.id />
         <super::entries::DiagnosticsSection user project=card.id />
         <super::entries::AssessmentSection user project=card.id kind />
+        {matches!(role, Role::Supervisor | Role::Team).then(|| view! {
+            <p class="dashboard-link"><a href=format!("/dashboard?level=project&id={}", card.id)>{t_string!(i18n, dash_project_link)}</a></p>
+        })}
         <super::indicators::IndicatorsSection user project=card.id chain=detail.value_chain_code.clone() targets=detail.targets.clone() />
         {(!tranches.is_empty() || role == Role::Team).then(|| view! { <TranchesSection project=card.id tranches=tranches.clone() editable=role == Role::Team /> })}
         <super::timeline::TimelineSection user project=card.id tranches steps flags=card.flags.clone() />

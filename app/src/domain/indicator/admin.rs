@@ -73,8 +73,8 @@ pub fn apply_import(
 /// What the targets form chooses from, with the targets set so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetChoices {
-    /// `(code, name, unit)`.
-    pub indicators: Vec<(String, Names, String)>,
+    /// `(code, name, unit, the cells a target may be set for)`.
+    pub indicators: Vec<(String, Names, String, Vec<String>)>,
     /// `(id, name)`.
     pub incubators: Vec<(Uuid, String)>,
     /// `(id, name)`, the name in the language asked.
@@ -94,6 +94,10 @@ pub struct TargetLine {
     pub baseline_on: Option<String>,
     pub target: i64,
     pub target_on: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<(String, i64)>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cell: String,
 }
 
 /// What `save_target` carries: numbers as typed (`1 234,5`), days as `YYYY-MM-DD`.
@@ -108,6 +112,12 @@ pub struct SaveTarget {
     pub baseline_on: String,
     pub target: String,
     pub target_on: String,
+    /// Intermediate milestones, one per line: a day and a value (`2026-06-30 200`).
+    #[serde(default)]
+    pub milestones: String,
+    /// The cell of the breakdown the target is for (`sex:female`); empty for the whole.
+    #[serde(default)]
+    pub cell: String,
 }
 
 /// A checked target, in thousandths.
@@ -120,6 +130,10 @@ pub struct CheckedTarget {
     pub baseline_on: Option<String>,
     pub target: i64,
     pub target_on: String,
+    /// `(day, value)`, in day order.
+    pub milestones: Vec<(String, i64)>,
+    /// `sex:female`, `age_band:25_34`, `disability:yes`; empty for the whole.
+    pub cell: String,
 }
 
 fn is_day(s: &str) -> bool {
@@ -182,6 +196,33 @@ impl SaveTarget {
         {
             return Err(FieldError::new("target_on", "after_baseline"));
         }
+        let mut milestones = Vec::new();
+        for line in self.milestones.lines().flat_map(|l| l.split(';')) {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (day, value) = line
+                .split_once([' ', '=', ':', '\t'])
+                .map(|(d, v)| (d.trim(), v.trim_start_matches([' ', '=', ':', '\t'])))
+                .ok_or_else(|| FieldError::new("milestones", "not_a_number"))?;
+            if !is_day(day) {
+                return Err(FieldError::new("milestones", "not_a_date"));
+            }
+            // Between the baseline and the target.
+            if day >= target_on.as_str() || baseline_on.as_deref().is_some_and(|b| day <= b) {
+                return Err(FieldError::new("milestones", "out_of_range"));
+            }
+            let value = parse_thousandths(value)
+                .ok_or_else(|| FieldError::new("milestones", "not_a_number"))?;
+            milestones.push((day.to_owned(), value));
+        }
+        milestones.sort();
+        let cell = self.cell.trim().to_owned();
+        let def = catalogue.iter().find(|d| d.code == self.indicator);
+        if !cell.is_empty() && !def.is_some_and(|d| target_cells(d).contains(&cell)) {
+            return Err(FieldError::new("cell", "unknown"));
+        }
         Ok(CheckedTarget {
             indicator: self.indicator.clone(),
             scope,
@@ -190,8 +231,26 @@ impl SaveTarget {
             baseline_on,
             target,
             target_on,
+            milestones,
+            cell,
         })
     }
+}
+
+/// The cells a target may be set for: `sex:female`… along the dimensions the indicator is
+/// broken down by.
+pub fn target_cells(def: &IndicatorDefinition) -> Vec<String> {
+    let mut out = Vec::new();
+    for dimension in &def.disaggregations {
+        let keys: Vec<&str> = match dimension.as_str() {
+            "sex" => vec!["female", "male"],
+            "age_band" => super::AGE_BANDS.iter().map(|(k, _, _)| *k).collect(),
+            "disability" => vec!["yes", "no"],
+            _ => Vec::new(),
+        };
+        out.extend(keys.into_iter().map(|k| format!("{dimension}:{k}")));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -208,6 +267,8 @@ mod tests {
             baseline_on: "2025-01-01".into(),
             target: "250".into(),
             target_on: "2027-12-31".into(),
+            milestones: String::new(),
+            cell: String::new(),
         }
     }
 
@@ -268,6 +329,64 @@ mod tests {
             ..form()
         };
         assert_eq!(no_baseline.check(&c).map(|t| t.baseline), Ok(None));
+    }
+
+    #[test]
+    fn a_target_may_be_for_one_cell_of_the_indicators_breakdown() {
+        let c = starter_catalogue();
+        let cell = |indicator: &str, cell: &str| {
+            SaveTarget {
+                indicator: indicator.into(),
+                cell: cell.into(),
+                ..form()
+            }
+            .check(&c)
+            .map(|t| t.cell)
+            .map_err(|e| (e.field, e.code))
+        };
+        assert_eq!(cell("SOC-03", "sex:female"), Ok("sex:female".into()));
+        assert_eq!(
+            cell("SOC-03", "disability:yes"),
+            Ok("disability:yes".into())
+        );
+        assert_eq!(
+            cell("SOC-03", "age_band:25_34"),
+            Ok("age_band:25_34".into())
+        );
+        assert_eq!(cell("SOC-03", "sex:other"), Err(("cell", "unknown")));
+        // Turnover is not broken down by sex.
+        assert_eq!(cell("ECO-01", "sex:female"), Err(("cell", "unknown")));
+        assert_eq!(cell("ECO-01", ""), Ok(String::new()));
+    }
+
+    #[test]
+    fn milestones_are_days_and_values_between_the_baseline_and_the_target() {
+        let c = starter_catalogue();
+        let with = |m: &str| {
+            SaveTarget {
+                milestones: m.into(),
+                ..form()
+            }
+            .check(&c)
+            .map(|t| t.milestones)
+            .map_err(|e| e.code)
+        };
+        assert_eq!(
+            with("2026-12-31 200\n2026-06-30: 160"),
+            Ok(vec![
+                ("2026-06-30".into(), 160_000),
+                ("2026-12-31".into(), 200_000)
+            ])
+        );
+        assert_eq!(
+            with("2026-06-30=160; 2026-12-31 = 200").map(|m| m.len()),
+            Ok(2)
+        );
+        assert_eq!(with("fin juin 160"), Err("not_a_date"));
+        assert_eq!(with("2026-06-30 beaucoup"), Err("not_a_number"));
+        assert_eq!(with("2028-06-30 300"), Err("out_of_range"));
+        assert_eq!(with("2024-06-30 100"), Err("out_of_range"));
+        assert_eq!(with("  \n"), Ok(Vec::new()));
     }
 
     #[test]

@@ -115,6 +115,9 @@ pub struct Breakdown {
     pub period: String,
     /// `(female, Value(12.0))`, `(yes, Hidden)`…
     pub cells: Vec<(String, Shown)>,
+    /// Targets set for some cells: `(female, 20.0)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<(String, f64)>,
 }
 
 /// One indicator on a dashboard.
@@ -134,6 +137,9 @@ pub struct Panel {
     pub target: Option<f64>,
     pub percent: Option<f64>,
     pub state: ProgressState,
+    /// The target's next intermediate milestone from today: `(day, value)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_milestone: Option<(String, f64)>,
     pub breakdowns: Vec<Breakdown>,
     /// Whether some of its values were computed from the registry or the visits.
     pub computed: bool,
@@ -203,13 +209,15 @@ pub fn hide_small(count: f64, threshold: i64) -> Shown {
     }
 }
 
-/// The target of the scope for an indicator: one set for the scope itself, else (for an
-/// indicator that adds up across projects) the sum of its projects' targets.
+/// The target of the scope for an indicator (or for one `cell` of its breakdown, `sex:female`;
+/// empty for the whole): one set for the scope itself, else (for an indicator that adds up
+/// across projects) the sum of its projects' targets.
 fn scope_target(
     def: &IndicatorDefinition,
     frame: &Frame,
     data: &DashboardData,
     scope_id: Option<Uuid>,
+    cell: &str,
 ) -> Option<Target> {
     let own_scope = match frame.level {
         DashboardLevel::Programme => "programme",
@@ -217,7 +225,7 @@ fn scope_target(
         DashboardLevel::ValueChain => "value_chain",
         DashboardLevel::Project => "project",
     };
-    let mine = |t: &&ScopedTarget| t.target.indicator == def.code;
+    let mine = |t: &&ScopedTarget| t.target.indicator == def.code && t.target.cell == cell;
     if let Some(own) = data
         .targets
         .iter()
@@ -251,6 +259,7 @@ fn scope_target(
             .max()
             .unwrap_or_default(),
         milestones: Vec::new(),
+        cell: cell.to_owned(),
     })
 }
 
@@ -328,7 +337,11 @@ pub fn table(frame: &Frame, data: &DashboardData) -> Vec<TableRow> {
 
 /// Builds the dashboard of `frame` from `data`.
 pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
-    let scope_id = Uuid::parse_str(&frame.id).ok();
+    // A value chain is named by its code; its targets, by its id.
+    let scope_id = match frame.level {
+        DashboardLevel::ValueChain => data.projects.first().map(|p| p.value_chain_id),
+        _ => Uuid::parse_str(&frame.id).ok(),
+    };
     let (values, period_totals) = prepare(frame, &data);
     let last_day = format!("{}-12-31", frame.year);
 
@@ -340,7 +353,7 @@ pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
             .filter(|(period, _)| belongs(def.frequency, period))
             .filter_map(|(period, t)| t.get(&def.code).map(|v| (period.clone(), *v)))
             .collect();
-        let target = scope_target(def, frame, &data, scope_id);
+        let target = scope_target(def, frame, &data, scope_id, "");
         let at = |period: &str| {
             period_totals
                 .get(period)
@@ -365,11 +378,28 @@ pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
         if !shows {
             continue;
         }
+        let next_milestone = target.as_ref().and_then(|t| {
+            t.milestones
+                .iter()
+                .find(|(day, _)| *day >= frame.today)
+                .map(|(day, v)| (day.clone(), *v as f64 / 1000.0))
+        });
         let progress = progress(history, target.as_ref());
-        let breakdowns = match (&progress.latest, def.is_derived()) {
+        let mut breakdowns = match (&progress.latest, def.is_derived()) {
             (Some((period, _)), false) => breakdowns(def, period, &values, frame.threshold),
             _ => Vec::new(),
         };
+        for b in &mut breakdowns {
+            b.targets = b
+                .cells
+                .iter()
+                .filter_map(|(key, _)| {
+                    let cell = format!("{}:{key}", b.dimension);
+                    scope_target(def, frame, &data, scope_id, &cell)
+                        .map(|t| (key.clone(), t.target as f64 / 1000.0))
+                })
+                .collect();
+        }
         let computed = values.iter().any(|v| {
             v.indicator == def.code
                 && v.source == super::value::ValueSource::Derived
@@ -389,6 +419,7 @@ pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
             target: progress.target,
             percent: progress.percent,
             state: progress.state,
+            next_milestone,
             breakdowns,
             computed,
         });
@@ -444,7 +475,7 @@ fn breakdowns(
                         // An average over fewer values than the threshold may be one person's.
                         let behind = points
                             .iter()
-                            .filter(|p| cell_key(p, dimension).as_deref() == Some(key.as_str()))
+                            .filter(|p| p.cell.key(dimension).as_deref() == Some(key.as_str()))
                             .count() as i64;
                         if behind < threshold {
                             Shown::Hidden
@@ -459,21 +490,10 @@ fn breakdowns(
                 dimension: dimension.to_owned(),
                 period: period.to_owned(),
                 cells,
+                targets: Vec::new(),
             })
         })
         .collect()
-}
-
-fn cell_key(p: &Point, dimension: &str) -> Option<String> {
-    match dimension {
-        "sex" => p.cell.sex.map(|s| s.as_str().to_owned()),
-        "age_band" => p.cell.age_band.clone(),
-        "disability" => p
-            .cell
-            .disability
-            .map(|d| if d { "yes" } else { "no" }.to_owned()),
-        _ => None,
-    }
 }
 
 fn people(members: &[MemberFact], today: &str, threshold: i64) -> People {

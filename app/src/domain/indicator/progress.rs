@@ -20,6 +20,9 @@ pub struct Target {
     /// Intermediate milestones: `(day, value)`, in day order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<(String, i64)>,
+    /// The cell of the breakdown it is for (`sex:female`); empty for the whole.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cell: String,
 }
 
 /// Where a project stands on one indicator.
@@ -156,6 +159,7 @@ mod tests {
             target: goal,
             target_on: "2027-12-31".into(),
             milestones: Vec::new(),
+            cell: String::new(),
         }
     }
 

@@ -215,9 +215,20 @@ fn values_break_down_by_sex_and_small_cells_are_hidden() {
     let by_sex = breakdown(&Aggregation::Sum, &points, "sex");
     assert_eq!(by_sex["female"], 9.0);
     assert_eq!(by_sex["male"], 3.0);
-    let shown = |count: f64| crate::domain::project::suppress_small(count as i64);
-    assert_eq!(shown(by_sex["male"]), None, "3 men: shown as <5");
-    assert_eq!(shown(by_sex["female"]), Some(9));
+    use crate::domain::indicator::dashboard::{Shown, hide_small};
+    assert_eq!(
+        hide_small(by_sex["male"], 5),
+        Shown::Hidden,
+        "3 men: shown as <5"
+    );
+    assert_eq!(hide_small(by_sex["female"], 5), Shown::Value(9.0));
+    assert_eq!(
+        hide_small(0.0, 5),
+        Shown::Value(0.0),
+        "nobody to single out"
+    );
+    assert_eq!(hide_small(4.0, 5), Shown::Hidden);
+    assert_eq!(hide_small(5.0, 5), Shown::Value(5.0));
 }
 
 #[test]

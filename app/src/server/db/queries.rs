@@ -142,42 +142,65 @@ pub(super) struct MemberRow {
     pub phone: String,
 }
 
-/// A member as dashboards count them: no name, no phone, only the derived flag.
+/// The columns of [`TargetRow`].
+pub(super) const TARGET_COLUMNS: &str =
+    "id, indicator, scope, scope_id, baseline_value, baseline_on,
+    target_value, target_on, milestones, cell";
+
 #[derive(sqlx::FromRow)]
-pub(crate) struct MemberFactRow {
+pub(super) struct TargetRow {
+    pub id: Uuid,
+    pub indicator: String,
+    pub scope: String,
+    pub scope_id: Option<Uuid>,
+    pub baseline_value: Option<i64>,
+    pub baseline_on: Option<Date>,
+    pub target_value: i64,
+    pub target_on: Date,
+    /// JSON `[[day, value], …]`.
+    pub milestones: String,
+    pub cell: String,
+}
+
+impl TargetRow {
+    pub fn into_scoped(self) -> crate::domain::indicator::dashboard::ScopedTarget {
+        crate::domain::indicator::dashboard::ScopedTarget {
+            scope: self.scope,
+            scope_id: self.scope_id,
+            target: crate::domain::indicator::progress::Target {
+                id: self.id,
+                indicator: self.indicator,
+                baseline: self.baseline_value,
+                baseline_on: self.baseline_on.map(|d| d.to_string()),
+                target: self.target_value,
+                target_on: self.target_on.to_string(),
+                // Written from checked milestones only.
+                milestones: serde_json::from_str(&self.milestones).unwrap_or_default(),
+                cell: self.cell,
+            },
+        }
+    }
+}
+
+/// A member as dashboards count them: only the derived flag leaves this row.
+#[derive(sqlx::FromRow)]
+pub(super) struct MemberFactRow {
     pub project_id: Uuid,
-    pub sex: String,
-    pub birth_year: Option<i32>,
-    pub role: String,
-    pub wg_seeing: Option<i32>,
-    pub wg_hearing: Option<i32>,
-    pub wg_walking: Option<i32>,
-    pub wg_cognition: Option<i32>,
-    pub wg_self_care: Option<i32>,
-    pub wg_communication: Option<i32>,
-    pub joined_on: Option<Date>,
-    pub left_on: Option<Date>,
+    #[sqlx(flatten)]
+    pub member: MemberRow,
 }
 
 impl MemberFactRow {
     pub fn fact(self) -> crate::domain::indicator::derived::MemberFact {
-        let a = |v: Option<i32>| v.and_then(|c| WgAnswer::from_code(i64::from(c)));
-        let wg = WgAnswers {
-            seeing: a(self.wg_seeing),
-            hearing: a(self.wg_hearing),
-            walking: a(self.wg_walking),
-            cognition: a(self.wg_cognition),
-            self_care: a(self.wg_self_care),
-            communication: a(self.wg_communication),
-        };
+        let m = self.member;
         crate::domain::indicator::derived::MemberFact {
             project: self.project_id,
-            sex: Sex::parse(&self.sex).unwrap_or(Sex::Female),
-            birth_year: self.birth_year,
-            with_disability: wg.with_disability(),
-            role: self.role,
-            joined_on: self.joined_on.map(|d| d.to_string()),
-            left_on: self.left_on.map(|d| d.to_string()),
+            sex: m.sex(),
+            with_disability: m.wg().with_disability(),
+            birth_year: m.birth_year,
+            role: m.role,
+            joined_on: m.joined_on.map(|d| d.to_string()),
+            left_on: m.left_on.map(|d| d.to_string()),
         }
     }
 }
@@ -717,30 +740,14 @@ macro_rules! impl_database {
                 let mut steps: Vec<_> = saved.into_iter().filter_map(step(false)).collect();
                 steps.extend(reviewed.into_iter().filter_map(step(true)));
                 steps.sort_by(|a, b| a.at.cmp(&b.at));
-                type TargetRow = (
-                    uuid::Uuid, String, Option<i64>, Option<time::Date>, i64, time::Date, String,
-                );
-                let targets: Vec<TargetRow> = sqlx::query_as(
-                    "select id, indicator, baseline_value, baseline_on, target_value, target_on, milestones
-                       from indicator_targets where scope = 'project' and scope_id = $1 order by indicator",
-                )
+                let targets: Vec<$crate::server::db::queries::TargetRow> = sqlx::query_as(&format!(
+                    "select {} from indicator_targets where scope = 'project' and scope_id = $1 order by indicator",
+                    $crate::server::db::queries::TARGET_COLUMNS
+                ))
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
-                let targets = targets
-                    .into_iter()
-                    .map(|(id, indicator, baseline, baseline_on, target, target_on, milestones)| {
-                        $crate::domain::indicator::progress::Target {
-                            id,
-                            indicator,
-                            baseline,
-                            baseline_on: baseline_on.map(|d| d.to_string()),
-                            target,
-                            target_on: target_on.to_string(),
-                            milestones: serde_json::from_str(&milestones).unwrap_or_default(),
-                        }
-                    })
-                    .collect();
+                let targets = targets.into_iter().map(|t| t.into_scoped().target).collect();
                 Ok(Some($crate::domain::ProjectDetail {
                     card,
                     legal_form: extra.legal_form,
@@ -789,6 +796,7 @@ macro_rules! impl_database {
                 .bind(since)
                 .fetch_one(&self.pool)
                 .await?;
+                let threshold = self.risk_settings().await?.small_cell_threshold;
                 let count_kind = |k: ProjectKind| {
                     projects.iter().filter(|(kind, _)| kind == k.as_str()).count() as i64
                 };
@@ -805,9 +813,14 @@ macro_rules! impl_database {
                         .iter()
                         .filter(|m| m.sex() == $crate::domain::Sex::Female)
                         .count() as i64,
-                    with_disability: $crate::domain::project::suppress_small(
-                        members.iter().filter(|m| m.wg().with_disability()).count() as i64,
-                    ),
+                    with_disability: match $crate::domain::indicator::dashboard::hide_small(
+                        members.iter().filter(|m| m.wg().with_disability()).count() as f64,
+                        threshold,
+                    ) {
+                        $crate::domain::indicator::dashboard::Shown::Value(n) => Some(n as i64),
+                        $crate::domain::indicator::dashboard::Shown::Hidden => None,
+                    },
+                    small_cell_threshold: threshold,
                     visits_last_30_days,
                 })
             }
@@ -1216,18 +1229,19 @@ macro_rules! impl_database {
                 sqlx::query(
                     "delete from indicator_targets
                       where indicator = $1 and scope = $2
-                        and (scope_id = $3 or (scope_id is null and $4))",
+                        and (scope_id = $3 or (scope_id is null and $4)) and cell = $5",
                 )
                 .bind(&t.indicator)
                 .bind(t.scope)
                 .bind(t.scope_id)
                 .bind(t.scope_id.is_none())
+                .bind(&t.cell)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
                     "insert into indicator_targets (id, indicator, scope, scope_id, baseline_value,
-                        baseline_on, target_value, target_on, milestones, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9, $9)",
+                        baseline_on, target_value, target_on, milestones, cell, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
                 )
                 .bind(uuid::Uuid::new_v4())
                 .bind(&t.indicator)
@@ -1237,6 +1251,11 @@ macro_rules! impl_database {
                 .bind(baseline_on)
                 .bind(t.target)
                 .bind(target_on)
+                .bind(
+                    serde_json::to_string(&t.milestones)
+                        .map_err(|e| $crate::server::db::DbError::Value(e.to_string()))?,
+                )
+                .bind(&t.cell)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
@@ -1324,7 +1343,7 @@ macro_rules! impl_database {
             async fn dashboard_source(
                 &self,
             ) -> Result<$crate::server::dashboard::Source, $crate::server::db::DbError> {
-                use $crate::domain::indicator::dashboard::{DashboardProject, ScopedTarget};
+                use $crate::domain::indicator::dashboard::DashboardProject;
                 use $crate::domain::indicator::derived::{MemberFact, VisitFact};
                 use $crate::domain::indicator::value::IndicatorValue;
                 use $crate::server::dashboard::{SourceProject, kind};
@@ -1373,13 +1392,8 @@ macro_rules! impl_database {
                 .await?;
                 let values: Vec<IndicatorValue> =
                     values.into_iter().map(|v| v.into_stored().value).collect();
-                let members: Vec<MemberFactRow> = sqlx::query_as(
-                    "select project_id, sex, birth_year, role, wg_seeing, wg_hearing, wg_walking,
-                            wg_cognition, wg_self_care, wg_communication, joined_on, left_on
-                       from members where deleted = false",
-                )
-                .fetch_all(&self.pool)
-                .await?;
+                let sql = $crate::server::db::queries::MEMBER_SELECT.replacen("select ", "select project_id, ", 1);
+                let members: Vec<MemberFactRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
                 let members: Vec<MemberFact> = members.into_iter().map(MemberFactRow::fact).collect();
                 let visits: Vec<(uuid::Uuid, time::Date, Option<i64>)> = sqlx::query_as(
                     "select project_id, visit_on, sales_millimes from visits where deleted = false",
@@ -1394,35 +1408,13 @@ macro_rules! impl_database {
                         sales,
                     })
                     .collect();
-                type TargetRow = (
-                    uuid::Uuid, String, String, Option<uuid::Uuid>, Option<i64>, Option<time::Date>,
-                    i64, time::Date, String,
-                );
-                let targets: Vec<TargetRow> = sqlx::query_as(
-                    "select id, indicator, scope, scope_id, baseline_value, baseline_on, target_value,
-                            target_on, milestones
-                       from indicator_targets",
-                )
+                let targets: Vec<$crate::server::db::queries::TargetRow> = sqlx::query_as(&format!(
+                    "select {} from indicator_targets",
+                    $crate::server::db::queries::TARGET_COLUMNS
+                ))
                 .fetch_all(&self.pool)
                 .await?;
-                let targets = targets
-                    .into_iter()
-                    .map(|(id, indicator, scope, scope_id, baseline, baseline_on, target, target_on, milestones)| {
-                        ScopedTarget {
-                            scope,
-                            scope_id,
-                            target: $crate::domain::indicator::progress::Target {
-                                id,
-                                indicator,
-                                baseline,
-                                baseline_on: baseline_on.map(|d| d.to_string()),
-                                target,
-                                target_on: target_on.to_string(),
-                                milestones: serde_json::from_str(&milestones).unwrap_or_default(),
-                            },
-                        }
-                    })
-                    .collect();
+                let targets = targets.into_iter().map(|t| t.into_scoped()).collect();
                 let supervised: Vec<(uuid::Uuid, uuid::Uuid)> =
                     sqlx::query_as("select user_id, incubator_id from supervisor_incubators")
                         .fetch_all(&self.pool)

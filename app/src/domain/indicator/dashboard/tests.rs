@@ -62,6 +62,7 @@ fn target(project: u128, indicator: &str, baseline: i64, goal: i64) -> ScopedTar
             target: goal,
             target_on: "2027-12-31".into(),
             milestones: Vec::new(),
+            cell: String::new(),
         },
     }
 }
@@ -186,12 +187,15 @@ fn a_target_set_for_the_scope_wins_over_the_projects_sum() {
             baseline_on: None,
             target: 40_000,
             target_on: "2027-12-31".into(),
-            milestones: Vec::new(),
+            milestones: vec![("2026-06-30".into(), 15_000), ("2026-12-31".into(), 20_000)],
+            cell: String::new(),
         },
     });
     let d = build(&frame(DashboardLevel::Programme), data);
     let people = panel(&d, "SOC-03");
     assert_eq!(people.target, Some(40.0));
+    // The next milestone from today (the first one is past).
+    assert_eq!(people.next_milestone, Some(("2026-12-31".into(), 20.0)));
     assert_eq!(people.percent, Some(25.0));
     assert_eq!(people.state, ProgressState::OnTheWay);
 }
@@ -231,4 +235,41 @@ fn indicators_with_nothing_to_show_are_left_out() {
         Some(DashboardLevel::ValueChain)
     );
     assert_eq!(DashboardLevel::parse("country"), None);
+}
+
+#[test]
+fn a_value_chain_and_one_cell_of_a_breakdown_have_targets_of_their_own() {
+    let mut data = data();
+    let scoped = |scope: &str, id: Option<Uuid>, cell: &str, goal: i64| ScopedTarget {
+        scope: scope.into(),
+        scope_id: id,
+        target: Target {
+            id: Uuid::from_u128(goal as u128),
+            indicator: "SOC-03".into(),
+            baseline: None,
+            baseline_on: None,
+            target: goal,
+            target_on: "2027-12-31".into(),
+            milestones: Vec::new(),
+            cell: cell.into(),
+        },
+    };
+    // The value chain is named by its code; its target is kept under its id.
+    let chain = Uuid::from_u128(1000);
+    data.targets
+        .push(scoped("value_chain", Some(chain), "", 30_000));
+    data.targets
+        .push(scoped("value_chain", Some(chain), "sex:female", 18_000));
+    let mut f = frame(DashboardLevel::ValueChain);
+    f.id = "dates".into();
+    data.projects.retain(|p| p.value_chain == "dates");
+    let d = build(&f, data);
+    let people = panel(&d, "SOC-03");
+    assert_eq!(people.target, Some(30.0));
+    let by_sex = people
+        .breakdowns
+        .iter()
+        .find(|b| b.dimension == "sex")
+        .expect("by sex");
+    assert_eq!(by_sex.targets, vec![("female".to_owned(), 18.0)]);
 }
