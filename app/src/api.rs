@@ -668,12 +668,11 @@ pub async fn save_target(
         async move {
             let user = ssr::require_team()?;
             let db = ssr::state()?.db;
-            let catalogue = crate::server::indicators::latest(db.indicators().await?);
-            let checked = target.check(&catalogue).map_err(|e| AppError::Invalid {
+            let source = db.dashboard_source().await?;
+            let checked = target.check(&source.catalogue).map_err(|e| AppError::Invalid {
                 field: e.field.into(),
                 code: e.code.into(),
             })?;
-            let source = db.dashboard_source().await?;
             if !source.scope_exists(checked.scope, checked.scope_id) {
                 return Err(AppError::Invalid {
                     field: "scope_id".into(),

@@ -96,6 +96,16 @@ pub async fn export(
     };
     let scope = project_scope(&user).ok();
     let result = async {
+        // The catalogue as the team's page imports it back (a list of definitions).
+        if name == "catalogue.json" {
+            let latest = app::server::indicators::latest(state.db.indicators().await?);
+            let text = serde_json::to_vec_pretty(&latest).map_err(|_| AppError::Internal)?;
+            return Ok(file(
+                text,
+                "application/json",
+                "athar-indicators.json".into(),
+            ));
+        }
         let q = params.query()?;
         let source = state.db.dashboard_source().await?;
         let today = today().to_string();
@@ -112,16 +122,6 @@ pub async fn export(
             "indicators.xlsx" => {
                 let rows = long_table(&source, &q, scope, &today)?;
                 Ok(file(workbook(&rows)?, XLSX, format!("{stem}.xlsx")))
-            }
-            // The catalogue as the team's page imports it back (a list of definitions).
-            "catalogue.json" => {
-                let latest = app::server::indicators::latest(state.db.indicators().await?);
-                let text = serde_json::to_vec_pretty(&latest).map_err(|_| AppError::Internal)?;
-                Ok(file(
-                    text,
-                    "application/json",
-                    "athar-indicators.json".into(),
-                ))
             }
             "logframe.xlsx" => Ok(file(
                 logframe(&source, &q, scope, &today)?,

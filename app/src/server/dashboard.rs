@@ -216,15 +216,9 @@ impl Source {
             .targets
             .iter()
             .map(|t| TargetLine {
-                indicator: t.target.indicator.clone(),
                 scope: t.scope.clone(),
                 scope_name: name_of(&t.scope, t.scope_id),
-                baseline: t.target.baseline,
-                baseline_on: t.target.baseline_on.clone(),
-                target: t.target.target,
-                target_on: t.target.target_on.clone(),
-                milestones: t.target.milestones.clone(),
-                cell: t.target.cell.clone(),
+                target: t.target.clone(),
             })
             .collect();
         // The programme's and the groups' first, then the projects'.
@@ -234,10 +228,10 @@ impl Source {
                 .position(|x| *x == s)
         };
         targets.sort_by(|a, b| {
-            (rank(&a.scope), &a.scope_name, &a.indicator).cmp(&(
+            (rank(&a.scope), &a.scope_name, &a.target.indicator).cmp(&(
                 rank(&b.scope),
                 &b.scope_name,
-                &b.indicator,
+                &b.target.indicator,
             ))
         });
         TargetChoices {

@@ -439,15 +439,17 @@ fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
                     <th scope="col">{t_string!(i18n, cat_milestones)}</th>
                 </tr></thead>
                 <tbody>
-                    {lines.into_iter().map(|t| view! {
+                    {lines.into_iter().map(|line| {
+                        let t = &line.target;
+                        view! {
                         <tr>
                             <th scope="row">{t.indicator.clone()}{(!t.cell.is_empty()).then(|| format!(" · {}", cell_words(i18n, &t.cell)))}</th>
-                            <td>{scope_words(i18n, &t.scope)}" "<bdi>{t.scope_name.clone()}</bdi></td>
+                            <td>{scope_words(i18n, &line.scope)}" "<bdi>{line.scope_name.clone()}</bdi></td>
                             <td>{number(t.baseline)}" "{t.baseline_on.clone().map(|d| format!("({})", text::day(&d)))}</td>
                             <td>{number(Some(t.target))}" ("{text::day(&t.target_on)}")"</td>
                             <td>{t.milestones.iter().map(|(d, v)| format!("{} ({})", show_thousandths(*v), text::day(d))).collect::<Vec<_>>().join(" · ")}</td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
         }

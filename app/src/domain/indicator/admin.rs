@@ -84,20 +84,12 @@ pub struct TargetChoices {
     pub targets: Vec<TargetLine>,
 }
 
-/// A target as the team's page lists it.
+/// A target as the team's page lists it: where it applies, named, and the target.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetLine {
-    pub indicator: String,
     pub scope: String,
     pub scope_name: String,
-    pub baseline: Option<i64>,
-    pub baseline_on: Option<String>,
-    pub target: i64,
-    pub target_on: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub milestones: Vec<(String, i64)>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub cell: String,
+    pub target: super::progress::Target,
 }
 
 /// What `save_target` carries: numbers as typed (`1 234,5`), days as `YYYY-MM-DD`.
