@@ -103,7 +103,8 @@ test("a visit's economic snapshot: amounts typed as on paper, a wrong one refuse
   await page.getByLabel(/Caisse disponible/).fill("350");
   await page.getByLabel(/Dettes/).fill("beaucoup");
   await page.getByRole("group", { name: "Cahier de caisse à jour" }).getByLabel("Oui").check();
-  await page.getByLabel(/Choc depuis la dernière visite/).fill("Vent de sable, serre abîmée");
+  await page.getByRole("group", { name: /Un choc depuis la dernière visite/ }).getByLabel("Oui").check();
+  await page.getByLabel("Quel choc ?").fill("Vent de sable, serre abîmée");
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
   await expect(page.locator(".error-summary")).toContainText("Saisissez un montant en dinars");
   await expect(page.getByLabel(/Ventes depuis la dernière visite/)).toHaveValue("1 200,5");
@@ -122,4 +123,5 @@ test("a visit's economic snapshot: amounts typed as on paper, a wrong one refuse
   await hydrated(page);
   await expect(page.getByLabel(/Ventes depuis la dernière visite/)).toHaveValue("1200,500");
   await expect(page.getByRole("group", { name: "Cahier de caisse à jour" }).getByLabel("Oui")).toBeChecked();
+  await expect(page.getByLabel("Quel choc ?")).toHaveValue("Vent de sable, serre abîmée");
 });

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
 import { readFileSync } from "node:fs";
 
 test("the team exports a form, a broken new version is refused with its errors located, a fixed one is published", async ({ page }) => {
@@ -80,4 +80,64 @@ test("the team previews a form at phone size: conditions show and hide questions
   // Answering "no" hides the question again.
   await preview.getByRole("group", { name: /Un choc depuis la dernière visite/ }).getByLabel("Non").check();
   await expect(shockDetails).toBeHidden();
+});
+
+test("a question the team adds to the visit form shows on the phone's visit screen, offline, and its answer reaches the supervisor", async ({ page, context, browser }) => {
+  const stamp = Date.now().toString(36);
+  const buyers = `Coopérative de Douz ${stamp}`;
+  const note = `Visite avec une question ajoutée ${stamp}`;
+
+  // The team publishes a version of the visit form with one more question.
+  const team = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await signIn(team, "team");
+  await team.goto("/forms");
+  await hydrated(team);
+  const visitForm = team.locator(".forms li", { hasText: "coaching_visit" });
+  const download = team.waitForEvent("download");
+  await visitForm.getByRole("button", { name: /Exporter la définition/ }).click();
+  const form = JSON.parse(readFileSync((await (await download).path())!, "utf8"));
+  const question = { name: "main_buyers", label: { fr: "Principaux acheteurs", ar: "أهم المشترين", en: "Main buyers" }, type: "text" };
+  const next = { ...form, version: form.version + 1, fields: [...form.fields.slice(0, 5), question, ...form.fields.slice(5)] };
+  await team.getByLabel("Fichier de définition (JSON)").setInputFiles({
+    name: "visite.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(next)),
+  });
+  await team.getByRole("button", { name: "Publier" }).click();
+  await expect(team.getByRole("status").filter({ hasText: `Version ${next.version} de « coaching_visit » publiée` })).toBeVisible();
+  await team.context().close();
+
+  // The phone receives it at its next sync; offline, the visit screen asks the new question.
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await openFirstProject(page);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await context.setOffline(true);
+  await page.getByRole("link", { name: /Nouvelle visite/ }).click();
+  await hydrated(page);
+  await page.getByLabel("Par téléphone").check();
+  await page.getByLabel("Observations").fill(note);
+  await page.getByLabel("Principaux acheteurs").fill(buyers);
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await savedThenBack(page);
+
+  // Opened again, offline, the answer is there.
+  await page.locator(".entries li", { hasText: note }).getByRole("link", { name: /Modifier/ }).click();
+  await hydrated(page);
+  await expect(page.getByLabel("Principaux acheteurs")).toHaveValue(buyers);
+  await page.getByRole("link", { name: /Annuler/ }).click();
+  await context.setOffline(false);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+
+  // The supervisor reads it on the visit's card, under the question's own label.
+  const supervisor = await (await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: "fr-FR" })).newPage();
+  await signIn(supervisor, "supervisor");
+  await supervisor.goto("/review");
+  await hydrated(supervisor);
+  const card = supervisor.locator("article.review-item", { hasText: note });
+  await expect(card.locator("dt", { hasText: "Principaux acheteurs" })).toBeVisible();
+  await expect(card.locator("dd", { hasText: buyers })).toBeVisible();
+  await supervisor.context().close();
 });

@@ -73,6 +73,7 @@ fn visit(client: Uuid, seq: u64, project: Uuid, members: &[Uuid]) -> Mutation {
             next_visit_on: Some("2026-12-18".into()),
             status: EntryStatus::Submitted,
             snapshot: Default::default(),
+            form: None,
         },
     };
     Mutation {

@@ -971,10 +971,10 @@ async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_
             .find(|f| f.id == "coaching_visit")
             .cloned()
             .expect("the shipped visit form");
-        assert_eq!(visit.version, 1);
+        let shipped_version = visit.version;
 
-        // A broken version 2: its relevance reads a field that does not exist.
-        visit.version = 2;
+        // A broken next version: its relevance reads a field that does not exist.
+        visit.version = shipped_version + 1;
         let mut broken = visit.clone();
         broken.fields[1].relevant = Some("${humeur} = 'bonne'".into());
         let refused =
@@ -999,19 +999,21 @@ async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_
             "{unreadable:?}"
         );
 
-        // A good version 2 is published; version 1 stays for the entries made with it.
+        // A good next version is published; the shipped one stays for the entries made with it.
         visit.fields[5].hint = None;
         assert_eq!(
             outcome(send(&app, publish(serde_json::to_string(&visit).expect("json"))).await),
             PublishOutcome::Published {
                 id: "coaching_visit".into(),
-                version: 2
+                version: shipped_version + 1
             }
         );
         assert_eq!(
             outcome(send(&app, publish(serde_json::to_string(&visit).expect("json"))).await),
             PublishOutcome::Refused {
-                error: PublishError::NotNewer { latest: 2 }
+                error: PublishError::NotNewer {
+                    latest: shipped_version + 1
+                }
             }
         );
         let facilitator = facilitator_session(&app).await;
@@ -1022,7 +1024,12 @@ async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_
             .filter(|f| f.id == "coaching_visit")
             .map(|f| f.version)
             .collect();
-        assert_eq!(versions, [1, 2], "{:?}", t.engine);
+        assert_eq!(
+            versions,
+            [shipped_version, shipped_version + 1],
+            "{:?}",
+            t.engine
+        );
         assert_eq!(forms.len(), shipped.len() + 1);
 
         // Migrating again (a restart) installs nothing twice.

@@ -142,6 +142,7 @@ fn make(case: Uuid, f: &Fixture, ops: &[Op]) -> (DeviceKv, [Uuid; 2]) {
                     EntryStatus::Submitted
                 },
                 snapshot: Default::default(),
+                form: None,
             },
         };
         match op {

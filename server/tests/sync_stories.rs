@@ -94,6 +94,7 @@ fn visit(id: Uuid, project: Uuid, base: Option<i64>, observations: &str) -> Save
             next_visit_on: Some("2026-12-20".into()),
             status: EntryStatus::Submitted,
             snapshot: Default::default(),
+            form: None,
         },
     }
 }
@@ -2941,5 +2942,100 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
                 .collect::<Vec<_>>(),
             ["already_validated"]
         );
+    }
+}
+
+#[tokio::test]
+async fn a_visit_captured_through_its_form_is_checked_against_that_version_and_comes_back_with_its_answers()
+ {
+    use app::domain::form::{Answer, Answers};
+    use app::domain::{FormAnswers, VISIT_FORM};
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let latest = app::server::forms::builtin()
+            .expect("the shipped forms")
+            .latest(VISIT_FORM)
+            .expect("the visit form")
+            .version;
+        let captured = |status, given: serde_json::Value, version| {
+            let answers: Answers = serde_json::from_value(given).expect("answers");
+            SaveVisitArgs {
+                id: Uuid::new_v4(),
+                base_version: None,
+                fields: VisitFields::from_answers(f.own, status, FormAnswers { version, answers })
+                    .expect("the record reads them"),
+            }
+        };
+        let good = captured(
+            EntryStatus::Submitted,
+            serde_json::json!({"visit_on": "2026-11-20", "mode": "phone", "topics": ["marketing"],
+                "observations": "Fiche remplie sur le téléphone", "sales": 1_200_500,
+                "cash_book": false, "shock": true, "shock_details": "Vent de sable", "satisfaction": 4}),
+            latest,
+        );
+        let draft = captured(
+            EntryStatus::Draft,
+            serde_json::json!({"visit_on": "2026-11-21", "mode": "on_site", "shock": true}),
+            latest,
+        );
+        let unfinished = captured(
+            EntryStatus::Submitted,
+            serde_json::json!({"visit_on": "2026-11-21", "mode": "on_site", "shock": true}),
+            latest,
+        );
+        let unknown = captured(
+            EntryStatus::Submitted,
+            serde_json::json!({"visit_on": "2026-11-22", "mode": "on_site"}),
+            latest + 7,
+        );
+        let mut disagreeing = captured(
+            EntryStatus::Submitted,
+            serde_json::json!({"visit_on": "2026-11-23", "mode": "on_site", "observations": "Dit ceci"}),
+            latest,
+        );
+        disagreeing.fields.observations = "Dit autre chose".into();
+        let batch = [&good, &draft, &unfinished, &unknown, &disagreeing]
+            .into_iter()
+            .zip(1..)
+            .map(|(args, seq)| save(client, seq, args))
+            .collect();
+        let reply = send(&t.db, &f.facilitator, client, device, batch)
+            .await
+            .expect("push");
+        assert_eq!(
+            reply
+                .refused
+                .iter()
+                .map(|r| (r.seq, r.code.as_str(), r.field.as_deref()))
+                .collect::<Vec<_>>(),
+            [
+                (3, "invalid_answers", None),
+                (4, "unknown_form_version", None),
+                (5, "invalid", Some("answers")),
+            ],
+            "{:?}",
+            t.engine
+        );
+
+        // Back on the phone (another one, from the server alone): the record and every
+        // answer, the question it has no column for included.
+        let seen = pull(&t.db, &f.facilitator, Uuid::new_v4(), None).await;
+        let back = visits_in(&seen)
+            .into_iter()
+            .find(|v| v.id == good.id)
+            .expect("on the phone");
+        assert_eq!(back.fields, good.fields, "{:?}", t.engine);
+        assert_eq!(back.fields.snapshot.shock, "Vent de sable");
+        let kept = &back.fields.form.as_ref().expect("answers kept").answers;
+        assert_eq!(kept.get("satisfaction"), Some(&Answer::Number(4.0)));
+        assert!(visits_in(&seen).iter().any(|v| v.id == draft.id));
+        assert!(!visits_in(&seen).iter().any(|v| v.id == unfinished.id));
+
+        // The supervisor reviews it like any visit.
+        let supervisor = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        assert!(visits_in(&supervisor).iter().any(|v| v.id == good.id));
+        assert!(!visits_in(&supervisor).iter().any(|v| v.id == draft.id));
     }
 }

@@ -16,6 +16,7 @@ pub mod risk;
 pub mod timeline;
 pub mod user;
 pub mod visit;
+pub mod visit_form;
 
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
 pub use entry::{FormEntry, SaveEntryArgs};
@@ -33,3 +34,4 @@ pub use visit::{
     NewActionItem, RescheduleActionItem, ReviewDecision, ReviewItem, ReviewNote, Snapshot, Topic,
     Visit, VisitFields, VisitMode, VisitVersion,
 };
+pub use visit_form::{FormAnswers, VISIT_FORM};

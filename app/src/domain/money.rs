@@ -35,6 +35,17 @@ pub fn format_millimes(millimes: i64, style: MoneyStyle) -> String {
     }
 }
 
+/// An amount as a form shows it to edit, in the way [`parse_dinars`] reads it back: "1200", or
+/// "1200,500".
+pub fn typed_dinars(millimes: i64) -> String {
+    let sign = if millimes < 0 { "-" } else { "" };
+    let abs = millimes.unsigned_abs();
+    match abs % 1000 {
+        0 => format!("{sign}{}", abs / 1000),
+        rest => format!("{sign}{},{rest:03}", abs / 1000),
+    }
+}
+
 /// The most a snapshot amount may be: a billion dinars (a typing slip above that).
 pub const MAX_MILLIMES: i64 = 1_000_000_000_000;
 
@@ -71,6 +82,16 @@ mod tests {
         assert_eq!(parse_dinars("0,005"), Some(5));
         for bad in ["", "-5", "12,3456", "douze", "1.2.3", ",5"] {
             assert_eq!(parse_dinars(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_amount_opened_again_reads_as_it_was_typed_and_back() {
+        assert_eq!(typed_dinars(1_200_000), "1200");
+        assert_eq!(typed_dinars(1_200_500), "1200,500");
+        assert_eq!(typed_dinars(5), "0,005");
+        for m in [0, 5, 1_200_500, 999_999_999_999] {
+            assert_eq!(parse_dinars(&typed_dinars(m)), Some(m));
         }
     }
 

@@ -326,6 +326,7 @@ mod tests {
                 next_visit_on: None,
                 status,
                 snapshot: Default::default(),
+                form: None,
             },
             author_id: None,
             version: 1,

@@ -141,6 +141,11 @@ pub struct VisitFields {
     /// What the project's books say at the visit.
     #[serde(default)]
     pub snapshot: Snapshot,
+    /// The form answers the visit was captured with, which the fields above are read from
+    /// ([`VisitFields::from_answers`]); `None` for a visit recorded before visits were captured
+    /// through their form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::domain::visit_form::FormAnswers>,
 }
 
 /// The economic snapshot of a visit, in millimes; `None` where the facilitator had no figure.
@@ -527,6 +532,7 @@ mod tests {
             next_visit_on: Some("2026-12-18".into()),
             status: EntryStatus::Submitted,
             snapshot: Snapshot::default(),
+            form: None,
         }
     }
 

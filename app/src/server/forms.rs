@@ -51,13 +51,18 @@ pub fn builtin() -> Result<FormSet, BuiltinError> {
     Ok(set)
 }
 
-/// Stores each shipped form that the database has no version of yet (a new database, or a form
-/// added by an upgrade). Forms the team published are left as they are.
+/// Stores each shipped form whose version is newer than every version the database holds (a new
+/// database, a form added by an upgrade, or a new version shipped with one). Versions the team
+/// published are left as they are, and one at or above the shipped number wins over it.
 pub async fn install_builtin(db: &(impl Database + ?Sized)) -> Result<(), DbError> {
     let shipped = builtin().map_err(|e| DbError::Value(e.to_string()))?;
     let stored = db.forms().await?;
     for (id, _) in BUILTIN {
-        if stored.iter().any(|f| f.id == id) {
+        let shipped_version = shipped.latest(id).map_or(0, |f| f.version);
+        if stored
+            .iter()
+            .any(|f| f.id == id && f.version >= shipped_version)
+        {
             continue;
         }
         if let Some(form) = shipped.latest(id) {

@@ -56,7 +56,11 @@ impl MutationType for SaveVisit {
     type Args = SaveVisitArgs;
 
     fn validate(args: &SaveVisitArgs, today: &str) -> Result<(), FieldError> {
-        args.fields.validate(today)
+        args.fields.validate(today)?;
+        if !args.fields.agrees_with_answers() {
+            return Err(FieldError::new("answers", "invalid"));
+        }
+        Ok(())
     }
 
     fn target(args: &SaveVisitArgs) -> (RecordKind, Uuid) {

@@ -739,6 +739,7 @@ mod tests {
                 next_visit_on: None,
                 status: EntryStatus::Submitted,
                 snapshot: Default::default(),
+                form: None,
             },
         }
     }

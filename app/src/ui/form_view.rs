@@ -141,7 +141,7 @@ fn FieldView(
         FieldKind::Text | FieldKind::LongText | FieldKind::Date | FieldKind::Integer | FieldKind::Decimal | FieldKind::Money => {
             let kind = field.kind.clone();
             let value = match (&kind, start) {
-                (FieldKind::Money, Some(Answer::Number(m))) => format!("{}", m / 1000.0),
+                (FieldKind::Money, Some(Answer::Number(m))) => crate::domain::money::typed_dinars(m as i64),
                 (_, Some(Answer::Number(n))) => n.to_string(),
                 (_, Some(Answer::Text(t))) => t,
                 _ => String::new(),
@@ -226,20 +226,21 @@ fn read_typed(kind: &FieldKind, raw: &str) -> Option<Answer> {
     if raw.is_empty() {
         return None;
     }
+    // "NaN" and "inf" read as numbers in Rust; not here.
     let number = || {
         raw.replace(',', ".")
             .replace(['\u{202f}', ' '], "")
             .parse::<f64>()
             .ok()
+            .filter(|n| n.is_finite())
     };
     Some(match kind {
         FieldKind::Integer | FieldKind::Decimal => {
             number().map_or_else(|| Answer::Text(raw.into()), Answer::Number)
         }
-        FieldKind::Money => number().map_or_else(
-            || Answer::Text(raw.into()),
-            |d| Answer::Number((d * 1000.0).round()),
-        ),
+        // Dinars as written on paper ("1 200,5"), kept in millimes.
+        FieldKind::Money => crate::domain::money::parse_dinars(raw)
+            .map_or_else(|| Answer::Text(raw.into()), |m| Answer::Number(m as f64)),
         _ => Answer::Text(raw.into()),
     })
 }
@@ -383,10 +384,15 @@ pub fn FormErrorSummary(
     form: Arc<FormDefinition>,
     errors: RwSignal<Vec<AnswerError>>,
     node_ref: NodeRef<leptos::html::Div>,
+    /// Problems with what the screen asks beside the form: `(id of the place, text)` each.
+    #[prop(optional)]
+    more: Option<Signal<Vec<(String, String)>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let more = more.unwrap_or_default();
     view! {
-        <div class="error-summary" role="alert" tabindex="-1" node_ref=node_ref hidden=move || errors.with(Vec::is_empty)>
+        <div class="error-summary" role="alert" tabindex="-1" node_ref=node_ref
+            hidden=move || errors.with(Vec::is_empty) && more.with(Vec::is_empty)>
             <h2>{t_string!(i18n, form_problem)}</h2>
             <ul>
                 {move || errors.get().into_iter().filter_map(|e| {
@@ -398,6 +404,9 @@ pub fn FormErrorSummary(
                     };
                     let text = format!("{} : {}", pick(&field.label, i18n.get_locale()), problem_text(i18n, i18n.get_locale(), &field, &e.problem));
                     Some(view! { <li><a href=format!("#{}", slot.id())>{text}</a></li> })
+                }).collect_view()}
+                {move || more.get().into_iter().map(|(at, text)| view! {
+                    <li><a href=format!("#{at}")>{text}</a></li>
                 }).collect_view()}
             </ul>
         </div>
@@ -418,9 +427,16 @@ fn problem_text(
             .map(|c| pick(&c.message, locale))
             .unwrap_or_default(),
         AnswerProblem::Required => t_string!(i18n, answer_required).to_string(),
-        AnswerProblem::WrongType => t_string!(i18n, answer_wrong_type).to_string(),
+        AnswerProblem::WrongType => match field.kind {
+            FieldKind::Money => super::text::field_error(i18n, "not_an_amount").to_string(),
+            FieldKind::Integer | FieldKind::Decimal => {
+                super::text::field_error(i18n, "not_a_number").to_string()
+            }
+            _ => t_string!(i18n, answer_wrong_type).to_string(),
+        },
         AnswerProblem::UnknownChoice => t_string!(i18n, answer_unknown_choice).to_string(),
         AnswerProblem::NotADate => t_string!(i18n, answer_not_a_date).to_string(),
         AnswerProblem::UnknownField => t_string!(i18n, answer_unknown_field).to_string(),
+        AnswerProblem::Record { rule } => super::text::field_error(i18n, rule).to_string(),
     }
 }

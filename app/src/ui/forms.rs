@@ -67,12 +67,19 @@ fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError)
         DefinitionProblem::RuleNotForType => t_string!(i18n, def_rule_not_for_type).to_string(),
         DefinitionProblem::BadLimit => t_string!(i18n, def_bad_limit).to_string(),
         DefinitionProblem::MinAboveMax => t_string!(i18n, def_min_above_max).to_string(),
+        DefinitionProblem::RecordNeeds { kind } => {
+            t_string!(i18n, def_record_needs, kind = kind.clone()).to_string()
+        }
+        DefinitionProblem::ChoiceNotRecorded { value } => {
+            t_string!(i18n, def_choice_not_recorded, value = value.clone()).to_string()
+        }
     };
     t_string!(i18n, def_error_at, place = place, what = what).to_string()
 }
 
 /// The screens drawn from form definitions share one code chunk (and the form renderer): the
-/// team's `/forms`, and on the phone the member form, diagnostics and self-assessments.
+/// team's `/forms`, and on the phone the visit form, the member form, diagnostics and
+/// self-assessments.
 #[component]
 pub fn FormPages() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
@@ -80,6 +87,8 @@ pub fn FormPages() -> impl IntoView {
         .get_untracked();
     if path.starts_with("/forms") {
         view! { <FormsPage /> }.into_any()
+    } else if path.contains("/visits/") {
+        view! { <super::visits::VisitFormPage /> }.into_any()
     } else if !path.contains("/members/") {
         view! { <super::entries::EntryFormPage /> }.into_any()
     } else {

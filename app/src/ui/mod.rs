@@ -121,7 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/new-project") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/visits/new") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/visits/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
@@ -134,7 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/catalogue") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<VisitFormRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>
@@ -192,18 +192,11 @@ use dashboard::ImpactPages;
 use forms::FormPages;
 use pages::ProjectPages;
 use review::{ReviewPages, TeamPages};
-use visits::VisitFormPage;
 lazy_page!(
     ProjectRoute,
     athar_project_page,
     preload_project_page,
     ProjectPages
-);
-lazy_page!(
-    VisitFormRoute,
-    athar_visit_form,
-    preload_visit_form,
-    VisitFormPage
 );
 lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
 lazy_page!(DevicesRoute, athar_devices, preload_devices, TeamPages);

@@ -19,7 +19,7 @@ use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
 use crate::domain::project::Names;
 use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
 use crate::domain::visit::check_review;
-use crate::domain::{HistoryEvent, ReviewDecision, ReviewItem, ReviewNote, Role};
+use crate::domain::{HistoryEvent, ReviewDecision, ReviewItem, ReviewNote, Role, VisitFields};
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -424,6 +424,10 @@ fn Card(
                         <dd>{if shown.is_empty() { "—".to_owned() } else { shown }}</dd>
                     }
                 }).collect_view()}
+                {extra_answers(i18n, &fields).into_iter().map(|(label, shown)| view! {
+                    <dt>{label}</dt>
+                    <dd>{shown}</dd>
+                }).collect_view()}
             </dl>
             <details class="history">
                 <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
@@ -494,6 +498,43 @@ fn EntryCard(
 }
 
 /// An answer as a supervisor reads it: the choice's label, the day, the amount in dinars.
+/// The answers to the questions of a visit's form that its record has no column for (those the
+/// team added), in the form's order, as a supervisor reads them: `(question, answer)` each.
+fn extra_answers(i18n: I18nContext<Locale>, fields: &VisitFields) -> Vec<(String, String)> {
+    use crate::domain::visit_form::is_record_question;
+    let Some(given) = &fields.form else {
+        return Vec::new();
+    };
+    let locale = i18n.get_locale_untracked();
+    let extra = |name: &str| !is_record_question(name);
+    match super::form_store::device_form(crate::domain::VISIT_FORM, Some(given.version)) {
+        Some(form) => form
+            .all_fields()
+            .into_iter()
+            .filter(|f| extra(&f.name))
+            .filter_map(|f| {
+                let answer = given.answers.get(&f.name)?;
+                Some((
+                    pick(&f.label, locale),
+                    show_answer(i18n, &f.kind, Some(answer)),
+                ))
+            })
+            .collect(),
+        // A version this tablet has not received yet: the questions by their names.
+        None => given
+            .answers
+            .iter()
+            .filter(|(name, _)| extra(name))
+            .map(|(name, answer)| {
+                (
+                    name.clone(),
+                    show_answer(i18n, &FieldKind::Text, Some(answer)),
+                )
+            })
+            .collect(),
+    }
+}
+
 fn show_answer(i18n: I18nContext<Locale>, kind: &FieldKind, answer: Option<&Answer>) -> String {
     let locale = i18n.get_locale_untracked();
     let choice = |choices: &[crate::domain::form::Choice], v: &str| {

@@ -7,11 +7,16 @@
 //! browser render agree.
 
 use super::data::load_user;
+use super::form_store::device_form;
+use super::form_view::{FormErrorSummary, FormFields};
 use super::layout::Frame;
 use super::sync::use_sync;
 use super::text;
+use crate::domain::form::{Answer, AnswerError, AnswerProblem, Answers};
+use crate::domain::visit_form::{ACTIONS, question_of, take_actions};
 use crate::domain::{
-    ActionItem, ActionStatus, EntryStatus, FieldError, Topic, Visit, VisitFields, VisitMode,
+    ActionItem, ActionStatus, EntryStatus, FieldError, FormAnswers, VISIT_FORM, Visit, VisitFields,
+    VisitMode,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -437,38 +442,6 @@ pub fn VisitFormPage() -> impl IntoView {
     }
 }
 
-/// What the form holds, as typed.
-#[derive(Clone, Debug, PartialEq)]
-struct Draft {
-    visit_on: String,
-    mode: VisitMode,
-    present: Vec<Uuid>,
-    topics: Vec<Topic>,
-    observations: String,
-    difficulties: String,
-    next_visit_on: String,
-    /// Action items agreed during the visit, one per line.
-    actions: String,
-    /// What becomes of each action item open before the visit.
-    carried: Vec<(Uuid, Carry)>,
-    /// The snapshot's amounts as typed: sales, purchases, cash, stock, debts.
-    amounts: [String; 5],
-    cash_book: Option<bool>,
-    shock: String,
-}
-
-/// The snapshot's amounts, in the form's order, by field id.
-const AMOUNTS: [&str; 5] = ["sales", "purchases", "cash", "stock", "debts"];
-
-/// An amount as the form shows it for editing: "1200", or "1200,500".
-fn typed_amount(millimes: Option<i64>) -> String {
-    match millimes {
-        None => String::new(),
-        Some(m) if m % 1000 == 0 => (m / 1000).to_string(),
-        Some(m) => format!("{},{:03}", m / 1000, m % 1000),
-    }
-}
-
 /// What a visit decides for an action item left open by an earlier one.
 #[derive(Clone, Debug, PartialEq)]
 enum Carry {
@@ -478,12 +451,16 @@ enum Carry {
     Reschedule(String),
 }
 
+/// The visit form: the questions of the coaching visit form (the version the visit was captured
+/// on, or the latest on the phone for a new one), then the action items left open by earlier
+/// visits, each done, kept or moved. Saving checks the answers as the server will, reads the
+/// visit from them, and puts the visit, its new action items and what became of the open ones
+/// in the outbox together.
 #[component]
 fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
-    // (members to choose from, the visit being edited)
     let mounted = mounted();
     // Read once when the page starts in the browser, not on every sync: the form keeps what is
     // being typed.
@@ -516,179 +493,128 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(members, existing, title, open)| {
-            let navigate = navigate.clone();
-            let back = back.clone();
+            let heading = if visit.is_some() { t_string!(i18n, edit_visit) } else { t_string!(i18n, new_visit) };
+            let version = existing.as_ref().and_then(|v| v.fields.form.as_ref()).map(|f| f.version);
+            let Some(form) = device_form(VISIT_FORM, version) else {
+                // Captured on a version this phone does not hold: kept as it is, never dropped.
+                return view! {
+                    <h1>{heading}</h1>
+                    <p class="notice">{t_string!(i18n, entry_other_version, version = version.unwrap_or(0))}</p>
+                }.into_any();
+            };
+            let today = today();
             let base_version = existing.as_ref().map(|v| v.version).filter(|v| *v > 0);
             let start = match &existing {
-                Some(v) => Draft {
-                    visit_on: v.fields.visit_on.clone(),
-                    mode: v.fields.mode,
-                    present: v.fields.present_member_ids.clone(),
-                    topics: v.fields.topics.clone(),
-                    observations: v.fields.observations.clone(),
-                    difficulties: v.fields.difficulties.clone(),
-                    next_visit_on: v.fields.next_visit_on.clone().unwrap_or_default(),
-                    actions: String::new(),
-                    carried: open.iter().map(|a| (a.id, Carry::Keep)).collect(),
-                    amounts: [
-                        typed_amount(v.fields.snapshot.sales),
-                        typed_amount(v.fields.snapshot.purchases),
-                        typed_amount(v.fields.snapshot.cash),
-                        typed_amount(v.fields.snapshot.stock),
-                        typed_amount(v.fields.snapshot.debts),
-                    ],
-                    cash_book: v.fields.snapshot.cash_book_up_to_date,
-                    shock: v.fields.snapshot.shock.clone(),
-                },
-                None => Draft {
-                    visit_on: today(),
-                    mode: VisitMode::OnSite,
-                    present: vec![],
-                    topics: vec![],
-                    observations: String::new(),
-                    difficulties: String::new(),
-                    next_visit_on: String::new(),
-                    actions: String::new(),
-                    carried: open.iter().map(|a| (a.id, Carry::Keep)).collect(),
-                    amounts: Default::default(),
-                    cash_book: None,
-                    shock: String::new(),
-                },
+                Some(v) => v.fields.answers(),
+                None => {
+                    let mut a = Answers::new();
+                    a.insert("visit_on".into(), Answer::Text(today.clone()));
+                    a.insert("mode".into(), Answer::Text(VisitMode::OnSite.as_str().into()));
+                    a
+                }
             };
             let id = visit.unwrap_or_else(new_id);
-            let draft = RwSignal::new(start.clone());
-            let errors = RwSignal::new(Vec::<FieldError>::new());
+            let answers = RwSignal::new(start);
+            let errors = RwSignal::new(Vec::<AnswerError>::new());
+            let carried = RwSignal::new(open.iter().map(|a| (a.id, Carry::Keep)).collect::<Vec<_>>());
+            let carried_error = RwSignal::new(None::<&'static str>);
             let storage_error = RwSignal::new(None::<String>);
             // Said on the form the moment the entry is on the phone; the project page follows.
             let saved = RwSignal::new(false);
             let summary_ref = NodeRef::<leptos::html::Div>::new();
-            let submit = move |status: EntryStatus| {
-                let d = draft.get_untracked();
-                let mut unreadable = Vec::new();
-                let [sales, purchases, cash, stock, debts] = std::array::from_fn(|i| {
-                    let typed = d.amounts[i].trim();
-                    if typed.is_empty() {
-                        return None;
+            let submit = {
+                let (form, today, back, navigate) = (form.clone(), today.clone(), back.clone(), navigate.clone());
+                move |status: EntryStatus| {
+                    let mut given = answers.get_untracked();
+                    // Answers to questions no longer shown (no shock after all) are not kept.
+                    form.prune(&mut given, &today);
+                    let mut found = form.validate(&given, &today);
+                    if status == EntryStatus::Draft {
+                        found.retain(|e| e.problem != AnswerProblem::Required);
                     }
-                    let read = crate::domain::money::parse_dinars(typed);
-                    if read.is_none() {
-                        unreadable.push(FieldError::new(AMOUNTS[i], "not_an_amount"));
+                    let record_error = |e: FieldError| AnswerError {
+                        path: vec![(question_of(e.field).to_owned(), None)],
+                        problem: AnswerProblem::Record { rule: e.code.to_owned() },
+                    };
+                    // Agreed today, due by the next visit.
+                    let titles = take_actions(&mut given);
+                    let read = VisitFields::from_answers(project, status, FormAnswers { version: form.version, answers: given });
+                    let fields = match read {
+                        Ok(fields) => {
+                            if found.is_empty() {
+                                found.extend(fields.errors(&today).into_iter().map(record_error));
+                            }
+                            Some(fields)
+                        }
+                        Err(e) => {
+                            if found.is_empty() {
+                                found.push(record_error(e));
+                            }
+                            None
+                        }
+                    };
+                    let due_on = fields.as_ref().and_then(|f| f.next_visit_on.clone());
+                    let actions: Vec<crate::domain::NewActionItem> = titles
+                        .into_iter()
+                        .map(|title| crate::domain::NewActionItem { id: new_id(), project_id: project, visit_id: Some(id), title, due_on: due_on.clone() })
+                        .collect();
+                    if let Some(e) = actions.iter().find_map(|a| a.validate().err()) {
+                        found.push(record_error(FieldError::new(ACTIONS, e.code)));
                     }
-                    read
-                });
-                let snapshot = crate::domain::Snapshot {
-                    sales,
-                    purchases,
-                    cash,
-                    stock,
-                    debts,
-                    cash_book_up_to_date: d.cash_book,
-                    shock: d.shock.trim().to_owned(),
-                };
-                let fields = VisitFields {
-                    project_id: project,
-                    visit_on: d.visit_on,
-                    mode: d.mode,
-                    present_member_ids: d.present,
-                    topics: d.topics,
-                    observations: d.observations.trim().to_owned(),
-                    difficulties: d.difficulties.trim().to_owned(),
-                    next_visit_on: Some(d.next_visit_on).filter(|s| !s.is_empty()),
-                    status,
-                    snapshot,
-                };
-                let mut found = fields.errors(&today());
-                found.extend(unreadable);
-                // Agreed today, due by the next visit.
-                let actions: Vec<crate::domain::NewActionItem> = d
-                    .actions
-                    .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(|line| crate::domain::NewActionItem {
-                        id: new_id(),
-                        project_id: project,
-                        visit_id: Some(id),
-                        title: line.trim().to_owned(),
-                        due_on: fields.next_visit_on.clone(),
-                    })
-                    .collect();
-                if let Some(e) = actions.iter().find_map(|a| a.validate().err()) {
-                    found.push(FieldError::new("actions", e.code));
+                    let visit_on = fields.as_ref().map(|f| f.visit_on.clone()).unwrap_or_else(|| today.clone());
+                    let choices = carried.get_untracked();
+                    let closed: Vec<crate::domain::CloseActionItem> = choices
+                        .iter()
+                        .filter(|(_, c)| *c == Carry::Done)
+                        .map(|(item, _)| crate::domain::CloseActionItem { id: *item, closed_on: visit_on.clone() })
+                        .collect();
+                    let moved: Vec<crate::domain::RescheduleActionItem> = choices
+                        .iter()
+                        .filter_map(|(item, c)| match c {
+                            Carry::Reschedule(day) => Some(crate::domain::RescheduleActionItem { id: *item, due_on: day.clone() }),
+                            _ => None,
+                        })
+                        .collect();
+                    carried_error.set(moved.iter().find_map(|a| a.validate().err()).map(|e| text::field_error(i18n, e.code)));
+                    let (Some(fields), true, None) = (fields, found.is_empty(), carried_error.get_untracked()) else {
+                        errors.set(found);
+                        if let Some(el) = summary_ref.get_untracked() {
+                            let _ = el.focus();
+                        }
+                        return;
+                    };
+                    errors.set(Vec::new());
+                    let args = crate::sync::mutations::SaveVisitArgs { id, base_version, fields };
+                    let navigate = navigate.clone();
+                    let back = back.clone();
+                    let mut entries = vec![prepare::<SaveVisit>(&args, &today)];
+                    entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today)));
+                    entries.extend(closed.iter().map(|a| prepare::<CloseAction>(a, &today)));
+                    entries.extend(moved.iter().map(|a| prepare::<RescheduleAction>(a, &today)));
+                    save_then(i18n, sync, user, entries, Box::new(move |result| match result {
+                        Ok(()) => {
+                            saved.set(true);
+                            sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
+                            // Two frames: the first paints "saved", the second leaves for the project.
+                            request_animation_frame(move || {
+                                request_animation_frame(move || navigate(&back, Default::default()))
+                            });
+                        }
+                        Err(message) => storage_error.set(Some(message)),
+                    }));
                 }
-                let closed: Vec<crate::domain::CloseActionItem> = d
-                    .carried
-                    .iter()
-                    .filter(|(_, c)| *c == Carry::Done)
-                    .map(|(item, _)| crate::domain::CloseActionItem { id: *item, closed_on: fields.visit_on.clone() })
-                    .collect();
-                let moved: Vec<crate::domain::RescheduleActionItem> = d
-                    .carried
-                    .iter()
-                    .filter_map(|(item, c)| match c {
-                        Carry::Reschedule(day) => Some(crate::domain::RescheduleActionItem { id: *item, due_on: day.clone() }),
-                        _ => None,
-                    })
-                    .collect();
-                if let Some(e) = moved.iter().find_map(|a| a.validate().err()) {
-                    found.push(FieldError::new("carried", e.code));
-                }
-                if !found.is_empty() {
-                    errors.set(found);
-                    if let Some(el) = summary_ref.get_untracked() {
-                        let _ = el.focus();
-                    }
-                    return;
-                }
-                errors.set(vec![]);
-                let args = crate::sync::mutations::SaveVisitArgs { id, base_version, fields };
-                let navigate = navigate.clone();
-                let back = back.clone();
-                let mut entries = vec![prepare::<SaveVisit>(&args, &today())];
-                entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today())));
-                entries.extend(closed.iter().map(|a| prepare::<CloseAction>(a, &today())));
-                entries.extend(moved.iter().map(|a| prepare::<RescheduleAction>(a, &today())));
-                save_then(i18n, sync, user, entries, Box::new(move |result| match result {
-                    Ok(()) => {
-                        saved.set(true);
-                        sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
-                        // Two frames: the first paints "saved", the second leaves for the project.
-                        request_animation_frame(move || {
-                            request_animation_frame(move || navigate(&back, Default::default()))
-                        });
-                    }
-                    Err(message) => storage_error.set(Some(message)),
-                }));
             };
             let submit_draft = submit.clone();
-            let error_of = move |field: &'static str| {
-                Signal::derive(move || {
-                    errors.with(|all| {
-                        all.iter().find(|e| e.field == field).map(|e| text::field_error(i18n, e.code))
-                    })
-                })
-            };
-            let set = move |apply: fn(&mut Draft, String)| {
-                Callback::new(move |value: String| draft.update(|d| apply(d, value)))
-            };
-            let mode_options = VisitMode::ALL
-                .into_iter()
-                .map(|m| (m.as_str().to_owned(), text::visit_mode(i18n, m).to_owned(), start.mode == m))
-                .collect();
-            let member_options = members
-                .iter()
-                .map(|(id, name)| (id.to_string(), name.clone(), start.present.contains(id)))
-                .collect::<Vec<_>>();
-            let topic_options = Topic::ALL
-                .into_iter()
-                .map(|t| (t.as_str().to_owned(), text::topic(i18n, t).to_owned(), start.topics.contains(&t)))
-                .collect();
-            let no_members = member_options.is_empty();
+            let no_members = members.is_empty();
             let returned = existing
                 .as_ref()
                 .filter(|v| v.fields.status == EntryStatus::Returned)
                 .and_then(|v| v.review.clone());
+            let more = Signal::derive(move || {
+                carried_error.get().map(|m| ("carried".to_owned(), m.to_owned())).into_iter().collect::<Vec<_>>()
+            });
             view! {
-                <h1>{if visit.is_some() { t_string!(i18n, edit_visit) } else { t_string!(i18n, new_visit) }}</h1>
+                <h1>{heading}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
                 {returned.map(|note| view! {
                     <div class="notice returned" role="note">
@@ -696,75 +622,14 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                         <p>{t_string!(i18n, returned_fix_hint)}</p>
                     </div>
                 })}
-                <div class="error-summary" role="alert" tabindex="-1" node_ref=summary_ref hidden=move || errors.with(Vec::is_empty) && storage_error.with(Option::is_none)>
-                    <h2>{t_string!(i18n, form_problem)}</h2>
-                    <ul>
-                        {move || errors.get().into_iter().map(|e| view! {
-                            <li><a href=format!("#{}", e.field)>{text::field_error(i18n, e.code)}</a></li>
-                        }).collect_view()}
-                        {move || storage_error.get().map(|m| view! { <li>{m}</li> })}
-                    </ul>
-                </div>
-                <form class="visit-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
-                    <Field id="visit_on" label=t_string!(i18n, visit_on) hint=t_string!(i18n, date_hint) kind="date"
-                        value=start.visit_on.clone() error=error_of("visit_on") on_input=set(|d, v| d.visit_on = v) />
-                    <Choices id="mode" legend=t_string!(i18n, visit_mode) radio=true options=mode_options
-                        on_change=Callback::new(move |(value, _): (String, bool)| {
-                            if let Some(m) = VisitMode::parse(&value) { draft.update(|d| d.mode = m) }
-                        }) />
-                    <Choices id="present_member_ids" legend=t_string!(i18n, present_members) radio=false options=member_options
-                        on_change=Callback::new(move |(value, on): (String, bool)| {
-                            if let Ok(id) = value.parse::<Uuid>() {
-                                draft.update(|d| { d.present.retain(|x| *x != id); if on { d.present.push(id) } })
-                            }
-                        }) />
+                <FormErrorSummary form=form.clone() errors node_ref=summary_ref more />
+                {move || storage_error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                <form class="visit-form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
+                    <FormFields form answers errors members today />
                     {no_members.then(|| view! { <p class="hint">{t_string!(i18n, no_members_here)}</p> })}
-                    <Choices id="topics" legend=t_string!(i18n, topics) radio=false options=topic_options
-                        on_change=Callback::new(move |(value, on): (String, bool)| {
-                            if let Some(t) = Topic::parse(&value) {
-                                draft.update(|d| { d.topics.retain(|x| *x != t); if on { d.topics.push(t); d.topics.sort_unstable() } })
-                            }
-                        }) />
-                    <Field id="observations" label=t_string!(i18n, observations) hint=t_string!(i18n, observations_hint) kind="textarea"
-                        value=start.observations.clone() error=error_of("observations") on_input=set(|d, v| d.observations = v) />
-                    <Field id="difficulties" label=t_string!(i18n, difficulties) optional=t_string!(i18n, optional) kind="textarea"
-                        value=start.difficulties.clone() error=error_of("difficulties") on_input=set(|d, v| d.difficulties = v) />
-                    <Field id="next_visit_on" label=t_string!(i18n, next_visit_on) hint=t_string!(i18n, date_hint) optional=t_string!(i18n, optional) kind="date"
-                        value=start.next_visit_on.clone() error=error_of("next_visit_on") on_input=set(|d, v| d.next_visit_on = v) />
-                    <section class="snapshot" aria-labelledby="snapshot-title">
-                        <h2 id="snapshot-title">{t_string!(i18n, snapshot_title)}</h2>
-                        <p class="hint">{t_string!(i18n, snapshot_hint)}</p>
-                        {AMOUNTS.into_iter().enumerate().map(|(i, id)| {
-                            let label = match id {
-                                "sales" => t_string!(i18n, snap_sales),
-                                "purchases" => t_string!(i18n, snap_purchases),
-                                "cash" => t_string!(i18n, snap_cash),
-                                "stock" => t_string!(i18n, snap_stock),
-                                _ => t_string!(i18n, snap_debts),
-                            };
-                            view! {
-                                <Field id label kind="money" optional=t_string!(i18n, optional) value=start.amounts[i].clone()
-                                    error=error_of(id) on_input=Callback::new(move |v: String| draft.update(|d| d.amounts[i] = v)) />
-                            }
-                        }).collect_view()}
-                        <Choices id="cash_book" legend=t_string!(i18n, snap_cash_book) radio=true
-                            options=vec![
-                                ("yes".to_owned(), t_string!(i18n, answer_yes).to_owned(), start.cash_book == Some(true)),
-                                ("no".to_owned(), t_string!(i18n, answer_no).to_owned(), start.cash_book == Some(false)),
-                                ("unknown".to_owned(), t_string!(i18n, snap_not_checked).to_owned(), start.cash_book.is_none()),
-                            ]
-                            on_change=Callback::new(move |(value, _): (String, bool)| {
-                                draft.update(|d| d.cash_book = match value.as_str() { "yes" => Some(true), "no" => Some(false), _ => None })
-                            }) />
-                        <Field id="shock" label=t_string!(i18n, snap_shock) hint=t_string!(i18n, snap_shock_hint) kind="text"
-                            optional=t_string!(i18n, optional) value=start.shock.clone() error=error_of("shock")
-                            on_input=set(|d, v| d.shock = v) />
-                    </section>
                     {(!open.is_empty()).then(|| view! {
-                        <CarriedActions open=open.clone() draft error=error_of("carried") />
+                        <CarriedActions open=open.clone() carried error=carried_error.into() />
                     })}
-                    <Field id="actions" label=t_string!(i18n, visit_actions) hint=t_string!(i18n, visit_actions_hint) optional=t_string!(i18n, optional) kind="textarea"
-                        value=String::new() error=error_of("actions") on_input=set(|d, v| d.actions = v) />
                     <div class="actions">
                         {move || saved.get().then(|| view! {
                             <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
@@ -773,7 +638,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                         <button type="button" on:click=move |_| submit_draft(EntryStatus::Draft)>{t_string!(i18n, save_draft)}</button>
                     </div>
                 </form>
-            }
+            }.into_any()
         })}
     }
 }
@@ -783,22 +648,21 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
 #[component]
 fn CarriedActions(
     open: Vec<ActionItem>,
-    draft: RwSignal<Draft>,
+    carried: RwSignal<Vec<(Uuid, Carry)>>,
     error: Signal<Option<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = today();
     let set = move |item: Uuid, carry: Carry| {
-        draft.update(|d| {
-            if let Some(entry) = d.carried.iter_mut().find(|(id, _)| *id == item) {
+        carried.update(|all| {
+            if let Some(entry) = all.iter_mut().find(|(id, _)| *id == item) {
                 entry.1 = carry;
             }
         })
     };
     let rescheduling = move |item: Uuid| {
-        draft.with(|d| {
-            d.carried
-                .iter()
+        carried.with(|all| {
+            all.iter()
                 .any(|(id, c)| *id == item && matches!(c, Carry::Reschedule(_)))
         })
     };
@@ -848,79 +712,5 @@ fn CarriedActions(
                 }
             }).collect_view()}
         </section>
-    }
-}
-
-/// One labelled field: a date input or a text area, with its hint and its error beside it.
-#[component]
-fn Field(
-    id: &'static str,
-    label: &'static str,
-    /// `date`, `text`, `money` (dinars) or `textarea`.
-    kind: &'static str,
-    value: String,
-    error: Signal<Option<&'static str>>,
-    on_input: Callback<String>,
-    #[prop(optional)] hint: Option<&'static str>,
-    /// The word for "optional", when the field is.
-    #[prop(optional)]
-    optional: Option<&'static str>,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = format!("{hint_id} {error_id}");
-    let invalid = move || error.with(Option::is_some).to_string();
-    let input = move |ev: leptos::ev::Event| on_input.run(event_target_value(&ev));
-    view! {
-        <div class="field">
-            <label for=id>{label}{optional.map(|o| view! { " "<span class="hint-inline">{o}</span> })}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {move || error.get().map(|e| view! {
-                <p class="field-error" id=error_id.clone()><span aria-hidden="true">"✗ "</span>{e}</p>
-            })}
-            {if kind == "textarea" {
-                view! {
-                    <textarea id=id rows="4" aria-describedby=described aria-invalid=invalid on:input=input>{value}</textarea>
-                }.into_any()
-            } else if kind == "money" {
-                view! {
-                    <input id=id type="text" inputmode="decimal" autocomplete="off" aria-describedby=described
-                        aria-invalid=invalid value=value on:input=input />
-                }.into_any()
-            } else {
-                view! {
-                    <input id=id type=kind required=optional.is_none() aria-describedby=described aria-invalid=invalid
-                        value=value on:input=input />
-                }.into_any()
-            }}
-        </div>
-    }
-}
-
-/// A group of radio buttons or checkboxes: `(value, label, checked)` each.
-#[component]
-fn Choices(
-    id: &'static str,
-    legend: &'static str,
-    radio: bool,
-    options: Vec<(String, String, bool)>,
-    on_change: Callback<(String, bool)>,
-) -> impl IntoView {
-    let kind = if radio { "radio" } else { "checkbox" };
-    let empty = options.is_empty();
-    view! {
-        <fieldset class="field" id=id hidden=empty>
-            <legend>{legend}</legend>
-            {options.into_iter().map(|(value, label, checked)| {
-                let sent = value.clone();
-                view! {
-                    <label class="choice">
-                        <input type=kind name=id value=value checked=checked
-                            on:change=move |ev| on_change.run((sent.clone(), event_target_checked(&ev))) />
-                        <bdi>{label}</bdi>
-                    </label>
-                }
-            }).collect_view()}
-        </fieldset>
     }
 }

@@ -170,6 +170,15 @@ pub enum DefinitionProblem {
     RuleNotForType,
     BadLimit,
     MinAboveMax,
+    /// The record the form fills reads this question as `kind`, asked every time when it
+    /// cannot do without it (the date and the mode of a visit).
+    RecordNeeds {
+        kind: String,
+    },
+    /// A choice the record the form fills cannot hold (a visit mode or topic it does not know).
+    ChoiceNotRecorded {
+        value: String,
+    },
 }
 
 /// Where an answer is wrong: the field and, inside repeat groups, the item (from 0).
@@ -193,6 +202,11 @@ pub enum AnswerProblem {
     },
     /// An answer to a field the form does not have.
     UnknownField,
+    /// A rule of the record the form fills, beyond the form's own (a visit's next date comes
+    /// after the visit); `rule` is the record's stable code.
+    Record {
+        rule: String,
+    },
 }
 
 impl AnswerError {
@@ -463,6 +477,9 @@ impl FormDefinition {
         for cycle in cycles(&reads) {
             let at = path_of(&cycle[0]);
             fail(at, DefinitionProblem::RelevanceCycle { path: cycle });
+        }
+        if self.id == crate::domain::VISIT_FORM {
+            errors.extend(crate::domain::visit_form::record_problems(self));
         }
         if errors.is_empty() {
             Ok(())

@@ -75,13 +75,21 @@ fn split_topics(text: &str) -> Vec<Topic> {
     text.split(',').filter_map(Topic::parse).collect()
 }
 
+/// A visit's form answers as stored: both columns or neither.
+fn visit_form(version: Option<i64>, answers: Option<&str>) -> Option<crate::domain::FormAnswers> {
+    Some(crate::domain::FormAnswers {
+        version: u32::try_from(version?).ok()?,
+        answers: serde_json::from_str(answers?).ok()?,
+    })
+}
+
 /// The columns of [`VisitRow`], on `visits v`.
 pub(super) const VISIT_COLUMNS: &str = "v.id, v.project_id, v.facilitator_id, v.visit_on, v.mode,
     v.present_member_ids, v.topics, v.observations, v.difficulties, v.next_visit_on, v.status,
     v.conflict, v.last_device_id, v.version, v.deleted, v.review_decision, v.review_comment,
     v.reviewed_by, (select ru.name from users ru where ru.id = v.reviewed_by) as reviewer_name,
     v.reviewed_at, v.sales_millimes, v.purchases_millimes, v.cash_millimes, v.stock_millimes,
-    v.debts_millimes, v.cash_book_up_to_date, v.shock";
+    v.debts_millimes, v.cash_book_up_to_date, v.shock, v.form_version, v.answers";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct VisitRow {
@@ -112,6 +120,8 @@ pub(super) struct VisitRow {
     pub debts_millimes: Option<i64>,
     pub cash_book_up_to_date: Option<bool>,
     pub shock: String,
+    pub form_version: Option<i64>,
+    pub answers: Option<String>,
 }
 
 impl VisitRow {
@@ -138,6 +148,7 @@ impl VisitRow {
                         cash_book_up_to_date: self.cash_book_up_to_date,
                         shock: self.shock,
                     },
+                    form: visit_form(self.form_version, self.answers.as_deref()),
                 },
                 author_id: self.facilitator_id,
                 version: self.version,
@@ -888,7 +899,7 @@ macro_rules! impl_sync {
                             status, conflict, last_device_id, version, deleted, review_decision,
                             review_comment, reviewed_by, reviewed_at, sales_millimes, purchases_millimes,
                             cash_millimes, stock_millimes, debts_millimes, cash_book_up_to_date, shock,
-                            created_at, updated_at) ",
+                            form_version, answers, created_at, updated_at) ",
                     );
                     q.push_values(chunk.iter().zip(days), |mut b, (v, (visit_on, next, reviewed_at))| {
                         let f = &v.visit.fields;
@@ -905,6 +916,8 @@ macro_rules! impl_sync {
                             .push_bind(f.snapshot.sales).push_bind(f.snapshot.purchases)
                             .push_bind(f.snapshot.cash).push_bind(f.snapshot.stock).push_bind(f.snapshot.debts)
                             .push_bind(f.snapshot.cash_book_up_to_date).push_bind(f.snapshot.shock.clone())
+                            .push_bind(f.form.as_ref().map(|a| i64::from(a.version)))
+                            .push_bind(f.form.as_ref().and_then(|a| serde_json::to_string(&a.answers).ok()))
                             .push_bind(now).push_bind(now);
                     });
                     q.push(
@@ -921,6 +934,7 @@ macro_rules! impl_sync {
                             cash_millimes = excluded.cash_millimes, stock_millimes = excluded.stock_millimes,
                             debts_millimes = excluded.debts_millimes,
                             cash_book_up_to_date = excluded.cash_book_up_to_date, shock = excluded.shock,
+                            form_version = excluded.form_version, answers = excluded.answers,
                             updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;

@@ -8,12 +8,14 @@ use super::engine::{Outcome, Refused, Working, Writer};
 use super::store::{
     ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
 };
-use crate::domain::form::FormSet;
+use crate::domain::form::{AnswerProblem, FormSet};
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, NewActionItem, RescheduleActionItem, Visit,
     VisitFields,
 };
-use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
+use crate::domain::{
+    EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs, VISIT_FORM,
+};
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
     MutationType, RescheduleAction, SaveEntry, SaveIndicatorValue, SaveMember, SaveMilestone,
@@ -127,6 +129,30 @@ pub fn find(name: &str) -> Option<&'static dyn ServerMutation> {
 }
 
 impl ServerApply for SaveVisit {
+    const NEEDS_FORMS: bool = true;
+
+    /// A visit captured through its form meets the version it was captured on, as on the phone
+    /// (a draft may leave questions unanswered). One recorded before visits had a form carries
+    /// no answers and is checked by its fields alone.
+    fn check(args: &SaveVisitArgs, context: &Context) -> Result<(), Refused> {
+        let Some(given) = &args.fields.form else {
+            return Ok(());
+        };
+        let form = context
+            .forms
+            .version(VISIT_FORM, given.version)
+            .ok_or(Refused::code("unknown_form_version"))?;
+        let mut problems = form.validate(&given.answers, context.today);
+        if args.fields.status == EntryStatus::Draft {
+            problems.retain(|e| e.problem != AnswerProblem::Required);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Refused::code("invalid_answers"))
+        }
+    }
+
     fn reads(args: &SaveVisitArgs) -> Vec<(RecordKind, Uuid)> {
         vec![(RecordKind::Visit, args.id)]
     }

@@ -60,6 +60,8 @@ pub async fn resolve_visit(
         seen_version,
         fields,
     } = resolution;
+    // A merge takes record fields from two versions: the answers follow what is kept.
+    let fields = fields.with_answers_from_record();
     if let Err(e) = fields.validate(today) {
         return Err(AppError::Invalid {
             field: e.field.into(),
