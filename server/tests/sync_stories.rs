@@ -2728,6 +2728,7 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
             source: ValueSource::Record,
             evidence: "Registre des présences".into(),
             status: EntryStatus::Submitted,
+            form: None,
         };
         let mut jobs = value("SOC-01", "2026-Q3", 5000);
         jobs.cells = [(Sex::Female, 3000), (Sex::Male, 2000)]
@@ -3037,5 +3038,109 @@ async fn a_visit_captured_through_its_form_is_checked_against_that_version_and_c
         let supervisor = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
         assert!(visits_in(&supervisor).iter().any(|v| v.id == good.id));
         assert!(!visits_in(&supervisor).iter().any(|v| v.id == draft.id));
+    }
+}
+
+#[tokio::test]
+async fn an_indicator_value_entered_through_its_form_keeps_its_answers_and_is_checked_against_that_version()
+ {
+    use app::domain::FormAnswers;
+    use app::domain::form::{Answer, Answers};
+    use app::domain::indicator::value::{INDICATOR_FORM, SaveValueArgs, read_entry, value_id};
+    use app::sync::mutations::SaveIndicatorValue;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = field(&set);
+        // The team added a question to the entry form.
+        let mut added = app::server::forms::builtin()
+            .expect("the shipped forms")
+            .latest(INDICATOR_FORM)
+            .expect("the entry form")
+            .clone();
+        added.version += 1;
+        let mut question = added.fields[0].clone();
+        question.name = "counted_by".into();
+        question.kind = app::domain::form::FieldKind::Text;
+        question.required = false;
+        added.fields.push(question);
+        t.db.insert_form(&added, None).await.expect("published");
+        let latest = added.version;
+        let entered = |period: &str, given: serde_json::Value, version| {
+            let answers: Answers = serde_json::from_value(given).expect("answers");
+            let (value, source, evidence) = read_entry(&answers).expect("read");
+            SaveValueArgs {
+                id: value_id(f.own, "SOC-03", period),
+                project_id: f.own,
+                base_version: None,
+                indicator: "SOC-03".into(),
+                indicator_version: 1,
+                period: period.into(),
+                value,
+                cells: Vec::new(),
+                source,
+                evidence,
+                status: EntryStatus::Submitted,
+                form: Some(FormAnswers { version, answers }),
+            }
+        };
+        let good = entered(
+            "2026-Q3",
+            serde_json::json!({"value": 12, "source": "survey", "evidence": "Liste d'émargement",
+                "counted_by": "Animatrice"}),
+            latest,
+        );
+        let unknown = entered(
+            "2026-Q2",
+            serde_json::json!({"value": 10, "source": "record"}),
+            latest + 5,
+        );
+        let mut disagreeing = entered(
+            "2026-Q1",
+            serde_json::json!({"value": 9, "source": "record"}),
+            latest,
+        );
+        disagreeing.value = 90_000;
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let name = SaveIndicatorValue::NAME;
+        let r = send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                mutation(client, 1, name, &good),
+                mutation(client, 2, name, &unknown),
+                mutation(client, 3, name, &disagreeing),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            r.refused
+                .iter()
+                .map(|x| (x.seq, x.code.as_str(), x.field.as_deref()))
+                .collect::<Vec<_>>(),
+            [
+                (2, "unknown_form_version", None),
+                (3, "invalid", Some("answers")),
+            ],
+            "{:?}",
+            t.engine
+        );
+        let tablet = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        let seen = tablet
+            .records
+            .iter()
+            .find_map(|r| match r {
+                Record::Value(v) if v.id == good.id => Some(v),
+                _ => None,
+            })
+            .expect("the supervisor's pull holds it");
+        assert_eq!(seen.value, 12_000);
+        let kept = &seen.form.as_ref().expect("answers kept").answers;
+        assert_eq!(
+            kept.get("counted_by"),
+            Some(&Answer::Text("Animatrice".into()))
+        );
     }
 }

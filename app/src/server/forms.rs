@@ -87,10 +87,13 @@ mod tests {
     #[test]
     fn every_shipped_form_is_a_valid_definition_named_after_its_file() {
         let set = builtin().expect("the shipped forms load");
-        for (file, _) in BUILTIN {
-            let form = set.latest(file).expect("the form is in the set");
-            assert_eq!(form.version, 1, "{file}");
-        }
+        // Each file holds the form it is named after. Visits and indicator values are captured
+        // through their forms from version 2 on.
+        let versions: Vec<u32> = BUILTIN
+            .iter()
+            .map(|(file, _)| set.latest(file).expect("the form is in the set").version)
+            .collect();
+        assert_eq!(versions, [2, 1, 1, 1, 2]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::domain::entry::{DIAGNOSTIC_FORM, SSE_FORM};
 use crate::domain::form::FormDefinition;
+use crate::domain::indicator::value::INDICATOR_FORM;
 use crate::domain::{MEMBER_FORM, VISIT_FORM};
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ pub fn shipped(id: &str) -> Option<FormDefinition> {
         DIAGNOSTIC_FORM => include_str!("../../forms/diagnostic.json"),
         SSE_FORM => include_str!("../../forms/sse_assessment.json"),
         VISIT_FORM => include_str!("../../forms/coaching_visit.json"),
+        INDICATOR_FORM => include_str!("../../forms/indicator_entry.json"),
         _ => return None,
     };
     serde_json::from_str::<FormDefinition>(text)
@@ -92,7 +94,13 @@ mod tests {
 
     #[test]
     fn every_form_a_phone_captures_with_ships_in_the_build() {
-        for id in [MEMBER_FORM, DIAGNOSTIC_FORM, SSE_FORM, VISIT_FORM] {
+        for id in [
+            MEMBER_FORM,
+            DIAGNOSTIC_FORM,
+            SSE_FORM,
+            VISIT_FORM,
+            INDICATOR_FORM,
+        ] {
             let form = shipped(id).expect("ships");
             assert!(form.check().is_ok(), "{id}");
         }

@@ -4,18 +4,22 @@
 //! indicator has one, its source and an evidence note), checked against the indicator's
 //! definition as the server will check it.
 
+use super::form_store::device_form;
+use super::form_view::FormFields;
 use super::forms::pick;
 use super::sync::use_sync;
 use super::text;
 use super::visits::{from_view, save_then, state_tag};
+use crate::domain::FormAnswers;
 use crate::domain::dates::today_iso;
+use crate::domain::form::{Answer, AnswerError, Answers, FormDefinition};
 use crate::domain::indicator::derived::{
     MemberFact, VisitFact, from_members, from_visits, merge, registry_quarters,
 };
 use crate::domain::indicator::progress::{Progress, ProgressState, Target, progress, trend};
 use crate::domain::indicator::value::{
-    CellValue, IndicatorValue, SaveValueArgs, ValueSource, parse_thousandths, period_of,
-    show_thousandths, value_id,
+    CellValue, INDICATOR_FORM, IndicatorValue, SaveValueArgs, ValueSource, parse_thousandths,
+    period_of, read_entry, show_thousandths, value_id,
 };
 use crate::domain::indicator::{Cell, DataType, IndicatorDefinition};
 use crate::domain::{EntryStatus, ReviewNote, Sex};
@@ -25,6 +29,7 @@ use crate::sync::outbox::{SyncState, prepare};
 use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// One indicator's row: its definition, progress, the state of a value not yet sent, the
@@ -300,6 +305,9 @@ fn recent_periods(def: &IndicatorDefinition, today: &str) -> Vec<String> {
     out
 }
 
+/// The form to enter a period's value: the indicator and period (from the catalogue), the
+/// questions of the indicator entry form (the value, its source, an evidence note, and any the
+/// team added), then the breakdown by sex when the indicator has one.
 #[component]
 fn ValueForm(
     user: Uuid,
@@ -310,8 +318,10 @@ fn ValueForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    // The indicators entered for this project (not computed ones), read once in the browser.
+    // The indicators entered for this project (not computed ones), and the entry form, read
+    // once in the browser.
     let defs = RwSignal::new(Vec::<IndicatorDefinition>::new());
+    let entry_form = RwSignal::new(None::<Arc<FormDefinition>>);
     let code = RwSignal::new(String::new());
     Effect::new(move |_| {
         let entered: Vec<IndicatorDefinition> = catalogue()
@@ -322,30 +332,53 @@ fn ValueForm(
             code.set(first.code.clone());
         }
         defs.set(entered);
+        entry_form.set(device_form(INDICATOR_FORM, None));
     });
+    let fresh = || {
+        let mut a = Answers::new();
+        a.insert(
+            "source".into(),
+            Answer::Text(ValueSource::Record.as_str().into()),
+        );
+        a
+    };
     let period = RwSignal::new(String::new());
-    let amount = RwSignal::new(String::new());
+    let answers = RwSignal::new(fresh());
+    let errors = RwSignal::new(Vec::<AnswerError>::new());
+    // Moves after each save: the questions are drawn again, empty.
+    let round = RwSignal::new(0u32);
     let women = RwSignal::new(String::new());
     let men = RwSignal::new(String::new());
-    let source = RwSignal::new("record".to_owned());
-    let evidence = RwSignal::new(String::new());
     let saved = RwSignal::new(false);
     let def = move || defs.with(|d| d.iter().find(|d| d.code == code.get()).cloned());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let Some(def) =
-            defs.with_untracked(|d| d.iter().find(|d| d.code == code.get_untracked()).cloned())
-        else {
+        let (Some(def), Some(form)) = (
+            defs.with_untracked(|d| d.iter().find(|d| d.code == code.get_untracked()).cloned()),
+            entry_form.get_untracked(),
+        ) else {
             return;
         };
         let today = today_iso();
         let chosen = Some(period.get_untracked())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| period_of(def.frequency, &today));
-        let Some(value) = parse_thousandths(&amount.get_untracked()) else {
-            error.set(Some(text::field_error(i18n, "not_a_number").to_owned()));
+        let mut given = answers.get_untracked();
+        form.prune(&mut given, &today);
+        let problems = form.validate(&given, &today);
+        if !problems.is_empty() {
+            errors.set(problems);
+            error.set(Some(t_string!(i18n, form_problem).to_owned()));
             return;
+        }
+        errors.set(Vec::new());
+        let (value, source, evidence) = match read_entry(&given) {
+            Ok(read) => read,
+            Err(e) => {
+                error.set(Some(text::field_error(i18n, e.code).to_owned()));
+                return;
+            }
         };
         let by_sex = def.disaggregations.iter().any(|d| d == "sex");
         let cell = |sex: Sex, typed: String| -> Result<Option<CellValue>, ()> {
@@ -388,9 +421,13 @@ fn ValueForm(
             period: chosen,
             value,
             cells,
-            source: ValueSource::parse(&source.get_untracked()).unwrap_or(ValueSource::Record),
-            evidence: evidence.get_untracked(),
+            source,
+            evidence,
             status: EntryStatus::Submitted,
+            form: Some(FormAnswers {
+                version: form.version,
+                answers: given,
+            }),
         };
         if let Err(e) = args.validate(&def, &today) {
             error.set(Some(text::field_error(i18n, e.code).to_owned()));
@@ -405,21 +442,15 @@ fn ValueForm(
                 Ok(()) => {
                     error.set(None);
                     saved.set(true);
-                    amount.set(String::new());
+                    answers.set(fresh());
+                    round.update(|n| *n += 1);
                     women.set(String::new());
                     men.set(String::new());
-                    evidence.set(String::new());
                 }
                 Err(m) => error.set(Some(m)),
             }),
         );
     };
-    let sources = [
-        (ValueSource::Visit, t_string!(i18n, src_visit)),
-        (ValueSource::Survey, t_string!(i18n, src_survey)),
-        (ValueSource::Record, t_string!(i18n, src_record)),
-        (ValueSource::Estimate, t_string!(i18n, src_estimate)),
-    ];
     move || {
         (!defs.with(Vec::is_empty)).then(|| view! {
         <details class="add-value">
@@ -436,8 +467,6 @@ fn ValueForm(
                 </div>
                 {move || def().map(|d| {
                     let periods = recent_periods(&d, &today_iso());
-                    let by_sex = d.disaggregations.iter().any(|x| x == "sex");
-                    let unit = d.unit.clone();
                     view! {
                         <div class="field">
                             <label for="value-period">{t_string!(i18n, ind_period)}</label>
@@ -445,35 +474,24 @@ fn ValueForm(
                                 {periods.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
                             </select>
                         </div>
-                        <div class="field">
-                            <label for="value-amount">{t_string!(i18n, ind_value)}" ("{unit}")"</label>
-                            <input id="value-amount" type="text" inputmode="decimal" aria-describedby="value-error"
-                                prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
-                        </div>
-                        {by_sex.then(|| view! {
-                            <fieldset class="field">
-                                <legend>{t_string!(i18n, ind_by_sex)}</legend>
-                                <label for="value-women">{t_string!(i18n, ind_women)}</label>
-                                <input id="value-women" type="text" inputmode="decimal"
-                                    prop:value=move || women.get() on:input=move |ev| women.set(event_target_value(&ev)) />
-                                <label for="value-men">{t_string!(i18n, ind_men)}</label>
-                                <input id="value-men" type="text" inputmode="decimal"
-                                    prop:value=move || men.get() on:input=move |ev| men.set(event_target_value(&ev)) />
-                            </fieldset>
-                        })}
+                        <p class="hint">{t_string!(i18n, ind_value_unit, unit = d.unit.clone())}</p>
                     }
                 })}
-                <div class="field">
-                    <label for="value-source">{t_string!(i18n, ind_source)}</label>
-                    <select id="value-source" on:change=move |ev| source.set(event_target_value(&ev))>
-                        {sources.into_iter().map(|(s, words)| view! { <option value=s.as_str() selected=s == ValueSource::Record>{words}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="value-evidence">{t_string!(i18n, ind_evidence)}</label>
-                    <textarea id="value-evidence" rows="2" maxlength="500"
-                        prop:value=move || evidence.get() on:input=move |ev| evidence.set(event_target_value(&ev))></textarea>
-                </div>
+                {move || entry_form.get().map(|form| {
+                    round.track();
+                    view! { <FormFields form answers errors today=today_iso() /> }
+                })}
+                {move || def().filter(|d| d.disaggregations.iter().any(|x| x == "sex")).map(|_| view! {
+                    <fieldset class="field">
+                        <legend>{t_string!(i18n, ind_by_sex)}</legend>
+                        <label for="value-women">{t_string!(i18n, ind_women)}</label>
+                        <input id="value-women" type="text" inputmode="decimal"
+                            prop:value=move || women.get() on:input=move |ev| women.set(event_target_value(&ev)) />
+                        <label for="value-men">{t_string!(i18n, ind_men)}</label>
+                        <input id="value-men" type="text" inputmode="decimal"
+                            prop:value=move || men.get() on:input=move |ev| men.set(event_target_value(&ev)) />
+                    </fieldset>
+                })}
                 <p class="field-error" id="value-error" role="alert">{move || error.get()}</p>
                 <button type="submit">{t_string!(i18n, ind_save)}</button>
                 {move || saved.get().then(|| view! {

@@ -119,6 +119,7 @@ fn computed(
         author_id: None,
         version: 0,
         review: None,
+        form: None,
     }
 }
 

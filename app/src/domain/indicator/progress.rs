@@ -147,6 +147,7 @@ mod tests {
             author_id: None,
             version: 1,
             review: None,
+            form: None,
         }
     }
 

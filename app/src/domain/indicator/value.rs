@@ -4,7 +4,8 @@
 //! compares exactly.
 
 use super::{Aggregation, Cell, DataType, Frequency, IndicatorDefinition, Point};
-use crate::domain::{EntryStatus, FieldError, ReviewNote};
+use crate::domain::form::{Answer, Answers};
+use crate::domain::{EntryStatus, FieldError, FormAnswers, ReviewNote};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -72,6 +73,11 @@ pub struct IndicatorValue {
     pub version: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewNote>,
+    /// The answers to the indicator entry form it was entered with (the value, source and
+    /// evidence are read from them, questions the team added are kept there); `None` for a
+    /// value entered before, or computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormAnswers>,
 }
 
 impl IndicatorValue {
@@ -145,6 +151,40 @@ pub struct SaveValueArgs {
     pub evidence: String,
     /// Draft or submitted.
     pub status: EntryStatus,
+    /// The answers to the indicator entry form, which `value`, `source` and `evidence` say
+    /// again ([`read_entry`]); `None` from a device that sends the fields alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormAnswers>,
+}
+
+/// The id of the indicator entry form: the questions asked with every value (the value, its
+/// source, an evidence note), whatever the indicator.
+pub const INDICATOR_FORM: &str = "indicator_entry";
+
+/// The value (in thousandths), source and evidence note the entry form's answers give. The
+/// form's own check, run before, says in its words what a user got wrong.
+pub fn read_entry(answers: &Answers) -> Result<(i64, ValueSource, String), FieldError> {
+    let value = match answers.get("value") {
+        Some(Answer::Number(n)) if n.is_finite() && n.abs() < 9e12 => (n * 1000.0).round() as i64,
+        Some(_) => return Err(FieldError::new("value", "not_a_number")),
+        None => return Err(FieldError::new("value", "required")),
+    };
+    let source = match answers.get("source") {
+        Some(Answer::Text(s)) => ValueSource::parse(s)
+            .filter(|s| *s != ValueSource::Derived)
+            .ok_or(FieldError::new("source", "other"))?,
+        _ => return Err(FieldError::new("source", "required")),
+    };
+    let evidence = match answers.get("evidence") {
+        Some(Answer::Text(t)) => t.trim().to_owned(),
+        None => String::new(),
+        Some(_) => return Err(FieldError::new("evidence", "other")),
+    };
+    // An estimate says what it rests on.
+    if source == ValueSource::Estimate && evidence.is_empty() {
+        return Err(FieldError::new("evidence", "required"));
+    }
+    Ok((value, source, evidence))
 }
 
 /// The id of the value of `indicator` for `project` in `period`: derived, so two phones entering
@@ -165,6 +205,13 @@ impl SaveValueArgs {
         }
         if self.evidence.chars().count() > MAX_EVIDENCE_CHARS {
             return Err(FieldError::new("evidence", "too_long"));
+        }
+        // Sent with its answers, the value says what they say.
+        if let Some(form) = &self.form
+            && read_entry(&form.answers)
+                != Ok((self.value, self.source, self.evidence.trim().to_owned()))
+        {
+            return Err(FieldError::new("answers", "invalid"));
         }
         Ok(())
     }
@@ -234,6 +281,7 @@ impl SaveValueArgs {
             author_id,
             version,
             review,
+            form: self.form.clone(),
         }
     }
 }
@@ -322,7 +370,54 @@ mod tests {
             source: ValueSource::Record,
             evidence: String::new(),
             status: EntryStatus::Submitted,
+            form: None,
         }
+    }
+
+    #[test]
+    fn the_entry_form_gives_the_value_source_and_evidence_and_an_estimate_says_what_it_rests_on() {
+        let form: crate::domain::form::FormDefinition =
+            serde_json::from_str(include_str!("../../../forms/indicator_entry.json"))
+                .expect("the entry form");
+        assert_eq!(form.check(), Ok(()));
+        let answers =
+            |json: serde_json::Value| -> Answers { serde_json::from_value(json).expect("answers") };
+        let given = answers(
+            serde_json::json!({"value": 1.005, "source": "survey", "evidence": " Fiche n° 12 "}),
+        );
+        assert!(form.validate(&given, "2026-11-26").is_empty());
+        assert_eq!(
+            read_entry(&given),
+            Ok((1005, ValueSource::Survey, "Fiche n° 12".into()))
+        );
+        let guess = answers(serde_json::json!({"value": 3, "source": "estimate"}));
+        assert!(form.validate(&guess, "2026-11-26").is_empty());
+        assert_eq!(
+            read_entry(&guess),
+            Err(FieldError::new("evidence", "required"))
+        );
+        assert_eq!(
+            read_entry(&answers(
+                serde_json::json!({"value": 3, "source": "derived"})
+            )),
+            Err(FieldError::new("source", "other")),
+            "a computed value is never typed"
+        );
+
+        // Sent with its answers, a value that says otherwise is refused.
+        let mut sent = args("SOC-01", "2026-Q3", 1005);
+        sent.source = ValueSource::Survey;
+        sent.evidence = "Fiche n° 12".into();
+        sent.form = Some(FormAnswers {
+            version: form.version,
+            answers: given,
+        });
+        assert_eq!(sent.validate_shape(), Ok(()));
+        sent.value = 2000;
+        assert_eq!(
+            sent.validate_shape(),
+            Err(FieldError::new("answers", "invalid"))
+        );
     }
 
     fn women_men(women: i64, men: i64) -> Vec<CellValue> {

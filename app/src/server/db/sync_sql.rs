@@ -75,8 +75,8 @@ fn split_topics(text: &str) -> Vec<Topic> {
     text.split(',').filter_map(Topic::parse).collect()
 }
 
-/// A visit's form answers as stored: both columns or neither.
-fn visit_form(version: Option<i64>, answers: Option<&str>) -> Option<crate::domain::FormAnswers> {
+/// An entry's form answers as stored (a visit's, an indicator value's): both columns or neither.
+fn form_answers(version: Option<i64>, answers: Option<&str>) -> Option<crate::domain::FormAnswers> {
     Some(crate::domain::FormAnswers {
         version: u32::try_from(version?).ok()?,
         answers: serde_json::from_str(answers?).ok()?,
@@ -148,7 +148,7 @@ impl VisitRow {
                         cash_book_up_to_date: self.cash_book_up_to_date,
                         shock: self.shock,
                     },
-                    form: visit_form(self.form_version, self.answers.as_deref()),
+                    form: form_answers(self.form_version, self.answers.as_deref()),
                 },
                 author_id: self.facilitator_id,
                 version: self.version,
@@ -224,7 +224,7 @@ pub(super) const VALUE_COLUMNS: &str = "iv.id, iv.project_id, iv.indicator, iv.i
     iv.period, iv.value, iv.cells, iv.source, iv.evidence, iv.status, iv.author_id,
     iv.last_device_id, iv.version, iv.deleted, iv.review_decision, iv.review_comment,
     iv.reviewed_by, (select ru.name from users ru where ru.id = iv.reviewed_by) as reviewer_name,
-    iv.reviewed_at";
+    iv.reviewed_at, iv.form_version, iv.answers";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct ValueRow {
@@ -244,6 +244,8 @@ pub(super) struct ValueRow {
     pub deleted: bool,
     #[sqlx(flatten)]
     pub review: ReviewColumns,
+    pub form_version: Option<i64>,
+    pub answers: Option<String>,
 }
 
 impl ValueRow {
@@ -265,6 +267,7 @@ impl ValueRow {
                 author_id: self.author_id,
                 version: self.version,
                 review: self.review.into_note(),
+                form: form_answers(self.form_version, self.answers.as_deref()),
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
@@ -1074,7 +1077,7 @@ macro_rules! impl_sync {
                         "insert into indicator_values (id, project_id, indicator, indicator_version, period,
                             value, cells, source, evidence, status, author_id, last_device_id, version,
                             deleted, review_decision, review_comment, reviewed_by, reviewed_at,
-                            created_at, updated_at) ",
+                            form_version, answers, created_at, updated_at) ",
                     );
                     q.push_values(chunk.iter().zip(reviewed), |mut b, (v, reviewed_at)| {
                         let value = &v.value;
@@ -1089,6 +1092,8 @@ macro_rules! impl_sync {
                             .push_bind(review.map(|r| r.decision.as_str()))
                             .push_bind(review.map(|r| r.comment.clone()).unwrap_or_default())
                             .push_bind(review.and_then(|r| r.by)).push_bind(reviewed_at)
+                            .push_bind(value.form.as_ref().map(|a| i64::from(a.version)))
+                            .push_bind(value.form.as_ref().and_then(|a| serde_json::to_string(&a.answers).ok()))
                             .push_bind(now).push_bind(now);
                     });
                     q.push(
@@ -1098,7 +1103,8 @@ macro_rules! impl_sync {
                             last_device_id = excluded.last_device_id, version = excluded.version,
                             deleted = excluded.deleted, review_decision = excluded.review_decision,
                             review_comment = excluded.review_comment, reviewed_by = excluded.reviewed_by,
-                            reviewed_at = excluded.reviewed_at, updated_at = excluded.updated_at",
+                            reviewed_at = excluded.reviewed_at, form_version = excluded.form_version,
+                            answers = excluded.answers, updated_at = excluded.updated_at",
                     );
                     q.build().execute(&mut *self.tx).await?;
                 }

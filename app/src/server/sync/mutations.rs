@@ -9,12 +9,13 @@ use super::store::{
     ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
 };
 use crate::domain::form::{AnswerProblem, FormSet};
+use crate::domain::indicator::value::INDICATOR_FORM;
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, NewActionItem, RescheduleActionItem, Visit,
     VisitFields,
 };
 use crate::domain::{
-    EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs, VISIT_FORM,
+    EntryStatus, FormAnswers, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs, VISIT_FORM,
 };
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
@@ -135,21 +136,9 @@ impl ServerApply for SaveVisit {
     /// (a draft may leave questions unanswered). One recorded before visits had a form carries
     /// no answers and is checked by its fields alone.
     fn check(args: &SaveVisitArgs, context: &Context) -> Result<(), Refused> {
-        let Some(given) = &args.fields.form else {
-            return Ok(());
-        };
-        let form = context
-            .forms
-            .version(VISIT_FORM, given.version)
-            .ok_or(Refused::code("unknown_form_version"))?;
-        let mut problems = form.validate(&given.answers, context.today);
-        if args.fields.status == EntryStatus::Draft {
-            problems.retain(|e| e.problem != AnswerProblem::Required);
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Refused::code("invalid_answers"))
+        match &args.fields.form {
+            Some(given) => check_answers(context, VISIT_FORM, given, args.fields.status),
+            None => Ok(()),
         }
     }
 
@@ -223,6 +212,30 @@ impl ServerApply for SaveVisit {
             working.put(StoredRecord::Visit(next));
             Ok(Outcome::Conflict)
         }
+    }
+}
+
+/// Answers given on version `given.version` of form `form_id` meet that version, as on the
+/// phone (a draft may leave questions unanswered). A version the server does not hold is
+/// refused, and the phone keeps the entry with the reason.
+fn check_answers(
+    context: &Context,
+    form_id: &str,
+    given: &FormAnswers,
+    status: EntryStatus,
+) -> Result<(), Refused> {
+    let form = context
+        .forms
+        .version(form_id, given.version)
+        .ok_or(Refused::code("unknown_form_version"))?;
+    let mut problems = form.validate(&given.answers, context.today);
+    if status == EntryStatus::Draft {
+        problems.retain(|e| e.problem != AnswerProblem::Required);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Refused::code("invalid_answers"))
     }
 }
 
@@ -735,14 +748,19 @@ impl ServerApply for CreateProject {
 
 impl ServerApply for SaveIndicatorValue {
     const NEEDS_CATALOGUE: bool = true;
+    const NEEDS_FORMS: bool = true;
 
     /// The value meets the definition it was entered under, for a project of a value chain the
-    /// indicator applies to, in a period that is not locked. A definition version the server does
-    /// not hold is refused; the phone keeps the value.
+    /// indicator applies to, in a period that is not locked; its answers meet the version of the
+    /// entry form they were given on. A definition or form version the server does not hold is
+    /// refused; the phone keeps the value.
     fn check(
         args: &crate::domain::indicator::value::SaveValueArgs,
         context: &Context,
     ) -> Result<(), Refused> {
+        if let Some(given) = &args.form {
+            check_answers(context, INDICATOR_FORM, given, args.status)?;
+        }
         let catalogue = context.catalogue;
         let def = catalogue
             .indicators

@@ -35,6 +35,7 @@ fn value(project: u128, indicator: &str, period: &str, thousandths: i64) -> Indi
         author_id: None,
         version: 1,
         review: None,
+        form: None,
     }
 }
 
