@@ -976,7 +976,12 @@ async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_
         // A broken next version: its relevance reads a field that does not exist.
         visit.version = shipped_version + 1;
         let mut broken = visit.clone();
-        broken.fields[1].relevant = Some("${humeur} = 'bonne'".into());
+        let difficulties = broken
+            .fields
+            .iter_mut()
+            .find(|f| f.name == "difficulties")
+            .expect("a question on difficulties");
+        difficulties.relevant = Some("${humeur} = 'bonne'".into());
         let refused =
             outcome(send(&app, publish(serde_json::to_string(&broken).expect("json"))).await);
         let PublishOutcome::Refused {
@@ -986,7 +991,7 @@ async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_
             panic!("{:?}: refused, got {refused:?}", t.engine);
         };
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].field, ["mode"]);
+        assert_eq!(errors[0].field, ["difficulties"]);
         assert_eq!(
             errors[0].problem,
             DefinitionProblem::UnknownField {
