@@ -19,6 +19,7 @@ test("the team exports a form, a broken new version is refused with its errors l
   const form = JSON.parse(readFileSync(file, "utf8"));
   expect(form.id).toBe("coaching_visit");
   const next = form.version + 1;
+  const kept = Number((await visitForm.textContent())!.match(/(\d+) version\(s\) gardée\(s\)/)![1]);
 
   // A new version whose display condition reads a field that does not exist: refused, located.
   const broken = { ...form, version: next, fields: form.fields.map((f: any) => (f.name === "difficulties" ? { ...f, relevant: "${humeur} = 'bonne'" } : f)) };
@@ -39,7 +40,7 @@ test("the team exports a form, a broken new version is refused with its errors l
   // Fixed: published, and the list shows the new version with the old one kept.
   await publish({ ...form, version: next });
   await expect(page.getByRole("status").filter({ hasText: `Version ${next} de « coaching_visit » publiée` })).toBeVisible();
-  await expect(visitForm).toContainText(`Version ${next} en service · ${next} version(s) gardée(s)`);
+  await expect(visitForm).toContainText(`Version ${next} en service · ${kept + 1} version(s) gardée(s)`);
 
   // The same number again is refused, and says which is the latest.
   await publish({ ...form, version: next });
@@ -65,7 +66,7 @@ test("the team previews a form at phone size: conditions show and hide questions
   await preview.getByLabel("Date de la visite").fill(tomorrow);
   await preview.getByLabel("Ventes depuis la dernière visite (DT)").fill("1 250,5");
   await preview.getByRole("button", { name: "Vérifier les réponses" }).click();
-  await expect(preview.locator(".field-error", { hasText: "La date ne peut pas être dans le futur." })).toBeVisible();
+  await expect(preview.locator(".field-error", { hasText: "La date de la visite ne peut pas être dans le futur." })).toBeVisible();
   await expect(preview.locator(".field-error", { hasText: "Réponse obligatoire." })).toHaveCount(2); // mode, shock details
 
   await preview.getByLabel("Date de la visite").fill("2026-01-15");

@@ -10,8 +10,8 @@ use super::pages::ErrorPanel;
 use super::review::{FIELDS, Field, ReviewFrame};
 use super::text;
 use crate::api::{
-    entry_review_queue, registry_review_queue, review_entry, review_queue, review_registry,
-    review_visit,
+    entry_review_queue, list_forms, registry_review_queue, review_entry, review_queue,
+    review_registry, review_visit,
 };
 use crate::domain::dates::{days_between, today_iso};
 use crate::domain::entry::{EntryQueue, EntryReviewItem};
@@ -122,7 +122,22 @@ pub fn ReviewQueuePage() -> impl IntoView {
             let visits = review_queue().await?;
             let entries = entry_review_queue().await?;
             let registry = registry_review_queue().await?;
-            Ok::<_, AppError>((visits, entries, registry))
+            // The visit form's versions, only when a visit answers questions the team added
+            // (their labels are in the form).
+            let added = visits
+                .iter()
+                .any(|v| !extra_questions(&v.visit.fields).is_empty());
+            let forms = if added {
+                list_forms().await?
+            } else {
+                Vec::new()
+            };
+            let visit_forms: Vec<Arc<FormDefinition>> = forms
+                .into_iter()
+                .filter(|f| f.id == crate::domain::VISIT_FORM)
+                .map(Arc::new)
+                .collect();
+            Ok::<_, AppError>((visits, entries, registry, visit_forms))
         },
     );
     view! {
@@ -132,10 +147,10 @@ pub fn ReviewQueuePage() -> impl IntoView {
             intro=t_string!(i18n, review_intro)
         >
             {move || items.get().map(|r| match r {
-                Ok((visits, entries, registry)) if visits.is_empty() && entries.items.is_empty() && registry.is_empty() => view! {
+                Ok((visits, entries, registry, _)) if visits.is_empty() && entries.items.is_empty() && registry.is_empty() => view! {
                     <p class="notice success" role="status">{t_string!(i18n, review_none)}</p>
                 }.into_any(),
-                Ok((visits, entries, registry)) => view! { <Queue visits entries registry refetch=move || items.refetch() /> }.into_any(),
+                Ok((visits, entries, registry, visit_forms)) => view! { <Queue visits entries registry visit_forms refetch=move || items.refetch() /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
         </ReviewFrame>
@@ -149,6 +164,8 @@ fn Queue(
     visits: Vec<ReviewItem>,
     entries: EntryQueue,
     registry: Vec<RegistryReviewItem>,
+    /// The versions of the visit form, when a visit answers questions the team added.
+    visit_forms: Vec<Arc<FormDefinition>>,
     refetch: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -253,7 +270,14 @@ fn Queue(
                 let item = item.clone();
                 move || filter.with(|f| f.keeps(i18n, &item))
             };
-            view! { <Card item shown refetch /> }
+            let form = item
+                .visit
+                .fields
+                .form
+                .as_ref()
+                .and_then(|given| visit_forms.iter().find(|f| f.version == given.version))
+                .cloned();
+            view! { <Card item form shown refetch /> }
         }).collect_view()}
         {entry_cards}
         {registry_cards}
@@ -387,6 +411,9 @@ fn RegistryCard(
 #[component]
 fn Card(
     item: ReviewItem,
+    /// The version of the visit form it was captured on, when it answers questions the team
+    /// added.
+    form: Option<Arc<FormDefinition>>,
     shown: impl Fn() -> bool + Send + Sync + 'static,
     refetch: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -424,7 +451,7 @@ fn Card(
                         <dd>{if shown.is_empty() { "—".to_owned() } else { shown }}</dd>
                     }
                 }).collect_view()}
-                {extra_answers(i18n, &fields).into_iter().map(|(label, shown)| view! {
+                {extra_answers(i18n, &fields, form.as_deref()).into_iter().map(|(label, shown)| view! {
                     <dt>{label}</dt>
                     <dd>{shown}</dd>
                 }).collect_view()}
@@ -498,33 +525,41 @@ fn EntryCard(
 }
 
 /// An answer as a supervisor reads it: the choice's label, the day, the amount in dinars.
-/// The answers to the questions of a visit's form that its record has no column for (those the
-/// team added), in the form's order, as a supervisor reads them: `(question, answer)` each.
-fn extra_answers(i18n: I18nContext<Locale>, fields: &VisitFields) -> Vec<(String, String)> {
-    use crate::domain::visit_form::is_record_question;
-    let Some(given) = &fields.form else {
-        return Vec::new();
-    };
+/// The questions a visit answers that its record has no column for (those the team added).
+fn extra_questions(fields: &VisitFields) -> Vec<(&String, &Answer)> {
+    fields.form.as_ref().map_or_else(Vec::new, |given| {
+        given
+            .answers
+            .iter()
+            .filter(|(name, _)| !crate::domain::visit_form::is_record_question(name))
+            .collect()
+    })
+}
+
+/// The answers to the questions the team added to the visit form, in the form's order, as a
+/// supervisor reads them: `(question, answer)` each. Without the form's version, the questions
+/// go by their names.
+fn extra_answers(
+    i18n: I18nContext<Locale>,
+    fields: &VisitFields,
+    form: Option<&FormDefinition>,
+) -> Vec<(String, String)> {
     let locale = i18n.get_locale_untracked();
-    let extra = |name: &str| !is_record_question(name);
-    match super::form_store::device_form(crate::domain::VISIT_FORM, Some(given.version)) {
+    let extra = extra_questions(fields);
+    match form {
         Some(form) => form
             .all_fields()
             .into_iter()
-            .filter(|f| extra(&f.name))
             .filter_map(|f| {
-                let answer = given.answers.get(&f.name)?;
+                let (_, answer) = extra.iter().find(|(name, _)| **name == f.name)?;
                 Some((
                     pick(&f.label, locale),
                     show_answer(i18n, &f.kind, Some(answer)),
                 ))
             })
             .collect(),
-        // A version this tablet has not received yet: the questions by their names.
-        None => given
-            .answers
-            .iter()
-            .filter(|(name, _)| extra(name))
+        None => extra
+            .into_iter()
             .map(|(name, answer)| {
                 (
                     name.clone(),
