@@ -492,6 +492,24 @@ pub async fn list_indicators()
     )
 }
 
+/// Every value chain, `(code, names)`, for the team's indicator editor (which chains an
+/// indicator applies to). The team only.
+#[server(prefix = "/api", endpoint = "list_value_chains")]
+pub async fn list_value_chains() -> Result<Vec<(String, crate::domain::project::Names)>, AppError> {
+    ssr::finish(
+        async move {
+            let user = ssr::require_team()?;
+            let choices = ssr::state()?.db.registry_choices(user.id).await?;
+            Ok(choices
+                .value_chains
+                .into_iter()
+                .map(|(_, code, names)| (code, names))
+                .collect())
+        }
+        .await,
+    )
+}
+
 /// A dashboard: the programme (`level` = `programme`), an incubator or a project (`id` = its
 /// id), or a value chain (`id` = its code), in a year (this year by default), with names in
 /// `lang`. Every signed-in role reads the aggregate levels (small cells hidden); a project's own

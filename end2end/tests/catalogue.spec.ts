@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { hydrated, signIn } from "./helpers";
 
@@ -117,4 +118,46 @@ test("an import naming an unknown indicator is refused with the error located; a
   // The same version again is refused: a definition changes only by a new version.
   await upload([good]);
   await expect(section.getByRole("alert")).toContainText("ENV-12 : la version importée doit être plus récente que la version 1");
+});
+
+test("the team edits an indicator's definition in the page: a formula over an unknown indicator is refused and located, the fixed one is published as the next version", async ({ page }) => {
+  await signIn(page, "team");
+  await page.goto("/catalogue");
+  await hydrated(page);
+  const section = page.locator("section[aria-labelledby='catalogue-title']");
+  const row = section.locator("table.catalogue tr", { hasText: "ENV-07" });
+  const before = Number(await row.locator("td").first().textContent());
+  await section.getByLabel("Indicateur", { exact: true }).selectOption("ENV-07");
+  const editor = section.locator("form.definition-editor");
+  await expect(editor.getByLabel("Nom en français")).toHaveValue("Intrants chimiques utilisés");
+  await expect(editor.getByLabel("Nom en arabe")).toHaveAttribute("dir", "rtl");
+  const axe = await new AxeBuilder({ page }).include("form.definition-editor").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+  // A formula naming an indicator that does not exist: refused, located, nothing published.
+  await editor.getByLabel("Calcul des totaux").selectOption({ label: "Formule sur d'autres indicateurs" });
+  await editor.getByLabel("Formule", { exact: true }).fill("${ENV-01} / ${XYZ-02}");
+  await editor.getByRole("button", { name: `Publier la version ${before + 1} de ENV-07` }).click();
+  await expect(section.getByRole("alert")).toContainText("Catalogue refusé : rien n'a été publié");
+  await expect(section.locator(".definition-errors li")).toHaveText(["ENV-07 · aggregation : indicateur inconnu XYZ-02"]);
+  await expect(row.locator("td").first()).toHaveText(String(before));
+
+  // A unit left empty is said beside it.
+  await editor.getByLabel("Calcul des totaux").selectOption({ label: "Moyenne" });
+  await editor.getByLabel("Unité").fill("");
+  await editor.getByRole("button", { name: /Publier la version/ }).click();
+  await expect(editor.locator("#unit-error")).toContainText("Ce champ est obligatoire.");
+
+  // Fixed: published as the next version; the catalogue lists it.
+  await editor.getByLabel("Unité").fill("kg/ha/an");
+  await editor.getByLabel("Nom en français").fill("Intrants chimiques épandus");
+  await editor.getByLabel("Moins, c'est mieux").check();
+  await editor.getByRole("button", { name: `Publier la version ${before + 1} de ENV-07` }).click();
+  await expect(section.getByRole("status")).toHaveText(new RegExp(`Publié : ENV-07 v${before + 1}\\.`));
+  await expect(row).toContainText("Intrants chimiques épandus");
+  await expect(row.locator("td").first()).toHaveText(String(before + 1));
+  await expect(row).toContainText("kg/ha/an");
+  const exported = await (await page.request.get("/exports/catalogue.json")).json();
+  const inputs = exported.find((d: { code: string }) => d.code === "ENV-07");
+  expect([inputs.version, inputs.unit, inputs.direction, inputs.aggregation.kind]).toEqual([before + 1, "kg/ha/an", "down", "average"]);
 });

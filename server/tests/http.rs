@@ -592,6 +592,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 403, 200, 403],
         },
         Row {
+            endpoint: "/api/list_value_chains",
+            case: "the team only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
             endpoint: "/api/target_choices",
             case: "the team only",
             body: "lang=fr".into(),

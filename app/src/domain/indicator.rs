@@ -97,6 +97,35 @@ pub enum Frequency {
     BaselineEndline,
 }
 
+impl Frequency {
+    pub const ALL: [Frequency; 7] = [
+        Frequency::Monthly,
+        Frequency::Quarterly,
+        Frequency::Semester,
+        Frequency::Annual,
+        Frequency::Season,
+        Frequency::PerEvent,
+        Frequency::BaselineEndline,
+    ];
+
+    /// As the catalogue's JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Semester => "semester",
+            Frequency::Annual => "annual",
+            Frequency::Season => "season",
+            Frequency::PerEvent => "per_event",
+            Frequency::BaselineEndline => "baseline_endline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Frequency> {
+        Frequency::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
 /// How values combine across projects, cells and time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

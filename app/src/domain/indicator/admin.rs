@@ -3,7 +3,7 @@
 //! periods' status.
 
 use super::value::{PeriodStatus, parse_thousandths};
-use super::{CatalogueError, IndicatorDefinition};
+use super::{Aggregation, CatalogueError, Direction, Frequency, IndicatorDefinition};
 use crate::domain::FieldError;
 use crate::domain::project::Names;
 use serde::{Deserialize, Serialize};
@@ -68,6 +68,128 @@ pub fn apply_import(
         }
     }
     Ok(out)
+}
+
+/// What the team's editor changes in an indicator's definition, as the form holds it: the names
+/// and definitions in each language, the unit, how often it is reported, how values combine
+/// (or the indicators it is computed from), which way is better, the value chains it applies to.
+/// The code, type, category, level and breakdowns stay as they are: changing those makes
+/// another indicator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinitionEdit {
+    pub name: Names,
+    pub definition: Names,
+    pub unit: String,
+    pub frequency: Frequency,
+    /// `sum`, `average`, `last`, `ratio` or `formula`.
+    pub aggregation: String,
+    /// For a ratio: the indicators divided (codes).
+    pub numerator: String,
+    pub denominator: String,
+    /// For a formula: `${ECO-01} - ${ECO-03}`.
+    pub expression: String,
+    pub direction: Direction,
+    /// Codes; none: every value chain.
+    pub value_chains: Vec<String>,
+    pub negative_allowed: bool,
+}
+
+/// The ways values may combine, as the editor names them.
+pub const AGGREGATIONS: [&str; 5] = ["sum", "average", "last", "ratio", "formula"];
+
+impl DefinitionEdit {
+    /// The editor's starting point: the definition in use.
+    pub fn of(def: &IndicatorDefinition) -> DefinitionEdit {
+        let (aggregation, numerator, denominator, expression) = match &def.aggregation {
+            Aggregation::Sum => ("sum", "", "", ""),
+            Aggregation::Average => ("average", "", "", ""),
+            Aggregation::Last => ("last", "", "", ""),
+            Aggregation::Ratio {
+                numerator,
+                denominator,
+            } => ("ratio", numerator.as_str(), denominator.as_str(), ""),
+            Aggregation::Formula { expression } => ("formula", "", "", expression.as_str()),
+        };
+        DefinitionEdit {
+            name: def.name.clone(),
+            definition: def.definition.clone(),
+            unit: def.unit.clone(),
+            frequency: def.frequency,
+            aggregation: aggregation.into(),
+            numerator: numerator.into(),
+            denominator: denominator.into(),
+            expression: expression.into(),
+            direction: def.direction,
+            value_chains: def.value_chains.clone(),
+            negative_allowed: def.negative_allowed,
+        }
+    }
+
+    /// The next version of `current` with these changes. What only the whole catalogue can say
+    /// (a formula naming an unknown indicator, a cycle, a missing translation) is checked when
+    /// it is published, with every error located.
+    pub fn next_version(
+        &self,
+        current: &IndicatorDefinition,
+    ) -> Result<IndicatorDefinition, FieldError> {
+        let unit = self.unit.trim();
+        if unit.is_empty() {
+            return Err(FieldError::new("unit", "required"));
+        }
+        let code = |typed: &str| typed.trim().to_uppercase();
+        let aggregation = match self.aggregation.as_str() {
+            "sum" => Aggregation::Sum,
+            "average" => Aggregation::Average,
+            "last" => Aggregation::Last,
+            "ratio" => {
+                let (numerator, denominator) = (code(&self.numerator), code(&self.denominator));
+                if numerator.is_empty() {
+                    return Err(FieldError::new("numerator", "required"));
+                }
+                if denominator.is_empty() {
+                    return Err(FieldError::new("denominator", "required"));
+                }
+                Aggregation::Ratio {
+                    numerator,
+                    denominator,
+                }
+            }
+            "formula" => {
+                let expression = self.expression.trim();
+                if expression.is_empty() {
+                    return Err(FieldError::new("expression", "required"));
+                }
+                Aggregation::Formula {
+                    expression: expression.into(),
+                }
+            }
+            _ => return Err(FieldError::new("aggregation", "other")),
+        };
+        let trimmed = |n: &Names| Names {
+            fr: n.fr.trim().into(),
+            ar: n.ar.trim().into(),
+            en: n.en.trim().into(),
+        };
+        // In the order given (a definition left as it is stays as it is), each once.
+        let mut value_chains: Vec<String> = Vec::new();
+        for chain in &self.value_chains {
+            if !value_chains.contains(chain) {
+                value_chains.push(chain.clone());
+            }
+        }
+        Ok(IndicatorDefinition {
+            version: current.version + 1,
+            name: trimmed(&self.name),
+            definition: trimmed(&self.definition),
+            unit: unit.into(),
+            frequency: self.frequency,
+            aggregation,
+            direction: self.direction,
+            value_chains,
+            negative_allowed: self.negative_allowed,
+            ..current.clone()
+        })
+    }
 }
 
 /// What the targets form chooses from, with the targets set so far.
@@ -407,5 +529,60 @@ mod tests {
         assert_eq!((eco.version, eco.unit.as_str()), (2, "TND/mois"));
         let all = serde_json::to_string(&latest).expect("json");
         assert_eq!(read_import(&all).map(|l| l.len()), Ok(latest.len()));
+    }
+
+    #[test]
+    fn an_edit_left_as_it_is_makes_the_same_definition_one_version_up() {
+        for def in starter_catalogue() {
+            let next = DefinitionEdit::of(&def)
+                .next_version(&def)
+                .expect(&def.code);
+            assert_eq!(
+                next,
+                IndicatorDefinition {
+                    version: def.version + 1,
+                    ..def.clone()
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn an_edit_is_checked_and_the_catalogue_it_makes_refuses_a_formula_over_an_unknown_indicator() {
+        let latest = starter_catalogue();
+        let turnover = latest.iter().find(|d| d.code == "ECO-01").expect("ECO-01");
+        let mut edit = DefinitionEdit::of(turnover);
+        edit.unit = "  ".into();
+        assert_eq!(
+            edit.next_version(turnover),
+            Err(FieldError::new("unit", "required"))
+        );
+        edit.unit = "TND".into();
+        edit.aggregation = "ratio".into();
+        edit.numerator = "eco-03".into();
+        assert_eq!(
+            edit.next_version(turnover),
+            Err(FieldError::new("denominator", "required"))
+        );
+        edit.aggregation = "formula".into();
+        edit.expression = "${ECO-03} + ${XYZ-99}".into();
+        edit.value_chains = vec!["PAL".into(), "DAT".into(), "PAL".into()];
+        edit.name.fr = " Chiffre d'affaires mensuel ".into();
+        let next = edit.next_version(turnover).expect("a next version");
+        assert_eq!(next.version, turnover.version + 1);
+        assert_eq!(next.value_chains, ["PAL", "DAT"]);
+        assert_eq!(next.name.fr, "Chiffre d'affaires mensuel");
+        let made = apply_import(&latest, std::slice::from_ref(&next)).expect("newer");
+        let errors = crate::domain::indicator::check_catalogue(&made, &["DAT", "PAL"])
+            .expect_err("an unknown indicator");
+        assert!(
+            errors.iter().any(|e| e.indicator == "ECO-01"
+                && e.field == "aggregation"
+                && e.problem
+                    == crate::domain::indicator::CatalogueProblem::UnknownIndicator(
+                        "XYZ-99".into()
+                    )),
+            "{errors:?}"
+        );
     }
 }
