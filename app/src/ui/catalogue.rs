@@ -522,6 +522,7 @@ fn CatalogueSection() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || catalogue.get().map(|r| match r {
                     Ok(list) => view! {
+                        <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, cat_catalogue_table)>
                         <table class="catalogue">
                             <thead><tr>
                                 <th scope="col">{t_string!(i18n, ind_indicator)}</th>
@@ -538,6 +539,7 @@ fn CatalogueSection() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                         {move || chains.get().map(|c| {
                             let chains = c.unwrap_or_default();
                             view! { <DefinitionEditor list=list.clone() chains outcome=edited published=move || catalogue.refetch() /> }

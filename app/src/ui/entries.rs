@@ -13,7 +13,7 @@ use super::sync::use_sync;
 use super::text;
 use super::visits::{
     Entry, ReviewNoteView, Tag, from_view, local_view, mounted, new_id, plain_tag, save_then,
-    state_tag,
+    saved_then_back, state_tag,
 };
 use crate::domain::entry::{
     DIAGNOSTIC_AXES, DIAGNOSTIC_FORM, DiagnosticPoint, SSE_FORM, assessment_gaps, assessment_score,
@@ -445,16 +445,7 @@ fn EntryForm(
                     errors.set(Vec::new());
                     let navigate = navigate.clone();
                     let back = back.clone();
-                    save_then(i18n, sync, user, vec![prepare::<SaveEntry>(&args, &today)], Box::new(move |result| match result {
-                        Ok(()) => {
-                            saved.set(true);
-                            sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
-                            request_animation_frame(move || {
-                                request_animation_frame(move || navigate(&back, Default::default()))
-                            });
-                        }
-                        Err(message) => storage_error.set(Some(message)),
-                    }));
+                    save_then(i18n, sync, user, vec![prepare::<SaveEntry>(&args, &today)], saved_then_back(i18n, sync, saved, storage_error, navigate, back));
                 }
             };
             let submit = save.clone();

@@ -7,7 +7,7 @@ use super::data::load_user;
 use super::form_view::{FormErrorSummary, FormFields};
 use super::layout::Frame;
 use super::sync::use_sync;
-use super::visits::{local_view, mounted, new_id, save_then};
+use super::visits::{local_view, mounted, new_id, save_then, saved_then_back};
 use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::error::AppError;
@@ -120,16 +120,7 @@ fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView 
                     };
                     let navigate = navigate.clone();
                     let back = back.clone();
-                    save_then(i18n, sync, user, vec![prepare::<SaveMember>(&args, &today)], Box::new(move |result| match result {
-                        Ok(()) => {
-                            saved.set(true);
-                            sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
-                            request_animation_frame(move || {
-                                request_animation_frame(move || navigate(&back, Default::default()))
-                            });
-                        }
-                        Err(message) => storage_error.set(Some(message)),
-                    }));
+                    save_then(i18n, sync, user, vec![prepare::<SaveMember>(&args, &today)], saved_then_back(i18n, sync, saved, storage_error, navigate, back));
                 }
             };
             view! {

@@ -366,6 +366,30 @@ pub(super) fn new_id() -> Uuid {
     }
 }
 
+/// What a capture form does once its entry is saved on the phone: says so on the form and on
+/// the project page, then goes back to `back` (two frames: the first paints "saved"). A save
+/// that failed says why on the form, which keeps what was typed.
+pub(super) fn saved_then_back(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    sync: super::sync::SyncHandle,
+    saved: RwSignal<bool>,
+    storage_error: RwSignal<Option<String>>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+    back: String,
+) -> Box<dyn FnOnce(Result<(), String>)> {
+    Box::new(move |result| match result {
+        Ok(()) => {
+            saved.set(true);
+            sync.flash
+                .set(Some(t_string!(i18n, saved_on_phone).to_string()));
+            request_animation_frame(move || {
+                request_animation_frame(move || navigate(&back, Default::default()))
+            });
+        }
+        Err(message) => storage_error.set(Some(message)),
+    })
+}
+
 /// Saves prepared mutations on the phone, in order, then calls `done` with `Ok`, or with the
 /// message to show.
 ///
@@ -591,17 +615,7 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
                     entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today)));
                     entries.extend(closed.iter().map(|a| prepare::<CloseAction>(a, &today)));
                     entries.extend(moved.iter().map(|a| prepare::<RescheduleAction>(a, &today)));
-                    save_then(i18n, sync, user, entries, Box::new(move |result| match result {
-                        Ok(()) => {
-                            saved.set(true);
-                            sync.flash.set(Some(t_string!(i18n, saved_on_phone).to_string()));
-                            // Two frames: the first paints "saved", the second leaves for the project.
-                            request_animation_frame(move || {
-                                request_animation_frame(move || navigate(&back, Default::default()))
-                            });
-                        }
-                        Err(message) => storage_error.set(Some(message)),
-                    }));
+                    save_then(i18n, sync, user, entries, saved_then_back(i18n, sync, saved, storage_error, navigate, back));
                 }
             };
             let submit_draft = submit.clone();
