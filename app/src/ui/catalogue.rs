@@ -433,6 +433,7 @@ fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
     let number = |v: Option<i64>| v.map(show_thousandths).unwrap_or_else(|| "—".into());
     (!lines.is_empty()).then(|| {
         view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, cat_targets_set)>
             <table class="targets">
                 <caption>{t_string!(i18n, cat_targets_set)}</caption>
                 <thead><tr>
@@ -456,6 +457,7 @@ fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
                     }}).collect_view()}
                 </tbody>
             </table>
+            </div>
         }
     })
 }
