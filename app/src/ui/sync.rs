@@ -414,11 +414,13 @@ mod engine {
             serde_json::to_string(&outbox::cookie(&kv, user)).map_err(|_| AppError::Internal)?;
         let body = format!(r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{beat}}}"#);
         let pulled: PullResponse = call("/api/sync/pull", &body).await?;
+        // The forms first: a record pulled may have been made on a version published since, and
+        // it opens only once the phone holds that version.
+        refresh_forms(&kv, &pulled.forms).await;
         outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
         for (client, last_seq, refused) in acknowledged {
             outbox::acknowledge(&kv, user, client, last_seq, &refused).map_err(storage)?;
         }
-        refresh_forms(&kv, &pulled.forms).await;
         if stalled {
             return Err(AppError::Internal);
         }
