@@ -8,14 +8,14 @@ use super::engine::{Outcome, Refused, Working, Writer};
 use super::store::{
     ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
 };
-use crate::domain::form::{AnswerProblem, FormSet};
+use crate::domain::form::{AnswerProblem, Answers, FormSet};
 use crate::domain::indicator::value::INDICATOR_FORM;
 use crate::domain::{
     ActionItem, ActionStatus, CloseActionItem, NewActionItem, RescheduleActionItem, Visit,
     VisitFields,
 };
 use crate::domain::{
-    EntryStatus, FormAnswers, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs, VISIT_FORM,
+    EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs, VISIT_FORM,
 };
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
@@ -137,7 +137,13 @@ impl ServerApply for SaveVisit {
     /// no answers and is checked by its fields alone.
     fn check(args: &SaveVisitArgs, context: &Context) -> Result<(), Refused> {
         match &args.fields.form {
-            Some(given) => check_answers(context, VISIT_FORM, given, args.fields.status),
+            Some(given) => check_answers(
+                context,
+                VISIT_FORM,
+                given.version,
+                &given.answers,
+                args.fields.status,
+            ),
             None => Ok(()),
         }
     }
@@ -215,20 +221,21 @@ impl ServerApply for SaveVisit {
     }
 }
 
-/// Answers given on version `given.version` of form `form_id` meet that version, as on the
-/// phone (a draft may leave questions unanswered). A version the server does not hold is
-/// refused, and the phone keeps the entry with the reason.
+/// Answers given on `version` of form `form_id` meet that version, as on the phone (a draft may
+/// leave questions unanswered). A version the server does not hold is refused, and the phone
+/// keeps the entry with the reason.
 fn check_answers(
     context: &Context,
     form_id: &str,
-    given: &FormAnswers,
+    version: u32,
+    answers: &Answers,
     status: EntryStatus,
 ) -> Result<(), Refused> {
     let form = context
         .forms
-        .version(form_id, given.version)
+        .version(form_id, version)
         .ok_or(Refused::code("unknown_form_version"))?;
-    let mut problems = form.validate(&given.answers, context.today);
+    let mut problems = form.validate(answers, context.today);
     if status == EntryStatus::Draft {
         problems.retain(|e| e.problem != AnswerProblem::Required);
     }
@@ -412,15 +419,14 @@ impl ServerApply for SaveMember {
     /// The answers meet the version of the member form they were given on, as on the phone. A
     /// version the server does not hold is refused (the phone keeps the entry, with the reason).
     fn check(args: &SaveMemberArgs, context: &Context) -> Result<(), Refused> {
-        let form = context
-            .forms
-            .version(MEMBER_FORM, args.form_version)
-            .ok_or(Refused::code("unknown_form_version"))?;
-        if form.validate(&args.answers, context.today).is_empty() {
-            Ok(())
-        } else {
-            Err(Refused::code("invalid_answers"))
-        }
+        // A member is never a draft: every required answer is asked for.
+        check_answers(
+            context,
+            MEMBER_FORM,
+            args.form_version,
+            &args.answers,
+            EntryStatus::Submitted,
+        )
     }
 
     fn reads(args: &SaveMemberArgs) -> Vec<(RecordKind, Uuid)> {
@@ -475,15 +481,13 @@ impl ServerApply for SaveEntry {
     /// The answers meet the form version they were given on, as on the phone (a draft may leave
     /// questions empty). A version the server does not hold is refused; the phone keeps the entry.
     fn check(args: &SaveEntryArgs, context: &Context) -> Result<(), Refused> {
-        let form = context
-            .forms
-            .version(&args.form_id, args.form_version)
-            .ok_or(Refused::code("unknown_form_version"))?;
-        if args.check(form, context.today).is_empty() {
-            Ok(())
-        } else {
-            Err(Refused::code("invalid_answers"))
-        }
+        check_answers(
+            context,
+            &args.form_id,
+            args.form_version,
+            &args.answers,
+            args.status,
+        )
     }
 
     fn reads(args: &SaveEntryArgs) -> Vec<(RecordKind, Uuid)> {
@@ -759,7 +763,13 @@ impl ServerApply for SaveIndicatorValue {
         context: &Context,
     ) -> Result<(), Refused> {
         if let Some(given) = &args.form {
-            check_answers(context, INDICATOR_FORM, given, args.status)?;
+            check_answers(
+                context,
+                INDICATOR_FORM,
+                given.version,
+                &given.answers,
+                args.status,
+            )?;
         }
         let catalogue = context.catalogue;
         let def = catalogue
