@@ -26,7 +26,7 @@ serve() {
   return 1
 }
 act() {
-  (cd end2end && ATHAR_URL="$url" ATHAR_UPGRADE_PROFILE="$profile" ATHAR_UPGRADE_ACT="$1" npx playwright test tests/upgrade.spec.ts)
+  (cd end2end && ATHAR_URL="$url" ATHAR_DB="$work/athar.db" ATHAR_UPGRADE_PROFILE="$profile" ATHAR_UPGRADE_ACT="$1" npx playwright test tests/upgrade.spec.ts)
 }
 
 restart() {

@@ -71,28 +71,32 @@ pub fn hydrate() {
     // Readable panics in development; in release the hook's formatting code is not worth its bytes.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    if let Err(e) = storage::device().migrate() {
-        leptos::logging::warn!("device storage: {e}");
-    }
-    let body = leptos::prelude::document().body();
-    let on_shell = body
-        .as_ref()
-        .is_some_and(|b| b.has_attribute(ui::OFFLINE_SHELL_MARKER));
-    if on_shell {
-        if let Some(body) = body {
-            body.set_inner_html("");
+    ui::clock::restore();
+    wasm_bindgen_futures::spawn_local(async move {
+        // The outbox is read from disk before any page draws from it (and moved in from an older
+        // layout if need be). Without IndexedDB the app still opens; saving then says why not.
+        if let Err(e) = storage::durable::open().await {
+            leptos::logging::warn!("device storage: {e}");
         }
-        shell_language();
-        leptos::mount::mount_to_body(App);
-        ready();
-    } else if let Some(body) = body {
-        // Asynchronous: a page whose code is a chunk of its own (`ui::lazy_page`) is hydrated once
-        // that chunk is here.
-        wasm_bindgen_futures::spawn_local(async move {
+        let body = leptos::prelude::document().body();
+        let on_shell = body
+            .as_ref()
+            .is_some_and(|b| b.has_attribute(ui::OFFLINE_SHELL_MARKER));
+        if on_shell {
+            if let Some(body) = body {
+                body.set_inner_html("");
+            }
+            shell_language();
+            leptos::mount::mount_to_body(App);
+            ready();
+        } else if let Some(body) = body {
+            ui::clock::from_page();
+            // Asynchronous: a page whose code is a chunk of its own (`ui::lazy_page`) is hydrated
+            // once that chunk is here.
             leptos::mount::hydrate_from_async(body, App).await.forget();
             ready();
-        });
-    }
+        }
+    });
 }
 
 /// Lets tests (and curious people) know the WASM has taken over the page.

@@ -1,8 +1,22 @@
-//! Storage on the device: a small typed layer over key-value storage (localStorage through
-//! gloo-storage in the browser, memory in tests).
+//! Storage on the device: a small typed layer over key-value storage, in two stores chosen by what
+//! losing them would cost.
+//!
+//! - **What can be rebuilt from the server** (identity, the cached views of the user's scope, the
+//!   forms) lives in localStorage through gloo-storage ([`BrowserStore`], [`DeviceStore`]):
+//!   synchronous and handy for the first paint, but Chromium writes it to disk lazily, so a
+//!   browser that dies minutes after a write may lose it.
+//! - **What the user made and the server does not have yet** (the outbox: waiting and refused
+//!   entries, and each tab slot's sequence counter) lives in IndexedDB, each write one
+//!   transaction with `durability: "strict"` ([`durable`]). A save is *saved* only once that
+//!   transaction has completed.
+//!
+//! Both sides read through [`KeyRead`]; only stores whose writes are immediate implement
+//! [`KeyValue`]. The durable store is read from a copy in memory and written only through
+//! [`Staged`] changes committed as one transaction, so a write that has not reached the disk is
+//! never read as if it had.
 //!
 //! - Keys are versioned (`athar/v1/…`); [`DeviceStore::migrate`] moves older layouts forward once,
-//!   at start-up, in order.
+//!   at start-up, in order (and [`durable`] moves the outbox out of localStorage, layout 1 → 2).
 //! - Values are JSON, one small key per record, so a save never rewrites everything.
 //! - Everything a user caches lives under `athar/v1/u/<user id>/`, so signing out removes exactly
 //!   that user's data and another user on the same phone never sees it.
@@ -14,13 +28,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-/// The layout version of the keys this build writes.
-pub const LAYOUT_VERSION: u32 = 1;
+/// The layout version of the keys this build writes. Layout 2: the outbox is in IndexedDB (layout
+/// 1 kept it in localStorage under the same keys).
+pub const LAYOUT_VERSION: u32 = 2;
 /// The oldest layout [`DeviceStore::migrate`] brings forward (0: before anything was versioned).
 /// A new app version takes over a phone with unsent entries only if it reads their layout, so a
 /// change to how entries are stored is a layout change, with its migration.
 pub const OLDEST_READABLE_LAYOUT: u32 = 0;
 const ROOT: &str = "athar/";
+/// Where the keys of layouts 1 and 2 live (layout 2 moved the outbox, not the keys' names).
+const KEYS: &str = "athar/v1/";
 const LAYOUT_KEY: &str = "athar/layout";
 
 /// localStorage gives an origin about 5 MiB; the app counts its own bytes against this.
@@ -39,12 +56,80 @@ pub enum StorageError {
     Corrupt(String),
 }
 
-/// The raw store: strings in, strings out.
-pub trait KeyValue {
+/// Reading a raw store: strings in, strings out.
+pub trait KeyRead {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
+    fn keys(&self) -> Result<Vec<String>, StorageError>;
+}
+
+/// A raw store whose writes take effect at once (memory, localStorage, a [`Staged`] change).
+pub trait KeyValue: KeyRead {
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
     fn remove(&self, key: &str) -> Result<(), StorageError>;
-    fn keys(&self) -> Result<Vec<String>, StorageError>;
+}
+
+/// One write of a [`Staged`] change: the new value, or `None` to remove the key.
+pub type Write = (String, Option<String>);
+
+/// Changes to a store that cannot be written synchronously, gathered first: reads see the
+/// changes on top of `base`, and [`Staged::into_writes`] gives them, in key order, to commit as
+/// one transaction.
+pub struct Staged<'a, B: KeyRead> {
+    base: &'a B,
+    writes: std::cell::RefCell<std::collections::BTreeMap<String, Option<String>>>,
+}
+
+impl<'a, B: KeyRead> Staged<'a, B> {
+    pub fn new(base: &'a B) -> Self {
+        Staged {
+            base,
+            writes: Default::default(),
+        }
+    }
+
+    pub fn into_writes(self) -> Vec<Write> {
+        self.writes.into_inner().into_iter().collect()
+    }
+}
+
+impl<B: KeyRead> KeyRead for Staged<'_, B> {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        match self.writes.borrow().get(key) {
+            Some(staged) => Ok(staged.clone()),
+            None => self.base.get(key),
+        }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        let writes = self.writes.borrow();
+        let mut keys: Vec<String> = self
+            .base
+            .keys()?
+            .into_iter()
+            .filter(|k| !writes.contains_key(k))
+            .collect();
+        keys.extend(
+            writes
+                .iter()
+                .filter(|(_, v)| v.is_some())
+                .map(|(k, _)| k.clone()),
+        );
+        Ok(keys)
+    }
+}
+
+impl<B: KeyRead> KeyValue for Staged<'_, B> {
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.writes
+            .borrow_mut()
+            .insert(key.to_owned(), Some(value.to_owned()));
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.writes.borrow_mut().insert(key.to_owned(), None);
+        Ok(())
+    }
 }
 
 /// Every kind of thing the device keeps.
@@ -70,19 +155,19 @@ pub enum Key {
 impl Key {
     pub fn path(&self) -> String {
         match self {
-            Key::Identity => format!("{ROOT}v{LAYOUT_VERSION}/identity"),
+            Key::Identity => format!("{KEYS}identity"),
             Key::Projects { user } => format!("{}projects", user_prefix(*user)),
             Key::Project { user, project } => format!("{}project/{project}", user_prefix(*user)),
-            Key::Forms => format!("{ROOT}v{LAYOUT_VERSION}/forms"),
-            Key::FormsSeen => format!("{ROOT}v{LAYOUT_VERSION}/forms-seen"),
+            Key::Forms => format!("{KEYS}forms"),
+            Key::FormsSeen => format!("{KEYS}forms-seen"),
             Key::Registry { user } => format!("{}registry", user_prefix(*user)),
-            Key::Indicators => format!("{ROOT}v{LAYOUT_VERSION}/indicators"),
+            Key::Indicators => format!("{KEYS}indicators"),
         }
     }
 }
 
 fn user_prefix(user: Uuid) -> String {
-    format!("{ROOT}v{LAYOUT_VERSION}/u/{user}/")
+    format!("{KEYS}u/{user}/")
 }
 
 pub struct DeviceStore<S: KeyValue> {
@@ -205,11 +290,35 @@ impl MemoryStore {
     }
 }
 
-impl KeyValue for MemoryStore {
+impl MemoryStore {
+    /// Applies committed writes (the copy in memory of a durable store).
+    pub fn apply(&self, writes: &[Write]) {
+        let mut map = self.map.borrow_mut();
+        for (key, value) in writes {
+            match value {
+                Some(v) => map.insert(key.clone(), v.clone()),
+                None => map.remove(key),
+            };
+        }
+    }
+
+    /// Replaces everything held.
+    pub fn replace(&self, entries: impl IntoIterator<Item = (String, String)>) {
+        *self.map.borrow_mut() = entries.into_iter().collect();
+    }
+}
+
+impl KeyRead for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
         Ok(self.map.borrow().get(key).cloned())
     }
 
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        Ok(self.map.borrow().keys().cloned().collect())
+    }
+}
+
+impl KeyValue for MemoryStore {
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
         if let Some(quota) = self.quota {
             let used: usize = self
@@ -232,10 +341,6 @@ impl KeyValue for MemoryStore {
     fn remove(&self, key: &str) -> Result<(), StorageError> {
         self.map.borrow_mut().remove(key);
         Ok(())
-    }
-
-    fn keys(&self) -> Result<Vec<String>, StorageError> {
-        Ok(self.map.borrow().keys().cloned().collect())
     }
 }
 
@@ -261,23 +366,40 @@ thread_local! {
     static WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// How many writes this page has made to the browser's storage. What was read from storage is
-/// current while this has not moved (other tabs' writes arrive as `storage` events).
+/// How many writes this page has made to the browser's storage (either store). What was read
+/// from storage is current while this has not moved (other tabs' writes arrive as events).
 #[cfg(feature = "hydrate")]
 pub fn local_writes() -> u64 {
     WRITES.get()
 }
 
 #[cfg(feature = "hydrate")]
-impl KeyValue for BrowserStore {
+fn touched() {
+    WRITES.set(WRITES.get() + 1);
+}
+
+#[cfg(feature = "hydrate")]
+pub mod durable;
+
+#[cfg(feature = "hydrate")]
+impl KeyRead for BrowserStore {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
         Self::raw()?
             .get_item(key)
             .map_err(|_| StorageError::Unavailable)
     }
 
+    fn keys(&self) -> Result<Vec<String>, StorageError> {
+        let raw = Self::raw()?;
+        let len = raw.length().map_err(|_| StorageError::Unavailable)?;
+        Ok((0..len).filter_map(|i| raw.key(i).ok().flatten()).collect())
+    }
+}
+
+#[cfg(feature = "hydrate")]
+impl KeyValue for BrowserStore {
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        WRITES.set(WRITES.get() + 1);
+        touched();
         Self::raw()?.set_item(key, value).map_err(|e| {
             let name = js_sys::Reflect::get(&e, &"name".into())
                 .ok()
@@ -292,16 +414,10 @@ impl KeyValue for BrowserStore {
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
-        WRITES.set(WRITES.get() + 1);
+        touched();
         Self::raw()?
             .remove_item(key)
             .map_err(|_| StorageError::Unavailable)
-    }
-
-    fn keys(&self) -> Result<Vec<String>, StorageError> {
-        let raw = Self::raw()?;
-        let len = raw.length().map_err(|_| StorageError::Unavailable)?;
-        Ok((0..len).filter_map(|i| raw.key(i).ok().flatten()).collect())
     }
 }
 
@@ -426,6 +542,35 @@ mod tests {
     }
 
     #[test]
+    fn a_staged_change_reads_through_and_is_given_whole() {
+        let base = MemoryStore::default();
+        base.set("a", "1").expect("stored");
+        base.set("b", "2").expect("stored");
+        let staged = Staged::new(&base);
+        staged.set("c", "3").expect("staged");
+        staged.remove("a").expect("staged");
+        staged.set("b", "20").expect("staged");
+        assert_eq!(staged.get("a").expect("read"), None);
+        assert_eq!(staged.get("b").expect("read").as_deref(), Some("20"));
+        let mut keys = staged.keys().expect("keys");
+        keys.sort();
+        assert_eq!(keys, ["b", "c"]);
+        // Nothing reached the base until the change is applied.
+        assert_eq!(base.get("a").expect("read").as_deref(), Some("1"));
+        let writes = staged.into_writes();
+        assert_eq!(
+            writes,
+            [
+                ("a".to_owned(), None),
+                ("b".to_owned(), Some("20".to_owned())),
+                ("c".to_owned(), Some("3".to_owned()))
+            ]
+        );
+        base.apply(&writes);
+        assert_eq!(base.keys().expect("keys"), ["b", "c"]);
+    }
+
+    #[test]
     fn a_damaged_value_is_reported_not_panicked_on() {
         let kv = MemoryStore::default();
         kv.set(&Key::Identity.path(), "{not json").expect("stored");
@@ -449,8 +594,8 @@ mod tests {
             Some("keep")
         );
         assert_eq!(
-            store.kv.get(LAYOUT_KEY).expect("read").as_deref(),
-            Some("1")
+            store.kv.get(LAYOUT_KEY).expect("read"),
+            Some(LAYOUT_VERSION.to_string())
         );
         store.migrate().expect("second run is a no-op");
     }

@@ -83,3 +83,8 @@ export async function savedThenBack(page: Page) {
   await expect(page).not.toHaveURL(/\/visits\//);
   await expect(page.locator("main").getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
 }
+
+/** The keys of the outbox on disk (IndexedDB, read through the app's own `athar.db`). */
+export async function outboxKeys(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as any).athar.db.keys());
+}

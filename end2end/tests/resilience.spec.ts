@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
+import { countInDatabase, hydrated, openFirstProject, outboxKeys, recordVisit, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
 
 // What phones do to sync in the field: two tabs at once, a full storage, a tab closed while its
 // entries are on the wire, a network that comes and goes. Each entry must land exactly once.
@@ -28,8 +28,8 @@ test("two tabs saving at the same time: every entry gets its own number, none is
     notes.push(...pair);
     await Promise.all([recordVisit(page, pair[0]), recordVisit(other, pair[1])]);
   }
-  // One key per mutation, (client, seq) unique: the two tabs are two clients.
-  const keys: string[] = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes("/m/")));
+  // One key per mutation on disk, (client, seq) unique: the two tabs are two clients.
+  const keys: string[] = (await outboxKeys(page)).filter((k) => k.includes("/m/"));
   expect(keys).toHaveLength(6);
   expect(new Set(keys).size).toBe(6);
   const clients = new Set(keys.map((k) => k.split("/m/")[1].split("/")[0]));
@@ -45,17 +45,18 @@ test("two tabs saving at the same time: every entry gets its own number, none is
   expectOnceEach(notes);
 });
 
-test("storage really full: the save fails with a clear message, the form keeps what was typed, nothing stored is lost", async ({ page, context }) => {
+test("localStorage full: a save still goes to disk, and nothing stored is lost", async ({ page, context }) => {
   const stamp = Date.now().toString(36);
   const before = `Avant le plein ${stamp}`;
-  const blocked = `Pendant le plein ${stamp}`;
+  const besideFull = `A côté du plein ${stamp}`;
   await signIn(page, "facilitator");
   await serviceWorkerReady(page);
   const project = await openFirstProject(page);
   await context.setOffline(true);
   await recordVisit(page, before);
 
-  // Fill the browser's real localStorage quota (no stub): big chunks, then smaller ones.
+  // The browser's real localStorage quota, filled with big chunks then smaller ones. It holds
+  // only what the server can send again; entries go to IndexedDB.
   const filled = await page.evaluate(() => {
     let n = 0;
     for (const size of [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1]) {
@@ -69,6 +70,30 @@ test("storage really full: the save fails with a clear message, the form keeps w
     return n;
   });
   expect(filled).toBeGreaterThan(0);
+  await recordVisit(page, besideFull);
+  await page.evaluate(() => {
+    for (const k of Object.keys(localStorage)) if (k.startsWith("test-filler/")) localStorage.removeItem(k);
+  });
+
+  await context.setOffline(false);
+  await page.goto(project.url);
+  await hydrated(page);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  for (const note of [before, besideFull]) await expect(page.locator(".entries li", { hasText: note })).toContainText("Envoyé");
+  expectOnceEach([before, besideFull]);
+});
+
+test("no room left on the phone: the save says so, the form keeps what was typed, and it saves once there is room", async ({ page, context }) => {
+  const stamp = Date.now().toString(36);
+  const blocked = `Pendant le plein ${stamp}`;
+  // The browser's own quota for the site, lowered to a byte before Athar stored anything on
+  // this phone: the browser refuses to create its database.
+  const cdp = await context.newCDPSession(page);
+  await page.goto("/login");
+  const origin = new URL(page.url()).origin;
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 1 });
+  await signIn(page, "facilitator");
+  const project = await openFirstProject(page);
 
   await page.getByRole("link", { name: /Nouvelle visite/ }).click();
   await hydrated(page);
@@ -77,20 +102,17 @@ test("storage really full: the save fails with a clear message, the form keeps w
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
   await expect(page.getByRole("alert")).toContainText("Le stockage d'Athar sur ce téléphone est plein");
   await expect(page.getByLabel("Observations")).toHaveValue(blocked);
+  expect(countInDatabase(blocked) ?? 0).toBe(0);
 
   // Room made, the same form saves.
-  await page.evaluate(() => {
-    for (const k of Object.keys(localStorage)) if (k.startsWith("test-filler/")) localStorage.removeItem(k);
-  });
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin });
   await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
   await savedThenBack(page);
-
-  await context.setOffline(false);
   await page.goto(project.url);
   await hydrated(page);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
-  for (const note of [before, blocked]) await expect(page.locator(".entries li", { hasText: note })).toContainText("Envoyé");
-  expectOnceEach([before, blocked]);
+  await expect(page.locator(".entries li", { hasText: blocked })).toContainText("Envoyé");
+  expectOnceEach([blocked]);
 });
 
 test("a tab closed while its entries are on the wire: reopened, they arrive once", async ({ page, context }) => {
@@ -159,9 +181,10 @@ test("an entry the server cannot take because one before it is missing is not ca
   await context.setOffline(true);
   for (const note of notes) await recordVisit(page, note);
   // Damage the phone's storage behind the app's back: the first of the two disappears.
-  const removed = await page.evaluate(() => {
-    const keys = Object.keys(localStorage).filter((k) => k.includes("/m/")).sort();
-    localStorage.removeItem(keys[0]);
+  const removed = await page.evaluate(async () => {
+    const athar = (window as any).athar;
+    const keys = (await athar.db.keys()).filter((k: string) => k.includes("/m/")).sort();
+    await athar.db.write([[keys[0], null]]);
     return keys[0];
   });
   expect(removed).toMatch(/\/m\/[0-9a-f-]+\/0+1$/);

@@ -1,14 +1,15 @@
 import { BrowserContext, Page, chromium, expect, test } from "@playwright/test";
 import { existsSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serviceWorkerReady, signIn } from "./helpers";
+import { countInDatabase, outboxKeys, serviceWorkerReady, signIn } from "./helpers";
 
 // Upgrades, in three acts around redeployments (`end2end/upgrade-acts.sh`: the same build
 // restarted under a new release label, which phones see as a new version). One browser profile
 // on disk plays a phone that had the app installed and opens it after each upgrade. An entry of
 // another user of the phone waits in its outbox (this user's session does not send it), so only
-// the user's word or the outbox emptying can let a new version in. Skipped unless
-// ATHAR_UPGRADE_PROFILE names that profile.
+// the user's word or the outbox emptying can let a new version in. The entries are written where
+// the previous storage layout (1) kept them, in localStorage: the new version moves them to disk.
+// Skipped unless ATHAR_UPGRADE_PROFILE names that profile.
 const profile = process.env.ATHAR_UPGRADE_PROFILE;
 const act = process.env.ATHAR_UPGRADE_ACT;
 const PENDING = "athar/v1/u/00000000-0000-0000-0000-00000000abcd/m/00000000-0000-0000-0000-000000000001/000000000001";
@@ -108,13 +109,38 @@ test("act 2, after an upgrade: the new version waits for the entry, and takes ov
     (window as any).athar.checkUpdate();
   });
 
-  // The user agrees: the page reloads into the new version, the entry still on the phone.
+  // The version running saved a visit of this user where layout 1 kept entries (localStorage),
+  // and the layout marker says so.
+  const note = `Avant la mise à jour ${Date.now().toString(36)}`;
+  const href = (await page.locator(".card h3 a").first().getAttribute("href"))!;
+  await page.evaluate(({ project, note }) => {
+    const user = JSON.parse(localStorage.getItem("athar/v1/identity")!).id;
+    const client = crypto.randomUUID();
+    const args = {
+      id: crypto.randomUUID(),
+      base_version: null,
+      fields: {
+        project_id: project, visit_on: new Date().toISOString().slice(0, 10), mode: "phone",
+        present_member_ids: [], topics: [], observations: note, difficulties: "",
+        next_visit_on: null, status: "submitted",
+      },
+    };
+    const m = { client_id: client, seq: 1, name: "visit.save", args, created_at: Date.now() };
+    localStorage.setItem(`athar/v1/u/${user}/m/${client}/000000000001`, JSON.stringify(m));
+  }, { project: href.split("/projects/")[1], note });
+
+  // The user agrees: the page reloads into the new version, which moves both entries to disk;
+  // the user's own is sent, once, and the other user's stays.
   const reloaded = page.waitForEvent("load");
   await page.getByRole("button", { name: UPDATE_NOW }).click();
   await reloaded;
   await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(false);
   await serviceWorkerReady(page);
-  expect(await page.evaluate((k) => localStorage.getItem(k), PENDING)).toBe("{}");
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  expect(await outboxKeys(page)).toEqual([PENDING]);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes("/m/")))).toEqual([]);
+  const counted = countInDatabase(note);
+  if (counted !== null) expect(counted).toBe(1);
   await expect(page.locator(".update-notice")).toHaveCount(0);
   // The new version's cache beside the previous one (a page still running the previous version
   // fetches its code chunks from there).
@@ -140,7 +166,7 @@ test("act 3, after another upgrade: once nothing waits, the new version takes ov
 
   // The entry leaves the phone (its owner's sync, played here by removing it); the next sync of
   // this page finds the outbox empty and the new version takes over without a reload.
-  await page.evaluate((k) => localStorage.removeItem(k), PENDING);
+  await page.evaluate((k) => (window as any).athar.db.write([[k, null]]), PENDING);
   await page.getByRole("button", { name: "Envoyer maintenant" }).click();
   await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(false);
   await expect(page.locator(".update-notice")).toHaveCount(0);

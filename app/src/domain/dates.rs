@@ -98,8 +98,24 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y + i64::from(m <= 2), m, d)
 }
 
-/// Today in Tunis, as an ISO day.
-pub fn today_iso() -> String {
+/// How far the server's clock is ahead of this machine's, in ms (negative: behind). The phone's
+/// clock is not trusted (a cheap phone loses its date when the battery dies): the phone learns
+/// the server's time from every answer it gets and every page the server drew (`ui::clock`), and
+/// days are counted by the corrected clock. Always 0 on the server.
+static CLOCK_OFFSET_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Sets [`clock_offset_ms`].
+pub fn set_clock_offset_ms(offset: i64) {
+    CLOCK_OFFSET_MS.store(offset, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How far the server's clock is ahead of this machine's, as last learned.
+pub fn clock_offset_ms() -> i64 {
+    CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// This machine's clock, in Unix ms.
+pub fn device_now_ms() -> i64 {
     #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     let now_ms = js_sys::Date::now() as i64;
     #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
@@ -107,7 +123,25 @@ pub fn today_iso() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default();
-    iso_day_from_unix_ms(now_ms)
+    now_ms
+}
+
+/// Now by the server's clock, as far as this machine knows it (Unix ms).
+pub fn now_ms() -> i64 {
+    device_now_ms() + clock_offset_ms()
+}
+
+/// `05/12 10:40`: the day and time in Tunis of a Unix-ms time, short.
+pub fn day_month_time(unix_ms: i64) -> String {
+    let (_, m, d) = split_iso(&iso_day_from_unix_ms(unix_ms)).unwrap_or_default();
+    let minutes = (unix_ms / 60_000 + TUNIS_UTC_OFFSET_HOURS * 60).rem_euclid(24 * 60);
+    format!("{d:02}/{m:02} {:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Today in Tunis by the server's clock, as an ISO day: the day forms default to, and that due
+/// and overdue are counted from, on the phone as on the server.
+pub fn today_iso() -> String {
+    iso_day_from_unix_ms(now_ms())
 }
 
 #[cfg(test)]
@@ -134,6 +168,13 @@ mod tests {
         assert_eq!(tunis_day("2026-11-26T22:59:59Z"), "2026-11-26");
         assert_eq!(tunis_day("2026-12-31T23:00:00Z"), "2027-01-01");
         assert_eq!(tunis_day("2026-11-26"), "2026-11-26");
+    }
+
+    #[test]
+    fn a_time_is_told_short_in_tunis() {
+        // 2026-11-25T23:30:00Z is 00:30 on the 26th in Tunis.
+        assert_eq!(day_month_time(1_795_649_400_000), "26/11 00:30");
+        assert_eq!(day_month_time(0), "01/01 01:00");
     }
 
     #[test]

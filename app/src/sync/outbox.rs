@@ -1,7 +1,9 @@
 //! The device's side of sync: the outbox of mutations, and the local view the UI reads.
 //!
 //! Layout under `athar/v1/u/<user>/` (one key per mutation and per record, so a save writes two
-//! small keys and never the whole outbox):
+//! small keys and never the whole outbox). The outbox's keys (`client/`, `m/`, `refused/`) live in
+//! the durable store (IndexedDB in the browser, see `storage::durable`), the snapshot's in
+//! localStorage: functions here take the store they need, and [`LocalView::load`] takes both.
 //!
 //! | key | value |
 //! |---|---|
@@ -25,7 +27,7 @@
 use super::mutations::{self, Author, MutationType};
 use super::protocol::{Cookie, Mutation, PullResponse, Record, RecordKind, Refusal};
 use crate::domain::{ActionItem, FieldError, Visit};
-use crate::storage::{KeyValue, StorageError};
+use crate::storage::{KeyRead, KeyValue, StorageError, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
@@ -203,7 +205,7 @@ fn to_json<T: Serialize>(value: &T, key: &str) -> Result<String, StorageError> {
 }
 
 /// Sequence numbers stored for a client, waiting or refused, in order.
-fn stored_seqs<S: KeyValue>(kv: &S, user: Uuid, client: Uuid) -> Result<Vec<u64>, StorageError> {
+fn stored_seqs<S: KeyRead>(kv: &S, user: Uuid, client: Uuid) -> Result<Vec<u64>, StorageError> {
     let waiting = format!("{}m/{client}/", prefix(user));
     let refused = format!("{}refused/{client}/", prefix(user));
     let mut seqs: Vec<u64> = kv
@@ -220,13 +222,13 @@ fn stored_seqs<S: KeyValue>(kv: &S, user: Uuid, client: Uuid) -> Result<Vec<u64>
 }
 
 /// Every mutation of `user` waiting to be sent, by client then sequence.
-pub fn pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Mutation>, StorageError> {
+pub fn pending<S: KeyRead>(kv: &S, user: Uuid) -> Result<Vec<Mutation>, StorageError> {
     pending_among(kv, &kv.keys()?, user)
 }
 
 /// [`pending`], from a list of keys already read (listing keys crosses into JavaScript once per
 /// key: read them once per view).
-fn pending_among<S: KeyValue>(
+fn pending_among<S: KeyRead>(
     kv: &S,
     all: &[String],
     user: Uuid,
@@ -245,7 +247,7 @@ fn pending_among<S: KeyValue>(
 
 /// Stored mutations of one client as raw JSON, after `after_seq`, at most `max_count` of them and
 /// about `max_bytes`: a push body is built by joining these strings.
-pub fn batch<S: KeyValue>(
+pub fn batch<S: KeyRead>(
     kv: &S,
     user: Uuid,
     client: Uuid,
@@ -279,7 +281,7 @@ pub fn batch<S: KeyValue>(
 
 /// How many mutations of `user` wait, and when the oldest was made (Unix ms): for the header and
 /// the heartbeat. Reads one value per client, not the whole outbox.
-pub fn summary<S: KeyValue>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), StorageError> {
+pub fn summary<S: KeyRead>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), StorageError> {
     let waiting = format!("{}m/", prefix(user));
     let mut keys: Vec<String> = kv
         .keys()?
@@ -306,7 +308,7 @@ pub fn summary<S: KeyValue>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), St
 }
 
 /// The clients of `user` with something waiting.
-pub fn clients_with_pending<S: KeyValue>(kv: &S, user: Uuid) -> Result<Vec<Uuid>, StorageError> {
+pub fn clients_with_pending<S: KeyRead>(kv: &S, user: Uuid) -> Result<Vec<Uuid>, StorageError> {
     let waiting = format!("{}m/", prefix(user));
     let mut clients: Vec<Uuid> = kv
         .keys()?
@@ -350,8 +352,83 @@ pub fn acknowledge<S: KeyValue>(
     Ok(())
 }
 
+/// Whether `key` belongs to the outbox (a waiting or refused entry, or a tab slot's counter): what
+/// must be on disk before the app says *saved*.
+pub fn is_outbox_key(key: &str) -> bool {
+    key.strip_prefix(ROOT)
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, rest)| {
+            ["m/", "refused/", "client/"]
+                .iter()
+                .any(|p| rest.starts_with(p))
+        })
+}
+
+fn is_counter(key: &str) -> bool {
+    key.contains("/client/")
+}
+
+/// Moving the outbox from one store to another (localStorage to IndexedDB, layout 1 to 2): the
+/// writes that copy into `to` every outbox key of `from`, and the keys to remove from `from` once
+/// [`moved_intact`] has checked the copy on disk. Safe to run again after a crash at any point:
+/// an entry already there is not written again, one copied twice is the same mutation (the
+/// server skips a number it has), and a slot's counter is never lowered nor given another client
+/// (a counter that went back could hand out a number the server already has, and that entry
+/// would be skipped as a replay).
+pub fn move_plan(
+    from: &impl KeyRead,
+    to: &impl KeyRead,
+) -> Result<(Vec<Write>, Vec<String>), StorageError> {
+    let mut writes = Vec::new();
+    let mut moved = Vec::new();
+    for key in from.keys()?.into_iter().filter(|k| is_outbox_key(k)) {
+        let Some(value) = from.get(&key)? else {
+            continue;
+        };
+        let there = to.get(&key)?;
+        let write = if is_counter(&key) {
+            let ours = ClientMeta::decode(&value);
+            match (ours, there.as_deref().and_then(ClientMeta::decode)) {
+                (Some(ours), Some(theirs)) => {
+                    (ours.id == theirs.id && ours.next_seq > theirs.next_seq).then_some(value)
+                }
+                (_, Some(_)) => None,
+                _ => Some(value),
+            }
+        } else {
+            // An entry is never rewritten once stored: one already there is this one.
+            there.is_none().then_some(value)
+        };
+        if let Some(value) = write {
+            writes.push((key.clone(), Some(value)));
+        }
+        moved.push(key);
+    }
+    Ok((writes, moved))
+}
+
+/// Whether every key [`move_plan`] moved is in `to` as `from` holds it (a counter: present).
+pub fn moved_intact(
+    from: &impl KeyRead,
+    to: &impl KeyRead,
+    moved: &[String],
+) -> Result<bool, StorageError> {
+    for key in moved {
+        let there = to.get(key)?;
+        let intact = if is_counter(key) {
+            there.is_some()
+        } else {
+            there.is_some() && there == from.get(key)?
+        };
+        if !intact {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// The cookie of the last pull, if any.
-pub fn cookie<S: KeyValue>(kv: &S, user: Uuid) -> Option<Cookie> {
+pub fn cookie<S: KeyRead>(kv: &S, user: Uuid) -> Option<Cookie> {
     let raw = kv.get(&format!("{}cookie", prefix(user))).ok()??;
     serde_json::from_str(&raw).ok()
 }
@@ -390,7 +467,7 @@ pub fn apply_pull<S: KeyValue>(
 }
 
 /// When the last sync went through.
-pub fn sync_meta<S: KeyValue>(kv: &S, user: Uuid) -> SyncMeta {
+pub fn sync_meta<S: KeyRead>(kv: &S, user: Uuid) -> SyncMeta {
     kv.get(&format!("{}sync", prefix(user)))
         .ok()
         .flatten()
@@ -467,13 +544,17 @@ impl<V> Small<V> {
 }
 
 impl LocalView {
-    /// Reads the snapshot and replays `user`'s waiting mutations on top, in order.
-    pub fn load<S: KeyValue>(kv: &S, user: Uuid) -> Result<LocalView, StorageError> {
+    /// Reads the snapshot (from `snapshot`) and replays `user`'s refused and waiting mutations
+    /// (from `outbox`) on top, in order.
+    pub fn load(
+        snapshot: &impl KeyRead,
+        outbox: &impl KeyRead,
+        user: Uuid,
+    ) -> Result<LocalView, StorageError> {
         let mut view = LocalView::default();
-        let keys = kv.keys()?;
         let records = format!("{}r/", prefix(user));
-        for key in keys.iter().filter(|k| k.starts_with(&records)) {
-            if let Some(raw) = kv.get(key)?
+        for key in snapshot.keys()?.iter().filter(|k| k.starts_with(&records)) {
+            if let Some(raw) = snapshot.get(key)?
                 && let Ok(record) = serde_json::from_str::<Record>(&raw)
             {
                 view.on_server.insert(record.key(), ());
@@ -481,9 +562,10 @@ impl LocalView {
             }
         }
         let author = Author { user };
+        let keys = outbox.keys()?;
         let refused_prefix = format!("{}refused/", prefix(user));
         for key in keys.iter().filter(|k| k.starts_with(&refused_prefix)) {
-            if let Some(raw) = kv.get(key)?
+            if let Some(raw) = outbox.get(key)?
                 && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
                 && let Some(target) = mutations::replay(
                     &entry.mutation.name,
@@ -496,7 +578,7 @@ impl LocalView {
                 view.refused.insert(target, entry.refusal);
             }
         }
-        for m in pending_among(kv, &keys, user)? {
+        for m in pending_among(outbox, &keys, user)? {
             if let Some(target) = mutations::replay(&m.name, m.args.get(), author, &mut view, false)
             {
                 view.waiting.insert(target, ());
@@ -772,7 +854,7 @@ mod tests {
             3
         );
 
-        let view = LocalView::load(&kv, user).expect("view");
+        let view = LocalView::load(&kv, &kv, user).expect("view");
         assert_eq!(view.visits_of(project).len(), 3);
         assert_eq!(
             view.state(RecordKind::Visit, Uuid::from_u128(100)),
@@ -888,7 +970,7 @@ mod tests {
             .map(|m| m.seq)
             .collect();
         assert_eq!(left, [3]);
-        let view = LocalView::load(&kv, user).expect("view");
+        let view = LocalView::load(&kv, &kv, user).expect("view");
         assert_eq!(
             view.state(RecordKind::Visit, Uuid::from_u128(2)),
             SyncState::Refused {
@@ -919,6 +1001,143 @@ mod tests {
                 .expect("saved"),
             4
         );
+    }
+
+    #[test]
+    fn a_save_is_on_the_durable_store_only_once_its_change_is_committed() {
+        use crate::storage::Staged;
+        let disk = MemoryStore::default();
+        let user = Uuid::from_u128(1);
+        // The transaction fails (storage full): the staged change is dropped, nothing is stored,
+        // and the next save takes the same number.
+        let staged = Staged::new(&disk);
+        let seq = Outbox::open(&staged, user, 0, Uuid::from_u128(7))
+            .and_then(|mut o| {
+                o.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1)
+                    .map_err(|_| StorageError::Unavailable)
+            })
+            .expect("staged");
+        assert_eq!(seq, 1);
+        assert!(
+            staged
+                .keys()
+                .expect("keys")
+                .iter()
+                .any(|k| k.ends_with("/000000000001"))
+        );
+        drop(staged);
+        assert!(pending(&disk, user).expect("pending").is_empty());
+
+        // Committed: the mutation and the counter in one change.
+        let staged = Staged::new(&disk);
+        let mut outbox = Outbox::open(&staged, user, 0, Uuid::from_u128(7)).expect("open");
+        assert_eq!(
+            outbox
+                .save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1)
+                .expect("saved"),
+            1
+        );
+        let writes = staged.into_writes();
+        assert_eq!(writes.len(), 2, "{writes:?}");
+        disk.apply(&writes);
+        assert_eq!(
+            pending(&disk, user)
+                .expect("pending")
+                .iter()
+                .map(|m| m.seq)
+                .collect::<Vec<_>>(),
+            [1]
+        );
+    }
+
+    #[test]
+    fn moving_the_outbox_out_of_local_storage_loses_nothing_wherever_it_stops() {
+        let user = Uuid::from_u128(1);
+        let client = Uuid::from_u128(7);
+        let legacy = MemoryStore::default();
+        let mut old = Outbox::open(&legacy, user, 0, client).expect("open");
+        for i in 1..=3 {
+            old.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+                .expect("saved");
+        }
+        acknowledge(
+            &legacy,
+            user,
+            client,
+            1,
+            &[Refusal {
+                seq: 1,
+                code: "forbidden".into(),
+                field: None,
+            }],
+        )
+        .expect("refused kept");
+        let cached = record_key(user, RecordKind::Visit, Uuid::from_u128(50));
+        legacy.set(&cached, "{}").expect("stored");
+        let disk = MemoryStore::default();
+
+        // Copied, checked, removed: the refused entry, the two waiting and the counter move; the
+        // snapshot stays in localStorage.
+        let (writes, moved) = move_plan(&legacy, &disk).expect("plan");
+        assert_eq!(moved.len(), 4, "{moved:?}");
+        assert_eq!(writes.len(), 4);
+        assert!(!moved.contains(&cached));
+        assert!(!moved_intact(&legacy, &disk, &moved).expect("checked"));
+        disk.apply(&writes);
+        assert!(moved_intact(&legacy, &disk, &moved).expect("checked"));
+
+        // The browser died before localStorage let go: the next start writes nothing again.
+        let (again, moved_again) = move_plan(&legacy, &disk).expect("plan");
+        assert!(again.is_empty(), "{again:?}");
+        assert_eq!(moved_again, moved);
+        let view = LocalView::load(&legacy, &disk, user).expect("view");
+        assert_eq!(
+            view.state(RecordKind::Visit, Uuid::from_u128(1)),
+            SyncState::Refused {
+                code: "forbidden".into(),
+                field: None
+            }
+        );
+        assert_eq!(
+            view.state(RecordKind::Visit, Uuid::from_u128(3)),
+            SyncState::Waiting
+        );
+
+        // Later: both entries were sent and dropped, two more saved; then the removals from
+        // localStorage turn out never to have reached its disk. The entries come back (the server
+        // skips numbers it has), and the counter does not go back.
+        acknowledge(&disk, user, client, 3, &[]).expect("acked");
+        let mut outbox = Outbox::open(&disk, user, 0, Uuid::from_u128(8)).expect("open");
+        for i in 4..=5 {
+            outbox
+                .save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+                .expect("saved");
+        }
+        let (writes, _) = move_plan(&legacy, &disk).expect("plan");
+        assert!(
+            writes.iter().all(|(k, _)| !k.contains("/client/")),
+            "{writes:?}"
+        );
+        disk.apply(&writes);
+        let mut reopened = Outbox::open(&disk, user, 0, Uuid::from_u128(9)).expect("open");
+        assert_eq!(reopened.client().id, client);
+        assert_eq!(
+            reopened
+                .save::<SaveVisit>(&visit(6, Uuid::nil()), TODAY, 1)
+                .expect("saved"),
+            6
+        );
+
+        // A slot counter of another client on disk is kept as it is.
+        let other = format!("{}client/1", prefix(user));
+        legacy
+            .set(&other, &format!("{} 40", Uuid::from_u128(70)))
+            .expect("stored");
+        disk.set(&other, &format!("{} 2", Uuid::from_u128(71)))
+            .expect("stored");
+        let (writes, moved) = move_plan(&legacy, &disk).expect("plan");
+        assert!(writes.iter().all(|(k, _)| *k != other));
+        assert!(moved.contains(&other));
     }
 
     #[test]
@@ -964,7 +1183,7 @@ mod tests {
             forms: String::new(),
         };
         apply_pull(&kv, user, &response).expect("applied");
-        let view = LocalView::load(&kv, user).expect("view");
+        let view = LocalView::load(&kv, &kv, user).expect("view");
         let v = view.visit(Uuid::from_u128(100)).expect("visit");
         assert_eq!(v.fields.observations, "corrigé sur le téléphone");
         assert_eq!(v.version, 4);
@@ -1008,7 +1227,7 @@ mod tests {
         outbox
             .save::<SaveVisit>(&visit(99, project), TODAY, 1)
             .expect("saved");
-        let view = LocalView::load(&kv, user).expect("view");
+        let view = LocalView::load(&kv, &kv, user).expect("view");
         let order: Vec<u128> = view
             .visits_of(project)
             .iter()

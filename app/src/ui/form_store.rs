@@ -50,7 +50,7 @@ thread_local! {
 fn stored() -> std::rc::Rc<Vec<FormDefinition>> {
     #[cfg(feature = "hydrate")]
     {
-        use crate::storage::{BrowserStore, Key, KeyValue};
+        use crate::storage::{BrowserStore, Key, KeyRead};
         let seen = BrowserStore
             .get(&Key::FormsSeen.path())
             .ok()

@@ -189,6 +189,7 @@ pub fn Frame(
             {who}
         </header>
         {has_user.then(|| view! { <SyncBar /> <UpdateNotice /> })}
+        <super::clock::ClockWarning />
         <main id="main" tabindex="-1">
             {flash.map(|message| view! {
                 <p class="notice success" role="status">

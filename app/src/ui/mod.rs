@@ -4,6 +4,7 @@
 //! what this device stored at the last online visit; components stay thin.
 
 pub mod catalogue;
+pub mod clock;
 pub mod dashboard;
 pub mod data;
 pub mod entries;
@@ -49,6 +50,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html>
             <head>
                 <DocumentHead options=options.clone() />
+                // When the server drew this page: the phone counts days by it while it hydrates
+                // (`ui::clock`), whatever its own clock says.
+                <meta name="athar-time" content=crate::domain::dates::now_ms().to_string() />
                 <MetaTags />
             </head>
             <body>

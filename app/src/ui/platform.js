@@ -32,8 +32,80 @@
     });
   };
 
+  // The outbox on disk (`storage/durable.rs`): IndexedDB "athar", store "outbox", string keys
+  // and values. Each write is one transaction with durability "strict", resolved only once the
+  // browser has put it on disk; failures reject with the error's name (QuotaExceededError…).
+  // Other tabs hear of each write through a BroadcastChannel, as an `athar-outbox` event.
+  var opening = null;
+  function database() {
+    if (!opening) {
+      opening = new Promise(function (resolve, reject) {
+        if (!window.indexedDB) return reject("UnavailableError");
+        var req = indexedDB.open("athar", 1);
+        req.onupgradeneeded = function () { req.result.createObjectStore("outbox"); };
+        req.onsuccess = function () {
+          var db = req.result;
+          db.onversionchange = function () { db.close(); opening = null; };
+          db.onclose = function () { opening = null; };
+          resolve(db);
+        };
+        req.onerror = function () { opening = null; reject(req.error ? req.error.name : "UnknownError"); };
+        req.onblocked = function () { opening = null; reject("UnavailableError"); };
+      });
+    }
+    return opening;
+  }
+  function run(mode, work) {
+    return database().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx;
+        try {
+          tx = db.transaction("outbox", mode, { durability: "strict" });
+          var result = work(tx.objectStore("outbox"));
+        } catch (e) {
+          if (tx) try { tx.abort(); } catch (x) {}
+          return reject((e && e.name) || "UnknownError");
+        }
+        tx.oncomplete = function () { resolve(result && result()); };
+        tx.onabort = tx.onerror = function () {
+          reject((tx.error && tx.error.name) || "AbortError");
+        };
+      });
+    });
+  }
+  var channel = window.BroadcastChannel ? new BroadcastChannel("athar-outbox") : null;
+  if (channel) channel.onmessage = function () { window.dispatchEvent(new Event("athar-outbox")); };
+  athar.db = {
+    // Resolves to [keys, values], in key order.
+    load: function () {
+      return run("readonly", function (store) {
+        var keys = store.getAllKeys();
+        var values = store.getAll();
+        return function () { return [keys.result, values.result]; };
+      });
+    },
+    // Resolves to the keys, in order.
+    keys: function () {
+      return run("readonly", function (store) {
+        var keys = store.getAllKeys();
+        return function () { return keys.result; };
+      });
+    },
+    // `writes`: [key, value or null to remove] pairs, all in one transaction.
+    write: function (writes) {
+      return run("readwrite", function (store) {
+        writes.forEach(function (w) {
+          if (w[1] === null) store.delete(w[0]);
+          else store.put(w[1], w[0]);
+        });
+      }).then(function () {
+        if (channel) channel.postMessage(1);
+      });
+    },
+  };
+
   // POSTs JSON, gzipped when the browser can (uploads are what a weak link pays for). Resolves
-  // to [status, text]; rejects when the network fails.
+  // to [status, text, the Date header in Unix ms or 0]; rejects when the network fails.
   athar.post = function (url, json) {
     var headers = { "content-type": "application/json", accept: "application/json" };
     var body = Promise.resolve(json);
@@ -47,7 +119,9 @@
         return fetch(url, { method: "POST", headers: headers, body: b, credentials: "same-origin" });
       })
       .then(function (r) {
-        return r.text().then(function (t) { return [r.status, t]; });
+        // The server's clock, to the second, for a phone whose own clock is wrong.
+        var date = Date.parse(r.headers.get("date") || "") || 0;
+        return r.text().then(function (t) { return [r.status, t, date]; });
       });
   };
 

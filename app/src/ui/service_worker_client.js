@@ -2,7 +2,8 @@
   if (!("serviceWorker" in navigator)) return;
   var athar = (window.athar = window.athar || {});
   // A new version takes over by itself when no unsent entry is on the device (the outbox keys of
-  // any user, `athar/v1/u/<user>/m/<client>/<seq>`): the page can read storage, the worker cannot.
+  // any user, `athar/v1/u/<user>/m/<client>/<seq>`, in IndexedDB, or in localStorage where a
+  // build of layout 1 left them): the page can read storage, the worker cannot.
   // When entries wait, it takes over only if the user agrees (`athar.takeOver`, from the update
   // notice) and it reads the device's storage layout; `athar.update` says which case holds
   // ("ready", "blocked" or null) and an `athar-update` event tells the app when that changes.
@@ -10,13 +11,17 @@
   var registration = null;
   var reloadOnChange = false;
   athar.update = null;
+  // Resolves to whether an entry waits; an outbox that cannot be read counts as one.
   function pending() {
     try {
       for (var i = 0; i < localStorage.length; i++) {
-        if (OUTBOX.test(localStorage.key(i) || "")) return true;
+        if (OUTBOX.test(localStorage.key(i) || "")) return Promise.resolve(true);
       }
     } catch (e) {}
-    return false;
+    if (!athar.db) return Promise.resolve(false);
+    return athar.db.keys().then(function (keys) {
+      return keys.some(function (k) { return OUTBOX.test(k); });
+    }, function () { return true; });
   }
   function layout() {
     try {
@@ -41,11 +46,13 @@
   }
   function offer(worker) {
     if (!worker) return announce(null);
-    if (!pending()) return worker.postMessage({ type: "take-over" });
-    about(worker).then(function (a) {
-      var l = layout();
-      var reads = a && a.layouts && l >= a.layouts[0] && l <= a.layouts[1];
-      if (registration && registration.waiting === worker) announce(reads ? "ready" : "blocked");
+    pending().then(function (waits) {
+      if (!waits) return worker.postMessage({ type: "take-over" });
+      return about(worker).then(function (a) {
+        var l = layout();
+        var reads = a && a.layouts && l >= a.layouts[0] && l <= a.layouts[1];
+        if (registration && registration.waiting === worker) announce(reads ? "ready" : "blocked");
+      });
     });
   }
   // The user agreed: the new version takes over and this tab reloads into it. Other open tabs

@@ -128,25 +128,33 @@ impl SyncHandle {
     }
 }
 
-/// Saves one prepared mutation on this phone for the signed-in user. Call [`SyncHandle::saved`]
-/// once the form has said so.
+/// Saves prepared mutations on this phone for the signed-in user, in order and in one
+/// transaction; resolves once they are on disk (an IndexedDB transaction with strict durability
+/// has completed): only then may the form say *saved*. Call [`SyncHandle::saved`] once the form
+/// has said so.
 #[cfg(feature = "hydrate")]
 pub async fn save(
     user: uuid::Uuid,
-    prepared: crate::sync::outbox::Prepared,
-) -> Result<u64, crate::sync::outbox::SaveError> {
-    use crate::storage::BrowserStore;
+    prepared: Vec<crate::sync::outbox::Prepared>,
+) -> Result<Vec<u64>, crate::sync::outbox::SaveError> {
     use crate::sync::outbox::Outbox;
     let slot = super::platform::slot().await;
-    let kv = BrowserStore;
-    let mut outbox = Outbox::open(&kv, user, slot, super::platform::new_id())?;
-    outbox.save_prepared(prepared, super::platform::now_ms())
+    let now = super::platform::now_ms();
+    crate::storage::durable::write(|kv| {
+        let mut outbox = Outbox::open(kv, user, slot, super::platform::new_id())?;
+        prepared
+            .into_iter()
+            .map(|p| outbox.save_prepared(p, now))
+            .collect()
+    })
+    .await
 }
 
 #[cfg(feature = "hydrate")]
 mod engine {
     use super::SyncHandle;
     use crate::error::AppError;
+    use crate::storage::durable::{self, Outbox as Disk};
     use crate::storage::{BUDGET_BYTES, BrowserStore, device};
     use crate::sync::outbox::{self, Outbox, SyncMeta};
     use crate::sync::protocol::{
@@ -195,6 +203,17 @@ mod engine {
                 refresh(h, user);
             }
         }));
+        // Another tab wrote to the outbox on disk: read it again.
+        std::mem::forget(window_event_listener_untyped("athar-outbox", move |_| {
+            spawn_local(async move {
+                if let Err(e) = durable::reload().await {
+                    leptos::logging::warn!("outbox: {e}");
+                }
+                if let Some(user) = h.user.get_untracked() {
+                    refresh(h, user);
+                }
+            })
+        }));
         spawn_local(async move {
             let answer = platform::persist().await;
             h.status.update(|s| s.persistent = answer);
@@ -203,9 +222,8 @@ mod engine {
 
     /// Re-reads the counts the header shows.
     pub fn refresh(h: SyncHandle, user: Uuid) {
-        let kv = BrowserStore;
-        let pending = outbox::summary(&kv, user).ok().map(|(count, _)| count);
-        let last = outbox::sync_meta(&kv, user).last_success_at;
+        let pending = outbox::summary(&Disk, user).ok().map(|(count, _)| count);
+        let last = outbox::sync_meta(&BrowserStore, user).last_success_at;
         h.status.update(|s| {
             if pending.is_some() {
                 s.pending = pending;
@@ -317,11 +335,10 @@ mod engine {
     #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn export_chunk(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         use crate::sync::protocol::EXPORT_FORMAT;
-        let kv = BrowserStore;
         let mut clients = Vec::new();
-        for client in outbox::clients_with_pending(&kv, user).map_err(storage)? {
+        for client in outbox::clients_with_pending(&Disk, user).map_err(storage)? {
             let all =
-                outbox::batch(&kv, user, client, 0, usize::MAX, usize::MAX).map_err(storage)?;
+                outbox::batch(&Disk, user, client, 0, usize::MAX, usize::MAX).map_err(storage)?;
             clients.push(format!(
                 r#"{{"client_id":"{client}","mutations":[{}]}}"#,
                 all.join(",")
@@ -345,7 +362,7 @@ mod engine {
         facilitator: String,
         listed: Vec<Uuid>,
     ) -> Result<Vec<crate::domain::ProjectCard>, AppError> {
-        let view = outbox::LocalView::load(&BrowserStore, user).map_err(storage)?;
+        let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
         let choices = crate::ui::registration::read_choices(user).unwrap_or_default();
         Ok(view
             .records()
@@ -363,7 +380,9 @@ mod engine {
     /// what the server acknowledged.
     async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         let kv = BrowserStore;
-        let (total, _) = outbox::summary(&kv, user).map_err(storage)?;
+        // Another tab may have saved since this one last read the outbox.
+        durable::reload().await.map_err(storage)?;
+        let (total, _) = outbox::summary(&Disk, user).map_err(storage)?;
         if total > 0 {
             h.status.update(|s| s.progress = Some((0, total)));
         }
@@ -372,11 +391,11 @@ mod engine {
         let mut acknowledged = Vec::new();
         let mut sent = 0u32;
         let mut stalled = false;
-        for client in outbox::clients_with_pending(&kv, user).map_err(storage)? {
+        for client in outbox::clients_with_pending(&Disk, user).map_err(storage)? {
             let mut after = 0;
             let mut refused = Vec::new();
             loop {
-                let batch = outbox::batch(&kv, user, client, after, PUSH_COUNT, PUSH_BYTES)
+                let batch = outbox::batch(&Disk, user, client, after, PUSH_COUNT, PUSH_BYTES)
                     .map_err(storage)?;
                 if batch.is_empty() {
                     break;
@@ -406,10 +425,11 @@ mod engine {
             }
         }
         let slot = platform::slot().await;
-        let me = Outbox::open(&kv, user, slot, platform::new_id())
-            .map_err(storage)?
-            .client()
-            .id;
+        let me = durable::write(|kv| {
+            Outbox::open(kv, user, slot, platform::new_id()).map(|o| o.client().id)
+        })
+        .await
+        .map_err(storage)?;
         let cookie =
             serde_json::to_string(&outbox::cookie(&kv, user)).map_err(|_| AppError::Internal)?;
         let body = format!(r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{beat}}}"#);
@@ -418,9 +438,15 @@ mod engine {
         // it opens only once the phone holds that version.
         refresh_forms(&kv, &pulled.forms).await;
         outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
-        for (client, last_seq, refused) in acknowledged {
-            outbox::acknowledge(&kv, user, client, last_seq, &refused).map_err(storage)?;
-        }
+        durable::write(|kv| {
+            acknowledged
+                .iter()
+                .try_for_each(|(client, last_seq, refused)| {
+                    outbox::acknowledge(kv, user, *client, *last_seq, refused)
+                })
+        })
+        .await
+        .map_err(storage)?;
         if stalled {
             return Err(AppError::Internal);
         }
@@ -439,7 +465,7 @@ mod engine {
     /// than the phone (published since): kept as sent, read by `form_store` and the project
     /// page. A failure leaves the versions the phone has; the next sync tries again.
     async fn refresh_forms(kv: &BrowserStore, latest: &str) {
-        use crate::storage::{Key, KeyValue};
+        use crate::storage::{Key, KeyRead, KeyValue};
         let seen = kv.get(&Key::FormsSeen.path()).ok().flatten();
         if latest.is_empty() || seen.as_deref() == Some(latest) {
             return;
@@ -490,7 +516,7 @@ mod engine {
     fn device_id() -> Uuid {
         let kv = BrowserStore;
         const KEY: &str = "athar/v1/device";
-        use crate::storage::KeyValue as _;
+        use crate::storage::{KeyRead as _, KeyValue as _};
         if let Ok(Some(raw)) = kv.get(KEY)
             && let Ok(id) = raw.trim_matches('"').parse()
         {
@@ -503,7 +529,7 @@ mod engine {
 
     fn heartbeat(user: Uuid, h: SyncHandle) -> String {
         let kv = BrowserStore;
-        let (pending, oldest) = outbox::summary(&kv, user).unwrap_or((0, None));
+        let (pending, oldest) = outbox::summary(&Disk, user).unwrap_or((0, None));
         let (browser, label) = platform::browser();
         let hb = Heartbeat {
             device_id: device_id(),

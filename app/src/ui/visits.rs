@@ -58,7 +58,14 @@ pub(super) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalV
         {
             return Some(view);
         }
-        let view = std::rc::Rc::new(LocalView::load(&crate::storage::BrowserStore, user).ok()?);
+        let view = std::rc::Rc::new(
+            LocalView::load(
+                &crate::storage::BrowserStore,
+                &crate::storage::durable::Outbox,
+                user,
+            )
+            .ok()?,
+        );
         LAST_VIEW.set(Some(ReadView {
             user,
             writes: local_writes(),
@@ -414,21 +421,13 @@ pub(super) fn save_then(
         Ok(p) => p,
         Err(e) => return done(Err(message(e))),
     };
+    // All of them in one transaction on disk: saved together, or not at all.
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        let mut saved_any = false;
-        let mut result = Ok(());
-        for p in prepared {
-            match super::sync::save(user, p).await {
-                Ok(_) => saved_any = true,
-                Err(e) => {
-                    result = Err(message(e));
-                    break;
-                }
-            }
-        }
-        done(result);
-        if saved_any {
+        let result = super::sync::save(user, prepared).await;
+        let saved = result.is_ok();
+        done(result.map(|_| ()).map_err(message));
+        if saved {
             sync.saved(user);
         }
     });
