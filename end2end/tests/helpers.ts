@@ -38,10 +38,20 @@ export async function signIn(page: Page, role: Role) {
  * tests go offline while the worker was still installing.
  */
 export async function serviceWorkerReady(page: Page) {
-  await page.waitForFunction(() => {
-    const worker = navigator.serviceWorker.controller;
-    return !!worker && worker.state === "activated";
-  }, null, { timeout: 20_000 });
+  try {
+    await page.waitForFunction(() => {
+      const worker = navigator.serviceWorker.controller;
+      return !!worker && worker.state === "activated";
+    }, null, { timeout: 40_000 });
+  } catch (e) {
+    // Say where the worker stood, so a failure can be told from a slow install.
+    const state = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      const w = (x: ServiceWorker | null | undefined) => x?.state ?? "none";
+      return `installing ${w(reg?.installing)}, waiting ${w(reg?.waiting)}, active ${w(reg?.active)}, offline ready ${(window as any).athar?.offlineReady}`;
+    });
+    throw new Error(`the service worker does not control the page (${state}): ${e}`);
+  }
 }
 
 /** Visits in the server's database with these observations (`ATHAR_DB` names the SQLite file). */

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod exports;
 pub mod routes;
+pub mod site_files;
 
 pub use cli::{Cli, Command, run};
 pub use routes::router;

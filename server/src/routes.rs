@@ -38,6 +38,16 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         "{}/{}",
         leptos_options.site_root, leptos_options.site_pkg_dir
     );
+    // The build this server started with, from memory (`site_files`); the directory only for a
+    // file that was not there at start.
+    let site = crate::site_files::SiteFiles::load(
+        std::path::Path::new(leptos_options.site_root.as_ref()),
+        &leptos_options.site_pkg_dir,
+    )
+    .unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the front end's files could not be read at start");
+        crate::site_files::SiteFiles::default()
+    });
     // Hashed names never change content: cache them for a year.
     let pkg = Router::new()
         .fallback_service(ServeDir::new(pkg_dir))
@@ -66,6 +76,10 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             _,
         >(context, app::shell))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn_with_state(
+            site,
+            crate::site_files::serve,
+        ))
         .layer(middleware::from_fn_with_state(
             (state.clone(), options),
             session,

@@ -418,7 +418,7 @@ async fn run_case(
         },
     )
     .expect("pull stored");
-    let view = LocalView::load(&kv, f.user.id).expect("view");
+    let view = LocalView::load(&kv, &kv, f.user.id).expect("view");
     prop_assert!(outbox::pending(&kv, f.user.id).expect("pending").is_empty());
     for (key, record) in &got {
         prop_assert_eq!(view.state(key.0, key.1), SyncState::Sent);

@@ -189,17 +189,68 @@ pub fn Frame(
             {who}
         </header>
         {has_user.then(|| view! { <SyncBar /> <UpdateNotice /> })}
+        <OfflineNotice />
         <super::clock::ClockWarning />
         <main id="main" tabindex="-1">
-            {flash.map(|message| view! {
-                <p class="notice success" role="status">
-                    <span aria-hidden="true">"✓ "</span>{message}
-                </p>
-            })}
-            {(source == Some(Source::Device))
-                .then(|| view! { <p class="notice" role="status">{t_string!(i18n, offline_data_note)}</p> })}
+            {flash.map(|message| view! { <Flash message /> })}
+            {(source == Some(Source::Device)).then(|| view! { <OfflineDataNote /> })}
             {children()}
         </main>
+    }
+}
+
+/// Unix ms by this device's clock (the sync status counts in it too); 0 on the server.
+fn device_now() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        super::platform::now_ms()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
+/// Whether a sync has gone through since `since` (device ms) while the browser is online: what
+/// a page drew from the device is then no longer all there is.
+fn synced_since(since: i64) -> impl Fn() -> bool + Copy {
+    let sync = use_sync();
+    let online = use_online();
+    move || {
+        online.get()
+            && sync
+                .status
+                .with(|s| s.last_success.is_some_and(|t| t >= since))
+    }
+}
+
+/// The message the previous page left. "Saved on this phone, it will be sent…" becomes "Sent"
+/// once everything waiting has gone: a notice never says more than is true.
+#[component]
+fn Flash(message: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let synced = synced_since(device_now());
+    let saved = message == t_string!(i18n, saved_on_phone);
+    let sent = move || saved && synced() && sync.status.with(|s| s.pending == Some(0));
+    view! {
+        <p class="notice success" role="status">
+            <span aria-hidden="true">"✓ "</span>
+            {move || if sent() { t_string!(i18n, sent_to_server).to_string() } else { message.clone() }}
+        </p>
+    }
+}
+
+/// "Offline: this is what the device stored", for a page drawn from the device; gone once the
+/// browser is online and a sync has gone through since the page was drawn.
+#[component]
+pub fn OfflineDataNote() -> impl IntoView {
+    let i18n = use_i18n();
+    let synced = synced_since(device_now());
+    move || {
+        (!synced()).then(|| {
+            view! { <p class="notice offline-note" role="status">{t_string!(i18n, offline_data_note)}</p> }
+        })
     }
 }
 
@@ -256,6 +307,35 @@ pub fn SyncBar() -> impl IntoView {
                 <span aria-hidden="true">"⇩ "</span>{t_string!(i18n, export_unsent)}
             </button>
         </div>
+    }
+}
+
+/// Shown while the app cannot open without network on this phone yet: its service worker could
+/// not install (a file it keeps would not download). The script tries again by itself.
+#[component]
+pub fn OfflineNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "hydrate")]
+    let not_ready = {
+        let state = RwSignal::new(None::<bool>);
+        Effect::new(move |_| state.set(super::platform::offline_ready()));
+        let listener = window_event_listener_untyped("athar-offline", move |_| {
+            state.set(super::platform::offline_ready())
+        });
+        on_cleanup(move || listener.remove());
+        move || state.get() == Some(false)
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let not_ready = || false;
+    move || {
+        not_ready().then(|| {
+            view! {
+                <p class="notice offline-not-ready" role="status">
+                    <span aria-hidden="true">"⚠ "</span>
+                    {t_string!(i18n, offline_not_ready)}
+                </p>
+            }
+        })
     }
 }
 

@@ -125,7 +125,7 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                             let mut cards = loaded.value;
                             cards.splice(0..0, on_phone.get());
                             view! {
-                                {offline.then(|| view! { <p class="notice" role="status">{t_string!(i18n, offline_data_note)}</p> })}
+                                {offline.then(|| view! { <super::layout::OfflineDataNote /> })}
                                 {facilitator.then(|| view! {
                                     <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
                                 })}

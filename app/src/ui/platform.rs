@@ -46,6 +46,14 @@ pub fn update() -> Option<Update> {
     }
 }
 
+/// Whether the app can open without network on this phone, as the service worker script last
+/// announced it (`athar-offline` events): `Some(false)` while no worker could install.
+pub fn offline_ready() -> Option<bool> {
+    js_sys::Reflect::get(&window_athar(), &"offlineReady".into())
+        .ok()?
+        .as_bool()
+}
+
 /// Lets the waiting version take over; the page reloads into it. False when none is ready.
 pub fn take_over() -> bool {
     call_athar("takeOver").as_bool().unwrap_or(false)

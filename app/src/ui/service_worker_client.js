@@ -72,16 +72,39 @@
     announce(null);
     if (reloadOnChange) location.reload();
   });
+  // Whether the app opens without network on this phone: `athar.offlineReady` is false while no
+  // worker could install (a file it caches would not download), with an `athar-offline` event
+  // when that changes; the install is tried again, sooner at first, then every few minutes.
+  athar.offlineReady = null;
+  var retryMs = 5000;
+  function offlineReady(ready) {
+    if (athar.offlineReady === ready) return;
+    athar.offlineReady = ready;
+    window.dispatchEvent(new Event("athar-offline"));
+  }
+  function retry() {
+    setTimeout(function () {
+      if (registration && !registration.installing) registration.update().catch(function () {});
+      else if (!registration) register();
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, 5 * 60 * 1000);
+  }
   // A worker being installed offers itself once installed, if another already controls the page.
   function track(worker) {
     if (!worker) return;
     worker.addEventListener("statechange", function () {
       if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+      if (worker.state === "activated") { retryMs = 5000; offlineReady(true); }
+      if (worker.state === "redundant" && !(registration && registration.active)) {
+        offlineReady(false);
+        retry();
+      }
     });
   }
-  window.addEventListener("load", function () {
+  function register() {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
       registration = reg;
+      if (reg.active) offlineReady(true);
       offer(reg.waiting);
       track(reg.installing);
       reg.addEventListener("updatefound", function () { track(reg.installing); });
@@ -95,6 +118,11 @@
       }
       setInterval(look, 30 * 60 * 1000);
       window.addEventListener("online", look);
-    }).catch(function (e) { console.warn("service worker:", e); });
-  });
+    }).catch(function (e) {
+      console.warn("service worker:", e);
+      offlineReady(false);
+      retry();
+    });
+  }
+  window.addEventListener("load", register);
 })();
