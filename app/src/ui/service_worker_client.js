@@ -82,11 +82,9 @@
     athar.offlineReady = ready;
     window.dispatchEvent(new Event("athar-offline"));
   }
+  // A first install that fails takes the registration with it: register again.
   function retry() {
-    setTimeout(function () {
-      if (registration && !registration.installing) registration.update().catch(function () {});
-      else if (!registration) register();
-    }, retryMs);
+    setTimeout(register, retryMs);
     retryMs = Math.min(retryMs * 2, 5 * 60 * 1000);
   }
   // A worker being installed offers itself once installed, if another already controls the page.
@@ -101,20 +99,25 @@
       }
     });
   }
+  var watching = false;
   function register() {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
+      var fresh = reg !== registration;
       registration = reg;
       if (reg.active) offlineReady(true);
       offer(reg.waiting);
       track(reg.installing);
-      reg.addEventListener("updatefound", function () { track(reg.installing); });
+      if (fresh) reg.addEventListener("updatefound", function () { track(reg.installing); });
+      if (watching) return;
+      watching = true;
       // Ask again now and then: the outbox may have emptied since (a sync went through), and a
       // browser may stop an idle waiting worker before it has handled the first message.
-      setInterval(function () { offer(reg.waiting); }, 10000);
+      setInterval(function () { offer(registration.waiting); }, 10000);
       // A page left open for days never navigates, and a browser may miss a check: look for a
       // new version now and then, and when the network comes back.
       function look() {
-        if (!reg.waiting && !reg.installing && navigator.onLine) reg.update().catch(function () {});
+        var r = registration;
+        if (!r.waiting && !r.installing && navigator.onLine) r.update().catch(function () {});
       }
       setInterval(look, 30 * 60 * 1000);
       window.addEventListener("online", look);
