@@ -98,3 +98,19 @@ export async function savedThenBack(page: Page) {
 export async function outboxKeys(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as any).athar.db.keys());
 }
+
+/** The day the server's database holds for the visit with these observations (`ATHAR_DB`). */
+export function visitDayInDatabase(observations: string): string | null {
+  const db = process.env.ATHAR_DB;
+  if (!db) {
+    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test reads the database");
+    return null;
+  }
+  const sql = `select visit_on from visits where observations = '${observations.replace(/'/g, "''")}'`;
+  return execFileSync("sqlite3", [db, sql]).toString().trim();
+}
+
+/** Today in Tunis (UTC+1 all year), by this machine's clock, which the server shares. */
+export function tunisToday(): string {
+  return new Date(Date.now() + 3_600_000).toISOString().slice(0, 10);
+}
