@@ -378,6 +378,31 @@ impl MutationType for SaveMilestone {
     }
 }
 
+/// Something to do with a mutation type named at run time ([`dispatch`]).
+trait ForType {
+    type Out;
+    fn run<M: MutationType>(self) -> Self::Out;
+}
+
+/// The registry: one line per mutation type. `None` when the name is unknown to this build.
+fn dispatch<F: ForType>(name: &str, f: F) -> Option<F::Out> {
+    Some(match name {
+        SaveVisit::NAME => f.run::<SaveVisit>(),
+        AddAction::NAME => f.run::<AddAction>(),
+        CloseAction::NAME => f.run::<CloseAction>(),
+        RescheduleAction::NAME => f.run::<RescheduleAction>(),
+        SaveMember::NAME => f.run::<SaveMember>(),
+        SaveEntry::NAME => f.run::<SaveEntry>(),
+        ChangeStatus::NAME => f.run::<ChangeStatus>(),
+        SaveMilestone::NAME => f.run::<SaveMilestone>(),
+        EditProjectFields::NAME => f.run::<EditProjectFields>(),
+        LeaveProject::NAME => f.run::<LeaveProject>(),
+        CreateProject::NAME => f.run::<CreateProject>(),
+        SaveIndicatorValue::NAME => f.run::<SaveIndicatorValue>(),
+        _ => return None,
+    })
+}
+
 /// Replays one stored mutation onto the local view and returns the record it is about (so the
 /// view can show the entry's state beside it). With `only_if_absent`, the view changes only if it
 /// does not hold that record yet (a refused creation still shows, with its reason). `None` when
@@ -389,33 +414,56 @@ pub fn replay(
     view: &mut LocalView,
     only_if_absent: bool,
 ) -> Option<(RecordKind, Uuid)> {
-    fn run<M: MutationType>(
-        args: &str,
+    struct Replay<'a> {
+        args: &'a str,
         author: Author,
-        view: &mut LocalView,
+        view: &'a mut LocalView,
         only_if_absent: bool,
-    ) -> Option<(RecordKind, Uuid)> {
-        let args = serde_json::from_str::<M::Args>(args).ok()?;
-        let target = M::target(&args);
-        if !only_if_absent || !view.contains(target) {
-            M::apply_local(args, author, view);
+    }
+    impl ForType for Replay<'_> {
+        type Out = Option<(RecordKind, Uuid)>;
+        fn run<M: MutationType>(self) -> Self::Out {
+            let args = serde_json::from_str::<M::Args>(self.args).ok()?;
+            let target = M::target(&args);
+            if !self.only_if_absent || !self.view.contains(target) {
+                M::apply_local(args, self.author, self.view);
+            }
+            Some(target)
         }
-        Some(target)
     }
-    // The registry: one line per mutation type.
-    match name {
-        SaveVisit::NAME => run::<SaveVisit>(args, author, view, only_if_absent),
-        AddAction::NAME => run::<AddAction>(args, author, view, only_if_absent),
-        CloseAction::NAME => run::<CloseAction>(args, author, view, only_if_absent),
-        RescheduleAction::NAME => run::<RescheduleAction>(args, author, view, only_if_absent),
-        SaveMember::NAME => run::<SaveMember>(args, author, view, only_if_absent),
-        SaveEntry::NAME => run::<SaveEntry>(args, author, view, only_if_absent),
-        ChangeStatus::NAME => run::<ChangeStatus>(args, author, view, only_if_absent),
-        SaveMilestone::NAME => run::<SaveMilestone>(args, author, view, only_if_absent),
-        EditProjectFields::NAME => run::<EditProjectFields>(args, author, view, only_if_absent),
-        LeaveProject::NAME => run::<LeaveProject>(args, author, view, only_if_absent),
-        CreateProject::NAME => run::<CreateProject>(args, author, view, only_if_absent),
-        SaveIndicatorValue::NAME => run::<SaveIndicatorValue>(args, author, view, only_if_absent),
-        _ => None,
+    let replay = Replay {
+        args,
+        author,
+        view,
+        only_if_absent,
+    };
+    dispatch(name, replay).flatten()
+}
+
+/// The record a stored mutation is about.
+pub fn target_of(name: &str, args: &str) -> Option<(RecordKind, Uuid)> {
+    struct Target<'a>(&'a str);
+    impl ForType for Target<'_> {
+        type Out = Option<(RecordKind, Uuid)>;
+        fn run<M: MutationType>(self) -> Self::Out {
+            serde_json::from_str::<M::Args>(self.0)
+                .ok()
+                .map(|a| M::target(&a))
+        }
     }
+    dispatch(name, Target(args)).flatten()
+}
+
+/// Checks a stored mutation again against the rules, as of `today`: which field fails and why,
+/// to tell a refusal in words (the server says only which field).
+pub fn recheck(name: &str, args: &str, today: &str) -> Option<FieldError> {
+    struct Recheck<'a>(&'a str, &'a str);
+    impl ForType for Recheck<'_> {
+        type Out = Option<FieldError>;
+        fn run<M: MutationType>(self) -> Self::Out {
+            let args = serde_json::from_str::<M::Args>(self.0).ok()?;
+            M::validate(&args, self.1).err()
+        }
+    }
+    dispatch(name, Recheck(args, today)).flatten()
 }

@@ -152,7 +152,25 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
     /// Stores a mutation [`prepare`]d (validated and encoded) beforehand. Not generic, so the
     /// WASM holds one copy of the saving code for every mutation type.
     pub fn save_prepared(&mut self, prepared: Prepared, now_ms: i64) -> Result<u64, SaveError> {
-        let Prepared { name, args } = prepared;
+        let Prepared { name, args, target } = prepared;
+        // A new change to a record supersedes its refused ones: they no longer need attention.
+        let refused_prefix = format!("{}refused/", prefix(self.user));
+        for key in self
+            .kv
+            .keys()?
+            .iter()
+            .filter(|k| k.starts_with(&refused_prefix))
+        {
+            let superseded = self
+                .kv
+                .get(key)?
+                .and_then(|raw| serde_json::from_str::<RefusedEntry>(&raw).ok())
+                .and_then(|e| mutations::target_of(&e.mutation.name, e.mutation.args.get()))
+                .is_some_and(|t| t == target);
+            if superseded {
+                self.kv.remove(key)?;
+            }
+        }
         let seq = self.client.next_seq;
         let mutation = Mutation {
             client_id: self.client.id,
@@ -185,11 +203,14 @@ impl<'a, S: KeyValue> Outbox<'a, S> {
 pub struct Prepared {
     pub name: &'static str,
     pub args: Box<RawValue>,
+    /// The record it is about.
+    pub target: (RecordKind, Uuid),
 }
 
 /// Validates `args` (`today` is the ISO day in Tunis) and encodes them.
 pub fn prepare<M: MutationType>(args: &M::Args, today: &str) -> Result<Prepared, SaveError> {
     M::validate(args, today).map_err(SaveError::Invalid)?;
+    let args_of = args;
     let args = serde_json::to_string(args)
         .ok()
         .and_then(|s| RawValue::from_string(s).ok())
@@ -197,6 +218,7 @@ pub fn prepare<M: MutationType>(args: &M::Args, today: &str) -> Result<Prepared,
     Ok(Prepared {
         name: M::NAME,
         args,
+        target: M::target(args_of),
     })
 }
 
@@ -305,6 +327,18 @@ pub fn summary<S: KeyRead>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), Sto
         }
     }
     Ok((count, oldest))
+}
+
+/// How many of `user`'s entries the server refused and nobody has changed since: entries that
+/// need attention (a new change to the record supersedes its refusals, see [`Outbox`]).
+pub fn refused_count<S: KeyRead>(kv: &S, user: Uuid) -> Result<u32, StorageError> {
+    let refused = format!("{}refused/", prefix(user));
+    let n = kv
+        .keys()?
+        .iter()
+        .filter(|k| k.starts_with(&refused))
+        .count();
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// The clients of `user` with something waiting.
@@ -506,7 +540,7 @@ pub struct LocalView {
     /// Records the server sent (the rest exist only through mutations on this device).
     on_server: Small<()>,
     waiting: Small<()>,
-    refused: Small<Refusal>,
+    refused: Small<RefusedEntry>,
 }
 
 type RecordKey = (RecordKind, Uuid);
@@ -575,7 +609,7 @@ impl LocalView {
                     true,
                 )
             {
-                view.refused.insert(target, entry.refusal);
+                view.refused.insert(target, entry);
             }
         }
         for m in pending_among(outbox, &keys, user)? {
@@ -589,6 +623,11 @@ impl LocalView {
 
     pub fn contains(&self, key: (RecordKind, Uuid)) -> bool {
         self.records.contains(&key)
+    }
+
+    /// A record, whatever its kind.
+    pub fn record(&self, key: (RecordKind, Uuid)) -> Option<&Record> {
+        self.records.get(&key)
     }
 
     pub fn put(&mut self, record: Record) {
@@ -764,9 +803,14 @@ impl LocalView {
         out
     }
 
-    /// Refused changes, by the record they were about.
-    pub fn refusals(&self) -> impl Iterator<Item = (&(RecordKind, Uuid), &Refusal)> {
-        self.refused.0.iter().map(|(k, v)| (k, v))
+    /// Refused changes that still stand (the latest of each record), by the record they were
+    /// about: the entries that need attention.
+    pub fn refusals(&self) -> impl Iterator<Item = (&(RecordKind, Uuid), &RefusedEntry)> {
+        self.refused
+            .0
+            .iter()
+            .filter(|(k, _)| !self.waiting.contains(k))
+            .map(|(k, v)| (k, v))
     }
 
     pub fn records(&self) -> impl Iterator<Item = &Record> {
@@ -785,8 +829,8 @@ impl LocalView {
             && !self.on_server.contains(&key)
         {
             return SyncState::Refused {
-                code: r.code.clone(),
-                field: r.field.clone(),
+                code: r.refusal.code.clone(),
+                field: r.refusal.field.clone(),
             };
         }
         match self.records.get(&key) {
@@ -1000,6 +1044,49 @@ mod tests {
                 )
                 .expect("saved"),
             4
+        );
+    }
+
+    #[test]
+    fn a_refused_entry_needs_attention_until_its_record_is_saved_again() {
+        let kv = MemoryStore::default();
+        let user = Uuid::from_u128(1);
+        let client = Uuid::from_u128(7);
+        let mut a = Outbox::open(&kv, user, 0, client).expect("open");
+        for i in 1..=2 {
+            a.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+                .expect("saved");
+        }
+        let refusal = Refusal {
+            seq: 1,
+            code: "invalid".into(),
+            field: Some("visit_on".into()),
+        };
+        acknowledge(&kv, user, client, 2, std::slice::from_ref(&refusal)).expect("acked");
+        assert_eq!(refused_count(&kv, user).expect("count"), 1);
+        let view = LocalView::load(&kv, &kv, user).expect("view");
+        let listed: Vec<_> = view
+            .refusals()
+            .map(|(k, e)| (*k, e.refusal.clone()))
+            .collect();
+        assert_eq!(
+            listed,
+            [((RecordKind::Visit, Uuid::from_u128(1)), refusal.clone())]
+        );
+
+        // Another record's save leaves it; the same visit corrected supersedes it.
+        let mut a = Outbox::open(&kv, user, 0, client).expect("open");
+        a.save::<SaveVisit>(&visit(3, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+        assert_eq!(refused_count(&kv, user).expect("count"), 1);
+        a.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+        assert_eq!(refused_count(&kv, user).expect("count"), 0);
+        let view = LocalView::load(&kv, &kv, user).expect("view");
+        assert_eq!(view.refusals().count(), 0);
+        assert_eq!(
+            view.state(RecordKind::Visit, Uuid::from_u128(1)),
+            SyncState::Waiting
         );
     }
 

@@ -257,6 +257,20 @@ impl Record {
             Record::Deleted { of, id } => (*of, *id),
         }
     }
+
+    /// The project the record belongs to (a project, itself).
+    pub fn project_id(&self) -> Option<Uuid> {
+        match self {
+            Record::Project(p) => Some(p.id),
+            Record::Member(m) => Some(m.project_id),
+            Record::Visit(v) => Some(v.fields.project_id),
+            Record::Action(a) => Some(a.project_id),
+            Record::Entry(e) => Some(e.project_id),
+            Record::Milestone(m) => Some(m.project_id),
+            Record::Value(v) => Some(v.project_id),
+            Record::Deleted { .. } => None,
+        }
+    }
 }
 
 /// The answer to `pull`.

@@ -74,6 +74,23 @@ pub fn FormFields(
 ) -> impl IntoView {
     let fields = form.fields.clone();
     let members = Arc::new(members);
+    // Opened at a field (`#f-visit_on`, from the list of entries to fix): once the questions
+    // are drawn, that field takes the focus (the browser looked for it before they were).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        request_animation_frame(|| {
+            use wasm_bindgen::JsCast;
+            let hash = window().location().hash().unwrap_or_default();
+            let target = hash
+                .strip_prefix('#')
+                .filter(|id| id.starts_with("f-"))
+                .and_then(|id| document().get_element_by_id(id))
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(el) = target {
+                let _ = el.focus();
+            }
+        })
+    });
     fields
         .into_iter()
         .map(|field| {

@@ -270,11 +270,19 @@ pub fn SyncBar() -> impl IntoView {
             {move || {
                 let s = sync.status.get();
                 let n = s.pending?;
-                let count = if n == 0 {
+                // Refused is not sent: nothing is "all sent" while an entry waits to be fixed.
+                let count = if n == 0 && s.attention == 0 {
                     view! { <span class="sync-count"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, nothing_waiting)}</span> }.into_any()
+                } else if n == 0 {
+                    ().into_any()
                 } else {
                     view! { <span class="sync-count waiting"><span aria-hidden="true">"⏳ "</span>{t_string!(i18n, waiting_count, count = n).to_string()}</span> }.into_any()
                 };
+                let attention = (s.attention > 0).then(|| view! {
+                    <a class="sync-attention" href="/#attention">
+                        <span aria-hidden="true">"✗ "</span>{t_string!(i18n, attention_count, count = s.attention).to_string()}
+                    </a>
+                });
                 let activity = match (s.running, s.progress) {
                     (true, Some((sent, total))) => Some(t_string!(i18n, sync_progress, sent, total).to_string()),
                     (true, None) => Some(t_string!(i18n, syncing).to_string()),
@@ -287,6 +295,7 @@ pub fn SyncBar() -> impl IntoView {
                 });
                 Some(view! {
                     {count}
+                    {attention}
                     <span class="sync-last">{t_string!(i18n, last_sync, when = text::ago(i18n, s.last_success, s.now)).to_string()}</span>
                     {activity.map(|a| view! { <span>{a}</span> })}
                     {problem.map(|m| view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}

@@ -68,6 +68,27 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// The entries the server refused: what, where, why, and a way to fix each.
+#[component]
+fn AttentionList(list: Vec<super::sync::Attention>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section id="attention" class="attention" aria-labelledby="attention-title">
+            <h2 id="attention-title"><span aria-hidden="true">"✗ "</span>{t_string!(i18n, attention_title)}</h2>
+            <p>{t_string!(i18n, attention_intro)}</p>
+            <ul class="entries">
+                {list.into_iter().map(|a| view! {
+                    <li>
+                        <p><strong>{a.what}</strong>{a.project.map(|p| view! { " · " <bdi>{p}</bdi> })}</p>
+                        <p class="reason">{a.reason}</p>
+                        <a class="button" href=a.href>{t_string!(i18n, attention_fix)}</a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 /// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
 #[component]
 fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
@@ -110,10 +131,26 @@ fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
         Role::Supervisor => t_string!(i18n, incubator_projects),
         _ => t_string!(i18n, all_projects),
     };
+    // Entries the server refused, listed until they are fixed (read from the sync chunk).
+    let attention = RwSignal::new(Vec::<super::sync::Attention>::new());
+    Effect::new(move |_| {
+        let _ = sync.revision.get();
+        if sync.status.with(|s| s.attention) > 0 {
+            leptos::task::spawn_local(async move {
+                attention.set(sync.attention(i18n, user_id).await);
+            });
+        } else {
+            attention.set(Vec::new());
+        }
+    });
     view! {
         <Title text=title />
         <Frame user source>
             <h1>{title}</h1>
+            {move || {
+                let list = attention.get();
+                (!list.is_empty()).then(|| view! { <AttentionList list /> })
+            }}
             {move || storage_problem.get().map(|e| view! {
                 <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
             })}

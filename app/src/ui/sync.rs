@@ -19,6 +19,8 @@ pub struct SyncStatus {
     /// Entries waiting on this phone; `None` until the browser has read them (the server cannot
     /// know what waits on a phone).
     pub pending: Option<u32>,
+    /// Entries the server refused that still need attention (see `outbox::refused_count`).
+    pub attention: u32,
     pub running: bool,
     /// (sent, total) while a sync runs.
     pub progress: Option<(u32, u32)>,
@@ -29,6 +31,19 @@ pub struct SyncStatus {
     pub persistent: Option<bool>,
     /// The current time, ticking every 30 s, for "3 min ago".
     pub now: i64,
+}
+
+/// An entry the server refused, as the home page lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attention {
+    /// What it is ("Visit of 03/12/2026").
+    pub what: String,
+    /// The project's title, if the phone knows it.
+    pub project: Option<String>,
+    /// Why it was refused, in words.
+    pub reason: String,
+    /// Where to fix it.
+    pub href: String,
 }
 
 /// Sync state shared by the pages of the app.
@@ -117,6 +132,26 @@ impl SyncHandle {
         #[cfg(not(feature = "hydrate"))]
         {
             let _ = (user, facilitator, listed);
+            Vec::new()
+        }
+    }
+
+    /// The entries the server refused that still need attention, in words, each with where to
+    /// fix it. Read in the sync chunk, which holds the local view.
+    pub async fn attention(
+        self,
+        i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+        user: uuid::Uuid,
+    ) -> Vec<Attention> {
+        #[cfg(feature = "hydrate")]
+        {
+            engine::attention_chunk(i18n, user)
+                .await
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (i18n, user);
             Vec::new()
         }
     }
@@ -223,11 +258,13 @@ mod engine {
     /// Re-reads the counts the header shows.
     pub fn refresh(h: SyncHandle, user: Uuid) {
         let pending = outbox::summary(&Disk, user).ok().map(|(count, _)| count);
+        let attention = outbox::refused_count(&Disk, user).unwrap_or(0);
         let last = outbox::sync_meta(&BrowserStore, user).last_success_at;
         h.status.update(|s| {
             if pending.is_some() {
                 s.pending = pending;
             }
+            s.attention = attention;
             s.last_success = last;
         });
         h.revision.update(|r| *r += 1);
@@ -354,6 +391,59 @@ mod engine {
         let day = String::from(day).chars().take(10).collect::<String>();
         platform::download(&format!("athar-unsent-{day}.json"), &text);
         Ok(())
+    }
+
+    #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn attention_chunk(
+        i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+        user: Uuid,
+    ) -> Result<Vec<super::Attention>, AppError> {
+        use crate::i18n::*;
+        use crate::sync::protocol::{Record, RecordKind};
+        use crate::ui::text;
+        let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
+        Ok(view
+            .refusals()
+            .map(|(&(kind, id), entry)| {
+                let record = view.record((kind, id));
+                let project = record.and_then(Record::project_id);
+                let field = entry.refusal.field.clone().unwrap_or_default();
+                let what = match (kind, record) {
+                    (RecordKind::Visit, Some(Record::Visit(v))) => t_string!(
+                        i18n,
+                        attention_visit,
+                        day = crate::domain::dates::format_day(&v.fields.visit_on)
+                    )
+                    .to_string(),
+                    (RecordKind::Visit, _) => {
+                        t_string!(i18n, attention_visit, day = "").to_string()
+                    }
+                    (RecordKind::Member, _) => t_string!(i18n, attention_member).to_string(),
+                    (RecordKind::Entry, _) => t_string!(i18n, attention_entry).to_string(),
+                    (RecordKind::Project, _) => t_string!(i18n, attention_project).to_string(),
+                    (RecordKind::Action, _) => t_string!(i18n, attention_action).to_string(),
+                    (RecordKind::Milestone, _) => t_string!(i18n, attention_milestone).to_string(),
+                    (RecordKind::Value, _) => t_string!(i18n, attention_value).to_string(),
+                };
+                let p = project.map(|p| p.to_string()).unwrap_or_default();
+                let href = match kind {
+                    RecordKind::Visit => format!("/projects/{p}/visits/{id}#f-{field}"),
+                    RecordKind::Member => format!("/projects/{p}/members/{id}"),
+                    RecordKind::Entry => format!("/projects/{p}/entries/{id}"),
+                    RecordKind::Project => format!("/projects/{id}"),
+                    _ if project.is_some() => format!("/projects/{p}"),
+                    _ => "/".into(),
+                };
+                super::Attention {
+                    what,
+                    project: project
+                        .and_then(|p| view.project(p))
+                        .map(|p| p.title.clone()),
+                    reason: text::refused_entry(i18n, entry),
+                    href,
+                }
+            })
+            .collect())
     }
 
     #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -219,7 +219,7 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
 }
 
 /// Why the server refused an entry, as a reason to show beside it.
-pub fn refusal(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> String {
+pub fn refusal_reason(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> String {
     match code {
         "forbidden" => t_string!(i18n, refusal_forbidden).to_string(),
         "not_found" => t_string!(i18n, refusal_not_found).to_string(),
@@ -236,12 +236,57 @@ pub fn refusal(i18n: I18nContext<Locale>, code: &str, field: Option<&str>) -> St
         }
         "invalid" => t_string!(
             i18n,
-            refusal_invalid,
-            field = field.unwrap_or("?").to_owned()
+            refusal_field,
+            field = field_label(i18n, field.unwrap_or_default()),
+            why = t_string!(i18n, refusal_field_refused)
         )
         .to_string(),
         other => t_string!(i18n, refusal_other, code = other.to_owned()).to_string(),
     }
+}
+
+/// A field of a record, in words.
+pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> &'static str {
+    match field {
+        "visit_on" => t_string!(i18n, field_visit_on),
+        "next_visit_on" => t_string!(i18n, field_next_visit_on),
+        "mode" => t_string!(i18n, field_mode),
+        "period" => t_string!(i18n, field_period),
+        "value" => t_string!(i18n, field_value),
+        "joined_on" => t_string!(i18n, field_joined_on),
+        "left_on" => t_string!(i18n, field_left_on),
+        "due_on" => t_string!(i18n, field_due_on),
+        "achieved_on" => t_string!(i18n, field_achieved_on),
+        "answers" => t_string!(i18n, field_answers),
+        _ => t_string!(i18n, field_other),
+    }
+}
+
+/// Why the server refused a stored entry, in words, with the field's label: the entry is
+/// checked again by today's rules (by the server's day) to say what is wrong with the field,
+/// which the server names without saying why.
+pub fn refused_entry(
+    i18n: I18nContext<Locale>,
+    entry: &crate::sync::outbox::RefusedEntry,
+) -> String {
+    let refusal = &entry.refusal;
+    if refusal.code != "invalid" {
+        return refusal_reason(i18n, &refusal.code, refusal.field.as_deref());
+    }
+    let m = &entry.mutation;
+    let today = crate::domain::dates::today_iso();
+    let why = crate::sync::mutations::recheck(&m.name, m.args.get(), &today)
+        .filter(|e| refusal.field.as_deref().is_none_or(|f| f == e.field));
+    let field = why
+        .as_ref()
+        .map(|e| e.field)
+        .or(refusal.field.as_deref())
+        .unwrap_or_default();
+    let why = match why {
+        Some(e) => field_error(i18n, e.code),
+        None => t_string!(i18n, refusal_field_refused),
+    };
+    t_string!(i18n, refusal_field, field = field_label(i18n, field), why).to_string()
 }
 
 /// Where an entry stands, in words.
@@ -250,7 +295,7 @@ pub fn sync_state(i18n: I18nContext<Locale>, s: &SyncState) -> String {
         SyncState::Waiting => t_string!(i18n, state_waiting).to_string(),
         SyncState::Sent => t_string!(i18n, state_sent).to_string(),
         SyncState::Refused { code, field } => {
-            let reason = refusal(i18n, code, field.as_deref());
+            let reason = refusal_reason(i18n, code, field.as_deref());
             t_string!(i18n, state_refused, reason).to_string()
         }
         SyncState::Conflict => t_string!(i18n, state_conflict).to_string(),
