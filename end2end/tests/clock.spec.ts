@@ -35,3 +35,53 @@ for (const [label, shift] of [
     if (day !== null) expect(day).toBe(tunisToday());
   });
 }
+
+test("an entry the server refuses is not called sent: it is listed to fix, in plain words, and opens at its field", async ({ page }) => {
+  await signIn(page, "facilitator");
+  const project = await openFirstProject(page);
+  const projectId = project.url.split("/projects/")[1];
+  // Saved on a phone whose clock ran two days ahead before it knew the server's time: the visit
+  // is dated the day after tomorrow (written as the outbox keeps it).
+  const note = `Refusée ${Date.now().toString(36)}`;
+  const ahead = new Date(Date.now() + 3_600_000 + 2 * DAY).toISOString().slice(0, 10);
+  await page.evaluate(async ({ project, note, day }) => {
+    const user = JSON.parse(localStorage.getItem("athar/v1/identity")!).id;
+    const client = crypto.randomUUID();
+    const args = {
+      id: crypto.randomUUID(),
+      base_version: null,
+      fields: {
+        project_id: project, visit_on: day, mode: "phone", present_member_ids: [], topics: [],
+        observations: note, difficulties: "", next_visit_on: null, status: "submitted",
+      },
+    };
+    const m = { client_id: client, seq: 1, name: "visit.save", args, created_at: Date.now() };
+    await (window as any).athar.db.write([[`athar/v1/u/${user}/m/${client}/000000000001`, JSON.stringify(m)]]);
+  }, { project: projectId, note, day: ahead });
+  await page.reload();
+  await hydrated(page);
+  await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
+
+  // The header does not say all is sent; the home page says what to fix and why.
+  const bar = page.locator(".sync-bar");
+  await expect(bar.locator(".sync-attention")).toContainText("1 à corriger", { timeout: 20_000 });
+  await expect(bar).not.toContainText("Tout est envoyé");
+  await page.goto("/");
+  await hydrated(page);
+  const fix = page.locator("#attention li", { hasText: project.title });
+  await expect(fix).toContainText("Date de la visite : La date de la visite ne peut pas être dans le futur.");
+  await expect(page.locator("#attention")).not.toContainText("visit_on");
+
+  // Opened at the date, corrected, sent: nothing left to fix.
+  await fix.getByRole("link", { name: "Corriger" }).click();
+  await hydrated(page);
+  const date = page.getByLabel(/Date de la visite/);
+  await expect(date).toBeFocused();
+  await date.fill(tunisToday());
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await expect(page.getByText("Enregistré sur ce téléphone").first()).toBeVisible();
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  await expect(page.locator(".sync-attention")).toHaveCount(0);
+  const day = visitDayInDatabase(note);
+  if (day !== null) expect(day).toBe(tunisToday());
+});

@@ -75,14 +75,34 @@ pub fn iso_day_from_unix_ms(unix_ms: i64) -> String {
 /// The day in Tunis of a time written in RFC 3339, UTC (`2026-11-26T23:30:00Z` is already the
 /// 27th there); the text's own first ten characters when it is not such a time.
 pub fn tunis_day(utc: &str) -> String {
-    let parsed = (|| {
-        let (y, m, d) = split_iso(utc.get(..10)?)?;
-        let hour: i64 = utc.get(11..13)?.parse().ok()?;
-        let minute: i64 = utc.get(14..16)?.parse().ok()?;
-        let seconds = days_from_civil(y, m, d) * 86_400 + hour * 3600 + minute * 60;
-        Some(iso_day_from_unix_ms(seconds * 1000))
-    })();
-    parsed.unwrap_or_else(|| utc.get(..10).unwrap_or_default().to_owned())
+    unix_ms_of(utc)
+        .map(iso_day_from_unix_ms)
+        .unwrap_or_else(|| utc.get(..10).unwrap_or_default().to_owned())
+}
+
+/// `03/12/2026 06:28`: a time written in RFC 3339, UTC, as it was in Tunis; the text as it is
+/// when it is not such a time.
+pub fn tunis_day_time(utc: &str) -> String {
+    match unix_ms_of(utc) {
+        Some(ms) => {
+            let minutes = (ms / 60_000 + TUNIS_UTC_OFFSET_HOURS * 60).rem_euclid(24 * 60);
+            format!(
+                "{} {:02}:{:02}",
+                format_day(&iso_day_from_unix_ms(ms)),
+                minutes / 60,
+                minutes % 60
+            )
+        }
+        None => utc.to_owned(),
+    }
+}
+
+/// Unix ms of an RFC 3339 UTC time, to the minute.
+fn unix_ms_of(utc: &str) -> Option<i64> {
+    let (y, m, d) = split_iso(utc.get(..10)?)?;
+    let hour: i64 = utc.get(11..13)?.parse().ok()?;
+    let minute: i64 = utc.get(14..16)?.parse().ok()?;
+    Some((days_from_civil(y, m, d) * 86_400 + hour * 3600 + minute * 60) * 1000)
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -168,6 +188,13 @@ mod tests {
         assert_eq!(tunis_day("2026-11-26T22:59:59Z"), "2026-11-26");
         assert_eq!(tunis_day("2026-12-31T23:00:00Z"), "2027-01-01");
         assert_eq!(tunis_day("2026-11-26"), "2026-11-26");
+    }
+
+    #[test]
+    fn a_utc_time_is_told_in_tunis() {
+        assert_eq!(tunis_day_time("2026-12-03T05:28:23Z"), "03/12/2026 06:28");
+        assert_eq!(tunis_day_time("2026-12-31T23:10:00Z"), "01/01/2027 00:10");
+        assert_eq!(tunis_day_time("hier"), "hier");
     }
 
     #[test]

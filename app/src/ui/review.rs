@@ -315,7 +315,7 @@ fn Case(case: ConflictCase, refetch: impl Fn() + Copy + Send + Sync + 'static) -
                                 <th scope="col">
                                     {if i == 0 { t_string!(i18n, conflict_on_server) } else { t_string!(i18n, conflict_set_aside) }}
                                     <br /><bdi>{v.author.clone()}</bdi>
-                                    <br /><small>{v.at.get(..16).unwrap_or(&v.at).replace('T', " ")}" UTC"</small>
+                                    <br /><small>{crate::domain::dates::tunis_day_time(&v.at)}</small>
                                 </th>
                             }).collect_view()}
                         </tr>
@@ -359,7 +359,7 @@ fn Case(case: ConflictCase, refetch: impl Fn() + Copy + Send + Sync + 'static) -
                     let label = if i == 0 {
                         t_string!(i18n, conflict_keep_server).to_string()
                     } else {
-                        t_string!(i18n, conflict_keep_edit, author = v.author.clone()).to_string()
+                        text::keep_version_of(i18n, &v.author)
                     };
                     view! {
                         <button type="button" disabled=move || busy.get()

@@ -245,6 +245,19 @@ pub fn refusal_reason(i18n: I18nContext<Locale>, code: &str, field: Option<&str>
     }
 }
 
+/// "Keep Amal's version": French elides "de" before a vowel or a silent h ("d'Amal").
+pub fn keep_version_of(i18n: I18nContext<Locale>, author: &str) -> String {
+    let elides = author
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYHÂÀÉÈÊËÎÏÔÛÙaeiouyhâàéèêëîïôûù".contains(c));
+    if elides {
+        t_string!(i18n, conflict_keep_edit_elided, author).to_string()
+    } else {
+        t_string!(i18n, conflict_keep_edit, author).to_string()
+    }
+}
+
 /// A field of a record, in words.
 pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> &'static str {
     match field {
