@@ -472,6 +472,9 @@ async fn an_edit_on_a_stale_base_is_kept_as_a_conflict_never_overwriting() {
             .collect();
         assert_eq!(edits, ["tablet edit"], "{:?}", t.engine);
         assert_eq!(case.edits[0].author, f.supervisor.name);
+        // The edit set aside names the device it came from, and when it was last heard from.
+        assert_eq!(case.edits[0].device.as_deref(), Some("Chrome on Android"));
+        assert!(case.edits[0].device_seen_at.is_some(), "{:?}", t.engine);
         // Another facilitator's scope holds no such case.
         let stranger = set
             .users

@@ -317,6 +317,12 @@ pub struct VisitVersion {
     /// RFC 3339, UTC.
     pub at: String,
     pub fields: VisitFields,
+    /// The device an edit set aside came from ("chrome · Android"), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// When that device was last heard from (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_seen_at: Option<String>,
 }
 
 /// Why a value is refused: the field and a stable code the UI turns into a sentence.

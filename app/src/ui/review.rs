@@ -316,6 +316,9 @@ fn Case(case: ConflictCase, refetch: impl Fn() + Copy + Send + Sync + 'static) -
                                     {if i == 0 { t_string!(i18n, conflict_on_server) } else { t_string!(i18n, conflict_set_aside) }}
                                     <br /><bdi>{v.author.clone()}</bdi>
                                     <br /><small>{crate::domain::dates::tunis_day_time(&v.at)}</small>
+                                    {v.device.clone().map(|d| view! {
+                                        <br /><small class="device">{text::device_of(i18n, &d, v.device_seen_at.as_deref())}</small>
+                                    })}
                                 </th>
                             }).collect_view()}
                         </tr>
@@ -359,7 +362,7 @@ fn Case(case: ConflictCase, refetch: impl Fn() + Copy + Send + Sync + 'static) -
                     let label = if i == 0 {
                         t_string!(i18n, conflict_keep_server).to_string()
                     } else {
-                        text::keep_version_of(i18n, &v.author)
+                        text::keep_version_of(i18n, &v.author, v.device.as_deref())
                     };
                     view! {
                         <button type="button" disabled=move || busy.get()

@@ -245,17 +245,30 @@ pub fn refusal_reason(i18n: I18nContext<Locale>, code: &str, field: Option<&str>
     }
 }
 
-/// "Keep Amal's version": French elides "de" before a vowel or a silent h ("d'Amal").
-pub fn keep_version_of(i18n: I18nContext<Locale>, author: &str) -> String {
+/// "Keep Amal's version" (with the device when known, "Amal · chrome · Android"): French elides
+/// "de" before a vowel or a silent h ("d'Amal").
+pub fn keep_version_of(i18n: I18nContext<Locale>, author: &str, device: Option<&str>) -> String {
     let elides = author
         .chars()
         .next()
         .is_some_and(|c| "AEIOUYHÂÀÉÈÊËÎÏÔÛÙaeiouyhâàéèêëîïôûù".contains(c));
+    let author = match device {
+        Some(d) => format!("{author} · {d}"),
+        None => author.to_owned(),
+    };
     if elides {
         t_string!(i18n, conflict_keep_edit_elided, author).to_string()
     } else {
         t_string!(i18n, conflict_keep_edit, author).to_string()
     }
+}
+
+/// "From chrome · Android, last heard from 03/12/2026 06:28".
+pub fn device_of(i18n: I18nContext<Locale>, device: &str, seen: Option<&str>) -> String {
+    let seen = seen
+        .map(crate::domain::dates::tunis_day_time)
+        .unwrap_or_default();
+    t_string!(i18n, conflict_device, device, seen).to_string()
 }
 
 /// A field of a record, in words.

@@ -1453,9 +1453,13 @@ macro_rules! impl_sync {
                 for row in visits {
                     let ConflictVisitRow { visit, project_code, project_title, author, updated_at: at } = row;
                     let visit = visit.into_stored().visit;
-                    let kept: Vec<(String, Option<String>, time::OffsetDateTime)> = sqlx::query_as(
-                        "select c.incoming, u.name, c.created_at from sync_conflicts c
+                    // The device each edit came from (its label and when it was last heard
+                    // from): one person editing on two phones is told apart by them.
+                    let kept: Vec<(String, Option<String>, time::OffsetDateTime, Option<String>, Option<time::OffsetDateTime>)> = sqlx::query_as(
+                        "select c.incoming, u.name, c.created_at, d.device_label, d.last_seen_at
+                           from sync_conflicts c
                            left join users u on u.id = c.user_id
+                           left join sync_clients d on d.id = c.client_id
                           where c.record_kind = 'visit' and c.record_id = $1 and c.resolved_at is null
                           order by c.created_at, c.seq",
                     )
@@ -1471,9 +1475,15 @@ macro_rules! impl_sync {
                     .await?;
                     let edits = kept
                         .into_iter()
-                        .filter_map(|(incoming, name, at)| {
+                        .filter_map(|(incoming, name, at, device, seen)| {
                             let args: SaveVisitArgs = serde_json::from_str(&incoming).ok()?;
-                            Some(VisitVersion { author: name.unwrap_or_default(), at: rfc3339(at), fields: args.fields })
+                            Some(VisitVersion {
+                                author: name.unwrap_or_default(),
+                                at: rfc3339(at),
+                                fields: args.fields,
+                                device: device.filter(|d| !d.is_empty()),
+                                device_seen_at: seen.map(rfc3339),
+                            })
                         })
                         .collect();
                     cases.push(ConflictCase {
@@ -1481,7 +1491,13 @@ macro_rules! impl_sync {
                         project_code,
                         project_title,
                         version: visit.version,
-                        current: VisitVersion { author: author.unwrap_or_default(), at: rfc3339(at), fields: visit.fields },
+                        current: VisitVersion {
+                            author: author.unwrap_or_default(),
+                            at: rfc3339(at),
+                            fields: visit.fields,
+                            device: None,
+                            device_seen_at: None,
+                        },
                         edits,
                         members,
                     });
