@@ -82,7 +82,8 @@ pub fn hydrate() {
         let on_shell = body
             .as_ref()
             .is_some_and(|b| b.has_attribute(ui::OFFLINE_SHELL_MARKER));
-        if on_shell {
+        // The previous load stopped while hydrating this page (`platform.js`): draw it here.
+        if on_shell || ui::platform::draw_here() {
             if let Some(body) = body {
                 body.set_inner_html("");
             }

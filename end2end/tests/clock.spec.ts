@@ -30,6 +30,8 @@ for (const [label, shift] of [
     const note = `Horloge ${label} ${Date.now().toString(36)}`;
     await recordVisit(page, note);
     await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+    // The notice that said "saved on this phone, it will be sent" now says it was.
+    await expect(page.locator("main .notice.success")).toHaveText(/Envoyé au serveur/);
     await expect(page.locator(".entries li", { hasText: note })).toContainText("Envoyé");
     const day = visitDayInDatabase(note);
     if (day !== null) expect(day).toBe(tunisToday());
@@ -84,4 +86,36 @@ test("an entry the server refuses is not called sent: it is listed to fix, in pl
   await expect(page.locator(".sync-attention")).toHaveCount(0);
   const day = visitDayInDatabase(note);
   if (day !== null) expect(day).toBe(tunisToday());
+});
+
+test.describe("without a service worker (its fetches would pass by the test's route)", () => {
+test.use({ serviceWorkers: "block" });
+test("a page the app cannot take over is drawn again by the app, never left dead", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  // The markup of My projects as the server drew it, less its header: what the WASM expects to
+  // find is not there, as when the server's page and the phone's first render disagree.
+  let tampered = 0;
+  await context.route(/\/$/, async (route) => {
+    if (route.request().resourceType() !== "document") return route.continue();
+    const response = await route.fetch();
+    const html = (await response.text()).replace(/<header class="top">[\s\S]*?<\/header>/, "");
+    tampered++;
+    await route.fulfill({ response, body: html });
+  });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto("/");
+  await hydrated(page);
+  // The first load stopped in the WASM, the second was drawn by the app.
+  expect(errors.join("\n")).toMatch(/unreachable/);
+  expect(tampered).toBe(2);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mes projets");
+  await expect(page.locator("header.top")).toBeVisible();
+  // Working: a project opens from it.
+  const first = page.locator(".card h3 a").first();
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await context.unroute(/\/$/);
+});
 });

@@ -87,11 +87,15 @@ export async function recordVisit(page: Page, observations: string, action?: str
   await savedThenBack(page);
 }
 
-/** After a save: "saved" is said on the form at once, then the project page comes back with it. */
+/**
+ * After a save: "saved" is said on the form at once, then the project page comes back with it;
+ * online, that notice may already say the entry was sent.
+ */
 export async function savedThenBack(page: Page) {
-  await expect(page.getByText("Enregistré sur ce téléphone. L'envoi se fera").first()).toBeVisible();
+  const said = /Enregistré sur ce téléphone. L'envoi se fera|Envoyé au serveur/;
+  await expect(page.getByText(said).first()).toBeVisible();
   await expect(page).not.toHaveURL(/\/visits\//);
-  await expect(page.locator("main").getByText("Enregistré sur ce téléphone. L'envoi se fera")).toBeVisible();
+  await expect(page.locator("main .notice.success")).toHaveText(said);
 }
 
 /** The keys of the outbox on disk (IndexedDB, read through the app's own `athar.db`). */

@@ -40,6 +40,11 @@ test("a facilitator opens a project, switches to Arabic, goes offline, reloads a
   await expect(page.locator(".card .code", { hasText: code })).toBeVisible();
   expect(page.url()).not.toContain("login");
 
+  // Back online: once a sync has gone through, the page no longer says it is offline.
+  await expect(page.locator(".offline-note").first()).toBeVisible();
+  await context.setOffline(false);
+  await expect(page.locator(".offline-note")).toHaveCount(0, { timeout: 20_000 });
+
   await context.setOffline(false);
   await page.goto(projectUrl);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);

@@ -5,6 +5,36 @@
   var athar = (window.athar = window.athar || {});
   var locks = navigator.locks;
 
+  // A page the WASM stops on while taking it over (the markup it expected is not the one the
+  // server drew) is not left dead: it loads again and the app draws it itself, as it does the
+  // offline shell (`hydrate()` reads the mark). Once per half minute, so it cannot loop.
+  var RECOVER = "athar-draw-here";
+  function recover(error) {
+    if (window.__athar_ready || !(error instanceof WebAssembly.RuntimeError)) return;
+    try {
+      var last = Number(sessionStorage.getItem(RECOVER + "-at") || 0);
+      if (Date.now() - last < 30000) return;
+      sessionStorage.setItem(RECOVER + "-at", String(Date.now()));
+      sessionStorage.setItem(RECOVER, location.pathname);
+    } catch (e) {
+      return;
+    }
+    console.warn("Athar: the page could not be taken over; drawing it again", error);
+    location.reload();
+  }
+  window.addEventListener("error", function (e) { recover(e.error); });
+  window.addEventListener("unhandledrejection", function (e) { recover(e.reason); });
+  // Whether this load is such a second try (read once, by `hydrate()`).
+  athar.drawHere = function () {
+    try {
+      var path = sessionStorage.getItem(RECOVER);
+      sessionStorage.removeItem(RECOVER);
+      return path === location.pathname;
+    } catch (e) {
+      return false;
+    }
+  };
+
   // Each open tab holds one slot (a Web Lock kept for the tab's life); a slot is one sync client
   // with its own sequence counter, so two tabs never hand out the same number.
   athar.slot = new Promise(function (resolve) {

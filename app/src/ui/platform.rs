@@ -46,6 +46,12 @@ pub fn update() -> Option<Update> {
     }
 }
 
+/// Whether this page is drawn again after the WASM stopped while hydrating it: then the app
+/// mounts and draws it itself (see `platform.js`). Read once per load.
+pub fn draw_here() -> bool {
+    call_athar("drawHere").as_bool().unwrap_or(false)
+}
+
 /// Whether the app can open without network on this phone, as the service worker script last
 /// announced it (`athar-offline` events): `Some(false)` while no worker could install.
 pub fn offline_ready() -> Option<bool> {
