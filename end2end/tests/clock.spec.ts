@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, recordVisit, signIn, tunisToday, visitDayInDatabase } from "./helpers";
+import { hydrated, openFirstProject, recordVisit, signIn, storeVisits, tunisToday, visitDayInDatabase } from "./helpers";
 
 // A cheap phone loses its date when the battery dies. With the phone's clock days ahead or a
 // year behind, Athar still loads, says the date is wrong, and dates entries by the server's day.
@@ -46,20 +46,7 @@ test("an entry the server refuses is not called sent: it is listed to fix, in pl
   // is dated the day after tomorrow (written as the outbox keeps it).
   const note = `Refusée ${Date.now().toString(36)}`;
   const ahead = new Date(Date.now() + 3_600_000 + 2 * DAY).toISOString().slice(0, 10);
-  await page.evaluate(async ({ project, note, day }) => {
-    const user = JSON.parse(localStorage.getItem("athar/v1/identity")!).id;
-    const client = crypto.randomUUID();
-    const args = {
-      id: crypto.randomUUID(),
-      base_version: null,
-      fields: {
-        project_id: project, visit_on: day, mode: "phone", present_member_ids: [], topics: [],
-        observations: note, difficulties: "", next_visit_on: null, status: "submitted",
-      },
-    };
-    const m = { client_id: client, seq: 1, name: "visit.save", args, created_at: Date.now() };
-    await (window as any).athar.db.write([[`athar/v1/u/${user}/m/${client}/000000000001`, JSON.stringify(m)]]);
-  }, { project: projectId, note, day: ahead });
+  await storeVisits(page, "disk", projectId, [{ observations: note, day: ahead }]);
   await page.reload();
   await hydrated(page);
   await page.getByRole("button", { name: /Envoyer maintenant/ }).click();

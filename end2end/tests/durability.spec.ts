@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGINS, PASSWORD, countInDatabase, hydrated, serviceWorkerReady } from "./helpers";
+import { LOGINS, PASSWORD, countInDatabase, hydrated, serviceWorkerReady, storeVisits, tunisToday } from "./helpers";
 
 // "Saved" means on disk. The whole browser process dies (as when the battery runs out or Android
 // kills Chrome) right after the app said *saved*: after a relaunch on the same profile, every
@@ -205,29 +205,17 @@ test("entries a phone kept in localStorage (layout 1) move to disk at the next s
   // counter beside them, and the layout marker at 1.
   const stamp = Date.now().toString(36);
   const notes = [1, 2, 3].map((n) => `Ancienne version ${stamp} visite ${n}`);
-  const legacy: string[] = await page.evaluate(({ project, notes }) => {
+  const { keys: legacy, client } = await storeVisits(
+    page,
+    "localStorage",
+    projectId,
+    notes.map((observations) => ({ observations, day: tunisToday() })),
+  );
+  await page.evaluate((client) => {
     const user = JSON.parse(localStorage.getItem("athar/v1/identity")!).id;
-    const client = crypto.randomUUID();
-    const day = new Date().toISOString().slice(0, 10);
-    const keys: string[] = [];
-    notes.forEach((observations, i) => {
-      const seq = i + 1;
-      const args = {
-        id: crypto.randomUUID(),
-        base_version: null,
-        fields: {
-          project_id: project, visit_on: day, mode: "phone", present_member_ids: [], topics: [],
-          observations, difficulties: "", next_visit_on: null, status: "submitted",
-        },
-      };
-      const key = `athar/v1/u/${user}/m/${client}/${String(seq).padStart(12, "0")}`;
-      localStorage.setItem(key, JSON.stringify({ client_id: client, seq, name: "visit.save", args, created_at: Date.now() }));
-      keys.push(key);
-    });
     localStorage.setItem(`athar/v1/u/${user}/client/7`, `${client} 4`);
     localStorage.setItem("athar/layout", "1");
-    return keys;
-  }, { project: projectId, notes });
+  }, client);
 
   // The new version starts: the entries are on disk and have left localStorage.
   await page.reload();

@@ -118,3 +118,36 @@ export function visitDayInDatabase(observations: string): string | null {
 export function tunisToday(): string {
   return new Date(Date.now() + 3_600_000).toISOString().slice(0, 10);
 }
+
+/**
+ * Stores visits for the signed-in user as the outbox keeps them, under a new client numbered
+ * from 1: on disk (`athar.db`, as this version saves), or in localStorage (where layout 1 kept
+ * them). Returns the keys and the client.
+ */
+export async function storeVisits(
+  page: Page,
+  where: "disk" | "localStorage",
+  project: string,
+  visits: { observations: string; day: string }[],
+): Promise<{ keys: string[]; client: string }> {
+  return page.evaluate(async ({ where, project, visits }) => {
+    const user = JSON.parse(localStorage.getItem("athar/v1/identity")!).id;
+    const client = crypto.randomUUID();
+    const writes = visits.map(({ observations, day }, i) => {
+      const seq = i + 1;
+      const args = {
+        id: crypto.randomUUID(),
+        base_version: null,
+        fields: {
+          project_id: project, visit_on: day, mode: "phone", present_member_ids: [], topics: [],
+          observations, difficulties: "", next_visit_on: null, status: "submitted",
+        },
+      };
+      const m = { client_id: client, seq, name: "visit.save", args, created_at: Date.now() };
+      return [`athar/v1/u/${user}/m/${client}/${String(seq).padStart(12, "0")}`, JSON.stringify(m)];
+    });
+    if (where === "disk") await (window as any).athar.db.write(writes);
+    else for (const [k, v] of writes) localStorage.setItem(k, v);
+    return { keys: writes.map(([k]) => k), client };
+  }, { where, project, visits });
+}

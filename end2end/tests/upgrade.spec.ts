@@ -1,7 +1,7 @@
 import { BrowserContext, Page, chromium, expect, test } from "@playwright/test";
 import { existsSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { countInDatabase, outboxKeys, serviceWorkerReady, signIn } from "./helpers";
+import { countInDatabase, outboxKeys, serviceWorkerReady, signIn, storeVisits, tunisToday } from "./helpers";
 
 // Upgrades, in three acts around redeployments (`end2end/upgrade-acts.sh`: the same build
 // restarted under a new release label, which phones see as a new version). One browser profile
@@ -113,21 +113,7 @@ test("act 2, after an upgrade: the new version waits for the entry, and takes ov
   // and the layout marker says so.
   const note = `Avant la mise à jour ${Date.now().toString(36)}`;
   const href = (await page.locator(".card h3 a").first().getAttribute("href"))!;
-  await page.evaluate(({ project, note }) => {
-    const user = JSON.parse(localStorage.getItem("athar/v1/identity")!).id;
-    const client = crypto.randomUUID();
-    const args = {
-      id: crypto.randomUUID(),
-      base_version: null,
-      fields: {
-        project_id: project, visit_on: new Date().toISOString().slice(0, 10), mode: "phone",
-        present_member_ids: [], topics: [], observations: note, difficulties: "",
-        next_visit_on: null, status: "submitted",
-      },
-    };
-    const m = { client_id: client, seq: 1, name: "visit.save", args, created_at: Date.now() };
-    localStorage.setItem(`athar/v1/u/${user}/m/${client}/000000000001`, JSON.stringify(m));
-  }, { project: href.split("/projects/")[1], note });
+  await storeVisits(page, "localStorage", href.split("/projects/")[1], [{ observations: note, day: tunisToday() }]);
 
   // The user agrees: the page reloads into the new version, which moves both entries to disk;
   // the user's own is sent, once, and the other user's stays.

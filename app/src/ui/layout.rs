@@ -225,14 +225,19 @@ fn synced_since(since: i64) -> impl Fn() -> bool + Copy {
 }
 
 /// The message the previous page left. "Saved on this phone, it will be sent…" becomes "Sent"
-/// once everything waiting has gone: a notice never says more than is true.
+/// once nothing waits or needs fixing: the count was read again right after the save, so it
+/// falls to zero only when the server has the entry. A notice never says more than is true.
 #[component]
 fn Flash(message: String) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let synced = synced_since(device_now());
     let saved = message == t_string!(i18n, saved_on_phone);
-    let sent = move || saved && synced() && sync.status.with(|s| s.pending == Some(0));
+    let sent = move || {
+        saved
+            && sync
+                .status
+                .with(|s| s.pending == Some(0) && s.attention == 0)
+    };
     view! {
         <p class="notice success" role="status">
             <span aria-hidden="true">"✓ "</span>
