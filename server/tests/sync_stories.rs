@@ -475,6 +475,8 @@ async fn an_edit_on_a_stale_base_is_kept_as_a_conflict_never_overwriting() {
         // The edit set aside names the device it came from, and when it was last heard from.
         assert_eq!(case.edits[0].device.as_deref(), Some("Chrome on Android"));
         assert!(case.edits[0].device_seen_at.is_some(), "{:?}", t.engine);
+        assert_eq!(case.current.device.as_deref(), Some("Chrome on Android"));
+        assert!(case.current.device_seen_at.is_some(), "{:?}", t.engine);
         // Another facilitator's scope holds no such case.
         let stranger = set
             .users

@@ -1452,7 +1452,19 @@ macro_rules! impl_sync {
                 let mut cases = Vec::with_capacity(visits.len());
                 for row in visits {
                     let ConflictVisitRow { visit, project_code, project_title, author, updated_at: at } = row;
-                    let visit = visit.into_stored().visit;
+                    let stored = visit.into_stored();
+                    let visit = stored.visit;
+                    // The device that made the version on the server, as it last said it was.
+                    let current_device: Option<(String, time::OffsetDateTime)> = match stored.last_device_id {
+                        Some(device) => sqlx::query_as(
+                            "select device_label, last_seen_at from sync_clients
+                              where device_id = $1 order by last_seen_at desc limit 1",
+                        )
+                        .bind(device)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                        None => None,
+                    };
                     // The device each edit came from (its label and when it was last heard
                     // from): one person editing on two phones is told apart by them.
                     let kept: Vec<(String, Option<String>, time::OffsetDateTime, Option<String>, Option<time::OffsetDateTime>)> = sqlx::query_as(
@@ -1495,8 +1507,8 @@ macro_rules! impl_sync {
                             author: author.unwrap_or_default(),
                             at: rfc3339(at),
                             fields: visit.fields,
-                            device: None,
-                            device_seen_at: None,
+                            device: current_device.as_ref().map(|(d, _)| d.clone()).filter(|d| !d.is_empty()),
+                            device_seen_at: current_device.map(|(_, seen)| rfc3339(seen)),
                         },
                         edits,
                         members,
