@@ -10,9 +10,8 @@
 //! later, nothing was applied), everything else is permanent.
 
 mod postgres;
-mod queries;
+mod rows;
 mod sqlite;
-pub(crate) mod sync_sql;
 
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;

@@ -1,8 +1,12 @@
 //! PostgreSQL: for when one machine is not enough. Several stateless Athar instances can share it
 //! (sessions and sign-in lock-outs live in the database, not in memory).
 
-use super::queries::impl_database;
-use super::sync_sql::impl_sync;
+//!
+//! The queries are the shared text in `sql/`, mounted here over PostgreSQL's types. What differs
+//! from SQLite is named below: a push locks its client's row (`for update`), so two instances
+//! serialise one client's pushes, and the counter row serialises versions, so a pull never skips
+//! a later-committed lower version; pulls read from one `repeatable read` snapshot.
+
 use super::{DbError, Engine};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -39,10 +43,34 @@ impl PgDb {
         None
     }
 
+    /// Begins a transaction that writes (rows lock as they are written).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sql>, DbError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Begins a read-only transaction over one snapshot.
+    async fn begin_snapshot(&self) -> Result<sqlx::Transaction<'static, Sql>, DbError> {
+        Ok(self
+            .pool
+            .begin_with("begin isolation level repeatable read read only")
+            .await?)
+    }
+
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
 }
 
-impl_database!(PgDb, Engine::Postgres);
-impl_sync!(PgDb, PgPushTx, sqlx::Postgres, Engine::Postgres);
+type Sql = sqlx::Postgres;
+type Conn = sqlx::PgConnection;
+type EngineDb = PgDb;
+const ENGINE: Engine = Engine::Postgres;
+
+/// Locks a client's row for the rest of a push: another instance pushing for the same client
+/// waits here.
+const LOCK_CLIENT: &str = "select user_id, last_seq from sync_clients where id = $1 for update";
+
+// The same SQL for both engines, mounted once per engine on purpose.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;

@@ -1,0 +1,174 @@
+//! Users, sessions and sign-in lock-outs.
+
+use super::EngineDb;
+use crate::server::db::{DbError, rows};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub(super) async fn user_credentials(
+    db: &EngineDb,
+    email: &str,
+) -> Result<Option<(crate::domain::SessionUser, crate::server::db::PasswordHash)>, DbError> {
+    use sqlx::Row as _;
+    let row = sqlx::query(
+        "select id, name, email, role, password_hash from users
+          where email = $1 and active = true",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let hash: String = row.try_get("password_hash")?;
+    let user = <rows::UserRow as sqlx::FromRow<_>>::from_row(&row)?;
+    Ok(user
+        .into_user()
+        .map(|u| (u, crate::server::db::PasswordHash(hash))))
+}
+
+pub(super) async fn user_by_id(
+    db: &EngineDb,
+    id: Uuid,
+) -> Result<Option<crate::domain::SessionUser>, DbError> {
+    let row: Option<rows::UserRow> =
+        sqlx::query_as("select id, name, email, role from users where id = $1 and active = true")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|u| u.into_user()))
+}
+
+pub(super) async fn insert_user(
+    db: &EngineDb,
+    user: &crate::server::db::NewUser,
+) -> Result<(), DbError> {
+    let now = rows::now();
+    sqlx::query(
+        "insert into users (id, email, name, role, password_hash, organisation_id,
+                            active, is_demo, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, true, $7, $8, $8)",
+    )
+    .bind(user.id)
+    .bind(user.email.trim().to_lowercase())
+    .bind(&user.name)
+    .bind(user.role.as_str())
+    .bind(&user.password_hash.0)
+    .bind(user.organisation_id)
+    .bind(user.is_demo)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn create_session(
+    db: &EngineDb,
+    token_hash: &str,
+    user_id: Uuid,
+    expires_at: OffsetDateTime,
+) -> Result<(), DbError> {
+    let now = rows::now();
+    sqlx::query(
+        "insert into sessions (token_hash, user_id, expires_at, created_at, updated_at)
+         values ($1, $2, $3, $4, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(rows::trunc(expires_at))
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    // Housekeeping on a path that is rare (sign-in), so expired rows never pile up.
+    sqlx::query("delete from sessions where expires_at <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn session_user(
+    db: &EngineDb,
+    token_hash: &str,
+    now: OffsetDateTime,
+) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime)>, DbError> {
+    use sqlx::Row as _;
+    let row = sqlx::query(
+        "select u.id, u.name, u.email, u.role, s.expires_at
+           from sessions s join users u on u.id = s.user_id
+          where s.token_hash = $1 and s.expires_at > $2 and u.active = true",
+    )
+    .bind(token_hash)
+    .bind(rows::trunc(now))
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let expires_at: OffsetDateTime = row.try_get("expires_at")?;
+    let user = <rows::UserRow as sqlx::FromRow<_>>::from_row(&row)?;
+    Ok(user.into_user().map(|u| (u, expires_at)))
+}
+
+pub(super) async fn extend_session(
+    db: &EngineDb,
+    token_hash: &str,
+    expires_at: OffsetDateTime,
+) -> Result<(), DbError> {
+    let now = rows::now();
+    sqlx::query("update sessions set expires_at = $1, updated_at = $2 where token_hash = $3")
+        .bind(rows::trunc(expires_at))
+        .bind(now)
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_session(db: &EngineDb, token_hash: &str) -> Result<(), DbError> {
+    sqlx::query("delete from sessions where token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn record_login_failure(
+    db: &EngineDb,
+    keys: &[String],
+    at: OffsetDateTime,
+) -> Result<(), DbError> {
+    let at = rows::trunc(at);
+    let mut tx = db.pool.begin().await?;
+    for key in keys {
+        sqlx::query(
+            "insert into login_failures (key, failed_at, created_at, updated_at)
+             values ($1, $2, $2, $2)",
+        )
+        .bind(key)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn login_failures_since(
+    db: &EngineDb,
+    key: &str,
+    since: OffsetDateTime,
+) -> Result<Vec<OffsetDateTime>, DbError> {
+    Ok(sqlx::query_scalar(
+        "select failed_at from login_failures where key = $1 and failed_at > $2
+          order by failed_at",
+    )
+    .bind(key)
+    .bind(rows::trunc(since))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub(super) async fn clear_login_failures(db: &EngineDb, key: &str) -> Result<(), DbError> {
+    sqlx::query("delete from login_failures where key = $1")
+        .bind(key)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

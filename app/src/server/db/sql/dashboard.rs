@@ -1,0 +1,127 @@
+//! What dashboards and exports are computed from.
+
+use super::EngineDb;
+use crate::server::db::{DbError, rows};
+use uuid::Uuid;
+
+pub(super) async fn dashboard_source(
+    db: &EngineDb,
+) -> Result<crate::server::dashboard::Source, DbError> {
+    use crate::domain::indicator::dashboard::DashboardProject;
+    use crate::domain::indicator::derived::{MemberFact, VisitFact};
+    use crate::domain::indicator::value::IndicatorValue;
+    use crate::server::dashboard::{SourceProject, kind};
+    use rows::MemberFactRow;
+    type ProjectRow = (
+        Uuid,
+        String,
+        String,
+        String,
+        Uuid,
+        String,
+        Option<Uuid>,
+        Uuid,
+        String,
+        String,
+        String,
+        String,
+    );
+    let projects: Vec<ProjectRow> = sqlx::query_as(
+        "select p.id, p.code, p.title, p.kind, p.incubator_id, o.name, p.facilitator_id,
+                vc.id, vc.code, vc.name_fr, vc.name_ar, vc.name_en
+           from projects p
+           join organisations o on o.id = p.incubator_id
+           join value_chains vc on vc.id = p.value_chain_id
+          where p.deleted = false
+          order by p.code",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let projects = projects
+        .into_iter()
+        .map(
+            |(
+                id,
+                code,
+                title,
+                k,
+                incubator_id,
+                incubator,
+                facilitator_id,
+                vc_id,
+                vc,
+                fr,
+                ar,
+                en,
+            )| {
+                SourceProject {
+                    project: DashboardProject {
+                        id,
+                        code,
+                        title,
+                        kind: kind(&k),
+                        incubator_id: Some(incubator_id),
+                        incubator,
+                        value_chain_id: vc_id,
+                        value_chain: vc,
+                        value_chain_name: fr.clone(),
+                    },
+                    facilitator_id,
+                    value_chain_names: [fr, ar, en],
+                }
+            },
+        )
+        .collect();
+    let values: Vec<rows::ValueRow> = sqlx::query_as(&format!(
+        "select {} from indicator_values iv
+          where iv.deleted = false and iv.status in ('submitted', 'validated')",
+        rows::VALUE_COLUMNS
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let values: Vec<IndicatorValue> = values.into_iter().map(|v| v.into_stored().value).collect();
+    let sql = format!(
+        "select project_id, {} from members where deleted = false",
+        rows::MEMBER_FIELDS
+    );
+    let members: Vec<MemberFactRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
+    let members: Vec<MemberFact> = members.into_iter().map(MemberFactRow::fact).collect();
+    let visits: Vec<(Uuid, time::Date, Option<i64>)> = sqlx::query_as(
+        "select project_id, visit_on, sales_millimes from visits where deleted = false",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let visits = visits
+        .into_iter()
+        .map(|(project, on, sales)| VisitFact {
+            project,
+            visit_on: on.to_string(),
+            sales,
+        })
+        .collect();
+    let targets: Vec<rows::TargetRow> = sqlx::query_as(&format!(
+        "select {} from indicator_targets",
+        rows::TARGET_COLUMNS
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let targets = targets.into_iter().map(|t| t.into_scoped()).collect();
+    let supervised: Vec<(Uuid, Uuid)> =
+        sqlx::query_as("select user_id, incubator_id from supervisor_incubators")
+            .fetch_all(&db.pool)
+            .await?;
+    let catalogue = crate::server::indicators::latest(super::settings::indicators(db).await?);
+    let small_cell_threshold = super::settings::risk_settings(db)
+        .await?
+        .small_cell_threshold;
+    Ok(crate::server::dashboard::Source {
+        catalogue,
+        projects,
+        values,
+        members,
+        visits,
+        targets,
+        supervised,
+        small_cell_threshold,
+    })
+}

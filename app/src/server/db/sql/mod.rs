@@ -1,0 +1,366 @@
+//! The queries of both engines, one text. This folder is mounted twice, by `sqlite.rs` and by
+//! `postgres.rs` (`#[path = "sql/mod.rs"]`), each supplying the names it is written against:
+//! `Sql` (the sqlx database), `Conn` (a connection), `EngineDb` (the engine's pool and write
+//! turn), `ENGINE`, and the few engine differences (`begin_write`, `begin_snapshot`,
+//! `LOCK_CLIENT`). The SQL here is the same on both engines by design (see `app/migrations`).
+//!
+//! This file implements the port [`Database`]; each method is one line into the area module
+//! that holds its SQL.
+
+mod accounts;
+mod conflicts;
+mod dashboard;
+mod demo;
+mod devices;
+mod projects;
+mod pull;
+mod push;
+mod registry;
+mod review;
+mod settings;
+mod tokens;
+
+use super::{Conn, ENGINE, EngineDb, Sql};
+use crate::server::db::{Database, DbError, ProjectScope};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[async_trait::async_trait]
+impl Database for EngineDb {
+    fn engine(&self) -> crate::server::db::Engine {
+        ENGINE
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        self.migrate_engine().await?;
+        crate::server::forms::install_builtin(self).await?;
+        crate::server::indicators::install_starter(self).await
+    }
+
+    async fn forms(&self) -> Result<Vec<crate::domain::form::FormDefinition>, DbError> {
+        settings::forms(self).await
+    }
+
+    async fn insert_form(
+        &self,
+        form: &crate::domain::form::FormDefinition,
+        published_by: Option<Uuid>,
+    ) -> Result<(), DbError> {
+        settings::insert_form(self, form, published_by).await
+    }
+
+    async fn indicators(
+        &self,
+    ) -> Result<Vec<crate::domain::indicator::IndicatorDefinition>, DbError> {
+        settings::indicators(self).await
+    }
+
+    async fn periods(
+        &self,
+    ) -> Result<
+        Vec<(
+            String,
+            crate::domain::indicator::value::PeriodStatus,
+            String,
+        )>,
+        DbError,
+    > {
+        settings::periods(self).await
+    }
+
+    async fn set_period(
+        &self,
+        period: &str,
+        status: crate::domain::indicator::value::PeriodStatus,
+        reason: &str,
+        by: Uuid,
+    ) -> Result<(), DbError> {
+        settings::set_period(self, period, status, reason, by).await
+    }
+
+    async fn insert_indicator(
+        &self,
+        indicator: &crate::domain::indicator::IndicatorDefinition,
+        published_by: Option<Uuid>,
+    ) -> Result<(), DbError> {
+        settings::insert_indicator(self, indicator, published_by).await
+    }
+
+    async fn health(&self) -> crate::server::db::DbHealth {
+        let reachable = sqlx::query_scalar::<_, i32>("select 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok();
+        let schema_version = sqlx::query_scalar::<_, i64>(
+            "select max(version) from _sqlx_migrations where success = true",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .ok();
+        let projects =
+            sqlx::query_scalar::<_, i64>("select count(*) from projects where deleted = false")
+                .fetch_one(&self.pool)
+                .await
+                .ok();
+        crate::server::db::DbHealth {
+            engine: ENGINE,
+            reachable,
+            schema_version,
+            projects,
+        }
+    }
+
+    async fn user_credentials(
+        &self,
+        email: &str,
+    ) -> Result<Option<(crate::domain::SessionUser, crate::server::db::PasswordHash)>, DbError>
+    {
+        accounts::user_credentials(self, email).await
+    }
+
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<crate::domain::SessionUser>, DbError> {
+        accounts::user_by_id(self, id).await
+    }
+
+    async fn insert_user(&self, user: &crate::server::db::NewUser) -> Result<(), DbError> {
+        accounts::insert_user(self, user).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), DbError> {
+        accounts::create_session(self, token_hash, user_id, expires_at).await
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime)>, DbError> {
+        accounts::session_user(self, token_hash, now).await
+    }
+
+    async fn extend_session(
+        &self,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), DbError> {
+        accounts::extend_session(self, token_hash, expires_at).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
+        accounts::delete_session(self, token_hash).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: OffsetDateTime,
+    ) -> Result<(), DbError> {
+        accounts::record_login_failure(self, keys, at).await
+    }
+
+    async fn login_failures_since(
+        &self,
+        key: &str,
+        since: OffsetDateTime,
+    ) -> Result<Vec<OffsetDateTime>, DbError> {
+        accounts::login_failures_since(self, key, since).await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), DbError> {
+        accounts::clear_login_failures(self, key).await
+    }
+
+    async fn project_cards(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::ProjectCard>, DbError> {
+        projects::project_cards(self, scope).await
+    }
+
+    async fn project_detail(
+        &self,
+        scope: ProjectScope,
+        id: Uuid,
+    ) -> Result<Option<crate::domain::ProjectDetail>, DbError> {
+        projects::project_detail(self, scope, id).await
+    }
+
+    async fn programme_summary(
+        &self,
+        today: time::Date,
+    ) -> Result<crate::domain::ProgrammeSummary, DbError> {
+        projects::programme_summary(self, today).await
+    }
+
+    async fn data_state(&self) -> Result<crate::server::db::DataState, DbError> {
+        demo::data_state(self).await
+    }
+
+    async fn load_demo(&self, demo: &crate::server::demo::DemoSet) -> Result<(), DbError> {
+        demo::load_demo(self, demo).await
+    }
+
+    async fn begin_push(&self) -> Result<Box<dyn crate::server::sync::SyncStore>, DbError> {
+        push::begin_push(self).await
+    }
+
+    async fn visit_conflicts(
+        &self,
+        visit: Uuid,
+    ) -> Result<Vec<crate::server::sync::store::ConflictRow>, DbError> {
+        conflicts::visit_conflicts(self, visit).await
+    }
+
+    async fn device_statuses(&self) -> Result<Vec<crate::domain::DeviceStatus>, DbError> {
+        devices::device_statuses(self).await
+    }
+
+    async fn open_conflicts(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::ConflictCase>, DbError> {
+        conflicts::open_conflicts(self, scope).await
+    }
+
+    async fn acknowledge_risk(
+        &self,
+        scope: ProjectScope,
+        by: Uuid,
+        project: Uuid,
+        rule: &str,
+        note: &str,
+    ) -> Result<bool, DbError> {
+        projects::acknowledge_risk(self, scope, by, project, rule, note).await
+    }
+
+    async fn review_queue(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::ReviewItem>, DbError> {
+        review::review_queue(self, scope).await
+    }
+
+    async fn entry_review_queue(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<crate::domain::entry::EntryQueue, DbError> {
+        review::entry_review_queue(self, scope).await
+    }
+
+    async fn registry_review_queue(
+        &self,
+        scope: ProjectScope,
+    ) -> Result<Vec<crate::domain::registry::RegistryReviewItem>, DbError> {
+        review::registry_review_queue(self, scope).await
+    }
+
+    async fn registry_choices(
+        &self,
+        user: Uuid,
+    ) -> Result<crate::domain::RegistryChoices, DbError> {
+        registry::registry_choices(self, user).await
+    }
+
+    async fn assignment_choices(
+        &self,
+        project: Uuid,
+    ) -> Result<Option<crate::domain::project::AssignmentChoices>, DbError> {
+        registry::assignment_choices(self, project).await
+    }
+
+    async fn assign_project(
+        &self,
+        project: Uuid,
+        facilitator: Option<Uuid>,
+        incubator: Uuid,
+    ) -> Result<bool, DbError> {
+        registry::assign_project(self, project, facilitator, incubator).await
+    }
+
+    async fn save_tranche(
+        &self,
+        project: Uuid,
+        tranche: &crate::domain::timeline::Tranche,
+    ) -> Result<bool, DbError> {
+        registry::save_tranche(self, project, tranche).await
+    }
+
+    async fn save_target(
+        &self,
+        t: &crate::domain::indicator::admin::CheckedTarget,
+    ) -> Result<(), DbError> {
+        registry::save_target(self, t).await
+    }
+
+    async fn create_api_token(
+        &self,
+        id: Uuid,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<(), DbError> {
+        tokens::create_api_token(self, id, name, token_hash).await
+    }
+
+    async fn api_token(&self, token_hash: &str) -> Result<Option<String>, DbError> {
+        tokens::api_token(self, token_hash).await
+    }
+
+    async fn revoke_api_token(&self, name: &str) -> Result<bool, DbError> {
+        tokens::revoke_api_token(self, name).await
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<crate::server::db::ApiTokenRow>, DbError> {
+        tokens::api_tokens(self).await
+    }
+
+    async fn dashboard_source(&self) -> Result<crate::server::dashboard::Source, DbError> {
+        dashboard::dashboard_source(self).await
+    }
+
+    async fn risk_settings(&self) -> Result<crate::domain::risk::RiskSettings, DbError> {
+        settings::risk_settings(self).await
+    }
+
+    async fn save_risk_settings(
+        &self,
+        settings: &crate::domain::risk::RiskSettings,
+        by: Uuid,
+    ) -> Result<(), DbError> {
+        settings::save_risk_settings(self, settings, by).await
+    }
+
+    async fn visit_history(
+        &self,
+        user: &crate::domain::SessionUser,
+        scope: ProjectScope,
+        visit: Uuid,
+    ) -> Result<Option<Vec<crate::domain::HistoryEvent>>, DbError> {
+        review::visit_history(self, user, scope, visit).await
+    }
+
+    async fn client_owner(&self, client: Uuid) -> Result<Option<Uuid>, DbError> {
+        devices::client_owner(self, client).await
+    }
+
+    async fn save_heartbeat(
+        &self,
+        client: &crate::server::sync::store::ClientRow,
+    ) -> Result<(), DbError> {
+        devices::save_heartbeat(self, client).await
+    }
+
+    async fn pull(
+        &self,
+        user: &crate::domain::SessionUser,
+        scope: ProjectScope,
+        client: Uuid,
+        cookie: Option<&crate::sync::protocol::Cookie>,
+    ) -> Result<crate::sync::protocol::PullResponse, DbError> {
+        pull::pull(self, user, scope, client, cookie).await
+    }
+}

@@ -1,0 +1,363 @@
+//! Project cards and pages, the programme summary, risk flags and their acknowledgements.
+
+use super::EngineDb;
+use crate::server::db::{DbError, ProjectScope, rows};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub(super) async fn project_cards(
+    db: &EngineDb,
+    scope: ProjectScope,
+) -> Result<Vec<crate::domain::ProjectCard>, DbError> {
+    let (kind, user) = rows::scope_binds(scope);
+    let sql = format!(
+        "{}{} order by p.code",
+        rows::CARD_SELECT,
+        rows::SCOPE_PREDICATE
+    );
+    let rows: Vec<rows::CardRow> = sqlx::query_as(&sql)
+        .bind(kind)
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut cards: Vec<_> = rows.into_iter().map(|r| r.into_card()).collect();
+    flag_risks(db, scope, &mut cards).await?;
+    Ok(cards)
+}
+
+pub(super) async fn project_detail(
+    db: &EngineDb,
+    scope: ProjectScope,
+    id: Uuid,
+) -> Result<Option<crate::domain::ProjectDetail>, DbError> {
+    let (kind, user) = rows::scope_binds(scope);
+    let sql = format!(
+        "{}{} and p.id = $3",
+        rows::CARD_SELECT,
+        rows::SCOPE_PREDICATE
+    );
+    let card: Option<rows::CardRow> = sqlx::query_as(&sql)
+        .bind(kind)
+        .bind(user)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(card) = card else { return Ok(None) };
+    let extra: rows::ProjectExtraRow = sqlx::query_as(
+        "select p.legal_form, p.call_wave, p.training_track, p.grant_millimes,
+                p.contract_signed_on,
+                coalesce((select cast(sum(t.disbursed_millimes) as bigint)
+                            from funding_tranches t
+                           where t.project_id = p.id and t.deleted = false), 0)
+                  as disbursed_millimes,
+                (select count(*) from visits v
+                  where v.project_id = p.id and v.deleted = false) as visit_count,
+                (select vc.code from value_chains vc where vc.id = p.value_chain_id)
+                  as value_chain_code
+           from projects p where p.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
+    let sql = format!(
+        "select {} from members where deleted = false and project_id = $1
+          order by left_on is not null, role, full_name",
+        rows::MEMBER_FIELDS
+    );
+    let members: Vec<rows::MemberRow> = sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?;
+    let mut cards = vec![card.into_card()];
+    flag_risks(db, scope, &mut cards).await?;
+    let card = cards.remove(0);
+    type TrancheRow = (i32, i64, Option<i64>, Option<time::Date>, Option<i64>);
+    let tranches: Vec<TrancheRow> = sqlx::query_as(
+        "select seq, planned_millimes, disbursed_millimes, disbursed_on, justified_millimes
+           from funding_tranches where project_id = $1 and deleted = false order by seq",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    // The project's visits and entries, drafts aside (they are their author's alone).
+    const RECORDS: &str = "((r.record_kind = 'visit' and r.record_id in
+            (select v.id from visits v where v.project_id = $1 and v.deleted = false
+                and v.status <> 'draft'))
+        or (r.record_kind = 'entry' and r.record_id in
+            (select e.id from form_entries e where e.project_id = $1 and e.deleted = false
+                and e.status <> 'draft')))";
+    type StepRow = (Uuid, OffsetDateTime, String, String, String);
+    let saved: Vec<StepRow> = sqlx::query_as(&format!(
+        "select r.record_id, r.created_at, coalesce(u.name, ''), r.status, ''
+           from entry_revisions r left join users u on u.id = r.user_id
+          where r.status <> 'draft' and {RECORDS}"
+    ))
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let reviewed: Vec<StepRow> = sqlx::query_as(&format!(
+        "select r.record_id, r.created_at, coalesce(u.name, ''), r.decision, r.comment
+           from entry_reviews r left join users u on u.id = r.reviewer_id
+          where {RECORDS}"
+    ))
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let step = |review: bool| {
+        move |(record_id, at, by, status, comment): StepRow| {
+            Some(crate::domain::timeline::EntryStep {
+                record_id,
+                at: rows::rfc3339(at),
+                by,
+                status: crate::domain::EntryStatus::parse(&status)?,
+                review,
+                comment,
+            })
+        }
+    };
+    let mut steps: Vec<_> = saved.into_iter().filter_map(step(false)).collect();
+    steps.extend(reviewed.into_iter().filter_map(step(true)));
+    steps.sort_by(|a, b| a.at.cmp(&b.at));
+    let targets: Vec<rows::TargetRow> = sqlx::query_as(&format!(
+        "select {} from indicator_targets where scope = 'project' and scope_id = $1 order by indicator",
+        rows::TARGET_COLUMNS
+    ))
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let targets = targets
+        .into_iter()
+        .map(|t| t.into_scoped().target)
+        .collect();
+    Ok(Some(crate::domain::ProjectDetail {
+        card,
+        legal_form: extra.legal_form,
+        value_chain_code: extra.value_chain_code,
+        call_wave: extra.call_wave,
+        training_track: extra.training_track,
+        grant_millimes: extra.grant_millimes,
+        disbursed_millimes: extra.disbursed_millimes,
+        contract_signed_on: extra.contract_signed_on.map(|d| d.to_string()),
+        visit_count: extra.visit_count,
+        members: members
+            .into_iter()
+            .map(|m| m.into_member(rows::sees_private(scope)))
+            .collect(),
+        tranches: tranches
+            .into_iter()
+            .map(|(seq, planned, disbursed, disbursed_on, justified)| {
+                crate::domain::timeline::Tranche {
+                    seq,
+                    planned,
+                    disbursed,
+                    disbursed_on: disbursed_on.map(|d| d.to_string()),
+                    justified,
+                }
+            })
+            .collect(),
+        steps,
+        targets,
+    }))
+}
+
+pub(super) async fn programme_summary(
+    db: &EngineDb,
+    today: time::Date,
+) -> Result<crate::domain::ProgrammeSummary, DbError> {
+    use crate::domain::{ProjectKind, ProjectStatus};
+    let projects: Vec<(String, String)> =
+        sqlx::query_as("select kind, status from projects where deleted = false")
+            .fetch_all(&db.pool)
+            .await?;
+    let sql = format!(
+        "select {} from members where deleted = false and left_on is null",
+        rows::MEMBER_FIELDS
+    );
+    let members: Vec<rows::MemberRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
+    let since = today - time::Duration::days(30);
+    let visits_last_30_days: i64 =
+        sqlx::query_scalar("select count(*) from visits where deleted = false and visit_on > $1")
+            .bind(since)
+            .fetch_one(&db.pool)
+            .await?;
+    let threshold = super::settings::risk_settings(db)
+        .await?
+        .small_cell_threshold;
+    let count_kind = |k: ProjectKind| {
+        projects
+            .iter()
+            .filter(|(kind, _)| kind == k.as_str())
+            .count() as i64
+    };
+    Ok(crate::domain::ProgrammeSummary {
+        projects: projects.len() as i64,
+        individual: count_kind(ProjectKind::Individual),
+        collective: count_kind(ProjectKind::Collective),
+        operating: projects
+            .iter()
+            .filter(|(_, s)| s == ProjectStatus::Operating.as_str())
+            .count() as i64,
+        members: members.len() as i64,
+        women: members
+            .iter()
+            .filter(|m| m.sex() == crate::domain::Sex::Female)
+            .count() as i64,
+        with_disability: match crate::domain::indicator::dashboard::hide_small(
+            members.iter().filter(|m| m.wg().with_disability()).count() as f64,
+            threshold,
+        ) {
+            crate::domain::indicator::dashboard::Shown::Value(n) => Some(n as i64),
+            crate::domain::indicator::dashboard::Shown::Hidden => None,
+        },
+        small_cell_threshold: threshold,
+        visits_last_30_days,
+    })
+}
+
+/// Sets each card's risk flags (`domain::risk`), from the facts of every project in
+/// `scope` (three queries, whatever the number of cards).
+pub(super) async fn flag_risks(
+    db: &EngineDb,
+    scope: ProjectScope,
+    cards: &mut [crate::domain::ProjectCard],
+) -> Result<(), DbError> {
+    use crate::domain::risk::{RiskFacts, RiskSettings, risk_flags};
+    use rows::SCOPE_PREDICATE;
+    let (kind, scope_user) = rows::scope_binds(scope);
+    let today = crate::server::demo::today_in_tunis();
+    let settings: RiskSettings = super::settings::risk_settings(db).await?;
+    let mut facts: std::collections::HashMap<Uuid, RiskFacts> = cards
+        .iter()
+        .map(|c| {
+            (
+                c.id,
+                RiskFacts {
+                    active: c.status.is_active(),
+                    ..RiskFacts::default()
+                },
+            )
+        })
+        .collect();
+    type VisitFacts = (Uuid, time::Date, Option<i64>, Option<i64>, String);
+    let visits: Vec<VisitFacts> = sqlx::query_as(&format!(
+        "select v.project_id, v.visit_on, v.sales_millimes, v.purchases_millimes, v.shock
+                       from visits v join projects p on p.id = v.project_id
+                      where {SCOPE_PREDICATE} and v.deleted = false and v.status <> 'draft'
+                      order by v.project_id, v.visit_on desc, v.version desc"
+    ))
+    .bind(kind)
+    .bind(scope_user)
+    .fetch_all(&db.pool)
+    .await?;
+    let kept = settings.visits_under_break_even.max(1);
+    for (project, day, sales, purchases, shock) in visits {
+        if let Some(f) = facts.get_mut(&project)
+            && f.visits.len() < kept
+        {
+            let snapshot = crate::domain::Snapshot {
+                sales,
+                purchases,
+                shock,
+                ..Default::default()
+            };
+            f.visits.push((day.to_string(), snapshot));
+        }
+    }
+    let overdue: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
+                    "select a.project_id, count(*) from action_items a join projects p on p.id = a.project_id
+                      where {SCOPE_PREDICATE} and a.deleted = false and a.status = 'open' and a.due_on < $3
+                      group by a.project_id"
+                ))
+                .bind(kind)
+                .bind(scope_user)
+                .bind(today)
+                .fetch_all(&db.pool)
+                .await?;
+    for (project, count) in overdue {
+        if let Some(f) = facts.get_mut(&project) {
+            f.overdue_actions = usize::try_from(count).unwrap_or(0);
+        }
+    }
+    let unjustified: Vec<(Uuid, time::Date)> = sqlx::query_as(&format!(
+        "select t.project_id, t.disbursed_on from funding_tranches t
+                       join projects p on p.id = t.project_id
+                      where {SCOPE_PREDICATE} and t.deleted = false and t.disbursed_on is not null
+                        and coalesce(t.justified_millimes, 0) < coalesce(t.disbursed_millimes, 0)"
+    ))
+    .bind(kind)
+    .bind(scope_user)
+    .fetch_all(&db.pool)
+    .await?;
+    for (project, day) in unjustified {
+        if let Some(f) = facts.get_mut(&project) {
+            f.unjustified_disbursements.push(day.to_string());
+        }
+    }
+    let since = OffsetDateTime::now_utc() - time::Duration::days(settings.days_acknowledged);
+    let acks: Vec<(Uuid, String, String, Option<String>, OffsetDateTime)> =
+        sqlx::query_as(&format!(
+            "select r.project_id, r.rule, r.note, u.name, r.acknowledged_at
+                       from risk_acknowledgements r join projects p on p.id = r.project_id
+                       left join users u on u.id = r.acknowledged_by
+                      where {SCOPE_PREDICATE} and r.acknowledged_at > $3"
+        ))
+        .bind(kind)
+        .bind(scope_user)
+        .bind(since)
+        .fetch_all(&db.pool)
+        .await?;
+    let today = today.to_string();
+    for card in cards.iter_mut() {
+        if let Some(f) = facts.get(&card.id) {
+            card.flags = risk_flags(f, &settings, &today);
+        }
+        // Only acknowledgements of flags raised now.
+        card.acknowledged = acks
+            .iter()
+            .filter(|(p, rule, ..)| *p == card.id && card.flags.iter().any(|f| f.rule() == rule))
+            .map(|(_, rule, note, by, at)| crate::domain::risk::RiskAck {
+                rule: rule.clone(),
+                note: note.clone(),
+                by: by.clone().unwrap_or_default(),
+                at: rows::rfc3339(*at),
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+pub(super) async fn acknowledge_risk(
+    db: &EngineDb,
+    scope: ProjectScope,
+    by: Uuid,
+    project: Uuid,
+    rule: &str,
+    note: &str,
+) -> Result<bool, DbError> {
+    use rows::SCOPE_PREDICATE;
+    let (kind, scope_user) = rows::scope_binds(scope);
+    let visible: Option<Uuid> = sqlx::query_scalar(&format!(
+        "select p.id from projects p where p.id = $3 and p.deleted = false and {SCOPE_PREDICATE}"
+    ))
+    .bind(kind)
+    .bind(scope_user)
+    .bind(project)
+    .fetch_optional(&db.pool)
+    .await?;
+    if visible.is_none() {
+        return Ok(false);
+    }
+    let now = rows::now();
+    sqlx::query(
+        "insert into risk_acknowledgements (project_id, rule, note, acknowledged_by,
+            acknowledged_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $5, $5)
+         on conflict (project_id, rule) do update set note = excluded.note,
+            acknowledged_by = excluded.acknowledged_by,
+            acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at",
+    )
+    .bind(project)
+    .bind(rule)
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(true)
+}

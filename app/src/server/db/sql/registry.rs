@@ -1,0 +1,210 @@
+//! What the team sets up: value chains and localities to choose from, assignments, funding tranches, targets.
+
+use super::EngineDb;
+use crate::server::db::{DbError, rows};
+use uuid::Uuid;
+
+pub(super) async fn registry_choices(
+    db: &EngineDb,
+    user: Uuid,
+) -> Result<crate::domain::RegistryChoices, DbError> {
+    let chains: Vec<(Uuid, String, String, String, String)> = sqlx::query_as(
+        "select id, code, name_fr, name_ar, name_en from value_chains order by code",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let localities: Vec<(Uuid, String, String)> =
+        sqlx::query_as("select id, name, delegation from localities order by name")
+            .fetch_all(&db.pool)
+            .await?;
+    let incubator: Option<(Uuid, String)> = sqlx::query_as(
+        "select o.id, o.name from users u join organisations o on o.id = u.organisation_id
+          where u.id = $1 and o.kind = 'incubator'",
+    )
+    .bind(user)
+    .fetch_optional(&db.pool)
+    .await?;
+    let codes: Vec<String> = sqlx::query_scalar("select code from projects order by code")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(crate::domain::RegistryChoices {
+        value_chains: chains
+            .into_iter()
+            .map(|(id, code, fr, ar, en)| (id, code, crate::domain::project::Names { fr, ar, en }))
+            .collect(),
+        localities,
+        incubator,
+        codes,
+    })
+}
+
+pub(super) async fn assignment_choices(
+    db: &EngineDb,
+    project: Uuid,
+) -> Result<Option<crate::domain::project::AssignmentChoices>, DbError> {
+    let current: Option<(Option<Uuid>, Uuid)> = sqlx::query_as(
+        "select facilitator_id, incubator_id from projects where id = $1 and deleted = false",
+    )
+    .bind(project)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((facilitator, incubator)) = current else {
+        return Ok(None);
+    };
+    let facilitators: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "select u.id, u.name, coalesce(o.name, '') from users u
+           left join organisations o on o.id = u.organisation_id
+          where u.role = 'facilitator' and u.active = true order by u.name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let incubators: Vec<(Uuid, String)> =
+        sqlx::query_as("select id, name from organisations where kind = 'incubator' order by name")
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(Some(crate::domain::project::AssignmentChoices {
+        facilitators,
+        incubators,
+        facilitator,
+        incubator: Some(incubator),
+    }))
+}
+
+pub(super) async fn assign_project(
+    db: &EngineDb,
+    project: Uuid,
+    facilitator: Option<Uuid>,
+    incubator: Uuid,
+) -> Result<bool, DbError> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    let facilitator_ok = match facilitator {
+        None => true,
+        Some(id) => sqlx::query_scalar::<_, Uuid>(
+            "select id from users where id = $1 and role = 'facilitator' and active = true",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some(),
+    };
+    let incubator_ok = sqlx::query_scalar::<_, Uuid>(
+        "select id from organisations where id = $1 and kind = 'incubator'",
+    )
+    .bind(incubator)
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
+    if !facilitator_ok || !incubator_ok {
+        return Ok(false);
+    }
+    let now = rows::now();
+    let version: i64 = sqlx::query_scalar(
+        "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
+    )
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let done = sqlx::query(
+        "update projects set facilitator_id = $1, incubator_id = $2, version = $3, updated_at = $4
+          where id = $5 and deleted = false",
+    )
+    .bind(facilitator)
+    .bind(incubator)
+    .bind(version)
+    .bind(now)
+    .bind(project)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(super) async fn save_tranche(
+    db: &EngineDb,
+    project: Uuid,
+    tranche: &crate::domain::timeline::Tranche,
+) -> Result<bool, DbError> {
+    let exists: Option<Uuid> =
+        sqlx::query_scalar("select id from projects where id = $1 and deleted = false")
+            .bind(project)
+            .fetch_optional(&db.pool)
+            .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    let disbursed_on = tranche.disbursed_on.as_deref().map(rows::day).transpose()?;
+    let now = rows::now();
+    sqlx::query(
+        "insert into funding_tranches (id, project_id, seq, planned_millimes,
+            disbursed_millimes, disbursed_on, justified_millimes, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         on conflict (project_id, seq) do update set
+            planned_millimes = excluded.planned_millimes,
+            disbursed_millimes = excluded.disbursed_millimes,
+            disbursed_on = excluded.disbursed_on,
+            justified_millimes = excluded.justified_millimes,
+            deleted = false, updated_at = excluded.updated_at",
+    )
+    .bind(Uuid::new_v4())
+    .bind(project)
+    .bind(tranche.seq)
+    .bind(tranche.planned)
+    .bind(tranche.disbursed)
+    .bind(disbursed_on)
+    .bind(tranche.justified)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(true)
+}
+
+pub(super) async fn save_target(
+    db: &EngineDb,
+    t: &crate::domain::indicator::admin::CheckedTarget,
+) -> Result<(), DbError> {
+    let now = rows::now();
+    let day = |s: &str| {
+        time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|e| DbError::Value(format!("{s}: {e}")))
+    };
+    let baseline_on = t.baseline_on.as_deref().map(day).transpose()?;
+    let target_on = day(&t.target_on)?;
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "delete from indicator_targets
+          where indicator = $1 and scope = $2
+            and (scope_id = $3 or (scope_id is null and $4)) and cell = $5",
+    )
+    .bind(&t.indicator)
+    .bind(t.scope)
+    .bind(t.scope_id)
+    .bind(t.scope_id.is_none())
+    .bind(&t.cell)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into indicator_targets (id, indicator, scope, scope_id, baseline_value,
+            baseline_on, target_value, target_on, milestones, cell, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(&t.indicator)
+    .bind(t.scope)
+    .bind(t.scope_id)
+    .bind(t.baseline)
+    .bind(baseline_on)
+    .bind(t.target)
+    .bind(target_on)
+    .bind(serde_json::to_string(&t.milestones).map_err(|e| DbError::Value(e.to_string()))?)
+    .bind(&t.cell)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

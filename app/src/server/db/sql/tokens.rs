@@ -1,0 +1,81 @@
+//! BI tokens (kept as hashes).
+
+use super::EngineDb;
+use crate::server::db::{DbError, rows};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub(super) async fn create_api_token(
+    db: &EngineDb,
+    id: Uuid,
+    name: &str,
+    token_hash: &str,
+) -> Result<(), DbError> {
+    let now = rows::now();
+    sqlx::query(
+        "insert into api_tokens (id, name, token_hash, created_at) values ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn api_token(db: &EngineDb, token_hash: &str) -> Result<Option<String>, DbError> {
+    let now = rows::now();
+    let name: Option<String> = sqlx::query_scalar(
+        "select name from api_tokens where token_hash = $1 and revoked_at is null",
+    )
+    .bind(token_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    if name.is_some() {
+        sqlx::query("update api_tokens set last_used_at = $1 where token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(name)
+}
+
+pub(super) async fn revoke_api_token(db: &EngineDb, name: &str) -> Result<bool, DbError> {
+    let now = rows::now();
+    let done =
+        sqlx::query("update api_tokens set revoked_at = $1 where name = $2 and revoked_at is null")
+            .bind(now)
+            .bind(name)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn api_tokens(
+    db: &EngineDb,
+) -> Result<Vec<crate::server::db::ApiTokenRow>, DbError> {
+    type Row = (
+        String,
+        OffsetDateTime,
+        Option<OffsetDateTime>,
+        Option<OffsetDateTime>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "select name, created_at, last_used_at, revoked_at from api_tokens order by name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(name, created, used, revoked)| crate::server::db::ApiTokenRow {
+                name,
+                created_at: created.to_string(),
+                last_used_at: used.map(|t| t.to_string()),
+                revoked: revoked.is_some(),
+            },
+        )
+        .collect())
+}
