@@ -1,11 +1,25 @@
 //! How rows read and write: column lists, row types and their conversions to the domain, shared by
 //! both engines' queries in `sql/`. Nothing here talks to a database.
 
-mod records;
+mod action;
+mod entry;
+mod member;
+mod milestone;
+mod project;
 mod registry;
+mod review;
+mod synced;
+mod value;
+mod visit;
 
-pub(in crate::server::db) use records::*;
+pub(in crate::server::db) use entry::*;
+pub(in crate::server::db) use member::*;
+pub(in crate::server::db) use milestone::*;
 pub(in crate::server::db) use registry::*;
+pub(in crate::server::db) use review::*;
+pub(in crate::server::db) use synced::*;
+pub(in crate::server::db) use value::*;
+pub(in crate::server::db) use visit::*;
 
 use crate::domain::{ReviewNote, Topic};
 use crate::server::db::{DbError, ProjectScope};

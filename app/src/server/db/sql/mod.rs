@@ -8,6 +8,7 @@
 //! that holds its SQL.
 
 mod accounts;
+mod cells;
 mod conflicts;
 mod dashboard;
 mod demo;
