@@ -446,7 +446,7 @@ pub async fn registry_review_queue()
 /// version.
 #[server(prefix = "/api", endpoint = "review_registry")]
 pub async fn review_registry(
-    kind: crate::sync::protocol::RecordKind,
+    kind: crate::domain::RecordKind,
     id: Uuid,
     version: i64,
     decision: ReviewDecision,
@@ -495,7 +495,7 @@ pub async fn list_indicators()
 /// Every value chain, `(code, names)`, for the team's indicator editor (which chains an
 /// indicator applies to). The team only.
 #[server(prefix = "/api", endpoint = "list_value_chains")]
-pub async fn list_value_chains() -> Result<Vec<(String, crate::domain::project::Names)>, AppError> {
+pub async fn list_value_chains() -> Result<Vec<(String, crate::domain::Names)>, AppError> {
     ssr::finish(
         async move {
             let user = ssr::require_team()?;

@@ -901,7 +901,7 @@ async fn a_returned_visit_reaches_the_phone_with_its_comment_and_the_fix_is_a_ne
             .iter()
             .find(|i| i.visit.id == id)
             .expect("in the supervisor's queue");
-        assert_eq!(waiting.facilitator, f.facilitator.name, "{:?}", t.engine);
+        assert_eq!(waiting.header.facilitator, f.facilitator.name, "{:?}", t.engine);
         assert!(
             matches!(&waiting.history[..], [HistoryEvent::Revision { fields, .. }] if fields.observations == "première version")
         );

@@ -5,9 +5,9 @@
 //! from them (the diagnostic scores over time, the self-assessment's score and its gaps) is
 //! computed here, once, for the phone and the server alike.
 
+use crate::domain::Names;
 use crate::domain::form::{Answer, AnswerError, AnswerProblem, Answers, FieldKind, FormDefinition};
-use crate::domain::project::Names;
-use crate::domain::visit::{EntryStatus, FieldError, ReviewNote};
+use crate::domain::vocabulary::{EntryStatus, FieldError, ReviewNote};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -117,13 +117,7 @@ impl SaveEntryArgs {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryReviewItem {
     pub entry: FormEntry,
-    pub project_code: String,
-    pub project_title: String,
-    pub incubator: String,
-    pub value_chain: Names,
-    pub facilitator: String,
-    /// RFC 3339, UTC: when the server received the version waiting.
-    pub submitted_at: String,
+    pub header: crate::domain::QueueHeader,
     /// Every revision and review so far, oldest first.
     pub history: Vec<crate::domain::HistoryEvent>,
 }

@@ -15,7 +15,7 @@
 //!   ([`dashboard::hide_small`]).
 
 use super::form::expr::{Expr, Value};
-use super::project::Names;
+use super::vocabulary::Names;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;

@@ -2,8 +2,8 @@
 //! registration, social security, break-even, first general assembly, organic conversion), each
 //! with the day it is due and the day it was reached. Recorded on the phone, offline.
 
+use crate::domain::FieldError;
 use crate::domain::dates::is_iso_day;
-use crate::domain::visit::FieldError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

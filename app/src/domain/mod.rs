@@ -17,6 +17,7 @@ pub mod timeline;
 pub mod user;
 pub mod visit;
 pub mod visit_form;
+pub mod vocabulary;
 
 pub use device::{DeviceFlag, DeviceSort, DeviceStatus};
 pub use entry::{FormEntry, SaveEntryArgs};
@@ -26,12 +27,13 @@ pub use member::{
 pub use milestone::{Milestone, SaveMilestoneArgs};
 pub use project::{
     ChangeProjectStatus, EditProject, NewProject, ProgrammeSummary, ProjectCard, ProjectDetail,
-    ProjectKind, ProjectOrigin, ProjectStatus, RegistryChoices,
+    ProjectKind, ProjectOrigin, ProjectRecord, ProjectStatus, RegistryChoices,
 };
 pub use user::{Role, SessionUser};
 pub use visit::{
-    ActionItem, ActionStatus, CloseActionItem, ConflictCase, EntryStatus, FieldError, HistoryEvent,
-    NewActionItem, RescheduleActionItem, ReviewDecision, ReviewItem, ReviewNote, Snapshot, Topic,
-    Visit, VisitFields, VisitMode, VisitVersion,
+    ActionItem, ActionStatus, CloseActionItem, ConflictCase, HistoryEvent, NewActionItem,
+    RescheduleActionItem, ReviewDecision, ReviewItem, Snapshot, Topic, Visit, VisitFields,
+    VisitMode, VisitVersion,
 };
 pub use visit_form::{FormAnswers, VISIT_FORM};
+pub use vocabulary::{EntryStatus, FieldError, Names, QueueHeader, RecordKind, ReviewNote};

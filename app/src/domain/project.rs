@@ -1,6 +1,7 @@
 //! Funded micro-projects as the field and the supervisors see them.
 
 use super::member::Member;
+use super::vocabulary::Names;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -210,8 +211,8 @@ impl NewProject {
     }
 
     /// The project as the phone keeps it until the server has it.
-    pub fn record(&self) -> crate::sync::protocol::ProjectRecord {
-        crate::sync::protocol::ProjectRecord {
+    pub fn record(&self) -> ProjectRecord {
+        ProjectRecord {
             id: self.id,
             code: normalise_code(&self.code),
             title: self.title.trim().to_owned(),
@@ -222,6 +223,26 @@ impl NewProject {
             origin: Some(self.origin.clone()),
         }
     }
+}
+
+/// A project as the device keeps it for capture: enough to name it and list its members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRecord {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub version: i64,
+    /// Missing from servers older than the status change on the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ProjectStatus>,
+    /// Missing from servers older than the project edit on the phone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub legal_form: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub training_track: String,
+    /// Missing from servers older than registering projects on the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<ProjectOrigin>,
 }
 
 /// What a facilitator chooses from when registering a project, kept on the phone.
@@ -268,13 +289,6 @@ pub struct AssignmentChoices {
     /// The project's current facilitator and incubator.
     pub facilitator: Option<Uuid>,
     pub incubator: Option<Uuid>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Names {
-    pub fr: String,
-    pub ar: String,
-    pub en: String,
 }
 
 /// One card of *My projects* or of a supervisor's list.
@@ -344,7 +358,7 @@ impl ProjectDetail {
     /// here, or pulled since the list was last stored): what the phone knows, named from the
     /// choice lists it keeps. `None` for a record without its origin (from an older server).
     pub fn from_record(
-        record: &crate::sync::protocol::ProjectRecord,
+        record: &ProjectRecord,
         choices: &RegistryChoices,
         facilitator: &str,
     ) -> Option<ProjectDetail> {

@@ -3,7 +3,6 @@
 //! clears the decision, and the new version waits again. Records the team loaded (no phone behind
 //! them) wait for no review.
 
-use super::project::Names;
 use super::{Member, Milestone};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -27,11 +26,11 @@ impl RegistryRecord {
         }
     }
 
-    pub fn kind(&self) -> crate::sync::protocol::RecordKind {
+    pub fn kind(&self) -> crate::domain::RecordKind {
         match self {
-            RegistryRecord::Member(_) => crate::sync::protocol::RecordKind::Member,
-            RegistryRecord::Milestone(_) => crate::sync::protocol::RecordKind::Milestone,
-            RegistryRecord::Value(_) => crate::sync::protocol::RecordKind::Value,
+            RegistryRecord::Member(_) => crate::domain::RecordKind::Member,
+            RegistryRecord::Milestone(_) => crate::domain::RecordKind::Milestone,
+            RegistryRecord::Value(_) => crate::domain::RecordKind::Value,
         }
     }
 }
@@ -43,13 +42,7 @@ pub struct RegistryReviewItem {
     pub project_id: Uuid,
     /// The version waiting.
     pub version: i64,
-    pub project_code: String,
-    pub project_title: String,
-    pub incubator: String,
-    pub value_chain: Names,
-    pub facilitator: String,
-    /// RFC 3339, UTC: when the server received the version waiting.
-    pub submitted_at: String,
+    pub header: super::QueueHeader,
     /// Every version and review so far, oldest first.
     pub history: Vec<super::HistoryEvent>,
 }

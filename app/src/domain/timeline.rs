@@ -5,7 +5,8 @@
 
 use crate::domain::entry::FormEntry;
 use crate::domain::risk::RiskFlag;
-use crate::domain::visit::{ActionItem, ActionStatus, EntryStatus, Visit, VisitMode};
+use crate::domain::visit::{ActionItem, ActionStatus, Visit, VisitMode};
+use crate::domain::vocabulary::EntryStatus;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -5,6 +5,7 @@
 //! same words the server would use.
 
 use crate::domain::dates::{days_in_month, split_iso};
+use crate::domain::vocabulary::{EntryStatus, FieldError, ReviewNote};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -29,39 +30,6 @@ impl VisitMode {
     }
 
     pub fn parse(s: &str) -> Option<VisitMode> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-}
-
-/// Where an entry stands in the review loop. Supervisors only ever see submitted entries and later.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryStatus {
-    /// Work in progress: synced as a backup, seen by its author only.
-    Draft,
-    Submitted,
-    Validated,
-    Returned,
-}
-
-impl EntryStatus {
-    pub const ALL: [EntryStatus; 4] = [
-        EntryStatus::Draft,
-        EntryStatus::Submitted,
-        EntryStatus::Validated,
-        EntryStatus::Returned,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryStatus::Draft => "draft",
-            EntryStatus::Submitted => "submitted",
-            EntryStatus::Validated => "validated",
-            EntryStatus::Returned => "returned",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EntryStatus> {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
 }
@@ -185,19 +153,6 @@ pub struct Visit {
     pub review: Option<ReviewNote>,
 }
 
-/// A supervisor's decision on a submitted entry, as the entry carries it to the facilitator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewNote {
-    /// `Validated` or `Returned`.
-    pub decision: EntryStatus,
-    /// Why it was returned (what to fix); may be empty for a validation.
-    pub comment: String,
-    pub by: Option<Uuid>,
-    pub by_name: String,
-    /// RFC 3339, UTC.
-    pub at: String,
-}
-
 /// What a supervisor decides on a submitted entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -281,13 +236,7 @@ impl HistoryEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub visit: Visit,
-    pub project_code: String,
-    pub project_title: String,
-    pub incubator: String,
-    pub value_chain: crate::domain::project::Names,
-    pub facilitator: String,
-    /// RFC 3339, UTC: when the server received the version waiting.
-    pub submitted_at: String,
+    pub header: crate::domain::QueueHeader,
     /// The project's members, to name who was present.
     pub members: Vec<(Uuid, String)>,
     /// Every revision and review so far, oldest first.
@@ -323,19 +272,6 @@ pub struct VisitVersion {
     /// When that device was last heard from (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_seen_at: Option<String>,
-}
-
-/// Why a value is refused: the field and a stable code the UI turns into a sentence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub code: &'static str,
-}
-
-impl FieldError {
-    pub fn new(field: &'static str, code: &'static str) -> Self {
-        FieldError { field, code }
-    }
 }
 
 /// A day the form may hold: a real calendar day, not absurdly far from today.

@@ -4,7 +4,7 @@
 //! real whenever the demo is loaded. No real person's name is used.
 
 use super::db::PasswordHash;
-use crate::domain::project::Names;
+use crate::domain::Names;
 use crate::domain::{ProjectKind, ProjectStatus, Role, Sex, WgAnswer, WgAnswers};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};

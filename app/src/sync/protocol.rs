@@ -9,6 +9,7 @@
 //! will send, and builds a push by joining stored strings, without decoding them again.
 
 use crate::domain::{ActionItem, FormEntry, Member, Milestone, Visit};
+pub use crate::domain::{ProjectRecord, RecordKind};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
@@ -159,26 +160,6 @@ pub struct PullRequest {
     pub heartbeat: Heartbeat,
 }
 
-/// A project as the device keeps it for capture: enough to name it and list its members.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProjectRecord {
-    pub id: Uuid,
-    pub code: String,
-    pub title: String,
-    pub version: i64,
-    /// Missing from servers older than the status change on the phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::domain::ProjectStatus>,
-    /// Missing from servers older than the project edit on the phone.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub legal_form: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub training_track: String,
-    /// Missing from servers older than registering projects on the phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<crate::domain::ProjectOrigin>,
-}
-
 /// A member as the device keeps it, under its project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRecord {
@@ -189,35 +170,6 @@ pub struct MemberRecord {
     /// the team loaded, needs none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::domain::ReviewNote>,
-}
-
-/// Which kind of record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    Project,
-    Member,
-    Visit,
-    Action,
-    /// An entry kept as form answers (a diagnostic, a self-assessment).
-    Entry,
-    Milestone,
-    /// An indicator value for a project and period.
-    Value,
-}
-
-impl RecordKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Project => "project",
-            RecordKind::Member => "member",
-            RecordKind::Visit => "visit",
-            RecordKind::Action => "action",
-            RecordKind::Entry => "entry",
-            RecordKind::Milestone => "milestone",
-            RecordKind::Value => "value",
-        }
-    }
 }
 
 /// One row of the scope that changed since the cookie. Externally tagged (`{"visit": {…}}`):

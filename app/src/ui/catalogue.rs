@@ -11,6 +11,7 @@ use crate::api::{
     list_indicators, list_value_chains, publish_indicators, reporting_periods, save_target,
     set_period_status, target_choices,
 };
+use crate::domain::Names;
 use crate::domain::Role;
 use crate::domain::indicator::admin::{
     AGGREGATIONS, CataloguePublish, DefinitionEdit, PeriodState, SaveTarget, TargetChoices,
@@ -20,7 +21,6 @@ use crate::domain::indicator::value::{PeriodStatus, show_thousandths};
 use crate::domain::indicator::{
     CatalogueError, CatalogueProblem, Direction, Frequency, IndicatorDefinition,
 };
-use crate::domain::project::Names;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;

@@ -15,6 +15,7 @@ use super::visits::{
     Entry, ReviewNoteView, Tag, from_view, local_view, mounted, new_id, plain_tag, save_then,
     saved_then_back, state_tag,
 };
+use crate::domain::RecordKind;
 use crate::domain::entry::{
     DIAGNOSTIC_AXES, DIAGNOSTIC_FORM, DiagnosticPoint, SSE_FORM, assessment_gaps, assessment_score,
     day_field, diagnostic_series, gap_action_title,
@@ -27,7 +28,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
-use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;

@@ -6,11 +6,11 @@ use super::data::load_user;
 use super::layout::Frame;
 use super::pages::ErrorPanel;
 use crate::api::list_forms;
+use crate::domain::Names;
 use crate::domain::Role;
 use crate::domain::form::{
     DefinitionError, DefinitionProblem, FormDefinition, PublishError, PublishOutcome,
 };
-use crate::domain::project::Names;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;

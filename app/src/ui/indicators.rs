@@ -11,6 +11,7 @@ use super::sync::use_sync;
 use super::text;
 use super::visits::{from_view, save_then, state_tag};
 use crate::domain::FormAnswers;
+use crate::domain::RecordKind;
 use crate::domain::dates::today_iso;
 use crate::domain::form::{Answer, AnswerError, Answers, FormDefinition};
 use crate::domain::indicator::derived::{
@@ -26,7 +27,6 @@ use crate::domain::{EntryStatus, ReviewNote, Sex};
 use crate::i18n::*;
 use crate::sync::mutations::SaveIndicatorValue;
 use crate::sync::outbox::{SyncState, prepare};
-use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use std::sync::Arc;

@@ -5,12 +5,12 @@ use super::sync::use_sync;
 use super::text::{self, milestone_name};
 use super::visits::{ReviewNoteView, from_view, new_id, save_then, state_tag};
 use crate::domain::Milestone;
+use crate::domain::RecordKind;
 use crate::domain::dates::today_iso;
 use crate::domain::milestone::{MILESTONE_KINDS, SaveMilestoneArgs};
 use crate::i18n::*;
 use crate::sync::mutations::SaveMilestone;
 use crate::sync::outbox::{SyncState, prepare};
-use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use uuid::Uuid;
 

@@ -496,7 +496,7 @@ fn LocalProjectPage(user: SessionUser, id: Uuid, error: AppError) -> impl IntoVi
     let mounted = super::visits::mounted();
     let sync = super::sync::use_sync();
     let state = super::visits::from_view(user.id, move |v| {
-        v.state(crate::sync::protocol::RecordKind::Project, id)
+        v.state(crate::domain::RecordKind::Project, id)
     });
     move || {
         if !mounted.get() {
@@ -604,9 +604,9 @@ fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl IntoView {
 #[component]
 fn StatusChange(user: Uuid, project: Uuid, status: crate::domain::ProjectStatus) -> impl IntoView {
     use crate::domain::ChangeProjectStatus;
+    use crate::domain::RecordKind;
     use crate::sync::mutations::ChangeStatus;
     use crate::sync::outbox::{SyncState, prepare};
-    use crate::sync::protocol::RecordKind;
     let i18n = use_i18n();
     let sync = super::sync::use_sync();
     let local = super::visits::from_view(user, move |v| {

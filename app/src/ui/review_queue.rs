@@ -16,10 +16,11 @@ use crate::api::{
 use crate::domain::dates::{days_between, today_iso};
 use crate::domain::entry::{EntryQueue, EntryReviewItem};
 use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
-use crate::domain::project::Names;
 use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
 use crate::domain::visit::check_review;
-use crate::domain::{HistoryEvent, ReviewDecision, ReviewItem, ReviewNote, Role, VisitFields};
+use crate::domain::{
+    HistoryEvent, QueueHeader, ReviewDecision, ReviewItem, ReviewNote, Role, VisitFields,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -40,75 +41,21 @@ struct Filter {
 /// The waiting times a supervisor filters by, in days.
 const AGES: [i64; 3] = [3, 7, 14];
 
-/// What the queue filters an item by: a visit, or an entry kept as form answers.
-trait Queued {
-    fn incubator(&self) -> &str;
-    fn value_chain(&self) -> &Names;
-    fn facilitator(&self) -> &str;
-    /// RFC 3339, UTC: when the server received the version waiting.
-    fn submitted_at(&self) -> &str;
-}
-
-impl Queued for ReviewItem {
-    fn incubator(&self) -> &str {
-        &self.incubator
-    }
-    fn value_chain(&self) -> &Names {
-        &self.value_chain
-    }
-    fn facilitator(&self) -> &str {
-        &self.facilitator
-    }
-    fn submitted_at(&self) -> &str {
-        &self.submitted_at
-    }
-}
-
-impl Queued for RegistryReviewItem {
-    fn incubator(&self) -> &str {
-        &self.incubator
-    }
-    fn value_chain(&self) -> &Names {
-        &self.value_chain
-    }
-    fn facilitator(&self) -> &str {
-        &self.facilitator
-    }
-    fn submitted_at(&self) -> &str {
-        &self.submitted_at
-    }
-}
-
-impl Queued for EntryReviewItem {
-    fn incubator(&self) -> &str {
-        &self.incubator
-    }
-    fn value_chain(&self) -> &Names {
-        &self.value_chain
-    }
-    fn facilitator(&self) -> &str {
-        &self.facilitator
-    }
-    fn submitted_at(&self) -> &str {
-        &self.submitted_at
-    }
-}
-
-fn value_chain_name(i18n: I18nContext<Locale>, item: &dyn Queued) -> String {
-    pick(item.value_chain(), i18n.get_locale())
+fn value_chain_name(i18n: I18nContext<Locale>, item: &QueueHeader) -> String {
+    pick(&item.value_chain, i18n.get_locale())
 }
 
 /// Days since the server received the version waiting.
-fn waiting_days(item: &dyn Queued) -> i64 {
-    let day = &crate::domain::dates::tunis_day(item.submitted_at());
+fn waiting_days(item: &QueueHeader) -> i64 {
+    let day = &crate::domain::dates::tunis_day(&item.submitted_at);
     days_between(day, &today_iso()).unwrap_or(0).max(0)
 }
 
 impl Filter {
-    fn keeps(&self, i18n: I18nContext<Locale>, item: &dyn Queued) -> bool {
-        (self.incubator.is_empty() || self.incubator == item.incubator())
+    fn keeps(&self, i18n: I18nContext<Locale>, item: &QueueHeader) -> bool {
+        (self.incubator.is_empty() || self.incubator == item.incubator)
             && (self.value_chain.is_empty() || self.value_chain == value_chain_name(i18n, item))
-            && (self.facilitator.is_empty() || self.facilitator == item.facilitator())
+            && (self.facilitator.is_empty() || self.facilitator == item.facilitator)
             && (self.older_than == 0 || waiting_days(item) > self.older_than)
     }
 }
@@ -170,28 +117,28 @@ fn Queue(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let filter = RwSignal::new(Filter::default());
-    let all: Vec<&dyn Queued> = visits
+    let all: Vec<&QueueHeader> = visits
         .iter()
-        .map(|v| v as &dyn Queued)
-        .chain(entries.items.iter().map(|e| e as &dyn Queued))
-        .chain(registry.iter().map(|r| r as &dyn Queued))
+        .map(|v| &v.header)
+        .chain(entries.items.iter().map(|e| &e.header))
+        .chain(registry.iter().map(|r| &r.header))
         .collect();
-    let options = |pick: &dyn Fn(&dyn Queued) -> String| {
-        let mut values: Vec<String> = all.iter().map(|i| pick(*i)).collect();
+    let options = |pick: &dyn Fn(&QueueHeader) -> String| {
+        let mut values: Vec<String> = all.iter().map(|i| pick(i)).collect();
         values.sort();
         values.dedup();
         values
     };
-    let incubators = options(&|i| i.incubator().to_owned());
+    let incubators = options(&|i| i.incubator.clone());
     let value_chains = options(&|i| value_chain_name(i18n, i));
-    let facilitators = options(&|i| i.facilitator().to_owned());
+    let facilitators = options(&|i| i.facilitator.clone());
     let kept = {
         let (visits, entries, registry) = (visits.clone(), entries.items.clone(), registry.clone());
         move || {
             filter.with(|f| {
-                visits.iter().filter(|i| f.keeps(i18n, *i)).count()
-                    + entries.iter().filter(|i| f.keeps(i18n, *i)).count()
-                    + registry.iter().filter(|i| f.keeps(i18n, *i)).count()
+                visits.iter().filter(|i| f.keeps(i18n, &i.header)).count()
+                    + entries.iter().filter(|i| f.keeps(i18n, &i.header)).count()
+                    + registry.iter().filter(|i| f.keeps(i18n, &i.header)).count()
             })
         }
     };
@@ -223,7 +170,7 @@ fn Queue(
                     .cloned();
                 let shown = {
                     let item = item.clone();
-                    move || filter.with(|f| f.keeps(i18n, &item))
+                    move || filter.with(|f| f.keeps(i18n, &item.header))
                 };
                 view! { <EntryCard item form shown refetch /> }
             }).collect_view()}
@@ -235,7 +182,7 @@ fn Queue(
             {registry.into_iter().map(|item| {
                 let shown = {
                     let item = item.clone();
-                    move || filter.with(|f| f.keeps(i18n, &item))
+                    move || filter.with(|f| f.keeps(i18n, &item.header))
                 };
                 view! { <RegistryCard item shown refetch /> }
             }).collect_view()}
@@ -268,7 +215,7 @@ fn Queue(
         {visits.into_iter().map(|item| {
             let shown = {
                 let item = item.clone();
-                move || filter.with(|f| f.keeps(i18n, &item))
+                move || filter.with(|f| f.keeps(i18n, &item.header))
             };
             let form = item
                 .visit
@@ -373,13 +320,13 @@ fn RegistryCard(
     };
     let heading = format!(
         "{what} · {name} · {} · {}",
-        item.project_code, item.project_title
+        item.header.project_code, item.header.project_title
     );
     let meta = [
-        item.facilitator.clone(),
-        item.incubator.clone(),
-        value_chain_name(i18n, &item),
-        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
+        item.header.facilitator.clone(),
+        item.header.incubator.clone(),
+        value_chain_name(i18n, &item.header),
+        t_string!(i18n, waiting_days, n = waiting_days(&item.header)).to_string(),
     ]
     .join(" · ");
     let facts = registry_facts(i18n, &item.record);
@@ -423,13 +370,16 @@ fn Card(
     let labelled_by = title_id.clone();
     let fields = item.visit.fields.clone();
     let members = item.members.clone();
-    let heading = format!("{} · {}", item.project_code, item.project_title);
+    let heading = format!(
+        "{} · {}",
+        item.header.project_code, item.header.project_title
+    );
     let meta = [
         text::day(&fields.visit_on),
-        item.facilitator.clone(),
-        item.incubator.clone(),
-        value_chain_name(i18n, &item),
-        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
+        item.header.facilitator.clone(),
+        item.header.incubator.clone(),
+        value_chain_name(i18n, &item.header),
+        t_string!(i18n, waiting_days, n = waiting_days(&item.header)).to_string(),
     ]
     .join(" · ");
     let previous = item.visit.review.clone();
@@ -483,13 +433,16 @@ fn EntryCard(
         .as_ref()
         .map(|f| pick(&f.title, locale))
         .unwrap_or_else(|| item.entry.form_id.clone());
-    let heading = format!("{what} · {} · {}", item.project_code, item.project_title);
+    let heading = format!(
+        "{what} · {} · {}",
+        item.header.project_code, item.header.project_title
+    );
     let meta = [
         text::day(item.entry.day()),
-        item.facilitator.clone(),
-        item.incubator.clone(),
-        value_chain_name(i18n, &item),
-        t_string!(i18n, waiting_days, n = waiting_days(&item)).to_string(),
+        item.header.facilitator.clone(),
+        item.header.incubator.clone(),
+        value_chain_name(i18n, &item.header),
+        t_string!(i18n, waiting_days, n = waiting_days(&item.header)).to_string(),
     ]
     .join(" · ");
     let previous = item.entry.review.clone();

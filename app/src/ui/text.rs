@@ -1,8 +1,8 @@
 //! Words for domain values and errors, in the user's language.
 
+use crate::domain::Names;
 use crate::domain::dates::format_day;
 use crate::domain::money::{MoneyStyle, format_millimes};
-use crate::domain::project::Names;
 use crate::domain::{EntryStatus, ProjectKind, ProjectStatus, Role, Topic, VisitMode};
 use crate::error::AppError;
 use crate::i18n::*;

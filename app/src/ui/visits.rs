@@ -12,6 +12,7 @@ use super::form_view::{FormErrorSummary, FormFields};
 use super::layout::Frame;
 use super::sync::use_sync;
 use super::text;
+use crate::domain::RecordKind;
 use crate::domain::form::{Answer, AnswerError, AnswerProblem, Answers};
 use crate::domain::visit_form::{ACTIONS, question_of, take_actions};
 use crate::domain::{
@@ -22,7 +23,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{LocalView, Prepared, SaveError, SyncState, prepare};
-use crate::sync::protocol::RecordKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

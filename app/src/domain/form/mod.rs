@@ -10,7 +10,7 @@
 
 pub mod expr;
 
-use crate::domain::project::Names;
+use crate::domain::Names;
 use expr::{Expr, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

@@ -5,7 +5,7 @@
 use super::value::{PeriodStatus, parse_thousandths};
 use super::{Aggregation, CatalogueError, Direction, Frequency, IndicatorDefinition};
 use crate::domain::FieldError;
-use crate::domain::project::Names;
+use crate::domain::Names;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -14,7 +14,7 @@ use super::{
     Aggregation, Category, DataType, Direction, Frequency, IndicatorDefinition, Point, breakdown,
     totals,
 };
-use crate::domain::project::Names;
+use crate::domain::Names;
 use crate::domain::{ProjectKind, Sex};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@ use super::engine::{Outcome, Refused, Working, Writer};
 use super::store::{
     ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
 };
+use crate::domain::RecordKind;
 use crate::domain::form::{AnswerProblem, Answers, FormSet};
 use crate::domain::indicator::value::INDICATOR_FORM;
 use crate::domain::{
@@ -22,7 +23,6 @@ use crate::sync::mutations::{
     MutationType, RescheduleAction, SaveEntry, SaveIndicatorValue, SaveMember, SaveMilestone,
     SaveVisit, SaveVisitArgs,
 };
-use crate::sync::protocol::RecordKind;
 use std::marker::PhantomData;
 use uuid::Uuid;
 

@@ -6,10 +6,10 @@
 //! `sync_conflicts`, marked resolved, with who resolved them.
 
 use super::store::{Changes, RevisionRow, StoredRecord, StoredVisit, SyncStore};
+use crate::domain::RecordKind;
 use crate::domain::VisitFields;
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
-use crate::sync::protocol::RecordKind;
 use uuid::Uuid;
 
 /// What the supervisor decided for one visit.

@@ -9,11 +9,11 @@
 
 use super::resolve::reviewed_visit;
 use super::store::{Changes, ReviewRow, StoredEntry, StoredRecord, SyncStore};
+use crate::domain::RecordKind;
 use crate::domain::visit::check_review;
 use crate::domain::{EntryStatus, ReviewDecision, ReviewNote, SessionUser};
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
-use crate::sync::protocol::RecordKind;
 use uuid::Uuid;
 
 /// What the supervisor decided on one visit.

@@ -2,10 +2,10 @@
 
 use super::day_opt;
 use super::synced::{Cell, Synced, Table, Written};
+use crate::domain::RecordKind;
 use crate::domain::{ActionItem, ActionStatus};
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredAction, StoredRecord};
-use crate::sync::protocol::RecordKind;
 use time::Date;
 use uuid::Uuid;
 

@@ -3,10 +3,10 @@
 use super::day_opt;
 use super::review::{ReviewColumns, review_cells};
 use super::synced::{Cell, Synced, Table, Written};
+use crate::domain::RecordKind;
 use crate::domain::{EntryStatus, FormEntry};
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredEntry, StoredRecord};
-use crate::sync::protocol::RecordKind;
 use uuid::Uuid;
 
 /// The columns of [`EntryRow`], on `form_entries e`.

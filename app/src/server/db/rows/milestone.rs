@@ -4,9 +4,9 @@ use super::day_opt;
 use super::review::{ReviewColumns, review_cells};
 use super::synced::{Cell, Synced, Table, Written};
 use crate::domain::Milestone;
+use crate::domain::RecordKind;
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredMilestone, StoredRecord};
-use crate::sync::protocol::RecordKind;
 use time::Date;
 use uuid::Uuid;
 

@@ -12,9 +12,6 @@ mod synced;
 mod value;
 mod visit;
 
-pub(in crate::server::db) use entry::*;
-pub(in crate::server::db) use member::*;
-pub(in crate::server::db) use milestone::*;
 pub(in crate::server::db) use registry::*;
 pub(in crate::server::db) use review::*;
 pub(in crate::server::db) use synced::*;

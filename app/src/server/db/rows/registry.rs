@@ -1,6 +1,6 @@
 //! Rows of the registry: users, project cards and pages, members, targets.
 
-use crate::domain::project::Names;
+use crate::domain::Names;
 use crate::domain::{
     Member, ProjectCard, ProjectKind, ProjectStatus, Role, SessionUser, Sex, WgAnswer, WgAnswers,
 };

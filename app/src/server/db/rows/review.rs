@@ -1,20 +1,23 @@
 //! Reviews as rows keep them, the history of a record, and what review queues read beside a
 //! record.
 
-use super::entry::EntryRow;
 use super::synced::Cell;
 use super::visit::VisitRow;
 use super::{review_at, rfc3339};
-use crate::domain::{EntryStatus, ReviewNote};
+use crate::domain::{EntryStatus, Names, QueueHeader, ReviewNote};
 use crate::server::db::DbError;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// A submitted entry with what the review queue shows beside it.
+/// What a review queue shows of a record's project (`projects p`, `organisations inc`,
+/// `value_chains vc`, and `users u` for who sent it), after the record's own columns.
+pub(in crate::server::db) const HEADER_COLUMNS: &str = "p.code as project_code, \
+    p.title as project_title, inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar, \
+    vc.name_en as vc_en, u.name as facilitator";
+
+/// The columns of [`HEADER_COLUMNS`], and since when the record waits.
 #[derive(sqlx::FromRow)]
-pub(in crate::server::db) struct EntryQueueRow {
-    #[sqlx(flatten)]
-    pub entry: EntryRow,
+pub(in crate::server::db) struct HeaderColumns {
     pub project_code: String,
     pub project_title: String,
     pub incubator: String,
@@ -22,7 +25,33 @@ pub(in crate::server::db) struct EntryQueueRow {
     pub vc_ar: String,
     pub vc_en: String,
     pub facilitator: Option<String>,
-    pub updated_at: OffsetDateTime,
+    pub waiting_since: OffsetDateTime,
+}
+
+impl HeaderColumns {
+    pub fn into_header(self) -> QueueHeader {
+        QueueHeader {
+            project_code: self.project_code,
+            project_title: self.project_title,
+            incubator: self.incubator,
+            value_chain: Names {
+                fr: self.vc_fr,
+                ar: self.vc_ar,
+                en: self.vc_en,
+            },
+            facilitator: self.facilitator.unwrap_or_default(),
+            submitted_at: rfc3339(self.waiting_since),
+        }
+    }
+}
+
+/// A record waiting in a review queue.
+#[derive(sqlx::FromRow)]
+pub(in crate::server::db) struct Queued<T> {
+    #[sqlx(flatten)]
+    pub row: T,
+    #[sqlx(flatten)]
+    pub header: HeaderColumns,
 }
 
 /// A review as a row keeps it, when there is one.
@@ -78,30 +107,15 @@ pub(in crate::server::db) struct ConflictVisitRow {
     pub updated_at: OffsetDateTime,
 }
 
-/// A visit waiting for review, with what the queue shows and filters by.
-#[derive(sqlx::FromRow)]
-pub(in crate::server::db) struct QueueRow {
-    #[sqlx(flatten)]
-    pub visit: VisitRow,
-    pub project_code: String,
-    pub project_title: String,
-    pub incubator: String,
-    pub vc_fr: String,
-    pub vc_ar: String,
-    pub vc_en: String,
-    pub facilitator: Option<String>,
-    pub updated_at: OffsetDateTime,
-}
-
 /// Revisions and reviews in the order they happened: a review comes after the version it
 /// reviewed and before the next one.
 pub(in crate::server::db) fn history(
-    kind: crate::sync::protocol::RecordKind,
+    kind: crate::domain::RecordKind,
     revisions: Vec<(i64, String, OffsetDateTime, String, String)>,
     reviews: Vec<(i64, String, String, String, OffsetDateTime)>,
 ) -> Vec<crate::domain::HistoryEvent> {
     use crate::domain::HistoryEvent;
-    use crate::sync::protocol::RecordKind;
+    use crate::domain::RecordKind;
     let mut events: Vec<(i64, u8, HistoryEvent)> = revisions
         .into_iter()
         .filter_map(|(version, by, at, status, content)| {

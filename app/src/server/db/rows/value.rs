@@ -4,10 +4,10 @@ use super::form_answers;
 use super::review::{ReviewColumns, review_cells};
 use super::synced::{Cell, Synced, Table, Written};
 use crate::domain::EntryStatus;
+use crate::domain::RecordKind;
 use crate::domain::indicator::value::IndicatorValue;
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredRecord, StoredValue};
-use crate::sync::protocol::RecordKind;
 use uuid::Uuid;
 
 /// The columns of [`ValueRow`], on `indicator_values iv`.

@@ -3,10 +3,10 @@
 use super::review::{ReviewColumns, review_cells};
 use super::synced::{Cell, Synced, Table, Written};
 use super::{day, day_opt, form_answers, join_ids, join_topics, split_ids, split_topics};
+use crate::domain::RecordKind;
 use crate::domain::{EntryStatus, Snapshot, Visit, VisitFields, VisitMode};
 use crate::server::db::DbError;
 use crate::server::sync::store::{StoredRecord, StoredVisit};
-use crate::sync::protocol::RecordKind;
 use time::Date;
 use uuid::Uuid;
 

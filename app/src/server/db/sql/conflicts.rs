@@ -30,7 +30,7 @@ pub(super) async fn visit_conflicts(
         .map(|(id, base_version, incoming, client_id, seq, user_id)| {
             crate::server::sync::store::ConflictRow {
                 id,
-                kind: crate::sync::protocol::RecordKind::Visit,
+                kind: crate::domain::RecordKind::Visit,
                 record_id: visit,
                 base_version,
                 incoming,

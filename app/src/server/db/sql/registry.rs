@@ -30,7 +30,7 @@ pub(super) async fn registry_choices(
     Ok(crate::domain::RegistryChoices {
         value_chains: chains
             .into_iter()
-            .map(|(id, code, fr, ar, en)| (id, code, crate::domain::project::Names { fr, ar, en }))
+            .map(|(id, code, fr, ar, en)| (id, code, crate::domain::Names { fr, ar, en }))
             .collect(),
         localities,
         incubator,

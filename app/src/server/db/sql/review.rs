@@ -1,9 +1,13 @@
 //! What waits for review, and the history of each record.
 
-use super::EngineDb;
-use crate::domain::HistoryEvent;
+use super::{EngineDb, Sql};
+use crate::domain::entry::{EntryQueue, EntryReviewItem};
+use crate::domain::indicator::value::IndicatorValue;
+use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
+use crate::domain::{FormEntry, HistoryEvent, Milestone, RecordKind, ReviewItem, Visit};
+use crate::server::db::rows::{HEADER_COLUMNS, HeaderColumns, Queued, SCOPE_PREDICATE, Synced};
 use crate::server::db::{DbError, ProjectScope, rows};
-use crate::sync::protocol::RecordKind;
+use crate::sync::protocol::MemberRecord;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -127,87 +131,76 @@ pub(super) async fn visit_history(
     }
 }
 
+/// The records of kind `K` in `scope` waiting for review (`waiting`, on the kind's alias), oldest
+/// first, each with what the queue shows above it; `author` names who sent it.
+async fn waiting<K: Synced>(
+    db: &EngineDb,
+    scope: ProjectScope,
+    waiting: &str,
+    author: &str,
+) -> Result<Vec<Queued<K::Row>>, DbError>
+where
+    Queued<K::Row>: for<'r> sqlx::FromRow<'r, <Sql as sqlx::Database>::Row>,
+{
+    let (kind, scope_user) = rows::scope_binds(scope);
+    let table = K::TABLE;
+    let a = table.alias;
+    let sql = format!(
+        "select {columns}, {HEADER_COLUMNS}, {a}.updated_at as waiting_since
+           from {from}
+           join organisations inc on inc.id = p.incubator_id
+           join value_chains vc on vc.id = p.value_chain_id
+           left join users u on u.id = {author}
+          where {waiting} and {a}.deleted = false and {SCOPE_PREDICATE}
+          order by {a}.updated_at, {a}.id",
+        columns = table.columns,
+        from = table.scoped_from(),
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(kind)
+        .bind(scope_user)
+        .fetch_all(&db.pool)
+        .await?)
+}
+
 pub(super) async fn review_queue(
     db: &EngineDb,
     scope: ProjectScope,
-) -> Result<Vec<crate::domain::ReviewItem>, DbError> {
-    use rows::{QueueRow, SCOPE_PREDICATE, VISIT_COLUMNS, rfc3339};
-    let (kind, scope_user) = rows::scope_binds(scope);
-    let rows: Vec<QueueRow> = sqlx::query_as(&format!(
-        "select {VISIT_COLUMNS}, p.code as project_code, p.title as project_title,
-                inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar,
-                vc.name_en as vc_en, u.name as facilitator, v.updated_at
-           from visits v join projects p on p.id = v.project_id
-           join organisations inc on inc.id = p.incubator_id
-           join value_chains vc on vc.id = p.value_chain_id
-           left join users u on u.id = v.facilitator_id
-          where v.status = 'submitted' and v.deleted = false and p.deleted = false
-            and {SCOPE_PREDICATE}
-          order by v.updated_at, v.id"
-    ))
-    .bind(kind)
-    .bind(scope_user)
-    .fetch_all(&db.pool)
-    .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.visit.id).collect();
-    let mut projects: Vec<Uuid> = rows.iter().map(|r| r.visit.project_id).collect();
+) -> Result<Vec<ReviewItem>, DbError> {
+    let rows = waiting::<Visit>(db, scope, "v.status = 'submitted'", "v.facilitator_id").await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.row.id).collect();
+    let mut projects: Vec<Uuid> = rows.iter().map(|r| r.row.project_id).collect();
     projects.sort();
     projects.dedup();
     let members = members_of(db, &projects).await?;
     let mut histories = histories_of(db, RecordKind::Visit, &ids).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let visit = row.visit.into_stored().visit;
-        items.push(crate::domain::ReviewItem {
-            members: members
-                .get(&visit.fields.project_id)
-                .cloned()
-                .unwrap_or_default(),
-            history: histories.remove(&visit.id).unwrap_or_default(),
-            visit,
-            project_code: row.project_code,
-            project_title: row.project_title,
-            incubator: row.incubator,
-            value_chain: crate::domain::project::Names {
-                fr: row.vc_fr,
-                ar: row.vc_ar,
-                en: row.vc_en,
-            },
-            facilitator: row.facilitator.unwrap_or_default(),
-            submitted_at: rfc3339(row.updated_at),
-        });
-    }
-    Ok(items)
+    Ok(rows
+        .into_iter()
+        .map(|queued| {
+            let visit = queued.row.into_stored().visit;
+            ReviewItem {
+                members: members
+                    .get(&visit.fields.project_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                history: histories.remove(&visit.id).unwrap_or_default(),
+                visit,
+                header: queued.header.into_header(),
+            }
+        })
+        .collect())
 }
 
 pub(super) async fn entry_review_queue(
     db: &EngineDb,
     scope: ProjectScope,
-) -> Result<crate::domain::entry::EntryQueue, DbError> {
-    use rows::{ENTRY_COLUMNS, EntryQueueRow, SCOPE_PREDICATE, rfc3339};
-    let (kind, scope_user) = rows::scope_binds(scope);
-    let rows: Vec<EntryQueueRow> = sqlx::query_as(&format!(
-        "select {ENTRY_COLUMNS}, p.code as project_code, p.title as project_title,
-                inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar,
-                vc.name_en as vc_en, u.name as facilitator, e.updated_at
-           from form_entries e join projects p on p.id = e.project_id
-           join organisations inc on inc.id = p.incubator_id
-           join value_chains vc on vc.id = p.value_chain_id
-           left join users u on u.id = e.author_id
-          where e.status = 'submitted' and e.deleted = false and p.deleted = false
-            and {SCOPE_PREDICATE}
-          order by e.updated_at, e.id"
-    ))
-    .bind(kind)
-    .bind(scope_user)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut queue = crate::domain::entry::EntryQueue::default();
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.entry.id).collect();
+) -> Result<EntryQueue, DbError> {
+    let rows = waiting::<FormEntry>(db, scope, "e.status = 'submitted'", "e.author_id").await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.row.id).collect();
     let mut histories = histories_of(db, RecordKind::Entry, &ids).await?;
-    for row in rows {
-        let entry = row.entry.into_stored().entry;
-        let history = histories.remove(&entry.id).unwrap_or_default();
+    let mut queue = EntryQueue::default();
+    for queued in rows {
+        let entry = queued.row.into_stored().entry;
         let version = i64::from(entry.form_version);
         if !queue
             .forms
@@ -224,19 +217,10 @@ pub(super) async fn entry_review_queue(
                 queue.forms.push(form);
             }
         }
-        queue.items.push(crate::domain::entry::EntryReviewItem {
-            history,
+        queue.items.push(EntryReviewItem {
+            history: histories.remove(&entry.id).unwrap_or_default(),
             entry,
-            project_code: row.project_code,
-            project_title: row.project_title,
-            incubator: row.incubator,
-            value_chain: crate::domain::project::Names {
-                fr: row.vc_fr,
-                ar: row.vc_ar,
-                en: row.vc_en,
-            },
-            facilitator: row.facilitator.unwrap_or_default(),
-            submitted_at: rfc3339(row.updated_at),
+            header: queued.header.into_header(),
         });
     }
     Ok(queue)
@@ -245,101 +229,33 @@ pub(super) async fn entry_review_queue(
 pub(super) async fn registry_review_queue(
     db: &EngineDb,
     scope: ProjectScope,
-) -> Result<Vec<crate::domain::registry::RegistryReviewItem>, DbError> {
-    use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
-    use rows::{
-        MEMBER_COLUMNS, MILESTONE_COLUMNS, MilestoneRow, SCOPE_PREDICATE, StoredMemberRow, rfc3339,
-    };
-    let (kind, scope_user) = rows::scope_binds(scope);
-    // What the queue shows of a record's project, after the record's own columns.
-    #[derive(sqlx::FromRow)]
-    struct Around {
-        project_code: String,
-        project_title: String,
-        incubator: String,
-        vc_fr: String,
-        vc_ar: String,
-        vc_en: String,
-        facilitator: Option<String>,
-        waiting_since: OffsetDateTime,
-    }
-    const AROUND: &str = "p.code as project_code, p.title as project_title,
-        inc.name as incubator, vc.name_fr as vc_fr, vc.name_ar as vc_ar, vc.name_en as vc_en,
-        u.name as facilitator";
-    // Joined after `projects p`.
-    const AROUND_JOINS: &str = "join organisations inc on inc.id = p.incubator_id
-        join value_chains vc on vc.id = p.value_chain_id
-        left join users u on u.id = p.facilitator_id";
-    #[derive(sqlx::FromRow)]
-    struct MemberQueueRow {
-        #[sqlx(flatten)]
-        row: StoredMemberRow,
-        #[sqlx(flatten)]
-        around: Around,
-    }
-    #[derive(sqlx::FromRow)]
-    struct ValueQueueRow {
-        #[sqlx(flatten)]
-        row: rows::ValueRow,
-        #[sqlx(flatten)]
-        around: Around,
-    }
-    #[derive(sqlx::FromRow)]
-    struct MilestoneQueueRow {
-        #[sqlx(flatten)]
-        row: MilestoneRow,
-        #[sqlx(flatten)]
-        around: Around,
-    }
-    let members: Vec<MemberQueueRow> = sqlx::query_as(&format!(
-        // Sent from a phone (the team's loads wait for nothing), not decided yet.
-        "select {MEMBER_COLUMNS}, {AROUND}, m.updated_at as waiting_since
-           from members m join projects p on p.id = m.project_id {AROUND_JOINS}
-          where m.review_decision is null and m.last_device_id is not null
-            and m.deleted = false and p.deleted = false and {SCOPE_PREDICATE}"
-    ))
-    .bind(kind)
-    .bind(scope_user)
-    .fetch_all(&db.pool)
+) -> Result<Vec<RegistryReviewItem>, DbError> {
+    // Members and milestones sent from a phone (the team's loads wait for nothing), not decided
+    // yet; values wait like entries: submitted, not yet decided.
+    let members = waiting::<MemberRecord>(
+        db,
+        scope,
+        "m.review_decision is null and m.last_device_id is not null",
+        "p.facilitator_id",
+    )
     .await?;
-    let milestones: Vec<MilestoneQueueRow> = sqlx::query_as(&format!(
-        "select {MILESTONE_COLUMNS}, {AROUND}, ms.updated_at as waiting_since
-           from milestones ms join projects p on p.id = ms.project_id {AROUND_JOINS}
-          where ms.review_decision is null and ms.last_device_id is not null
-            and ms.deleted = false and p.deleted = false and {SCOPE_PREDICATE}"
-    ))
-    .bind(kind)
-    .bind(scope_user)
-    .fetch_all(&db.pool)
+    let milestones = waiting::<Milestone>(
+        db,
+        scope,
+        "ms.review_decision is null and ms.last_device_id is not null",
+        "p.facilitator_id",
+    )
     .await?;
-    // Values wait like entries: submitted, not yet decided.
-    let values: Vec<ValueQueueRow> = sqlx::query_as(&format!(
-        "select {}, {AROUND}, iv.updated_at as waiting_since
-           from indicator_values iv join projects p on p.id = iv.project_id {AROUND_JOINS}
-          where iv.status = 'submitted' and iv.deleted = false and p.deleted = false
-            and {SCOPE_PREDICATE}",
-        rows::VALUE_COLUMNS
-    ))
-    .bind(kind)
-    .bind(scope_user)
-    .fetch_all(&db.pool)
-    .await?;
-    let item = |record: RegistryRecord, project_id, version, a: Around| RegistryReviewItem {
-        record,
-        project_id,
-        version,
-        project_code: a.project_code,
-        project_title: a.project_title,
-        incubator: a.incubator,
-        value_chain: crate::domain::project::Names {
-            fr: a.vc_fr,
-            ar: a.vc_ar,
-            en: a.vc_en,
-        },
-        facilitator: a.facilitator.unwrap_or_default(),
-        submitted_at: rfc3339(a.waiting_since),
-        history: Vec::new(),
-    };
+    let values =
+        waiting::<IndicatorValue>(db, scope, "iv.status = 'submitted'", "p.facilitator_id").await?;
+    let item =
+        |record: RegistryRecord, project_id, version, header: HeaderColumns| RegistryReviewItem {
+            record,
+            project_id,
+            version,
+            header: header.into_header(),
+            history: Vec::new(),
+        };
     let mut items: Vec<RegistryReviewItem> = members
         .into_iter()
         .map(|m| {
@@ -353,7 +269,7 @@ pub(super) async fn registry_review_queue(
                 RegistryRecord::Member(member),
                 stored.record.project_id,
                 stored.record.version,
-                m.around,
+                m.header,
             )
         })
         .chain(milestones.into_iter().map(|m| {
@@ -363,18 +279,19 @@ pub(super) async fn registry_review_queue(
                 RegistryRecord::Milestone(stored),
                 project,
                 version,
-                m.around,
+                m.header,
             )
         }))
         .chain(values.into_iter().map(|v| {
             let stored = v.row.into_stored().value;
             let (project, version) = (stored.project_id, stored.version);
-            item(RegistryRecord::Value(stored), project, version, v.around)
+            item(RegistryRecord::Value(stored), project, version, v.header)
         }))
         .collect();
     items.sort_by(|a, b| {
-        a.submitted_at
-            .cmp(&b.submitted_at)
+        a.header
+            .submitted_at
+            .cmp(&b.header.submitted_at)
             .then(a.record.id().cmp(&b.record.id()))
     });
     for kind in [RecordKind::Member, RecordKind::Milestone, RecordKind::Value] {

@@ -140,7 +140,7 @@ impl crate::server::sync::SyncStore for PushTx {
 
     async fn load(
         &mut self,
-        keys: &[(crate::sync::protocol::RecordKind, Uuid)],
+        keys: &[(crate::domain::RecordKind, Uuid)],
     ) -> Result<Vec<crate::server::sync::store::StoredRecord>, DbError> {
         load::load(&mut self.tx, keys).await
     }
@@ -176,7 +176,7 @@ impl crate::server::sync::SyncStore for PushTx {
 
     async fn resolve_conflicts(
         &mut self,
-        kind: crate::sync::protocol::RecordKind,
+        kind: crate::domain::RecordKind,
         id: Uuid,
         by: Uuid,
     ) -> Result<u64, DbError> {
