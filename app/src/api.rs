@@ -31,6 +31,11 @@ mod ssr {
         })
     }
 
+    /// Today in Kébili, by the server's clock.
+    pub fn today() -> Result<time::Date, AppError> {
+        Ok(state()?.clock.today())
+    }
+
     pub fn request_auth() -> RequestAuth {
         use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
@@ -163,7 +168,8 @@ pub async fn list_projects() -> Result<Vec<ProjectCard>, AppError> {
         async move {
             let user = ssr::require_user()?;
             let scope = crate::server::auth::project_scope(&user)?;
-            Ok(ssr::state()?.db.project_cards(scope).await?)
+            let state = ssr::state()?;
+            Ok(crate::server::projects::cards(&state.db, state.clock, scope).await?)
         }
         .await,
     )
@@ -177,9 +183,8 @@ pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
         async move {
             let user = ssr::require_user()?;
             let scope = crate::server::auth::project_scope(&user)?;
-            ssr::state()?
-                .db
-                .project_detail(scope, id)
+            let state = ssr::state()?;
+            crate::server::projects::detail(&state.db, state.clock, scope, id)
                 .await?
                 .ok_or(AppError::NotFound)
         }
@@ -193,8 +198,8 @@ pub async fn get_programme_summary() -> Result<ProgrammeSummary, AppError> {
     ssr::finish(
         async move {
             ssr::require_user()?;
-            let today = crate::server::demo::today_in_tunis();
-            Ok(ssr::state()?.db.programme_summary(today).await?)
+            let state = ssr::state()?;
+            Ok(state.db.programme_summary(state.clock.today()).await?)
         }
         .await,
     )
@@ -222,7 +227,7 @@ pub async fn push(call: SyncCall) -> Result<PushResponse, AppError> {
                 PushInput {
                     user,
                     scope,
-                    today: crate::server::demo::today_in_tunis().to_string(),
+                    today: ssr::today()?.to_string(),
                     request,
                 },
             )
@@ -238,7 +243,7 @@ pub async fn push(call: SyncCall) -> Result<PushResponse, AppError> {
 pub async fn pull(call: SyncCall) -> Result<PullResponse, AppError> {
     ssr::finish(
         async move {
-            use crate::server::sync::store::ClientRow;
+            use crate::server::db::store::ClientRow;
             use crate::sync::protocol::PullRequest;
             let user = ssr::require_user()?;
             let scope = crate::server::auth::project_scope(&user)?;
@@ -295,7 +300,7 @@ pub async fn resolve_conflict(
                 store,
                 scope,
                 user.id,
-                &crate::server::demo::today_in_tunis().to_string(),
+                &ssr::today()?.to_string(),
                 VisitResolution {
                     visit,
                     seen_version: version,
@@ -486,7 +491,7 @@ pub async fn list_indicators()
         async move {
             ssr::require_user()?;
             let all = ssr::state()?.db.indicators().await?;
-            Ok(crate::server::indicators::latest(all))
+            Ok(crate::domain::indicator::latest(all))
         }
         .await,
     )
@@ -529,7 +534,7 @@ pub async fn indicator_dashboard(
                 field: "level".into(),
                 code: "unknown".into(),
             })?;
-            let today = crate::server::demo::today_in_tunis();
+            let today = ssr::today()?;
             let year = year.unwrap_or(today.year());
             if !(2000..=2100).contains(&year) {
                 return Err(AppError::Invalid {
@@ -631,7 +636,7 @@ pub async fn publish_indicators(
                 Err(detail) => return Ok(CataloguePublish::Unreadable { detail }),
             };
             let db = ssr::state()?.db;
-            let latest = crate::server::indicators::latest(db.indicators().await?);
+            let latest = crate::domain::indicator::latest(db.indicators().await?);
             let made = match apply_import(&latest, &imported) {
                 Ok(made) => made,
                 Err(refused) => return Ok(refused),
@@ -777,7 +782,7 @@ pub async fn save_tranche(
     ssr::finish(
         async move {
             ssr::require_team()?;
-            let today = crate::server::demo::today_in_tunis().to_string();
+            let today = ssr::today()?.to_string();
             tranche.check(&today).map_err(|e| AppError::Invalid {
                 field: e.field.into(),
                 code: e.code.into(),
@@ -920,7 +925,7 @@ pub async fn import_outbox(file: OutboxExport) -> Result<ImportReport, AppError>
         async move {
             ssr::require_team()?;
             let db = ssr::state()?.db;
-            let today = crate::server::demo::today_in_tunis().to_string();
+            let today = ssr::today()?.to_string();
             crate::server::sync::import::import(&db, file, &today).await
         }
         .await,

@@ -99,7 +99,7 @@ async fn main() {
         let set = support::with_demo(&t).await;
         let app = server::router(support::state(t.db.clone()), RouterOptions::default());
         let team = sign_in(&app, DEMO_LOGINS[2].0).await;
-        let today = app::server::demo::today_in_tunis();
+        let today = app::server::clock::Clock::system().today();
         let year = today.year();
         let source = t.db.dashboard_source().await.expect("source");
         let dashboard = source

@@ -51,7 +51,7 @@ fn rss_kb(pid: u32) -> u64 {
 async fn demo_facilitators(port: u16) -> Vec<(String, String)> {
     let set = demo::generate(
         demo::DEFAULT_SEED,
-        demo::today_in_tunis(),
+        app::server::clock::Clock::system().today(),
         app::server::db::PasswordHash(String::new()),
     );
     let mut accounts = Vec::new();

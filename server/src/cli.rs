@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use app::domain::Role;
 use app::server::auth::hash_password;
+use app::server::clock::Clock;
 use app::server::db::{self, DataState, Db, NewUser};
 use app::server::demo;
 use app::server::state::{AppState, AuthSettings};
@@ -155,7 +156,9 @@ fn init_tracing(filter: &str) {
 /// (each migration runs in its own transaction).
 pub async fn open_database(url: &str) -> anyhow::Result<Db> {
     let db = db::connect(url).await.context("cannot open the database")?;
-    db.migrate().await.context("cannot migrate the database")?;
+    app::server::prepare(&*db)
+        .await
+        .context("cannot migrate the database")?;
     Ok(db)
 }
 
@@ -163,7 +166,7 @@ pub async fn load_demo(db: &Db, seed: u64) -> anyhow::Result<()> {
     let hash = hash_password(demo::DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
-    let set = demo::generate(seed, demo::today_in_tunis(), hash);
+    let set = demo::generate(seed, Clock::system().today(), hash);
     db.load_demo(&set)
         .await
         .context("cannot load the demo data")?;
@@ -302,6 +305,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: args.secure_cookies || args.tls_cert.is_some(),
             ..AuthSettings::default()
         }),
+        clock: Clock::system(),
     };
     let options = crate::routes::RouterOptions {
         trust_proxy: args.trust_proxy,

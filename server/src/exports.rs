@@ -34,19 +34,15 @@ pub struct Params {
     lang: Option<String>,
 }
 
-fn today() -> time::Date {
-    app::server::demo::today_in_tunis()
-}
-
 impl Params {
-    fn query(self) -> Result<ExportQuery, AppError> {
+    fn query(self, today: time::Date) -> Result<ExportQuery, AppError> {
         let invalid = |field: &str, code: &str| AppError::Invalid {
             field: field.into(),
             code: code.into(),
         };
         let level = DashboardLevel::parse(self.level.as_deref().unwrap_or("programme"))
             .ok_or_else(|| invalid("level", "unknown"))?;
-        let year = self.year.unwrap_or(today().year());
+        let year = self.year.unwrap_or(today.year());
         if !(2000..=2100).contains(&year) {
             return Err(invalid("year", "out_of_range"));
         }
@@ -98,7 +94,7 @@ pub async fn export(
     let result = async {
         // The catalogue as the team's page imports it back (a list of definitions).
         if name == "catalogue.json" {
-            let latest = app::server::indicators::latest(state.db.indicators().await?);
+            let latest = app::domain::indicator::latest(state.db.indicators().await?);
             let text = serde_json::to_vec_pretty(&latest).map_err(|_| AppError::Internal)?;
             return Ok(file(
                 text,
@@ -106,9 +102,10 @@ pub async fn export(
                 "athar-indicators.json".into(),
             ));
         }
-        let q = params.query()?;
+        let today = state.clock.today();
+        let q = params.query(today)?;
         let source = state.db.dashboard_source().await?;
-        let today = today().to_string();
+        let today = today.to_string();
         let stem = format!("athar-{}-{}", q.level.as_str(), q.year);
         match name.as_str() {
             "indicators.csv" => {
@@ -173,30 +170,25 @@ pub async fn bi(
         Err(refused) => return refused,
     };
     tracing::debug!(token, what, "BI call");
+    let today = state.clock.today();
     let result = async {
         let scope = Some(ProjectScope::All);
         match what.as_str() {
             "indicators" => {
                 let all = state.db.indicators().await?;
-                Ok(Json(app::server::indicators::latest(all)).into_response())
+                Ok(Json(app::domain::indicator::latest(all)).into_response())
             }
             "table" => {
-                let q = params.query()?;
+                let q = params.query(today)?;
                 let source = state.db.dashboard_source().await?;
-                let rows = long_table(&source, &q, scope, &today().to_string())?;
+                let rows = long_table(&source, &q, scope, &today.to_string())?;
                 Ok(Json(rows).into_response())
             }
             "dashboard" => {
-                let q = params.query()?;
+                let q = params.query(today)?;
                 let source = state.db.dashboard_source().await?;
-                let d = source.dashboard(
-                    q.level,
-                    &q.id,
-                    q.year,
-                    &q.lang,
-                    scope,
-                    &today().to_string(),
-                )?;
+                let d =
+                    source.dashboard(q.level, &q.id, q.year, &q.lang, scope, &today.to_string())?;
                 Ok(Json(d).into_response())
             }
             _ => Err(AppError::NotFound),

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 #[tokio::test]
 async fn migrations_apply_once_and_again_without_harm() {
     for t in support::every_engine().await {
-        t.db.migrate()
+        app::server::prepare(&*t.db)
             .await
             .expect("second migration run is a no-op");
         let health = t.db.health().await;

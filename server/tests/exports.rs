@@ -82,11 +82,11 @@ fn csv_rows(body: &[u8]) -> Vec<Vec<String>> {
 }
 
 fn today() -> String {
-    app::server::demo::today_in_tunis().to_string()
+    app::server::clock::Clock::system().today().to_string()
 }
 
 fn year() -> i32 {
-    app::server::demo::today_in_tunis().year()
+    app::server::clock::Clock::system().today().year()
 }
 
 /// The programme's dashboard as the server computes it, for comparison with the files.

@@ -1045,7 +1045,7 @@ async fn the_team_publishes_a_new_form_version_and_a_broken_one_is_refused_with_
         assert_eq!(forms.len(), shipped.len() + 1);
 
         // Migrating again (a restart) installs nothing twice.
-        t.db.migrate().await.expect("migrate");
+        app::server::prepare(&*t.db).await.expect("migrate");
         assert_eq!(t.db.forms().await.expect("forms").len(), shipped.len() + 1);
     }
 }

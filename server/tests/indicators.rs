@@ -7,8 +7,8 @@
 mod support;
 
 use app::domain::Sex;
+use app::domain::indicator::latest;
 use app::domain::indicator::{Aggregation, Cell, Point, breakdown, total};
-use app::server::indicators::latest;
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -107,7 +107,7 @@ async fn a_target_set_for_a_scope_replaces_the_previous_one_and_the_dashboard_me
         );
         assert!(source.scope_exists("incubator", Some(incubator)));
         assert!(!source.scope_exists("incubator", Some(Uuid::new_v4())));
-        let today = app::server::demo::today_in_tunis();
+        let today = app::server::clock::Clock::system().today();
         for (level, id, goal) in [
             (DashboardLevel::Programme, String::new(), 400.0),
             (DashboardLevel::Incubator, incubator.to_string(), 90.0),

@@ -16,10 +16,11 @@ mod support;
 use app::domain::{
     CloseActionItem, EntryStatus, NewActionItem, Role, SessionUser, Topic, VisitFields, VisitMode,
 };
+use app::server::db::SyncStore;
+use app::server::db::store::StoredRecord;
 use app::server::db::{Db, ProjectScope};
 use app::server::sync::memory::{MemoryState, MemoryStore, ProjectAccess};
-use app::server::sync::store::StoredRecord;
-use app::server::sync::{PushInput, SyncStore, push};
+use app::server::sync::{PushInput, push};
 use app::storage::MemoryStore as DeviceKv;
 use app::sync::mutations::{AddAction, CloseAction, SaveVisit, SaveVisitArgs};
 use app::sync::outbox::{self, LocalView, Outbox, SyncState};

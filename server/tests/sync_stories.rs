@@ -695,7 +695,7 @@ async fn sqlite_commits_are_durable_before_the_answer() {
 
 #[tokio::test]
 async fn the_team_sees_each_device_once_from_its_latest_heartbeat_with_its_flags() {
-    use app::server::sync::store::ClientRow;
+    use app::server::db::store::ClientRow;
     for t in support::every_engine().await {
         let set = support::with_demo(&t).await;
         let f = field(&set);
@@ -901,7 +901,11 @@ async fn a_returned_visit_reaches_the_phone_with_its_comment_and_the_fix_is_a_ne
             .iter()
             .find(|i| i.visit.id == id)
             .expect("in the supervisor's queue");
-        assert_eq!(waiting.header.facilitator, f.facilitator.name, "{:?}", t.engine);
+        assert_eq!(
+            waiting.header.facilitator, f.facilitator.name,
+            "{:?}",
+            t.engine
+        );
         assert!(
             matches!(&waiting.history[..], [HistoryEvent::Revision { fields, .. }] if fields.observations == "première version")
         );
@@ -1388,7 +1392,13 @@ async fn risk_flags_on_the_cards_follow_what_the_field_records() {
                 .map(|c| c.flags.iter().map(|f| f.rule()).collect::<Vec<_>>())
                 .expect("card")
         };
-        let cards = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let cards = app::server::projects::cards(
+            &t.db,
+            app::server::clock::Clock::system(),
+            ProjectScope::All,
+        )
+        .await
+        .expect("cards");
         assert!(
             flags_of(&cards, stale.id).contains(&"no_recent_visit"),
             "{:?}",
@@ -1422,7 +1432,13 @@ async fn risk_flags_on_the_cards_follow_what_the_field_records() {
             .await
             .expect("saved");
         assert_eq!(t.db.risk_settings().await.expect("settings"), week);
-        let strict = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let strict = app::server::projects::cards(
+            &t.db,
+            app::server::clock::Clock::system(),
+            ProjectScope::All,
+        )
+        .await
+        .expect("cards");
         assert!(
             stale_count(&strict) > with_defaults,
             "{:?}: {} projects flagged at 7 days, {with_defaults} at 45",
@@ -1445,7 +1461,13 @@ async fn risk_flags_on_the_cards_follow_what_the_field_records() {
             .await
             .expect("acknowledged")
         );
-        let cards = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let cards = app::server::projects::cards(
+            &t.db,
+            app::server::clock::Clock::system(),
+            ProjectScope::All,
+        )
+        .await
+        .expect("cards");
         let card = cards.iter().find(|c| c.id == stale.id).expect("card");
         assert_eq!(
             card.acknowledged
@@ -1482,7 +1504,13 @@ async fn risk_flags_on_the_cards_follow_what_the_field_records() {
         .await
         .expect("push");
         assert!(r.refused.is_empty(), "{r:?}");
-        let cards = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let cards = app::server::projects::cards(
+            &t.db,
+            app::server::clock::Clock::system(),
+            ProjectScope::All,
+        )
+        .await
+        .expect("cards");
         let flags = flags_of(&cards, stale.id);
         assert!(
             flags.contains(&"shock") && !flags.contains(&"no_recent_visit"),

@@ -541,3 +541,17 @@ pub fn breakdown<'a>(
 
 #[cfg(test)]
 mod tests;
+
+/// The latest version of each indicator, by code.
+pub fn latest(all: Vec<IndicatorDefinition>) -> Vec<IndicatorDefinition> {
+    let mut latest: Vec<IndicatorDefinition> = Vec::new();
+    for def in all {
+        match latest.iter_mut().find(|d| d.code == def.code) {
+            Some(d) if d.version < def.version => *d = def,
+            Some(_) => {}
+            None => latest.push(def),
+        }
+    }
+    latest.sort_by(|a, b| a.code.cmp(&b.code));
+    latest
+}

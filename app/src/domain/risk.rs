@@ -215,6 +215,29 @@ pub struct RiskFacts {
     pub unjustified_disbursements: Vec<String>,
 }
 
+/// Sets a card's flags on `today` from its project's facts (`active` taken from the card), and
+/// keeps the acknowledgements of those flags only (one of a flag no longer raised is dropped).
+pub fn flag_card(
+    card: &mut crate::domain::ProjectCard,
+    facts: Option<&RiskFacts>,
+    acknowledgements: &[(uuid::Uuid, RiskAck)],
+    settings: &RiskSettings,
+    today: &str,
+) {
+    let facts = RiskFacts {
+        active: card.status.is_active(),
+        ..facts.cloned().unwrap_or_default()
+    };
+    card.flags = risk_flags(&facts, settings, today);
+    card.acknowledged = acknowledgements
+        .iter()
+        .filter(|(project, ack)| {
+            *project == card.id && card.flags.iter().any(|f| f.rule() == ack.rule)
+        })
+        .map(|(_, ack)| ack.clone())
+        .collect();
+}
+
 /// The flags a project raises on `today` (ISO day), in the order of the rules.
 pub fn risk_flags(facts: &RiskFacts, settings: &RiskSettings, today: &str) -> Vec<RiskFlag> {
     if !facts.active {

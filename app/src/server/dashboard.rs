@@ -2,40 +2,15 @@
 //! programme, an incubator, a value chain or a project) and handed to the one computation of
 //! `domain::indicator::dashboard`.
 
-use crate::domain::indicator::IndicatorDefinition;
+use crate::domain::EntryStatus;
 use crate::domain::indicator::dashboard::{
-    Dashboard, DashboardData, DashboardLevel, DashboardProject, Frame, ScopedTarget, build,
+    Dashboard, DashboardData, DashboardLevel, DashboardProject, Frame, build,
 };
-use crate::domain::indicator::derived::{MemberFact, VisitFact};
 use crate::domain::indicator::value::IndicatorValue;
-use crate::domain::{EntryStatus, ProjectKind};
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
+pub use crate::server::db::source::{Source, SourceProject};
 use uuid::Uuid;
-
-/// A project row with what a dashboard groups it by, its value chain named in each language.
-#[derive(Clone, Debug)]
-pub struct SourceProject {
-    pub project: DashboardProject,
-    pub facilitator_id: Option<Uuid>,
-    /// `[fr, ar, en]`.
-    pub value_chain_names: [String; 3],
-}
-
-/// Everything dashboards and exports are computed from, for the whole programme.
-#[derive(Clone, Debug, Default)]
-pub struct Source {
-    pub catalogue: Vec<IndicatorDefinition>,
-    pub projects: Vec<SourceProject>,
-    /// Submitted and validated values.
-    pub values: Vec<IndicatorValue>,
-    pub members: Vec<MemberFact>,
-    pub visits: Vec<VisitFact>,
-    pub targets: Vec<ScopedTarget>,
-    /// `(supervisor, incubator)`.
-    pub supervised: Vec<(Uuid, Uuid)>,
-    pub small_cell_threshold: i64,
-}
 
 /// The index of a language in `[fr, ar, en]`.
 pub fn lang_index(lang: &str) -> usize {
@@ -48,14 +23,11 @@ pub fn lang_index(lang: &str) -> usize {
 
 impl Source {
     pub(crate) fn sees(&self, scope: ProjectScope, p: &SourceProject) -> bool {
-        match scope {
-            ProjectScope::All => true,
-            ProjectScope::Facilitator(user) => p.facilitator_id == Some(user),
-            ProjectScope::Supervisor(user) => self
-                .supervised
-                .iter()
-                .any(|(s, i)| *s == user && Some(*i) == p.project.incubator_id),
-        }
+        scope.covers(
+            p.facilitator_id,
+            p.project.incubator_id,
+            |user, incubator| self.supervised.contains(&(user, incubator)),
+        )
     }
 
     /// The scope's name and data. An aggregate level is open to every role; a project's own
@@ -254,9 +226,4 @@ impl Source {
             targets,
         }
     }
-}
-
-/// A project kind from its column.
-pub fn kind(s: &str) -> ProjectKind {
-    ProjectKind::parse(s).unwrap_or(ProjectKind::Individual)
 }

@@ -4,6 +4,7 @@
 //! real whenever the demo is loaded. No real person's name is used.
 
 use super::db::PasswordHash;
+pub use super::db::demo_set::*;
 use crate::domain::Names;
 use crate::domain::{ProjectKind, ProjectStatus, Role, Sex, WgAnswer, WgAnswers};
 use rand::seq::SliceRandom;
@@ -17,126 +18,6 @@ pub const DEFAULT_SEED: u64 = 202_030;
 
 /// The password of every demo account (listed in the README).
 pub const DEMO_PASSWORD: &str = "athar-demo-2026";
-
-pub struct DemoLocality {
-    pub id: Uuid,
-    pub governorate: String,
-    pub delegation: String,
-    pub name: String,
-}
-
-pub struct DemoValueChain {
-    pub id: Uuid,
-    pub code: String,
-    pub names: Names,
-}
-
-pub struct DemoOrganisation {
-    pub id: Uuid,
-    pub kind: &'static str,
-    pub name: String,
-    pub locality_id: Option<Uuid>,
-}
-
-pub struct DemoUser {
-    pub id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub organisation_id: Option<Uuid>,
-}
-
-pub struct DemoProject {
-    pub id: Uuid,
-    pub code: String,
-    pub title: String,
-    pub kind: ProjectKind,
-    pub legal_form: &'static str,
-    pub value_chain_id: Uuid,
-    pub incubator_id: Uuid,
-    pub facilitator_id: Uuid,
-    pub locality_id: Uuid,
-    pub call_wave: i32,
-    pub training_track: &'static str,
-    pub status: ProjectStatus,
-    pub grant_millimes: i64,
-    pub contract_signed_on: Date,
-}
-
-pub struct DemoMember {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    pub full_name: String,
-    pub sex: Sex,
-    pub birth_year: Option<i32>,
-    pub role: &'static str,
-    pub wg: WgAnswers,
-    pub joined_on: Date,
-    pub left_on: Option<Date>,
-}
-
-pub struct DemoVisit {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    pub facilitator_id: Uuid,
-    pub visit_on: Date,
-    pub mode: &'static str,
-    pub sales_millimes: Option<i64>,
-    pub purchases_millimes: Option<i64>,
-    pub cash_millimes: Option<i64>,
-    pub cash_book_up_to_date: Option<bool>,
-    pub observations: String,
-    pub next_visit_on: Date,
-    /// `validated`, or `submitted` for the last two weeks' visits: what a supervisor's queue holds.
-    pub status: &'static str,
-}
-
-pub struct DemoTranche {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    pub seq: i32,
-    pub planned_millimes: i64,
-    pub disbursed_millimes: Option<i64>,
-    pub disbursed_on: Option<Date>,
-    pub justified_millimes: Option<i64>,
-}
-
-/// A project's baseline and target for one indicator, in thousandths of its unit.
-pub struct DemoTarget {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    pub indicator: &'static str,
-    pub baseline: i64,
-    pub baseline_on: Date,
-    pub target: i64,
-    pub target_on: Date,
-}
-
-/// Every row of the demo, ready to insert.
-pub struct DemoSet {
-    pub today: Date,
-    pub password_hash: PasswordHash,
-    pub localities: Vec<DemoLocality>,
-    pub value_chains: Vec<DemoValueChain>,
-    pub organisations: Vec<DemoOrganisation>,
-    pub users: Vec<DemoUser>,
-    pub supervisor_incubators: Vec<(Uuid, Uuid)>,
-    pub projects: Vec<DemoProject>,
-    pub members: Vec<DemoMember>,
-    pub visits: Vec<DemoVisit>,
-    pub tranches: Vec<DemoTranche>,
-    pub targets: Vec<DemoTarget>,
-    pub values: Vec<DemoValue>,
-}
-
-/// An indicator value the programme team recorded and validated, in thousandths of its unit.
-pub struct DemoValue {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    pub indicator: &'static str,
-    pub period: String,
-    pub value: i64,
-}
 
 /// One demo login per role, as the README lists them.
 pub const DEMO_LOGINS: [(&str, Role); 4] = [
@@ -869,14 +750,6 @@ fn observation(rng: &mut ChaCha8Rng, previous: Option<i64>, sales: i64) -> Strin
         "Préparation de la prochaine tranche.",
     ];
     format!("{trend} {}", extra.choose(rng).copied().unwrap_or_default())
-}
-
-/// Today in Tunis as a `time::Date`.
-pub fn today_in_tunis() -> Date {
-    let offset =
-        time::UtcOffset::from_hms(crate::domain::dates::TUNIS_UTC_OFFSET_HOURS as i8, 0, 0)
-            .unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::now_utc().to_offset(offset).date()
 }
 
 /// A fixed day for tests.

@@ -2,7 +2,7 @@
 //! checked like any catalogue the team publishes, and the first version of each indicator on a
 //! new database.
 
-use crate::domain::indicator::{IndicatorDefinition, check_catalogue, starter_catalogue};
+use crate::domain::indicator::{check_catalogue, starter_catalogue};
 use crate::server::db::{Database, DbError};
 
 /// The value chains the starter catalogue may name (the programme's, `server::demo`).
@@ -26,18 +26,4 @@ pub async fn install_starter(db: &(impl Database + ?Sized)) -> Result<(), DbErro
         }
     }
     Ok(())
-}
-
-/// The latest version of each indicator, by code.
-pub fn latest(all: Vec<IndicatorDefinition>) -> Vec<IndicatorDefinition> {
-    let mut latest: Vec<IndicatorDefinition> = Vec::new();
-    for def in all {
-        match latest.iter_mut().find(|d| d.code == def.code) {
-            Some(d) if d.version < def.version => *d = def,
-            Some(_) => {}
-            None => latest.push(def),
-        }
-    }
-    latest.sort_by(|a, b| a.code.cmp(&b.code));
-    latest
 }

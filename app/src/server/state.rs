@@ -46,4 +46,5 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub auth: Arc<AuthSettings>,
+    pub clock: super::clock::Clock,
 }

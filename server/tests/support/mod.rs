@@ -69,7 +69,7 @@ pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("athar.db").display());
     let db = db::connect(&url).await.expect("open SQLite");
-    db.migrate().await.expect("migrate SQLite");
+    app::server::prepare(&*db).await.expect("migrate SQLite");
     TestDb {
         db,
         url,
@@ -93,7 +93,9 @@ pub async fn postgres(admin_url: &str) -> TestDb {
         None => panic!("ATHAR_TEST_POSTGRES_URL must end with /database"),
     };
     let db = db::connect(&url).await.expect("open PostgreSQL");
-    db.migrate().await.expect("migrate PostgreSQL");
+    app::server::prepare(&*db)
+        .await
+        .expect("migrate PostgreSQL");
     TestDb {
         db,
         url,
@@ -121,7 +123,11 @@ pub async fn with_demo(t: &TestDb) -> demo::DemoSet {
     let hash = app::server::auth::hash_password(demo::DEMO_PASSWORD.into())
         .await
         .expect("hash");
-    let set = demo::generate(demo::DEFAULT_SEED, demo::today_in_tunis(), hash);
+    let set = demo::generate(
+        demo::DEFAULT_SEED,
+        app::server::clock::Clock::system().today(),
+        hash,
+    );
     t.db.load_demo(&set).await.expect("load demo");
     set
 }
@@ -135,6 +141,7 @@ pub fn state(db: Db) -> AppState {
         leptos_options,
         db,
         auth: Arc::new(AuthSettings::default()),
+        clock: app::server::clock::Clock::system(),
     }
 }
 

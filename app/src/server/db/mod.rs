@@ -9,21 +9,24 @@
 //! Errors are sorted the way callers need them: [`DbError::Unavailable`] is temporary (retry
 //! later, nothing was applied), everything else is permanent.
 
+pub mod demo_set;
 mod postgres;
 mod rows;
+pub mod source;
 mod sqlite;
+pub mod store;
 
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
 
 use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, Role, SessionUser};
-use crate::server::demo::DemoSet;
-use crate::server::sync::SyncStore;
-use crate::server::sync::store::{ClientRow, ConflictRow};
 use crate::sync::protocol::{Cookie, PullResponse};
 use async_trait::async_trait;
+use demo_set::DemoSet;
 use serde::Serialize;
 use std::sync::Arc;
+pub use store::SyncStore;
+use store::{ClientRow, ConflictRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -143,6 +146,44 @@ pub enum ProjectScope {
     Supervisor(Uuid),
 }
 
+impl ProjectScope {
+    /// Whether the scope covers a project coached by `facilitator` within `incubator`, where
+    /// `supervises(user, incubator)` tells a supervisor's assignments. The one scope rule: queries
+    /// apply it as `rows::SCOPE_PREDICATE`, and the database stories hold both to one table of
+    /// cases.
+    pub fn covers(
+        self,
+        facilitator: Option<Uuid>,
+        incubator: Option<Uuid>,
+        supervises: impl Fn(Uuid, Uuid) -> bool,
+    ) -> bool {
+        match self {
+            ProjectScope::All => true,
+            ProjectScope::Facilitator(user) => facilitator == Some(user),
+            ProjectScope::Supervisor(user) => incubator.is_some_and(|i| supervises(user, i)),
+        }
+    }
+}
+
+/// How far back the risk rules look.
+#[derive(Clone, Copy, Debug)]
+pub struct RiskQuery {
+    /// Open action items due before this day are overdue.
+    pub today: time::Date,
+    /// The latest visits kept per project.
+    pub visits_kept: usize,
+    /// Acknowledgements made since then still hold.
+    pub acknowledged_since: OffsetDateTime,
+}
+
+/// What the risk rules read, by project (`active` left unset: the caller knows the projects), and
+/// the acknowledgements still in force.
+#[derive(Clone, Debug, Default)]
+pub struct RiskFactSet {
+    pub facts: std::collections::HashMap<Uuid, crate::domain::risk::RiskFacts>,
+    pub acknowledgements: Vec<(Uuid, crate::domain::risk::RiskAck)>,
+}
+
 /// What a database holds, for `athar demo-data` to decide whether loading is safe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataState {
@@ -167,7 +208,8 @@ pub type Db = Arc<dyn Database>;
 pub trait Database: Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
-    /// Applies pending migrations, each in its own transaction.
+    /// Applies pending migrations, each in its own transaction (see `server::prepare` for the
+    /// forms and indicators that come with them).
     async fn migrate(&self) -> Result<(), DbError>;
 
     async fn health(&self) -> DbHealth;
@@ -230,6 +272,13 @@ pub trait Database: Send + Sync + 'static {
     ) -> Result<Option<ProjectDetail>, DbError>;
 
     async fn programme_summary(&self, today: time::Date) -> Result<ProgrammeSummary, DbError>;
+
+    /// What the risk rules read of the projects in `scope`.
+    async fn risk_facts(
+        &self,
+        scope: ProjectScope,
+        query: RiskQuery,
+    ) -> Result<RiskFactSet, DbError>;
 
     async fn data_state(&self) -> Result<DataState, DbError>;
 
@@ -385,7 +434,7 @@ pub trait Database: Send + Sync + 'static {
 
     /// What dashboards and exports are computed from, for the whole programme (narrowed to a
     /// scope by `server::dashboard`).
-    async fn dashboard_source(&self) -> Result<crate::server::dashboard::Source, DbError>;
+    async fn dashboard_source(&self) -> Result<source::Source, DbError>;
 
     /// The thresholds of the risk rules (the defaults until the team saves its own).
     async fn risk_settings(&self) -> Result<crate::domain::risk::RiskSettings, DbError>;

@@ -10,12 +10,12 @@
 //! the device keeps its entries and retries.
 
 use super::mutations::{self, Prepared};
-use super::store::{
+use crate::domain::SessionUser;
+use crate::error::AppError;
+use crate::server::db::store::{
     Changes, ConflictRow, RevisionRow, StoredAction, StoredMember, StoredRecord, StoredVisit,
     SyncStore,
 };
-use crate::domain::SessionUser;
-use crate::error::AppError;
 use crate::server::db::{DbError, ProjectScope};
 use crate::sync::protocol::{Mutation, PushRequest, PushResponse, RecordKind, Refusal};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -135,28 +135,28 @@ impl Working {
         }
     }
 
-    pub fn entry(&self, id: Uuid) -> Option<&super::store::StoredEntry> {
+    pub fn entry(&self, id: Uuid) -> Option<&crate::server::db::store::StoredEntry> {
         match self.records.get(&(RecordKind::Entry, id)) {
             Some(StoredRecord::Entry(e)) => Some(e),
             _ => None,
         }
     }
 
-    pub fn project(&self, id: Uuid) -> Option<&super::store::StoredProject> {
+    pub fn project(&self, id: Uuid) -> Option<&crate::server::db::store::StoredProject> {
         match self.records.get(&(RecordKind::Project, id)) {
             Some(StoredRecord::Project(p)) => Some(p),
             _ => None,
         }
     }
 
-    pub fn milestone(&self, id: Uuid) -> Option<&super::store::StoredMilestone> {
+    pub fn milestone(&self, id: Uuid) -> Option<&crate::server::db::store::StoredMilestone> {
         match self.records.get(&(RecordKind::Milestone, id)) {
             Some(StoredRecord::Milestone(m)) => Some(m),
             _ => None,
         }
     }
 
-    pub fn value(&self, id: Uuid) -> Option<&super::store::StoredValue> {
+    pub fn value(&self, id: Uuid) -> Option<&crate::server::db::store::StoredValue> {
         match self.records.get(&(RecordKind::Value, id)) {
             Some(StoredRecord::Value(v)) => Some(v),
             _ => None,
@@ -310,7 +310,7 @@ pub async fn push(
         {
             store.catalogue().await?
         } else {
-            super::store::Catalogue::default()
+            crate::server::db::store::Catalogue::default()
         };
         let context = mutations::Context {
             today: &today,

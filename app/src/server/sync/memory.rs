@@ -4,7 +4,7 @@
 //! A transaction holds the whole state's lock (like SQLite's `BEGIN IMMEDIATE`) and works on a
 //! copy, written back on commit; a savepoint is one more copy.
 
-use super::store::{
+use crate::server::db::store::{
     Changes, ClientRow, ConflictRow, ReviewRow, RevisionRow, StoredRecord, SyncStore,
 };
 use crate::server::db::{DbError, ProjectScope};
@@ -38,7 +38,7 @@ pub struct MemoryState {
     pub supervisor_incubators: HashSet<(Uuid, Uuid)>,
     /// The incubator each facilitator belongs to.
     pub user_incubators: HashMap<Uuid, Uuid>,
-    pub catalogue: super::store::Catalogue,
+    pub catalogue: crate::server::db::store::Catalogue,
 }
 
 /// A shared in-memory database.
@@ -120,16 +120,16 @@ impl SyncStore for MemoryTx {
             .work
             .projects
             .iter()
-            .filter(|(_, p)| match scope {
-                ProjectScope::All => true,
-                ProjectScope::Facilitator(u) => p.facilitator_id == Some(u),
-                ProjectScope::Supervisor(u) => incubators.contains(&(u, p.incubator_id)),
+            .filter(|(_, p)| {
+                scope.covers(p.facilitator_id, Some(p.incubator_id), |user, incubator| {
+                    incubators.contains(&(user, incubator))
+                })
             })
             .map(|(id, _)| *id)
             .collect())
     }
 
-    async fn catalogue(&mut self) -> Result<super::store::Catalogue, DbError> {
+    async fn catalogue(&mut self) -> Result<crate::server::db::store::Catalogue, DbError> {
         Ok(self.work.catalogue.clone())
     }
 

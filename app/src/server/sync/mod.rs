@@ -1,5 +1,5 @@
 //! The server's side of sync: the push engine, the server half of each mutation type, and the
-//! storage interface both database engines (and the in-memory reference model) implement.
+//! in-memory reference model of the storage port (`server::db::store`) both engines implement.
 
 pub mod engine;
 pub mod import;
@@ -7,7 +7,5 @@ pub mod memory;
 pub mod mutations;
 pub mod resolve;
 pub mod review;
-pub mod store;
 
 pub use engine::{PushInput, push};
-pub use store::SyncStore;

@@ -5,9 +5,6 @@
 //! `sync::mutations`, and add one line to [`REGISTRY`].
 
 use super::engine::{Outcome, Refused, Working, Writer};
-use super::store::{
-    ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
-};
 use crate::domain::RecordKind;
 use crate::domain::form::{AnswerProblem, Answers, FormSet};
 use crate::domain::indicator::value::INDICATOR_FORM;
@@ -17,6 +14,9 @@ use crate::domain::{
 };
 use crate::domain::{
     EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs, VISIT_FORM,
+};
+use crate::server::db::store::{
+    ConflictRow, RevisionRow, StoredAction, StoredEntry, StoredMember, StoredRecord, StoredVisit,
 };
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
@@ -46,7 +46,7 @@ pub struct Context<'a> {
     pub forms: &'a FormSet,
     /// The indicator catalogue; empty unless the batch holds a type that
     /// [`ServerMutation::needs_catalogue`].
-    pub catalogue: &'a super::store::Catalogue,
+    pub catalogue: &'a crate::server::db::store::Catalogue,
 }
 
 /// A registered mutation type, seen by the engine.
@@ -557,7 +557,7 @@ fn project_to_change(
     id: Uuid,
     working: &Working,
     w: &Writer,
-) -> Result<super::store::StoredProject, Refused> {
+) -> Result<crate::server::db::store::StoredProject, Refused> {
     if !w.may_write(id) {
         return Err(Refused::code("forbidden"));
     }
@@ -623,11 +623,13 @@ impl ServerApply for SaveMilestone {
             content,
             w,
         ));
-        working.put(StoredRecord::Milestone(super::store::StoredMilestone {
-            milestone: next,
-            deleted: false,
-            last_device_id: Some(w.device_id),
-        }));
+        working.put(StoredRecord::Milestone(
+            crate::server::db::store::StoredMilestone {
+                milestone: next,
+                deleted: false,
+                last_device_id: Some(w.device_id),
+            },
+        ));
         Ok(Outcome::Applied)
     }
 }
@@ -738,14 +740,16 @@ impl ServerApply for CreateProject {
         };
         let mut record = args.record();
         record.version = w.version;
-        working.put(StoredRecord::Project(super::store::StoredProject {
-            record,
-            deleted: false,
-            placement: Some(super::store::Placement {
-                incubator_id,
-                facilitator_id: w.user.id,
-            }),
-        }));
+        working.put(StoredRecord::Project(
+            crate::server::db::store::StoredProject {
+                record,
+                deleted: false,
+                placement: Some(crate::server::db::store::Placement {
+                    incubator_id,
+                    facilitator_id: w.user.id,
+                }),
+            },
+        ));
         Ok(Outcome::Applied)
     }
 }
@@ -836,7 +840,7 @@ impl ServerApply for SaveIndicatorValue {
             status: args.status,
             content: serde_json::to_string(&next).unwrap_or_default(),
         });
-        working.put(StoredRecord::Value(super::store::StoredValue {
+        working.put(StoredRecord::Value(crate::server::db::store::StoredValue {
             value: next,
             deleted: false,
             last_device_id: Some(w.device_id),

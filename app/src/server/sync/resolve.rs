@@ -5,11 +5,11 @@
 //! the resolution is refused as stale and nothing changes. The kept edits stay in
 //! `sync_conflicts`, marked resolved, with who resolved them.
 
-use super::store::{Changes, RevisionRow, StoredRecord, StoredVisit, SyncStore};
 use crate::domain::RecordKind;
 use crate::domain::VisitFields;
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
+use crate::server::db::store::{Changes, RevisionRow, StoredRecord, StoredVisit, SyncStore};
 use uuid::Uuid;
 
 /// What the supervisor decided for one visit.

@@ -8,12 +8,12 @@
 //! (diagnostics, self-assessments), members and milestones are reviewed the same way.
 
 use super::resolve::reviewed_visit;
-use super::store::{Changes, ReviewRow, StoredEntry, StoredRecord, SyncStore};
 use crate::domain::RecordKind;
 use crate::domain::visit::check_review;
 use crate::domain::{EntryStatus, ReviewDecision, ReviewNote, SessionUser};
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
+use crate::server::db::store::{Changes, ReviewRow, StoredEntry, StoredRecord, SyncStore};
 use uuid::Uuid;
 
 /// What the supervisor decided on one visit.

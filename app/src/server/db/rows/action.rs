@@ -5,7 +5,7 @@ use super::synced::{Cell, Synced, Table, Written};
 use crate::domain::RecordKind;
 use crate::domain::{ActionItem, ActionStatus};
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredAction, StoredRecord};
+use crate::server::db::store::{StoredAction, StoredRecord};
 use time::Date;
 use uuid::Uuid;
 

@@ -6,7 +6,7 @@ use super::synced::{Cell, Synced, Table, Written};
 use crate::domain::RecordKind;
 use crate::domain::{EntryStatus, FormEntry};
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredEntry, StoredRecord};
+use crate::server::db::store::{StoredEntry, StoredRecord};
 use uuid::Uuid;
 
 /// The columns of [`EntryRow`], on `form_entries e`.

@@ -5,7 +5,7 @@ use super::review::{ReviewColumns, review_cells};
 use super::synced::{Cell, Synced, Table, Written};
 use super::{MemberRow, day_opt};
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredMember, StoredRecord};
+use crate::server::db::store::{StoredMember, StoredRecord};
 use crate::sync::protocol::{MemberRecord, RecordKind};
 use uuid::Uuid;
 

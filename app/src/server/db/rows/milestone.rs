@@ -6,7 +6,7 @@ use super::synced::{Cell, Synced, Table, Written};
 use crate::domain::Milestone;
 use crate::domain::RecordKind;
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredMilestone, StoredRecord};
+use crate::server::db::store::{StoredMilestone, StoredRecord};
 use time::Date;
 use uuid::Uuid;
 

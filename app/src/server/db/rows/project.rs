@@ -2,7 +2,7 @@
 //! pages read more, see `registry.rs`.)
 
 use super::synced::{Synced, Table};
-use crate::server::sync::store::{StoredProject, StoredRecord};
+use crate::server::db::store::{StoredProject, StoredRecord};
 use crate::sync::protocol::{ProjectRecord, RecordKind};
 use uuid::Uuid;
 

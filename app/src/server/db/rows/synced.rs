@@ -3,7 +3,7 @@
 //! `sql/push/`) are written once over these two traits; each kind states itself beside its row.
 
 use crate::server::db::DbError;
-use crate::server::sync::store::StoredRecord;
+use crate::server::db::store::StoredRecord;
 use crate::sync::protocol::{Record, RecordKind};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;

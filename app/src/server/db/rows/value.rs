@@ -7,7 +7,7 @@ use crate::domain::EntryStatus;
 use crate::domain::RecordKind;
 use crate::domain::indicator::value::IndicatorValue;
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredRecord, StoredValue};
+use crate::server::db::store::{StoredRecord, StoredValue};
 use uuid::Uuid;
 
 /// The columns of [`ValueRow`], on `indicator_values iv`.

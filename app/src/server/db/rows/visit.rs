@@ -6,7 +6,7 @@ use super::{day, day_opt, form_answers, join_ids, join_topics, split_ids, split_
 use crate::domain::RecordKind;
 use crate::domain::{EntryStatus, Snapshot, Visit, VisitFields, VisitMode};
 use crate::server::db::DbError;
-use crate::server::sync::store::{StoredRecord, StoredVisit};
+use crate::server::db::store::{StoredRecord, StoredVisit};
 use time::Date;
 use uuid::Uuid;
 

@@ -17,7 +17,7 @@ type KeptEdit = (
 pub(super) async fn visit_conflicts(
     db: &EngineDb,
     visit: Uuid,
-) -> Result<Vec<crate::server::sync::store::ConflictRow>, DbError> {
+) -> Result<Vec<crate::server::db::store::ConflictRow>, DbError> {
     let rows: Vec<(Uuid, Option<i64>, String, Uuid, i64, Uuid)> = sqlx::query_as(
         "select id, base_version, incoming, client_id, seq, user_id from sync_conflicts
           where record_kind = 'visit' and record_id = $1 order by created_at, seq",
@@ -28,7 +28,7 @@ pub(super) async fn visit_conflicts(
     Ok(rows
         .into_iter()
         .map(|(id, base_version, incoming, client_id, seq, user_id)| {
-            crate::server::sync::store::ConflictRow {
+            crate::server::db::store::ConflictRow {
                 id,
                 kind: crate::domain::RecordKind::Visit,
                 record_id: visit,

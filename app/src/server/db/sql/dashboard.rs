@@ -6,11 +6,11 @@ use uuid::Uuid;
 
 pub(super) async fn dashboard_source(
     db: &EngineDb,
-) -> Result<crate::server::dashboard::Source, DbError> {
+) -> Result<crate::server::db::source::Source, DbError> {
     use crate::domain::indicator::dashboard::DashboardProject;
     use crate::domain::indicator::derived::{MemberFact, VisitFact};
     use crate::domain::indicator::value::IndicatorValue;
-    use crate::server::dashboard::{SourceProject, kind};
+    use crate::server::db::source::SourceProject;
     use rows::MemberFactRow;
     type ProjectRow = (
         Uuid,
@@ -59,7 +59,8 @@ pub(super) async fn dashboard_source(
                         id,
                         code,
                         title,
-                        kind: kind(&k),
+                        kind: crate::domain::ProjectKind::parse(&k)
+                            .unwrap_or(crate::domain::ProjectKind::Individual),
                         incubator_id: Some(incubator_id),
                         incubator,
                         value_chain_id: vc_id,
@@ -110,11 +111,11 @@ pub(super) async fn dashboard_source(
         sqlx::query_as("select user_id, incubator_id from supervisor_incubators")
             .fetch_all(&db.pool)
             .await?;
-    let catalogue = crate::server::indicators::latest(super::settings::indicators(db).await?);
+    let catalogue = crate::domain::indicator::latest(super::settings::indicators(db).await?);
     let small_cell_threshold = super::settings::risk_settings(db)
         .await?
         .small_cell_threshold;
-    Ok(crate::server::dashboard::Source {
+    Ok(crate::server::db::source::Source {
         catalogue,
         projects,
         values,

@@ -24,7 +24,7 @@ pub(super) async fn data_state(db: &EngineDb) -> Result<crate::server::db::DataS
 
 pub(super) async fn load_demo(
     db: &EngineDb,
-    demo: &crate::server::demo::DemoSet,
+    demo: &crate::server::db::demo_set::DemoSet,
 ) -> Result<(), DbError> {
     use rows::INSERT_CHUNK;
     let now = rows::now();

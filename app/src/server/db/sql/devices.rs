@@ -88,7 +88,7 @@ pub(super) async fn client_owner(db: &EngineDb, client: Uuid) -> Result<Option<U
 
 pub(super) async fn save_heartbeat(
     db: &EngineDb,
-    client: &crate::server::sync::store::ClientRow,
+    client: &crate::server::db::store::ClientRow,
 ) -> Result<(), DbError> {
     let _turn = db.write_turn().await;
     save_client(&db.pool, client, false).await
@@ -97,7 +97,7 @@ pub(super) async fn save_heartbeat(
 /// Inserts or updates a client with its latest heartbeat; `last_seq` too when `with_seq`.
 pub(super) async fn save_client<'c, E>(
     executor: E,
-    client: &crate::server::sync::store::ClientRow,
+    client: &crate::server::db::store::ClientRow,
     with_seq: bool,
 ) -> Result<(), DbError>
 where

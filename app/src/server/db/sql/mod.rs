@@ -33,9 +33,7 @@ impl Database for EngineDb {
     }
 
     async fn migrate(&self) -> Result<(), DbError> {
-        self.migrate_engine().await?;
-        crate::server::forms::install_builtin(self).await?;
-        crate::server::indicators::install_starter(self).await
+        self.migrate_engine().await
     }
 
     async fn forms(&self) -> Result<Vec<crate::domain::form::FormDefinition>, DbError> {
@@ -198,22 +196,30 @@ impl Database for EngineDb {
         projects::programme_summary(self, today).await
     }
 
+    async fn risk_facts(
+        &self,
+        scope: ProjectScope,
+        query: crate::server::db::RiskQuery,
+    ) -> Result<crate::server::db::RiskFactSet, DbError> {
+        projects::risk_facts(self, scope, query).await
+    }
+
     async fn data_state(&self) -> Result<crate::server::db::DataState, DbError> {
         demo::data_state(self).await
     }
 
-    async fn load_demo(&self, demo: &crate::server::demo::DemoSet) -> Result<(), DbError> {
+    async fn load_demo(&self, demo: &crate::server::db::demo_set::DemoSet) -> Result<(), DbError> {
         demo::load_demo(self, demo).await
     }
 
-    async fn begin_push(&self) -> Result<Box<dyn crate::server::sync::SyncStore>, DbError> {
+    async fn begin_push(&self) -> Result<Box<dyn crate::server::db::SyncStore>, DbError> {
         push::begin_push(self).await
     }
 
     async fn visit_conflicts(
         &self,
         visit: Uuid,
-    ) -> Result<Vec<crate::server::sync::store::ConflictRow>, DbError> {
+    ) -> Result<Vec<crate::server::db::store::ConflictRow>, DbError> {
         conflicts::visit_conflicts(self, visit).await
     }
 
@@ -319,7 +325,7 @@ impl Database for EngineDb {
         tokens::api_tokens(self).await
     }
 
-    async fn dashboard_source(&self) -> Result<crate::server::dashboard::Source, DbError> {
+    async fn dashboard_source(&self) -> Result<crate::server::db::source::Source, DbError> {
         dashboard::dashboard_source(self).await
     }
 
@@ -350,7 +356,7 @@ impl Database for EngineDb {
 
     async fn save_heartbeat(
         &self,
-        client: &crate::server::sync::store::ClientRow,
+        client: &crate::server::db::store::ClientRow,
     ) -> Result<(), DbError> {
         devices::save_heartbeat(self, client).await
     }

@@ -1,7 +1,7 @@
 //! Project cards and pages, the programme summary, risk flags and their acknowledgements.
 
 use super::EngineDb;
-use crate::server::db::{DbError, ProjectScope, rows};
+use crate::server::db::{DbError, ProjectScope, RiskFactSet, RiskQuery, rows};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -20,9 +20,7 @@ pub(super) async fn project_cards(
         .bind(user)
         .fetch_all(&db.pool)
         .await?;
-    let mut cards: Vec<_> = rows.into_iter().map(|r| r.into_card()).collect();
-    flag_risks(db, scope, &mut cards).await?;
-    Ok(cards)
+    Ok(rows.into_iter().map(|r| r.into_card()).collect())
 }
 
 pub(super) async fn project_detail(
@@ -65,9 +63,7 @@ pub(super) async fn project_detail(
         rows::MEMBER_FIELDS
     );
     let members: Vec<rows::MemberRow> = sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?;
-    let mut cards = vec![card.into_card()];
-    flag_risks(db, scope, &mut cards).await?;
-    let card = cards.remove(0);
+    let card = card.into_card();
     type TrancheRow = (i32, i64, Option<i64>, Option<time::Date>, Option<i64>);
     let tranches: Vec<TrancheRow> = sqlx::query_as(
         "select seq, planned_millimes, disbursed_millimes, disbursed_on, justified_millimes
@@ -211,116 +207,95 @@ pub(super) async fn programme_summary(
     })
 }
 
-/// Sets each card's risk flags (`domain::risk`), from the facts of every project in
-/// `scope` (three queries, whatever the number of cards).
-pub(super) async fn flag_risks(
+/// What the risk rules read of every project in `scope` that has any (see
+/// [`crate::server::db::RiskFactSet`]), in four queries whatever the number of projects.
+pub(super) async fn risk_facts(
     db: &EngineDb,
     scope: ProjectScope,
-    cards: &mut [crate::domain::ProjectCard],
-) -> Result<(), DbError> {
-    use crate::domain::risk::{RiskFacts, RiskSettings, risk_flags};
+    query: RiskQuery,
+) -> Result<RiskFactSet, DbError> {
+    use crate::domain::risk::RiskAck;
     use rows::SCOPE_PREDICATE;
     let (kind, scope_user) = rows::scope_binds(scope);
-    let today = crate::server::demo::today_in_tunis();
-    let settings: RiskSettings = super::settings::risk_settings(db).await?;
-    let mut facts: std::collections::HashMap<Uuid, RiskFacts> = cards
-        .iter()
-        .map(|c| {
-            (
-                c.id,
-                RiskFacts {
-                    active: c.status.is_active(),
-                    ..RiskFacts::default()
-                },
-            )
-        })
-        .collect();
+    let mut set = RiskFactSet::default();
     type VisitFacts = (Uuid, time::Date, Option<i64>, Option<i64>, String);
     let visits: Vec<VisitFacts> = sqlx::query_as(&format!(
         "select v.project_id, v.visit_on, v.sales_millimes, v.purchases_millimes, v.shock
-                       from visits v join projects p on p.id = v.project_id
-                      where {SCOPE_PREDICATE} and v.deleted = false and v.status <> 'draft'
-                      order by v.project_id, v.visit_on desc, v.version desc"
+           from visits v join projects p on p.id = v.project_id
+          where {SCOPE_PREDICATE} and v.deleted = false and v.status <> 'draft'
+          order by v.project_id, v.visit_on desc, v.version desc"
     ))
     .bind(kind)
     .bind(scope_user)
     .fetch_all(&db.pool)
     .await?;
-    let kept = settings.visits_under_break_even.max(1);
     for (project, day, sales, purchases, shock) in visits {
-        if let Some(f) = facts.get_mut(&project)
-            && f.visits.len() < kept
-        {
+        let facts = set.facts.entry(project).or_default();
+        if facts.visits.len() < query.visits_kept {
             let snapshot = crate::domain::Snapshot {
                 sales,
                 purchases,
                 shock,
                 ..Default::default()
             };
-            f.visits.push((day.to_string(), snapshot));
+            facts.visits.push((day.to_string(), snapshot));
         }
     }
     let overdue: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
-                    "select a.project_id, count(*) from action_items a join projects p on p.id = a.project_id
-                      where {SCOPE_PREDICATE} and a.deleted = false and a.status = 'open' and a.due_on < $3
-                      group by a.project_id"
-                ))
-                .bind(kind)
-                .bind(scope_user)
-                .bind(today)
-                .fetch_all(&db.pool)
-                .await?;
+        "select a.project_id, count(*) from action_items a join projects p on p.id = a.project_id
+          where {SCOPE_PREDICATE} and a.deleted = false and a.status = 'open' and a.due_on < $3
+          group by a.project_id"
+    ))
+    .bind(kind)
+    .bind(scope_user)
+    .bind(query.today)
+    .fetch_all(&db.pool)
+    .await?;
     for (project, count) in overdue {
-        if let Some(f) = facts.get_mut(&project) {
-            f.overdue_actions = usize::try_from(count).unwrap_or(0);
-        }
+        set.facts.entry(project).or_default().overdue_actions = usize::try_from(count).unwrap_or(0);
     }
     let unjustified: Vec<(Uuid, time::Date)> = sqlx::query_as(&format!(
         "select t.project_id, t.disbursed_on from funding_tranches t
-                       join projects p on p.id = t.project_id
-                      where {SCOPE_PREDICATE} and t.deleted = false and t.disbursed_on is not null
-                        and coalesce(t.justified_millimes, 0) < coalesce(t.disbursed_millimes, 0)"
+           join projects p on p.id = t.project_id
+          where {SCOPE_PREDICATE} and t.deleted = false and t.disbursed_on is not null
+            and coalesce(t.justified_millimes, 0) < coalesce(t.disbursed_millimes, 0)"
     ))
     .bind(kind)
     .bind(scope_user)
     .fetch_all(&db.pool)
     .await?;
     for (project, day) in unjustified {
-        if let Some(f) = facts.get_mut(&project) {
-            f.unjustified_disbursements.push(day.to_string());
-        }
+        set.facts
+            .entry(project)
+            .or_default()
+            .unjustified_disbursements
+            .push(day.to_string());
     }
-    let since = OffsetDateTime::now_utc() - time::Duration::days(settings.days_acknowledged);
-    let acks: Vec<(Uuid, String, String, Option<String>, OffsetDateTime)> =
-        sqlx::query_as(&format!(
-            "select r.project_id, r.rule, r.note, u.name, r.acknowledged_at
-                       from risk_acknowledgements r join projects p on p.id = r.project_id
-                       left join users u on u.id = r.acknowledged_by
-                      where {SCOPE_PREDICATE} and r.acknowledged_at > $3"
-        ))
-        .bind(kind)
-        .bind(scope_user)
-        .bind(since)
-        .fetch_all(&db.pool)
-        .await?;
-    let today = today.to_string();
-    for card in cards.iter_mut() {
-        if let Some(f) = facts.get(&card.id) {
-            card.flags = risk_flags(f, &settings, &today);
-        }
-        // Only acknowledgements of flags raised now.
-        card.acknowledged = acks
-            .iter()
-            .filter(|(p, rule, ..)| *p == card.id && card.flags.iter().any(|f| f.rule() == rule))
-            .map(|(_, rule, note, by, at)| crate::domain::risk::RiskAck {
-                rule: rule.clone(),
-                note: note.clone(),
-                by: by.clone().unwrap_or_default(),
-                at: rows::rfc3339(*at),
-            })
-            .collect();
-    }
-    Ok(())
+    type AckRow = (Uuid, String, String, Option<String>, OffsetDateTime);
+    let acks: Vec<AckRow> = sqlx::query_as(&format!(
+        "select r.project_id, r.rule, r.note, u.name, r.acknowledged_at
+           from risk_acknowledgements r join projects p on p.id = r.project_id
+           left join users u on u.id = r.acknowledged_by
+          where {SCOPE_PREDICATE} and r.acknowledged_at > $3"
+    ))
+    .bind(kind)
+    .bind(scope_user)
+    .bind(query.acknowledged_since)
+    .fetch_all(&db.pool)
+    .await?;
+    set.acknowledgements = acks
+        .into_iter()
+        .map(|(project, rule, note, by, at)| {
+            let ack = RiskAck {
+                rule,
+                note,
+                by: by.unwrap_or_default(),
+                at: rows::rfc3339(at),
+            };
+            (project, ack)
+        })
+        .collect();
+    Ok(set)
 }
 
 pub(super) async fn acknowledge_risk(

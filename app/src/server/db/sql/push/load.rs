@@ -5,7 +5,7 @@ use crate::domain::indicator::value::IndicatorValue;
 use crate::domain::{ActionItem, FormEntry, Milestone, Visit};
 use crate::server::db::DbError;
 use crate::server::db::rows::{INSERT_CHUNK, Synced};
-use crate::server::sync::store::StoredRecord;
+use crate::server::db::store::StoredRecord;
 use crate::sync::protocol::{MemberRecord, ProjectRecord, RecordKind};
 use uuid::Uuid;
 

@@ -1,5 +1,5 @@
 //! The push transaction: one per push, over which `server::sync::engine` applies a batch of
-//! mutations ([`SyncStore`](crate::server::sync::SyncStore)).
+//! mutations ([`SyncStore`](crate::server::db::SyncStore)).
 
 mod load;
 mod write;
@@ -16,20 +16,20 @@ pub struct PushTx {
 
 pub(super) async fn begin_push(
     db: &EngineDb,
-) -> Result<Box<dyn crate::server::sync::SyncStore>, DbError> {
+) -> Result<Box<dyn crate::server::db::SyncStore>, DbError> {
     let turn = db.write_turn().await;
     let tx = db.begin_write().await?;
     Ok(Box::new(PushTx { tx, _turn: turn }))
 }
 
 #[async_trait::async_trait]
-impl crate::server::sync::SyncStore for PushTx {
+impl crate::server::db::SyncStore for PushTx {
     async fn lock_client(
         &mut self,
         id: Uuid,
         user: Uuid,
         device: Uuid,
-    ) -> Result<crate::server::sync::store::ClientRow, DbError> {
+    ) -> Result<crate::server::db::store::ClientRow, DbError> {
         let now = rows::now();
         sqlx::query(
             "insert into sync_clients (id, user_id, device_id, last_seq, last_seen_at,
@@ -46,7 +46,7 @@ impl crate::server::sync::SyncStore for PushTx {
             .bind(id)
             .fetch_one(&mut *self.tx)
             .await?;
-        Ok(crate::server::sync::store::ClientRow {
+        Ok(crate::server::db::store::ClientRow {
             id,
             user_id,
             last_seq: u64::try_from(last_seq).unwrap_or(0),
@@ -56,7 +56,7 @@ impl crate::server::sync::SyncStore for PushTx {
 
     async fn save_client(
         &mut self,
-        client: &crate::server::sync::store::ClientRow,
+        client: &crate::server::db::store::ClientRow,
     ) -> Result<(), DbError> {
         super::devices::save_client(&mut *self.tx, client, true).await
     }
@@ -104,7 +104,7 @@ impl crate::server::sync::SyncStore for PushTx {
         Ok(ids.into_iter().collect())
     }
 
-    async fn catalogue(&mut self) -> Result<crate::server::sync::store::Catalogue, DbError> {
+    async fn catalogue(&mut self) -> Result<crate::server::db::store::Catalogue, DbError> {
         let rows: Vec<String> = sqlx::query_scalar("select definition from indicator_definitions")
             .fetch_all(&mut *self.tx)
             .await?;
@@ -121,7 +121,7 @@ impl crate::server::sync::SyncStore for PushTx {
             sqlx::query_scalar("select period from reporting_periods where status = 'locked'")
                 .fetch_all(&mut *self.tx)
                 .await?;
-        Ok(crate::server::sync::store::Catalogue {
+        Ok(crate::server::db::store::Catalogue {
             indicators,
             project_chains: chains.into_iter().collect(),
             locked: locked.into_iter().collect(),
@@ -141,20 +141,20 @@ impl crate::server::sync::SyncStore for PushTx {
     async fn load(
         &mut self,
         keys: &[(crate::domain::RecordKind, Uuid)],
-    ) -> Result<Vec<crate::server::sync::store::StoredRecord>, DbError> {
+    ) -> Result<Vec<crate::server::db::store::StoredRecord>, DbError> {
         load::load(&mut self.tx, keys).await
     }
 
     async fn write(
         &mut self,
-        changes: crate::server::sync::store::Changes<'_>,
+        changes: crate::server::db::store::Changes<'_>,
     ) -> Result<(), DbError> {
         write::write(&mut self.tx, changes).await
     }
 
     async fn add_review(
         &mut self,
-        review: &crate::server::sync::store::ReviewRow,
+        review: &crate::server::db::store::ReviewRow,
     ) -> Result<(), DbError> {
         let now = rows::now();
         sqlx::query(

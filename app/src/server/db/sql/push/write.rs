@@ -7,15 +7,15 @@ use crate::domain::indicator::value::IndicatorValue;
 use crate::domain::{ActionItem, FormEntry, Milestone, Visit};
 use crate::server::db::DbError;
 use crate::server::db::rows::{self, Cell, Written};
-use crate::server::sync::store::StoredRecord;
+use crate::server::db::store::StoredRecord;
 use crate::sync::protocol::MemberRecord;
 use time::OffsetDateTime;
 
 pub(super) async fn write(
     tx: &mut Conn,
-    changes: crate::server::sync::store::Changes<'_>,
+    changes: crate::server::db::store::Changes<'_>,
 ) -> Result<(), DbError> {
-    let crate::server::sync::store::Changes {
+    let crate::server::db::store::Changes {
         records,
         conflicts,
         revisions,

@@ -3,7 +3,7 @@
 //! The engine decides everything in memory (validation, scope, conflicts) and talks to storage
 //! only through [`SyncStore`]: load the records a batch reads, write the records it changed in
 //! bulk, bump the global version, keep the client's `last_seq`. SQLite and PostgreSQL implement it
-//! (`server::db::sql::push`), and so does [`super::memory::MemoryStore`], the reference model the
+//! (`server::db::sql::push`), and so does `server::sync::memory::MemoryStore`, the reference model the
 //! property tests compare them with.
 
 use crate::domain::{ActionItem, EntryStatus, FormEntry, Visit};

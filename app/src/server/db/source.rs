@@ -1,0 +1,32 @@
+//! What dashboards and exports are computed from, as the database returns it (narrowed to a scope
+//! and computed by `server::dashboard`).
+
+use crate::domain::indicator::IndicatorDefinition;
+use crate::domain::indicator::dashboard::{DashboardProject, ScopedTarget};
+use crate::domain::indicator::derived::{MemberFact, VisitFact};
+use crate::domain::indicator::value::IndicatorValue;
+use uuid::Uuid;
+
+/// A project row with what a dashboard groups it by, its value chain named in each language.
+#[derive(Clone, Debug)]
+pub struct SourceProject {
+    pub project: DashboardProject,
+    pub facilitator_id: Option<Uuid>,
+    /// `[fr, ar, en]`.
+    pub value_chain_names: [String; 3],
+}
+
+/// Everything dashboards and exports are computed from, for the whole programme.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    pub catalogue: Vec<IndicatorDefinition>,
+    pub projects: Vec<SourceProject>,
+    /// Submitted and validated values.
+    pub values: Vec<IndicatorValue>,
+    pub members: Vec<MemberFact>,
+    pub visits: Vec<VisitFact>,
+    pub targets: Vec<ScopedTarget>,
+    /// `(supervisor, incubator)`.
+    pub supervised: Vec<(Uuid, Uuid)>,
+    pub small_cell_threshold: i64,
+}
