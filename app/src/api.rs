@@ -199,7 +199,7 @@ pub async fn get_programme_summary() -> Result<ProgrammeSummary, AppError> {
         async move {
             ssr::require_user()?;
             let state = ssr::state()?;
-            Ok(state.db.programme_summary(state.clock.today()).await?)
+            Ok(crate::server::projects::summary(&state.db, state.clock).await?)
         }
         .await,
     )

@@ -30,7 +30,10 @@ async fn the_demo_programme_loads_with_its_real_shape_and_reloads_cleanly() {
     for t in support::every_engine().await {
         let set = support::with_demo(&t).await;
         assert_eq!(t.db.data_state().await.expect("state"), DataState::DemoOnly);
-        let all = t.db.project_cards(ProjectScope::All).await.expect("cards");
+        let all =
+            t.db.project_cards(ProjectScope::All, support::today())
+                .await
+                .expect("cards");
         assert_eq!(all.len(), 49, "{:?}", t.engine);
         assert_eq!(
             all.iter()
@@ -45,13 +48,16 @@ async fn the_demo_programme_loads_with_its_real_shape_and_reloads_cleanly() {
         // Loading again replaces, never duplicates.
         support::with_demo(&t).await;
         assert_eq!(
-            t.db.project_cards(ProjectScope::All)
+            t.db.project_cards(ProjectScope::All, support::today())
                 .await
                 .expect("cards")
                 .len(),
             49
         );
-        let summary = t.db.programme_summary(set.today).await.expect("summary");
+        let summary =
+            app::server::projects::summary(&t.db, app::server::clock::Clock::on(set.today))
+                .await
+                .expect("summary");
         assert_eq!(summary.projects, 49);
         assert_eq!(summary.individual, 29);
         assert!(summary.members >= 150, "{} members", summary.members);
@@ -72,7 +78,10 @@ async fn the_demo_programme_loads_with_its_real_shape_and_reloads_cleanly() {
         t.db.save_risk_settings(&settings, team.id)
             .await
             .expect("saved");
-        let summary = t.db.programme_summary(set.today).await.expect("summary");
+        let summary =
+            app::server::projects::summary(&t.db, app::server::clock::Clock::on(set.today))
+                .await
+                .expect("summary");
         assert_eq!(summary.small_cell_threshold, 20);
         assert_eq!(summary.with_disability, (count >= 20).then_some(count));
     }
@@ -90,7 +99,7 @@ async fn each_role_sees_exactly_its_scope() {
         };
         let amal = user(DEMO_LOGINS[0].0);
         let mine =
-            t.db.project_cards(ProjectScope::Facilitator(amal.id))
+            t.db.project_cards(ProjectScope::Facilitator(amal.id), support::today())
                 .await
                 .expect("cards");
         let expected: HashSet<_> = set
@@ -116,7 +125,7 @@ async fn each_role_sees_exactly_its_scope() {
         let mut seen = HashSet::new();
         for s in &supervisors {
             for c in
-                t.db.project_cards(ProjectScope::Supervisor(s.id))
+                t.db.project_cards(ProjectScope::Supervisor(s.id), support::today())
                     .await
                     .expect("cards")
             {
@@ -132,10 +141,14 @@ async fn each_role_sees_exactly_its_scope() {
             .find(|p| p.facilitator_id != amal.id)
             .expect("another project");
         assert!(
-            t.db.project_detail(ProjectScope::Facilitator(amal.id), foreign.id)
-                .await
-                .expect("query")
-                .is_none()
+            t.db.project_detail(
+                ProjectScope::Facilitator(amal.id),
+                foreign.id,
+                support::today()
+            )
+            .await
+            .expect("query")
+            .is_none()
         );
         let own = set
             .projects
@@ -143,7 +156,7 @@ async fn each_role_sees_exactly_its_scope() {
             .find(|p| p.facilitator_id == amal.id)
             .expect("own project");
         let detail =
-            t.db.project_detail(ProjectScope::Facilitator(amal.id), own.id)
+            t.db.project_detail(ProjectScope::Facilitator(amal.id), own.id, support::today())
                 .await
                 .expect("query")
                 .expect("visible");
@@ -370,4 +383,146 @@ fn viewers_have_no_project_scope() {
         role: Role::Viewer,
     };
     assert_eq!(project_scope(&viewer), Err(AppError::Forbidden));
+}
+
+/// The scope rule is written twice, as SQL (`SCOPE_PREDICATE`, which every query applies) and as
+/// Rust (`ProjectScope::covers`, which dashboards and the reference model apply): one table of
+/// cases holds them together. Every project of the demo programme against every facilitator's
+/// and supervisor's scope, the team's, and those of people assigned to nothing.
+#[tokio::test]
+async fn the_scope_rule_is_the_same_in_sql_and_in_rust() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let mut scopes = vec![
+            ProjectScope::All,
+            ProjectScope::Facilitator(uuid::Uuid::new_v4()),
+            ProjectScope::Supervisor(uuid::Uuid::new_v4()),
+        ];
+        for user in &set.users {
+            match user.role {
+                Role::Facilitator => scopes.push(ProjectScope::Facilitator(user.id)),
+                Role::Supervisor => scopes.push(ProjectScope::Supervisor(user.id)),
+                _ => {}
+            }
+        }
+        let mut cases = 0;
+        for scope in scopes {
+            let in_sql: HashSet<uuid::Uuid> =
+                t.db.project_cards(scope, support::today())
+                    .await
+                    .expect("cards")
+                    .iter()
+                    .map(|c| c.id)
+                    .collect();
+            for p in &set.projects {
+                let in_rust = scope.covers(Some(p.facilitator_id), Some(p.incubator_id), |u, i| {
+                    set.supervisor_incubators.contains(&(u, i))
+                });
+                assert_eq!(
+                    in_sql.contains(&p.id),
+                    in_rust,
+                    "{scope:?} and project {} on {:?}",
+                    p.code,
+                    t.engine
+                );
+                cases += 1;
+            }
+        }
+        assert!(cases > 49 * 5, "{cases} cases");
+    }
+}
+
+/// A member is counted the same on every screen: from the day they join until the day they
+/// leave. A member leaving next month still counts today, one who left yesterday does not, one
+/// joining next week not yet; the project's card, the programme summary, the dashboard and the
+/// rule itself agree.
+#[tokio::test]
+async fn every_screen_counts_the_same_members() {
+    use app::domain::member::is_member_on;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let today = support::today();
+        let day = |days: i64| (today + time::Duration::days(days)).to_string();
+        let current = |project: uuid::Uuid| {
+            set.members
+                .iter()
+                .filter(|m| m.project_id == project && m.left_on.is_none())
+                .collect::<Vec<_>>()
+        };
+        let project = set
+            .projects
+            .iter()
+            .map(|p| p.id)
+            .max_by_key(|p| current(*p).len())
+            .expect("projects");
+        let members = current(project);
+        assert!(members.len() >= 3, "a collective project has members");
+        let changes = [
+            format!("update members set left_on = '{}' where id = $1", day(30)),
+            format!("update members set left_on = '{}' where id = $1", day(-1)),
+            format!(
+                "update members set joined_on = '{}', left_on = null where id = $1",
+                day(7)
+            ),
+        ];
+        for (member, sql) in members.iter().zip(&changes) {
+            support::execute(&t, sql, member.id).await;
+        }
+
+        let source = t.db.dashboard_source().await.expect("source");
+        let by_rule = |project: Option<uuid::Uuid>| {
+            source
+                .members
+                .iter()
+                .filter(|m| project.is_none_or(|p| m.project == p))
+                .filter(|m| {
+                    is_member_on(
+                        m.joined_on.as_deref(),
+                        m.left_on.as_deref(),
+                        &today.to_string(),
+                    )
+                })
+                .count() as i64
+        };
+        let detail =
+            t.db.project_detail(ProjectScope::All, project, today)
+                .await
+                .expect("detail")
+                .expect("the project");
+        assert_eq!(
+            detail.card.member_count,
+            by_rule(Some(project)),
+            "the card, {:?}",
+            t.engine
+        );
+        assert_eq!(
+            detail.card.member_count,
+            members.len() as i64 - 2,
+            "the one leaving next month counts; the one who left and the one joining do not"
+        );
+        let summary = app::server::projects::summary(&t.db, app::server::clock::Clock::on(today))
+            .await
+            .expect("summary");
+        assert_eq!(
+            summary.members,
+            by_rule(None),
+            "the summary, {:?}",
+            t.engine
+        );
+        let dashboard = source
+            .dashboard(
+                app::domain::indicator::dashboard::DashboardLevel::Programme,
+                "",
+                today.year(),
+                "fr",
+                Some(ProjectScope::All),
+                &today.to_string(),
+            )
+            .expect("dashboard");
+        assert_eq!(
+            dashboard.people.members, summary.members,
+            "the dashboard, {:?}",
+            t.engine
+        );
+    }
 }

@@ -1303,10 +1303,14 @@ async fn a_member_registered_on_the_phone_is_checked_against_its_form_and_only_t
         assert!(seen.with_disability);
         assert_eq!(seen.private, None, "{:?}: only the derived flag", t.engine);
         let detail =
-            t.db.project_detail(project_scope(&f.supervisor).expect("scope"), f.own)
-                .await
-                .expect("detail")
-                .expect("in scope");
+            t.db.project_detail(
+                project_scope(&f.supervisor).expect("scope"),
+                f.own,
+                support::today(),
+            )
+            .await
+            .expect("detail")
+            .expect("in scope");
         let listed = detail
             .members
             .iter()
@@ -1915,9 +1919,12 @@ async fn a_project_moves_on_in_its_lifecycle_from_the_phone_and_a_stale_or_forei
         let tablet = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
         assert_eq!(status_in(&tablet, f.own), Some(next), "{:?}", t.engine);
         let cards =
-            t.db.project_cards(project_scope(&f.facilitator).expect("scope"))
-                .await
-                .expect("cards");
+            t.db.project_cards(
+                project_scope(&f.facilitator).expect("scope"),
+                support::today(),
+            )
+            .await
+            .expect("cards");
         assert_eq!(
             cards.iter().find(|c| c.id == f.own).map(|c| c.status),
             Some(next)
@@ -2192,7 +2199,7 @@ async fn a_project_corrected_on_the_phone_reaches_the_team_and_an_edit_on_an_old
             t.engine
         );
         let detail =
-            t.db.project_detail(app::server::db::ProjectScope::All, f.own)
+            t.db.project_detail(app::server::db::ProjectScope::All, f.own, support::today())
                 .await
                 .expect("detail")
                 .expect("found");
@@ -2422,9 +2429,12 @@ async fn a_project_registered_on_the_phone_reaches_the_server_with_what_was_reco
 
         // The supervisor of the facilitator's incubator lists it, preselected, with no grant yet.
         let cards =
-            t.db.project_cards(project_scope(&f.supervisor).expect("scope"))
-                .await
-                .expect("cards");
+            t.db.project_cards(
+                project_scope(&f.supervisor).expect("scope"),
+                support::today(),
+            )
+            .await
+            .expect("cards");
         let card = cards.iter().find(|c| c.id == new);
         // (The demo's first supervisor oversees the first facilitator's incubator.)
         assert!(cards.iter().any(|c| c.id == f.own), "{:?}", t.engine);
@@ -2434,7 +2444,7 @@ async fn a_project_registered_on_the_phone_reaches_the_server_with_what_was_reco
             assert_eq!(card.kind, ProjectKind::Collective);
         }
         let detail =
-            t.db.project_detail(app::server::db::ProjectScope::All, new)
+            t.db.project_detail(app::server::db::ProjectScope::All, new, support::today())
                 .await
                 .expect("detail")
                 .expect("found");

@@ -65,6 +65,13 @@ pub fn days_between(from: &str, to: &str) -> Option<i64> {
     Some(days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1))
 }
 
+/// The day before an ISO day.
+pub fn previous_day(iso: &str) -> Option<String> {
+    let (y, m, d) = split_iso(iso)?;
+    let (y, m, d) = civil_from_days(days_from_civil(y, m, d) - 1);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
 /// Today in Tunis as an ISO day, from a Unix time in milliseconds.
 pub fn iso_day_from_unix_ms(unix_ms: i64) -> String {
     let days = (unix_ms / 1000 + TUNIS_UTC_OFFSET_HOURS * 3600).div_euclid(86_400);

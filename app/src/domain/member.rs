@@ -124,6 +124,14 @@ impl Sex {
     }
 }
 
+/// Whether someone who joined on `joined_on` and left on `left_on` (`None`: not yet) is a member
+/// on `day` (ISO days): from the day they join until the day they leave, that day excluded. The
+/// one rule of every count of members: project pages and cards, the programme summary, dashboards
+/// and the indicators computed from the registry (on a period's last day).
+pub fn is_member_on(joined_on: Option<&str>, left_on: Option<&str>, day: &str) -> bool {
+    joined_on.is_none_or(|j| j <= day) && left_on.is_none_or(|l| l > day)
+}
+
 /// A member as a project page shows it. The raw Washington Group answers (and the phone number)
 /// are sent only to those allowed to see them (the project's facilitator, who collected them with
 /// consent, and the team); everyone else gets the derived flag alone.

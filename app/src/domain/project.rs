@@ -437,6 +437,39 @@ pub struct ProgrammeSummary {
     pub visits_last_30_days: i64,
 }
 
+impl ProgrammeSummary {
+    /// The programme in figures on `today` (ISO day): members counted as every screen counts
+    /// them (`member::is_member_on`), people with a disability hidden under `threshold`, visits
+    /// of the last 30 days as counted by the caller.
+    pub fn count(
+        projects: &[(ProjectKind, ProjectStatus)],
+        members: &[crate::domain::indicator::derived::MemberFact],
+        visits_last_30_days: i64,
+        today: &str,
+        threshold: i64,
+    ) -> ProgrammeSummary {
+        use crate::domain::indicator::dashboard::{Shown, people};
+        let count = |keep: &dyn Fn(&(ProjectKind, ProjectStatus)) -> bool| {
+            projects.iter().filter(|p| keep(p)).count() as i64
+        };
+        let people = people(members, today, threshold);
+        ProgrammeSummary {
+            projects: projects.len() as i64,
+            individual: count(&|(kind, _)| *kind == ProjectKind::Individual),
+            collective: count(&|(kind, _)| *kind == ProjectKind::Collective),
+            operating: count(&|(_, status)| *status == ProjectStatus::Operating),
+            members: people.members,
+            women: people.women,
+            with_disability: match people.with_disability {
+                Shown::Value(n) => Some(n as i64),
+                Shown::Hidden => None,
+            },
+            small_cell_threshold: threshold,
+            visits_last_30_days,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,14 @@ impl Clock {
         Clock { fixed: Some(at) }
     }
 
+    /// Noon in Kébili on `day`.
+    pub fn on(day: Date) -> Clock {
+        let noon = day
+            .with_hms(11, 0, 0)
+            .map_or(OffsetDateTime::UNIX_EPOCH, |t| t.assume_utc());
+        Clock::fixed(noon)
+    }
+
     pub fn now(&self) -> OffsetDateTime {
         self.fixed.unwrap_or_else(OffsetDateTime::now_utc)
     }

@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::db::{Db, DbError, ProjectScope, RiskQuery};
-use crate::domain::{ProjectCard, ProjectDetail};
+use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail};
 
 /// The cards of the projects in `scope`, flagged.
 pub async fn cards(
@@ -11,7 +11,7 @@ pub async fn cards(
     clock: Clock,
     scope: ProjectScope,
 ) -> Result<Vec<ProjectCard>, DbError> {
-    let mut cards = db.project_cards(scope).await?;
+    let mut cards = db.project_cards(scope, clock.today()).await?;
     flag(db, clock, scope, &mut cards).await?;
     Ok(cards)
 }
@@ -23,11 +23,25 @@ pub async fn detail(
     scope: ProjectScope,
     id: uuid::Uuid,
 ) -> Result<Option<ProjectDetail>, DbError> {
-    let Some(mut detail) = db.project_detail(scope, id).await? else {
+    let Some(mut detail) = db.project_detail(scope, id, clock.today()).await? else {
         return Ok(None);
     };
     flag(db, clock, scope, std::slice::from_mut(&mut detail.card)).await?;
     Ok(Some(detail))
+}
+
+/// The programme in figures, today.
+pub async fn summary(db: &Db, clock: Clock) -> Result<ProgrammeSummary, DbError> {
+    let today = clock.today();
+    let facts = db.programme_facts(today - time::Duration::days(30)).await?;
+    let threshold = db.risk_settings().await?.small_cell_threshold;
+    Ok(ProgrammeSummary::count(
+        &facts.projects,
+        &facts.members,
+        facts.visits,
+        &today.to_string(),
+        threshold,
+    ))
 }
 
 /// Sets each card's risk flags and the acknowledgements still in force.

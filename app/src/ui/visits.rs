@@ -267,7 +267,13 @@ pub fn MembersSection(
         <section aria-labelledby="members-title">
             {move || {
                 let list = list();
-                let active = list.iter().filter(|(m, _, _)| m.left_on.is_none()).count();
+                let today = crate::domain::dates::today_iso();
+                let active = list
+                    .iter()
+                    .filter(|(m, _, _)| {
+                        crate::domain::member::is_member_on(m.joined_on.as_deref(), m.left_on.as_deref(), &today)
+                    })
+                    .count();
                 view! {
                     <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({active})")}</span></h2>
                     <p><a class="button" href=new_href.clone()>"＋ "{t_string!(i18n, member_new)}</a></p>
@@ -495,7 +501,13 @@ fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
         let members: Vec<(Uuid, String)> = view
             .members_of(project)
             .into_iter()
-            .filter(|m| m.member.left_on.is_none())
+            .filter(|m| {
+                crate::domain::member::is_member_on(
+                    m.member.joined_on.as_deref(),
+                    m.member.left_on.as_deref(),
+                    &crate::domain::dates::today_iso(),
+                )
+            })
             .map(|m| (m.member.id, m.member.full_name.clone()))
             .collect();
         let existing = visit.and_then(|id| view.visit(id).cloned());

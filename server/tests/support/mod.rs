@@ -132,6 +132,11 @@ pub async fn with_demo(t: &TestDb) -> demo::DemoSet {
     set
 }
 
+/// Today in Kébili, by the system's clock (what the server would use).
+pub fn today() -> time::Date {
+    app::server::clock::Clock::system().today()
+}
+
 pub fn state(db: Db) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("athar")

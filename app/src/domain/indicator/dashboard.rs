@@ -496,11 +496,12 @@ fn breakdowns(
         .collect()
 }
 
-fn people(members: &[MemberFact], today: &str, threshold: i64) -> People {
+pub(crate) fn people(members: &[MemberFact], today: &str, threshold: i64) -> People {
     let active: Vec<&MemberFact> = members
         .iter()
-        .filter(|m| m.joined_on.as_deref().is_none_or(|j| j <= today))
-        .filter(|m| m.left_on.as_deref().is_none_or(|l| l > today))
+        .filter(|m| {
+            crate::domain::member::is_member_on(m.joined_on.as_deref(), m.left_on.as_deref(), today)
+        })
         .collect();
     let count = active.len() as i64;
     let women = active.iter().filter(|m| m.sex == Sex::Female).count() as i64;

@@ -147,9 +147,11 @@ fn cells(
         .collect()
 }
 
-/// Whether the member belongs to the project at the end of the period (before `end`).
+/// Whether the member belongs to the project on the period's last day (the day before `end`).
 fn active_before(m: &MemberFact, end: &str) -> bool {
-    m.joined_on.as_deref().is_none_or(|j| j < end) && m.left_on.as_deref().is_none_or(|l| l >= end)
+    crate::domain::dates::previous_day(end).is_some_and(|last| {
+        crate::domain::member::is_member_on(m.joined_on.as_deref(), m.left_on.as_deref(), &last)
+    })
 }
 
 /// The registry's values for each quarter of `quarters` (which should not run past today): for

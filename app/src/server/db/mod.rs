@@ -19,7 +19,7 @@ pub mod store;
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
 
-use crate::domain::{ProgrammeSummary, ProjectCard, ProjectDetail, Role, SessionUser};
+use crate::domain::{ProjectCard, ProjectDetail, Role, SessionUser};
 use crate::sync::protocol::{Cookie, PullResponse};
 use async_trait::async_trait;
 use demo_set::DemoSet;
@@ -165,6 +165,14 @@ impl ProjectScope {
     }
 }
 
+/// What the programme summary is counted from (`ProgrammeSummary::count`).
+#[derive(Clone, Debug, Default)]
+pub struct ProgrammeFacts {
+    pub projects: Vec<(crate::domain::ProjectKind, crate::domain::ProjectStatus)>,
+    pub members: Vec<crate::domain::indicator::derived::MemberFact>,
+    pub visits: i64,
+}
+
 /// How far back the risk rules look.
 #[derive(Clone, Copy, Debug)]
 pub struct RiskQuery {
@@ -262,16 +270,24 @@ pub trait Database: Send + Sync + 'static {
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), DbError>;
 
-    async fn project_cards(&self, scope: ProjectScope) -> Result<Vec<ProjectCard>, DbError>;
+    /// The cards of the projects in `scope`, members counted on `today`.
+    async fn project_cards(
+        &self,
+        scope: ProjectScope,
+        today: time::Date,
+    ) -> Result<Vec<ProjectCard>, DbError>;
 
     /// One project, or `None` if it does not exist *or* lies outside the scope.
     async fn project_detail(
         &self,
         scope: ProjectScope,
         id: Uuid,
+        today: time::Date,
     ) -> Result<Option<ProjectDetail>, DbError>;
 
-    async fn programme_summary(&self, today: time::Date) -> Result<ProgrammeSummary, DbError>;
+    /// What the programme summary counts: every project's kind and status, every member, and
+    /// the visits made after `visits_since`.
+    async fn programme_facts(&self, visits_since: time::Date) -> Result<ProgrammeFacts, DbError>;
 
     /// What the risk rules read of the projects in `scope`.
     async fn risk_facts(

@@ -26,14 +26,18 @@ impl UserRow {
     }
 }
 
-/// A project card's columns; ends with `and `, for the caller to append [`SCOPE_PREDICATE`].
+/// A project card's columns, its members counted on the day bound as `$3` (the rule of
+/// `domain::member::is_member_on`); ends with `and `, for the caller to append
+/// [`SCOPE_PREDICATE`].
 pub(in crate::server::db) const CARD_SELECT: &str = "
 select p.id, p.code, p.title, p.kind, p.status,
        vc.name_fr as vc_fr, vc.name_ar as vc_ar, vc.name_en as vc_en,
        inc.name as incubator, coalesce(f.name, '') as facilitator, l.name as locality,
        lv.visit_on as last_visit_on, lv.next_visit_on as next_visit_due,
        (select count(*) from members m
-         where m.project_id = p.id and m.deleted = false and m.left_on is null) as member_count
+         where m.project_id = p.id and m.deleted = false
+           and (m.joined_on is null or m.joined_on <= $3)
+           and (m.left_on is null or m.left_on > $3)) as member_count
   from projects p
   join value_chains vc on vc.id = p.value_chain_id
   join organisations inc on inc.id = p.incubator_id

@@ -8,10 +8,9 @@ pub(super) async fn dashboard_source(
     db: &EngineDb,
 ) -> Result<crate::server::db::source::Source, DbError> {
     use crate::domain::indicator::dashboard::DashboardProject;
-    use crate::domain::indicator::derived::{MemberFact, VisitFact};
+    use crate::domain::indicator::derived::VisitFact;
     use crate::domain::indicator::value::IndicatorValue;
     use crate::server::db::source::SourceProject;
-    use rows::MemberFactRow;
     type ProjectRow = (
         Uuid,
         String,
@@ -81,12 +80,7 @@ pub(super) async fn dashboard_source(
     .fetch_all(&db.pool)
     .await?;
     let values: Vec<IndicatorValue> = values.into_iter().map(|v| v.into_stored().value).collect();
-    let sql = format!(
-        "select project_id, {} from members where deleted = false",
-        rows::MEMBER_FIELDS
-    );
-    let members: Vec<MemberFactRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
-    let members: Vec<MemberFact> = members.into_iter().map(MemberFactRow::fact).collect();
+    let members = member_facts(db).await?;
     let visits: Vec<(Uuid, time::Date, Option<i64>)> = sqlx::query_as(
         "select project_id, visit_on, sales_millimes from visits where deleted = false",
     )
@@ -125,4 +119,16 @@ pub(super) async fn dashboard_source(
         supervised,
         small_cell_threshold,
     })
+}
+
+/// Every member of every project, as counts read them (no private answer leaves this row).
+pub(super) async fn member_facts(
+    db: &EngineDb,
+) -> Result<Vec<crate::domain::indicator::derived::MemberFact>, DbError> {
+    let sql = format!(
+        "select project_id, {} from members where deleted = false",
+        rows::MEMBER_FIELDS
+    );
+    let members: Vec<rows::MemberFactRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
+    Ok(members.into_iter().map(rows::MemberFactRow::fact).collect())
 }

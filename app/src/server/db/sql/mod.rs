@@ -177,23 +177,25 @@ impl Database for EngineDb {
     async fn project_cards(
         &self,
         scope: ProjectScope,
+        today: time::Date,
     ) -> Result<Vec<crate::domain::ProjectCard>, DbError> {
-        projects::project_cards(self, scope).await
+        projects::project_cards(self, scope, today).await
     }
 
     async fn project_detail(
         &self,
         scope: ProjectScope,
         id: Uuid,
+        today: time::Date,
     ) -> Result<Option<crate::domain::ProjectDetail>, DbError> {
-        projects::project_detail(self, scope, id).await
+        projects::project_detail(self, scope, id, today).await
     }
 
-    async fn programme_summary(
+    async fn programme_facts(
         &self,
-        today: time::Date,
-    ) -> Result<crate::domain::ProgrammeSummary, DbError> {
-        projects::programme_summary(self, today).await
+        visits_since: time::Date,
+    ) -> Result<crate::server::db::ProgrammeFacts, DbError> {
+        projects::programme_facts(self, visits_since).await
     }
 
     async fn risk_facts(

@@ -8,6 +8,7 @@ use uuid::Uuid;
 pub(super) async fn project_cards(
     db: &EngineDb,
     scope: ProjectScope,
+    today: time::Date,
 ) -> Result<Vec<crate::domain::ProjectCard>, DbError> {
     let (kind, user) = rows::scope_binds(scope);
     let sql = format!(
@@ -18,6 +19,7 @@ pub(super) async fn project_cards(
     let rows: Vec<rows::CardRow> = sqlx::query_as(&sql)
         .bind(kind)
         .bind(user)
+        .bind(today)
         .fetch_all(&db.pool)
         .await?;
     Ok(rows.into_iter().map(|r| r.into_card()).collect())
@@ -27,16 +29,18 @@ pub(super) async fn project_detail(
     db: &EngineDb,
     scope: ProjectScope,
     id: Uuid,
+    today: time::Date,
 ) -> Result<Option<crate::domain::ProjectDetail>, DbError> {
     let (kind, user) = rows::scope_binds(scope);
     let sql = format!(
-        "{}{} and p.id = $3",
+        "{}{} and p.id = $4",
         rows::CARD_SELECT,
         rows::SCOPE_PREDICATE
     );
     let card: Option<rows::CardRow> = sqlx::query_as(&sql)
         .bind(kind)
         .bind(user)
+        .bind(today)
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
@@ -153,57 +157,32 @@ pub(super) async fn project_detail(
     }))
 }
 
-pub(super) async fn programme_summary(
+pub(super) async fn programme_facts(
     db: &EngineDb,
-    today: time::Date,
-) -> Result<crate::domain::ProgrammeSummary, DbError> {
+    visits_since: time::Date,
+) -> Result<crate::server::db::ProgrammeFacts, DbError> {
     use crate::domain::{ProjectKind, ProjectStatus};
     let projects: Vec<(String, String)> =
         sqlx::query_as("select kind, status from projects where deleted = false")
             .fetch_all(&db.pool)
             .await?;
-    let sql = format!(
-        "select {} from members where deleted = false and left_on is null",
-        rows::MEMBER_FIELDS
-    );
-    let members: Vec<rows::MemberRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
-    let since = today - time::Duration::days(30);
-    let visits_last_30_days: i64 =
+    let visits: i64 =
         sqlx::query_scalar("select count(*) from visits where deleted = false and visit_on > $1")
-            .bind(since)
+            .bind(visits_since)
             .fetch_one(&db.pool)
             .await?;
-    let threshold = super::settings::risk_settings(db)
-        .await?
-        .small_cell_threshold;
-    let count_kind = |k: ProjectKind| {
-        projects
+    Ok(crate::server::db::ProgrammeFacts {
+        projects: projects
             .iter()
-            .filter(|(kind, _)| kind == k.as_str())
-            .count() as i64
-    };
-    Ok(crate::domain::ProgrammeSummary {
-        projects: projects.len() as i64,
-        individual: count_kind(ProjectKind::Individual),
-        collective: count_kind(ProjectKind::Collective),
-        operating: projects
-            .iter()
-            .filter(|(_, s)| s == ProjectStatus::Operating.as_str())
-            .count() as i64,
-        members: members.len() as i64,
-        women: members
-            .iter()
-            .filter(|m| m.sex() == crate::domain::Sex::Female)
-            .count() as i64,
-        with_disability: match crate::domain::indicator::dashboard::hide_small(
-            members.iter().filter(|m| m.wg().with_disability()).count() as f64,
-            threshold,
-        ) {
-            crate::domain::indicator::dashboard::Shown::Value(n) => Some(n as i64),
-            crate::domain::indicator::dashboard::Shown::Hidden => None,
-        },
-        small_cell_threshold: threshold,
-        visits_last_30_days,
+            .map(|(kind, status)| {
+                (
+                    ProjectKind::parse(kind).unwrap_or(ProjectKind::Individual),
+                    ProjectStatus::parse(status).unwrap_or(ProjectStatus::Operating),
+                )
+            })
+            .collect(),
+        members: super::dashboard::member_facts(db).await?,
+        visits,
     })
 }
 
