@@ -6,13 +6,13 @@
 use super::forms::pick;
 use super::pages::ErrorPanel;
 use super::review::ReviewFrame;
+use super::routes::Screen;
 use super::text;
 use crate::api::{
     list_indicators, list_value_chains, publish_indicators, reporting_periods, save_target,
     set_period_status, target_choices,
 };
 use crate::domain::Names;
-use crate::domain::Role;
 use crate::domain::indicator::admin::{
     AGGREGATIONS, CataloguePublish, DefinitionEdit, PeriodState, SaveTarget, TargetChoices,
     TargetLine,
@@ -31,7 +31,7 @@ pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ReviewFrame
-            allowed=|role| role == Role::Team
+            allowed=|role| Screen::Catalogue.gate().allows(role)
             title=t_string!(i18n, cat_title)
             intro=t_string!(i18n, cat_intro)
         >

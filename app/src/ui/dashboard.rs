@@ -8,6 +8,7 @@ use super::forms::pick;
 use super::indicators::shown_in;
 use super::pages::ErrorPanel;
 use super::review::ReviewFrame;
+use super::routes::Screen;
 use crate::api::indicator_dashboard;
 use crate::domain::indicator::dashboard::{
     Breakdown, Child, Dashboard, DashboardLevel, Panel, PeriodRow, Shown,
@@ -22,13 +23,10 @@ use leptos_i18n::I18nContext;
 /// `/dashboard` and the team's `/catalogue` share one code chunk, chosen by the address.
 #[component]
 pub fn ImpactPages() -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    if path.starts_with("/catalogue") {
-        view! { <super::catalogue::CataloguePage /> }.into_any()
-    } else {
-        view! { <DashboardPage /> }.into_any()
+    match super::routes::Screen::current() {
+        Some(Screen::Catalogue) => view! { <super::catalogue::CataloguePage /> }.into_any(),
+        Some(Screen::Dashboard) => view! { <DashboardPage /> }.into_any(),
+        _ => view! { <super::pages::NotFoundPage /> }.into_any(),
     }
 }
 
@@ -52,7 +50,7 @@ fn DashboardPage() -> impl IntoView {
     );
     view! {
         <ReviewFrame
-            allowed=|_| true
+            allowed=|role| Screen::Dashboard.gate().allows(role)
             title=t_string!(i18n, dash_title)
             intro=t_string!(i18n, dash_intro)
         >

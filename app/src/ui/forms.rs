@@ -5,9 +5,9 @@
 use super::data::load_user;
 use super::layout::Frame;
 use super::pages::ErrorPanel;
+use super::routes::Screen;
 use crate::api::list_forms;
 use crate::domain::Names;
-use crate::domain::Role;
 use crate::domain::form::{
     DefinitionError, DefinitionProblem, FormDefinition, PublishError, PublishOutcome,
 };
@@ -82,17 +82,18 @@ fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError)
 /// self-assessments.
 #[component]
 pub fn FormPages() -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    if path.starts_with("/forms") {
-        view! { <FormsPage /> }.into_any()
-    } else if path.contains("/visits/") {
-        view! { <super::visits::VisitFormPage /> }.into_any()
-    } else if !path.contains("/members/") {
-        view! { <super::entries::EntryFormPage /> }.into_any()
-    } else {
-        view! { <super::member_form::MemberFormPage /> }.into_any()
+    match super::routes::Screen::current() {
+        Some(Screen::Forms) => view! { <FormsPage /> }.into_any(),
+        Some(Screen::NewVisit | Screen::Visit) => {
+            view! { <super::visits::VisitFormPage /> }.into_any()
+        }
+        Some(Screen::NewDiagnostic | Screen::NewAssessment | Screen::Entry) => {
+            view! { <super::entries::EntryFormPage /> }.into_any()
+        }
+        Some(Screen::NewMember | Screen::Member) => {
+            view! { <super::member_form::MemberFormPage /> }.into_any()
+        }
+        _ => view! { <super::pages::NotFoundPage /> }.into_any(),
     }
 }
 
@@ -106,7 +107,7 @@ fn FormsPage() -> impl IntoView {
         <Title text=t_string!(i18n, forms_title) />
         <Suspense fallback=|| ()>
             {move || user.get().map(move |r| match r {
-                Ok(Some(user)) if user.value.role == Role::Team => view! {
+                Ok(Some(user)) if Screen::Forms.gate().allows(user.value.role) => view! {
                     <Frame user=user.value.clone()>
                         <h1>{t_string!(i18n, forms_title)}</h1>
                         <p>{t_string!(i18n, forms_intro)}</p>

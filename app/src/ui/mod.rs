@@ -4,6 +4,7 @@
 //! what this device stored at the last online visit; components stay thin.
 
 pub mod catalogue;
+mod chunks;
 pub mod clock;
 pub mod dashboard;
 pub mod data;
@@ -21,6 +22,7 @@ pub mod platform;
 pub mod registration;
 pub mod review;
 pub mod review_queue;
+pub mod routes;
 pub mod settings;
 pub mod sync;
 pub mod text;
@@ -28,10 +30,11 @@ pub mod timeline;
 pub mod visits;
 
 use crate::i18n::*;
+use leptos::children::ToChildren;
 use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, SsrMode, path};
+use leptos_router::components::{RouteChildren, Router, Routes, RoutesProps};
 
 /// The attribute on `<body>` that marks the data-free offline shell.
 pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
@@ -117,97 +120,13 @@ pub fn App() -> impl IntoView {
         <I18nContextProvider>
             <Title text="Athar" />
             <Router>
-                <Routes fallback=pages::NotFoundPage>
-                    // Async: the server waits for a page's data before answering, so a redirect to
-                    // sign-in or a 404 is a real HTTP status (pages are small; streaming buys
-                    // nothing here).
-                    <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/new-project") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/visits/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view={Lazy::<DevicesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/forms") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/members/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/members/:member") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/diagnostics/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/assessments/new") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/entries/:entry") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/conflicts") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/catalogue") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/visits/:visit") view={Lazy::<FormsRoute>::new()} ssr=SsrMode::Async />
-                </Routes>
+                {Routes(
+                    RoutesProps::builder()
+                        .fallback(pages::NotFoundPage)
+                        .children(RouteChildren::to_children(|| StaticVec::from(routes::routes())))
+                        .build(),
+                )}
             </Router>
         </I18nContextProvider>
     }
 }
-
-/// A page whose code is a WASM chunk of its own (`cargo leptos build --split`): the phone fetches
-/// it on first use and the service worker keeps it, so the code a cold start downloads stays
-/// small. A chunk that cannot be fetched (first visit, network gone) shows a message instead of
-/// stopping the app.
-#[rustfmt::skip] // rustfmt re-indents the attribute below on every run
-macro_rules! lazy_page {
-    ($route:ident, $chunk:ident, $preload:ident, $page:ident) => {
-        pub struct $route;
-
-        #[cfg(feature = "hydrate")]
-        #[leptos::wasm_split::wasm_split(
-            $chunk,
-            wasm_split_path = ::leptos::wasm_split,
-            fallible,
-            preload($preload)
-        )]
-        fn $chunk() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
-            Ok(view! { <$page /> }.into_any())
-        }
-
-        #[cfg(not(feature = "hydrate"))]
-        async fn $chunk() -> Result<AnyView, std::convert::Infallible> {
-            #[cfg(feature = "ssr")]
-            leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
-            Ok(view! { <$page /> }.into_any())
-        }
-
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_: Self) -> AnyView {
-                match $chunk().await {
-                    Ok(page) => page,
-                    Err(_) => view! { <pages::PageUnavailable /> }.into_any(),
-                }
-            }
-
-            async fn preload() {
-                #[cfg(feature = "hydrate")]
-                let _ = $preload().await;
-            }
-        }
-    };
-}
-
-use dashboard::ImpactPages;
-use forms::FormPages;
-use pages::ProjectPages;
-use review::{ReviewPages, TeamPages};
-lazy_page!(
-    ProjectRoute,
-    athar_project_page,
-    preload_project_page,
-    ProjectPages
-);
-lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
-lazy_page!(DevicesRoute, athar_devices, preload_devices, TeamPages);
-lazy_page!(FormsRoute, athar_forms, preload_forms, FormPages);
-lazy_page!(
-    DashboardRoute,
-    athar_dashboard,
-    preload_dashboard,
-    ImpactPages
-);

@@ -4,6 +4,7 @@ use super::data::{
     Loaded, Source, keep_projects_offline, load_user, remember, remember_user, with_fallback,
 };
 use super::layout::Frame;
+use super::routes::Screen;
 use super::text;
 use crate::domain::dates::today_iso;
 use crate::domain::{ProjectCard, ProjectDetail, Role, SessionUser};
@@ -411,13 +412,10 @@ fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
 /// The project page and the registration of a new project share a code chunk.
 #[component]
 pub fn ProjectPages() -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    if path.starts_with("/new-project") {
-        view! { <super::registration::NewProjectPage /> }.into_any()
-    } else {
-        view! { <ProjectPage /> }.into_any()
+    match super::routes::Screen::current() {
+        Some(Screen::NewProject) => view! { <super::registration::NewProjectPage /> }.into_any(),
+        Some(Screen::Project) => view! { <ProjectPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
     }
 }
 

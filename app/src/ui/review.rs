@@ -5,6 +5,7 @@
 use super::data::load_user;
 use super::layout::Frame;
 use super::pages::ErrorPanel;
+use super::routes::Screen;
 use super::text;
 use crate::api::{list_conflicts, list_devices, resolve_conflict};
 use crate::domain::{
@@ -211,13 +212,10 @@ pub(super) fn ReviewFrame(
 /// helpers above), chosen by the address.
 #[component]
 pub fn ReviewPages() -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    if path.starts_with("/conflicts") {
-        view! { <ConflictsPage /> }.into_any()
-    } else {
-        view! { <super::review_queue::ReviewQueuePage /> }.into_any()
+    match super::routes::Screen::current() {
+        Some(Screen::Conflicts) => view! { <ConflictsPage /> }.into_any(),
+        Some(Screen::Review) => view! { <super::review_queue::ReviewQueuePage /> }.into_any(),
+        _ => view! { <super::pages::NotFoundPage /> }.into_any(),
     }
 }
 
@@ -228,7 +226,7 @@ fn ConflictsPage() -> impl IntoView {
     let cases = Resource::new(|| (), |_| list_conflicts());
     view! {
         <ReviewFrame
-            allowed=|role| matches!(role, Role::Supervisor | Role::Team)
+            allowed=|role| Screen::Conflicts.gate().allows(role)
             title=t_string!(i18n, conflicts_title)
             intro=t_string!(i18n, conflicts_intro)
         >
@@ -396,13 +394,10 @@ fn now_ms() -> i64 {
 /// `/devices` and `/settings`: the team's pages share one code chunk, chosen by the address.
 #[component]
 pub fn TeamPages() -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    if path.starts_with("/settings") {
-        view! { <super::settings::SettingsPage /> }.into_any()
-    } else {
-        view! { <DevicesPage /> }.into_any()
+    match super::routes::Screen::current() {
+        Some(Screen::Settings) => view! { <super::settings::SettingsPage /> }.into_any(),
+        Some(Screen::Devices) => view! { <DevicesPage /> }.into_any(),
+        _ => view! { <super::pages::NotFoundPage /> }.into_any(),
     }
 }
 
@@ -416,7 +411,7 @@ fn DevicesPage() -> impl IntoView {
     let devices = Resource::new(|| (), |_| list_devices());
     view! {
         <ReviewFrame
-            allowed=|role| role == Role::Team
+            allowed=|role| Screen::Devices.gate().allows(role)
             title=t_string!(i18n, devices_title)
             intro=t_string!(i18n, devices_intro)
         >

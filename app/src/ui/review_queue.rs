@@ -8,6 +8,7 @@
 use super::forms::pick;
 use super::pages::ErrorPanel;
 use super::review::{FIELDS, Field, ReviewFrame};
+use super::routes::Screen;
 use super::text;
 use crate::api::{
     entry_review_queue, list_forms, registry_review_queue, review_entry, review_queue,
@@ -19,7 +20,7 @@ use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
 use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
 use crate::domain::visit::check_review;
 use crate::domain::{
-    HistoryEvent, QueueHeader, ReviewDecision, ReviewItem, ReviewNote, Role, VisitFields,
+    HistoryEvent, QueueHeader, ReviewDecision, ReviewItem, ReviewNote, VisitFields,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -89,7 +90,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
     );
     view! {
         <ReviewFrame
-            allowed=|role| matches!(role, Role::Supervisor | Role::Team)
+            allowed=|role| Screen::Review.gate().allows(role)
             title=t_string!(i18n, review_title)
             intro=t_string!(i18n, review_intro)
         >

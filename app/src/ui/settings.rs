@@ -4,9 +4,9 @@
 
 use super::pages::ErrorPanel;
 use super::review::ReviewFrame;
+use super::routes::Screen;
 use super::text;
 use crate::api::{risk_settings, save_risk_settings};
-use crate::domain::Role;
 use crate::domain::risk::{RiskSettings, THRESHOLDS};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -49,7 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
     let current = Resource::new(|| (), |_| risk_settings());
     view! {
         <ReviewFrame
-            allowed=|role| role == Role::Team
+            allowed=|role| Screen::Settings.gate().allows(role)
             title=t_string!(i18n, settings_title)
             intro=t_string!(i18n, settings_intro)
         >
