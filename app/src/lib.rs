@@ -41,7 +41,7 @@ fn shell_language() {
             cookies
                 .split(';')
                 .filter_map(|c| c.trim().split_once('='))
-                .find(|(k, _)| *k == ui::layout::LANGUAGE_COOKIE)
+                .find(|(k, _)| *k == ui::kit::layout::LANGUAGE_COOKIE)
                 .map(|(_, v)| v.to_owned())
         });
     let browser = leptos::prelude::window()

@@ -3,8 +3,8 @@
 //! a cold start downloads stays small. A chunk that cannot be fetched (first visit, network gone)
 //! shows a message instead of stopping the app.
 
-use super::pages;
-use super::routes::{Chunk, Pattern};
+use crate::ui::routes::Chunk;
+use crate::ui::routes::Pattern;
 use leptos::prelude::*;
 use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
 use leptos_router::{Lazy, LazyRoute, NestedRoute, SsrMode};
@@ -23,7 +23,7 @@ pub fn route(chunk: Chunk, path: Pattern) -> AnyNestedRoute {
         Chunk::Team => lazy::<TeamRoute>(path),
         Chunk::Impact => lazy::<ImpactRoute>(path),
         // The main chunk's pages are routed directly (`routes::routes`).
-        Chunk::Main => NestedRoute::new(path, pages::NotFoundPage)
+        Chunk::Main => NestedRoute::new(path, NotFoundPage)
             .ssr_mode(SsrMode::Async)
             .into_any_nested_route(),
     }
@@ -60,7 +60,7 @@ macro_rules! lazy_page {
             async fn view(_: Self) -> AnyView {
                 match $chunk().await {
                     Ok(page) => page,
-                    Err(_) => view! { <pages::PageUnavailable /> }.into_any(),
+                    Err(_) => view! { <PageUnavailable /> }.into_any(),
                 }
             }
 
@@ -72,10 +72,6 @@ macro_rules! lazy_page {
     };
 }
 
-use super::dashboard::ImpactPages;
-use super::forms::FormPages;
-use super::pages::ProjectPages;
-use super::review::{ReviewPages, TeamPages};
 lazy_page!(
     ProjectRoute,
     athar_project_page,
@@ -86,3 +82,80 @@ lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
 lazy_page!(TeamRoute, athar_devices, preload_devices, TeamPages);
 lazy_page!(FormsRoute, athar_forms, preload_forms, FormPages);
 lazy_page!(ImpactRoute, athar_dashboard, preload_dashboard, ImpactPages);
+
+use crate::ui::kit::panels::{NotFoundPage, PageUnavailable};
+use crate::ui::pages::impact::DashboardPage;
+use crate::ui::pages::project::ProjectPage;
+use crate::ui::pages::review::ConflictsPage;
+use crate::ui::pages::team::DevicesPage;
+use crate::ui::pages::team::forms::FormsPage;
+use crate::ui::routes::Screen;
+
+/// The project page and the registration of a new project share a code chunk.
+#[component]
+pub fn ProjectPages() -> impl IntoView {
+    match crate::ui::routes::Screen::current() {
+        Some(Screen::NewProject) => {
+            view! { <crate::ui::pages::project::registration::NewProjectPage /> }.into_any()
+        }
+        Some(Screen::Project) => view! { <ProjectPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+/// `/review` and `/conflicts`: the reviewer's two pages share one code chunk (and the field
+/// helpers above), chosen by the address.
+#[component]
+pub fn ReviewPages() -> impl IntoView {
+    match crate::ui::routes::Screen::current() {
+        Some(Screen::Conflicts) => view! { <ConflictsPage /> }.into_any(),
+        Some(Screen::Review) => {
+            view! { <crate::ui::pages::review::queue::ReviewQueuePage /> }.into_any()
+        }
+        _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
+    }
+}
+
+/// `/devices` and `/settings`: the team's pages share one code chunk, chosen by the address.
+#[component]
+pub fn TeamPages() -> impl IntoView {
+    match crate::ui::routes::Screen::current() {
+        Some(Screen::Settings) => {
+            view! { <crate::ui::pages::team::settings::SettingsPage /> }.into_any()
+        }
+        Some(Screen::Devices) => view! { <DevicesPage /> }.into_any(),
+        _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
+    }
+}
+
+/// The screens drawn from form definitions share one code chunk (and the form renderer): the
+/// team's `/forms`, and on the phone the visit form, the member form, diagnostics and
+/// self-assessments.
+#[component]
+pub fn FormPages() -> impl IntoView {
+    match crate::ui::routes::Screen::current() {
+        Some(Screen::Forms) => view! { <FormsPage /> }.into_any(),
+        Some(Screen::NewVisit | Screen::Visit) => {
+            view! { <crate::ui::pages::visits::VisitFormPage /> }.into_any()
+        }
+        Some(Screen::NewDiagnostic | Screen::NewAssessment | Screen::Entry) => {
+            view! { <crate::ui::pages::entries::EntryFormPage /> }.into_any()
+        }
+        Some(Screen::NewMember | Screen::Member) => {
+            view! { <crate::ui::pages::members::MemberFormPage /> }.into_any()
+        }
+        _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
+    }
+}
+
+/// `/dashboard` and the team's `/catalogue` share one code chunk, chosen by the address.
+#[component]
+pub fn ImpactPages() -> impl IntoView {
+    match crate::ui::routes::Screen::current() {
+        Some(Screen::Catalogue) => {
+            view! { <crate::ui::pages::impact::catalogue::CataloguePage /> }.into_any()
+        }
+        Some(Screen::Dashboard) => view! { <DashboardPage /> }.into_any(),
+        _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
+    }
+}

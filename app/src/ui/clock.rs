@@ -8,9 +8,9 @@
 //! ([`crate::domain::dates::today_iso`]). When the difference passes a few minutes, every screen
 //! says so ([`ClockWarning`]).
 
-use super::sync::use_sync;
 use crate::domain::dates::{clock_offset_ms, day_month_time};
 use crate::i18n::*;
+use crate::ui::sync::use_sync;
 use leptos::prelude::*;
 
 /// A difference past this is said on screen: more than a `Date` header's second and a slow
@@ -70,7 +70,7 @@ pub fn from_page() {
 pub fn ClockWarning() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let mounted = super::visits::mounted();
+    let mounted = crate::ui::local::mounted();
     move || {
         // Re-read as the clock ticks (the status's `now` moves every 30 s) and after each sync.
         let device_now = sync.status.with(|s| s.now);

@@ -3,31 +3,18 @@
 //! Pages read their data through [`data`], which asks the server when it can and falls back to
 //! what this device stored at the last online visit; components stay thin.
 
-pub mod catalogue;
 mod chunks;
 pub mod clock;
-pub mod dashboard;
 pub mod data;
-pub mod entries;
 pub mod form_store;
-pub mod form_view;
-pub mod forms;
-pub mod indicators;
-pub mod layout;
-pub mod member_form;
-pub mod milestones;
+pub mod kit;
+pub mod local;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod platform;
-pub mod registration;
-pub mod review;
-pub mod review_queue;
 pub mod routes;
-pub mod settings;
 pub mod sync;
 pub mod text;
-pub mod timeline;
-pub mod visits;
 
 use crate::i18n::*;
 use leptos::children::ToChildren;
@@ -122,7 +109,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 {Routes(
                     RoutesProps::builder()
-                        .fallback(pages::NotFoundPage)
+                        .fallback(kit::panels::NotFoundPage)
                         .children(RouteChildren::to_children(|| StaticVec::from(routes::routes())))
                         .build(),
                 )}

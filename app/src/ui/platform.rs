@@ -117,7 +117,7 @@ pub async fn post(url: &str, json: &str) -> Result<(u16, String), AppError> {
     let text = pair.get(1).as_string().unwrap_or_default();
     // A `Date` header is to the second: half a second on is the best guess.
     match pair.get(2).as_f64().map(|d| d as i64) {
-        Some(date) if date > 0 => super::clock::observed(date + 500),
+        Some(date) if date > 0 => crate::ui::clock::observed(date + 500),
         _ => {}
     }
     Ok((status, text))

@@ -275,9 +275,9 @@ pub fn routes() -> Vec<AnyNestedRoute> {
         .map(|row| {
             let path = Pattern(row.path);
             match (row.chunk, row.screen) {
-                (Chunk::Main, Screen::Login) => main(path, super::pages::LoginPage),
-                (Chunk::Main, _) => main(path, super::pages::HomePage),
-                (chunk, _) => super::chunks::route(chunk, path),
+                (Chunk::Main, Screen::Login) => main(path, crate::ui::pages::login::LoginPage),
+                (Chunk::Main, _) => main(path, crate::ui::pages::home::HomePage),
+                (chunk, _) => crate::ui::chunks::route(chunk, path),
             }
         })
         .collect()

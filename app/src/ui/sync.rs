@@ -173,10 +173,10 @@ pub async fn save(
     prepared: Vec<crate::sync::outbox::Prepared>,
 ) -> Result<Vec<u64>, crate::sync::outbox::SaveError> {
     use crate::sync::outbox::Outbox;
-    let slot = super::platform::slot().await;
-    let now = super::platform::now_ms();
+    let slot = crate::ui::platform::slot().await;
+    let now = crate::ui::platform::now_ms();
     crate::storage::durable::write(|kv| {
-        let mut outbox = Outbox::open(kv, user, slot, super::platform::new_id())?;
+        let mut outbox = Outbox::open(kv, user, slot, crate::ui::platform::new_id())?;
         prepared
             .into_iter()
             .map(|p| outbox.save_prepared(p, now))
@@ -187,7 +187,6 @@ pub async fn save(
 
 #[cfg(feature = "hydrate")]
 mod engine {
-    use super::SyncHandle;
     use crate::error::AppError;
     use crate::storage::durable::{self, Outbox as Disk};
     use crate::storage::{BUDGET_BYTES, BrowserStore, device};
@@ -196,6 +195,7 @@ mod engine {
         Heartbeat, PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION,
     };
     use crate::ui::platform;
+    use crate::ui::sync::SyncHandle;
     use leptos::prelude::*;
     use leptos::task::spawn_local;
     use std::cell::RefCell;
@@ -397,7 +397,7 @@ mod engine {
     pub fn attention_chunk(
         i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
         user: Uuid,
-    ) -> Result<Vec<super::Attention>, AppError> {
+    ) -> Result<Vec<crate::ui::sync::Attention>, AppError> {
         use crate::i18n::*;
         use crate::sync::protocol::{Record, RecordKind};
         use crate::ui::text;
@@ -434,7 +434,7 @@ mod engine {
                     _ if project.is_some() => format!("/projects/{p}"),
                     _ => "/".into(),
                 };
-                super::Attention {
+                crate::ui::sync::Attention {
                     what,
                     project: project
                         .and_then(|p| view.project(p))
@@ -453,7 +453,8 @@ mod engine {
         listed: Vec<Uuid>,
     ) -> Result<Vec<crate::domain::ProjectCard>, AppError> {
         let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
-        let choices = crate::ui::registration::read_choices(user).unwrap_or_default();
+        let choices =
+            crate::ui::pages::project::registration::read_choices(user).unwrap_or_default();
         Ok(view
             .records()
             .filter_map(|r| match r {

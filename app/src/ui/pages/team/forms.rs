@@ -2,10 +2,6 @@
 //! definition, and the import that publishes a new version. A definition with errors is refused
 //! with each error located and put in words; the version in use stays.
 
-use super::data::load_user;
-use super::layout::Frame;
-use super::pages::ErrorPanel;
-use super::routes::Screen;
 use crate::api::list_forms;
 use crate::domain::Names;
 use crate::domain::form::{
@@ -13,6 +9,10 @@ use crate::domain::form::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::load_user;
+use crate::ui::kit::layout::Frame;
+use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::routes::Screen;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -27,7 +27,10 @@ pub fn pick(names: &Names, locale: Locale) -> String {
 }
 
 /// One error of a definition, in words: where, then what.
-fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError) -> String {
+pub(crate) fn definition_error(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    e: &DefinitionError,
+) -> String {
     let place = if e.field.is_empty() {
         t_string!(i18n, form_level).to_string()
     } else {
@@ -77,29 +80,9 @@ fn definition_error(i18n: leptos_i18n::I18nContext<Locale>, e: &DefinitionError)
     t_string!(i18n, def_error_at, place = place, what = what).to_string()
 }
 
-/// The screens drawn from form definitions share one code chunk (and the form renderer): the
-/// team's `/forms`, and on the phone the visit form, the member form, diagnostics and
-/// self-assessments.
-#[component]
-pub fn FormPages() -> impl IntoView {
-    match super::routes::Screen::current() {
-        Some(Screen::Forms) => view! { <FormsPage /> }.into_any(),
-        Some(Screen::NewVisit | Screen::Visit) => {
-            view! { <super::visits::VisitFormPage /> }.into_any()
-        }
-        Some(Screen::NewDiagnostic | Screen::NewAssessment | Screen::Entry) => {
-            view! { <super::entries::EntryFormPage /> }.into_any()
-        }
-        Some(Screen::NewMember | Screen::Member) => {
-            view! { <super::member_form::MemberFormPage /> }.into_any()
-        }
-        _ => view! { <super::pages::NotFoundPage /> }.into_any(),
-    }
-}
-
 /// `/forms`: the team's forms page.
 #[component]
-fn FormsPage() -> impl IntoView {
+pub(crate) fn FormsPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| load_user());
     let forms = Resource::new(|| (), |_| list_forms());
@@ -129,7 +112,7 @@ fn FormsPage() -> impl IntoView {
 /// Each form once, at its latest version, with how many versions are kept, an export and a
 /// preview at phone size.
 #[component]
-fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
+pub(crate) fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
     let i18n = use_i18n();
     let previewing = RwSignal::new(None::<String>);
     let locale = i18n.get_locale_untracked();
@@ -162,7 +145,7 @@ fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
                 let file = format!("{}-v{}.json", form.id, form.version);
                 let export = move |_| {
                     #[cfg(feature = "hydrate")]
-                    super::platform::download(&file, &json);
+                    crate::ui::platform::download(&file, &json);
                     #[cfg(not(feature = "hydrate"))]
                     let _ = (&file, &json);
                 };
@@ -190,7 +173,7 @@ fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
 
 /// Publishes a definition file and says what became of it.
 #[component]
-fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub(crate) fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Result<PublishOutcome, AppError>>);
     let busy = RwSignal::new(false);
@@ -199,7 +182,7 @@ fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView 
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             busy.set(true);
-            let text = super::platform::read_file("form-file").await;
+            let text = crate::ui::platform::read_file("form-file").await;
             outcome.set(Some(crate::api::publish_form(text).await));
             busy.set(false);
             done();
@@ -254,7 +237,7 @@ fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView 
 /// The form as a phone draws it, at phone width, with a button that checks the answers as the
 /// phone and the server would. Nothing is saved.
 #[component]
-fn Preview(form: std::sync::Arc<FormDefinition>) -> impl IntoView {
+pub(crate) fn Preview(form: std::sync::Arc<FormDefinition>) -> impl IntoView {
     let i18n = use_i18n();
     let answers = RwSignal::new(crate::domain::form::Answers::new());
     let errors = RwSignal::new(Vec::new());
@@ -272,7 +255,7 @@ fn Preview(form: std::sync::Arc<FormDefinition>) -> impl IntoView {
         <div class="phone-preview">
             <p class="hint">{t_string!(i18n, form_preview_intro)}</p>
             <form on:submit=check novalidate>
-                <super::form_view::FormFields form answers errors today />
+                <crate::ui::kit::form_view::FormFields form answers errors today />
                 <p role="status">
                     {move || (checked.get() && errors.with(Vec::is_empty)).then(|| view! {
                         <span class="notice success">{t_string!(i18n, form_preview_ok)}</span>

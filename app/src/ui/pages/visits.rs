@@ -6,12 +6,6 @@
 //! after the page has started in the browser (an effect), so the server's markup and the first
 //! browser render agree.
 
-use super::data::load_user;
-use super::form_store::device_form;
-use super::form_view::{FormErrorSummary, FormFields};
-use super::layout::Frame;
-use super::sync::use_sync;
-use super::text;
 use crate::domain::RecordKind;
 use crate::domain::form::{Answer, AnswerError, AnswerProblem, Answers};
 use crate::domain::visit_form::{ACTIONS, question_of, take_actions};
@@ -22,144 +16,24 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
-use crate::sync::outbox::{LocalView, Prepared, SaveError, SyncState, prepare};
+use crate::sync::outbox::{SyncState, prepare};
+use crate::ui::data::load_user;
+use crate::ui::form_store::device_form;
+use crate::ui::kit::form_view::FormErrorSummary;
+use crate::ui::kit::form_view::FormFields;
+use crate::ui::kit::layout::Frame;
+use crate::ui::kit::save::{new_id, save_then, saved_then_back, today};
+use crate::ui::kit::tags::{Entry, ReviewNoteView, Tag, plain_tag, state_tag};
+use crate::ui::local::from_view;
+use crate::ui::local::local_view;
+use crate::ui::local::mounted;
+use crate::ui::sync::use_sync;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
-
-/// The last local view read, with what it was read at. Every list of a page reads the same view,
-/// and a project with a thousand visits should be parsed once per change, not once per list.
-#[cfg(feature = "hydrate")]
-struct ReadView {
-    user: Uuid,
-    /// [`crate::storage::local_writes`] when it was read.
-    writes: u64,
-    revision: u32,
-    view: std::rc::Rc<LocalView>,
-}
-
-#[cfg(feature = "hydrate")]
-thread_local! {
-    static LAST_VIEW: std::cell::RefCell<Option<ReadView>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The signed-in user's local view as the device holds it now (the browser only). `revision` is
-/// the sync revision the caller saw: it moves when another tab or a sync changed storage.
-pub(super) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::storage::local_writes;
-        let fresh =
-            |r: &&ReadView| r.user == user && r.writes == local_writes() && r.revision == revision;
-        if let Some(view) =
-            LAST_VIEW.with_borrow(|c| c.as_ref().filter(fresh).map(|r| r.view.clone()))
-        {
-            return Some(view);
-        }
-        let view = std::rc::Rc::new(
-            LocalView::load(
-                &crate::storage::BrowserStore,
-                &crate::storage::durable::Outbox,
-                user,
-            )
-            .ok()?,
-        );
-        LAST_VIEW.set(Some(ReadView {
-            user,
-            writes: local_writes(),
-            revision,
-            view: view.clone(),
-        }));
-        Some(view)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (user, revision);
-        None
-    }
-}
-
-/// True once the page runs in the browser: what reads device storage draws from then on, so the
-/// server's markup and the first browser render agree.
-pub(super) fn mounted() -> RwSignal<bool> {
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
-    mounted
-}
-
-/// A value read from the local view, again whenever the device's data changes; `None` until the
-/// page runs in the browser. (Read directly in the render closure rather than stored in a
-/// signal of its own: every signal type costs code in the WASM.)
-pub(super) fn from_view<T>(
-    user: Uuid,
-    read: impl Fn(&LocalView) -> T + 'static,
-) -> impl Fn() -> Option<T> {
-    let sync = use_sync();
-    let mounted = mounted();
-    move || {
-        if !mounted.get() {
-            return None;
-        }
-        local_view(user, sync.revision.get()).map(|view| read(&view))
-    }
-}
-
-/// The words, icon and class that say where an entry stands.
-pub(super) fn state_tag(i18n: leptos_i18n::I18nContext<Locale>, state: &SyncState) -> Tag {
-    let (class, icon) = match state {
-        SyncState::Waiting => ("tag waiting", "⏳ "),
-        SyncState::Sent => ("tag sent", "✓ "),
-        SyncState::Refused { .. } => ("tag refused", "✗ "),
-        SyncState::Conflict => ("tag conflict", "⚠ "),
-    };
-    Tag {
-        class,
-        icon,
-        text: text::sync_state(i18n, state),
-    }
-}
-
-/// A tag on an entry: an icon (hidden from screen readers) and words.
-#[derive(Clone)]
-pub struct Tag {
-    pub class: &'static str,
-    pub icon: &'static str,
-    pub text: String,
-}
-
-pub(super) fn plain_tag(text: String) -> Tag {
-    Tag {
-        class: "tag",
-        icon: "",
-        text,
-    }
-}
-
-/// One entry of a list (a visit, an action item): a heading line, its tags, an optional text,
-/// and what can be done with it.
-#[component]
-pub(super) fn Entry(
-    head: String,
-    tags: Vec<Tag>,
-    text: Option<String>,
-    #[prop(optional)] done: bool,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <li class:done=done>
-            <p class="entry-head"><strong>{head}</strong></p>
-            <p class="entry-state">
-                {tags.into_iter().map(|t| view! {
-                    <span class=t.class><span aria-hidden="true">{t.icon}</span>{t.text}</span>" "
-                }).collect_view()}
-            </p>
-            {text.map(|t| view! { <p class="entry-text">{t}</p> })}
-            {children()}
-        </li>
-    }
-}
 
 /// The project's visits on this phone, latest first, each with where it stands.
 #[component]
@@ -221,95 +95,8 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
     }
 }
 
-/// A supervisor's decision and comment on an entry.
-#[component]
-pub(super) fn ReviewNoteView(note: crate::domain::ReviewNote) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="review-note">
-            <p><strong>{text::review_line(i18n, &note)}</strong></p>
-            {(!note.comment.is_empty()).then(|| view! { <blockquote>{note.comment.clone()}</blockquote> })}
-        </div>
-    }
-}
-
-/// The project's members: from the phone once the page runs in the browser (with the ones
-/// registered here and not sent yet), from the server's page before. Each member's answers can
-/// be edited by whoever may see them.
-#[component]
-pub fn MembersSection(
-    user: Uuid,
-    project: Uuid,
-    initial: Vec<crate::domain::Member>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let local = from_view(user, move |view| {
-        view.members_of(project)
-            .into_iter()
-            .map(|m| {
-                (
-                    m.member.clone(),
-                    view.state(RecordKind::Member, m.member.id),
-                    m.review.clone(),
-                )
-            })
-            .collect::<Vec<_>>()
-    });
-    let list = move || match local() {
-        Some(list) if !list.is_empty() => list,
-        _ => initial
-            .iter()
-            .map(|m| (m.clone(), SyncState::Sent, None))
-            .collect(),
-    };
-    let new_href = format!("/projects/{project}/members/new");
-    view! {
-        <section aria-labelledby="members-title">
-            {move || {
-                let list = list();
-                let today = crate::domain::dates::today_iso();
-                let active = list
-                    .iter()
-                    .filter(|(m, _, _)| {
-                        crate::domain::member::is_member_on(m.joined_on.as_deref(), m.left_on.as_deref(), &today)
-                    })
-                    .count();
-                view! {
-                    <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({active})")}</span></h2>
-                    <p><a class="button" href=new_href.clone()>"＋ "{t_string!(i18n, member_new)}</a></p>
-                    <ul class="members">
-                        {list.into_iter().map(|(m, state, review)| {
-                            let left = m.left_on.clone();
-                            let has_left = left.is_some();
-                            let edit = m.private.is_some().then(|| format!("/projects/{project}/members/{}", m.id));
-                            let name = m.full_name.clone();
-                            view! {
-                                <li class:left=has_left>
-                                    <strong><bdi>{m.full_name.clone()}</bdi></strong>
-                                    <span>{text::member_role(i18n, &m.role)}</span>
-                                    {m.birth_year.map(|y| view! { <span>{t_string!(i18n, born_in)}" "{y}</span> })}
-                                    {m.with_disability.then(|| view! { <span class="tag">{t_string!(i18n, with_disability)}</span> })}
-                                    {left.map(|d| view! { <span class="tag">{t_string!(i18n, left_on)}" "{text::day(&d)}</span> })}
-                                    {(state != SyncState::Sent).then(|| {
-                                        let tag = state_tag(i18n, &state);
-                                        view! { <span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span> }
-                                    })}
-                                    {edit.map(|href| view! {
-                                        <a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "<bdi>{name}</bdi></span></a>
-                                    })}
-                                    {review.map(|note| view! { <ReviewNoteView note /> })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }
-            }}
-        </section>
-    }
-}
-
 /// How many visits a project page draws before "show all".
-const RECENT_VISITS: usize = 20;
+pub(crate) const RECENT_VISITS: usize = 20;
 
 /// The project's action items, open first, each with a button to close it.
 #[component]
@@ -364,83 +151,6 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
     }
 }
 
-fn today() -> String {
-    crate::domain::dates::today_iso()
-}
-
-pub(super) fn new_id() -> Uuid {
-    #[cfg(feature = "hydrate")]
-    {
-        super::platform::new_id()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        Uuid::nil()
-    }
-}
-
-/// What a capture form does once its entry is saved on the phone: says so on the form and on
-/// the project page, then goes back to `back` (two frames: the first paints "saved"). A save
-/// that failed says why on the form, which keeps what was typed.
-pub(super) fn saved_then_back(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    sync: super::sync::SyncHandle,
-    saved: RwSignal<bool>,
-    storage_error: RwSignal<Option<String>>,
-    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
-    back: String,
-) -> Box<dyn FnOnce(Result<(), String>)> {
-    Box::new(move |result| match result {
-        Ok(()) => {
-            saved.set(true);
-            sync.flash
-                .set(Some(t_string!(i18n, saved_on_phone).to_string()));
-            request_animation_frame(move || {
-                request_animation_frame(move || navigate(&back, Default::default()))
-            });
-        }
-        Err(message) => storage_error.set(Some(message)),
-    })
-}
-
-/// Saves prepared mutations on the phone, in order, then calls `done` with `Ok`, or with the
-/// message to show.
-///
-/// Called from event handlers, which may outlive the list that drew them (a sync redraws it):
-/// everything it needs is passed in, nothing is looked up in the reactive context.
-pub(super) fn save_then(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    sync: super::sync::SyncHandle,
-    user: Uuid,
-    prepared: Vec<Result<Prepared, SaveError>>,
-    done: Box<dyn FnOnce(Result<(), String>)>,
-) {
-    let message = move |e: SaveError| match e {
-        SaveError::Invalid(f) => text::field_error(i18n, f.code).to_string(),
-        SaveError::Storage(crate::storage::StorageError::QuotaExceeded) => {
-            t_string!(i18n, save_storage_full).to_string()
-        }
-        SaveError::Storage(_) => t_string!(i18n, save_storage_other).to_string(),
-    };
-    // Every entry is checked before the first is written.
-    let prepared = match prepared.into_iter().collect::<Result<Vec<_>, _>>() {
-        Ok(p) => p,
-        Err(e) => return done(Err(message(e))),
-    };
-    // All of them in one transaction on disk: saved together, or not at all.
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        let result = super::sync::save(user, prepared).await;
-        let saved = result.is_ok();
-        done(result.map(|_| ()).map_err(message));
-        if saved {
-            sync.saved(user);
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (sync, user, prepared, done);
-}
-
 /// `/projects/:id/visits/new` and `/projects/:id/visits/:visit`: the visit form.
 #[component]
 pub fn VisitFormPage() -> impl IntoView {
@@ -473,7 +183,7 @@ pub fn VisitFormPage() -> impl IntoView {
 
 /// What a visit decides for an action item left open by an earlier one.
 #[derive(Clone, Debug, PartialEq)]
-enum Carry {
+pub(crate) enum Carry {
     Keep,
     Done,
     /// For this ISO day (as typed).
@@ -486,7 +196,7 @@ enum Carry {
 /// visit from them, and puts the visit, its new action items and what became of the open ones
 /// in the outbox together.
 #[component]
-fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
+pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let navigate = leptos_router::hooks::use_navigate();

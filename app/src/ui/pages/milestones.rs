@@ -1,9 +1,6 @@
 //! A project's milestones on the project page, offline: those ahead (late ones marked), those
 //! reached, one tap to mark one reached today, and a short form to add one.
 
-use super::sync::use_sync;
-use super::text::{self, milestone_name};
-use super::visits::{ReviewNoteView, from_view, new_id, save_then, state_tag};
 use crate::domain::Milestone;
 use crate::domain::RecordKind;
 use crate::domain::dates::today_iso;
@@ -11,6 +8,14 @@ use crate::domain::milestone::{MILESTONE_KINDS, SaveMilestoneArgs};
 use crate::i18n::*;
 use crate::sync::mutations::SaveMilestone;
 use crate::sync::outbox::{SyncState, prepare};
+use crate::ui::kit::save::new_id;
+use crate::ui::kit::save::save_then;
+use crate::ui::kit::tags::ReviewNoteView;
+use crate::ui::kit::tags::state_tag;
+use crate::ui::local::from_view;
+use crate::ui::sync::use_sync;
+use crate::ui::text;
+use crate::ui::text::milestone_name;
 use leptos::prelude::*;
 use uuid::Uuid;
 

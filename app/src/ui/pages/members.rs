@@ -1,24 +1,109 @@
-//! Registering a member of a project on the phone, offline: the member form (with the Washington
-//! Group Short Set, asked only with consent) drawn from its definition, checked as the server
-//! will check it, and saved to the outbox at once. The same page edits a member whose answers
-//! this user may see.
+//! Coaching visits and action items on the phone: listed on the project page from the local view
+//! (so they show offline, with where each entry stands), captured in a form that saves to the
+//! outbox at once.
+//!
+//! Everything here reads device storage, which the server cannot see: the lists and the form draw
+//! after the page has started in the browser (an effect), so the server's markup and the first
+//! browser render agree.
 
-use super::data::load_user;
-use super::form_view::{FormErrorSummary, FormFields};
-use super::layout::Frame;
-use super::sync::use_sync;
-use super::visits::{local_view, mounted, new_id, save_then, saved_then_back};
+use crate::domain::RecordKind;
 use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::SaveMember;
-use crate::sync::outbox::prepare;
+use crate::sync::outbox::{SyncState, prepare};
+use crate::ui::data::load_user;
+use crate::ui::kit::form_view::FormErrorSummary;
+use crate::ui::kit::form_view::FormFields;
+use crate::ui::kit::layout::Frame;
+use crate::ui::kit::save::{new_id, save_then, saved_then_back};
+use crate::ui::kit::tags::{ReviewNoteView, state_tag};
+use crate::ui::local::from_view;
+use crate::ui::local::local_view;
+use crate::ui::local::mounted;
+use crate::ui::sync::use_sync;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
+
+/// The project's members: from the phone once the page runs in the browser (with the ones
+/// registered here and not sent yet), from the server's page before. Each member's answers can
+/// be edited by whoever may see them.
+#[component]
+pub fn MembersSection(
+    user: Uuid,
+    project: Uuid,
+    initial: Vec<crate::domain::Member>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = from_view(user, move |view| {
+        view.members_of(project)
+            .into_iter()
+            .map(|m| {
+                (
+                    m.member.clone(),
+                    view.state(RecordKind::Member, m.member.id),
+                    m.review.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let list = move || match local() {
+        Some(list) if !list.is_empty() => list,
+        _ => initial
+            .iter()
+            .map(|m| (m.clone(), SyncState::Sent, None))
+            .collect(),
+    };
+    let new_href = format!("/projects/{project}/members/new");
+    view! {
+        <section aria-labelledby="members-title">
+            {move || {
+                let list = list();
+                let today = crate::domain::dates::today_iso();
+                let active = list
+                    .iter()
+                    .filter(|(m, _, _)| {
+                        crate::domain::member::is_member_on(m.joined_on.as_deref(), m.left_on.as_deref(), &today)
+                    })
+                    .count();
+                view! {
+                    <h2 id="members-title">{t_string!(i18n, members)}" "<span class="count">{format!("({active})")}</span></h2>
+                    <p><a class="button" href=new_href.clone()>"＋ "{t_string!(i18n, member_new)}</a></p>
+                    <ul class="members">
+                        {list.into_iter().map(|(m, state, review)| {
+                            let left = m.left_on.clone();
+                            let has_left = left.is_some();
+                            let edit = m.private.is_some().then(|| format!("/projects/{project}/members/{}", m.id));
+                            let name = m.full_name.clone();
+                            view! {
+                                <li class:left=has_left>
+                                    <strong><bdi>{m.full_name.clone()}</bdi></strong>
+                                    <span>{text::member_role(i18n, &m.role)}</span>
+                                    {m.birth_year.map(|y| view! { <span>{t_string!(i18n, born_in)}" "{y}</span> })}
+                                    {m.with_disability.then(|| view! { <span class="tag">{t_string!(i18n, with_disability)}</span> })}
+                                    {left.map(|d| view! { <span class="tag">{t_string!(i18n, left_on)}" "{text::day(&d)}</span> })}
+                                    {(state != SyncState::Sent).then(|| {
+                                        let tag = state_tag(i18n, &state);
+                                        view! { <span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span> }
+                                    })}
+                                    {edit.map(|href| view! {
+                                        <a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "<bdi>{name}</bdi></span></a>
+                                    })}
+                                    {review.map(|note| view! { <ReviewNoteView note /> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            }}
+        </section>
+    }
+}
 
 #[component]
 pub fn MemberFormPage() -> impl IntoView {
@@ -48,7 +133,7 @@ pub fn MemberFormPage() -> impl IntoView {
 }
 
 #[component]
-fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView {
+pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
@@ -70,7 +155,7 @@ fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView 
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(title, existing)| {
-            let Some(form) = super::form_store::device_form(MEMBER_FORM, None) else {
+            let Some(form) = crate::ui::form_store::device_form(MEMBER_FORM, None) else {
                 return view! { <p class="error-panel">{t_string!(i18n, page_unavailable_title)}</p> }.into_any();
             };
             // A member whose answers this user may not see is not edited here.
@@ -145,7 +230,7 @@ fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView 
 
 /// Records that the member left the project (on a day, today by default); shown once they have.
 #[component]
-fn LeaveForm(user: Uuid, project: Uuid, member: crate::domain::Member) -> impl IntoView {
+pub(crate) fn LeaveForm(user: Uuid, project: Uuid, member: crate::domain::Member) -> impl IntoView {
     use crate::domain::MemberLeaves;
     use crate::sync::mutations::LeaveProject;
     let i18n = use_i18n();
@@ -181,7 +266,7 @@ fn LeaveForm(user: Uuid, project: Uuid, member: crate::domain::Member) -> impl I
             <h2 id="leave-title">{t_string!(i18n, member_leave_title)}</h2>
             {move || match left.get() {
                 Some(d) => view! {
-                    <p class="notice" role="status">{t_string!(i18n, left_on)}" "{super::text::day(&d)}</p>
+                    <p class="notice" role="status">{t_string!(i18n, left_on)}" "{crate::ui::text::day(&d)}</p>
                 }.into_any(),
                 None => view! {
                     <form class="inline-form" on:submit=leave novalidate>

@@ -5,11 +5,6 @@
 //! made on the server's current version, and a decision on a version that moved on is refused as
 //! stale.
 
-use super::forms::pick;
-use super::pages::ErrorPanel;
-use super::review::{FIELDS, Field, ReviewFrame};
-use super::routes::Screen;
-use super::text;
 use crate::api::{
     entry_review_queue, list_forms, registry_review_queue, review_entry, review_queue,
     review_registry, review_visit,
@@ -24,6 +19,13 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::kit::visit_fields::FIELDS;
+use crate::ui::kit::visit_fields::Field;
+use crate::ui::pages::team::forms::pick;
+use crate::ui::routes::Screen;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use std::sync::Arc;
@@ -31,7 +33,7 @@ use uuid::Uuid;
 
 /// The filters, as chosen in the selects ("" is every value).
 #[derive(Clone, Default, PartialEq)]
-struct Filter {
+pub(crate) struct Filter {
     incubator: String,
     value_chain: String,
     facilitator: String,
@@ -40,14 +42,14 @@ struct Filter {
 }
 
 /// The waiting times a supervisor filters by, in days.
-const AGES: [i64; 3] = [3, 7, 14];
+pub(crate) const AGES: [i64; 3] = [3, 7, 14];
 
-fn value_chain_name(i18n: I18nContext<Locale>, item: &QueueHeader) -> String {
+pub(crate) fn value_chain_name(i18n: I18nContext<Locale>, item: &QueueHeader) -> String {
     pick(&item.value_chain, i18n.get_locale())
 }
 
 /// Days since the server received the version waiting.
-fn waiting_days(item: &QueueHeader) -> i64 {
+pub(crate) fn waiting_days(item: &QueueHeader) -> i64 {
     let day = &crate::domain::dates::tunis_day(&item.submitted_at);
     days_between(day, &today_iso()).unwrap_or(0).max(0)
 }
@@ -108,7 +110,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
 /// The filters and the cards. Cards stay drawn when filtered out (hidden), so a comment being
 /// typed is not lost by changing a filter.
 #[component]
-fn Queue(
+pub(crate) fn Queue(
     visits: Vec<ReviewItem>,
     entries: EntryQueue,
     registry: Vec<RegistryReviewItem>,
@@ -234,7 +236,7 @@ fn Queue(
 
 /// What a member or a milestone says, as (label, value) lines; the same lines tell which changed
 /// between two versions.
-fn registry_facts(
+pub(crate) fn registry_facts(
     i18n: I18nContext<Locale>,
     record: &RegistryRecord,
 ) -> Vec<(&'static str, String)> {
@@ -299,7 +301,7 @@ fn registry_facts(
 
 /// One member or milestone waiting: what it says, its history, and the decision.
 #[component]
-fn RegistryCard(
+pub(crate) fn RegistryCard(
     item: RegistryReviewItem,
     shown: impl Fn() -> bool + Send + Sync + 'static,
     refetch: impl Fn() + Copy + Send + Sync + 'static,
@@ -357,7 +359,7 @@ fn RegistryCard(
 
 /// One visit waiting: what it says, its history, and the decision.
 #[component]
-fn Card(
+pub(crate) fn Card(
     item: ReviewItem,
     /// The version of the visit form it was captured on, when it answers questions the team
     /// added.
@@ -419,7 +421,7 @@ fn Card(
 /// One diagnostic or self-assessment waiting: its answers as the form asks them, its history,
 /// and the decision.
 #[component]
-fn EntryCard(
+pub(crate) fn EntryCard(
     item: EntryReviewItem,
     form: Option<Arc<FormDefinition>>,
     shown: impl Fn() -> bool + Send + Sync + 'static,
@@ -480,7 +482,7 @@ fn EntryCard(
 
 /// An answer as a supervisor reads it: the choice's label, the day, the amount in dinars.
 /// The questions a visit answers that its record has no column for (those the team added).
-fn extra_questions(fields: &VisitFields) -> Vec<(&String, &Answer)> {
+pub(crate) fn extra_questions(fields: &VisitFields) -> Vec<(&String, &Answer)> {
     fields.form.as_ref().map_or_else(Vec::new, |given| {
         given
             .answers
@@ -493,7 +495,7 @@ fn extra_questions(fields: &VisitFields) -> Vec<(&String, &Answer)> {
 /// The answers to the questions the team added to the visit form, in the form's order, as a
 /// supervisor reads them: `(question, answer)` each. Without the form's version, the questions
 /// go by their names.
-fn extra_answers(
+pub(crate) fn extra_answers(
     i18n: I18nContext<Locale>,
     fields: &VisitFields,
     form: Option<&FormDefinition>,
@@ -524,7 +526,11 @@ fn extra_answers(
     }
 }
 
-fn show_answer(i18n: I18nContext<Locale>, kind: &FieldKind, answer: Option<&Answer>) -> String {
+pub(crate) fn show_answer(
+    i18n: I18nContext<Locale>,
+    kind: &FieldKind,
+    answer: Option<&Answer>,
+) -> String {
     let locale = i18n.get_locale_untracked();
     let choice = |choices: &[crate::domain::form::Choice], v: &str| {
         choices
@@ -553,7 +559,7 @@ fn show_answer(i18n: I18nContext<Locale>, kind: &FieldKind, answer: Option<&Answ
 
 /// The decision last made on the entry (it was returned, and this is the fix).
 #[component]
-fn PreviousReview(note: ReviewNote) -> impl IntoView {
+pub(crate) fn PreviousReview(note: ReviewNote) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="review-note">
@@ -565,7 +571,7 @@ fn PreviousReview(note: ReviewNote) -> impl IntoView {
 
 /// The comment and the two buttons; `send` asks the server, on the version the supervisor read.
 #[component]
-fn Decision<F, Fut>(
+pub(crate) fn Decision<F, Fut>(
     id: Uuid,
     done: fn(I18nContext<Locale>, ReviewDecision) -> &'static str,
     refetch: impl Fn() + Copy + Send + Sync + 'static,
@@ -647,7 +653,7 @@ where
 /// Every version and decision of an entry, oldest first; each version says which fields changed
 /// (for an entry kept as form answers, named as its `form` asks them).
 #[component]
-fn History(
+pub(crate) fn History(
     events: Vec<HistoryEvent>,
     members: Vec<(Uuid, String)>,
     form: Option<Arc<FormDefinition>>,

@@ -3,30 +3,30 @@
 //! from the phone's data and from the project page as the server last sent it, so it reads
 //! offline.
 
-use super::form_store::device_form;
-use super::forms::pick;
-use super::text;
-use super::text::milestone_name;
-use super::visits::from_view;
 use crate::domain::risk::RiskFlag;
 use crate::domain::timeline::{EntryStep, Happening, Moment, Sources, Tranche, timeline};
 use crate::i18n::*;
+use crate::ui::form_store::device_form;
+use crate::ui::local::from_view;
+use crate::ui::pages::team::forms::pick;
+use crate::ui::text;
+use crate::ui::text::milestone_name;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use uuid::Uuid;
 
 /// How many moments the page draws before "show all".
-const RECENT: usize = 30;
+pub(crate) const RECENT: usize = 30;
 
 /// What a form's entries are called in the timeline (its title).
-fn form_title(i18n: I18nContext<Locale>, form_id: &str) -> String {
+pub(crate) fn form_title(i18n: I18nContext<Locale>, form_id: &str) -> String {
     device_form(form_id, None)
         .map(|f| pick(&f.title, i18n.get_locale_untracked()))
         .unwrap_or_else(|| form_id.to_owned())
 }
 
 /// A moment in words, with an optional quoted comment and whether it stands out (overdue, flag).
-fn tell(i18n: I18nContext<Locale>, moment: &Moment) -> (String, Option<String>, bool) {
+pub(crate) fn tell(i18n: I18nContext<Locale>, moment: &Moment) -> (String, Option<String>, bool) {
     match &moment.what {
         Happening::Visit { mode, status, .. } => (
             format!(

@@ -4,17 +4,6 @@
 //!
 //! Like visits, everything here reads device storage: it draws once the page runs in the browser.
 
-use super::data::load_user;
-use super::form_store::device_form;
-use super::form_view::{FormErrorSummary, FormFields};
-use super::forms::pick;
-use super::layout::Frame;
-use super::sync::use_sync;
-use super::text;
-use super::visits::{
-    Entry, ReviewNoteView, Tag, from_view, local_view, mounted, new_id, plain_tag, save_then,
-    saved_then_back, state_tag,
-};
 use crate::domain::RecordKind;
 use crate::domain::entry::{
     DIAGNOSTIC_AXES, DIAGNOSTIC_FORM, DiagnosticPoint, SSE_FORM, assessment_gaps, assessment_score,
@@ -28,6 +17,25 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
+use crate::ui::data::load_user;
+use crate::ui::form_store::device_form;
+use crate::ui::kit::form_view::FormErrorSummary;
+use crate::ui::kit::form_view::FormFields;
+use crate::ui::kit::layout::Frame;
+use crate::ui::kit::save::new_id;
+use crate::ui::kit::save::save_then;
+use crate::ui::kit::save::saved_then_back;
+use crate::ui::kit::tags::Entry;
+use crate::ui::kit::tags::ReviewNoteView;
+use crate::ui::kit::tags::Tag;
+use crate::ui::kit::tags::plain_tag;
+use crate::ui::kit::tags::state_tag;
+use crate::ui::local::from_view;
+use crate::ui::local::local_view;
+use crate::ui::local::mounted;
+use crate::ui::pages::team::forms::pick;
+use crate::ui::sync::use_sync;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -37,7 +45,12 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 /// The label of a single-choice answer, in the reader's language.
-fn choice_label(form: &FormDefinition, field: &str, value: &str, locale: Locale) -> String {
+pub(crate) fn choice_label(
+    form: &FormDefinition,
+    field: &str,
+    value: &str,
+    locale: Locale,
+) -> String {
     form.fields
         .iter()
         .find(|f| f.name == field)
@@ -49,7 +62,7 @@ fn choice_label(form: &FormDefinition, field: &str, value: &str, locale: Locale)
         .unwrap_or_else(|| value.to_owned())
 }
 
-fn field_label(form: &FormDefinition, field: &str, locale: Locale) -> String {
+pub(crate) fn field_label(form: &FormDefinition, field: &str, locale: Locale) -> String {
     form.fields
         .iter()
         .find(|f| f.name == field)
@@ -58,7 +71,11 @@ fn field_label(form: &FormDefinition, field: &str, locale: Locale) -> String {
 }
 
 /// The tags of an entry: its review status, and where it stands with the server.
-fn entry_tags(i18n: I18nContext<Locale>, entry: &FormEntry, state: &SyncState) -> Vec<Tag> {
+pub(crate) fn entry_tags(
+    i18n: I18nContext<Locale>,
+    entry: &FormEntry,
+    state: &SyncState,
+) -> Vec<Tag> {
     let status = match entry.status {
         EntryStatus::Returned => Tag {
             class: "tag returned",
@@ -73,7 +90,7 @@ fn entry_tags(i18n: I18nContext<Locale>, entry: &FormEntry, state: &SyncState) -
 /// One entry of a list: day, what it is, tags, the supervisor's comment while it waits for its
 /// fix, and a link to open it.
 #[component]
-fn EntryItem(head: String, entry: FormEntry, state: SyncState) -> impl IntoView {
+pub(crate) fn EntryItem(head: String, entry: FormEntry, state: SyncState) -> impl IntoView {
     let i18n = use_i18n();
     let tags = entry_tags(i18n, &entry, &state);
     let returned = entry
@@ -127,12 +144,15 @@ pub fn DiagnosticsSection(user: Uuid, project: Uuid) -> impl IntoView {
 }
 
 /// How many diagnostics the chart draws (the latest ones): a project has three in its life.
-const CHART_DIAGNOSTICS: usize = 4;
+pub(crate) const CHART_DIAGNOSTICS: usize = 4;
 
 /// The scores by axis, one bar per diagnostic from the oldest to the latest, each bar with its
 /// number; the same figures as a table for whoever prefers to read them.
 #[component]
-fn DiagnosticChart(form: Arc<FormDefinition>, points: Vec<DiagnosticPoint>) -> impl IntoView {
+pub(crate) fn DiagnosticChart(
+    form: Arc<FormDefinition>,
+    points: Vec<DiagnosticPoint>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let skip = points.len().saturating_sub(CHART_DIAGNOSTICS);
@@ -360,7 +380,7 @@ pub fn EntryFormPage() -> impl IntoView {
 }
 
 #[component]
-fn EntryForm(
+pub(crate) fn EntryForm(
     user: Uuid,
     project: Uuid,
     entry: Option<Uuid>,

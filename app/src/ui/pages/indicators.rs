@@ -4,12 +4,6 @@
 //! indicator has one, its source and an evidence note), checked against the indicator's
 //! definition as the server will check it.
 
-use super::form_store::device_form;
-use super::form_view::FormFields;
-use super::forms::pick;
-use super::sync::use_sync;
-use super::text;
-use super::visits::{from_view, save_then, state_tag};
 use crate::domain::FormAnswers;
 use crate::domain::RecordKind;
 use crate::domain::dates::today_iso;
@@ -27,6 +21,14 @@ use crate::domain::{EntryStatus, ReviewNote, Sex};
 use crate::i18n::*;
 use crate::sync::mutations::SaveIndicatorValue;
 use crate::sync::outbox::{SyncState, prepare};
+use crate::ui::form_store::device_form;
+use crate::ui::kit::form_view::FormFields;
+use crate::ui::kit::save::save_then;
+use crate::ui::kit::tags::state_tag;
+use crate::ui::local::from_view;
+use crate::ui::pages::team::forms::pick;
+use crate::ui::sync::use_sync;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use std::sync::Arc;
@@ -34,7 +36,7 @@ use uuid::Uuid;
 
 /// One indicator's row: its definition, progress, the state of a value not yet sent, the
 /// decision on the latest value, and whether that value was computed.
-type RowParts = (
+pub(crate) type RowParts = (
     IndicatorDefinition,
     Progress,
     Option<SyncState>,
@@ -43,7 +45,7 @@ type RowParts = (
 );
 
 /// The catalogue kept on this phone.
-fn catalogue() -> Vec<IndicatorDefinition> {
+pub(crate) fn catalogue() -> Vec<IndicatorDefinition> {
     #[cfg(feature = "hydrate")]
     {
         crate::storage::device()
@@ -59,7 +61,7 @@ fn catalogue() -> Vec<IndicatorDefinition> {
 }
 
 /// A value in its unit, as people read it.
-fn shown(i18n: I18nContext<Locale>, def: &IndicatorDefinition, value: f64) -> String {
+pub(crate) fn shown(i18n: I18nContext<Locale>, def: &IndicatorDefinition, value: f64) -> String {
     shown_in(i18n, def.data_type, &def.unit, value)
 }
 
@@ -80,7 +82,7 @@ pub fn shown_in(i18n: I18nContext<Locale>, data_type: DataType, unit: &str, valu
 }
 
 /// The trend as a small line, with its figures for screen readers.
-fn sparkline(trend: &[(String, f64)], label: String) -> impl IntoView {
+pub(crate) fn sparkline(trend: &[(String, f64)], label: String) -> impl IntoView {
     let (w, h) = (120.0, 32.0);
     let (lo, hi) = trend.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
         (lo.min(*v), hi.max(*v))
@@ -216,7 +218,7 @@ pub fn IndicatorsSection(
 }
 
 #[component]
-fn Row(
+pub(crate) fn Row(
     def: IndicatorDefinition,
     p: Progress,
     pending: Option<SyncState>,
@@ -272,14 +274,14 @@ fn Row(
                 view! { <p class="entry-state"><span class=tag.class><span aria-hidden="true">{tag.icon}</span>{tag.text}</span></p> }
             })}
             {computed.then(|| view! { <p class="hint">{t_string!(i18n, ind_computed)}</p> })}
-            {note.map(|note| view! { <super::visits::ReviewNoteView note /> })}
+            {note.map(|note| view! { <crate::ui::kit::tags::ReviewNoteView note /> })}
         </li>
     }
 }
 
 /// The periods offered for a value: the current one of the indicator's frequency and the three
 /// before it (earlier ones are rarely late, and a locked one is refused anyway).
-fn recent_periods(def: &IndicatorDefinition, today: &str) -> Vec<String> {
+pub(crate) fn recent_periods(def: &IndicatorDefinition, today: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut day = today.to_owned();
     while out.len() < 4 {
@@ -309,12 +311,12 @@ fn recent_periods(def: &IndicatorDefinition, today: &str) -> Vec<String> {
 /// questions of the indicator entry form (the value, its source, an evidence note, and any the
 /// team added), then the breakdown by sex when the indicator has one.
 #[component]
-fn ValueForm(
+pub(crate) fn ValueForm(
     user: Uuid,
     project: Uuid,
     chain: String,
     error: RwSignal<Option<String>>,
-    sync: super::sync::SyncHandle,
+    sync: crate::ui::sync::SyncHandle,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -409,7 +411,7 @@ fn ValueForm(
             Vec::new()
         };
         let id = value_id(project, &def.code, &chosen);
-        let base_version = super::visits::local_view(user, sync.revision.get_untracked())
+        let base_version = crate::ui::local::local_view(user, sync.revision.get_untracked())
             .and_then(|view| view.value(id).map(|v| v.version))
             .filter(|v| *v > 0);
         let args = SaveValueArgs {

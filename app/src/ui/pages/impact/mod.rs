@@ -4,11 +4,8 @@
 //! the same figures as a table. Bars of the year stand beside the same periods of the year before,
 //! so a season's dip reads as a season.
 
-use super::forms::pick;
-use super::indicators::shown_in;
-use super::pages::ErrorPanel;
-use super::review::ReviewFrame;
-use super::routes::Screen;
+pub mod catalogue;
+
 use crate::api::indicator_dashboard;
 use crate::domain::indicator::dashboard::{
     Breakdown, Child, Dashboard, DashboardLevel, Panel, PeriodRow, Shown,
@@ -17,21 +14,16 @@ use crate::domain::indicator::progress::ProgressState;
 use crate::domain::indicator::value::show_thousandths;
 use crate::domain::indicator::{Category, DataType};
 use crate::i18n::*;
+use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::pages::indicators::shown_in;
+use crate::ui::pages::team::forms::pick;
+use crate::ui::routes::Screen;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
-/// `/dashboard` and the team's `/catalogue` share one code chunk, chosen by the address.
 #[component]
-pub fn ImpactPages() -> impl IntoView {
-    match super::routes::Screen::current() {
-        Some(Screen::Catalogue) => view! { <super::catalogue::CataloguePage /> }.into_any(),
-        Some(Screen::Dashboard) => view! { <DashboardPage /> }.into_any(),
-        _ => view! { <super::pages::NotFoundPage /> }.into_any(),
-    }
-}
-
-#[component]
-fn DashboardPage() -> impl IntoView {
+pub(crate) fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let dashboard = Resource::new(
@@ -65,7 +57,7 @@ fn DashboardPage() -> impl IntoView {
 }
 
 /// The address of a dashboard.
-fn href(level: DashboardLevel, id: &str, year: i32) -> String {
+pub(crate) fn href(level: DashboardLevel, id: &str, year: i32) -> String {
     match level {
         DashboardLevel::Programme => format!("/dashboard?year={year}"),
         _ => format!("/dashboard?level={}&id={id}&year={year}", level.as_str()),
@@ -73,7 +65,7 @@ fn href(level: DashboardLevel, id: &str, year: i32) -> String {
 }
 
 /// An export of the dashboard's scope and year.
-fn export_href(file: &str, d: &Dashboard, lang: &str) -> String {
+pub(crate) fn export_href(file: &str, d: &Dashboard, lang: &str) -> String {
     format!(
         "/exports/{file}?level={}&id={}&year={}&lang={lang}",
         d.level.as_str(),
@@ -90,12 +82,12 @@ pub fn shown_count(shown: &Shown, threshold: i64) -> String {
     }
 }
 
-fn percent(p: Option<f64>) -> String {
+pub(crate) fn percent(p: Option<f64>) -> String {
     p.map(|p| format!("{p:.0} %")).unwrap_or_else(|| "—".into())
 }
 
 #[component]
-fn DashboardView(d: Dashboard) -> impl IntoView {
+pub(crate) fn DashboardView(d: Dashboard) -> impl IntoView {
     let i18n = use_i18n();
     let name = match d.level {
         DashboardLevel::Programme => t_string!(i18n, dash_programme).to_string(),
@@ -185,7 +177,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
 }
 
 #[component]
-fn Children(children: Vec<Child>, year: i32) -> impl IntoView {
+pub(crate) fn Children(children: Vec<Child>, year: i32) -> impl IntoView {
     let i18n = use_i18n();
     let group = |level: DashboardLevel, title: &'static str| {
         let mine: Vec<&Child> = children.iter().filter(|c| c.level == level).collect();
@@ -214,14 +206,14 @@ fn Children(children: Vec<Child>, year: i32) -> impl IntoView {
 }
 
 /// A value in the panel's unit.
-fn value_text(i18n: I18nContext<Locale>, panel: &Panel, value: Option<f64>) -> String {
+pub(crate) fn value_text(i18n: I18nContext<Locale>, panel: &Panel, value: Option<f64>) -> String {
     value
         .map(|v| shown_in(i18n, panel.data_type, &panel.unit, v))
         .unwrap_or_else(|| "—".into())
 }
 
 /// What a period is called under its bar: the month, quarter or half after the year.
-fn short_period(period: &str) -> String {
+pub(crate) fn short_period(period: &str) -> String {
     match period.get(5..) {
         Some(rest) if !rest.is_empty() => rest.to_owned(),
         _ => period.to_owned(),
@@ -229,7 +221,7 @@ fn short_period(period: &str) -> String {
 }
 
 #[component]
-fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
+pub(crate) fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let name = pick(&panel.name, locale);
@@ -259,7 +251,7 @@ fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
                 <div><dt>{t_string!(i18n, ind_latest)}</dt><dd class="latest">{latest}</dd></div>
                 <div><dt>{t_string!(i18n, ind_progress)}</dt><dd>{percent(panel.percent)}" · "{state_words}</dd></div>
                 {panel.next_milestone.clone().map(|(day, v)| view! {
-                    <div><dt>{t_string!(i18n, dash_next_milestone)}</dt><dd>{value_text(i18n, &panel, Some(v))}" ("{super::text::day(&day)}")"</dd></div>
+                    <div><dt>{t_string!(i18n, dash_next_milestone)}</dt><dd>{value_text(i18n, &panel, Some(v))}" ("{crate::ui::text::day(&day)}")"</dd></div>
                 })}
             </dl>
             {bar.map(|x| view! { <div class="progress-bar" aria-hidden="true"><span style=format!("inline-size: {x:.0}%")></span></div> })}
@@ -293,7 +285,7 @@ fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoView {
 }
 
 /// What the chart shows, in a sentence: the screen reader's version of the bars.
-fn caption(i18n: I18nContext<Locale>, panel: &Panel, name: &str, year: i32) -> String {
+pub(crate) fn caption(i18n: I18nContext<Locale>, panel: &Panel, name: &str, year: i32) -> String {
     let latest = panel
         .rows
         .iter()
@@ -325,7 +317,7 @@ fn caption(i18n: I18nContext<Locale>, panel: &Panel, name: &str, year: i32) -> S
 /// Bars of each period of the year (filled) beside the same period a year earlier (outlined),
 /// with the target as a dashed line, named by the caption under it. Drawn left to right in time
 /// in every language.
-fn chart(rows: &[PeriodRow], target: Option<f64>, caption: String) -> impl IntoView {
+pub(crate) fn chart(rows: &[PeriodRow], target: Option<f64>, caption: String) -> impl IntoView {
     let (w, h, pad_bottom, pad_top) = (320.0_f64, 140.0_f64, 18.0_f64, 8.0_f64);
     let values = rows
         .iter()
@@ -370,7 +362,7 @@ fn chart(rows: &[PeriodRow], target: Option<f64>, caption: String) -> impl IntoV
 }
 
 #[component]
-fn BreakdownTable(b: Breakdown, panel: Panel, threshold: i64) -> impl IntoView {
+pub(crate) fn BreakdownTable(b: Breakdown, panel: Panel, threshold: i64) -> impl IntoView {
     let i18n = use_i18n();
     let title = match b.dimension.as_str() {
         "sex" => t_string!(i18n, dash_by_sex),

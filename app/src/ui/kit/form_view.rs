@@ -3,18 +3,18 @@
 //! answer's problem next to it. The answers live in one signal; what is typed is kept as typed
 //! (a number that does not read as one is kept as text, and the check says so).
 
-use super::forms::pick;
 use crate::domain::form::{
     Answer, AnswerError, AnswerProblem, Answers, Field, FieldKind, FormDefinition,
 };
 use crate::i18n::*;
+use crate::ui::pages::team::forms::pick;
 use leptos::prelude::*;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// Where an answer sits: a field of the form, or of one item of a repeat group.
 #[derive(Clone, Debug, PartialEq)]
-struct Slot {
+pub(crate) struct Slot {
     item: Option<(String, usize)>,
     name: String,
 }
@@ -102,7 +102,7 @@ pub fn FormFields(
 }
 
 #[component]
-fn FieldView(
+pub(crate) fn FieldView(
     form: Arc<FormDefinition>,
     field: Field,
     answers: RwSignal<Answers>,
@@ -238,7 +238,7 @@ fn FieldView(
 }
 
 /// What the user typed, as the answer the field takes (kept as text when it does not read).
-fn read_typed(kind: &FieldKind, raw: &str) -> Option<Answer> {
+pub(crate) fn read_typed(kind: &FieldKind, raw: &str) -> Option<Answer> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -263,7 +263,7 @@ fn read_typed(kind: &FieldKind, raw: &str) -> Option<Answer> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kept {
+pub(crate) enum Kept {
     Text,
     Number,
     Bool,
@@ -331,7 +331,7 @@ fn Options(
 
 /// The items of a repeat group, each with the group's fields, and buttons to add and remove.
 #[component]
-fn RepeatItems(
+pub(crate) fn RepeatItems(
     form: Arc<FormDefinition>,
     group: String,
     fields: Vec<Field>,
@@ -431,7 +431,7 @@ pub fn FormErrorSummary(
 }
 
 /// A problem with one answer, in the reader's language: a constraint's own message, or ours.
-fn problem_text(
+pub(crate) fn problem_text(
     i18n: leptos_i18n::I18nContext<Locale>,
     locale: Locale,
     field: &Field,
@@ -445,15 +445,15 @@ fn problem_text(
             .unwrap_or_default(),
         AnswerProblem::Required => t_string!(i18n, answer_required).to_string(),
         AnswerProblem::WrongType => match field.kind {
-            FieldKind::Money => super::text::field_error(i18n, "not_an_amount").to_string(),
+            FieldKind::Money => crate::ui::text::field_error(i18n, "not_an_amount").to_string(),
             FieldKind::Integer | FieldKind::Decimal => {
-                super::text::field_error(i18n, "not_a_number").to_string()
+                crate::ui::text::field_error(i18n, "not_a_number").to_string()
             }
             _ => t_string!(i18n, answer_wrong_type).to_string(),
         },
         AnswerProblem::UnknownChoice => t_string!(i18n, answer_unknown_choice).to_string(),
         AnswerProblem::NotADate => t_string!(i18n, answer_not_a_date).to_string(),
         AnswerProblem::UnknownField => t_string!(i18n, answer_unknown_field).to_string(),
-        AnswerProblem::Record { rule } => super::text::field_error(i18n, rule).to_string(),
+        AnswerProblem::Record { rule } => crate::ui::text::field_error(i18n, rule).to_string(),
     }
 }

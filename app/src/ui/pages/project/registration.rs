@@ -4,11 +4,6 @@
 //! starts preselected; it is listed and opened on the phone at once, and reaches the server with
 //! the next sync. The same page corrects a registration the server refused (a code taken).
 
-use super::data::{load_user, remember, with_fallback};
-use super::layout::Frame;
-use super::pages::ErrorPanel;
-use super::text;
-use super::visits::{local_view, save_then};
 use crate::domain::dates::today_iso;
 use crate::domain::project::{CALL_WAVES, LEGAL_FORMS, TRAINING_TRACKS, normalise_code};
 use crate::domain::{NewProject, ProjectKind, ProjectOrigin, RegistryChoices, Role, SessionUser};
@@ -17,6 +12,14 @@ use crate::i18n::*;
 use crate::storage::Key;
 use crate::sync::mutations::CreateProject;
 use crate::sync::outbox::prepare;
+use crate::ui::data::load_user;
+use crate::ui::data::remember;
+use crate::ui::data::with_fallback;
+use crate::ui::kit::layout::Frame;
+use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::kit::save::save_then;
+use crate::ui::local::local_view;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -80,13 +83,13 @@ pub fn NewProjectPage() -> impl IntoView {
 
 /// The registration form.
 #[component]
-fn Registration(
+pub(crate) fn Registration(
     user: SessionUser,
     choices: RegistryChoices,
     correcting: Option<Uuid>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = super::sync::use_sync();
+    let sync = crate::ui::sync::use_sync();
     let navigate = leptos_router::hooks::use_navigate();
     let user_id = user.id;
     let Some((_, incubator)) = choices.incubator.clone() else {
@@ -130,7 +133,7 @@ fn Registration(
     let wave = RwSignal::new(origin.as_ref().map_or(1, |o| o.call_wave).to_string());
     // The field at fault and what is wrong with it.
     let error = RwSignal::new(None::<(&'static str, String)>);
-    let id = correcting.unwrap_or_else(super::visits::new_id);
+    let id = correcting.unwrap_or_else(crate::ui::kit::save::new_id);
     let codes = choices.codes.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -291,7 +294,7 @@ fn Registration(
 /// The page of a project this phone holds but the server does not list yet: built from the
 /// phone's copy, once the page runs in the browser.
 pub fn local_page(user: &SessionUser, project: Uuid) -> Option<crate::domain::ProjectDetail> {
-    let view = local_view(user.id, super::sync::use_sync().revision.get())?;
+    let view = local_view(user.id, crate::ui::sync::use_sync().revision.get())?;
     let record = view.project(project)?;
     let choices = read_choices(user.id).unwrap_or_default();
     crate::domain::ProjectDetail::from_record(record, &choices, &user.name)

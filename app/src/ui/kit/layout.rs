@@ -1,10 +1,11 @@
 //! The frame of every page: skip link, header (name, connection, language, user), main.
 
-use super::data::{Loaded, Source};
-use super::sync::use_sync;
-use super::text;
 use crate::domain::{Role, SessionUser};
 use crate::i18n::*;
+use crate::ui::data::Loaded;
+use crate::ui::data::Source;
+use crate::ui::sync::use_sync;
+use crate::ui::text;
 use leptos::prelude::*;
 
 /// Whether the browser says it is online. Starts "online" (as the server renders it) and follows
@@ -47,7 +48,7 @@ pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 /// Saves the choice and reloads the page in that language. Pages render their words once, not as
 /// reactive text (a reactive binding per string cost tens of kilobytes of WASM on every phone);
 /// the server (or, offline, the shell) renders the reloaded page in the chosen language.
-fn choose_language(locale: Locale) {
+pub(crate) fn choose_language(locale: Locale) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -95,7 +96,7 @@ pub fn LanguageSwitch() -> impl IntoView {
 }
 
 #[component]
-fn SignOut(user: SessionUser) -> impl IntoView {
+pub(crate) fn SignOut(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<crate::api::Logout>::new();
     let user_id = user.id;
@@ -190,7 +191,7 @@ pub fn Frame(
         </header>
         {has_user.then(|| view! { <SyncBar /> <UpdateNotice /> })}
         <OfflineNotice />
-        <super::clock::ClockWarning />
+        <crate::ui::clock::ClockWarning />
         <main id="main" tabindex="-1">
             {flash.map(|message| view! { <Flash message /> })}
             {(source == Some(Source::Device)).then(|| view! { <OfflineDataNote /> })}
@@ -200,10 +201,10 @@ pub fn Frame(
 }
 
 /// Unix ms by this device's clock (the sync status counts in it too); 0 on the server.
-fn device_now() -> i64 {
+pub(crate) fn device_now() -> i64 {
     #[cfg(feature = "hydrate")]
     {
-        super::platform::now_ms()
+        crate::ui::platform::now_ms()
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -213,7 +214,7 @@ fn device_now() -> i64 {
 
 /// Whether a sync has gone through since `since` (device ms) while the browser is online: what
 /// a page drew from the device is then no longer all there is.
-fn synced_since(since: i64) -> impl Fn() -> bool + Copy {
+pub(crate) fn synced_since(since: i64) -> impl Fn() -> bool + Copy {
     let sync = use_sync();
     let online = use_online();
     move || {
@@ -228,7 +229,7 @@ fn synced_since(since: i64) -> impl Fn() -> bool + Copy {
 /// once nothing waits or needs fixing: the count was read again right after the save, so it
 /// falls to zero only when the server has the entry. A notice never says more than is true.
 #[component]
-fn Flash(message: String) -> impl IntoView {
+pub(crate) fn Flash(message: String) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let saved = message == t_string!(i18n, saved_on_phone);
@@ -332,9 +333,9 @@ pub fn OfflineNotice() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let not_ready = {
         let state = RwSignal::new(None::<bool>);
-        Effect::new(move |_| state.set(super::platform::offline_ready()));
+        Effect::new(move |_| state.set(crate::ui::platform::offline_ready()));
         let listener = window_event_listener_untyped("athar-offline", move |_| {
-            state.set(super::platform::offline_ready())
+            state.set(crate::ui::platform::offline_ready())
         });
         on_cleanup(move || listener.remove());
         move || state.get() == Some(false)
@@ -361,7 +362,8 @@ pub fn UpdateNotice() -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "hydrate")]
     let state = {
-        use super::platform::{Update, update};
+        use crate::ui::platform::Update;
+        use crate::ui::platform::update;
         let state = RwSignal::new(None::<Update>);
         Effect::new(move |_| state.set(update()));
         let listener = window_event_listener_untyped("athar-update", move |_| state.set(update()));
@@ -381,7 +383,7 @@ pub fn UpdateNotice() -> impl IntoView {
                 .flatten()
                 .is_some();
             if !form_open || window().confirm_with_message(&lost).unwrap_or(false) {
-                super::platform::take_over();
+                crate::ui::platform::take_over();
             }
         }
         #[cfg(not(feature = "hydrate"))]

@@ -3,11 +3,6 @@
 //! chain or a project, and the indicator catalogue (export, and import of new versions, checked
 //! as a whole).
 
-use super::forms::pick;
-use super::pages::ErrorPanel;
-use super::review::ReviewFrame;
-use super::routes::Screen;
-use super::text;
 use crate::api::{
     list_indicators, list_value_chains, publish_indicators, reporting_periods, save_target,
     set_period_status, target_choices,
@@ -23,6 +18,11 @@ use crate::domain::indicator::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::pages::team::forms::pick;
+use crate::ui::routes::Screen;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -42,7 +42,7 @@ pub fn CataloguePage() -> impl IntoView {
     }
 }
 
-fn status_words(i18n: I18nContext<Locale>, status: PeriodStatus) -> &'static str {
+pub(crate) fn status_words(i18n: I18nContext<Locale>, status: PeriodStatus) -> &'static str {
     match status {
         PeriodStatus::Open => t_string!(i18n, cat_status_open),
         PeriodStatus::Submitted => t_string!(i18n, cat_status_submitted),
@@ -51,7 +51,7 @@ fn status_words(i18n: I18nContext<Locale>, status: PeriodStatus) -> &'static str
 }
 
 /// A field's error line, said when `wrong` names it.
-fn field_error_line(
+pub(crate) fn field_error_line(
     i18n: I18nContext<Locale>,
     id: &'static str,
     field: &'static str,
@@ -67,7 +67,7 @@ fn field_error_line(
 }
 
 /// Splits a refusal into the field it names and its code, or a message for the whole form.
-fn refusal(
+pub(crate) fn refusal(
     i18n: I18nContext<Locale>,
     e: AppError,
     wrong: RwSignal<Option<(String, String)>>,
@@ -82,7 +82,7 @@ fn refusal(
 }
 
 #[component]
-fn PeriodsSection() -> impl IntoView {
+pub(crate) fn PeriodsSection() -> impl IntoView {
     let i18n = use_i18n();
     let periods = Resource::new(|| (), |_| reporting_periods());
     let period = RwSignal::new(String::new());
@@ -170,7 +170,7 @@ fn PeriodsSection() -> impl IntoView {
 }
 
 #[component]
-fn Outcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+pub(crate) fn Outcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
     move || {
         outcome.get().map(|r| match r {
             Ok(message) => view! {
@@ -186,7 +186,7 @@ fn Outcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
 }
 
 #[component]
-fn PeriodTable(list: Vec<PeriodState>) -> impl IntoView {
+pub(crate) fn PeriodTable(list: Vec<PeriodState>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <table class="periods">
@@ -209,7 +209,7 @@ fn PeriodTable(list: Vec<PeriodState>) -> impl IntoView {
 }
 
 #[component]
-fn TargetsSection() -> impl IntoView {
+pub(crate) fn TargetsSection() -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.get_locale_untracked().as_str().to_owned();
     let choices = Resource::new(move || (), move |_| target_choices(lang.clone()));
@@ -230,7 +230,7 @@ fn TargetsSection() -> impl IntoView {
     }
 }
 
-fn scope_words(i18n: I18nContext<Locale>, scope: &str) -> &'static str {
+pub(crate) fn scope_words(i18n: I18nContext<Locale>, scope: &str) -> &'static str {
     match scope {
         "incubator" => t_string!(i18n, dash_incubator),
         "value_chain" => t_string!(i18n, dash_value_chain),
@@ -240,7 +240,7 @@ fn scope_words(i18n: I18nContext<Locale>, scope: &str) -> &'static str {
 }
 
 #[component]
-fn TargetForm(
+pub(crate) fn TargetForm(
     c: TargetChoices,
     outcome: RwSignal<Option<Result<String, String>>>,
     done: impl Fn() + Copy + Send + Sync + 'static,
@@ -428,7 +428,7 @@ fn TargetForm(
 }
 
 #[component]
-fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
+pub(crate) fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
     let i18n = use_i18n();
     let number = |v: Option<i64>| v.map(show_thousandths).unwrap_or_else(|| "—".into());
     (!lines.is_empty()).then(|| {
@@ -465,10 +465,10 @@ fn TargetTable(lines: Vec<TargetLine>) -> impl IntoView {
 /// A cell of a breakdown in words: `sex:female` → « Femmes ».
 pub fn cell_words(i18n: I18nContext<Locale>, cell: &str) -> String {
     let key = cell.split_once(':').map_or(cell, |(_, k)| k);
-    super::dashboard::key_words(i18n, key)
+    crate::ui::pages::impact::key_words(i18n, key)
 }
 
-fn catalogue_error(i18n: I18nContext<Locale>, e: &CatalogueError) -> String {
+pub(crate) fn catalogue_error(i18n: I18nContext<Locale>, e: &CatalogueError) -> String {
     let what = match &e.problem {
         CatalogueProblem::BadCode => t_string!(i18n, cat_bad_code).to_string(),
         CatalogueProblem::DuplicateCode => t_string!(i18n, cat_duplicate_code).to_string(),
@@ -492,7 +492,7 @@ fn catalogue_error(i18n: I18nContext<Locale>, e: &CatalogueError) -> String {
 }
 
 #[component]
-fn CatalogueSection() -> impl IntoView {
+pub(crate) fn CatalogueSection() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let catalogue = Resource::new(|| (), |_| list_indicators());
@@ -506,7 +506,7 @@ fn CatalogueSection() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             busy.set(true);
-            let text = super::platform::read_file("catalogue-file").await;
+            let text = crate::ui::platform::read_file("catalogue-file").await;
             let result = publish_indicators(text).await;
             if matches!(result, Ok(CataloguePublish::Published { .. })) {
                 catalogue.refetch();
@@ -567,7 +567,9 @@ fn CatalogueSection() -> impl IntoView {
 
 /// What became of a publication: the versions now in use, or why nothing was published.
 #[component]
-fn PublishResult(outcome: RwSignal<Option<Result<CataloguePublish, AppError>>>) -> impl IntoView {
+pub(crate) fn PublishResult(
+    outcome: RwSignal<Option<Result<CataloguePublish, AppError>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         outcome.get().map(|r| match r {
@@ -607,7 +609,7 @@ fn PublishResult(outcome: RwSignal<Option<Result<CataloguePublish, AppError>>>) 
     }
 }
 
-fn frequency_words(i18n: I18nContext<Locale>, f: Frequency) -> &'static str {
+pub(crate) fn frequency_words(i18n: I18nContext<Locale>, f: Frequency) -> &'static str {
     match f {
         Frequency::Monthly => t_string!(i18n, freq_monthly),
         Frequency::Quarterly => t_string!(i18n, freq_quarterly),
@@ -619,7 +621,7 @@ fn frequency_words(i18n: I18nContext<Locale>, f: Frequency) -> &'static str {
     }
 }
 
-fn aggregation_words(i18n: I18nContext<Locale>, a: &str) -> &'static str {
+pub(crate) fn aggregation_words(i18n: I18nContext<Locale>, a: &str) -> &'static str {
     match a {
         "sum" => t_string!(i18n, agg_sum),
         "average" => t_string!(i18n, agg_average),
@@ -632,7 +634,7 @@ fn aggregation_words(i18n: I18nContext<Locale>, a: &str) -> &'static str {
 /// The editor of one indicator's definition: the team picks an indicator, changes what may
 /// change, and publishes the next version, checked with the whole catalogue as an import is.
 #[component]
-fn DefinitionEditor(
+pub(crate) fn DefinitionEditor(
     list: Vec<IndicatorDefinition>,
     /// `(code, names)` of every value chain.
     chains: Vec<(String, Names)>,
@@ -671,7 +673,7 @@ fn DefinitionEditor(
 
 /// The `lang` and `dir` of a field written in `lang` (none for a code or a unit): Arabic runs
 /// right to left whatever the page's language.
-fn text_direction(lang: &'static str) -> (Option<&'static str>, Option<&'static str>) {
+pub(crate) fn text_direction(lang: &'static str) -> (Option<&'static str>, Option<&'static str>) {
     match lang {
         "" => (None, None),
         "ar" => (Some("ar"), Some("rtl")),
@@ -680,7 +682,7 @@ fn text_direction(lang: &'static str) -> (Option<&'static str>, Option<&'static 
 }
 
 #[component]
-fn EditForm(
+pub(crate) fn EditForm(
     def: IndicatorDefinition,
     chains: Vec<(String, Names)>,
     outcome: RwSignal<Option<Result<CataloguePublish, AppError>>>,

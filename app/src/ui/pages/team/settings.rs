@@ -2,19 +2,19 @@
 //! within bounds, said beside it; a value outside is refused by the server too, and nothing is
 //! saved until every value fits. The flags on the cards follow at once.
 
-use super::pages::ErrorPanel;
-use super::review::ReviewFrame;
-use super::routes::Screen;
-use super::text;
 use crate::api::{risk_settings, save_risk_settings};
 use crate::domain::risk::{RiskSettings, THRESHOLDS};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::routes::Screen;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 /// A threshold's label and what it means, in the reader's language.
-fn words(i18n: I18nContext<Locale>, field: &str) -> (&'static str, &'static str) {
+pub(crate) fn words(i18n: I18nContext<Locale>, field: &str) -> (&'static str, &'static str) {
     match field {
         "days_without_visit" => (
             t_string!(i18n, set_days_without_visit),
@@ -62,7 +62,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn RiskForm(settings: RiskSettings) -> impl IntoView {
+pub(crate) fn RiskForm(settings: RiskSettings) -> impl IntoView {
     let i18n = use_i18n();
     // What is typed, as typed: a field left empty or not a number is said so, not reset.
     let typed = RwSignal::new(

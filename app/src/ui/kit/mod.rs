@@ -1,0 +1,10 @@
+//! What pages share: the frame of every page, panels, tags, role gates, form views, saving.
+
+pub mod form_view;
+pub mod gate;
+pub mod import;
+pub mod layout;
+pub mod panels;
+pub mod save;
+pub mod tags;
+pub mod visit_fields;

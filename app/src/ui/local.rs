@@ -1,0 +1,89 @@
+//! Coaching visits and action items on the phone: listed on the project page from the local view
+//! (so they show offline, with where each entry stands), captured in a form that saves to the
+//! outbox at once.
+//!
+//! Everything here reads device storage, which the server cannot see: the lists and the form draw
+//! after the page has started in the browser (an effect), so the server's markup and the first
+//! browser render agree.
+
+use crate::sync::outbox::LocalView;
+use crate::ui::sync::use_sync;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The last local view read, with what it was read at. Every list of a page reads the same view,
+/// and a project with a thousand visits should be parsed once per change, not once per list.
+#[cfg(feature = "hydrate")]
+pub(crate) struct ReadView {
+    user: Uuid,
+    /// [`crate::storage::local_writes`] when it was read.
+    writes: u64,
+    revision: u32,
+    view: std::rc::Rc<LocalView>,
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static LAST_VIEW: std::cell::RefCell<Option<ReadView>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The signed-in user's local view as the device holds it now (the browser only). `revision` is
+/// the sync revision the caller saw: it moves when another tab or a sync changed storage.
+pub(crate) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::storage::local_writes;
+        let fresh =
+            |r: &&ReadView| r.user == user && r.writes == local_writes() && r.revision == revision;
+        if let Some(view) =
+            LAST_VIEW.with_borrow(|c| c.as_ref().filter(fresh).map(|r| r.view.clone()))
+        {
+            return Some(view);
+        }
+        let view = std::rc::Rc::new(
+            LocalView::load(
+                &crate::storage::BrowserStore,
+                &crate::storage::durable::Outbox,
+                user,
+            )
+            .ok()?,
+        );
+        LAST_VIEW.set(Some(ReadView {
+            user,
+            writes: local_writes(),
+            revision,
+            view: view.clone(),
+        }));
+        Some(view)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (user, revision);
+        None
+    }
+}
+
+/// True once the page runs in the browser: what reads device storage draws from then on, so the
+/// server's markup and the first browser render agree.
+pub(crate) fn mounted() -> RwSignal<bool> {
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    mounted
+}
+
+/// A value read from the local view, again whenever the device's data changes; `None` until the
+/// page runs in the browser. (Read directly in the render closure rather than stored in a
+/// signal of its own: every signal type costs code in the WASM.)
+pub(crate) fn from_view<T>(
+    user: Uuid,
+    read: impl Fn(&LocalView) -> T + 'static,
+) -> impl Fn() -> Option<T> {
+    let sync = use_sync();
+    let mounted = mounted();
+    move || {
+        if !mounted.get() {
+            return None;
+        }
+        local_view(user, sync.revision.get()).map(|view| read(&view))
+    }
+}

@@ -1,0 +1,385 @@
+//! The pages of the walking skeleton: sign-in, the home page of each role, a project, not found.
+
+use crate::domain::dates::today_iso;
+use crate::domain::{ProjectCard, Role, SessionUser};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::storage::Key;
+use crate::ui::data::Loaded;
+use crate::ui::data::Source;
+use crate::ui::data::keep_projects_offline;
+use crate::ui::data::load_user;
+use crate::ui::data::remember;
+use crate::ui::data::remember_user;
+use crate::ui::data::with_fallback;
+use crate::ui::kit::layout::Frame;
+use crate::ui::kit::panels::{ErrorPanel, Loading};
+use crate::ui::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+/// `/`: what the signed-in user works on, by role; the sign-in page for everyone else.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| load_user());
+    Effect::new(move |_| {
+        if let Some(u) = user.get() {
+            remember_user(&u);
+        }
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || user.get().map(|r| {
+                match r {
+                    Ok(Some(Loaded { value, source })) => match value.role {
+                        Role::Viewer => view! { <SummaryHome user=value source /> }.into_any(),
+                        _ => view! { <ProjectsHome user=value source /> }.into_any(),
+                    },
+                    Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(e) => view! { <Frame><ErrorPanel error=e /></Frame> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The entries the server refused: what, where, why, and a way to fix each.
+#[component]
+pub(crate) fn AttentionList(list: Vec<crate::ui::sync::Attention>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section id="attention" class="attention" aria-labelledby="attention-title">
+            <h2 id="attention-title"><span aria-hidden="true">"✗ "</span>{t_string!(i18n, attention_title)}</h2>
+            <p>{t_string!(i18n, attention_intro)}</p>
+            <ul class="entries">
+                {list.into_iter().map(|a| view! {
+                    <li>
+                        <p><strong>{a.what}</strong>{a.project.map(|p| view! { " · " <bdi>{p}</bdi> })}</p>
+                        <p class="reason">{a.reason}</p>
+                        <a class="button" href=a.href>{t_string!(i18n, attention_fix)}</a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
+#[component]
+pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = Key::Projects { user: user.id };
+    let projects = Resource::new(|| (), {
+        let key = key.clone();
+        move |_| with_fallback(crate::api::list_projects(), Some(key.clone()))
+    });
+    let (storage_problem, set_storage_problem) = signal(None);
+    let (role, user_id) = (user.role, user.id);
+    Effect::new(move |_| {
+        if let Some(Ok(loaded)) = projects.get() {
+            set_storage_problem.set(remember(&key, &loaded).err());
+            // A facilitator needs every project of theirs in the field, not only those opened
+            // online: fetch their pages in the background and keep them on the device.
+            if role == Role::Facilitator && loaded.source == Source::Server {
+                let ids = loaded.value.iter().map(|c| c.id).collect();
+                leptos::task::spawn_local(keep_projects_offline(user_id, ids));
+            }
+        }
+    });
+    // Projects on this phone the list does not have yet: registered here, or pulled since the
+    // list was stored (read after the page is up, from the sync chunk).
+    let (user_name, facilitator) = (user.name.clone(), role == Role::Facilitator);
+    let on_phone = RwSignal::new(Vec::<ProjectCard>::new());
+    let sync = crate::ui::sync::use_sync();
+    Effect::new(move |_| {
+        let _ = sync.revision.get();
+        if let (true, Some(Ok(loaded))) = (facilitator, projects.get()) {
+            let listed = loaded.value.iter().map(|c| c.id).collect();
+            let name = user_name.clone();
+            leptos::task::spawn_local(async move {
+                on_phone.set(sync.unlisted_projects(user_id, name, listed).await);
+            });
+        }
+    });
+    let title = move || match role {
+        Role::Facilitator => t_string!(i18n, my_projects),
+        Role::Supervisor => t_string!(i18n, incubator_projects),
+        _ => t_string!(i18n, all_projects),
+    };
+    // Entries the server refused, listed until they are fixed (read from the sync chunk).
+    let attention = RwSignal::new(Vec::<crate::ui::sync::Attention>::new());
+    Effect::new(move |_| {
+        let _ = sync.revision.get();
+        if sync.status.with(|s| s.attention) > 0 {
+            leptos::task::spawn_local(async move {
+                attention.set(sync.attention(i18n, user_id).await);
+            });
+        } else {
+            attention.set(Vec::new());
+        }
+    });
+    view! {
+        <Title text=title />
+        <Frame user source>
+            <h1>{title}</h1>
+            {move || {
+                let list = attention.get();
+                (!list.is_empty()).then(|| view! { <AttentionList list /> })
+            }}
+            {move || storage_problem.get().map(|e| view! {
+                <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
+            })}
+            <Suspense fallback=Loading>
+                {move || projects.get().map(|r| {
+                    match r {
+                        Ok(loaded) => {
+                            let offline = loaded.source == Source::Device && source == Source::Server;
+                            let mut cards = loaded.value;
+                            cards.splice(0..0, on_phone.get());
+                            view! {
+                                {offline.then(|| view! { <crate::ui::kit::layout::OfflineDataNote /> })}
+                                {facilitator.then(|| view! {
+                                    <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
+                                })}
+                                <ProjectList cards grouped=role != Role::Facilitator />
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Frame>
+    }
+}
+
+#[component]
+pub(crate) fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if cards.is_empty() {
+        return view! { <p>{t_string!(i18n, no_projects)}</p> }.into_any();
+    }
+    let today = today_iso();
+    if !grouped {
+        return view! { <ul class="cards">{cards.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}</ul> }
+            .into_any();
+    }
+    // Supervisors and the team see the projects at risk first, then every project by incubator.
+    let at_risk: Vec<ProjectCard> = cards
+        .iter()
+        .filter(|c| !c.flags.is_empty())
+        .cloned()
+        .collect();
+    let risk_count = at_risk.len();
+    let risk_list = (!at_risk.is_empty()).then(|| view! {
+        <section class="risk-list" aria-labelledby="risk-list-title">
+            <h2 id="risk-list-title">{t_string!(i18n, risk_list_title)}" "<span class="count">{format!("({risk_count})")}</span></h2>
+            <ul>
+                {at_risk.into_iter().map(|card| view! { <RiskItem card /> }).collect_view()}
+            </ul>
+        </section>
+    });
+    let mut groups: Vec<(String, Vec<ProjectCard>)> = Vec::new();
+    for card in cards {
+        match groups.iter_mut().find(|(name, _)| *name == card.incubator) {
+            Some((_, list)) => list.push(card),
+            None => groups.push((card.incubator.clone(), vec![card])),
+        }
+    }
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let groups = groups
+        .into_iter()
+        .map(|(incubator, list)| {
+            let count = list.len();
+            let today = today.clone();
+            view! {
+                <section class="group">
+                    <h2>
+                        <bdi>{incubator}</bdi>
+                        " "
+                        <span class="count">{format!("({count})")}</span>
+                    </h2>
+                    <ul class="cards">
+                        {list.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! { {risk_list} {groups} }.into_any()
+}
+
+/// A project at risk in the reviewer's list: each flag in words, marked as seen with a note, or
+/// with a button to do so.
+#[component]
+pub(crate) fn RiskItem(card: ProjectCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let acks = RwSignal::new(card.acknowledged.clone());
+    let project = card.id;
+    view! {
+        <li>
+            <a href=format!("/projects/{project}")><bdi>{format!("{} · {}", card.code, card.title)}</bdi></a>
+            <ul class="risk-flags">
+                {card.flags.iter().map(|flag| {
+                    let rule = flag.rule();
+                    let words = text::risk(i18n, flag);
+                    let open = RwSignal::new(false);
+                    let note = RwSignal::new(String::new());
+                    let error = RwSignal::new(None::<String>);
+                    let note_id = format!("ack-{project}-{rule}");
+                    let save = move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let text = note.get_untracked();
+                        if let Err(e) = crate::domain::risk::check_ack(rule, &text) {
+                            error.set(Some(text::field_error(i18n, e.code).to_owned()));
+                            return;
+                        }
+                        leptos::task::spawn_local(async move {
+                            match crate::api::acknowledge_risk(project, rule.to_owned(), text.clone()).await {
+                                Ok(()) => {
+                                    error.set(None);
+                                    open.set(false);
+                                    acks.update(|a| {
+                                        a.retain(|x| x.rule != rule);
+                                        a.push(crate::domain::risk::RiskAck {
+                                            rule: rule.to_owned(),
+                                            note: text.trim().to_owned(),
+                                            by: String::new(),
+                                            at: crate::domain::dates::today_iso(),
+                                        });
+                                    });
+                                }
+                                Err(e) => error.set(Some(text::error(i18n, &e))),
+                            }
+                        });
+                    };
+                    view! {
+                        <li>
+                            <span class="flags-inline"><span aria-hidden="true">"⚠ "</span>{words}</span>
+                            {move || match acks.with(|a| a.iter().find(|x| x.rule == rule).cloned()) {
+                                Some(ack) => view! {
+                                    <p class="seen">{t_string!(i18n, risk_seen_by, name = ack.by.clone(), day = text::day(&crate::domain::dates::tunis_day(&ack.at)), note = ack.note.clone()).to_string()}</p>
+                                }.into_any(),
+                                None if open.get() => view! {
+                                    <form class="ack-form" on:submit=save>
+                                        <label for=note_id.clone()>{t_string!(i18n, risk_ack_note)}</label>
+                                        <textarea id=note_id.clone() rows="2" prop:value=move || note.get()
+                                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                                        {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                                        <button type="submit">{t_string!(i18n, risk_ack_save)}</button>
+                                    </form>
+                                }.into_any(),
+                                None => view! {
+                                    <button type="button" class="more" on:click=move |_| open.set(true)>{t_string!(i18n, risk_ack)}</button>
+                                }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+#[component]
+pub(crate) fn Card(card: ProjectCard, today: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let overdue = card.visit_overdue(&today);
+    let href = format!("/projects/{}", card.id);
+    let chain = card.value_chain.clone();
+    let status = card.status;
+    let kind = card.kind;
+    let last = card.last_visit_on.clone();
+    let due = card.next_visit_due.clone();
+    let flags = card.flags.clone();
+    let flagged = !flags.is_empty();
+    view! {
+        <li class="card" class:overdue=overdue class:flagged=flagged>
+            <h3>
+                <a href=href>
+                    <bdi>{card.title.clone()}</bdi>
+                </a>
+            </h3>
+            <p class="meta">
+                <bdi class="code">{card.code.clone()}</bdi>
+                " · "
+                {text::value_chain(i18n, &chain)}
+                " · "
+                {text::kind(i18n, kind)}
+            </p>
+            <dl class="facts">
+                <div>
+                    <dt>{t_string!(i18n, status)}</dt>
+                    <dd class=format!("status status-{}", status.as_str())>{text::status(i18n, status)}</dd>
+                </div>
+                <div>
+                    <dt>{t_string!(i18n, last_visit)}</dt>
+                    <dd>{match last {
+                        Some(d) => text::day(&d).into_any(),
+                        None => t_string!(i18n, never_visited).into_any(),
+                    }}</dd>
+                </div>
+                <div>
+                    <dt>{t_string!(i18n, next_visit_due)}</dt>
+                    <dd>
+                        {due.map(|d| text::day(&d))}
+                        {overdue.then(|| view! {
+                            " "
+                            <strong class="tag-overdue">
+                                <span aria-hidden="true">"⚠ "</span>
+                                {t_string!(i18n, overdue)}
+                            </strong>
+                        })}
+                    </dd>
+                </div>
+            </dl>
+            {flagged.then(|| view! {
+                <ul class="flags" aria-label=t_string!(i18n, risks)>
+                    {flags.iter().map(|f| view! {
+                        <li><span aria-hidden="true">"⚠ "</span>{text::risk(i18n, f)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </li>
+    }
+}
+
+/// The viewer's home: programme aggregates only, small cells hidden.
+#[component]
+pub(crate) fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = Resource::new(|| (), |_| crate::api::get_programme_summary());
+    view! {
+        <Title text=t_string!(i18n, programme_overview) />
+        <Frame user source>
+            <h1>{t_string!(i18n, programme_overview)}</h1>
+            <Suspense fallback=Loading>
+                {move || summary.get().map(|r| {
+                    match r {
+                        Ok(s) => {
+                            let rows: Vec<(&'static str, String)> = vec![
+                                (t_string!(i18n, summary_projects), s.projects.to_string()),
+                                (t_string!(i18n, kind_individual), s.individual.to_string()),
+                                (t_string!(i18n, kind_collective), s.collective.to_string()),
+                                (t_string!(i18n, status_operating), s.operating.to_string()),
+                                (t_string!(i18n, summary_members), s.members.to_string()),
+                                (t_string!(i18n, summary_women), s.women.to_string()),
+                                (t_string!(i18n, summary_with_disability), s.with_disability.map(|n| n.to_string()).unwrap_or_else(|| format!("<{}", s.small_cell_threshold))),
+                                (t_string!(i18n, summary_visits_30_days), s.visits_last_30_days.to_string()),
+                            ];
+                            view! {
+                                <dl class="summary">
+                                    {rows.into_iter().map(|(label, value)| view! {
+                                        <div><dt>{label}</dt><dd>{value}</dd></div>
+                                    }).collect_view()}
+                                </dl>
+                                <p><a href="/dashboard">{t_string!(i18n, dash_open)}</a></p>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Frame>
+    }
+}
