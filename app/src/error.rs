@@ -49,6 +49,19 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Answers the page being drawn on the server with this error's status (a page whose data
+    /// failed is a 404, a 401…, not a 200). Server functions called over HTTP get theirs from the
+    /// server's `server_fn_status` layer; nothing happens in the browser.
+    pub fn answer_page(&self) {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(
+                http::StatusCode::from_u16(self.status_code())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+
     /// The HTTP status a server function or page answers with for this error.
     pub fn status_code(&self) -> u16 {
         match self {

@@ -62,7 +62,11 @@ where
             source: Source::Server,
         }),
         Err(AppError::Network(e)) => read_device(key).ok_or(AppError::Network(e)),
-        Err(e) => Err(e),
+        Err(e) => {
+            // The page may draw the phone's copy later, but the server's answer is this error.
+            e.answer_page();
+            Err(e)
+        }
     }
 }
 

@@ -16,13 +16,7 @@ pub(crate) fn Loading() -> impl IntoView {
 #[component]
 pub(crate) fn ErrorPanel(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(error.status_code())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    error.answer_page();
     let message = text::error(i18n, &error);
     view! {
         <div class="error-panel" role="alert">
