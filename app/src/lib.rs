@@ -92,7 +92,7 @@ pub fn hydrate() {
             ready();
         } else if let Some(body) = body {
             ui::clock::from_page();
-            // Asynchronous: a page whose code is a chunk of its own (`ui::lazy_page`) is hydrated
+            // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
             // once that chunk is here.
             leptos::mount::hydrate_from_async(body, App).await.forget();
             ready();

@@ -28,7 +28,7 @@ pub(crate) fn ErrorPanel(error: AppError) -> impl IntoView {
     }
 }
 
-/// A page of the app whose code could not be fetched (see `ui::lazy_page`): nothing is lost, the
+/// A page of the app whose code could not be fetched (see `ui::chunks`): nothing is lost, the
 /// page opens once the phone has been online with the app open.
 #[component]
 pub fn PageUnavailable() -> impl IntoView {
