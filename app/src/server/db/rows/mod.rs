@@ -150,3 +150,59 @@ fn form_answers(version: Option<i64>, answers: Option<&str>) -> Option<crate::do
         answers: serde_json::from_str(answers?).ok()?,
     })
 }
+
+/// A table of versioned definitions kept as JSON: forms (by id) and indicators (by code).
+#[derive(Clone, Copy)]
+pub(in crate::server::db) struct Versioned {
+    pub table: &'static str,
+    /// The column that names a definition.
+    pub key: &'static str,
+    /// What one is called in an error.
+    pub what: &'static str,
+}
+
+pub(in crate::server::db) const FORMS: Versioned = Versioned {
+    table: "forms",
+    key: "id",
+    what: "form",
+};
+
+pub(in crate::server::db) const INDICATORS: Versioned = Versioned {
+    table: "indicator_definitions",
+    key: "code",
+    what: "indicator",
+};
+
+impl Versioned {
+    /// Every version of every definition, by name and version.
+    pub fn select(self) -> String {
+        format!(
+            "select {key}, version, definition from {table} order by {key}, version",
+            key = self.key,
+            table = self.table
+        )
+    }
+
+    pub fn insert(self) -> String {
+        format!(
+            "insert into {} ({}, version, definition, published_at, published_by)
+             values ($1, $2, $3, $4, $5)",
+            self.table, self.key
+        )
+    }
+
+    /// The definitions of `rows` (`(name, version, json)`); an unreadable one is an error that
+    /// names it.
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        self,
+        rows: Vec<(String, i64, String)>,
+    ) -> Result<Vec<T>, DbError> {
+        rows.into_iter()
+            .map(|(name, version, text)| {
+                serde_json::from_str(&text).map_err(|e| {
+                    DbError::Value(format!("{} {name} version {version}: {e}", self.what))
+                })
+            })
+            .collect()
+    }
+}

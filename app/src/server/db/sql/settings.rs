@@ -7,16 +7,7 @@ use uuid::Uuid;
 pub(super) async fn forms(
     db: &EngineDb,
 ) -> Result<Vec<crate::domain::form::FormDefinition>, DbError> {
-    let rows: Vec<(String, i64, String)> =
-        sqlx::query_as("select id, version, definition from forms order by id, version")
-            .fetch_all(&db.pool)
-            .await?;
-    rows.into_iter()
-        .map(|(id, version, text)| {
-            serde_json::from_str(&text)
-                .map_err(|e| DbError::Value(format!("form {id} version {version}: {e}")))
-        })
-        .collect()
+    definitions(db, rows::FORMS).await
 }
 
 pub(super) async fn insert_form(
@@ -24,35 +15,14 @@ pub(super) async fn insert_form(
     form: &crate::domain::form::FormDefinition,
     published_by: Option<Uuid>,
 ) -> Result<(), DbError> {
-    let definition = serde_json::to_string(form).map_err(|e| DbError::Value(e.to_string()))?;
-    sqlx::query(
-        "insert into forms (id, version, definition, published_at, published_by)
-         values ($1, $2, $3, $4, $5)",
-    )
-    .bind(&form.id)
-    .bind(i64::from(form.version))
-    .bind(definition)
-    .bind(rows::now())
-    .bind(published_by)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    let key = (form.id.as_str(), form.version);
+    insert_definition(db, rows::FORMS, key, form, published_by).await
 }
 
 pub(super) async fn indicators(
     db: &EngineDb,
 ) -> Result<Vec<crate::domain::indicator::IndicatorDefinition>, DbError> {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
-        "select code, version, definition from indicator_definitions order by code, version",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    rows.into_iter()
-        .map(|(code, version, text)| {
-            serde_json::from_str(&text)
-                .map_err(|e| DbError::Value(format!("indicator {code} version {version}: {e}")))
-        })
-        .collect()
+    definitions(db, rows::INDICATORS).await
 }
 
 pub(super) async fn insert_indicator(
@@ -60,18 +30,37 @@ pub(super) async fn insert_indicator(
     indicator: &crate::domain::indicator::IndicatorDefinition,
     published_by: Option<Uuid>,
 ) -> Result<(), DbError> {
-    let definition = serde_json::to_string(indicator).map_err(|e| DbError::Value(e.to_string()))?;
-    sqlx::query(
-        "insert into indicator_definitions (code, version, definition, published_at, published_by)
-         values ($1, $2, $3, $4, $5)",
-    )
-    .bind(&indicator.code)
-    .bind(i64::from(indicator.version))
-    .bind(definition)
-    .bind(rows::now())
-    .bind(published_by)
-    .execute(&db.pool)
-    .await?;
+    let key = (indicator.code.as_str(), indicator.version);
+    insert_definition(db, rows::INDICATORS, key, indicator, published_by).await
+}
+
+async fn definitions<T: serde::de::DeserializeOwned>(
+    db: &EngineDb,
+    table: rows::Versioned,
+) -> Result<Vec<T>, DbError> {
+    let found: Vec<(String, i64, String)> =
+        sqlx::query_as(&table.select()).fetch_all(&db.pool).await?;
+    table.decode(found)
+}
+
+/// Stores a new version of a definition; a version that exists already is
+/// [`DbError::AlreadyExists`].
+async fn insert_definition<T: serde::Serialize>(
+    db: &EngineDb,
+    table: rows::Versioned,
+    (name, version): (&str, u32),
+    definition: &T,
+    published_by: Option<Uuid>,
+) -> Result<(), DbError> {
+    let json = serde_json::to_string(definition).map_err(|e| DbError::Value(e.to_string()))?;
+    sqlx::query(&table.insert())
+        .bind(name)
+        .bind(i64::from(version))
+        .bind(json)
+        .bind(rows::now())
+        .bind(published_by)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 

@@ -73,18 +73,12 @@ impl crate::server::db::SyncStore for PushTx {
     }
 
     async fn forms(&mut self) -> Result<crate::domain::form::FormSet, DbError> {
-        let rows: Vec<(String, i64, String)> =
-            sqlx::query_as("select id, version, definition from forms order by id, version")
-                .fetch_all(&mut *self.tx)
-                .await?;
-        let mut forms = Vec::with_capacity(rows.len());
-        for (id, version, text) in rows {
-            forms.push(
-                serde_json::from_str(&text)
-                    .map_err(|e| DbError::Value(format!("form {id} version {version}: {e}")))?,
-            );
-        }
-        Ok(crate::domain::form::FormSet::from_versions(forms))
+        let found: Vec<(String, i64, String)> = sqlx::query_as(&rows::FORMS.select())
+            .fetch_all(&mut *self.tx)
+            .await?;
+        Ok(crate::domain::form::FormSet::from_versions(
+            rows::FORMS.decode(found)?,
+        ))
     }
 
     async fn writable_projects(
