@@ -1,0 +1,480 @@
+use super::*;
+use crate::domain::{EntryStatus, NewActionItem, VisitFields, VisitMode};
+use crate::storage::MemoryStore;
+use crate::sync::mutations::{AddAction, SaveVisit, SaveVisitArgs};
+use crate::sync::protocol::Cookie;
+
+const TODAY: &str = "2026-11-26";
+
+fn visit(id: u128, project: Uuid) -> SaveVisitArgs {
+    SaveVisitArgs {
+        id: Uuid::from_u128(id),
+        base_version: None,
+        fields: VisitFields {
+            project_id: project,
+            visit_on: "2026-11-25".into(),
+            mode: VisitMode::OnSite,
+            present_member_ids: vec![],
+            topics: vec![],
+            observations: format!("visite {id}"),
+            difficulties: String::new(),
+            next_visit_on: None,
+            status: EntryStatus::Submitted,
+            snapshot: Default::default(),
+            form: None,
+        },
+    }
+}
+
+#[test]
+fn a_save_is_waiting_at_once_and_survives_a_reopen() {
+    let kv = MemoryStore::default();
+    let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+    let mut outbox = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    assert_eq!(
+        outbox
+            .save::<SaveVisit>(&visit(100, project), TODAY, 1)
+            .expect("saved"),
+        1
+    );
+    assert_eq!(
+        outbox
+            .save::<SaveVisit>(&visit(101, project), TODAY, 2)
+            .expect("saved"),
+        2
+    );
+
+    // A reload: same slot, same client, the counter goes on.
+    let mut again = Outbox::open(&kv, user, 0, Uuid::from_u128(8)).expect("open");
+    assert_eq!(again.client().id, Uuid::from_u128(7));
+    assert_eq!(
+        again
+            .save::<SaveVisit>(&visit(102, project), TODAY, 3)
+            .expect("saved"),
+        3
+    );
+
+    let view = LocalView::load(&kv, &kv, user).expect("view");
+    assert_eq!(view.visits_of(project).len(), 3);
+    assert_eq!(
+        view.state(RecordKind::Visit, Uuid::from_u128(100)),
+        SyncState::Waiting
+    );
+}
+
+#[test]
+fn two_tabs_never_hand_out_the_same_number() {
+    let kv = MemoryStore::default();
+    let user = Uuid::from_u128(1);
+    let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    let mut b = Outbox::open(&kv, user, 1, Uuid::from_u128(8)).expect("open");
+    for i in 0..5 {
+        a.save::<SaveVisit>(&visit(200 + i, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+        b.save::<SaveVisit>(&visit(300 + i, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+    }
+    let all = pending(&kv, user).expect("pending");
+    let ids: std::collections::BTreeSet<(Uuid, u64)> =
+        all.iter().map(|m| (m.client_id, m.seq)).collect();
+    assert_eq!(ids.len(), 10);
+    for client in [Uuid::from_u128(7), Uuid::from_u128(8)] {
+        let seqs: Vec<u64> = all
+            .iter()
+            .filter(|m| m.client_id == client)
+            .map(|m| m.seq)
+            .collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5], "gap-free per client");
+    }
+}
+
+#[test]
+fn a_lost_counter_write_never_reuses_a_number() {
+    let kv = MemoryStore::default();
+    let user = Uuid::from_u128(1);
+    let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    a.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1)
+        .expect("saved");
+    a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1)
+        .expect("saved");
+    // The counter goes back to 1, as if its last writes never reached the disk.
+    let key = format!("{}client/0", prefix(user));
+    kv.set(&key, "00000000-0000-0000-0000-000000000007 1")
+        .expect("rewound");
+    let mut reopened = Outbox::open(&kv, user, 0, Uuid::from_u128(9)).expect("open");
+    assert_eq!(
+        reopened
+            .save::<SaveVisit>(&visit(3, Uuid::nil()), TODAY, 1)
+            .expect("saved"),
+        3
+    );
+}
+
+#[test]
+fn an_invalid_entry_is_not_stored() {
+    let kv = MemoryStore::default();
+    let user = Uuid::from_u128(1);
+    let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    let mut bad = visit(1, Uuid::nil());
+    bad.fields.visit_on = "2026-02-31".into();
+    assert!(matches!(
+        a.save::<SaveVisit>(&bad, TODAY, 1),
+        Err(SaveError::Invalid(_))
+    ));
+    assert!(pending(&kv, user).expect("pending").is_empty());
+    assert_eq!(
+        a.save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1)
+            .expect("saved"),
+        1
+    );
+}
+
+#[test]
+fn a_full_phone_refuses_the_save_and_keeps_every_earlier_entry() {
+    let kv = MemoryStore::with_quota(1500);
+    let user = Uuid::from_u128(1);
+    let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    let mut saved = 0;
+    let err = loop {
+        match a.save::<SaveVisit>(&visit(saved + 1, Uuid::nil()), TODAY, 1) {
+            Ok(_) => saved += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err, SaveError::Storage(StorageError::QuotaExceeded));
+    assert!(saved >= 2);
+    let all = pending(&kv, user).expect("pending");
+    assert_eq!(all.len() as u128, saved);
+    assert_eq!(all.last().map(|m| m.seq), Some(saved as u64));
+}
+
+#[test]
+fn acknowledged_entries_leave_and_refused_ones_stay_with_their_reason() {
+    let kv = MemoryStore::default();
+    let user = Uuid::from_u128(1);
+    let client = Uuid::from_u128(7);
+    let mut a = Outbox::open(&kv, user, 0, client).expect("open");
+    for i in 1..=3 {
+        a.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+    }
+    let refusal = Refusal {
+        seq: 2,
+        code: "forbidden".into(),
+        field: None,
+    };
+    acknowledge(&kv, user, client, 2, std::slice::from_ref(&refusal)).expect("acked");
+    let left: Vec<u64> = pending(&kv, user)
+        .expect("pending")
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(left, [3]);
+    let view = LocalView::load(&kv, &kv, user).expect("view");
+    assert_eq!(
+        view.state(RecordKind::Visit, Uuid::from_u128(2)),
+        SyncState::Refused {
+            code: "forbidden".into(),
+            field: None
+        }
+    );
+    assert_eq!(
+        view.state(RecordKind::Visit, Uuid::from_u128(3)),
+        SyncState::Waiting
+    );
+    // The refused number is never handed out again.
+    let mut again = Outbox::open(&kv, user, 0, client).expect("open");
+    assert_eq!(again.client().next_seq, 4);
+    assert_eq!(
+        again
+            .save::<AddAction>(
+                &NewActionItem {
+                    id: Uuid::from_u128(9),
+                    project_id: Uuid::nil(),
+                    visit_id: None,
+                    title: "Tenir le cahier".into(),
+                    due_on: None,
+                },
+                TODAY,
+                1,
+            )
+            .expect("saved"),
+        4
+    );
+}
+
+#[test]
+fn a_refused_entry_needs_attention_until_its_record_is_saved_again() {
+    let kv = MemoryStore::default();
+    let user = Uuid::from_u128(1);
+    let client = Uuid::from_u128(7);
+    let mut a = Outbox::open(&kv, user, 0, client).expect("open");
+    for i in 1..=2 {
+        a.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+    }
+    let refusal = Refusal {
+        seq: 1,
+        code: "invalid".into(),
+        field: Some("visit_on".into()),
+    };
+    acknowledge(&kv, user, client, 2, std::slice::from_ref(&refusal)).expect("acked");
+    assert_eq!(refused_count(&kv, user).expect("count"), 1);
+    let view = LocalView::load(&kv, &kv, user).expect("view");
+    let listed: Vec<_> = view
+        .refusals()
+        .map(|(k, e)| (*k, e.refusal.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [((RecordKind::Visit, Uuid::from_u128(1)), refusal.clone())]
+    );
+
+    // Another record's save leaves it; the same visit corrected supersedes it.
+    let mut a = Outbox::open(&kv, user, 0, client).expect("open");
+    a.save::<SaveVisit>(&visit(3, Uuid::nil()), TODAY, 1)
+        .expect("saved");
+    assert_eq!(refused_count(&kv, user).expect("count"), 1);
+    a.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1)
+        .expect("saved");
+    assert_eq!(refused_count(&kv, user).expect("count"), 0);
+    let view = LocalView::load(&kv, &kv, user).expect("view");
+    assert_eq!(view.refusals().count(), 0);
+    assert_eq!(
+        view.state(RecordKind::Visit, Uuid::from_u128(1)),
+        SyncState::Waiting
+    );
+}
+
+#[test]
+fn a_save_is_on_the_durable_store_only_once_its_change_is_committed() {
+    use crate::storage::Staged;
+    let disk = MemoryStore::default();
+    let user = Uuid::from_u128(1);
+    // The transaction fails (storage full): the staged change is dropped, nothing is stored,
+    // and the next save takes the same number.
+    let staged = Staged::new(&disk);
+    let seq = Outbox::open(&staged, user, 0, Uuid::from_u128(7))
+        .and_then(|mut o| {
+            o.save::<SaveVisit>(&visit(1, Uuid::nil()), TODAY, 1)
+                .map_err(|_| StorageError::Unavailable)
+        })
+        .expect("staged");
+    assert_eq!(seq, 1);
+    assert!(
+        staged
+            .keys()
+            .expect("keys")
+            .iter()
+            .any(|k| k.ends_with("/000000000001"))
+    );
+    drop(staged);
+    assert!(pending(&disk, user).expect("pending").is_empty());
+
+    // Committed: the mutation and the counter in one change.
+    let staged = Staged::new(&disk);
+    let mut outbox = Outbox::open(&staged, user, 0, Uuid::from_u128(7)).expect("open");
+    assert_eq!(
+        outbox
+            .save::<SaveVisit>(&visit(2, Uuid::nil()), TODAY, 1)
+            .expect("saved"),
+        1
+    );
+    let writes = staged.into_writes();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    disk.apply(&writes);
+    assert_eq!(
+        pending(&disk, user)
+            .expect("pending")
+            .iter()
+            .map(|m| m.seq)
+            .collect::<Vec<_>>(),
+        [1]
+    );
+}
+
+#[test]
+fn moving_the_outbox_out_of_local_storage_loses_nothing_wherever_it_stops() {
+    let user = Uuid::from_u128(1);
+    let client = Uuid::from_u128(7);
+    let legacy = MemoryStore::default();
+    let mut old = Outbox::open(&legacy, user, 0, client).expect("open");
+    for i in 1..=3 {
+        old.save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+    }
+    acknowledge(
+        &legacy,
+        user,
+        client,
+        1,
+        &[Refusal {
+            seq: 1,
+            code: "forbidden".into(),
+            field: None,
+        }],
+    )
+    .expect("refused kept");
+    let cached = record_key(user, RecordKind::Visit, Uuid::from_u128(50));
+    legacy.set(&cached, "{}").expect("stored");
+    let disk = MemoryStore::default();
+
+    // Copied, checked, removed: the refused entry, the two waiting and the counter move; the
+    // snapshot stays in localStorage.
+    let (writes, moved) = move_plan(&legacy, &disk).expect("plan");
+    assert_eq!(moved.len(), 4, "{moved:?}");
+    assert_eq!(writes.len(), 4);
+    assert!(!moved.contains(&cached));
+    assert!(!moved_intact(&legacy, &disk, &moved).expect("checked"));
+    disk.apply(&writes);
+    assert!(moved_intact(&legacy, &disk, &moved).expect("checked"));
+
+    // The browser died before localStorage let go: the next start writes nothing again.
+    let (again, moved_again) = move_plan(&legacy, &disk).expect("plan");
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(moved_again, moved);
+    let view = LocalView::load(&legacy, &disk, user).expect("view");
+    assert_eq!(
+        view.state(RecordKind::Visit, Uuid::from_u128(1)),
+        SyncState::Refused {
+            code: "forbidden".into(),
+            field: None
+        }
+    );
+    assert_eq!(
+        view.state(RecordKind::Visit, Uuid::from_u128(3)),
+        SyncState::Waiting
+    );
+
+    // Later: both entries were sent and dropped, two more saved; then the removals from
+    // localStorage turn out never to have reached its disk. The entries come back (the server
+    // skips numbers it has), and the counter does not go back.
+    acknowledge(&disk, user, client, 3, &[]).expect("acked");
+    let mut outbox = Outbox::open(&disk, user, 0, Uuid::from_u128(8)).expect("open");
+    for i in 4..=5 {
+        outbox
+            .save::<SaveVisit>(&visit(i, Uuid::nil()), TODAY, 1)
+            .expect("saved");
+    }
+    let (writes, _) = move_plan(&legacy, &disk).expect("plan");
+    assert!(
+        writes.iter().all(|(k, _)| !k.contains("/client/")),
+        "{writes:?}"
+    );
+    disk.apply(&writes);
+    let mut reopened = Outbox::open(&disk, user, 0, Uuid::from_u128(9)).expect("open");
+    assert_eq!(reopened.client().id, client);
+    assert_eq!(
+        reopened
+            .save::<SaveVisit>(&visit(6, Uuid::nil()), TODAY, 1)
+            .expect("saved"),
+        6
+    );
+
+    // A slot counter of another client on disk is kept as it is.
+    let other = format!("{}client/1", prefix(user));
+    legacy
+        .set(&other, &format!("{} 40", Uuid::from_u128(70)))
+        .expect("stored");
+    disk.set(&other, &format!("{} 2", Uuid::from_u128(71)))
+        .expect("stored");
+    let (writes, moved) = move_plan(&legacy, &disk).expect("plan");
+    assert!(writes.iter().all(|(k, _)| *k != other));
+    assert!(moved.contains(&other));
+}
+
+#[test]
+fn a_pull_replaces_the_snapshot_and_pending_edits_stay_on_top() {
+    let kv = MemoryStore::default();
+    let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+    let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    let mut edit = visit(100, project);
+    edit.base_version = Some(4);
+    edit.fields.observations = "corrigé sur le téléphone".into();
+    a.save::<SaveVisit>(&edit, TODAY, 1).expect("saved");
+
+    let mut server = visit(100, project);
+    server.fields.observations = "version du serveur".into();
+    let stale = Record::Visit(Visit {
+        id: Uuid::from_u128(999),
+        fields: visit(999, project).fields,
+        author_id: None,
+        version: 1,
+        conflict: false,
+        review: None,
+    });
+    kv.set(
+        &record_key(user, RecordKind::Visit, Uuid::from_u128(999)),
+        &serde_json::to_string(&stale).expect("json"),
+    )
+    .expect("stored");
+    let response = PullResponse {
+        cookie: Cookie {
+            version: 4,
+            scope: "s".into(),
+        },
+        last_seq: 0,
+        reset: true,
+        records: vec![Record::Visit(Visit {
+            id: Uuid::from_u128(100),
+            fields: server.fields,
+            author_id: Some(user),
+            version: 4,
+            conflict: false,
+            review: None,
+        })],
+        forms: String::new(),
+    };
+    apply_pull(&kv, user, &response).expect("applied");
+    let view = LocalView::load(&kv, &kv, user).expect("view");
+    let v = view.visit(Uuid::from_u128(100)).expect("visit");
+    assert_eq!(v.fields.observations, "corrigé sur le téléphone");
+    assert_eq!(v.version, 4);
+    assert!(view.visit(Uuid::from_u128(999)).is_none(), "left the scope");
+    assert_eq!(cookie(&kv, user).map(|c| c.version), Some(4));
+}
+
+#[test]
+fn a_project_lists_the_latest_day_first_and_within_a_day_the_latest_recorded() {
+    let kv = MemoryStore::default();
+    let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+    let on_server = |id: u128, day: &str, version: i64| {
+        let mut fields = visit(id, project).fields;
+        fields.visit_on = day.into();
+        Record::Visit(Visit {
+            id: Uuid::from_u128(id),
+            fields,
+            author_id: Some(user),
+            version,
+            conflict: false,
+            review: None,
+        })
+    };
+    let response = PullResponse {
+        cookie: Cookie {
+            version: 9,
+            scope: "s".into(),
+        },
+        last_seq: 0,
+        reset: true,
+        records: vec![
+            on_server(10, "2026-11-25", 9),
+            on_server(11, "2026-11-25", 5),
+            on_server(12, "2026-11-24", 7),
+        ],
+        forms: String::new(),
+    };
+    apply_pull(&kv, user, &response).expect("applied");
+    // Recorded on the phone today, for the day before: not on the server yet.
+    let mut outbox = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    outbox
+        .save::<SaveVisit>(&visit(99, project), TODAY, 1)
+        .expect("saved");
+    let view = LocalView::load(&kv, &kv, user).expect("view");
+    let order: Vec<u128> = view
+        .visits_of(project)
+        .iter()
+        .map(|v| v.id.as_u128())
+        .collect();
+    assert_eq!(order, [99, 10, 11, 12]);
+}
