@@ -381,3 +381,12 @@ pub fn training_track(i18n: I18nContext<Locale>, track: &str) -> String {
         other => other.to_owned(),
     }
 }
+
+/// The text of `names` in the reader's language.
+pub fn pick(names: &Names, locale: Locale) -> String {
+    match locale {
+        Locale::fr => names.fr.clone(),
+        Locale::ar => names.ar.clone(),
+        Locale::en => names.en.clone(),
+    }
+}

@@ -7,7 +7,7 @@ use crate::domain::form::{
     Answer, AnswerError, AnswerProblem, Answers, Field, FieldKind, FormDefinition,
 };
 use crate::i18n::*;
-use crate::ui::pages::team::forms::pick;
+use crate::ui::text::pick;
 use leptos::prelude::*;
 use std::sync::Arc;
 use uuid::Uuid;

@@ -8,9 +8,9 @@ use crate::domain::timeline::{EntryStep, Happening, Moment, Sources, Tranche, ti
 use crate::i18n::*;
 use crate::ui::form_store::device_form;
 use crate::ui::local::from_view;
-use crate::ui::pages::team::forms::pick;
 use crate::ui::text;
 use crate::ui::text::milestone_name;
+use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use uuid::Uuid;

@@ -17,8 +17,8 @@ use crate::i18n::*;
 use crate::ui::kit::gate::ReviewFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::indicators::shown_in;
-use crate::ui::pages::team::forms::pick;
 use crate::ui::routes::Screen;
+use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

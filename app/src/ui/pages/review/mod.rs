@@ -175,17 +175,3 @@ pub(crate) fn Case(
         </article>
     }
 }
-
-/// Now, in Unix ms, on either side.
-pub(crate) fn now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        crate::ui::platform::now_ms()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
-    }
-}

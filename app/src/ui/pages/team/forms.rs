@@ -3,7 +3,6 @@
 //! with each error located and put in words; the version in use stays.
 
 use crate::api::list_forms;
-use crate::domain::Names;
 use crate::domain::form::{
     DefinitionError, DefinitionProblem, FormDefinition, PublishError, PublishOutcome,
 };
@@ -13,18 +12,10 @@ use crate::ui::data::load_user;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
+use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-
-/// The text of `names` in the reader's language.
-pub fn pick(names: &Names, locale: Locale) -> String {
-    match locale {
-        Locale::fr => names.fr.clone(),
-        Locale::ar => names.ar.clone(),
-        Locale::en => names.en.clone(),
-    }
-}
 
 /// One error of a definition, in words: where, then what.
 pub(crate) fn definition_error(

@@ -11,7 +11,6 @@ use crate::i18n::*;
 use crate::ui::kit::gate::ReviewFrame;
 use crate::ui::kit::import::ImportForm;
 use crate::ui::kit::panels::ErrorPanel;
-use crate::ui::pages::review::now_ms;
 use crate::ui::routes::Screen;
 use crate::ui::text;
 use leptos::prelude::*;
@@ -104,5 +103,19 @@ pub(crate) fn DeviceTable(rows: Vec<DeviceStatus>, by: DeviceSort) -> impl IntoV
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Now, in Unix ms, on either side.
+pub(crate) fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::ui::platform::now_ms()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
     }
 }

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::impact::catalogue::field_error_line;
-use crate::ui::pages::team::forms::pick;
+use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

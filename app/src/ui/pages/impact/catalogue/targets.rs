@@ -6,8 +6,8 @@ use crate::domain::indicator::value::show_thousandths;
 use crate::i18n::*;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::impact::catalogue::{Outcome, field_error_line, refusal};
-use crate::ui::pages::team::forms::pick;
 use crate::ui::text;
+use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
