@@ -4,28 +4,35 @@
 //! shows a message instead of stopping the app.
 
 use crate::ui::routes::Chunk;
-use crate::ui::routes::Pattern;
+use crate::ui::routes::{Pattern, Row};
 use leptos::prelude::*;
 use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
 use leptos_router::{Lazy, LazyRoute, NestedRoute, SsrMode};
 
-/// The route of a chunk's screen at `path`.
-pub fn route(chunk: Chunk, path: Pattern) -> AnyNestedRoute {
+/// The route of a row of the table: the main chunk's pages directly, the others through their
+/// chunk.
+pub fn route(row: &Row) -> AnyNestedRoute {
+    fn direct<V: IntoView + 'static>(path: Pattern, page: fn() -> V) -> AnyNestedRoute {
+        NestedRoute::new(path, page)
+            .ssr_mode(SsrMode::Async)
+            .into_any_nested_route()
+    }
     fn lazy<R: LazyRoute + Send + Sync + 'static>(path: Pattern) -> AnyNestedRoute {
         NestedRoute::new(path, Lazy::<R>::new())
             .ssr_mode(SsrMode::Async)
             .into_any_nested_route()
     }
-    match chunk {
+    let path = Pattern(row.path);
+    match row.chunk {
+        Chunk::Main if row.screen == Screen::Login => {
+            direct(path, crate::ui::pages::login::LoginPage)
+        }
+        Chunk::Main => direct(path, crate::ui::pages::home::HomePage),
         Chunk::Project => lazy::<ProjectRoute>(path),
         Chunk::Forms => lazy::<FormsRoute>(path),
         Chunk::Review => lazy::<ReviewRoute>(path),
         Chunk::Team => lazy::<TeamRoute>(path),
         Chunk::Impact => lazy::<ImpactRoute>(path),
-        // The main chunk's pages are routed directly (`routes::routes`).
-        Chunk::Main => NestedRoute::new(path, NotFoundPage)
-            .ssr_mode(SsrMode::Async)
-            .into_any_nested_route(),
     }
 }
 

@@ -6,9 +6,8 @@
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_router::{
-    NestedRoute, ParamSegment, PartialPathMatch, PathSegment, PossibleRouteMatch, SsrMode,
-    StaticSegment,
-    any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute},
+    ParamSegment, PartialPathMatch, PathSegment, PossibleRouteMatch, StaticSegment,
+    any_nested_route::AnyNestedRoute,
 };
 use std::borrow::Cow;
 
@@ -171,10 +170,6 @@ impl Screen {
             .unwrap_or(&SCREENS[0])
     }
 
-    pub fn chunk(self) -> Chunk {
-        self.row().chunk
-    }
-
     pub fn gate(self) -> Gate {
         self.row().gate
     }
@@ -262,25 +257,7 @@ impl PossibleRouteMatch for Pattern {
 /// The router's routes, one per row. Pages are awaited on the server before it answers
 /// (`SsrMode::Async`), so a redirect to sign-in or a 404 is a real HTTP status.
 pub fn routes() -> Vec<AnyNestedRoute> {
-    fn main<V>(path: Pattern, page: fn() -> V) -> AnyNestedRoute
-    where
-        V: IntoView + 'static,
-    {
-        NestedRoute::new(path, page)
-            .ssr_mode(SsrMode::Async)
-            .into_any_nested_route()
-    }
-    SCREENS
-        .iter()
-        .map(|row| {
-            let path = Pattern(row.path);
-            match (row.chunk, row.screen) {
-                (Chunk::Main, Screen::Login) => main(path, crate::ui::pages::login::LoginPage),
-                (Chunk::Main, _) => main(path, crate::ui::pages::home::HomePage),
-                (chunk, _) => crate::ui::chunks::route(chunk, path),
-            }
-        })
-        .collect()
+    SCREENS.iter().map(crate::ui::chunks::route).collect()
 }
 
 #[cfg(test)]
@@ -312,6 +289,6 @@ mod tests {
     fn each_chunk_is_a_screen_of_its_own_kind() {
         assert!(Screen::Conflicts.gate().allows(Role::Supervisor));
         assert!(!Screen::Devices.gate().allows(Role::Supervisor));
-        assert_eq!(Screen::Catalogue.chunk(), Chunk::Impact);
+        assert_eq!(Screen::Catalogue.row().chunk, Chunk::Impact);
     }
 }
