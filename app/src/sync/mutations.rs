@@ -7,12 +7,13 @@
 //! itself does not change.
 
 use super::outbox::LocalView;
-use super::protocol::{MemberRecord, Record, RecordKind};
+use super::protocol::{MemberRecord, ProjectRecord, Record, RecordKind};
 use crate::domain::{
     ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, EditProject, FieldError,
-    FormEntry, MemberLeaves, NewActionItem, NewProject, RescheduleActionItem, SaveEntryArgs,
+    FormEntry, MemberLeaves, Milestone, NewActionItem, NewProject, RescheduleActionItem, SaveEntryArgs,
     SaveMemberArgs, SaveMilestoneArgs, Visit, VisitFields,
 };
+use crate::domain::indicator::value::IndicatorValue;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,7 +69,7 @@ impl MutationType for SaveVisit {
     }
 
     fn apply_local(args: SaveVisitArgs, author: Author, view: &mut LocalView) {
-        let (version, conflict, author_id, review) = match view.visit(args.id) {
+        let (version, conflict, author_id, review) = match view.get::<Visit>(args.id) {
             Some(v) => (v.version, v.conflict, v.author_id, v.review.clone()),
             None => (0, false, Some(author.user), None),
         };
@@ -129,7 +130,7 @@ impl MutationType for CloseAction {
     }
 
     fn apply_local(args: CloseActionItem, _author: Author, view: &mut LocalView) {
-        if let Some(mut item) = view.action(args.id).cloned()
+        if let Some(mut item) = view.get::<ActionItem>(args.id).cloned()
             && item.status == ActionStatus::Open
         {
             item.status = ActionStatus::Done;
@@ -155,7 +156,7 @@ impl MutationType for RescheduleAction {
     }
 
     fn apply_local(args: RescheduleActionItem, _author: Author, view: &mut LocalView) {
-        if let Some(mut item) = view.action(args.id).cloned()
+        if let Some(mut item) = view.get::<ActionItem>(args.id).cloned()
             && item.status == ActionStatus::Open
         {
             item.due_on = Some(args.due_on);
@@ -183,7 +184,7 @@ impl MutationType for SaveMember {
         let Ok(mut member) = args.member() else {
             return;
         };
-        let version = match view.member(args.id) {
+        let version = match view.get::<MemberRecord>(args.id) {
             Some(m) => {
                 // Leaving the project is recorded elsewhere; an edit keeps it.
                 member.left_on.clone_from(&m.member.left_on);
@@ -217,7 +218,7 @@ impl MutationType for LeaveProject {
     }
 
     fn apply_local(args: MemberLeaves, _author: Author, view: &mut LocalView) {
-        if let Some(mut m) = view.member(args.id).cloned() {
+        if let Some(mut m) = view.get::<MemberRecord>(args.id).cloned() {
             m.member.left_on = Some(args.left_on);
             m.review = None;
             view.put(Record::Member(m));
@@ -242,7 +243,7 @@ impl MutationType for SaveEntry {
     }
 
     fn apply_local(args: SaveEntryArgs, author: Author, view: &mut LocalView) {
-        let (version, author_id, review) = match view.entry(args.id) {
+        let (version, author_id, review) = match view.get::<FormEntry>(args.id) {
             Some(e) => (e.version, e.author_id, e.review.clone()),
             None => (0, Some(author.user), None),
         };
@@ -276,7 +277,7 @@ impl MutationType for ChangeStatus {
     }
 
     fn apply_local(args: ChangeProjectStatus, _author: Author, view: &mut LocalView) {
-        if let Some(mut project) = view.project(args.project_id).cloned() {
+        if let Some(mut project) = view.get::<ProjectRecord>(args.project_id).cloned() {
             project.status = Some(args.to);
             view.put(Record::Project(project));
         }
@@ -299,7 +300,7 @@ impl MutationType for EditProjectFields {
     }
 
     fn apply_local(args: EditProject, _author: Author, view: &mut LocalView) {
-        if let Some(mut project) = view.project(args.project_id).cloned() {
+        if let Some(mut project) = view.get::<ProjectRecord>(args.project_id).cloned() {
             project.title = args.title.trim().to_owned();
             project.legal_form = args.legal_form;
             project.training_track = args.training_track;
@@ -326,7 +327,7 @@ impl MutationType for SaveIndicatorValue {
     }
 
     fn apply_local(args: Self::Args, author: Author, view: &mut LocalView) {
-        let (author_id, version) = match view.value(args.id) {
+        let (author_id, version) = match view.get::<IndicatorValue>(args.id) {
             Some(v) => (v.author_id, v.version),
             None => (Some(author.user), 0),
         };
@@ -351,7 +352,7 @@ impl MutationType for CreateProject {
 
     fn apply_local(args: NewProject, _author: Author, view: &mut LocalView) {
         // Once the server has the project, the phone's copy is the server's.
-        if view.project(args.id).is_none_or(|p| p.version == 0) {
+        if view.get::<ProjectRecord>(args.id).is_none_or(|p| p.version == 0) {
             view.put(Record::Project(args.record()));
         }
     }
@@ -373,7 +374,7 @@ impl MutationType for SaveMilestone {
     }
 
     fn apply_local(args: SaveMilestoneArgs, _author: Author, view: &mut LocalView) {
-        let version = view.milestone(args.id).map_or(0, |m| m.version);
+        let version = view.get::<Milestone>(args.id).map_or(0, |m| m.version);
         view.put(Record::Milestone(args.milestone(version)));
     }
 }

@@ -196,6 +196,38 @@ pub enum Record {
     },
 }
 
+/// A kind of record as the phone holds it: which [`Record`] variant carries it. Lets the local
+/// view read any kind with one generic accessor instead of a getter per kind.
+pub trait Kind: Sized {
+    const KIND: RecordKind;
+    fn within(record: &Record) -> Option<&Self>;
+}
+
+/// `Kind` for each variant of [`Record`]: the variant and the type it carries.
+macro_rules! record_kinds {
+    ($($variant:ident($carried:ty)),* $(,)?) => {$(
+        impl Kind for $carried {
+            const KIND: RecordKind = RecordKind::$variant;
+            fn within(record: &Record) -> Option<&Self> {
+                match record {
+                    Record::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+record_kinds!(
+    Project(ProjectRecord),
+    Member(MemberRecord),
+    Visit(Visit),
+    Action(ActionItem),
+    Entry(FormEntry),
+    Milestone(Milestone),
+    Value(crate::domain::indicator::value::IndicatorValue),
+);
+
 impl Record {
     pub fn key(&self) -> (RecordKind, Uuid) {
         match self {

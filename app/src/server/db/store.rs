@@ -103,6 +103,37 @@ pub enum StoredRecord {
     Value(StoredValue),
 }
 
+/// A kind of record as the push engine holds it: which [`StoredRecord`] variant carries it.
+pub trait StoredKind: Sized {
+    const KIND: RecordKind;
+    fn within(record: &StoredRecord) -> Option<&Self>;
+}
+
+/// `StoredKind` for each variant of [`StoredRecord`].
+macro_rules! stored_kinds {
+    ($($variant:ident($carried:ty)),* $(,)?) => {$(
+        impl StoredKind for $carried {
+            const KIND: RecordKind = RecordKind::$variant;
+            fn within(record: &StoredRecord) -> Option<&Self> {
+                match record {
+                    StoredRecord::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+stored_kinds!(
+    Visit(StoredVisit),
+    Action(StoredAction),
+    Member(StoredMember),
+    Entry(StoredEntry),
+    Project(StoredProject),
+    Milestone(StoredMilestone),
+    Value(StoredValue),
+);
+
 impl StoredRecord {
     pub fn key(&self) -> (RecordKind, Uuid) {
         match self {

@@ -13,8 +13,7 @@ use super::mutations::{self, Prepared};
 use crate::domain::SessionUser;
 use crate::error::AppError;
 use crate::server::db::store::{
-    Changes, ConflictRow, RevisionRow, StoredAction, StoredMember, StoredRecord, StoredVisit,
-    SyncStore,
+    Changes, ConflictRow, RevisionRow, StoredKind, StoredRecord, SyncStore,
 };
 use crate::server::db::{DbError, ProjectScope};
 use crate::sync::protocol::{Mutation, PushRequest, PushResponse, RecordKind, Refusal};
@@ -121,53 +120,9 @@ impl Written {
 }
 
 impl Working {
-    pub fn visit(&self, id: Uuid) -> Option<&StoredVisit> {
-        match self.records.get(&(RecordKind::Visit, id)) {
-            Some(StoredRecord::Visit(v)) => Some(v),
-            _ => None,
-        }
-    }
-
-    pub fn member(&self, id: Uuid) -> Option<&StoredMember> {
-        match self.records.get(&(RecordKind::Member, id)) {
-            Some(StoredRecord::Member(m)) => Some(m),
-            _ => None,
-        }
-    }
-
-    pub fn entry(&self, id: Uuid) -> Option<&crate::server::db::store::StoredEntry> {
-        match self.records.get(&(RecordKind::Entry, id)) {
-            Some(StoredRecord::Entry(e)) => Some(e),
-            _ => None,
-        }
-    }
-
-    pub fn project(&self, id: Uuid) -> Option<&crate::server::db::store::StoredProject> {
-        match self.records.get(&(RecordKind::Project, id)) {
-            Some(StoredRecord::Project(p)) => Some(p),
-            _ => None,
-        }
-    }
-
-    pub fn milestone(&self, id: Uuid) -> Option<&crate::server::db::store::StoredMilestone> {
-        match self.records.get(&(RecordKind::Milestone, id)) {
-            Some(StoredRecord::Milestone(m)) => Some(m),
-            _ => None,
-        }
-    }
-
-    pub fn value(&self, id: Uuid) -> Option<&crate::server::db::store::StoredValue> {
-        match self.records.get(&(RecordKind::Value, id)) {
-            Some(StoredRecord::Value(v)) => Some(v),
-            _ => None,
-        }
-    }
-
-    pub fn action(&self, id: Uuid) -> Option<&StoredAction> {
-        match self.records.get(&(RecordKind::Action, id)) {
-            Some(StoredRecord::Action(a)) => Some(a),
-            _ => None,
-        }
+    /// A record of kind `K` the batch has read or changed.
+    pub fn get<K: StoredKind>(&self, id: Uuid) -> Option<&K> {
+        self.records.get(&(K::KIND, id)).and_then(K::within)
     }
 
     pub fn put(&mut self, record: StoredRecord) {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::{EntryStatus, NewActionItem, VisitFields, VisitMode};
+use crate::domain::{EntryStatus, NewActionItem, Visit, VisitFields, VisitMode};
 use crate::storage::MemoryStore;
 use crate::sync::mutations::{AddAction, SaveVisit, SaveVisitArgs};
 use crate::sync::protocol::Cookie;
@@ -427,10 +427,10 @@ fn a_pull_replaces_the_snapshot_and_pending_edits_stay_on_top() {
     };
     apply_pull(&kv, user, &response).expect("applied");
     let view = LocalView::load(&kv, &kv, user).expect("view");
-    let v = view.visit(Uuid::from_u128(100)).expect("visit");
+    let v = view.get::<Visit>(Uuid::from_u128(100)).expect("visit");
     assert_eq!(v.fields.observations, "corrigé sur le téléphone");
     assert_eq!(v.version, 4);
-    assert!(view.visit(Uuid::from_u128(999)).is_none(), "left the scope");
+    assert!(view.get::<Visit>(Uuid::from_u128(999)).is_none(), "left the scope");
     assert_eq!(cookie(&kv, user).map(|c| c.version), Some(4));
 }
 

@@ -14,6 +14,7 @@ use crate::domain::{
     ActionStatus, EntryStatus, FormEntry, NewActionItem, ProjectKind, SaveEntryArgs,
 };
 use crate::error::AppError;
+use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
@@ -398,10 +399,10 @@ pub(crate) fn EntryForm(
         }
         let view = local_view(user, sync.revision.get_untracked())?;
         let title = view
-            .project(project)
+            .get::<ProjectRecord>(project)
             .map(|p| p.title.clone())
             .unwrap_or_default();
-        let existing = entry.and_then(|id| view.entry(id).cloned());
+        let existing = entry.and_then(|id| view.get::<FormEntry>(id).cloned());
         Some((title, existing))
     };
     view! {

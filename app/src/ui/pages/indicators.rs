@@ -412,7 +412,7 @@ pub(crate) fn ValueForm(
         };
         let id = value_id(project, &def.code, &chosen);
         let base_version = crate::ui::local::local_view(user, sync.revision.get_untracked())
-            .and_then(|view| view.value(id).map(|v| v.version))
+            .and_then(|view| view.get::<IndicatorValue>(id).map(|v| v.version))
             .filter(|v| *v > 0);
         let args = SaveValueArgs {
             id,

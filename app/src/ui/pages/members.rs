@@ -10,7 +10,9 @@ use crate::domain::RecordKind;
 use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::error::AppError;
+use crate::domain::ProjectRecord;
 use crate::i18n::*;
+use crate::sync::protocol::MemberRecord;
 use crate::sync::mutations::SaveMember;
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::data::load_user;
@@ -146,10 +148,10 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
         }
         let view = local_view(user, sync.revision.get_untracked())?;
         let title = view
-            .project(project)
+            .get::<ProjectRecord>(project)
             .map(|p| p.title.clone())
             .unwrap_or_default();
-        let existing = member.and_then(|id| view.member(id).cloned());
+        let existing = member.and_then(|id| view.get::<MemberRecord>(id).cloned());
         Some((title, existing))
     };
     view! {

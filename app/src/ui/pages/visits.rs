@@ -14,6 +14,7 @@ use crate::domain::{
     VisitMode,
 };
 use crate::error::AppError;
+use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{SyncState, prepare};
@@ -220,9 +221,9 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
             })
             .map(|m| (m.member.id, m.member.full_name.clone()))
             .collect();
-        let existing = visit.and_then(|id| view.visit(id).cloned());
+        let existing = visit.and_then(|id| view.get::<Visit>(id).cloned());
         let title = view
-            .project(project)
+            .get::<ProjectRecord>(project)
             .map(|p| p.title.clone())
             .unwrap_or_default();
         // The items still open, agreed at earlier visits (not this one's own).

@@ -115,92 +115,35 @@ pub(in crate::server::db) enum Cell {
     Time(Option<OffsetDateTime>),
 }
 
-impl From<Uuid> for Cell {
-    fn from(v: Uuid) -> Self {
-        Cell::Uuid(Some(v))
-    }
+/// `From` a value and from an optional value, for each type a cell holds.
+macro_rules! cells_from {
+    ($($held:ty => $variant:ident),* $(,)?) => {$(
+        impl From<$held> for Cell {
+            fn from(v: $held) -> Self {
+                Cell::$variant(Some(v))
+            }
+        }
+
+        impl From<Option<$held>> for Cell {
+            fn from(v: Option<$held>) -> Self {
+                Cell::$variant(v)
+            }
+        }
+    )*};
 }
 
-impl From<Option<Uuid>> for Cell {
-    fn from(v: Option<Uuid>) -> Self {
-        Cell::Uuid(v)
-    }
-}
-
-impl From<String> for Cell {
-    fn from(v: String) -> Self {
-        Cell::Text(Some(v))
-    }
-}
+cells_from!(
+    Uuid => Uuid,
+    String => Text,
+    i64 => Int,
+    i32 => Small,
+    bool => Bool,
+    Date => Day,
+    OffsetDateTime => Time,
+);
 
 impl From<&str> for Cell {
     fn from(v: &str) -> Self {
         Cell::Text(Some(v.to_owned()))
-    }
-}
-
-impl From<Option<String>> for Cell {
-    fn from(v: Option<String>) -> Self {
-        Cell::Text(v)
-    }
-}
-
-impl From<i64> for Cell {
-    fn from(v: i64) -> Self {
-        Cell::Int(Some(v))
-    }
-}
-
-impl From<Option<i64>> for Cell {
-    fn from(v: Option<i64>) -> Self {
-        Cell::Int(v)
-    }
-}
-
-impl From<Option<i32>> for Cell {
-    fn from(v: Option<i32>) -> Self {
-        Cell::Small(v)
-    }
-}
-
-impl From<bool> for Cell {
-    fn from(v: bool) -> Self {
-        Cell::Bool(Some(v))
-    }
-}
-
-impl From<Option<bool>> for Cell {
-    fn from(v: Option<bool>) -> Self {
-        Cell::Bool(v)
-    }
-}
-
-impl From<Option<Date>> for Cell {
-    fn from(v: Option<Date>) -> Self {
-        Cell::Day(v)
-    }
-}
-
-impl From<Date> for Cell {
-    fn from(v: Date) -> Self {
-        Cell::Day(Some(v))
-    }
-}
-
-impl From<i32> for Cell {
-    fn from(v: i32) -> Self {
-        Cell::Small(Some(v))
-    }
-}
-
-impl From<OffsetDateTime> for Cell {
-    fn from(v: OffsetDateTime) -> Self {
-        Cell::Time(Some(v))
-    }
-}
-
-impl From<Option<OffsetDateTime>> for Cell {
-    fn from(v: Option<OffsetDateTime>) -> Self {
-        Cell::Time(v)
     }
 }

@@ -1,4 +1,4 @@
-//! The server's half of each mutation type: which records it reads, who may do it, and how it
+//! The server's half of each mutation type: who may do it, and how it
 //! changes them. Decided in memory on a [`Working`] set; the engine writes the result in bulk.
 //!
 //! To add a mutation type: implement [`ServerApply`] for the [`MutationType`] declared in
@@ -14,7 +14,7 @@ use crate::domain::EntryStatus;
 use crate::domain::RecordKind;
 use crate::domain::VisitFields;
 use crate::domain::form::{AnswerProblem, Answers, FormSet};
-use crate::server::db::store::RevisionRow;
+use crate::server::db::store::{RevisionRow, StoredProject};
 use crate::sync::mutations::{
     AddAction, ChangeStatus, CloseAction, CreateProject, EditProjectFields, LeaveProject,
     MutationType, RescheduleAction, SaveEntry, SaveIndicatorValue, SaveMember, SaveMilestone,
@@ -28,7 +28,7 @@ pub type ApplyFn = Box<dyn Fn(&mut Working, &Writer) -> Result<Outcome, Refused>
 
 /// A mutation decoded, validated, and ready to apply.
 pub struct Prepared {
-    /// The records it reads, loaded in bulk before any mutation of the batch applies.
+    /// The record it reads (the one it is about), loaded in bulk before any mutation of the batch applies.
     pub reads: Vec<(RecordKind, Uuid)>,
     /// Applies it to the working set. Changes nothing when it refuses. Callable again (the engine
     /// replays a batch one mutation at a time when the database refuses the bulk write).
@@ -71,7 +71,6 @@ pub trait ServerApply: MutationType<Args: Send + Sync + 'static> + 'static {
         Ok(())
     }
 
-    fn reads(args: &Self::Args) -> Vec<(RecordKind, Uuid)>;
     fn apply(args: &Self::Args, working: &mut Working, writer: &Writer)
     -> Result<Outcome, Refused>;
 }
@@ -100,7 +99,7 @@ impl<M: ServerApply> ServerMutation for Registered<M> {
         M::validate(&args, context.today).map_err(|e| Refused::field("invalid", e.field))?;
         M::check(&args, context)?;
         Ok(Prepared {
-            reads: M::reads(&args),
+            reads: vec![M::target(&args)],
             apply: Box::new(move |working, writer| M::apply(&args, working, writer)),
         })
     }
@@ -240,7 +239,7 @@ pub(crate) fn project_to_change(
     if !w.may_write(id) {
         return Err(Refused::code("forbidden"));
     }
-    match working.project(id) {
+    match working.get::<StoredProject>(id) {
         Some(p) if !p.deleted => Ok(p.clone()),
         _ => Err(Refused::code("not_found")),
     }

@@ -1,17 +1,11 @@
 //! The server half of a project's registration, edits and status changes.
 
-use crate::domain::RecordKind;
-use crate::server::db::store::StoredRecord;
+use crate::server::db::store::{StoredProject, StoredRecord};
 use crate::server::sync::engine::{Outcome, Refused, Working, Writer};
 use crate::server::sync::mutations::{ServerApply, project_to_change};
 use crate::sync::mutations::{ChangeStatus, CreateProject, EditProjectFields};
-use uuid::Uuid;
 
 impl ServerApply for ChangeStatus {
-    fn reads(args: &crate::domain::ChangeProjectStatus) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Project, args.project_id)]
-    }
-
     fn apply(
         args: &crate::domain::ChangeProjectStatus,
         working: &mut Working,
@@ -33,10 +27,6 @@ impl ServerApply for ChangeStatus {
 }
 
 impl ServerApply for EditProjectFields {
-    fn reads(args: &crate::domain::EditProject) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Project, args.project_id)]
-    }
-
     fn apply(
         args: &crate::domain::EditProject,
         working: &mut Working,
@@ -70,10 +60,6 @@ impl ServerApply for EditProjectFields {
 impl ServerApply for CreateProject {
     const NEEDS_INCUBATOR: bool = true;
 
-    fn reads(args: &crate::domain::NewProject) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Project, args.id)]
-    }
-
     fn apply(
         args: &crate::domain::NewProject,
         working: &mut Working,
@@ -82,7 +68,7 @@ impl ServerApply for CreateProject {
         if w.user.role != crate::domain::Role::Facilitator {
             return Err(Refused::code("forbidden"));
         }
-        if let Some(existing) = working.project(args.id) {
+        if let Some(existing) = working.get::<StoredProject>(args.id) {
             // Sent again (another tab of the same phone): it is there already.
             return if w.may_write(args.id) && !existing.deleted {
                 Ok(Outcome::Applied)

@@ -2,13 +2,14 @@
 
 use crate::domain::RecordKind;
 use crate::domain::{EntryStatus, FormEntry, MEMBER_FORM, SaveEntryArgs, SaveMemberArgs};
-use crate::server::db::store::{RevisionRow, StoredEntry, StoredMember, StoredRecord};
+use crate::server::db::store::{
+    RevisionRow, StoredEntry, StoredMember, StoredMilestone, StoredRecord,
+};
 use crate::server::sync::engine::{Outcome, Refused, Working, Writer};
 use crate::server::sync::mutations::{
     Context, Found, ServerApply, check_answers, check_edit, member_revision, registry_revision,
 };
 use crate::sync::mutations::{LeaveProject, SaveEntry, SaveMember, SaveMilestone};
-use uuid::Uuid;
 
 impl ServerApply for SaveMember {
     const NEEDS_FORMS: bool = true;
@@ -26,10 +27,6 @@ impl ServerApply for SaveMember {
         )
     }
 
-    fn reads(args: &SaveMemberArgs) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Member, args.id)]
-    }
-
     fn apply(args: &SaveMemberArgs, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
@@ -37,7 +34,7 @@ impl ServerApply for SaveMember {
         let mut member = args
             .member()
             .map_err(|e| Refused::field("invalid", e.field))?;
-        let current = working.member(args.id);
+        let current = working.get::<StoredMember>(args.id);
         // Refused as stale, the phone keeps the entry with the reason; the member is opened
         // again to redo it.
         check_edit(
@@ -87,15 +84,11 @@ impl ServerApply for SaveEntry {
         )
     }
 
-    fn reads(args: &SaveEntryArgs) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Entry, args.id)]
-    }
-
     fn apply(args: &SaveEntryArgs, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
-        let current = working.entry(args.id);
+        let current = working.get::<StoredEntry>(args.id);
         // Changed elsewhere since (a review, another device): stale.
         check_edit(
             current.map(|c| Found {
@@ -128,7 +121,7 @@ impl ServerApply for SaveEntry {
             review,
         };
         let changed = working
-            .entry(args.id)
+            .get::<StoredEntry>(args.id)
             .is_none_or(|c| c.entry.answers != entry.answers || c.entry.status != entry.status);
         if changed {
             working.revision(RevisionRow {
@@ -150,10 +143,6 @@ impl ServerApply for SaveEntry {
 }
 
 impl ServerApply for SaveMilestone {
-    fn reads(args: &crate::domain::SaveMilestoneArgs) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Milestone, args.id)]
-    }
-
     fn apply(
         args: &crate::domain::SaveMilestoneArgs,
         working: &mut Working,
@@ -163,7 +152,7 @@ impl ServerApply for SaveMilestone {
             return Err(Refused::code("forbidden"));
         }
         check_edit(
-            working.milestone(args.id).map(|c| Found {
+            working.get::<StoredMilestone>(args.id).map(|c| Found {
                 deleted: c.deleted,
                 same_place: c.milestone.project_id == args.project_id,
                 last_device_id: c.last_device_id,
@@ -192,10 +181,6 @@ impl ServerApply for SaveMilestone {
 }
 
 impl ServerApply for LeaveProject {
-    fn reads(args: &crate::domain::MemberLeaves) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Member, args.id)]
-    }
-
     fn apply(
         args: &crate::domain::MemberLeaves,
         working: &mut Working,
@@ -204,7 +189,7 @@ impl ServerApply for LeaveProject {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
-        let Some(current) = working.member(args.id).cloned() else {
+        let Some(current) = working.get::<StoredMember>(args.id).cloned() else {
             return Err(Refused::code("not_found"));
         };
         if current.deleted {

@@ -3,11 +3,10 @@
 use crate::domain::EntryStatus;
 use crate::domain::RecordKind;
 use crate::domain::indicator::value::INDICATOR_FORM;
-use crate::server::db::store::{RevisionRow, StoredRecord};
+use crate::server::db::store::{RevisionRow, StoredRecord, StoredValue};
 use crate::server::sync::engine::{Outcome, Refused, Working, Writer};
 use crate::server::sync::mutations::{Context, Found, ServerApply, check_answers, check_edit};
 use crate::sync::mutations::SaveIndicatorValue;
-use uuid::Uuid;
 
 impl ServerApply for SaveIndicatorValue {
     const NEEDS_CATALOGUE: bool = true;
@@ -55,10 +54,6 @@ impl ServerApply for SaveIndicatorValue {
         Ok(())
     }
 
-    fn reads(args: &crate::domain::indicator::value::SaveValueArgs) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Value, args.id)]
-    }
-
     fn apply(
         args: &crate::domain::indicator::value::SaveValueArgs,
         working: &mut Working,
@@ -67,7 +62,7 @@ impl ServerApply for SaveIndicatorValue {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
-        let current = working.value(args.id);
+        let current = working.get::<StoredValue>(args.id);
         check_edit(
             current.map(|c| Found {
                 deleted: c.deleted,

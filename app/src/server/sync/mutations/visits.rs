@@ -30,15 +30,11 @@ impl ServerApply for SaveVisit {
         }
     }
 
-    fn reads(args: &SaveVisitArgs) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Visit, args.id)]
-    }
-
     fn apply(args: &SaveVisitArgs, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
         if !w.may_write(args.fields.project_id) {
             return Err(Refused::code("forbidden"));
         }
-        let Some(current) = working.visit(args.id).cloned() else {
+        let Some(current) = working.get::<StoredVisit>(args.id).cloned() else {
             if args.base_version.is_some() {
                 // An edit of a visit the server does not have (deleted, or never arrived).
                 return Err(Refused::code("not_found"));
@@ -104,15 +100,11 @@ impl ServerApply for SaveVisit {
 }
 
 impl ServerApply for AddAction {
-    fn reads(args: &NewActionItem) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Action, args.id)]
-    }
-
     fn apply(args: &NewActionItem, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
-        if let Some(current) = working.action(args.id)
+        if let Some(current) = working.get::<StoredAction>(args.id)
             && current.last_device_id != Some(w.device_id)
         {
             return Err(Refused::code("already_exists"));
@@ -144,7 +136,7 @@ pub(crate) fn change_open_action(
     w: &Writer,
     change: impl FnOnce(&mut ActionItem),
 ) -> Result<Outcome, Refused> {
-    let Some(current) = working.action(id).cloned() else {
+    let Some(current) = working.get::<StoredAction>(id).cloned() else {
         return Err(Refused::code("not_found"));
     };
     if current.deleted {
@@ -165,10 +157,6 @@ pub(crate) fn change_open_action(
 }
 
 impl ServerApply for CloseAction {
-    fn reads(args: &CloseActionItem) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Action, args.id)]
-    }
-
     fn apply(
         args: &CloseActionItem,
         working: &mut Working,
@@ -183,10 +171,6 @@ impl ServerApply for CloseAction {
 }
 
 impl ServerApply for RescheduleAction {
-    fn reads(args: &RescheduleActionItem) -> Vec<(RecordKind, Uuid)> {
-        vec![(RecordKind::Action, args.id)]
-    }
-
     fn apply(
         args: &RescheduleActionItem,
         working: &mut Working,

@@ -1,6 +1,7 @@
 //! The pages of the walking skeleton: sign-in, the home page of each role, a project, not found.
 
 use crate::domain::dates::today_iso;
+use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::text;
@@ -22,7 +23,7 @@ pub(crate) fn StatusChange(
     let i18n = use_i18n();
     let sync = crate::ui::sync::use_sync();
     let local = crate::ui::local::from_view(user, move |v| {
-        v.project(project).map(|p| {
+        v.get::<ProjectRecord>(project).map(|p| {
             (
                 p.status.unwrap_or(status),
                 v.state(RecordKind::Project, project),
@@ -83,7 +84,7 @@ pub(crate) fn ProjectEdit(user: Uuid, project: Uuid) -> impl IntoView {
     use crate::sync::outbox::prepare;
     let i18n = use_i18n();
     let sync = crate::ui::sync::use_sync();
-    let record = crate::ui::local::from_view(user, move |v| v.project(project).cloned());
+    let record = crate::ui::local::from_view(user, move |v| v.get::<ProjectRecord>(project).cloned());
     view! {
         {move || record().flatten().map(|p| {
             let title = RwSignal::new(p.title.clone());

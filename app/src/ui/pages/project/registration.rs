@@ -8,6 +8,7 @@ use crate::domain::dates::today_iso;
 use crate::domain::project::{CALL_WAVES, LEGAL_FORMS, TRAINING_TRACKS, normalise_code};
 use crate::domain::{NewProject, ProjectKind, ProjectOrigin, RegistryChoices, Role, SessionUser};
 use crate::error::AppError;
+use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::storage::Key;
 use crate::sync::mutations::CreateProject;
@@ -102,7 +103,7 @@ pub(crate) fn Registration(
     // A registration being corrected: what was sent, from the phone.
     let sent = correcting.and_then(|id| {
         let view = local_view(user_id, sync.revision.get_untracked())?;
-        view.project(id).filter(|p| p.version == 0).cloned()
+        view.get::<ProjectRecord>(id).filter(|p| p.version == 0).cloned()
     });
     let origin = sent.as_ref().and_then(|p| p.origin.clone());
     let code = RwSignal::new(sent.as_ref().map(|p| p.code.clone()).unwrap_or_default());
@@ -295,7 +296,7 @@ pub(crate) fn Registration(
 /// phone's copy, once the page runs in the browser.
 pub fn local_page(user: &SessionUser, project: Uuid) -> Option<crate::domain::ProjectDetail> {
     let view = local_view(user.id, crate::ui::sync::use_sync().revision.get())?;
-    let record = view.project(project)?;
+    let record = view.get::<ProjectRecord>(project)?;
     let choices = read_choices(user.id).unwrap_or_default();
     crate::domain::ProjectDetail::from_record(record, &choices, &user.name)
 }
