@@ -854,15 +854,16 @@ async fn review(
     decision: app::domain::ReviewDecision,
     comment: &str,
 ) -> Result<i64, AppError> {
-    use app::server::sync::review::{VisitReview, review_visit};
+    use app::server::sync::review::{Review, review};
     let store = db.begin_push().await.expect("begin");
     let scope = app::server::auth::review_scope(user)?;
-    review_visit(
+    review(
         store,
         scope,
         user,
-        VisitReview {
-            visit,
+        Review {
+            kind: app::domain::RecordKind::Visit,
+            id: visit,
             seen_version,
             decision,
             comment: comment.into(),
@@ -1553,15 +1554,16 @@ async fn review_entry(
     decision: app::domain::ReviewDecision,
     comment: &str,
 ) -> Result<i64, AppError> {
-    use app::server::sync::review::{EntryReview, review_entry};
+    use app::server::sync::review::{Review, review};
     let store = db.begin_push().await.expect("begin");
     let scope = app::server::auth::review_scope(user)?;
-    review_entry(
+    review(
         store,
         scope,
         user,
-        EntryReview {
-            entry,
+        Review {
+            kind: app::domain::RecordKind::Entry,
+            id: entry,
             seen_version,
             decision,
             comment: comment.into(),
@@ -2497,7 +2499,7 @@ async fn members_and_milestones_sent_from_the_phone_are_reviewed_returned_fixed_
     use app::domain::{
         EntryStatus, HistoryEvent, ReviewDecision, SaveMemberArgs, SaveMilestoneArgs,
     };
-    use app::server::sync::review::{RegistryReview, review_registry};
+    use app::server::sync::review::{Review, review};
     use app::sync::mutations::{SaveMember, SaveMilestone};
     use app::sync::protocol::RecordKind;
     for t in support::every_engine().await {
@@ -2577,11 +2579,11 @@ async fn members_and_milestones_sent_from_the_phone_are_reviewed_returned_fixed_
             let supervisor = f.supervisor.clone();
             let comment = comment.to_owned();
             async move {
-                review_registry(
+                review(
                     db.begin_push().await.expect("tx"),
                     supervisor_scope,
                     &supervisor,
-                    RegistryReview {
+                    Review {
                         kind,
                         id,
                         seen_version: version,
@@ -2643,11 +2645,11 @@ async fn members_and_milestones_sent_from_the_phone_are_reviewed_returned_fixed_
             .find(|u| u.id != f.supervisor.id);
         if let Some(other) = other_supervisor {
             let scope = app::server::auth::review_scope(&other).expect("scope");
-            let r = review_registry(
+            let r = review(
                 t.db.begin_push().await.expect("tx"),
                 scope,
                 &other,
-                RegistryReview {
+                Review {
                     kind: RecordKind::Milestone,
                     id: milestone,
                     seen_version: ms.version,
@@ -2936,7 +2938,7 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
         // and a late change to it is refused.
         use app::domain::ReviewDecision;
         use app::domain::registry::RegistryRecord;
-        use app::server::sync::review::{RegistryReview, review_registry};
+        use app::server::sync::review::{Review, review};
         let scope = app::server::auth::review_scope(&f.supervisor).expect("scope");
         let queue = t.db.registry_review_queue(scope).await.expect("queue");
         let waiting = queue
@@ -2944,11 +2946,11 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
             .find(|i| matches!(&i.record, RegistryRecord::Value(v) if v.indicator == "SOC-01" && v.project_id == f.own))
             .expect("the jobs value waits for review");
         assert!(!waiting.history.is_empty());
-        review_registry(
+        review(
             t.db.begin_push().await.expect("tx"),
             scope,
             &f.supervisor,
-            RegistryReview {
+            Review {
                 kind: app::sync::protocol::RecordKind::Value,
                 id: waiting.record.id(),
                 seen_version: waiting.version,

@@ -2,7 +2,9 @@
 
 #[cfg(feature = "ssr")]
 use super::guard;
-use crate::domain::{ConflictCase, HistoryEvent, ReviewDecision, ReviewItem, VisitFields};
+use crate::domain::{
+    ConflictCase, HistoryEvent, RecordKind, ReviewDecision, ReviewItem, VisitFields,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -25,20 +27,13 @@ pub async fn review_visit(
     decision: ReviewDecision,
     comment: String,
 ) -> Result<i64, AppError> {
-    use crate::server::sync::review::{VisitReview, review_visit};
-    let user = guard::require_user()?;
-    let scope = crate::server::auth::review_scope(&user)?;
-    let store = guard::state()?.db.begin_push().await?;
-    review_visit(
-        store,
-        scope,
-        &user,
-        VisitReview {
-            visit,
-            seen_version: version,
-            decision,
-            comment,
-        },
+    decide(
+        &[RecordKind::Visit],
+        RecordKind::Visit,
+        visit,
+        version,
+        decision,
+        comment,
     )
     .await
 }
@@ -61,20 +56,13 @@ pub async fn review_entry(
     decision: ReviewDecision,
     comment: String,
 ) -> Result<i64, AppError> {
-    use crate::server::sync::review::{EntryReview, review_entry};
-    let user = guard::require_user()?;
-    let scope = crate::server::auth::review_scope(&user)?;
-    let store = guard::state()?.db.begin_push().await?;
-    review_entry(
-        store,
-        scope,
-        &user,
-        EntryReview {
-            entry,
-            seen_version: version,
-            decision,
-            comment,
-        },
+    decide(
+        &[RecordKind::Entry],
+        RecordKind::Entry,
+        entry,
+        version,
+        decision,
+        comment,
     )
     .await
 }
@@ -94,29 +82,43 @@ pub async fn registry_review_queue()
 /// version.
 #[server(prefix = "/api", endpoint = "review_registry")]
 pub async fn review_registry(
-    kind: crate::domain::RecordKind,
+    kind: RecordKind,
     id: Uuid,
     version: i64,
     decision: ReviewDecision,
     comment: String,
 ) -> Result<i64, AppError> {
-    use crate::server::sync::review::{RegistryReview, review_registry};
+    // Visits and entries have their own endpoints; any other kind is not found here.
+    let registry = [RecordKind::Member, RecordKind::Milestone, RecordKind::Value];
+    decide(&registry, kind, id, version, decision, comment).await
+}
+
+/// Writes a supervisor's decision on a record in their review scope, when its kind is one of
+/// `kinds` (not found otherwise).
+#[cfg(feature = "ssr")]
+async fn decide(
+    kinds: &[RecordKind],
+    kind: RecordKind,
+    id: Uuid,
+    version: i64,
+    decision: ReviewDecision,
+    comment: String,
+) -> Result<i64, AppError> {
+    use crate::server::sync::review::{Review, review};
     let user = guard::require_user()?;
     let scope = crate::server::auth::review_scope(&user)?;
+    if !kinds.contains(&kind) {
+        return Err(AppError::NotFound);
+    }
     let store = guard::state()?.db.begin_push().await?;
-    review_registry(
-        store,
-        scope,
-        &user,
-        RegistryReview {
-            kind,
-            id,
-            seen_version: version,
-            decision,
-            comment,
-        },
-    )
-    .await
+    let decision = Review {
+        kind,
+        id,
+        seen_version: version,
+        decision,
+        comment,
+    };
+    review(store, scope, &user, decision).await
 }
 
 /// Every revision and review of a visit, in order: for whoever may see the visit (its

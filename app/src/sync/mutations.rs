@@ -8,12 +8,12 @@
 
 use super::outbox::LocalView;
 use super::protocol::{MemberRecord, ProjectRecord, Record, RecordKind};
+use crate::domain::indicator::value::IndicatorValue;
 use crate::domain::{
     ActionItem, ActionStatus, ChangeProjectStatus, CloseActionItem, EditProject, FieldError,
-    FormEntry, MemberLeaves, Milestone, NewActionItem, NewProject, RescheduleActionItem, SaveEntryArgs,
-    SaveMemberArgs, SaveMilestoneArgs, Visit, VisitFields,
+    FormEntry, MemberLeaves, Milestone, NewActionItem, NewProject, RescheduleActionItem,
+    SaveEntryArgs, SaveMemberArgs, SaveMilestoneArgs, Visit, VisitFields,
 };
-use crate::domain::indicator::value::IndicatorValue;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -352,7 +352,10 @@ impl MutationType for CreateProject {
 
     fn apply_local(args: NewProject, _author: Author, view: &mut LocalView) {
         // Once the server has the project, the phone's copy is the server's.
-        if view.get::<ProjectRecord>(args.id).is_none_or(|p| p.version == 0) {
+        if view
+            .get::<ProjectRecord>(args.id)
+            .is_none_or(|p| p.version == 0)
+        {
             view.put(Record::Project(args.record()));
         }
     }

@@ -7,6 +7,7 @@
 //! browser render agree.
 
 use crate::sync::outbox::LocalView;
+use crate::sync::protocol::{Kind, ProjectRecord};
 use crate::ui::sync::use_sync;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -85,5 +86,28 @@ pub(crate) fn from_view<T>(
             return None;
         }
         local_view(user, sync.revision.get()).map(|view| read(&view))
+    }
+}
+
+/// What a capture form starts from: the project's title, and the record of kind `K` being edited
+/// when there is one. Read once when the page starts in the browser (`None` before), so the form
+/// keeps what is being typed while the phone syncs.
+pub(crate) fn form_start<K: Kind + Clone>(
+    user: Uuid,
+    project: Uuid,
+    record: Option<Uuid>,
+) -> impl Fn() -> Option<(String, Option<K>)> {
+    let sync = use_sync();
+    let mounted = mounted();
+    move || {
+        if !mounted.get() {
+            return None;
+        }
+        let view = local_view(user, sync.revision.get_untracked())?;
+        let title = view
+            .get::<ProjectRecord>(project)
+            .map(|p| p.title.clone())
+            .unwrap_or_default();
+        Some((title, record.and_then(|id| view.get::<K>(id).cloned())))
     }
 }

@@ -437,7 +437,7 @@ mod engine {
                 crate::ui::sync::Attention {
                     what,
                     project: project
-                        .and_then(|p| view.get::<ProjectRecord>(p))
+                        .and_then(|p| view.get::<crate::domain::ProjectRecord>(p))
                         .map(|p| p.title.clone()),
                     reason: text::refused_entry(i18n, entry),
                     href,

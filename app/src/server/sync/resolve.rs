@@ -23,7 +23,7 @@ pub struct VisitResolution {
 
 /// Takes the next global version and loads a visit a reviewer acts on: in `scope`, not deleted,
 /// and as `wanted` says; anything else is not found (a reviewer learns nothing more).
-pub(super) async fn reviewed_visit(
+async fn reviewed_visit(
     store: &mut dyn SyncStore,
     scope: ProjectScope,
     visit: Uuid,

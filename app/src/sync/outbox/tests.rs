@@ -430,7 +430,10 @@ fn a_pull_replaces_the_snapshot_and_pending_edits_stay_on_top() {
     let v = view.get::<Visit>(Uuid::from_u128(100)).expect("visit");
     assert_eq!(v.fields.observations, "corrigé sur le téléphone");
     assert_eq!(v.version, 4);
-    assert!(view.get::<Visit>(Uuid::from_u128(999)).is_none(), "left the scope");
+    assert!(
+        view.get::<Visit>(Uuid::from_u128(999)).is_none(),
+        "left the scope"
+    );
     assert_eq!(cookie(&kv, user).map(|c| c.version), Some(4));
 }
 

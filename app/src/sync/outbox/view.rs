@@ -139,10 +139,7 @@ impl LocalView {
     }
 
     /// A project's indicator values, by indicator then period.
-    pub fn values_of(
-        &self,
-        project: Uuid,
-    ) -> Vec<&IndicatorValue> {
+    pub fn values_of(&self, project: Uuid) -> Vec<&IndicatorValue> {
         let mut out = self.of_project::<IndicatorValue>(project);
         out.sort_unstable_by(|a, b| (&a.indicator, &a.period).cmp(&(&b.indicator, &b.period)));
         out
@@ -251,4 +248,3 @@ impl LocalView {
         }
     }
 }
-

@@ -6,6 +6,7 @@
 //! after the page has started in the browser (an effect), so the server's markup and the first
 //! browser render agree.
 
+use crate::domain::form::AnswerError;
 use crate::i18n::*;
 use crate::sync::outbox::{Prepared, SaveError};
 use crate::ui::text;
@@ -87,4 +88,89 @@ pub(crate) fn save_then(
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (sync, user, prepared, done);
+}
+
+/// What a capture form shows of its last save: the problems found (listed above the form), a
+/// save the phone could not make, and "saved".
+#[derive(Clone, Copy)]
+pub struct Capture {
+    pub errors: RwSignal<Vec<AnswerError>>,
+    pub storage_error: RwSignal<Option<String>>,
+    pub saved: RwSignal<bool>,
+    /// The problem summary, focused when a save is refused.
+    pub summary: NodeRef<leptos::html::Div>,
+    sync: crate::ui::sync::SyncHandle,
+}
+
+impl Capture {
+    /// Made where the form is drawn (it reads the sync handle from there).
+    pub(crate) fn new() -> Capture {
+        Capture {
+            errors: RwSignal::new(Vec::new()),
+            storage_error: RwSignal::new(None),
+            saved: RwSignal::new(false),
+            summary: NodeRef::new(),
+            sync: crate::ui::sync::use_sync(),
+        }
+    }
+
+    /// Shows `found` above the form, moving focus there when there is any; true when nothing
+    /// was found and the save may go on.
+    pub(crate) fn passes(&self, found: Vec<AnswerError>) -> bool {
+        let passes = found.is_empty();
+        self.errors.set(found);
+        if !passes {
+            self.focus_summary();
+        }
+        passes
+    }
+
+    /// Moves focus to the problems above the form, so a screen reader says them first.
+    pub(crate) fn focus_summary(&self) {
+        if let Some(el) = self.summary.get_untracked() {
+            let _ = el.focus();
+        }
+    }
+
+    /// Saves the entries on the phone, then says so and goes back to `back`; or says why not.
+    pub(crate) fn save(
+        &self,
+        i18n: leptos_i18n::I18nContext<Locale>,
+        user: Uuid,
+        entries: Vec<Result<Prepared, SaveError>>,
+        navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+        back: String,
+    ) {
+        let done = saved_then_back(
+            i18n,
+            self.sync,
+            self.saved,
+            self.storage_error,
+            navigate,
+            back,
+        );
+        save_then(i18n, self.sync, user, entries, done);
+    }
+}
+
+/// Why the phone could not save, above the form.
+#[component]
+pub(crate) fn SaveProblem(capture: Capture) -> impl IntoView {
+    move || {
+        capture
+            .storage_error
+            .get()
+            .map(|m| view! { <p class="error-panel" role="alert">{m}</p> })
+    }
+}
+
+/// "Saved on this phone", beside the form's buttons, once it is.
+#[component]
+pub(crate) fn SavedNote(capture: Capture) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        capture.saved.get().then(|| view! {
+            <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
+        })
+    }
 }

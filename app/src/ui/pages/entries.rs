@@ -14,7 +14,6 @@ use crate::domain::{
     ActionStatus, EntryStatus, FormEntry, NewActionItem, ProjectKind, SaveEntryArgs,
 };
 use crate::error::AppError;
-use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
@@ -25,15 +24,14 @@ use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::save::new_id;
 use crate::ui::kit::save::save_then;
-use crate::ui::kit::save::saved_then_back;
+use crate::ui::kit::save::{Capture, SaveProblem, SavedNote};
 use crate::ui::kit::tags::Entry;
 use crate::ui::kit::tags::ReviewNoteView;
 use crate::ui::kit::tags::Tag;
 use crate::ui::kit::tags::plain_tag;
 use crate::ui::kit::tags::state_tag;
+use crate::ui::local::form_start;
 use crate::ui::local::from_view;
-use crate::ui::local::local_view;
-use crate::ui::local::mounted;
 use crate::ui::sync::use_sync;
 use crate::ui::text;
 use crate::ui::text::pick;
@@ -388,23 +386,9 @@ pub(crate) fn EntryForm(
     new_form: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
-    let mounted = mounted();
     let back = format!("/projects/{project}");
-    // Read once when the page starts in the browser: the form keeps what is being typed.
-    let loaded = move || {
-        if !mounted.get() {
-            return None;
-        }
-        let view = local_view(user, sync.revision.get_untracked())?;
-        let title = view
-            .get::<ProjectRecord>(project)
-            .map(|p| p.title.clone())
-            .unwrap_or_default();
-        let existing = entry.and_then(|id| view.get::<FormEntry>(id).cloned());
-        Some((title, existing))
-    };
+    let loaded = form_start::<FormEntry>(user, project, entry);
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(title, existing)| {
@@ -437,10 +421,7 @@ pub(crate) fn EntryForm(
             };
             let id = entry.unwrap_or_else(new_id);
             let answers = RwSignal::new(start);
-            let errors = RwSignal::new(Vec::new());
-            let storage_error = RwSignal::new(None::<String>);
-            let saved = RwSignal::new(false);
-            let summary = NodeRef::<leptos::html::Div>::new();
+            let capture = Capture::new();
             let save = {
                 let (form, today, back, navigate) = (form.clone(), today.clone(), back.clone(), navigate.clone());
                 move |status: EntryStatus| {
@@ -455,18 +436,10 @@ pub(crate) fn EntryForm(
                         status,
                         answers: given,
                     };
-                    let found = args.check(&form, &today);
-                    if !found.is_empty() {
-                        errors.set(found);
-                        if let Some(el) = summary.get_untracked() {
-                            let _ = el.focus();
-                        }
+                    if !capture.passes(args.check(&form, &today)) {
                         return;
                     }
-                    errors.set(Vec::new());
-                    let navigate = navigate.clone();
-                    let back = back.clone();
-                    save_then(i18n, sync, user, vec![prepare::<SaveEntry>(&args, &today)], saved_then_back(i18n, sync, saved, storage_error, navigate, back));
+                    capture.save(i18n, user, vec![prepare::<SaveEntry>(&args, &today)], navigate.clone(), back.clone());
                 }
             };
             let submit = save.clone();
@@ -478,18 +451,16 @@ pub(crate) fn EntryForm(
                     <p class="hint">{t_string!(i18n, returned_entry_fix_hint)}</p>
                 })}
                 {locked.then(|| view! { <p class="notice success">{t_string!(i18n, entry_validated_locked)}</p> })}
-                <FormErrorSummary form=form.clone() errors node_ref=summary />
-                {move || storage_error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                <FormErrorSummary form=form.clone() errors=capture.errors node_ref=capture.summary />
+                <SaveProblem capture />
                 <form class="entry-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
                     <fieldset class="plain" disabled=locked>
                         <legend class="visually-hidden">{pick(&form.title, i18n.get_locale_untracked())}</legend>
-                        <FormFields form answers errors today />
+                        <FormFields form answers errors=capture.errors today />
                     </fieldset>
                     {(!locked).then(|| view! {
                         <div class="actions">
-                            {move || saved.get().then(|| view! {
-                                <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
-                            })}
+                            <SavedNote capture />
                             <button type="submit" class="primary">{t_string!(i18n, save_submit)}</button>
                             <button type="button" on:click=move |_| save(EntryStatus::Draft)>{t_string!(i18n, save_draft)}</button>
                         </div>

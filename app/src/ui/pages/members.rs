@@ -10,20 +10,18 @@ use crate::domain::RecordKind;
 use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::error::AppError;
-use crate::domain::ProjectRecord;
 use crate::i18n::*;
-use crate::sync::protocol::MemberRecord;
 use crate::sync::mutations::SaveMember;
 use crate::sync::outbox::{SyncState, prepare};
+use crate::sync::protocol::MemberRecord;
 use crate::ui::data::load_user;
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::layout::Frame;
-use crate::ui::kit::save::{new_id, save_then, saved_then_back};
+use crate::ui::kit::save::{Capture, SaveProblem, SavedNote, new_id, save_then};
 use crate::ui::kit::tags::{ReviewNoteView, state_tag};
+use crate::ui::local::form_start;
 use crate::ui::local::from_view;
-use crate::ui::local::local_view;
-use crate::ui::local::mounted;
 use crate::ui::sync::use_sync;
 use crate::ui::text;
 use leptos::prelude::*;
@@ -137,23 +135,9 @@ pub fn MemberFormPage() -> impl IntoView {
 #[component]
 pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = use_sync();
     let navigate = leptos_router::hooks::use_navigate();
-    let mounted = mounted();
     let back = format!("/projects/{project}");
-    // Read once when the page starts in the browser: the form keeps what is being typed.
-    let loaded = move || {
-        if !mounted.get() {
-            return None;
-        }
-        let view = local_view(user, sync.revision.get_untracked())?;
-        let title = view
-            .get::<ProjectRecord>(project)
-            .map(|p| p.title.clone())
-            .unwrap_or_default();
-        let existing = member.and_then(|id| view.get::<MemberRecord>(id).cloned());
-        Some((title, existing))
-    };
+    let loaded = form_start::<MemberRecord>(user, project, member);
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(title, existing)| {
@@ -175,10 +159,7 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
             };
             let id = member.unwrap_or_else(new_id);
             let answers = RwSignal::new(start);
-            let errors = RwSignal::new(Vec::new());
-            let storage_error = RwSignal::new(None::<String>);
-            let saved = RwSignal::new(false);
-            let summary = NodeRef::<leptos::html::Div>::new();
+            let capture = Capture::new();
             let today = crate::domain::dates::today_iso();
             let navigate = navigate.clone();
             let back = back.clone();
@@ -189,15 +170,9 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
                     let mut given = answers.get_untracked();
                     // Answers to questions no longer asked (consent withdrawn) are not kept.
                     form.prune(&mut given, &today);
-                    let found = form.validate(&given, &today);
-                    if !found.is_empty() {
-                        errors.set(found);
-                        if let Some(el) = summary.get_untracked() {
-                            let _ = el.focus();
-                        }
+                    if !capture.passes(form.validate(&given, &today)) {
                         return;
                     }
-                    errors.set(Vec::new());
                     let args = SaveMemberArgs {
                         id,
                         project_id: project,
@@ -205,22 +180,18 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
                         form_version: form.version,
                         answers: given,
                     };
-                    let navigate = navigate.clone();
-                    let back = back.clone();
-                    save_then(i18n, sync, user, vec![prepare::<SaveMember>(&args, &today)], saved_then_back(i18n, sync, saved, storage_error, navigate, back));
+                    capture.save(i18n, user, vec![prepare::<SaveMember>(&args, &today)], navigate.clone(), back.clone());
                 }
             };
             view! {
                 <h1>{if member.is_some() { t_string!(i18n, member_edit) } else { t_string!(i18n, member_new) }}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
-                <FormErrorSummary form=form.clone() errors node_ref=summary />
-                {move || storage_error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                <FormErrorSummary form=form.clone() errors=capture.errors node_ref=capture.summary />
+                <SaveProblem capture />
                 <form class="member-form" on:submit=save novalidate>
-                    <FormFields form answers errors today />
+                    <FormFields form answers errors=capture.errors today />
                     <div class="actions">
-                        {move || saved.get().then(|| view! {
-                            <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
-                        })}
+                        <SavedNote capture />
                         <button type="submit" class="primary">{t_string!(i18n, member_save)}</button>
                     </div>
                 </form>

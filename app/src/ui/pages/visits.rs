@@ -6,6 +6,7 @@
 //! after the page has started in the browser (an effect), so the server's markup and the first
 //! browser render agree.
 
+use crate::domain::ProjectRecord;
 use crate::domain::RecordKind;
 use crate::domain::form::{Answer, AnswerError, AnswerProblem, Answers};
 use crate::domain::visit_form::{ACTIONS, question_of, take_actions};
@@ -14,7 +15,6 @@ use crate::domain::{
     VisitMode,
 };
 use crate::error::AppError;
-use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{SyncState, prepare};
@@ -23,7 +23,7 @@ use crate::ui::form_store::device_form;
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::layout::Frame;
-use crate::ui::kit::save::{new_id, save_then, saved_then_back, today};
+use crate::ui::kit::save::{Capture, SaveProblem, SavedNote, new_id, save_then, today};
 use crate::ui::kit::tags::{Entry, ReviewNoteView, Tag, plain_tag, state_tag};
 use crate::ui::local::from_view;
 use crate::ui::local::local_view;
@@ -261,13 +261,11 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
             };
             let id = visit.unwrap_or_else(new_id);
             let answers = RwSignal::new(start);
-            let errors = RwSignal::new(Vec::<AnswerError>::new());
+            // Says "saved" on the form the moment the entry is on the phone; the project page
+            // follows.
+            let capture = Capture::new();
             let carried = RwSignal::new(open.iter().map(|a| (a.id, Carry::Keep)).collect::<Vec<_>>());
             let carried_error = RwSignal::new(None::<&'static str>);
-            let storage_error = RwSignal::new(None::<String>);
-            // Said on the form the moment the entry is on the phone; the project page follows.
-            let saved = RwSignal::new(false);
-            let summary_ref = NodeRef::<leptos::html::Div>::new();
             let submit = {
                 let (form, today, back, navigate) = (form.clone(), today.clone(), back.clone(), navigate.clone());
                 move |status: EntryStatus| {
@@ -322,22 +320,19 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
                         })
                         .collect();
                     carried_error.set(moved.iter().find_map(|a| a.validate().err()).map(|e| text::field_error(i18n, e.code)));
-                    let (Some(fields), true, None) = (fields, found.is_empty(), carried_error.get_untracked()) else {
-                        errors.set(found);
-                        if let Some(el) = summary_ref.get_untracked() {
-                            let _ = el.focus();
-                        }
+                    if !capture.passes(found) || carried_error.get_untracked().is_some() {
+                        capture.focus_summary();
+                        return;
+                    }
+                    let Some(fields) = fields else {
                         return;
                     };
-                    errors.set(Vec::new());
                     let args = crate::sync::mutations::SaveVisitArgs { id, base_version, fields };
-                    let navigate = navigate.clone();
-                    let back = back.clone();
                     let mut entries = vec![prepare::<SaveVisit>(&args, &today)];
                     entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today)));
                     entries.extend(closed.iter().map(|a| prepare::<CloseAction>(a, &today)));
                     entries.extend(moved.iter().map(|a| prepare::<RescheduleAction>(a, &today)));
-                    save_then(i18n, sync, user, entries, saved_then_back(i18n, sync, saved, storage_error, navigate, back));
+                    capture.save(i18n, user, entries, navigate.clone(), back.clone());
                 }
             };
             let submit_draft = submit.clone();
@@ -358,18 +353,16 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
                         <p>{t_string!(i18n, returned_fix_hint)}</p>
                     </div>
                 })}
-                <FormErrorSummary form=form.clone() errors node_ref=summary_ref more />
-                {move || storage_error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                <FormErrorSummary form=form.clone() errors=capture.errors node_ref=capture.summary more />
+                <SaveProblem capture />
                 <form class="visit-form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
-                    <FormFields form answers errors members today />
+                    <FormFields form answers errors=capture.errors members today />
                     {no_members.then(|| view! { <p class="hint">{t_string!(i18n, no_members_here)}</p> })}
                     {(!open.is_empty()).then(|| view! {
                         <CarriedActions open=open.clone() carried error=carried_error.into() />
                     })}
                     <div class="actions">
-                        {move || saved.get().then(|| view! {
-                            <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, saved_on_phone)}</p>
-                        })}
+                        <SavedNote capture />
                         <button type="submit" class="primary">{t_string!(i18n, save_submit)}</button>
                         <button type="button" on:click=move |_| submit_draft(EntryStatus::Draft)>{t_string!(i18n, save_draft)}</button>
                     </div>

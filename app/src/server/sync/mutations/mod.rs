@@ -1,5 +1,5 @@
-//! The server's half of each mutation type: who may do it, and how it
-//! changes them. Decided in memory on a [`Working`] set; the engine writes the result in bulk.
+//! The server's half of each mutation type: who may do it, and how it changes the record it is
+//! about. Decided in memory on a [`Working`] set; the engine writes the result in bulk.
 //!
 //! To add a mutation type: implement [`ServerApply`] for the [`MutationType`] declared in
 //! `sync::mutations`, and add one line to [`REGISTRY`].

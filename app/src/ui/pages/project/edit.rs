@@ -1,7 +1,7 @@
 //! The pages of the walking skeleton: sign-in, the home page of each role, a project, not found.
 
-use crate::domain::dates::today_iso;
 use crate::domain::ProjectRecord;
+use crate::domain::dates::today_iso;
 use crate::i18n::*;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::text;
@@ -84,7 +84,8 @@ pub(crate) fn ProjectEdit(user: Uuid, project: Uuid) -> impl IntoView {
     use crate::sync::outbox::prepare;
     let i18n = use_i18n();
     let sync = crate::ui::sync::use_sync();
-    let record = crate::ui::local::from_view(user, move |v| v.get::<ProjectRecord>(project).cloned());
+    let record =
+        crate::ui::local::from_view(user, move |v| v.get::<ProjectRecord>(project).cloned());
     view! {
         {move || record().flatten().map(|p| {
             let title = RwSignal::new(p.title.clone());

@@ -4,9 +4,9 @@ pub mod edit;
 pub mod funding;
 pub mod registration;
 
+use crate::domain::ProjectRecord;
 use crate::domain::{ProjectDetail, Role, SessionUser};
 use crate::error::AppError;
-use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::storage::Key;
 use crate::ui::data::Source;
@@ -153,7 +153,8 @@ pub(crate) fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl
     let (tranches, steps) = (detail.tranches.clone(), detail.steps.clone());
     // A change made on this phone shows at once, before the server has it.
     let project_id = card.id;
-    let local_record = crate::ui::local::from_view(user, move |v| v.get::<ProjectRecord>(project_id).cloned());
+    let local_record =
+        crate::ui::local::from_view(user, move |v| v.get::<ProjectRecord>(project_id).cloned());
     let local = Signal::derive(move || local_record().flatten());
     let local_status = move || local.get().map(|p| p.status);
     let (legal_form, training_track) = (detail.legal_form.clone(), detail.training_track.clone());

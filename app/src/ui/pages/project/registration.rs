@@ -4,11 +4,11 @@
 //! starts preselected; it is listed and opened on the phone at once, and reaches the server with
 //! the next sync. The same page corrects a registration the server refused (a code taken).
 
+use crate::domain::ProjectRecord;
 use crate::domain::dates::today_iso;
 use crate::domain::project::{CALL_WAVES, LEGAL_FORMS, TRAINING_TRACKS, normalise_code};
 use crate::domain::{NewProject, ProjectKind, ProjectOrigin, RegistryChoices, Role, SessionUser};
 use crate::error::AppError;
-use crate::domain::ProjectRecord;
 use crate::i18n::*;
 use crate::storage::Key;
 use crate::sync::mutations::CreateProject;
@@ -103,7 +103,9 @@ pub(crate) fn Registration(
     // A registration being corrected: what was sent, from the phone.
     let sent = correcting.and_then(|id| {
         let view = local_view(user_id, sync.revision.get_untracked())?;
-        view.get::<ProjectRecord>(id).filter(|p| p.version == 0).cloned()
+        view.get::<ProjectRecord>(id)
+            .filter(|p| p.version == 0)
+            .cloned()
     });
     let origin = sent.as_ref().and_then(|p| p.origin.clone());
     let code = RwSignal::new(sent.as_ref().map(|p| p.code.clone()).unwrap_or_default());
