@@ -1,0 +1,446 @@
+//! The sync engine in the browser: when a sync runs, and what one sync does.
+
+use crate::error::AppError;
+use crate::storage::durable::{self, Outbox as Disk};
+use crate::storage::{BUDGET_BYTES, BrowserStore, device};
+use crate::sync::outbox::{self, Outbox, SyncMeta};
+use crate::sync::protocol::{
+    Heartbeat, PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION,
+};
+use crate::ui::platform;
+use crate::ui::sync::SyncHandle;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A push carries at most this many mutations (the server takes 500) and about this many
+/// bytes, so 1,000 waiting entries go in two or three requests.
+const PUSH_COUNT: usize = 500;
+const PUSH_BYTES: usize = 900 * 1024;
+/// With nothing failing, pull this often for what others changed.
+const IDLE_MS: u32 = 5 * 60 * 1000;
+const FIRST_RETRY_MS: u32 = 5_000;
+const MAX_RETRY_MS: u32 = 5 * 60 * 1000;
+
+#[derive(Default)]
+struct State {
+    timer: Option<TimeoutHandle>,
+    running: bool,
+    again: bool,
+    retry_ms: u32,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+pub fn start(h: SyncHandle) {
+    h.status.update(|s| s.now = platform::now_ms());
+    let _ = set_interval_with_handle(
+        move || h.status.update(|s| s.now = platform::now_ms()),
+        Duration::from_secs(30),
+    );
+    // Listeners live as long as the page.
+    std::mem::forget(window_event_listener(leptos::ev::online, move |_| {
+        schedule(h, 0)
+    }));
+    std::mem::forget(window_event_listener(leptos::ev::storage, move |_| {
+        if let Some(user) = h.user.get_untracked() {
+            refresh(h, user);
+        }
+    }));
+    // Another tab wrote to the outbox on disk: read it again.
+    std::mem::forget(window_event_listener_untyped("athar-outbox", move |_| {
+        spawn_local(async move {
+            if let Err(e) = durable::reload().await {
+                leptos::logging::warn!("outbox: {e}");
+            }
+            if let Some(user) = h.user.get_untracked() {
+                refresh(h, user);
+            }
+        })
+    }));
+    spawn_local(async move {
+        let answer = platform::persist().await;
+        h.status.update(|s| s.persistent = answer);
+    });
+}
+
+/// Re-reads the counts the header shows.
+pub fn refresh(h: SyncHandle, user: Uuid) {
+    let pending = outbox::summary(&Disk, user).ok().map(|(count, _)| count);
+    let attention = outbox::refused_count(&Disk, user).unwrap_or(0);
+    let last = outbox::sync_meta(&BrowserStore, user).last_success_at;
+    h.status.update(|s| {
+        if pending.is_some() {
+            s.pending = pending;
+        }
+        s.attention = attention;
+        s.last_success = last;
+    });
+    h.revision.update(|r| *r += 1);
+}
+
+pub fn schedule(h: SyncHandle, ms: u32) {
+    STATE.with_borrow_mut(|s| {
+        if let Some(t) = s.timer.take() {
+            t.clear();
+        }
+        s.timer = set_timeout_with_handle(
+            move || spawn_local(run(h)),
+            Duration::from_millis(u64::from(ms)),
+        )
+        .ok();
+    });
+}
+
+async fn run(h: SyncHandle) {
+    let busy = STATE.with_borrow_mut(|s| {
+        if s.running {
+            s.again = true;
+        }
+        std::mem::replace(&mut s.running, true)
+    });
+    if busy {
+        return;
+    }
+    // Only the user this device remembers as signed in: right after someone else signs in
+    // on the same phone, the previous user's entries must not go under the new session.
+    let remembered = device().identity().map(|u| u.id);
+    let user = h.user.get_untracked();
+    let online = window().navigator().on_line();
+    let result = match user {
+        Some(u) if remembered != Some(u) => Err(AppError::Network("another user".into())),
+        Some(user) if online => {
+            h.status.update(|s| s.running = true);
+            let r = platform::exclusive("athar-sync", sync_chunk(user, h))
+                .await
+                .unwrap_or(Ok(()));
+            h.status.update(|s| {
+                s.running = false;
+                s.progress = None;
+            });
+            refresh(h, user);
+            // The outbox may just have emptied: a waiting new version can take over.
+            platform::check_update();
+            r
+        }
+        Some(_) => Err(AppError::Network("offline".into())),
+        None => Ok(()),
+    };
+    let next = STATE.with_borrow_mut(|s| {
+        s.running = false;
+        match &result {
+            Ok(()) => {
+                s.retry_ms = 0;
+                if std::mem::take(&mut s.again) {
+                    0
+                } else {
+                    IDLE_MS
+                }
+            }
+            Err(_) => {
+                s.retry_ms = (s.retry_ms.saturating_mul(2)).clamp(FIRST_RETRY_MS, MAX_RETRY_MS);
+                // ±20 % so phones that lost the network together do not come back together.
+                let jitter = (js_sys::Math::random() * 0.4 + 0.8) * f64::from(s.retry_ms);
+                jitter as u32
+            }
+        }
+    });
+    h.status.update(|s| {
+        s.error = match result {
+            // Offline is already said by the header; nothing to add.
+            Ok(()) | Err(AppError::Network(_)) => None,
+            Err(e) => Some(e),
+        }
+    });
+    schedule(h, next);
+}
+
+fn storage(e: crate::storage::StorageError) -> AppError {
+    leptos::logging::warn!("device storage during sync: {e}");
+    AppError::Internal
+}
+
+/// The sync code is a WASM chunk of its own: it is fetched (then kept by the service worker)
+/// after the first page is up, so a cold start downloads less. A chunk that cannot be fetched
+/// is a network failure like any other: the engine retries.
+#[leptos::wasm_split::wasm_split(
+    athar_sync,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    return_wrapper(let future = _; { future.await } -> Result<(), AppError>)
+)]
+fn sync_chunk(
+    user: Uuid,
+    h: SyncHandle,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> {
+    Box::pin(sync_user(user, h))
+}
+
+/// The export file (`sync::protocol::OutboxExport`), written from the stored mutations as
+/// they are, and downloaded. In the sync chunk: only a phone that needs it fetches it.
+#[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn export_chunk(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
+    use crate::sync::protocol::EXPORT_FORMAT;
+    let mut clients = Vec::new();
+    for client in outbox::clients_with_pending(&Disk, user).map_err(storage)? {
+        let all = outbox::batch(&Disk, user, client, 0, usize::MAX, usize::MAX).map_err(storage)?;
+        clients.push(format!(
+            r#"{{"client_id":"{client}","mutations":[{}]}}"#,
+            all.join(",")
+        ));
+    }
+    let now = platform::now_ms();
+    let text = format!(
+        r#"{{"format":"{EXPORT_FORMAT}","protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"user_id":"{user}","exported_at":{now},"heartbeat":{},"clients":[{}]}}"#,
+        heartbeat(user, h),
+        clients.join(",")
+    );
+    let day = js_sys::Date::new_0().to_iso_string();
+    let day = String::from(day).chars().take(10).collect::<String>();
+    platform::download(&format!("athar-unsent-{day}.json"), &text);
+    Ok(())
+}
+
+#[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn attention_chunk(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    user: Uuid,
+) -> Result<Vec<crate::ui::sync::Attention>, AppError> {
+    use crate::i18n::*;
+    use crate::sync::protocol::{Record, RecordKind};
+    use crate::ui::text;
+    let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
+    Ok(view
+        .refusals()
+        .map(|(&(kind, id), entry)| {
+            let record = view.record((kind, id));
+            let project = record.and_then(Record::project_id);
+            let field = entry.refusal.field.clone().unwrap_or_default();
+            let what = match (kind, record) {
+                (RecordKind::Visit, Some(Record::Visit(v))) => t_string!(
+                    i18n,
+                    attention_visit,
+                    day = crate::domain::dates::format_day(&v.fields.visit_on)
+                )
+                .to_string(),
+                (RecordKind::Visit, _) => t_string!(i18n, attention_visit, day = "").to_string(),
+                (RecordKind::Member, _) => t_string!(i18n, attention_member).to_string(),
+                (RecordKind::Entry, _) => t_string!(i18n, attention_entry).to_string(),
+                (RecordKind::Project, _) => t_string!(i18n, attention_project).to_string(),
+                (RecordKind::Action, _) => t_string!(i18n, attention_action).to_string(),
+                (RecordKind::Milestone, _) => t_string!(i18n, attention_milestone).to_string(),
+                (RecordKind::Value, _) => t_string!(i18n, attention_value).to_string(),
+            };
+            let p = project.map(|p| p.to_string()).unwrap_or_default();
+            let href = match kind {
+                RecordKind::Visit => format!("/projects/{p}/visits/{id}#f-{field}"),
+                RecordKind::Member => format!("/projects/{p}/members/{id}"),
+                RecordKind::Entry => format!("/projects/{p}/entries/{id}"),
+                RecordKind::Project => format!("/projects/{id}"),
+                _ if project.is_some() => format!("/projects/{p}"),
+                _ => "/".into(),
+            };
+            crate::ui::sync::Attention {
+                what,
+                project: project
+                    .and_then(|p| view.get::<crate::domain::ProjectRecord>(p))
+                    .map(|p| p.title.clone()),
+                reason: text::refused_entry(i18n, entry),
+                href,
+            }
+        })
+        .collect())
+}
+
+#[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn unlisted_chunk(
+    user: Uuid,
+    facilitator: String,
+    listed: Vec<Uuid>,
+) -> Result<Vec<crate::domain::ProjectCard>, AppError> {
+    let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
+    let choices = crate::ui::pages::project::registration::read_choices(user).unwrap_or_default();
+    Ok(view
+        .records()
+        .filter_map(|r| match r {
+            crate::sync::protocol::Record::Project(p) if !listed.contains(&p.id) => {
+                crate::domain::ProjectDetail::from_record(p, &choices, &facilitator).map(|d| d.card)
+            }
+            _ => None,
+        })
+        .collect())
+}
+
+/// One whole sync of `user`'s data: push every client's waiting mutations, pull, then drop
+/// what the server acknowledged.
+async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
+    let kv = BrowserStore;
+    // Another tab may have saved since this one last read the outbox.
+    durable::reload().await.map_err(storage)?;
+    let (total, _) = outbox::summary(&Disk, user).map_err(storage)?;
+    if total > 0 {
+        h.status.update(|s| s.progress = Some((0, total)));
+    }
+    // One heartbeat for the whole sync: it reads every key the app holds.
+    let beat = heartbeat(user, h);
+    let mut acknowledged = Vec::new();
+    let mut sent = 0u32;
+    let mut stalled = false;
+    for client in outbox::clients_with_pending(&Disk, user).map_err(storage)? {
+        let mut after = 0;
+        let mut refused = Vec::new();
+        loop {
+            let batch = outbox::batch(&Disk, user, client, after, PUSH_COUNT, PUSH_BYTES)
+                .map_err(storage)?;
+            if batch.is_empty() {
+                break;
+            }
+            let body = format!(
+                r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{}}}"#,
+                batch.join(","),
+                beat
+            );
+            let reply: PushResponse = call("/api/sync/push", &body).await?;
+            if reply.last_seq <= after {
+                // Nothing moved: a mutation is missing before these (never expected). The
+                // rest still syncs, but the sync is not called a success: the header says
+                // so, the engine retries, and the team sees the entries wait.
+                leptos::logging::warn!("sync: no progress for {client} at {after}");
+                stalled = true;
+                break;
+            }
+            sent = sent.saturating_add(u32::try_from(batch.len()).unwrap_or(0));
+            h.status
+                .update(|s| s.progress = Some((sent.min(total), total)));
+            after = reply.last_seq;
+            refused.extend(reply.refused);
+        }
+        if after > 0 {
+            acknowledged.push((client, after, refused));
+        }
+    }
+    let slot = platform::slot().await;
+    let me = durable::write(|kv| {
+        Outbox::open(kv, user, slot, platform::new_id()).map(|o| o.client().id)
+    })
+    .await
+    .map_err(storage)?;
+    let cookie =
+        serde_json::to_string(&outbox::cookie(&kv, user)).map_err(|_| AppError::Internal)?;
+    let body = format!(r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{beat}}}"#);
+    let pulled: PullResponse = call("/api/sync/pull", &body).await?;
+    // The forms first: a record pulled may have been made on a version published since, and
+    // it opens only once the phone holds that version.
+    refresh_forms(&kv, &pulled.forms).await;
+    outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
+    durable::write(|kv| {
+        acknowledged
+            .iter()
+            .try_for_each(|(client, last_seq, refused)| {
+                outbox::acknowledge(kv, user, *client, *last_seq, refused)
+            })
+    })
+    .await
+    .map_err(storage)?;
+    if stalled {
+        return Err(AppError::Internal);
+    }
+    outbox::set_sync_meta(
+        &kv,
+        user,
+        &SyncMeta {
+            last_success_at: Some(platform::now_ms()),
+        },
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+/// Fetches the forms and the indicator catalogue again when the server holds other versions
+/// than the phone (published since): kept as sent, read by `form_store` and the project
+/// page. A failure leaves the versions the phone has; the next sync tries again.
+async fn refresh_forms(kv: &BrowserStore, latest: &str) {
+    use crate::storage::{Key, KeyRead, KeyValue};
+    let seen = kv.get(&Key::FormsSeen.path()).ok().flatten();
+    if latest.is_empty() || seen.as_deref() == Some(latest) {
+        return;
+    }
+    let fetched = async {
+        let forms = match platform::post("/api/list_forms", "{}").await? {
+            (200, forms) => forms,
+            (status, _) => return Err(AppError::Network(format!("forms: HTTP {status}"))),
+        };
+        match platform::post("/api/list_indicators", "{}").await? {
+            (200, indicators) => Ok((forms, indicators)),
+            (status, _) => Err(AppError::Network(format!("indicators: HTTP {status}"))),
+        }
+    };
+    match fetched.await {
+        Ok((forms, indicators)) => {
+            if let Err(e) = kv
+                .set(&Key::Forms.path(), &forms)
+                .and_then(|()| kv.set(&Key::Indicators.path(), &indicators))
+                .and_then(|()| kv.set(&Key::FormsSeen.path(), latest))
+            {
+                leptos::logging::warn!("forms not kept: {e}");
+            }
+        }
+        Err(e) => leptos::logging::warn!("forms: {e}"),
+    }
+}
+
+/// Calls a sync endpoint with the versions in front of `body`.
+async fn call<T: serde::de::DeserializeOwned>(url: &str, body: &str) -> Result<T, AppError> {
+    let json = format!(
+        r#"{{"call":{{"protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"body":{body}}}}}"#
+    );
+    let (status, text) = platform::post(url, &json).await?;
+    if status == 200 {
+        return serde_json::from_str(&text).map_err(|_| AppError::Internal);
+    }
+    Err(
+        serde_json::from_str::<AppError>(&text).unwrap_or(if status >= 500 {
+            AppError::Unavailable
+        } else {
+            AppError::Internal
+        }),
+    )
+}
+
+/// This device's id: one per browser profile, made on first use.
+fn device_id() -> Uuid {
+    let kv = BrowserStore;
+    const KEY: &str = "athar/v1/device";
+    use crate::storage::{KeyRead as _, KeyValue as _};
+    if let Ok(Some(raw)) = kv.get(KEY)
+        && let Ok(id) = raw.trim_matches('"').parse()
+    {
+        return id;
+    }
+    let id = platform::new_id();
+    let _ = kv.set(KEY, &format!("\"{id}\""));
+    id
+}
+
+fn heartbeat(user: Uuid, h: SyncHandle) -> String {
+    let kv = BrowserStore;
+    let (pending, oldest) = outbox::summary(&Disk, user).unwrap_or((0, None));
+    let (browser, label) = platform::browser();
+    let hb = Heartbeat {
+        device_id: device_id(),
+        device_label: label,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        pending,
+        oldest_pending_at: oldest,
+        last_success_at: outbox::sync_meta(&kv, user).last_success_at,
+        storage_bytes: device().bytes_used().unwrap_or(0) as u64,
+        storage_budget: BUDGET_BYTES as u64,
+        storage_persistent: h.status.with_untracked(|s| s.persistent),
+        browser,
+    };
+    serde_json::to_string(&hb).unwrap_or_else(|_| "{}".into())
+}
