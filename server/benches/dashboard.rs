@@ -14,47 +14,15 @@
     reason = "a benchmark: prints its figures, a failed step ends it"
 )]
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/stories/support/mod.rs"]
 mod support;
 
 use app::domain::indicator::dashboard::DashboardLevel;
 use app::server::db::ProjectScope;
-use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
-use axum::Router;
-use axum::body::Body;
-use http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use server::routes::RouterOptions;
+use app::server::demo::DEMO_LOGINS;
+use http::StatusCode;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, Vec<u8>) {
-    let res = app.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.expect("body").to_bytes();
-    (status, headers, body.to_vec())
-}
-
-async fn sign_in(app: &Router, email: &str) -> String {
-    let form = format!(
-        "email={}&password={DEMO_PASSWORD}",
-        email.replace('@', "%40")
-    );
-    let req = Request::post("/api/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .expect("request");
-    let (_, headers, _) = send(app, req).await;
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("athar_session="))
-        .and_then(|c| c.split(';').next())
-        .map(str::to_owned)
-        .expect("session cookie")
-}
+use support::router::{demo_app, get, send, sign_in};
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
@@ -96,8 +64,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     for t in support::every_engine().await {
-        let set = support::with_demo(&t).await;
-        let app = server::router(support::state(t.db.clone()), RouterOptions::default());
+        let (app, set) = demo_app(&t).await;
         let team = sign_in(&app, DEMO_LOGINS[2].0).await;
         let today = app::server::clock::Clock::system().today();
         let year = today.year();
@@ -123,32 +90,21 @@ async fn main() {
         );
 
         let page = format!("/dashboard?year={year}");
-        let (status, _, body) = send(
-            &app,
-            Request::get(&page)
-                .header(header::COOKIE, &team)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        let html = String::from_utf8_lossy(&body);
+        let reply = send(&app, get(&page, Some(&team))).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let html = reply.body;
         if let Ok(path) = std::env::var("ATHAR_DASHBOARD_HTML") {
             std::fs::write(path, html.as_bytes()).expect("write the page");
         }
         println!(
             "  page: {} KB of HTML, {} charts",
-            body.len() / 1024,
+            reply.bytes.len() / 1024,
             html.matches("class=\"chart\"").count()
         );
 
         let times = timed(runs, || async {
-            let req = Request::get(&page)
-                .header(header::COOKIE, &team)
-                .body(Body::empty())
-                .expect("request");
-            let (status, _, _) = send(&app, req).await;
-            assert_eq!(status, StatusCode::OK);
+            let reply = send(&app, get(&page, Some(&team))).await;
+            assert_eq!(reply.status, StatusCode::OK);
         })
         .await;
         report("GET /dashboard (whole programme, HTML)", times);
@@ -176,12 +132,8 @@ async fn main() {
 
         let export = format!("/exports/indicators.xlsx?year={year}");
         let times = timed(runs / 4, || async {
-            let req = Request::get(&export)
-                .header(header::COOKIE, &team)
-                .body(Body::empty())
-                .expect("request");
-            let (status, _, _) = send(&app, req).await;
-            assert_eq!(status, StatusCode::OK);
+            let reply = send(&app, get(&export, Some(&team))).await;
+            assert_eq!(reply.status, StatusCode::OK);
         })
         .await;
         report("GET /exports/indicators.xlsx (programme)", times);

@@ -12,7 +12,7 @@
     reason = "a benchmark: prints its figures, a failed step ends it"
 )]
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/stories/support/mod.rs"]
 mod support;
 
 use app::domain::{EntryStatus, Role, SessionUser, Topic, VisitFields, VisitMode};

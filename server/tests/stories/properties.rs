@@ -9,9 +9,7 @@
 //! The expected state comes from the model with a perfect channel (each client's mutations in one
 //! batch); the device's local view after the last pull must show the same records.
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
-
-mod support;
+use crate::support;
 
 use app::domain::{
     CloseActionItem, EntryStatus, NewActionItem, Role, SessionUser, Topic, VisitFields, VisitMode,

@@ -1,8 +1,6 @@
 //! The `athar` command line as an operator meets it: bad configuration is named, exits non-zero and
 //! leaves nothing half-done.
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
-
 use std::process::Command;
 
 fn athar(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {

@@ -3,9 +3,7 @@
 //! a phone does. At the end every entry is on the server exactly once: none lost, none doubled.
 //! And two instances sharing one PostgreSQL, a phone's batches racing through both.
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
-
-mod support;
+use crate::support;
 
 use rand::{Rng, SeedableRng};
 use std::process::{Command, Stdio};

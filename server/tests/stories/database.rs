@@ -1,8 +1,6 @@
 //! Stories of the database layer, told on SQLite and, when configured, on PostgreSQL.
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
-
-mod support;
+use crate::support;
 
 use app::domain::Role;
 use app::error::AppError;

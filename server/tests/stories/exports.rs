@@ -2,39 +2,18 @@
 //! which lines, and that the files hold the figures the dashboard shows (the workbooks are read
 //! back with calamine).
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+use crate::support;
 
-mod support;
-
+use crate::support::router::{send, sign_in};
 use app::domain::indicator::dashboard::{Dashboard, DashboardLevel};
 use app::server::db::ProjectScope;
-use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
-use axum::Router;
+use app::server::demo::DEMO_LOGINS;
 use axum::body::Body;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use server::routes::RouterOptions;
-use tower::ServiceExt;
 
-struct Reply {
-    status: StatusCode,
-    headers: http::HeaderMap,
-    body: Vec<u8>,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let res = app.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.expect("body").to_bytes();
-    Reply {
-        status,
-        headers,
-        body: body.to_vec(),
-    }
-}
-
+/// A file or JSON as a spreadsheet or a BI tool asks for it: with a session, or a token.
 fn get(path: &str, cookie: Option<&str>, bearer: Option<&str>) -> Request<Body> {
     let mut b = Request::get(path);
     if let Some(c) = cookie {
@@ -44,27 +23,6 @@ fn get(path: &str, cookie: Option<&str>, bearer: Option<&str>) -> Request<Body> 
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
     b.body(Body::empty()).expect("request")
-}
-
-async fn sign_in(app: &Router, email: &str) -> String {
-    let form = format!(
-        "email={}&password={DEMO_PASSWORD}",
-        email.replace('@', "%40")
-    );
-    let req = Request::post("/api/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .expect("request");
-    let reply = send(app, req).await;
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("athar_session="))
-        .and_then(|c| c.split(';').next())
-        .map(str::to_owned)
-        .expect("session cookie")
 }
 
 fn csv_rows(body: &[u8]) -> Vec<Vec<String>> {
@@ -126,7 +84,7 @@ async fn the_long_table_gives_each_role_the_lines_it_may_see() {
                 .expect("header")
                 .contains(".csv")
         );
-        let rows = csv_rows(&reply.body);
+        let rows = csv_rows(&reply.bytes);
         assert_eq!(rows[0][..4], ["level", "scope_id", "scope", "indicator"]);
         let levels =
             |rows: &[Vec<String>], level: &str| rows.iter().filter(|r| r[0] == level).count();
@@ -159,7 +117,7 @@ async fn the_long_table_gives_each_role_the_lines_it_may_see() {
 
         // A committee member reads aggregates: no project line.
         let viewer = sign_in(&app, DEMO_LOGINS[3].0).await;
-        let rows = csv_rows(&send(&app, get(&path, Some(&viewer), None)).await.body);
+        let rows = csv_rows(&send(&app, get(&path, Some(&viewer), None)).await.bytes);
         assert_eq!(levels(&rows, "project"), 0);
         assert!(levels(&rows, "incubator") > 0);
 
@@ -176,7 +134,7 @@ async fn the_long_table_gives_each_role_the_lines_it_may_see() {
             .map(|p| p.id.to_string())
             .collect();
         let facilitator = sign_in(&app, DEMO_LOGINS[0].0).await;
-        let rows = csv_rows(&send(&app, get(&path, Some(&facilitator), None)).await.body);
+        let rows = csv_rows(&send(&app, get(&path, Some(&facilitator), None)).await.bytes);
         let seen: std::collections::BTreeSet<&String> = rows
             .iter()
             .filter(|r| r[0] == "project")
@@ -239,7 +197,7 @@ async fn the_workbooks_hold_the_dashboards_figures() {
         let reply = send(&app, get(&path, Some(&team), None)).await;
         assert_eq!(reply.status, StatusCode::OK);
         let mut book: Xlsx<_> =
-            open_workbook_from_rs(std::io::Cursor::new(reply.body)).expect("an XLSX workbook");
+            open_workbook_from_rs(std::io::Cursor::new(reply.bytes)).expect("an XLSX workbook");
         assert_eq!(
             book.sheet_names(),
             ["programme", "incubator", "value_chain", "project", "long"]
@@ -264,7 +222,7 @@ async fn the_workbooks_hold_the_dashboards_figures() {
         let reply = send(&app, get(&path, Some(&team), None)).await;
         assert_eq!(reply.status, StatusCode::OK);
         let mut book: Xlsx<_> =
-            open_workbook_from_rs(std::io::Cursor::new(reply.body)).expect("logframe");
+            open_workbook_from_rs(std::io::Cursor::new(reply.bytes)).expect("logframe");
         let frame = book.worksheet_range("logframe").expect("logframe sheet");
         assert_eq!(text(&frame, 0, 8), "percent_of_target");
         let line = (1..frame.height())
@@ -311,7 +269,7 @@ async fn bi_tools_read_json_with_a_token_until_it_is_revoked() {
 
         let reply = send(&app, get(&path, None, Some(&token))).await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", t.engine);
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&reply.body).expect("JSON");
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&reply.bytes).expect("JSON");
         assert!(rows.iter().any(|r| r["level"] == "project"));
         assert!(
             rows.iter()
@@ -320,14 +278,14 @@ async fn bi_tools_read_json_with_a_token_until_it_is_revoked() {
 
         let d = format!("/bi/v1/dashboard?level=programme&year={}", year());
         let reply = send(&app, get(&d, None, Some(&token))).await;
-        let dashboard: Dashboard = serde_json::from_slice(&reply.body).expect("a dashboard");
+        let dashboard: Dashboard = serde_json::from_slice(&reply.bytes).expect("a dashboard");
         assert_eq!(dashboard.projects, 49);
         // The same figures as the dashboard page, every panel and breakdown. (Compared as
         // JSON text: reading a float back from JSON may move its last bit.)
         let expected = serde_json::to_string(&programme(&t).await).expect("JSON");
-        assert_eq!(String::from_utf8_lossy(&reply.body), expected);
+        assert_eq!(String::from_utf8_lossy(&reply.bytes), expected);
         let reply = send(&app, get("/bi/v1/indicators", None, Some(&token))).await;
-        let catalogue: Vec<serde_json::Value> = serde_json::from_slice(&reply.body).expect("JSON");
+        let catalogue: Vec<serde_json::Value> = serde_json::from_slice(&reply.bytes).expect("JSON");
         assert!(catalogue.len() >= 35);
 
         let listed = t.db.api_tokens().await.expect("tokens");

@@ -1,97 +1,14 @@
 //! The whole router driven through `oneshot`, as a browser would: pages, server functions,
 //! sessions, languages, and the role × scope matrix over every registered server function.
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
+use crate::support;
 
-mod support;
-
-use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoSet};
+use crate::support::router::{Reply, demo_app, encode, get, post_form, post_json, send, sign_in};
+use app::server::demo::{DEMO_LOGINS, DemoSet};
 use app::sync::protocol::{PROTOCOL_VERSION, SCHEMA_VERSION};
 use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use server::routes::RouterOptions;
-use tower::ServiceExt;
-
-struct Reply {
-    status: StatusCode,
-    headers: http::HeaderMap,
-    body: String,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let res = app.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::empty()).expect("request")
-}
-
-fn post_form(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::from(form.to_owned())).expect("request")
-}
-
-fn post_json(path: &str, json: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::from(json.to_owned())).expect("request")
-}
-
-fn encode(s: &str) -> String {
-    s.replace('@', "%40")
-}
-
-/// Signs in through the real endpoint and returns the `name=value` of the session cookie.
-async fn sign_in(app: &Router, email: &str) -> String {
-    let form = format!("email={}&password={}", encode(email), DEMO_PASSWORD);
-    let reply = send(app, post_form("/api/login", &form, None)).await;
-    let cookie = reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("athar_session="))
-        .unwrap_or_else(|| {
-            panic!(
-                "no session cookie for {email}: {} {}",
-                reply.status, reply.body
-            )
-        });
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    cookie.split(';').next().unwrap_or_default().to_owned()
-}
-
-async fn demo_app(t: &support::TestDb) -> (Router, DemoSet) {
-    let set = support::with_demo(t).await;
-    let app = server::router(support::state(t.db.clone()), RouterOptions::default());
-    (app, set)
-}
 
 #[tokio::test]
 async fn healthz_reports_the_database() {

@@ -2,9 +2,7 @@
 //! property test that a total equals the sum of its disaggregated cells, whichever way the cells
 //! are cut.
 
-#![allow(clippy::expect_used, reason = "tests: a failed step is a failed test")]
-
-mod support;
+use crate::support;
 
 use app::domain::Sex;
 use app::domain::indicator::latest;
