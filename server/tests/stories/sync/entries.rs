@@ -3,7 +3,11 @@
 
 use super::*;
 
-fn diagnostic_answers(day: &str, stage: &str, scores: [f64; 6]) -> app::domain::form::Answers {
+pub(super) fn diagnostic_answers(
+    day: &str,
+    stage: &str,
+    scores: [f64; 6],
+) -> app::domain::form::Answers {
     use app::domain::form::Answer;
     let mut a = app::domain::form::Answers::new();
     a.insert("done_on".into(), Answer::Text(day.into()));

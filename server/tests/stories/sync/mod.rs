@@ -3,6 +3,7 @@
 //! people, and a push and a pull as the phone makes them.
 
 mod entries;
+mod kinds;
 mod projects;
 mod protocol;
 mod registry;

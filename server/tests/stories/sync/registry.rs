@@ -3,7 +3,11 @@
 
 use super::*;
 
-fn member_answers(name: &str, consent: bool, walking: &str) -> app::domain::form::Answers {
+pub(super) fn member_answers(
+    name: &str,
+    consent: bool,
+    walking: &str,
+) -> app::domain::form::Answers {
     use app::domain::form::Answer;
     let mut a = app::domain::form::Answers::new();
     a.insert("full_name".into(), Answer::Text(name.into()));
