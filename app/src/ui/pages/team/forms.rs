@@ -9,6 +9,7 @@ use crate::domain::form::{
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::data::load_user;
+use crate::ui::kit::import::FileForm;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
@@ -167,31 +168,15 @@ pub(crate) fn FormList(forms: Vec<FormDefinition>) -> impl IntoView {
 pub(crate) fn PublishForm(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Result<PublishOutcome, AppError>>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            busy.set(true);
-            let text = crate::ui::platform::read_file("form-file").await;
-            outcome.set(Some(crate::api::publish_form(text).await));
-            busy.set(false);
-            done();
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (outcome, busy, done);
+    let send = move |text: String| async move {
+        outcome.set(Some(crate::api::publish_form(text).await));
+        done();
     };
     view! {
         <section class="import" aria-labelledby="publish-title">
             <h2 id="publish-title">{t_string!(i18n, forms_import_title)}</h2>
             <p>{t_string!(i18n, forms_import_intro)}</p>
-            <form on:submit=submit>
-                <p>
-                    <label for="form-file">{t_string!(i18n, forms_import_file)}</label>
-                    <input id="form-file" type="file" accept=".json,application/json" required />
-                </p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, forms_import_button)}</button>
-            </form>
+            <FileForm id="form-file" label=t_string!(i18n, forms_import_file) button=t_string!(i18n, forms_import_button) send />
             {move || outcome.get().map(|r| match r {
                 Ok(PublishOutcome::Published { id, version }) => view! {
                     <p class="notice success" role="status">

@@ -8,6 +8,7 @@ use crate::domain::indicator::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::kit::import::FileForm;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::impact::catalogue::field_error_line;
 use crate::ui::text::pick;
@@ -46,22 +47,12 @@ pub(crate) fn CatalogueSection() -> impl IntoView {
     let outcome = RwSignal::new(None::<Result<CataloguePublish, AppError>>);
     // Kept outside the list, which is drawn again once a version is published.
     let edited = RwSignal::new(None::<Result<CataloguePublish, AppError>>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            busy.set(true);
-            let text = crate::ui::platform::read_file("catalogue-file").await;
-            let result = publish_indicators(text).await;
-            if matches!(result, Ok(CataloguePublish::Published { .. })) {
-                catalogue.refetch();
-            }
-            outcome.set(Some(result));
-            busy.set(false);
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (outcome, busy, publish_indicators);
+    let send = move |text: String| async move {
+        let result = publish_indicators(text).await;
+        if matches!(result, Ok(CataloguePublish::Published { .. })) {
+            catalogue.refetch();
+        }
+        outcome.set(Some(result));
     };
     view! {
         <section aria-labelledby="catalogue-title">
@@ -99,13 +90,7 @@ pub(crate) fn CatalogueSection() -> impl IntoView {
             <PublishResult outcome=edited />
             <h3>{t_string!(i18n, cat_import_title)}</h3>
             <p><a href="/exports/catalogue.json" download>{t_string!(i18n, cat_export)}</a></p>
-            <form on:submit=submit>
-                <p>
-                    <label for="catalogue-file">{t_string!(i18n, cat_import_file)}</label>
-                    <input id="catalogue-file" type="file" accept=".json,application/json" required />
-                </p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{t_string!(i18n, cat_import_button)}</button>
-            </form>
+            <FileForm id="catalogue-file" label=t_string!(i18n, cat_import_file) button=t_string!(i18n, cat_import_button) send />
             <PublishResult outcome />
         </section>
     }
