@@ -4,7 +4,7 @@ use crate::api::{review_entry, review_registry, review_visit};
 use crate::domain::entry::EntryReviewItem;
 use crate::domain::form::{Answer, FieldKind, FormDefinition};
 use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
-use crate::domain::{ReviewDecision, ReviewItem, VisitFields};
+use crate::domain::{HistoryEvent, QueueHeader, ReviewDecision, ReviewItem, VisitFields};
 use crate::i18n::*;
 use crate::ui::kit::visit_fields::FIELDS;
 use crate::ui::kit::visit_fields::Field;
@@ -15,6 +15,7 @@ use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// What a member or a milestone says, as (label, value) lines; the same lines tell which changed
 /// between two versions.
@@ -81,6 +82,37 @@ pub(crate) fn registry_facts(
     }
 }
 
+/// What a card says under its heading: the day it is about (if any), who made it, where, and
+/// how long it has waited.
+fn card_meta(i18n: I18nContext<Locale>, day: Option<&str>, header: &QueueHeader) -> String {
+    day.map(text::day)
+        .into_iter()
+        .chain([
+            header.facilitator.clone(),
+            header.incubator.clone(),
+            value_chain_name(i18n, header),
+            t_string!(i18n, waiting_days, n = waiting_days(header)).to_string(),
+        ])
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The record's history, folded under its count.
+#[component]
+fn HistoryDetails(
+    events: Vec<HistoryEvent>,
+    members: Vec<(Uuid, String)>,
+    form: Option<Arc<FormDefinition>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="history">
+            <summary>{t_string!(i18n, history_title)}" ("{events.len()}")"</summary>
+            <History events members form />
+        </details>
+    }
+}
+
 /// One member or milestone waiting: what it says, its history, and the decision.
 #[component]
 pub(crate) fn RegistryCard(
@@ -107,13 +139,7 @@ pub(crate) fn RegistryCard(
         "{what} · {name} · {} · {}",
         item.header.project_code, item.header.project_title
     );
-    let meta = [
-        item.header.facilitator.clone(),
-        item.header.incubator.clone(),
-        value_chain_name(i18n, &item.header),
-        t_string!(i18n, waiting_days, n = waiting_days(&item.header)).to_string(),
-    ]
-    .join(" · ");
+    let meta = card_meta(i18n, None, &item.header);
     let facts = registry_facts(i18n, &item.record);
     let history = item.history.clone();
     let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
@@ -130,10 +156,7 @@ pub(crate) fn RegistryCard(
                     <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
                 }).collect_view()}
             </dl>
-            <details class="history">
-                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
-                <History events=history members=Vec::new() form=None />
-            </details>
+            <HistoryDetails events=history members=Vec::new() form=None />
             <Decision id done refetch send=move |decision, comment| review_registry(kind, id, version, decision, comment) />
         </article>
     }
@@ -159,14 +182,7 @@ pub(crate) fn Card(
         "{} · {}",
         item.header.project_code, item.header.project_title
     );
-    let meta = [
-        text::day(&fields.visit_on),
-        item.header.facilitator.clone(),
-        item.header.incubator.clone(),
-        value_chain_name(i18n, &item.header),
-        t_string!(i18n, waiting_days, n = waiting_days(&item.header)).to_string(),
-    ]
-    .join(" · ");
+    let meta = card_meta(i18n, Some(&fields.visit_on), &item.header);
     let previous = item.visit.review.clone();
     let history = item.history.clone();
     let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
@@ -191,10 +207,7 @@ pub(crate) fn Card(
                     <dd>{shown}</dd>
                 }).collect_view()}
             </dl>
-            <details class="history">
-                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
-                <History events=history members=members.clone() form=None />
-            </details>
+            <HistoryDetails events=history members=members.clone() form=None />
             <Decision id=visit done refetch send=move |decision, comment| review_visit(visit, version, decision, comment) />
         </article>
     }
@@ -222,14 +235,7 @@ pub(crate) fn EntryCard(
         "{what} · {} · {}",
         item.header.project_code, item.header.project_title
     );
-    let meta = [
-        text::day(item.entry.day()),
-        item.header.facilitator.clone(),
-        item.header.incubator.clone(),
-        value_chain_name(i18n, &item.header),
-        t_string!(i18n, waiting_days, n = waiting_days(&item.header)).to_string(),
-    ]
-    .join(" · ");
+    let meta = card_meta(i18n, Some(item.entry.day()), &item.header);
     let previous = item.entry.review.clone();
     let history = item.history.clone();
     let answers = item.entry.answers.clone();
@@ -253,10 +259,7 @@ pub(crate) fn EntryCard(
                     }).collect_view()}
                 </dl>
             })}
-            <details class="history">
-                <summary>{t_string!(i18n, history_title)}" ("{history.len()}")"</summary>
-                <History events=history members=Vec::new() form />
-            </details>
+            <HistoryDetails events=history members=Vec::new() form />
             <Decision id=entry done refetch send=move |decision, comment| review_entry(entry, version, decision, comment) />
         </article>
     }
