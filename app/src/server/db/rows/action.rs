@@ -59,17 +59,15 @@ impl Synced for ActionItem {
 }
 
 impl Written for ActionItem {
+    type Stored = StoredAction;
     const WRITES: &'static str = "id, project_id, visit_id, title, due_on, status, closed_on, \
         author_id, last_device_id, version, deleted";
     const UPDATES: &'static str =
         "title, due_on, status, closed_on, last_device_id, version, deleted";
 
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError> {
-        let StoredRecord::Action(a) = record else {
-            return Ok(None);
-        };
+    fn cells(a: &StoredAction) -> Result<Vec<Cell>, DbError> {
         let i = &a.item;
-        Ok(Some(vec![
+        Ok(vec![
             i.id.into(),
             i.project_id.into(),
             i.visit_id.into(),
@@ -81,6 +79,6 @@ impl Written for ActionItem {
             a.last_device_id.into(),
             i.version.into(),
             a.deleted.into(),
-        ]))
+        ])
     }
 }

@@ -54,12 +54,8 @@ impl EntryRow {
 }
 
 impl Synced for FormEntry {
-    const TABLE: Table = Table {
-        draft_owner: Some("e.author_id"),
-        in_project: true,
-        order: "",
-        ..Table::of_project(RecordKind::Entry, "form_entries", "e", ENTRY_COLUMNS)
-    };
+    const TABLE: Table = Table::of_project(RecordKind::Entry, "form_entries", "e", ENTRY_COLUMNS)
+        .drafts_of("e.author_id");
     type Row = EntryRow;
 
     fn stored(row: EntryRow) -> StoredRecord {
@@ -68,16 +64,14 @@ impl Synced for FormEntry {
 }
 
 impl Written for FormEntry {
+    type Stored = StoredEntry;
     const WRITES: &'static str = "id, project_id, form_id, form_version, status, answers, \
         done_on, author_id, last_device_id, version, deleted, review_decision, review_comment, \
         reviewed_by, reviewed_at";
     const UPDATES: &'static str = "form_version, status, answers, done_on, last_device_id, \
         version, deleted, review_decision, review_comment, reviewed_by, reviewed_at";
 
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError> {
-        let StoredRecord::Entry(e) = record else {
-            return Ok(None);
-        };
+    fn cells(e: &StoredEntry) -> Result<Vec<Cell>, DbError> {
         let entry = &e.entry;
         let on = Some(entry.day()).filter(|d| !d.is_empty());
         let mut cells = vec![
@@ -96,6 +90,6 @@ impl Written for FormEntry {
             e.deleted.into(),
         ];
         cells.extend(review_cells(entry.review.as_ref())?);
-        Ok(Some(cells))
+        Ok(cells)
     }
 }

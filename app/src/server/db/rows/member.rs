@@ -59,6 +59,7 @@ impl Synced for MemberRecord {
 }
 
 impl Written for MemberRecord {
+    type Stored = StoredMember;
     const WRITES: &'static str = "id, project_id, full_name, sex, birth_year, role, consent, \
         wg_seeing, wg_hearing, wg_walking, wg_cognition, wg_self_care, wg_communication, \
         joined_on, left_on, phone, form_version, answers, last_device_id, version, deleted, \
@@ -69,10 +70,7 @@ impl Written for MemberRecord {
         review_comment, reviewed_by, reviewed_at";
     const CHUNK: usize = 100;
 
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError> {
-        let StoredRecord::Member(m) = record else {
-            return Ok(None);
-        };
+    fn cells(m: &StoredMember) -> Result<Vec<Cell>, DbError> {
         let member = &m.record.member;
         let private = member.private.clone().unwrap_or_default();
         let mut cells = vec![
@@ -101,6 +99,6 @@ impl Written for MemberRecord {
             m.deleted.into(),
         ]);
         cells.extend(review_cells(m.record.review.as_ref())?);
-        Ok(Some(cells))
+        Ok(cells)
     }
 }

@@ -62,16 +62,14 @@ impl Synced for Milestone {
 }
 
 impl Written for Milestone {
+    type Stored = StoredMilestone;
     const WRITES: &'static str = "id, project_id, kind, label, due_on, achieved_on, \
         last_device_id, version, deleted, review_decision, review_comment, reviewed_by, \
         reviewed_at";
     const UPDATES: &'static str = "kind, label, due_on, achieved_on, last_device_id, version, \
         deleted, review_decision, review_comment, reviewed_by, reviewed_at";
 
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError> {
-        let StoredRecord::Milestone(m) = record else {
-            return Ok(None);
-        };
+    fn cells(m: &StoredMilestone) -> Result<Vec<Cell>, DbError> {
         let ms = &m.milestone;
         let mut cells = vec![
             ms.id.into(),
@@ -85,6 +83,6 @@ impl Written for Milestone {
             m.deleted.into(),
         ];
         cells.extend(review_cells(ms.review.as_ref())?);
-        Ok(Some(cells))
+        Ok(cells)
     }
 }

@@ -3,7 +3,7 @@
 //! `sql/push/`) are written once over these two traits; each kind states itself beside its row.
 
 use crate::server::db::DbError;
-use crate::server::db::store::StoredRecord;
+use crate::server::db::store::{StoredKind, StoredRecord};
 use crate::sync::protocol::{Record, RecordKind};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -44,6 +44,15 @@ impl Table {
         }
     }
 
+    /// The same table, where a draft is its author's alone (named by `column`): nobody else
+    /// pulls it.
+    pub const fn drafts_of(self, column: &'static str) -> Table {
+        Table {
+            draft_owner: Some(column),
+            ..self
+        }
+    }
+
     /// `from …` a pull reads, joined to `projects p` so that the scope rule applies (a record of
     /// a removed project is not pulled).
     pub fn scoped_from(&self) -> String {
@@ -78,9 +87,12 @@ pub(in crate::server::db) trait Written: Synced {
     /// Records per statement, within both engines' bind-parameter limits.
     const CHUNK: usize = 200;
 
-    /// The values of [`Written::WRITES`] when `record` is of this kind. Days are checked here,
-    /// before any statement is built, so a bad one never half-builds a statement.
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError>;
+    /// The record as the push engine holds it.
+    type Stored: StoredKind;
+
+    /// The values of [`Written::WRITES`] for `record`. Days are checked here, before any
+    /// statement is built, so a bad one never half-builds a statement.
+    fn cells(record: &Self::Stored) -> Result<Vec<Cell>, DbError>;
 }
 
 /// A record as a phone receives it: a tombstone once deleted; a member without private answers

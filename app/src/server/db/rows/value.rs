@@ -68,12 +68,9 @@ impl ValueRow {
 }
 
 impl Synced for IndicatorValue {
-    const TABLE: Table = Table {
-        draft_owner: Some("iv.author_id"),
-        in_project: true,
-        order: "",
-        ..Table::of_project(RecordKind::Value, "indicator_values", "iv", VALUE_COLUMNS)
-    };
+    const TABLE: Table =
+        Table::of_project(RecordKind::Value, "indicator_values", "iv", VALUE_COLUMNS)
+            .drafts_of("iv.author_id");
     type Row = ValueRow;
 
     fn stored(row: ValueRow) -> StoredRecord {
@@ -82,6 +79,7 @@ impl Synced for IndicatorValue {
 }
 
 impl Written for IndicatorValue {
+    type Stored = StoredValue;
     const WRITES: &'static str = "id, project_id, indicator, indicator_version, period, value, \
         cells, source, evidence, status, author_id, last_device_id, version, deleted, \
         review_decision, review_comment, reviewed_by, reviewed_at, form_version, answers";
@@ -89,10 +87,7 @@ impl Written for IndicatorValue {
         last_device_id, version, deleted, review_decision, review_comment, reviewed_by, \
         reviewed_at, form_version, answers";
 
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError> {
-        let StoredRecord::Value(v) = record else {
-            return Ok(None);
-        };
+    fn cells(v: &StoredValue) -> Result<Vec<Cell>, DbError> {
         let value = &v.value;
         let mut cells = vec![
             value.id.into(),
@@ -121,6 +116,6 @@ impl Written for IndicatorValue {
                 .and_then(|a| serde_json::to_string(&a.answers).ok())
                 .into(),
         ]);
-        Ok(Some(cells))
+        Ok(cells)
     }
 }

@@ -87,12 +87,8 @@ impl VisitRow {
 }
 
 impl Synced for Visit {
-    const TABLE: Table = Table {
-        draft_owner: Some("v.facilitator_id"),
-        in_project: true,
-        order: "",
-        ..Table::of_project(RecordKind::Visit, "visits", "v", VISIT_COLUMNS)
-    };
+    const TABLE: Table = Table::of_project(RecordKind::Visit, "visits", "v", VISIT_COLUMNS)
+        .drafts_of("v.facilitator_id");
     type Row = VisitRow;
 
     fn stored(row: VisitRow) -> StoredRecord {
@@ -101,6 +97,7 @@ impl Synced for Visit {
 }
 
 impl Written for Visit {
+    type Stored = StoredVisit;
     const WRITES: &'static str = "id, project_id, facilitator_id, visit_on, mode, \
         present_member_ids, topics, observations, difficulties, next_visit_on, status, conflict, \
         last_device_id, version, deleted, review_decision, review_comment, reviewed_by, \
@@ -112,10 +109,7 @@ impl Written for Visit {
         purchases_millimes, cash_millimes, stock_millimes, debts_millimes, cash_book_up_to_date, \
         shock, form_version, answers";
 
-    fn cells(record: &StoredRecord) -> Result<Option<Vec<Cell>>, DbError> {
-        let StoredRecord::Visit(v) = record else {
-            return Ok(None);
-        };
+    fn cells(v: &StoredVisit) -> Result<Vec<Cell>, DbError> {
         let f = &v.visit.fields;
         let mut cells = vec![
             v.visit.id.into(),
@@ -149,6 +143,6 @@ impl Written for Visit {
                 .and_then(|a| serde_json::to_string(&a.answers).ok())
                 .into(),
         ]);
-        Ok(Some(cells))
+        Ok(cells)
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::indicator::value::IndicatorValue;
 use crate::domain::{ActionItem, FormEntry, Milestone, Visit};
 use crate::server::db::DbError;
 use crate::server::db::rows::{self, Cell, Written};
-use crate::server::db::store::StoredRecord;
+use crate::server::db::store::{StoredKind, StoredRecord};
 use crate::sync::protocol::MemberRecord;
 use time::OffsetDateTime;
 
@@ -129,11 +129,10 @@ async fn write_kind<K: Written>(
     now: OffsetDateTime,
 ) -> Result<(), DbError> {
     let mut rows = Vec::new();
-    for record in records {
-        if let Some(mut cells) = K::cells(record)? {
-            cells.extend([Cell::from(now), Cell::from(now)]);
-            rows.push(cells);
-        }
+    for record in records.iter().filter_map(K::Stored::within) {
+        let mut cells = K::cells(record)?;
+        cells.extend([Cell::from(now), Cell::from(now)]);
+        rows.push(cells);
     }
     if rows.is_empty() {
         return Ok(());
