@@ -19,6 +19,7 @@ pub mod store;
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
 
+use crate::domain::indicator::value::PeriodStatus;
 use crate::domain::{ProjectCard, ProjectDetail, Role, SessionUser};
 use crate::sync::protocol::{Cookie, PullResponse};
 use async_trait::async_trait;
@@ -327,22 +328,13 @@ pub trait Database: Send + Sync + 'static {
     ) -> Result<(), DbError>;
 
     /// Every reporting period that is not simply open: `(period, status, reason)`.
-    async fn periods(
-        &self,
-    ) -> Result<
-        Vec<(
-            String,
-            crate::domain::indicator::value::PeriodStatus,
-            String,
-        )>,
-        DbError,
-    >;
+    async fn periods(&self) -> Result<Vec<(String, PeriodStatus, String)>, DbError>;
 
     /// Moves a period to `status` (the caller checked the move), keeping the event.
     async fn set_period(
         &self,
         period: &str,
-        status: crate::domain::indicator::value::PeriodStatus,
+        status: PeriodStatus,
         reason: &str,
         by: Uuid,
     ) -> Result<(), DbError>;

@@ -22,6 +22,7 @@ mod settings;
 mod tokens;
 
 use super::{Conn, ENGINE, EngineDb, Sql};
+use crate::domain::indicator::value::PeriodStatus;
 use crate::server::db::{Database, DbError, ProjectScope};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -54,23 +55,14 @@ impl Database for EngineDb {
         settings::indicators(self).await
     }
 
-    async fn periods(
-        &self,
-    ) -> Result<
-        Vec<(
-            String,
-            crate::domain::indicator::value::PeriodStatus,
-            String,
-        )>,
-        DbError,
-    > {
+    async fn periods(&self) -> Result<Vec<(String, PeriodStatus, String)>, DbError> {
         settings::periods(self).await
     }
 
     async fn set_period(
         &self,
         period: &str,
-        status: crate::domain::indicator::value::PeriodStatus,
+        status: PeriodStatus,
         reason: &str,
         by: Uuid,
     ) -> Result<(), DbError> {

@@ -1,6 +1,7 @@
 //! Forms, indicator definitions, reporting periods and risk thresholds.
 
 use super::EngineDb;
+use crate::domain::indicator::value::PeriodStatus;
 use crate::server::db::{DbError, rows};
 use uuid::Uuid;
 
@@ -64,32 +65,21 @@ async fn insert_definition<T: serde::Serialize>(
     Ok(())
 }
 
-pub(super) async fn periods(
-    db: &EngineDb,
-) -> Result<
-    Vec<(
-        String,
-        crate::domain::indicator::value::PeriodStatus,
-        String,
-    )>,
-    DbError,
-> {
+pub(super) async fn periods(db: &EngineDb) -> Result<Vec<(String, PeriodStatus, String)>, DbError> {
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("select period, status, reason from reporting_periods order by period")
             .fetch_all(&db.pool)
             .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(p, s, r)| {
-            crate::domain::indicator::value::PeriodStatus::parse(&s).map(|s| (p, s, r))
-        })
+        .filter_map(|(p, s, r)| PeriodStatus::parse(&s).map(|s| (p, s, r)))
         .collect())
 }
 
 pub(super) async fn set_period(
     db: &EngineDb,
     period: &str,
-    status: crate::domain::indicator::value::PeriodStatus,
+    status: PeriodStatus,
     reason: &str,
     by: Uuid,
 ) -> Result<(), DbError> {
