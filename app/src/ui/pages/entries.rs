@@ -13,15 +13,13 @@ use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
 use crate::domain::{
     ActionStatus, EntryStatus, FormEntry, NewActionItem, ProjectKind, SaveEntryArgs,
 };
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
-use crate::ui::data::load_user;
 use crate::ui::form_store::device_form;
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
-use crate::ui::kit::layout::Frame;
+use crate::ui::kit::gate::CapturePage;
 use crate::ui::kit::save::new_id;
 use crate::ui::kit::save::save_then;
 use crate::ui::kit::save::{Capture, SaveProblem, SavedNote};
@@ -37,9 +35,6 @@ use crate::ui::text;
 use crate::ui::text::pick;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -348,34 +343,23 @@ pub fn AssessmentSection(user: Uuid, project: Uuid, kind: ProjectKind) -> impl I
 #[component]
 pub fn EntryFormPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let path = leptos_router::hooks::use_location().pathname;
-    let ids = move || {
-        let p = params.read();
-        let project = p.get("id").and_then(|s| Uuid::parse_str(&s).ok());
-        let entry = p.get("entry").and_then(|s| Uuid::parse_str(&s).ok());
-        let form = if path.get_untracked().contains("/assessments/") {
+    // A new entry is a diagnostic or a self-assessment, as the address says.
+    let new_form = move || {
+        if path.get_untracked().contains("/assessments/") {
             SSE_FORM
         } else {
             DIAGNOSTIC_FORM
-        };
-        (project, entry, form)
+        }
     };
-    let user = Resource::new(|| (), |_| load_user());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || user.get().map(|r| match (r, ids()) {
-                (Ok(Some(user)), (Some(project), entry, form)) => view! {
-                    <Title text=move || device_form(form, None).map(|f| pick(&f.title, i18n.get_locale())).unwrap_or_default() />
-                    <Frame user=user.value.clone()>
-                        <EntryForm user=user.value.id project entry new_form=form />
-                    </Frame>
-                }.into_any(),
-                (Ok(None), _) | (Err(AppError::NotSignedIn), _) => view! { <Redirect path="/login" /> }.into_any(),
-                _ => view! { <Frame><p>{t_string!(i18n, not_found_body)}</p></Frame> }.into_any(),
-            })}
-        </Suspense>
-    }
+    let title = move |_editing: bool| {
+        device_form(new_form(), None)
+            .map(|f| pick(&f.title, i18n.get_locale()))
+            .unwrap_or_default()
+    };
+    let form =
+        move |user, project, entry| view! { <EntryForm user project entry new_form=new_form() /> };
+    view! { <CapturePage record="entry" title form /> }
 }
 
 #[component]

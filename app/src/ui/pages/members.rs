@@ -9,15 +9,13 @@
 use crate::domain::RecordKind;
 use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::SaveMember;
 use crate::sync::outbox::{SyncState, prepare};
 use crate::sync::protocol::MemberRecord;
-use crate::ui::data::load_user;
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
-use crate::ui::kit::layout::Frame;
+use crate::ui::kit::gate::CapturePage;
 use crate::ui::kit::save::{Capture, SaveProblem, SavedNote, new_id, save_then};
 use crate::ui::kit::tags::{ReviewNoteView, state_tag};
 use crate::ui::local::form_start;
@@ -25,9 +23,6 @@ use crate::ui::local::from_view;
 use crate::ui::sync::use_sync;
 use crate::ui::text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 /// The project's members: from the phone once the page runs in the browser (with the ones
@@ -108,28 +103,16 @@ pub fn MembersSection(
 #[component]
 pub fn MemberFormPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let ids = move || {
-        let p = params.read();
-        let project = p.get("id").and_then(|s| Uuid::parse_str(&s).ok());
-        let member = p.get("member").and_then(|s| Uuid::parse_str(&s).ok());
-        (project, member)
+    let title = move |editing: bool| {
+        if editing {
+            t_string!(i18n, member_edit)
+        } else {
+            t_string!(i18n, member_new)
+        }
+        .to_owned()
     };
-    let user = Resource::new(|| (), |_| load_user());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || user.get().map(|r| match (r, ids()) {
-                (Ok(Some(user)), (Some(project), member)) => view! {
-                    <Title text=move || if member.is_some() { t_string!(i18n, member_edit) } else { t_string!(i18n, member_new) } />
-                    <Frame user=user.value.clone()>
-                        <MemberForm user=user.value.id project member />
-                    </Frame>
-                }.into_any(),
-                (Ok(None), _) | (Err(AppError::NotSignedIn), _) => view! { <Redirect path="/login" /> }.into_any(),
-                _ => view! { <Frame><p>{t_string!(i18n, not_found_body)}</p></Frame> }.into_any(),
-            })}
-        </Suspense>
-    }
+    let form = |user, project, member| view! { <MemberForm user project member /> };
+    view! { <CapturePage record="member" title form /> }
 }
 
 #[component]

@@ -14,15 +14,13 @@ use crate::domain::{
     ActionItem, ActionStatus, EntryStatus, FieldError, FormAnswers, VISIT_FORM, Visit, VisitFields,
     VisitMode,
 };
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{SyncState, prepare};
-use crate::ui::data::load_user;
 use crate::ui::form_store::device_form;
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
-use crate::ui::kit::layout::Frame;
+use crate::ui::kit::gate::CapturePage;
 use crate::ui::kit::save::{Capture, SaveProblem, SavedNote, new_id, save_then, today};
 use crate::ui::kit::tags::{Entry, ReviewNoteView, Tag, plain_tag, state_tag};
 use crate::ui::local::from_view;
@@ -31,9 +29,6 @@ use crate::ui::local::mounted;
 use crate::ui::sync::use_sync;
 use crate::ui::text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 /// The project's visits on this phone, latest first, each with where it stands.
@@ -156,30 +151,16 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
 #[component]
 pub fn VisitFormPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let ids = move || {
-        let p = params.read();
-        let project = p.get("id").and_then(|s| Uuid::parse_str(&s).ok());
-        let visit = p.get("visit").and_then(|s| Uuid::parse_str(&s).ok());
-        (project, visit)
+    let title = move |editing: bool| {
+        if editing {
+            t_string!(i18n, edit_visit)
+        } else {
+            t_string!(i18n, new_visit)
+        }
+        .to_owned()
     };
-    let user = Resource::new(|| (), |_| load_user());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || user.get().map(|r| {
-                match (r, ids()) {
-                    (Ok(Some(user)), (Some(project), visit)) => view! {
-                        <Title text=move || if visit.is_some() { t_string!(i18n, edit_visit) } else { t_string!(i18n, new_visit) } />
-                        <Frame user=user.value.clone()>
-                            <VisitForm user=user.value.id project visit />
-                        </Frame>
-                    }.into_any(),
-                    (Ok(None), _) | (Err(AppError::NotSignedIn), _) => view! { <Redirect path="/login" /> }.into_any(),
-                    _ => view! { <Frame><p>{t_string!(i18n, not_found_body)}</p></Frame> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let form = |user, project, visit| view! { <VisitForm user project visit /> };
+    view! { <CapturePage record="visit" title form /> }
 }
 
 /// What a visit decides for an action item left open by an earlier one.

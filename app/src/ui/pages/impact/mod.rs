@@ -14,7 +14,7 @@ use crate::domain::indicator::progress::ProgressState;
 use crate::domain::indicator::value::show_thousandths;
 use crate::domain::indicator::{Category, DataType};
 use crate::i18n::*;
-use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::indicators::shown_in;
 use crate::ui::routes::Screen;
@@ -41,7 +41,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         },
     );
     view! {
-        <ReviewFrame
+        <GatedFrame
             allowed=|role| Screen::Dashboard.gate().allows(role)
             title=t_string!(i18n, dash_title)
             intro=t_string!(i18n, dash_intro)
@@ -52,7 +52,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 })}
             </Suspense>
-        </ReviewFrame>
+        </GatedFrame>
     }
 }
 

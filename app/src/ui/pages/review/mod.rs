@@ -8,7 +8,7 @@ use crate::api::{list_conflicts, resolve_conflict};
 use crate::domain::{ConflictCase, VisitFields, VisitVersion};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::kit::visit_fields::{FIELDS, Field};
 use crate::ui::routes::Screen;
@@ -21,7 +21,7 @@ pub(crate) fn ConflictsPage() -> impl IntoView {
     let i18n = use_i18n();
     let cases = Resource::new(|| (), |_| list_conflicts());
     view! {
-        <ReviewFrame
+        <GatedFrame
             allowed=|role| Screen::Conflicts.gate().allows(role)
             title=t_string!(i18n, conflicts_title)
             intro=t_string!(i18n, conflicts_intro)
@@ -35,7 +35,7 @@ pub(crate) fn ConflictsPage() -> impl IntoView {
                 }).collect_view().into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
-        </ReviewFrame>
+        </GatedFrame>
     }
 }
 

@@ -8,15 +8,12 @@ use crate::domain::form::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::data::load_user;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::import::FileForm;
-use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
 use crate::ui::text::pick;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 /// One error of a definition, in words: where, then what.
 pub(crate) fn definition_error(
@@ -76,28 +73,19 @@ pub(crate) fn definition_error(
 #[component]
 pub(crate) fn FormsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = Resource::new(|| (), |_| load_user());
     let forms = Resource::new(|| (), |_| list_forms());
     view! {
-        <Title text=t_string!(i18n, forms_title) />
-        <Suspense fallback=|| ()>
-            {move || user.get().map(move |r| match r {
-                Ok(Some(user)) if Screen::Forms.gate().allows(user.value.role) => view! {
-                    <Frame user=user.value.clone()>
-                        <h1>{t_string!(i18n, forms_title)}</h1>
-                        <p>{t_string!(i18n, forms_intro)}</p>
-                        {move || forms.get().map(|r| match r {
-                            Ok(list) => view! { <FormList forms=list /> }.into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                        })}
-                        <PublishForm done=move || forms.refetch() />
-                    </Frame>
-                }.into_any(),
-                Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
-                Ok(Some(_)) => view! { <ErrorPanel error=AppError::Forbidden /> }.into_any(),
+        <GatedFrame
+            allowed=|role| Screen::Forms.gate().allows(role)
+            title=t_string!(i18n, forms_title)
+            intro=t_string!(i18n, forms_intro)
+        >
+            {move || forms.get().map(|r| match r {
+                Ok(list) => view! { <FormList forms=list /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
-        </Suspense>
+            <PublishForm done=move || forms.refetch() />
+        </GatedFrame>
     }
 }
 

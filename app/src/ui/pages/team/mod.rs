@@ -8,7 +8,7 @@ pub mod settings;
 use crate::api::list_devices;
 use crate::domain::{DeviceFlag, DeviceSort, DeviceStatus};
 use crate::i18n::*;
-use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::import::ImportForm;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
@@ -24,7 +24,7 @@ pub(crate) fn DevicesPage() -> impl IntoView {
     let sort = move || DeviceSort::parse(&query.read().get("sort").unwrap_or_default());
     let devices = Resource::new(|| (), |_| list_devices());
     view! {
-        <ReviewFrame
+        <GatedFrame
             allowed=|role| Screen::Devices.gate().allows(role)
             title=t_string!(i18n, devices_title)
             intro=t_string!(i18n, devices_intro)
@@ -39,7 +39,7 @@ pub(crate) fn DevicesPage() -> impl IntoView {
                 }
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
-        </ReviewFrame>
+        </GatedFrame>
     }
 }
 

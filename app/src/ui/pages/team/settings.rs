@@ -6,7 +6,7 @@ use crate::api::{risk_settings, save_risk_settings};
 use crate::domain::risk::{RiskSettings, THRESHOLDS};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
 use crate::ui::text;
@@ -48,7 +48,7 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let current = Resource::new(|| (), |_| risk_settings());
     view! {
-        <ReviewFrame
+        <GatedFrame
             allowed=|role| Screen::Settings.gate().allows(role)
             title=t_string!(i18n, settings_title)
             intro=t_string!(i18n, settings_intro)
@@ -57,7 +57,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Ok(settings) => view! { <RiskForm settings /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
-        </ReviewFrame>
+        </GatedFrame>
     }
 }
 

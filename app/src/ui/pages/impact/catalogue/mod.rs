@@ -9,7 +9,7 @@ mod targets;
 
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::pages::impact::catalogue::editor::CatalogueSection;
 use crate::ui::pages::impact::catalogue::periods::PeriodsSection;
 use crate::ui::pages::impact::catalogue::targets::TargetsSection;
@@ -22,7 +22,7 @@ use leptos_i18n::I18nContext;
 pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ReviewFrame
+        <GatedFrame
             allowed=|role| Screen::Catalogue.gate().allows(role)
             title=t_string!(i18n, cat_title)
             intro=t_string!(i18n, cat_intro)
@@ -30,7 +30,7 @@ pub fn CataloguePage() -> impl IntoView {
             <PeriodsSection />
             <TargetsSection />
             <CatalogueSection />
-        </ReviewFrame>
+        </GatedFrame>
     }
 }
 

@@ -16,7 +16,7 @@ use crate::domain::registry::RegistryReviewItem;
 use crate::domain::{QueueHeader, ReviewItem};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::kit::gate::ReviewFrame;
+use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::review::queue::cards::{Card, EntryCard, RegistryCard, extra_questions};
 use crate::ui::routes::Screen;
@@ -85,7 +85,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
         },
     );
     view! {
-        <ReviewFrame
+        <GatedFrame
             allowed=|role| Screen::Review.gate().allows(role)
             title=t_string!(i18n, review_title)
             intro=t_string!(i18n, review_intro)
@@ -97,7 +97,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                 Ok((visits, entries, registry, visit_forms)) => view! { <Queue visits entries registry visit_forms refetch=move || items.refetch() /> }.into_any(),
                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
             })}
-        </ReviewFrame>
+        </GatedFrame>
     }
 }
 
