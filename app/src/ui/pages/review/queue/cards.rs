@@ -6,9 +6,10 @@ use crate::domain::form::{Answer, FieldKind, FormDefinition};
 use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
 use crate::domain::{HistoryEvent, QueueHeader, ReviewDecision, ReviewItem, VisitFields};
 use crate::i18n::*;
+use crate::ui::kit::tags::ReviewNoteView;
 use crate::ui::kit::visit_fields::FIELDS;
 use crate::ui::kit::visit_fields::Field;
-use crate::ui::pages::review::queue::decision::{Decision, History, PreviousReview};
+use crate::ui::pages::review::queue::decision::{Decision, History};
 use crate::ui::pages::review::queue::{value_chain_name, waiting_days};
 use crate::ui::text;
 use crate::ui::text::pick;
@@ -193,7 +194,7 @@ pub(crate) fn Card(
         <article class="review-item card" aria-labelledby=labelled_by hidden=move || !shown()>
             <h2 id=title_id><bdi>{heading}</bdi></h2>
             <p class="meta">{meta}</p>
-            {previous.map(|note| view! { <PreviousReview note /> })}
+            {previous.map(|note| view! { <ReviewNoteView note /> })}
             <dl class="visit-fields">
                 {FIELDS.into_iter().filter(|f| *f != Field::Status).map(|f| {
                     let shown = f.show(i18n, &fields, &members);
@@ -247,7 +248,7 @@ pub(crate) fn EntryCard(
         <article class="review-item card" aria-labelledby=labelled_by hidden=move || !shown()>
             <h3 id=title_id><bdi>{heading}</bdi></h3>
             <p class="meta">{meta}</p>
-            {previous.map(|note| view! { <PreviousReview note /> })}
+            {previous.map(|note| view! { <ReviewNoteView note /> })}
             {form.clone().map(|form| view! {
                 <dl class="visit-fields">
                     {form.fields.iter().map(|f| {

@@ -14,18 +14,6 @@ use leptos_i18n::I18nContext;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// The decision last made on the entry (it was returned, and this is the fix).
-#[component]
-pub(crate) fn PreviousReview(note: ReviewNote) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="review-note">
-            <p><strong>{text::review_line(i18n, &note)}</strong></p>
-            {(!note.comment.is_empty()).then(|| view! { <blockquote>{note.comment.clone()}</blockquote> })}
-        </div>
-    }
-}
-
 /// The comment and the two buttons; `send` asks the server, on the version the supervisor read.
 #[component]
 pub(crate) fn Decision<F, Fut>(
