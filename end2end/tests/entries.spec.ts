@@ -154,6 +154,8 @@ test("in Arabic, right to left, the diagnostic form, the chart and the timeline 
   await openFirstProject(page);
   await page.getByRole("button", { name: "العربية" }).click();
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  // The page reloaded in Arabic: a link followed before it runs may be lost.
+  await hydrated(page);
   await page.getByRole("link", { name: /تشخيص جديد/ }).click();
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("تشخيص");

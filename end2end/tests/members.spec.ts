@@ -88,6 +88,8 @@ test("in Arabic, right to left, the member form reads and checks in Arabic with 
   await openFirstProject(page);
   await page.getByRole("button", { name: "العربية" }).click();
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  // The page reloaded in Arabic: a link followed before it runs may be lost.
+  await hydrated(page);
   await page.getByRole("link", { name: /تسجيل عضو/ }).click();
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("تسجيل عضو");

@@ -136,31 +136,12 @@ async fn apply_path(db: &Db, set: &DemoSet, label: &str) {
 }
 
 async fn through_router(t: &support::TestDb, set: &DemoSet, label: &str) {
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
+    use support::router::{post_json, send, sign_in};
     let app = server::router(
         support::state(t.db.clone()),
         server::routes::RouterOptions::default(),
     );
-    let form = format!(
-        "email={}&password={DEMO_PASSWORD}",
-        DEMO_LOGINS[0].0.replace('@', "%40")
-    );
-    let login = http::Request::post("/api/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(axum::body::Body::from(form))
-        .expect("request");
-    let reply = app.clone().oneshot(login).await.expect("login");
-    let cookie = reply
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("athar_session="))
-        .and_then(|c| c.split(';').next())
-        .expect("session")
-        .to_owned();
+    let cookie = sign_in(&app, DEMO_LOGINS[0].0).await;
     let (_, projects, members) = facilitator(set);
     let client = Uuid::new_v4();
     let bodies: Vec<String> = (0..BATCHES)
@@ -186,15 +167,8 @@ async fn through_router(t: &support::TestDb, set: &DemoSet, label: &str) {
     let bytes: usize = bodies.iter().map(String::len).sum();
     let started = Instant::now();
     for body in bodies {
-        let request = http::Request::post("/api/sync/push")
-            .header("content-type", "application/json")
-            .header("accept", "application/json")
-            .header("cookie", &cookie)
-            .body(axum::body::Body::from(body))
-            .expect("request");
-        let reply = app.clone().oneshot(request).await.expect("push");
-        assert_eq!(reply.status(), 200);
-        let _ = reply.into_body().collect().await.expect("body");
+        let reply = send(&app, post_json("/api/sync/push", &body, Some(&cookie))).await;
+        assert_eq!(reply.status, 200);
     }
     let secs = started.elapsed().as_secs_f64();
     let n = BATCH * BATCHES;
