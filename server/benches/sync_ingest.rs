@@ -17,7 +17,7 @@ mod support;
 
 use app::domain::{EntryStatus, Role, SessionUser, Topic, VisitFields, VisitMode};
 use app::server::db::{Db, ProjectScope};
-use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoSet};
+use app::server::demo::{DEMO_LOGINS, DemoSet};
 use app::server::sync::{PushInput, push};
 use app::sync::mutations::{MutationType, SaveVisit, SaveVisitArgs};
 use app::sync::protocol::{Heartbeat, Mutation, PushRequest};
