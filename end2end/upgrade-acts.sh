@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 serve() {
-  DATABASE_URL="sqlite://$work/athar.db" ATHAR_LOG=warn target/release/athar serve --bind "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+  DATABASE_URL="sqlite://$work/athar.db" ATHAR_LOG=warn target/release/athar serve --demo --bind "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 200); do curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && return 0; sleep 0.05; done
   cat "$work/server.log" >&2

@@ -110,9 +110,10 @@ pub struct ServeArgs {
     #[arg(long, env = "ATHAR_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
-    /// Do not load the demo data into an empty database at start-up.
-    #[arg(long, env = "ATHAR_NO_DEMO", default_value_t = false)]
-    pub no_demo: bool,
+    /// Load the demo data into an empty database at start-up: for a trial or a training, never
+    /// for a real programme (its accounts share a published password).
+    #[arg(long, env = "ATHAR_DEMO", default_value_t = false)]
+    pub demo: bool,
 
     /// Serve HTTPS with this certificate chain (PEM). Needs --tls-key. Turns on secure cookies.
     /// (Behind a TLS reverse proxy, leave it out and use --secure-cookies --trust-proxy.)
@@ -134,7 +135,7 @@ impl Default for ServeArgs {
             bind: ([127, 0, 0, 1], 3000).into(),
             secure_cookies: false,
             trust_proxy: false,
-            no_demo: false,
+            demo: false,
             tls_cert: None,
             tls_key: None,
             site_root: "target/site".into(),
@@ -176,6 +177,43 @@ pub async fn load_demo(db: &Db, seed: u64) -> anyhow::Result<()> {
         visits = set.visits.len(),
         "demo data loaded"
     );
+    Ok(())
+}
+
+/// What an empty database gets at start-up: the demo with `--demo` (once, however many instances
+/// start together), otherwise nothing and a word on how to create the first account. A database
+/// that holds real data never gets the demo.
+async fn first_start(db: &Db, demo: bool) -> anyhow::Result<()> {
+    let state = db.data_state().await?;
+    match (demo, state) {
+        (true, DataState::Empty) => {
+            let hash = hash_password(demo::DEMO_PASSWORD.to_owned())
+                .await
+                .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
+            let set = demo::generate(demo::DEFAULT_SEED, Clock::system().today(), hash);
+            if db
+                .start_demo(&set)
+                .await
+                .context("cannot load the demo data")?
+            {
+                tracing::info!(
+                    projects = set.projects.len(),
+                    members = set.members.len(),
+                    "empty database: demo data loaded"
+                );
+            }
+        }
+        (true, DataState::HasRealData) => {
+            tracing::warn!("this database holds real data: the demo is not loaded");
+        }
+        (false, DataState::Empty) => {
+            tracing::warn!(
+                "empty database: create the first team account with \
+                 `athar user add --role team --email … --name …`"
+            );
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -293,10 +331,7 @@ fn uuid_v4() -> uuid::Uuid {
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let db = open_database(database_url).await?;
-    if !args.no_demo && db.data_state().await? == DataState::Empty {
-        tracing::info!("empty database: loading the demo data");
-        load_demo(&db, demo::DEFAULT_SEED).await?;
-    }
+    first_start(&db, args.demo).await?;
     let leptos_options = leptos_options(&args);
     let state = AppState {
         leptos_options,

@@ -154,7 +154,6 @@ fn serve_speaks_https_with_a_certificate_and_key() {
             "--database-url",
             &url,
             "serve",
-            "--no-demo",
             "--bind",
             &format!("127.0.0.1:{port}"),
         ])
@@ -181,4 +180,70 @@ fn serve_speaks_https_with_a_certificate_and_key() {
     let _ = server.kill();
     let _ = server.wait();
     assert_eq!(answer, "200", "healthz over HTTPS");
+}
+
+/// `athar serve` on an empty database: without `--demo` nothing is loaded and the operator is
+/// told how to create the first account; with `--demo`, the demo programme; on a database with
+/// real data, `--demo` loads nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_loads_the_demo_only_when_asked() {
+    use crate::support::wire::{free_port, wait_healthy};
+    use app::server::db::DataState;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+    let log = dir.path().join("serve.log");
+    let serve = |options: &[&str]| {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_athar"))
+            .args(["--database-url", &url, "serve", "--bind"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(options)
+            .env("ATHAR_LOG", "warn")
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("start athar");
+        (child, port)
+    };
+    let state = || async {
+        let db = app::server::db::connect(&url).await.expect("open");
+        db.data_state().await.expect("state")
+    };
+
+    let (mut server, port) = serve(&[]);
+    wait_healthy(port).await;
+    let _ = (server.kill(), server.wait());
+    assert_eq!(state().await, DataState::Empty);
+    let said = std::fs::read_to_string(&log).expect("log");
+    assert!(said.contains("athar user add --role team"), "{said}");
+
+    let (mut server, port) = serve(&["--demo"]);
+    wait_healthy(port).await;
+    let _ = (server.kill(), server.wait());
+    assert_eq!(state().await, DataState::DemoOnly);
+
+    let fresh = tempfile::tempdir().expect("temporary directory");
+    let real = format!("sqlite://{}", fresh.path().join("athar.db").display());
+    let (ok, err) = add_user(&real, "team", "cheffe@example.tn");
+    assert!(ok, "{err}");
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_athar"))
+        .args(["--database-url", &real, "serve", "--demo", "--bind"])
+        .arg(format!("127.0.0.1:{port}"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start athar");
+    wait_healthy(port).await;
+    let _ = (server.kill(), server.wait());
+    let db = app::server::db::connect(&real).await.expect("open");
+    assert_eq!(
+        db.data_state().await.expect("state"),
+        DataState::HasRealData
+    );
+    assert!(
+        db.project_cards(app::server::db::ProjectScope::All, crate::support::today())
+            .await
+            .expect("cards")
+            .is_empty(),
+        "no demo project in a real database"
+    );
 }

@@ -8,7 +8,9 @@ use crate::support;
 use rand::{Rng, SeedableRng};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-use support::wire::{call, first_project, free_port, request, sign_in, start, wait_healthy};
+use support::wire::{
+    Servers, call, first_project, free_port, request, sign_in, start, start_with, wait_healthy,
+};
 use uuid::Uuid;
 
 const ENTRIES: u64 = 2_000;
@@ -396,4 +398,58 @@ async fn postgres_stopped_during_a_sync_is_a_temporary_error_then_recovery() {
 
     let db = app::server::db::connect(&pg.url()).await.expect("open");
     assert_once_each(&db, client, 20, 20).await;
+}
+
+/// A deployment with three instances behind a balancer comes up on an empty PostgreSQL, all at
+/// once: every one serves, the schema and (with `--demo`) the demo are there once, and without
+/// `--demo` the database stays empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_on_an_empty_postgres_all_serve() {
+    use app::server::db::DataState;
+    let Some(admin) = support::postgres_url() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run this: set ATHAR_TEST_POSTGRES_URL"
+        );
+        return;
+    };
+    for (options, want) in [
+        (&["--demo"][..], DataState::DemoOnly),
+        (&[][..], DataState::Empty),
+    ] {
+        let t = support::bare_postgres(&admin).await;
+        let ports = [free_port(), free_port(), free_port()];
+        let mut servers = Servers(
+            ports
+                .iter()
+                .map(|port| start_with(&t.url, *port, options))
+                .collect(),
+        );
+        for port in ports {
+            wait_healthy(port).await;
+        }
+        for server in &mut servers.0 {
+            assert!(
+                server.try_wait().expect("status").is_none(),
+                "an instance exited ({options:?})"
+            );
+        }
+        assert_eq!(t.db.data_state().await.expect("state"), want, "{options:?}");
+        if want == DataState::DemoOnly {
+            let hash = app::server::auth::hash_password("unused".into())
+                .await
+                .expect("hash");
+            let set = app::server::demo::generate(
+                app::server::demo::DEFAULT_SEED,
+                support::today(),
+                hash,
+            );
+            let cards =
+                t.db.project_cards(app::server::db::ProjectScope::All, support::today())
+                    .await
+                    .expect("cards");
+            assert_eq!(cards.len(), set.projects.len(), "the demo once");
+        }
+        drop(servers);
+    }
 }

@@ -303,6 +303,10 @@ pub trait Database: Send + Sync + 'static {
     /// [`Database::data_state`] first: real data is only ever replaced on explicit request.
     async fn load_demo(&self, demo: &DemoSet) -> Result<(), DbError>;
 
+    /// Loads the demo set into an empty database at start-up; false, changing nothing, when the
+    /// database is not empty. Several instances starting together on one database load it once.
+    async fn start_demo(&self, demo: &DemoSet) -> Result<bool, DbError>;
+
     /// Every version of every form, by form and version.
     async fn forms(&self) -> Result<Vec<crate::domain::form::FormDefinition>, DbError>;
 

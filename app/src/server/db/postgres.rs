@@ -66,6 +66,10 @@ type Conn = sqlx::PgConnection;
 type EngineDb = PgDb;
 const ENGINE: Engine = Engine::Postgres;
 
+/// Held for the transaction that loads the demo at start-up: instances starting together on
+/// an empty database take turns, and the first loads it.
+const FIRST_START_LOCK: Option<&str> = Some("select pg_advisory_xact_lock(7302026)");
+
 /// Locks a client's row for the rest of a push: another instance pushing for the same client
 /// waits here.
 const LOCK_CLIENT: &str = "select user_id, last_seq from sync_clients where id = $1 for update";

@@ -81,6 +81,9 @@ type Conn = sqlx::SqliteConnection;
 type EngineDb = SqliteDb;
 const ENGINE: Engine = Engine::Sqlite;
 
+/// Nothing more than `begin immediate`: one writer at a time on the file.
+const FIRST_START_LOCK: Option<&str> = None;
+
 /// Reads a client's row in a push (the write lock taken at `BEGIN IMMEDIATE` already keeps other
 /// pushes out).
 const LOCK_CLIENT: &str = "select user_id, last_seq from sync_clients where id = $1";

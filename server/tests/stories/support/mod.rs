@@ -79,7 +79,9 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
-pub async fn postgres(admin_url: &str) -> TestDb {
+/// A database of its own on the PostgreSQL server, as an operator creates it: nothing in it, not
+/// even the schema.
+pub async fn bare_postgres(admin_url: &str) -> TestDb {
     use sqlx::Connection as _;
     let name = format!("athar_t_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(admin_url)
@@ -94,9 +96,6 @@ pub async fn postgres(admin_url: &str) -> TestDb {
         None => panic!("ATHAR_TEST_POSTGRES_URL must end with /database"),
     };
     let db = db::connect(&url).await.expect("open PostgreSQL");
-    app::server::prepare(&*db)
-        .await
-        .expect("migrate PostgreSQL");
     TestDb {
         db,
         url,
@@ -106,6 +105,14 @@ pub async fn postgres(admin_url: &str) -> TestDb {
             name,
         },
     }
+}
+
+pub async fn postgres(admin_url: &str) -> TestDb {
+    let t = bare_postgres(admin_url).await;
+    app::server::prepare(&*t.db)
+        .await
+        .expect("migrate PostgreSQL");
+    t
 }
 
 /// SQLite, then PostgreSQL when configured.

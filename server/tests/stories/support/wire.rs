@@ -6,20 +6,35 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Starts the `athar` binary built with these tests (or benchmarks) on `url`, at `port`.
+/// Starts the `athar` binary built with these tests (or benchmarks) on `url`, at `port`, with the
+/// demo data.
 pub fn start(url: &str, port: u16) -> Child {
+    start_with(url, port, &["--demo"])
+}
+
+/// Starts the `athar` binary on `url`, at `port`, with these options of `serve`.
+pub fn start_with(url: &str, port: u16, options: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_athar"))
-        .args([
-            "--database-url",
-            url,
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
+        .args(["--database-url", url, "serve", "--bind"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(options)
         .env("ATHAR_LOG", "error")
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start athar")
+}
+
+/// Running `athar` processes, killed when dropped (a failed test leaves none behind).
+pub struct Servers(pub Vec<Child>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for server in &mut self.0 {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+    }
 }
 
 pub struct Reply {

@@ -1,39 +1,65 @@
 //! What the database holds, and loading the demo set.
 
-use super::EngineDb;
+use super::super::FIRST_START_LOCK;
 use super::cells::insert_all;
-use crate::server::db::DbError;
+use super::{Conn, EngineDb};
+use crate::server::db::demo_set::DemoSet;
 use crate::server::db::rows::{self, Cell};
+use crate::server::db::{DataState, DbError};
 
-pub(super) async fn data_state(db: &EngineDb) -> Result<crate::server::db::DataState, DbError> {
+pub(super) async fn data_state(db: &EngineDb) -> Result<DataState, DbError> {
+    data_state_on(&mut *db.pool.acquire().await?).await
+}
+
+async fn data_state_on(conn: &mut Conn) -> Result<DataState, DbError> {
     let real: i64 = sqlx::query_scalar(
         "select (select count(*) from users where is_demo = false)
               + (select count(*) from projects where is_demo = false)",
     )
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *conn)
     .await?;
     let any: i64 = sqlx::query_scalar("select count(*) from users")
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *conn)
         .await?;
     Ok(match (real, any) {
-        (0, 0) => crate::server::db::DataState::Empty,
-        (0, _) => crate::server::db::DataState::DemoOnly,
-        _ => crate::server::db::DataState::HasRealData,
+        (0, 0) => DataState::Empty,
+        (0, _) => DataState::DemoOnly,
+        _ => DataState::HasRealData,
     })
 }
 
-pub(super) async fn load_demo(
-    db: &EngineDb,
-    demo: &crate::server::db::demo_set::DemoSet,
-) -> Result<(), DbError> {
-    use rows::INSERT_CHUNK;
-    let now = rows::now();
+pub(super) async fn load_demo(db: &EngineDb, demo: &DemoSet) -> Result<(), DbError> {
     let mut tx = db.pool.begin().await?;
     for table in rows::DATA_TABLES_CHILD_FIRST {
         sqlx::query(&format!("delete from {table}"))
             .execute(&mut *tx)
             .await?;
     }
+    insert_demo(&mut tx, demo).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Loads the demo set into an empty database; false, changing nothing, when it is not empty.
+/// Once however many instances start together: the emptiness is checked again under the
+/// database's write lock (and, on PostgreSQL, a lock held for the transaction).
+pub(super) async fn start_demo(db: &EngineDb, demo: &DemoSet) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    if let Some(lock) = FIRST_START_LOCK {
+        sqlx::query(lock).execute(&mut *tx).await?;
+    }
+    if data_state_on(&mut tx).await? != DataState::Empty {
+        return Ok(false);
+    }
+    insert_demo(&mut tx, demo).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Inserts every row of the demo set.
+async fn insert_demo(tx: &mut Conn, demo: &DemoSet) -> Result<(), DbError> {
+    use rows::INSERT_CHUNK;
+    let now = rows::now();
     // Every row is new: created and updated now.
     let row = |mut cells: Vec<Cell>| {
         cells.extend([Cell::from(now), Cell::from(now)]);
@@ -271,7 +297,7 @@ pub(super) async fn load_demo(
     ];
     for (table, columns, rows) in tables {
         let columns = format!("{columns}, created_at, updated_at");
-        insert_all(&mut tx, table, &columns, rows, INSERT_CHUNK, "").await?;
+        insert_all(tx, table, &columns, rows, INSERT_CHUNK, "").await?;
     }
     // Demo rows take a fresh global version, so devices that synced an earlier set
     // pull this one whole.
@@ -301,6 +327,5 @@ pub(super) async fn load_demo(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }

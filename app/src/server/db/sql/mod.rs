@@ -2,7 +2,7 @@
 //! `postgres.rs` (`#[path = "sql/mod.rs"]`), each supplying the names it is written against:
 //! `Sql` (the sqlx database), `Conn` (a connection), `EngineDb` (the engine's pool and write
 //! turn), `ENGINE`, and the few engine differences (`begin_write`, `begin_snapshot`,
-//! `LOCK_CLIENT`). The SQL here is the same on both engines by design (see `app/migrations`).
+//! `LOCK_CLIENT`, `FIRST_START_LOCK`). The SQL here is the same on both engines by design (see `app/migrations`).
 //!
 //! This file implements the port [`Database`]; each method is one line into the area module
 //! that holds its SQL.
@@ -204,6 +204,13 @@ impl Database for EngineDb {
 
     async fn load_demo(&self, demo: &crate::server::db::demo_set::DemoSet) -> Result<(), DbError> {
         demo::load_demo(self, demo).await
+    }
+
+    async fn start_demo(
+        &self,
+        demo: &crate::server::db::demo_set::DemoSet,
+    ) -> Result<bool, DbError> {
+        demo::start_demo(self, demo).await
     }
 
     async fn begin_push(&self) -> Result<Box<dyn crate::server::db::SyncStore>, DbError> {
