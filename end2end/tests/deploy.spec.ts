@@ -16,7 +16,7 @@ const URL = `http://127.0.0.1:${PORT}`;
 
 async function serve(site: string): Promise<[ChildProcess, string]> {
   const work = mkdtempSync(join(tmpdir(), "athar-deploy-"));
-  const server = spawn(BINARY, ["serve", "--bind", `127.0.0.1:${PORT}`, "--site-root", site], {
+  const server = spawn(BINARY, ["serve", "--demo", "--bind", `127.0.0.1:${PORT}`, "--site-root", site], {
     env: { ...process.env, DATABASE_URL: `sqlite://${work}/athar.db`, ATHAR_LOG: "warn" },
     stdio: "ignore",
   });

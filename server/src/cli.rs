@@ -52,6 +52,17 @@ pub enum Command {
         #[arg(long, default_value_t = demo::DEFAULT_SEED)]
         seed: u64,
     },
+    /// Copy the SQLite database to a new file, consistently, while a server may be running.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a backup (checked first; the replaced file is kept aside).
+    /// Refused while a server uses the database.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -237,6 +248,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             load_demo(&db, seed).await
         }
+        Command::Backup { to } => crate::backup::backup(&cli.database_url, &to).await,
+        Command::Restore { from } => crate::backup::restore(&cli.database_url, &from).await,
         Command::Token { command } => token(&cli.database_url, command).await,
         Command::User {
             command: UserCommand::Add { role, email, name },
@@ -330,6 +343,8 @@ fn uuid_v4() -> uuid::Uuid {
 
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // `athar restore` waits for this to go.
+    let _serving = crate::backup::hold_while_serving(database_url)?;
     let db = open_database(database_url).await?;
     first_start(&db, args.demo).await?;
     let leptos_options = leptos_options(&args);

@@ -3,6 +3,7 @@
 //! `main.rs` only parses the command line and calls [`run`]; everything else is here so tests can
 //! build the same router ([`router`]) and drive it with `oneshot`.
 
+pub mod backup;
 pub mod cli;
 pub mod exports;
 pub mod routes;

@@ -247,3 +247,111 @@ async fn serve_loads_the_demo_only_when_asked() {
         "no demo project in a real database"
     );
 }
+
+/// `athar backup` copies a SQLite database while its server runs; `athar restore` refuses while a
+/// server uses the database, refuses a damaged file or one made by a newer Athar, and otherwise
+/// puts the backup in place, keeping the replaced database aside.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_serving_restores_once_the_server_stops() {
+    use crate::support::wire::{Servers, free_port, start, wait_healthy};
+    use app::server::db::DataState;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("athar.db");
+    let url = format!("sqlite://{}", file.display());
+    let copy = dir.path().join("copy.db");
+    let copy_arg = copy.display().to_string();
+
+    let port = free_port();
+    let server = Servers(vec![start(&url, port)]);
+    wait_healthy(port).await;
+    let (ok, err) = athar(&["--database-url", &url, "backup", "--to", &copy_arg], &[]);
+    assert!(ok, "{err}");
+    let (ok, err) = athar(&["--database-url", &url, "backup", "--to", &copy_arg], &[]);
+    assert!(!ok && err.contains("exists already"), "{err}");
+    let (ok, err) = athar(
+        &["--database-url", &url, "restore", "--from", &copy_arg],
+        &[],
+    );
+    assert!(!ok && err.contains("a server is using"), "{err}");
+    drop(server);
+
+    // Real data arrives after the backup; the restore takes the database back to the copy.
+    let (ok, err) = add_user(&url, "team", "cheffe@example.tn");
+    assert!(ok, "{err}");
+    let (ok, err) = athar(
+        &["--database-url", &url, "restore", "--from", &copy_arg],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let db = app::server::db::connect(&url).await.expect("open");
+    assert_eq!(db.data_state().await.expect("state"), DataState::DemoOnly);
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with("athar.db.replaced-") && !n.ends_with("-wal") && !n.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "the replaced database is kept: {aside:?}");
+    let replaced = format!("sqlite://{}", dir.path().join(&aside[0]).display());
+    let old = app::server::db::connect(&replaced).await.expect("open");
+    assert_eq!(
+        old.data_state().await.expect("state"),
+        DataState::HasRealData
+    );
+
+    // A damaged file, and a backup from a newer Athar, are refused; the database is unchanged.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all, just some bytes").expect("write");
+    let (ok, err) = athar(
+        &[
+            "--database-url",
+            &url,
+            "restore",
+            "--from",
+            &junk.display().to_string(),
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("junk.db"), "{err}");
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&copy, &newer).expect("copy");
+    let conn = app::server::db::connect(&format!("sqlite://{}", newer.display()))
+        .await
+        .expect("open");
+    drop(conn);
+    let status = Command::new("sqlite3")
+        .arg(&newer)
+        .arg(
+            "insert into _sqlx_migrations (version, description, success, checksum, execution_time) \
+             values (99999999999999, 'from the future', 1, x'00', 0);",
+        )
+        .status()
+        .expect("sqlite3");
+    assert!(status.success());
+    let (ok, err) = athar(
+        &[
+            "--database-url",
+            &url,
+            "restore",
+            "--from",
+            &newer.display().to_string(),
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("newer Athar"), "{err}");
+    assert_eq!(db.data_state().await.expect("state"), DataState::DemoOnly);
+
+    let (ok, err) = athar(
+        &[
+            "--database-url",
+            "postgres://u:p@127.0.0.1/athar",
+            "backup",
+            "--to",
+            "x.dump",
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("pg_dump"), "{err}");
+}

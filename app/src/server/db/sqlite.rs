@@ -45,6 +45,16 @@ impl SqliteDb {
         })
     }
 
+    /// The newest schema version this build migrates to: a database at a newer one was made by a
+    /// newer Athar.
+    pub fn latest_schema() -> i64 {
+        sqlx::migrate!("./migrations/sqlite")
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
     async fn migrate_engine(&self) -> Result<(), DbError> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.pool)
