@@ -253,7 +253,9 @@ async fn serve_loads_the_demo_only_when_asked() {
 /// puts the backup in place, keeping the replaced database aside.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_serving_restores_once_the_server_stops() {
-    use crate::support::wire::{Servers, free_port, start, wait_healthy};
+    use crate::support::wire::{
+        Servers, call, first_project, free_port, request, sign_in, start, wait_healthy,
+    };
     use app::server::db::DataState;
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("athar.db");
@@ -264,8 +266,90 @@ async fn a_backup_taken_while_serving_restores_once_the_server_stops() {
     let port = free_port();
     let server = Servers(vec![start(&url, port)]);
     wait_healthy(port).await;
-    let (ok, err) = athar(&["--database-url", &url, "backup", "--to", &copy_arg], &[]);
+
+    // A phone keeps pushing while the copy is taken: the copy holds whole batches only, and
+    // the client's last sequence number agrees with the visits it holds.
+    let cookie = sign_in(port).await;
+    let project = first_project(port, &cookie).await;
+    let client = uuid::Uuid::new_v4();
+    // Batches go before, while and after the copy is taken: the first is acknowledged before the
+    // backup starts, and one more after it ends.
+    let copied = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (first_in, mut first_acked) = tokio::sync::oneshot::channel::<()>();
+    let pushing = tokio::spawn({
+        let copied = copied.clone();
+        async move {
+            let mut first_in = Some(first_in);
+            let mut batch = 0u64;
+            let mut after = 0;
+            while after < 2 {
+                if copied.load(std::sync::atomic::Ordering::SeqCst) {
+                    after += 1;
+                }
+                let mutations: Vec<String> = (1..=25)
+                    .map(|i| {
+                        let seq = batch * 25 + i;
+                        format!(
+                            r#"{{"client_id":"{client}","seq":{seq},"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","status":"submitted","observations":"backup {seq}"}}}},"created_at":0}}"#,
+                            uuid::Uuid::new_v4()
+                        )
+                    })
+                    .collect();
+                let body = call(&format!(
+                    r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{{}}}}"#,
+                    mutations.join(",")
+                ));
+                let r = request(port, "/api/sync/push", "application/json", &cookie, &body)
+                    .await
+                    .expect("push");
+                assert_eq!(r.status, 200, "{}", r.body);
+                batch += 1;
+                if let Some(tx) = first_in.take() {
+                    let _ = tx.send(());
+                }
+            }
+            i64::try_from(batch * 25).expect("a few thousand")
+        }
+    });
+    (&mut first_acked).await.expect("a first batch");
+    let backup = {
+        let (url, copy_arg) = (url.clone(), copy_arg.clone());
+        tokio::task::spawn_blocking(move || {
+            athar(&["--database-url", &url, "backup", "--to", &copy_arg], &[])
+        })
+    };
+    let (ok, err) = backup.await.expect("backup");
+    copied.store(true, std::sync::atomic::Ordering::SeqCst);
     assert!(ok, "{err}");
+    let pushed = pushing.await.expect("pushes");
+    {
+        use sqlx::Connection as _;
+        let mut copied = sqlx::SqliteConnection::connect(&format!("sqlite://{}", copy.display()))
+            .await
+            .expect("open the copy");
+        let visits: i64 =
+            sqlx::query_scalar("select count(*) from visits where observations like 'backup %'")
+                .fetch_one(&mut copied)
+                .await
+                .expect("count");
+        let last: Option<i64> =
+            sqlx::query_scalar("select last_seq from sync_clients where id = ?")
+                .bind(client)
+                .fetch_optional(&mut copied)
+                .await
+                .expect("client");
+        assert_eq!(
+            last.unwrap_or(0),
+            visits,
+            "the copy is one consistent moment"
+        );
+        assert_eq!(visits % 25, 0, "whole batches only: {visits}");
+        assert!(
+            visits >= 25 && visits < pushed,
+            "the copy is of a moment in the middle: {visits} of {pushed}"
+        );
+        println!("the copy holds {visits} of the {pushed} visits pushed meanwhile");
+    }
     let (ok, err) = athar(&["--database-url", &url, "backup", "--to", &copy_arg], &[]);
     assert!(!ok && err.contains("exists already"), "{err}");
     let (ok, err) = athar(
