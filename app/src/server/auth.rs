@@ -75,6 +75,15 @@ pub fn session_length(role: Role, settings: &AuthSettings) -> time::Duration {
     }
 }
 
+/// How long after sign-in a session ends, however often it is used.
+pub fn session_lifetime(role: Role, settings: &AuthSettings) -> time::Duration {
+    if role == Role::Team {
+        settings.team_session_max
+    } else {
+        settings.field_session_max
+    }
+}
+
 /// The `Set-Cookie` value for a session token (or, with `None`, one that removes the cookie).
 pub fn session_cookie(token: Option<&str>, max_age: time::Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -180,8 +189,9 @@ pub async fn sign_in(
 }
 
 /// Looks a session token up; renews it when more than a day of its life has been used (so an
-/// active user never expires, without a write on every request). Returns the user and, when
-/// renewed, the new cookie lifetime to send back.
+/// active user does not expire, without a write on every request), but never past its absolute
+/// lifetime after sign-in ([`session_lifetime`]). Returns the user and, when renewed, the new
+/// cookie lifetime to send back.
 pub async fn resume_session(
     db: &Db,
     settings: &AuthSettings,
@@ -189,14 +199,21 @@ pub async fn resume_session(
 ) -> Result<Option<(SessionUser, String, Option<time::Duration>)>, DbError> {
     let now = OffsetDateTime::now_utc();
     let token_hash = hash_token(token);
-    let Some((user, expires_at)) = db.session_user(&token_hash, now).await? else {
+    let Some((user, expires_at, created_at)) = db.session_user(&token_hash, now).await? else {
         return Ok(None);
     };
     let length = session_length(user.role, settings);
     let renew_step = std::cmp::min(time::Duration::days(1), length / 12);
-    let renewed = if (now + length) - expires_at > renew_step {
-        db.extend_session(&token_hash, now + length).await?;
-        Some(length)
+    let until = std::cmp::min(
+        now + length,
+        created_at + session_lifetime(user.role, settings),
+    );
+    if until <= now {
+        return Ok(None);
+    }
+    let renewed = if until - expires_at > renew_step {
+        db.extend_session(&token_hash, until).await?;
+        Some(until - now)
     } else {
         None
     };

@@ -23,6 +23,10 @@ pub struct AuthSettings {
     pub field_session: Duration,
     /// The team role manages users and exports: short sessions.
     pub team_session: Duration,
+    /// However often it is used, a field session ends this long after sign-in…
+    pub field_session_max: Duration,
+    /// …and a team session this long.
+    pub team_session_max: Duration,
     /// Send cookies with `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
 }
@@ -36,6 +40,8 @@ impl Default for AuthSettings {
             lockout: Duration::minutes(15),
             field_session: Duration::days(30),
             team_session: Duration::hours(12),
+            field_session_max: Duration::days(90),
+            team_session_max: Duration::days(7),
             secure_cookies: false,
         }
     }

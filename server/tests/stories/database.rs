@@ -332,6 +332,46 @@ async fn an_expired_session_is_gone_and_an_active_one_renews() {
             .expect("query")
             .expect("live");
         assert_eq!(again, None, "no write on every request");
+
+        // However often it is used, a session ends its absolute lifetime after sign-in: renewed
+        // up to that moment and no further, then gone even if its last renewal promised more.
+        let capped = AuthSettings {
+            field_session_max: time::Duration::days(3),
+            ..AuthSettings::default()
+        };
+        t.db.create_session(
+            &app::server::auth::hash_token("nearly"),
+            amal.id,
+            now + time::Duration::minutes(1),
+        )
+        .await
+        .expect("insert");
+        let (_, _, renewed) = resume_session(&t.db, &capped, "nearly")
+            .await
+            .expect("query")
+            .expect("live");
+        let renewed = renewed.expect("renewed");
+        assert!(
+            renewed <= time::Duration::days(3)
+                && renewed > time::Duration::days(3) - time::Duration::minutes(5),
+            "renewed up to three days after sign-in, not thirty: {renewed}"
+        );
+        let spent = AuthSettings {
+            field_session_max: time::Duration::ZERO,
+            ..AuthSettings::default()
+        };
+        assert!(
+            resume_session(&t.db, &spent, "live")
+                .await
+                .expect("query")
+                .is_none(),
+            "past its lifetime, a session is gone though it was renewed for thirty days"
+        );
+        let team = AuthSettings::default();
+        assert_eq!(
+            (team.field_session_max, team.team_session_max),
+            (time::Duration::days(90), time::Duration::days(7))
+        );
     }
 }
 

@@ -240,12 +240,12 @@ pub trait Database: Send + Sync + 'static {
         expires_at: OffsetDateTime,
     ) -> Result<(), DbError>;
 
-    /// The user of a live session and when it expires.
+    /// The user of a live session, when it expires and when it began.
     async fn session_user(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<(SessionUser, OffsetDateTime)>, DbError>;
+    ) -> Result<Option<(SessionUser, OffsetDateTime, OffsetDateTime)>, DbError>;
 
     async fn extend_session(
         &self,

@@ -89,10 +89,10 @@ pub(super) async fn session_user(
     db: &EngineDb,
     token_hash: &str,
     now: OffsetDateTime,
-) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime)>, DbError> {
+) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime, OffsetDateTime)>, DbError> {
     use sqlx::Row as _;
     let row = sqlx::query(
-        "select u.id, u.name, u.email, u.role, s.expires_at
+        "select u.id, u.name, u.email, u.role, s.expires_at, s.created_at
            from sessions s join users u on u.id = s.user_id
           where s.token_hash = $1 and s.expires_at > $2 and u.active = true",
     )
@@ -102,8 +102,9 @@ pub(super) async fn session_user(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let expires_at: OffsetDateTime = row.try_get("expires_at")?;
+    let created_at: OffsetDateTime = row.try_get("created_at")?;
     let user = <rows::UserRow as sqlx::FromRow<_>>::from_row(&row)?;
-    Ok(user.into_user().map(|u| (u, expires_at)))
+    Ok(user.into_user().map(|u| (u, expires_at, created_at)))
 }
 
 pub(super) async fn extend_session(

@@ -130,7 +130,7 @@ impl Database for EngineDb {
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime)>, DbError> {
+    ) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime, OffsetDateTime)>, DbError> {
         accounts::session_user(self, token_hash, now).await
     }
 
