@@ -176,11 +176,7 @@ async fn killing_the_server_mid_push_twenty_times_loses_and_doubles_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_apply_each_entry_once() {
     const COUNT: u64 = 400;
-    let Some(admin) = support::postgres_url() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run this: set ATHAR_TEST_POSTGRES_URL"
-        );
+    let Some(admin) = support::postgres_for_story() else {
         return;
     };
     let t = support::postgres(&admin).await;
@@ -406,11 +402,7 @@ async fn postgres_stopped_during_a_sync_is_a_temporary_error_then_recovery() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_starting_together_on_an_empty_postgres_all_serve() {
     use app::server::db::DataState;
-    let Some(admin) = support::postgres_url() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run this: set ATHAR_TEST_POSTGRES_URL"
-        );
+    let Some(admin) = support::postgres_for_story() else {
         return;
     };
     for (options, want) in [
