@@ -174,11 +174,16 @@ pub async fn open_database(url: &str) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub async fn load_demo(db: &Db, seed: u64) -> anyhow::Result<()> {
+/// The demo set of `seed` for today, its accounts under the demo password.
+async fn demo_set(seed: u64) -> anyhow::Result<demo::DemoSet> {
     let hash = hash_password(demo::DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
-    let set = demo::generate(seed, Clock::system().today(), hash);
+    Ok(demo::generate(seed, Clock::system().today(), hash))
+}
+
+pub async fn load_demo(db: &Db, seed: u64) -> anyhow::Result<()> {
+    let set = demo_set(seed).await?;
     db.load_demo(&set)
         .await
         .context("cannot load the demo data")?;
@@ -198,10 +203,7 @@ async fn first_start(db: &Db, demo: bool) -> anyhow::Result<()> {
     let state = db.data_state().await?;
     match (demo, state) {
         (true, DataState::Empty) => {
-            let hash = hash_password(demo::DEMO_PASSWORD.to_owned())
-                .await
-                .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
-            let set = demo::generate(demo::DEFAULT_SEED, Clock::system().today(), hash);
+            let set = demo_set(demo::DEFAULT_SEED).await?;
             if db
                 .start_demo(&set)
                 .await

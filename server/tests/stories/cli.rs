@@ -187,7 +187,7 @@ fn serve_speaks_https_with_a_certificate_and_key() {
 /// real data, `--demo` loads nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_loads_the_demo_only_when_asked() {
-    use crate::support::wire::{free_port, wait_healthy};
+    use crate::support::wire::{Servers, free_port, wait_healthy};
     use app::server::db::DataState;
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("athar.db").display());
@@ -202,23 +202,23 @@ async fn serve_loads_the_demo_only_when_asked() {
             .stderr(std::fs::File::create(&log).expect("log file"))
             .spawn()
             .expect("start athar");
-        (child, port)
+        (Servers(vec![child]), port)
     };
     let state = || async {
         let db = app::server::db::connect(&url).await.expect("open");
         db.data_state().await.expect("state")
     };
 
-    let (mut server, port) = serve(&[]);
+    let (server, port) = serve(&[]);
     wait_healthy(port).await;
-    let _ = (server.kill(), server.wait());
+    drop(server);
     assert_eq!(state().await, DataState::Empty);
     let said = std::fs::read_to_string(&log).expect("log");
     assert!(said.contains("athar user add --role team"), "{said}");
 
-    let (mut server, port) = serve(&["--demo"]);
+    let (server, port) = serve(&["--demo"]);
     wait_healthy(port).await;
-    let _ = (server.kill(), server.wait());
+    drop(server);
     assert_eq!(state().await, DataState::DemoOnly);
 
     let fresh = tempfile::tempdir().expect("temporary directory");
@@ -226,14 +226,9 @@ async fn serve_loads_the_demo_only_when_asked() {
     let (ok, err) = add_user(&real, "team", "cheffe@example.tn");
     assert!(ok, "{err}");
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_athar"))
-        .args(["--database-url", &real, "serve", "--demo", "--bind"])
-        .arg(format!("127.0.0.1:{port}"))
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start athar");
+    let server = Servers(vec![crate::support::wire::start(&real, port)]);
     wait_healthy(port).await;
-    let _ = (server.kill(), server.wait());
+    drop(server);
     let db = app::server::db::connect(&real).await.expect("open");
     assert_eq!(
         db.data_state().await.expect("state"),
