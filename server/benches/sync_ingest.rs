@@ -51,6 +51,7 @@ fn facilitator(set: &DemoSet) -> (SessionUser, Vec<Uuid>, Vec<Uuid>) {
         name: u.name.clone(),
         email: u.email.clone(),
         role: Role::Facilitator,
+        demo: false,
     };
     (user, projects, members)
 }

@@ -52,6 +52,11 @@ pub enum Command {
         #[arg(long, default_value_t = demo::DEFAULT_SEED)]
         seed: u64,
     },
+    /// The demo data: remove it before a real programme starts.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Copy the SQLite database to a new file, consistently, while a server may be running.
     Backup {
         #[arg(long)]
@@ -73,6 +78,14 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Remove every demo row (accounts, sessions, organisations, places, value chains, projects
+    /// and all their records, devices) and everything created while the demo was loaded; real
+    /// data stays. Safe while a server runs: demo sessions end at once.
+    Purge,
 }
 
 #[derive(Subcommand, Debug)]
@@ -225,6 +238,12 @@ async fn first_start(db: &Db, demo: bool) -> anyhow::Result<()> {
                  `athar user add --role team --email … --name …`"
             );
         }
+        (false, DataState::DemoOnly) => {
+            tracing::warn!(
+                "this database holds demo data, and whatever is created in it is demo data too: \
+                 `athar demo purge` empties it for a real programme"
+            );
+        }
         _ => {}
     }
     Ok(())
@@ -249,6 +268,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             load_demo(&db, seed).await
+        }
+        Command::Demo {
+            command: DemoCommand::Purge,
+        } => {
+            let db = open_database(&cli.database_url).await?;
+            let removed = db
+                .purge_demo()
+                .await
+                .context("cannot remove the demo data")?;
+            let mut out = std::io::stdout().lock();
+            let total: u64 = removed.iter().map(|(_, n)| n).sum();
+            for (table, n) in removed.iter().filter(|(_, n)| *n > 0) {
+                writeln!(out, "{table}\t{n}")?;
+            }
+            if total == 0 {
+                tracing::info!("no demo data in this database: nothing removed");
+            } else {
+                tracing::info!(rows = total, "demo data removed; real data kept");
+            }
+            Ok(())
         }
         Command::Backup { to } => crate::backup::backup(&cli.database_url, &to).await,
         Command::Restore { from } => crate::backup::restore(&cli.database_url, &from).await,
@@ -291,6 +330,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => anyhow::Error::new(other),
             })?;
             tracing::info!(%email, role = role.as_str(), "user added");
+            if db.data_state().await? == DataState::DemoOnly {
+                tracing::warn!(
+                    "this database holds demo data: this account is demo data too, and goes \
+                     with `athar demo purge`"
+                );
+            }
             Ok(())
         }
     }

@@ -52,6 +52,21 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// What the sign-in page says about the site before anyone signs in.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SiteFacts {
+    /// The database holds demo data (and whatever is created in it is demo data too).
+    pub demo: bool,
+}
+
+/// Open to everyone: the sign-in page shows the demo band from it.
+#[server(prefix = "/api", endpoint = "site")]
+pub async fn site_status() -> Result<SiteFacts, AppError> {
+    let state = guard::state()?;
+    let demo = state.db.data_state().await? == crate::server::db::DataState::DemoOnly;
+    Ok(SiteFacts { demo })
+}
+
 /// The signed-in user, or `None`. Open to everyone: it is how a page learns whether to sign in.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {

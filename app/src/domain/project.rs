@@ -93,7 +93,6 @@ impl ProjectStatus {
     }
 }
 
-/// A value chain's name in the three languages of the app.
 /// The legal forms a project may have (individuals are mostly sole traders or informal;
 /// collectives GDA, associations, informal groups, SMSA, cooperatives).
 pub const LEGAL_FORMS: [&str; 8] = [

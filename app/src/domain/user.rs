@@ -53,6 +53,9 @@ pub struct SessionUser {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// A demo account: every page says the data is for practice only.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 #[cfg(test)]

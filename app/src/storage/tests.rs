@@ -7,6 +7,7 @@ fn user(n: u128) -> SessionUser {
         name: "A".into(),
         email: "a@x".into(),
         role: Role::Facilitator,
+        demo: false,
     }
 }
 

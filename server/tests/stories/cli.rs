@@ -115,6 +115,16 @@ fn demo_data_refuses_a_database_with_real_data_unless_forced() {
     assert!(ok, "{err}");
     let (ok, err) = athar(&["--database-url", &url, "demo-data"], &[]);
     assert!(ok, "reloading demo data over demo data is fine: {err}");
+
+    // A real programme starts after the purge: the demo accounts are gone, a real one is real.
+    let (ok, err) = athar(&["--database-url", &url, "demo", "purge"], &[]);
+    assert!(ok && err.contains("demo data removed"), "{err}");
+    let (ok, err) = add_user(&url, "team", "cheffe@example.tn");
+    assert!(ok && !err.contains("demo data too"), "{err}");
+    let (ok, err) = athar(&["--database-url", &url, "demo", "purge"], &[]);
+    assert!(ok && err.contains("nothing removed"), "{err}");
+    let (ok, err) = athar(&["--database-url", &url, "demo-data"], &[]);
+    assert!(!ok && err.contains("not demo data"), "{err}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use crate::support;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::auth::{project_scope, resume_session, sign_in};
-use app::server::db::{DataState, DbError, NewUser, PasswordHash, ProjectScope};
+use app::server::db::{DataState, ProjectScope};
 use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
 use app::server::state::AuthSettings;
 use std::collections::HashSet;
@@ -375,43 +375,6 @@ async fn an_expired_session_is_gone_and_an_active_one_renews() {
     }
 }
 
-#[tokio::test]
-async fn a_real_user_marks_the_database_as_holding_real_data() {
-    for t in support::every_engine().await {
-        support::with_demo(&t).await;
-        let user = NewUser {
-            id: uuid::Uuid::new_v4(),
-            email: "Chef.Projet@Example.TN".into(),
-            name: "Cheffe de projet".into(),
-            role: Role::Team,
-            password_hash: PasswordHash("x".into()),
-            organisation_id: None,
-            is_demo: false,
-        };
-        t.db.insert_user(&user).await.expect("insert");
-        assert_eq!(
-            t.db.data_state().await.expect("state"),
-            DataState::HasRealData
-        );
-        let again =
-            t.db.insert_user(&NewUser {
-                id: uuid::Uuid::new_v4(),
-                ..user.clone()
-            })
-            .await;
-        assert!(
-            matches!(again, Err(DbError::AlreadyExists(_))),
-            "emails are unique, whatever the case"
-        );
-        assert!(
-            t.db.user_credentials("chef.projet@example.tn")
-                .await
-                .expect("query")
-                .is_some()
-        );
-    }
-}
-
 #[test]
 fn viewers_have_no_project_scope() {
     let viewer = app::domain::SessionUser {
@@ -419,6 +382,7 @@ fn viewers_have_no_project_scope() {
         name: "v".into(),
         email: "v@x".into(),
         role: Role::Viewer,
+        demo: false,
     };
     assert_eq!(project_scope(&viewer), Err(AppError::Forbidden));
 }

@@ -44,6 +44,7 @@ async fn assert_once_each(
                 name: String::new(),
                 email: String::new(),
                 role: app::domain::Role::Team,
+                demo: false,
             },
             app::server::db::ProjectScope::All,
             client,

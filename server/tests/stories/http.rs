@@ -302,6 +302,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [200; 5],
         },
         Row {
+            endpoint: "/api/site",
+            case: "anyone",
+            body: String::new(),
+            json: false,
+            expect: [200; 5],
+        },
+        Row {
             endpoint: "/api/me",
             case: "anyone",
             body: String::new(),

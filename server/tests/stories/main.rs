@@ -20,6 +20,7 @@ mod support;
 
 mod cli;
 mod database;
+mod demo;
 mod exports;
 mod faults;
 mod http;

@@ -303,6 +303,10 @@ pub trait Database: Send + Sync + 'static {
     /// [`Database::data_state`] first: real data is only ever replaced on explicit request.
     async fn load_demo(&self, demo: &DemoSet) -> Result<(), DbError>;
 
+    /// Removes every demo row, and what was created while demo data was loaded (which is demo data
+    /// too), in one transaction; real rows stay. Returns the rows removed, by table.
+    async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError>;
+
     /// Loads the demo set into an empty database at start-up; false, changing nothing, when the
     /// database is not empty. Several instances starting together on one database load it once.
     async fn start_demo(&self, demo: &DemoSet) -> Result<bool, DbError>;

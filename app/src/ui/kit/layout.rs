@@ -133,14 +133,23 @@ pub(crate) fn SignOut(user: SessionUser) -> impl IntoView {
     }
 }
 
-/// The page frame. `user` is the signed-in user if the page knows one.
+/// The page frame. `user` is the signed-in user if the page knows one; `demo` says the site holds
+/// demo data where no user does (the sign-in page).
 #[component]
 pub fn Frame(
     #[prop(optional)] user: Option<SessionUser>,
     #[prop(optional)] source: Option<Source>,
+    #[prop(optional, into)] demo: Option<Signal<bool>>,
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let user_demo = user.as_ref().is_some_and(|u| u.demo);
+    let demo = move || user_demo || demo.is_some_and(|d| d.get());
+    let demo_band = move || {
+        demo().then(|| {
+            view! { <p class="demo-band" role="note">{t_string!(i18n, demo_band)}</p> }
+        })
+    };
     let sync = use_sync();
     // A message left by the previous page ("Saved on this phone") is shown once, here.
     let flash = sync.flash.get_untracked();
@@ -180,6 +189,7 @@ pub fn Frame(
         <a class="skip-link" href="#main">
             {t_string!(i18n, skip_to_content)}
         </a>
+        <Suspense>{demo_band}</Suspense>
         <header class="top">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"أثر"</span>

@@ -12,9 +12,11 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<crate::api::Login>::new();
     let error = move || login.value().get().and_then(|r| r.err());
+    let site = Resource::new(|| (), |()| crate::api::site_status());
+    let demo = Signal::derive(move || site.get().and_then(Result::ok).is_some_and(|s| s.demo));
     view! {
         <Title text=t_string!(i18n, sign_in) />
-        <Frame>
+        <Frame demo>
             <div class="narrow">
                 <h1>{t_string!(i18n, sign_in)}</h1>
                 {move || error().map(|e| view! {

@@ -197,6 +197,34 @@ pub async fn execute(t: &TestDb, sql: &str, id: uuid::Uuid) {
     }
 }
 
+/// One number read behind the app's back (`select count(*) …`).
+pub async fn count(t: &TestDb, sql: &str) -> i64 {
+    match t.engine {
+        Engine::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&t.url)
+                .await
+                .expect("open SQLite");
+            let n = sqlx::query_scalar(sql)
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            pool.close().await;
+            n
+        }
+        Engine::Postgres => {
+            let pool = sqlx::PgPool::connect(&t.url)
+                .await
+                .expect("open PostgreSQL");
+            let n = sqlx::query_scalar(sql)
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            pool.close().await;
+            n
+        }
+    }
+}
+
 /// Another writer holding SQLite's write lock until the returned connection is dropped.
 pub async fn hold_write_lock(t: &TestDb) -> sqlx::SqliteConnection {
     use sqlx::Connection as _;

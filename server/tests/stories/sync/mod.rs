@@ -28,16 +28,16 @@ use uuid::Uuid;
 
 const TODAY: &str = "2026-11-26";
 
-struct Field {
-    facilitator: SessionUser,
-    supervisor: SessionUser,
+pub(crate) struct Field {
+    pub facilitator: SessionUser,
+    pub supervisor: SessionUser,
     /// One of the facilitator's projects.
-    own: Uuid,
+    pub own: Uuid,
     /// A project of another facilitator (outside the facilitator's scope).
-    other: Uuid,
+    pub other: Uuid,
 }
 
-fn user(set: &DemoSet, email: &str) -> SessionUser {
+pub(crate) fn user(set: &DemoSet, email: &str) -> SessionUser {
     let u = set
         .users
         .iter()
@@ -48,10 +48,11 @@ fn user(set: &DemoSet, email: &str) -> SessionUser {
         name: u.name.clone(),
         email: u.email.clone(),
         role: u.role,
+        demo: false,
     }
 }
 
-fn field(set: &DemoSet) -> Field {
+pub(crate) fn field(set: &DemoSet) -> Field {
     let facilitator = user(set, DEMO_LOGINS[0].0);
     let supervisor = user(set, DEMO_LOGINS[1].0);
     let own = set
@@ -74,7 +75,7 @@ fn field(set: &DemoSet) -> Field {
     }
 }
 
-fn mutation(client: Uuid, seq: u64, name: &str, args: &impl Serialize) -> Mutation {
+pub(crate) fn mutation(client: Uuid, seq: u64, name: &str, args: &impl Serialize) -> Mutation {
     let json = serde_json::to_string(args).expect("json");
     Mutation {
         client_id: client,
@@ -85,7 +86,12 @@ fn mutation(client: Uuid, seq: u64, name: &str, args: &impl Serialize) -> Mutati
     }
 }
 
-fn visit(id: Uuid, project: Uuid, base: Option<i64>, observations: &str) -> SaveVisitArgs {
+pub(crate) fn visit(
+    id: Uuid,
+    project: Uuid,
+    base: Option<i64>,
+    observations: &str,
+) -> SaveVisitArgs {
     SaveVisitArgs {
         id,
         base_version: base,
@@ -105,7 +111,7 @@ fn visit(id: Uuid, project: Uuid, base: Option<i64>, observations: &str) -> Save
     }
 }
 
-fn save(client: Uuid, seq: u64, args: &SaveVisitArgs) -> Mutation {
+pub(crate) fn save(client: Uuid, seq: u64, args: &SaveVisitArgs) -> Mutation {
     mutation(client, seq, SaveVisit::NAME, args)
 }
 
@@ -119,7 +125,7 @@ fn heartbeat(device: Uuid) -> Heartbeat {
     }
 }
 
-async fn send(
+pub(crate) async fn send(
     db: &Db,
     user: &SessionUser,
     client: Uuid,
@@ -143,7 +149,12 @@ async fn send(
     .await
 }
 
-async fn pull(db: &Db, user: &SessionUser, client: Uuid, cookie: Option<&Cookie>) -> PullResponse {
+pub(crate) async fn pull(
+    db: &Db,
+    user: &SessionUser,
+    client: Uuid,
+    cookie: Option<&Cookie>,
+) -> PullResponse {
     db.pull(user, project_scope(user).expect("scope"), client, cookie)
         .await
         .expect("pull")

@@ -54,7 +54,7 @@ pub(in crate::server::db) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(in crate::server::db) const DATA_TABLES_CHILD_FIRST: [&str; 24] = [
+pub(in crate::server::db) const DATA_TABLES_CHILD_FIRST: [&str; 25] = [
     "indicator_values",
     "indicator_targets",
     "period_events",
@@ -72,6 +72,7 @@ pub(in crate::server::db) const DATA_TABLES_CHILD_FIRST: [&str; 24] = [
     "visits",
     "members",
     "projects",
+    "one_time_codes",
     "sessions",
     "login_failures",
     "supervisor_incubators",

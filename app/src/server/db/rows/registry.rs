@@ -13,6 +13,7 @@ pub(in crate::server::db) struct UserRow {
     pub name: String,
     pub email: String,
     pub role: String,
+    pub is_demo: bool,
 }
 
 impl UserRow {
@@ -22,6 +23,7 @@ impl UserRow {
             name: self.name,
             email: self.email,
             role: Role::parse(&self.role)?,
+            demo: self.is_demo,
         })
     }
 }

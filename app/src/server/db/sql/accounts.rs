@@ -11,7 +11,7 @@ pub(super) async fn user_credentials(
 ) -> Result<Option<(crate::domain::SessionUser, crate::server::db::PasswordHash)>, DbError> {
     use sqlx::Row as _;
     let row = sqlx::query(
-        "select id, name, email, role, password_hash from users
+        "select id, name, email, role, is_demo, password_hash from users
           where email = $1 and active = true",
     )
     .bind(email.trim().to_lowercase())
@@ -29,11 +29,12 @@ pub(super) async fn user_by_id(
     db: &EngineDb,
     id: Uuid,
 ) -> Result<Option<crate::domain::SessionUser>, DbError> {
-    let row: Option<rows::UserRow> =
-        sqlx::query_as("select id, name, email, role from users where id = $1 and active = true")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<rows::UserRow> = sqlx::query_as(
+        "select id, name, email, role, is_demo from users where id = $1 and active = true",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.and_then(|u| u.into_user()))
 }
 
@@ -92,7 +93,7 @@ pub(super) async fn session_user(
 ) -> Result<Option<(crate::domain::SessionUser, OffsetDateTime, OffsetDateTime)>, DbError> {
     use sqlx::Row as _;
     let row = sqlx::query(
-        "select u.id, u.name, u.email, u.role, s.expires_at, s.created_at
+        "select u.id, u.name, u.email, u.role, u.is_demo, s.expires_at, s.created_at
            from sessions s join users u on u.id = s.user_id
           where s.token_hash = $1 and s.expires_at > $2 and u.active = true",
     )

@@ -35,9 +35,133 @@ pub(super) async fn load_demo(db: &EngineDb, demo: &DemoSet) -> Result<(), DbErr
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query("delete from audit_events where is_demo = true")
+        .execute(&mut *tx)
+        .await?;
     insert_demo(&mut tx, demo).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The demo's projects, and the records that belong to them.
+const DEMO_PROJECTS: &str = "select id from projects where is_demo = true";
+const DEMO_USERS: &str = "select id from users where is_demo = true";
+const DEMO_RECORDS: &str = "
+    select id from projects where is_demo = true
+    union all select id from visits where project_id in (select id from projects where is_demo = true)
+    union all select id from members where project_id in (select id from projects where is_demo = true)
+    union all select id from milestones where project_id in (select id from projects where is_demo = true)
+    union all select id from form_entries where project_id in (select id from projects where is_demo = true)
+    union all select id from indicator_values where project_id in (select id from projects where is_demo = true)
+    union all select id from action_items where project_id in (select id from projects where is_demo = true)
+    union all select id from funding_tranches where project_id in (select id from projects where is_demo = true)";
+
+/// Removes every demo row and what hangs on it (records of demo projects, sessions and devices of
+/// demo accounts, the demo's own audit lines) in one transaction, and nothing else. An
+/// organisation, place or value chain of the demo that real data still points at is kept, as real
+/// data (only a database filled before demo rows were told apart can have one). Returns what was
+/// removed, by table.
+pub(super) async fn purge_demo(db: &EngineDb) -> Result<Vec<(&'static str, u64)>, DbError> {
+    let mut tx = db.begin_write().await?;
+    let scoped_targets = "(scope = 'project' and scope_id in (select id from projects where is_demo = true))
+        or (scope = 'incubator' and scope_id in (select id from organisations where is_demo = true))
+        or (scope = 'value_chain' and scope_id in (select id from value_chains where is_demo = true))";
+    let steps: Vec<(&'static str, String)> = vec![
+        ("entry_reviews", format!("record_id in ({DEMO_RECORDS})")),
+        ("entry_revisions", format!("record_id in ({DEMO_RECORDS})")),
+        (
+            "sync_conflicts",
+            format!("record_id in ({DEMO_RECORDS}) or user_id in ({DEMO_USERS})"),
+        ),
+        (
+            "indicator_values",
+            format!("project_id in ({DEMO_PROJECTS})"),
+        ),
+        ("indicator_targets", scoped_targets.to_owned()),
+        (
+            "risk_acknowledgements",
+            format!("project_id in ({DEMO_PROJECTS})"),
+        ),
+        ("milestones", format!("project_id in ({DEMO_PROJECTS})")),
+        ("form_entries", format!("project_id in ({DEMO_PROJECTS})")),
+        ("action_items", format!("project_id in ({DEMO_PROJECTS})")),
+        (
+            "funding_tranches",
+            format!("project_id in ({DEMO_PROJECTS})"),
+        ),
+        ("visits", format!("project_id in ({DEMO_PROJECTS})")),
+        ("members", format!("project_id in ({DEMO_PROJECTS})")),
+        ("projects", "is_demo = true".to_owned()),
+        (
+            "sync_refusals",
+            format!("client_id in (select id from sync_clients where user_id in ({DEMO_USERS}))"),
+        ),
+        ("sync_clients", format!("user_id in ({DEMO_USERS})")),
+        ("sessions", format!("user_id in ({DEMO_USERS})")),
+        (
+            "one_time_codes",
+            format!("user_id in ({DEMO_USERS}) or created_by in ({DEMO_USERS})"),
+        ),
+        (
+            "login_failures",
+            "key in (select 'account:' || email from users where is_demo = true)".to_owned(),
+        ),
+        (
+            "supervisor_incubators",
+            format!(
+                "user_id in ({DEMO_USERS}) or incubator_id in \
+                 (select id from organisations where is_demo = true)"
+            ),
+        ),
+        ("users", "is_demo = true".to_owned()),
+        (
+            "organisations",
+            "is_demo = true
+             and id not in (select incubator_id from projects)
+             and id not in (select funder_id from projects where funder_id is not null)
+             and id not in (select organisation_id from users where organisation_id is not null)"
+                .to_owned(),
+        ),
+        (
+            "value_chains",
+            "is_demo = true and id not in (select value_chain_id from projects)".to_owned(),
+        ),
+        (
+            "localities",
+            "is_demo = true
+             and id not in (select locality_id from projects)
+             and id not in (select locality_id from organisations where locality_id is not null)"
+                .to_owned(),
+        ),
+        ("audit_events", "is_demo = true".to_owned()),
+        ("app_meta", "key = 'demo_loaded_on'".to_owned()),
+    ];
+    // A real project of a database filled before demo rows were told apart keeps its records,
+    // without the demo facilitator.
+    for table in ["projects", "visits"] {
+        sqlx::query(&format!(
+            "update {table} set facilitator_id = null where facilitator_id in ({DEMO_USERS})"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let mut removed = Vec::with_capacity(steps.len());
+    for (table, predicate) in steps {
+        let n = sqlx::query(&format!("delete from {table} where {predicate}"))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        removed.push((table, n));
+    }
+    for table in ["organisations", "value_chains", "localities"] {
+        sqlx::query(&format!(
+            "update {table} set is_demo = false where is_demo = true"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
 }
 
 /// Loads the demo set into an empty database; false, changing nothing, when it is not empty.
@@ -68,7 +192,7 @@ async fn insert_demo(tx: &mut Conn, demo: &DemoSet) -> Result<(), DbError> {
     let tables: Vec<(&str, &str, Vec<Vec<Cell>>)> = vec![
         (
             "localities",
-            "id, governorate, delegation, name",
+            "id, governorate, delegation, name, is_demo",
             demo.localities
                 .iter()
                 .map(|l| {
@@ -77,13 +201,14 @@ async fn insert_demo(tx: &mut Conn, demo: &DemoSet) -> Result<(), DbError> {
                         l.governorate.as_str().into(),
                         l.delegation.as_str().into(),
                         l.name.as_str().into(),
+                        true.into(),
                     ])
                 })
                 .collect(),
         ),
         (
             "value_chains",
-            "id, code, name_fr, name_ar, name_en",
+            "id, code, name_fr, name_ar, name_en, is_demo",
             demo.value_chains
                 .iter()
                 .map(|v| {
@@ -93,13 +218,14 @@ async fn insert_demo(tx: &mut Conn, demo: &DemoSet) -> Result<(), DbError> {
                         v.names.fr.as_str().into(),
                         v.names.ar.as_str().into(),
                         v.names.en.as_str().into(),
+                        true.into(),
                     ])
                 })
                 .collect(),
         ),
         (
             "organisations",
-            "id, kind, name, locality_id",
+            "id, kind, name, locality_id, is_demo",
             demo.organisations
                 .iter()
                 .map(|o| {
@@ -108,6 +234,7 @@ async fn insert_demo(tx: &mut Conn, demo: &DemoSet) -> Result<(), DbError> {
                         o.kind.into(),
                         o.name.as_str().into(),
                         o.locality_id.into(),
+                        true.into(),
                     ])
                 })
                 .collect(),

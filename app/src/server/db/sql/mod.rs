@@ -206,6 +206,10 @@ impl Database for EngineDb {
         demo::load_demo(self, demo).await
     }
 
+    async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError> {
+        demo::purge_demo(self).await
+    }
+
     async fn start_demo(
         &self,
         demo: &crate::server::db::demo_set::DemoSet,
