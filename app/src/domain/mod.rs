@@ -2,6 +2,7 @@
 //! both sides must apply identically (Washington Group derivation, money, dates). No I/O here, so
 //! native tests reach everything.
 
+pub mod audit;
 pub mod dates;
 pub mod device;
 pub mod entry;

@@ -33,6 +33,8 @@ pub const DEMO_LOGINS: [(&str, Role); 4] = [
 /// Builds the whole demo set for `today` from `seed`.
 pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // What goes wrong, and where: drawn apart, so the rest of the programme stays the same.
+    let mut fate = ChaCha8Rng::seed_from_u64(seed ^ 0x7269_736b);
     let id = |rng: &mut ChaCha8Rng| uuid::Builder::from_random_bytes(rng.r#gen()).into_uuid();
 
     let localities: Vec<DemoLocality> = PLACES
@@ -247,6 +249,13 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                     if extension { "germe" } else { "collective_sse" },
                 ),
             };
+            // What goes wrong, as a real programme would show it: a few projects late with a
+            // tranche's receipts, buying more than they sell, or not visited for weeks; one or
+            // two of these at once, never all.
+            let trouble = fate.gen_range(0..100);
+            let late = matches!(trouble, 0..=5 | 16..=18);
+            let struggling = matches!(trouble, 6..=9);
+            let lagging = matches!(trouble, 10..=18);
             let project = DemoProject {
                 id: id(&mut rng),
                 code: format!("JN-{}-{:02}", chain.code, k + 1),
@@ -314,10 +323,18 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
             }
 
             // Tranches 50/30/20: the first paid at contract, later ones as the project goes.
+            // A tranche is justified within the quarter after it is paid, in full; the one paid
+            // in the last quarter is partly justified so far.
+            let mut latest_paid = None;
             for (seq, share) in [(1, 50), (2, 30), (3, 20)] {
                 let planned = project.grant_millimes * share / 100;
                 let paid_on = contract + Duration::days(i64::from(seq - 1) * 240);
                 let paid = paid_on < today && !(seq == 3 && rng.gen_bool(0.4));
+                let seen = rng.gen_range(40..=100);
+                let recent = today - paid_on < Duration::days(90);
+                if paid {
+                    latest_paid = Some(tranches.len());
+                }
                 tranches.push(DemoTranche {
                     id: id(&mut rng),
                     project_id: project.id,
@@ -325,8 +342,18 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                     planned_millimes: planned,
                     disbursed_millimes: paid.then_some(planned),
                     disbursed_on: paid.then_some(paid_on),
-                    justified_millimes: paid.then(|| planned * rng.gen_range(40..=100) / 100),
+                    justified_millimes: paid.then(|| {
+                        if recent {
+                            planned * seen / 100
+                        } else {
+                            planned
+                        }
+                    }),
                 });
+            }
+            if let Some(t) = latest_paid.filter(|_| late && status.is_active()) {
+                let tranche = &mut tranches[t];
+                tranche.justified_millimes = Some(tranche.planned_millimes * 55 / 100);
             }
 
             // Targets three years after the contract: jobs, people coached, monthly turnover.
@@ -361,9 +388,8 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                 ProjectStatus::Withdrawn | ProjectStatus::Closed => {
                     today - Duration::days(rng.gen_range(90..300))
                 }
-                // Most facilitators keep the monthly rhythm; about one project in four lags.
-                _ if rng.gen_bool(0.75) => today - Duration::days(rng.gen_range(0..8)),
-                _ => today - Duration::days(rng.gen_range(25..75)),
+                _ if lagging => today - Duration::days(rng.gen_range(50..90)),
+                _ => today - Duration::days(rng.gen_range(0..8)),
             };
             let mut day = first + Duration::days(rng.gen_range(3..20));
             let mut previous_sales = None::<i64>;
@@ -405,6 +431,17 @@ pub fn generate(seed: u64, today: Date, password_hash: PasswordHash) -> DemoSet 
                     previous_sales = Some(sales);
                 }
                 day = next;
+            }
+            if struggling {
+                let theirs = visits
+                    .iter_mut()
+                    .rev()
+                    .filter(|v| v.project_id == project.id);
+                for v in theirs.take(3) {
+                    let sales = v.sales_millimes.unwrap_or(200_000);
+                    v.sales_millimes = Some(sales);
+                    v.purchases_millimes = Some(sales * 5 / 4);
+                }
             }
             projects.push(project);
         }

@@ -364,7 +364,7 @@ async fn a_backup_taken_while_serving_restores_once_the_server_stops() {
     assert!(!ok && err.contains("a server is using"), "{err}");
     drop(server);
 
-    // Real data arrives after the backup; the restore takes the database back to the copy.
+    // An account arrives after the backup; the restore takes the database back to the copy.
     let (ok, err) = add_user(&url, "team", "cheffe@example.tn");
     assert!(ok, "{err}");
     let (ok, err) = athar(
@@ -373,6 +373,16 @@ async fn a_backup_taken_while_serving_restores_once_the_server_stops() {
     );
     assert!(ok, "{err}");
     let db = app::server::db::connect(&url).await.expect("open");
+    let cheffe = |db: app::server::db::Db| async move {
+        db.user_credentials("cheffe@example.tn")
+            .await
+            .expect("query")
+            .is_some()
+    };
+    assert!(
+        !cheffe(db.clone()).await,
+        "the copy is from before the account"
+    );
     assert_eq!(db.data_state().await.expect("state"), DataState::DemoOnly);
     let aside: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")
@@ -385,10 +395,7 @@ async fn a_backup_taken_while_serving_restores_once_the_server_stops() {
     assert_eq!(aside.len(), 1, "the replaced database is kept: {aside:?}");
     let replaced = format!("sqlite://{}", dir.path().join(&aside[0]).display());
     let old = app::server::db::connect(&replaced).await.expect("open");
-    assert_eq!(
-        old.data_state().await.expect("state"),
-        DataState::HasRealData
-    );
+    assert!(cheffe(old).await, "the replaced database has it");
 
     // A damaged file, and a backup from a newer Athar, are refused; the database is unchanged.
     let junk = dir.path().join("junk.db");

@@ -64,6 +64,28 @@ async fn the_demo_programme_loads_with_its_real_shape_and_reloads_cleanly() {
             "enough people to show the count"
         );
         assert_eq!(summary.small_cell_threshold, 5);
+        // The first screen tells a believable story: a handful of projects flagged, one or two
+        // flags each, of more than one kind.
+        let clock = app::server::clock::Clock::on(set.today);
+        let cards = app::server::projects::cards(&t.db, clock, ProjectScope::All)
+            .await
+            .expect("cards");
+        let flagged: Vec<_> = cards.iter().filter(|c| !c.flags.is_empty()).collect();
+        let kinds: std::collections::BTreeSet<_> = flagged
+            .iter()
+            .flat_map(|c| c.flags.iter().map(|f| f.rule()))
+            .collect();
+        assert!(
+            (3..=12).contains(&flagged.len()),
+            "{} projects flagged: {:?}",
+            flagged.len(),
+            flagged
+                .iter()
+                .map(|c| (&c.code, &c.flags))
+                .collect::<Vec<_>>()
+        );
+        assert!(flagged.iter().all(|c| c.flags.len() <= 2));
+        assert!(kinds.len() >= 3, "{kinds:?}");
         // The threshold is the team's setting: the home page follows it.
         let count = summary.with_disability.expect("shown");
         let mut settings = t.db.risk_settings().await.expect("settings");

@@ -190,6 +190,7 @@ async fn a_purge_removes_the_demo_and_all_that_was_made_beside_it_and_keeps_the_
             match table {
                 "forms" => assert_eq!(n, forms_before, "forms stay"),
                 "indicator_definitions" => assert_eq!(n, catalogue_before, "the catalogue stays"),
+                "audit_events" => assert_eq!(n, 1, "the trail says the demo went, and only that"),
                 _ => assert_eq!(n, 0, "{table} keeps demo rows ({:?})", t.engine),
             }
         }

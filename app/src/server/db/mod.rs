@@ -202,6 +202,41 @@ pub enum DataState {
     HasRealData,
 }
 
+/// What the first start found about the setup link (see [`Database::start_setup`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupStart {
+    /// A new code was kept: print its link.
+    Created,
+    /// A link printed earlier (at this RFC 3339 time) still waits to be used.
+    Waiting(String),
+    /// An account exists: no setup link.
+    NotNeeded,
+}
+
+/// A line to append to the audit trail, in the transaction of the change it records.
+#[derive(Clone, Debug)]
+pub struct AuditLine<'a> {
+    /// Who made the change (id and name); `None` for the command line.
+    pub actor: Option<(Uuid, &'a str)>,
+    /// One of `domain::audit::KINDS`.
+    pub kind: &'static str,
+    /// What it happened to, in words.
+    pub subject: String,
+    pub project: Option<Uuid>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Which lines of the audit trail to read.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    pub actor: Option<Uuid>,
+    pub project: Option<Uuid>,
+    pub kind: Option<String>,
+    /// At most this many lines, newest first.
+    pub limit: i64,
+}
+
 /// A BI token as `athar token list` shows it (never the token itself).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiTokenRow {
@@ -302,6 +337,51 @@ pub trait Database: Send + Sync + 'static {
     /// Replaces every row of every data table with the demo set, in one transaction. Callers check
     /// [`Database::data_state`] first: real data is only ever replaced on explicit request.
     async fn load_demo(&self, demo: &DemoSet) -> Result<(), DbError>;
+
+    /// At start-up on a database without accounts, keeps a setup code (its hash) unless one
+    /// waits already; once however many instances start together.
+    async fn start_setup(&self, code_hash: &str) -> Result<SetupStart, DbError>;
+
+    /// A new setup code in place of earlier ones; false when an account exists.
+    async fn replace_setup(&self, code_hash: &str) -> Result<bool, DbError>;
+
+    /// Whether the setup code still opens the setup page.
+    async fn setup_open(&self, code_hash: &str) -> Result<bool, DbError>;
+
+    /// Creates the first account with the setup code, which then dies; false, changing
+    /// nothing, when the code is not valid or an account exists.
+    async fn redeem_setup(&self, code_hash: &str, user: &NewUser) -> Result<bool, DbError>;
+
+    /// Keeps a sign-in code for `user` until `expires_at`, in place of any they had, with its
+    /// audit line; false for an unknown user.
+    async fn create_sign_in_code(
+        &self,
+        code_hash: &str,
+        user: Uuid,
+        expires_at: OffsetDateTime,
+        line: &AuditLine<'_>,
+    ) -> Result<bool, DbError>;
+
+    /// The active account (id, email) a sign-in code opens, if it is still valid.
+    async fn sign_in_code_user(
+        &self,
+        code_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Uuid, String)>, DbError>;
+
+    /// Uses a sign-in code: the account gets the new password and every session it had ends.
+    async fn redeem_sign_in_code(
+        &self,
+        code_hash: &str,
+        now: OffsetDateTime,
+        password: &PasswordHash,
+    ) -> Result<Option<Uuid>, DbError>;
+
+    /// The audit trail, newest first.
+    async fn audit(
+        &self,
+        query: &AuditQuery,
+    ) -> Result<Vec<crate::domain::audit::AuditEntry>, DbError>;
 
     /// Removes every demo row, and what was created while demo data was loaded (which is demo data
     /// too), in one transaction; real rows stay. Returns the rows removed, by table.

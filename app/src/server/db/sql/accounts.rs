@@ -1,6 +1,6 @@
 //! Users, sessions and sign-in lock-outs.
 
-use super::EngineDb;
+use super::{Conn, EngineDb};
 use crate::server::db::{DbError, rows};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -42,6 +42,13 @@ pub(super) async fn insert_user(
     db: &EngineDb,
     user: &crate::server::db::NewUser,
 ) -> Result<(), DbError> {
+    insert_user_on(&mut *db.pool.acquire().await?, user).await
+}
+
+pub(super) async fn insert_user_on(
+    conn: &mut Conn,
+    user: &crate::server::db::NewUser,
+) -> Result<(), DbError> {
     let now = rows::now();
     sqlx::query(
         "insert into users (id, email, name, role, password_hash, organisation_id,
@@ -56,8 +63,27 @@ pub(super) async fn insert_user(
     .bind(user.organisation_id)
     .bind(user.is_demo)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Gives an account a new password and ends every session it had.
+pub(super) async fn set_password_on(
+    conn: &mut Conn,
+    user: Uuid,
+    password: &crate::server::db::PasswordHash,
+) -> Result<(), DbError> {
+    sqlx::query("update users set password_hash = $2, updated_at = $3 where id = $1")
+        .bind(user)
+        .bind(&password.0)
+        .bind(rows::now())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

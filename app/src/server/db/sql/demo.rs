@@ -5,7 +5,7 @@ use super::cells::insert_all;
 use super::{Conn, EngineDb};
 use crate::server::db::demo_set::DemoSet;
 use crate::server::db::rows::{self, Cell};
-use crate::server::db::{DataState, DbError};
+use crate::server::db::{AuditLine, DataState, DbError};
 
 pub(super) async fn data_state(db: &EngineDb) -> Result<DataState, DbError> {
     data_state_on(&mut *db.pool.acquire().await?).await
@@ -158,6 +158,26 @@ pub(super) async fn purge_demo(db: &EngineDb) -> Result<Vec<(&'static str, u64)>
             "update {table} set is_demo = false where is_demo = true"
         ))
         .execute(&mut *tx)
+        .await?;
+    }
+    let total: u64 = removed.iter().map(|(_, n)| n).sum();
+    if total > 0 {
+        let counts: serde_json::Map<String, serde_json::Value> = removed
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(table, n)| ((*table).to_owned(), (*n).into()))
+            .collect();
+        super::audit::append(
+            &mut tx,
+            &AuditLine {
+                actor: None,
+                kind: "demo_purged",
+                subject: String::new(),
+                project: None,
+                before: Some(counts.into()),
+                after: None,
+            },
+        )
         .await?;
     }
     tx.commit().await?;

@@ -8,7 +8,9 @@
 //! that holds its SQL.
 
 mod accounts;
+mod audit;
 mod cells;
+mod codes;
 mod conflicts;
 mod dashboard;
 mod demo;
@@ -204,6 +206,60 @@ impl Database for EngineDb {
 
     async fn load_demo(&self, demo: &crate::server::db::demo_set::DemoSet) -> Result<(), DbError> {
         demo::load_demo(self, demo).await
+    }
+
+    async fn start_setup(&self, code_hash: &str) -> Result<crate::server::db::SetupStart, DbError> {
+        codes::start_setup(self, code_hash).await
+    }
+
+    async fn replace_setup(&self, code_hash: &str) -> Result<bool, DbError> {
+        codes::replace_setup(self, code_hash).await
+    }
+
+    async fn setup_open(&self, code_hash: &str) -> Result<bool, DbError> {
+        codes::setup_open(self, code_hash).await
+    }
+
+    async fn redeem_setup(
+        &self,
+        code_hash: &str,
+        user: &crate::server::db::NewUser,
+    ) -> Result<bool, DbError> {
+        codes::redeem_setup(self, code_hash, user).await
+    }
+
+    async fn create_sign_in_code(
+        &self,
+        code_hash: &str,
+        user: Uuid,
+        expires_at: OffsetDateTime,
+        line: &crate::server::db::AuditLine<'_>,
+    ) -> Result<bool, DbError> {
+        codes::create_sign_in_code(self, code_hash, user, expires_at, line).await
+    }
+
+    async fn sign_in_code_user(
+        &self,
+        code_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Uuid, String)>, DbError> {
+        codes::sign_in_code_user(self, code_hash, now).await
+    }
+
+    async fn redeem_sign_in_code(
+        &self,
+        code_hash: &str,
+        now: OffsetDateTime,
+        password: &crate::server::db::PasswordHash,
+    ) -> Result<Option<Uuid>, DbError> {
+        codes::redeem_sign_in_code(self, code_hash, now, password).await
+    }
+
+    async fn audit(
+        &self,
+        query: &crate::server::db::AuditQuery,
+    ) -> Result<Vec<crate::domain::audit::AuditEntry>, DbError> {
+        audit::lines(self, query).await
     }
 
     async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError> {
