@@ -48,6 +48,15 @@ pub enum AppError {
     Network(String),
 }
 
+impl From<crate::domain::FieldError> for AppError {
+    fn from(e: crate::domain::FieldError) -> Self {
+        AppError::Invalid {
+            field: e.field.into(),
+            code: e.code.into(),
+        }
+    }
+}
+
 impl AppError {
     /// Answers the page being drawn on the server with this error's status (a page whose data
     /// failed is a 404, a 401…, not a 200). Server functions called over HTTP get theirs from the

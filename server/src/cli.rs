@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use app::domain::Role;
 use app::server::auth::hash_password;
 use app::server::clock::Clock;
-use app::server::db::{self, DataState, Db, NewUser};
+use app::server::db::{self, DataState, Db, NewUser, SetupStart};
 use app::server::demo;
 use app::server::state::{AppState, AuthSettings};
 use clap::{Parser, Subcommand};
@@ -56,6 +56,17 @@ pub enum Command {
     Demo {
         #[command(subcommand)]
         command: DemoCommand,
+    },
+    /// Print a new setup link for the first team account (the earlier one stops working).
+    /// Refused once an account exists.
+    SetupLink {
+        /// The address people open Athar at.
+        #[arg(
+            long,
+            env = "ATHAR_PUBLIC_URL",
+            default_value = "http://127.0.0.1:3000"
+        )]
+        public_url: String,
     },
     /// Copy the SQLite database to a new file, consistently, while a server may be running.
     Backup {
@@ -139,6 +150,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ATHAR_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// The address people open Athar at (`https://athar.example.tn`), for the links Athar prints.
+    /// Defaults to the address it listens on.
+    #[arg(long, env = "ATHAR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Serve HTTPS with this certificate chain (PEM). Needs --tls-key. Turns on secure cookies.
     /// (Behind a TLS reverse proxy, leave it out and use --secure-cookies --trust-proxy.)
     #[arg(long, env = "ATHAR_TLS_CERT", requires = "tls_key")]
@@ -160,6 +176,7 @@ impl Default for ServeArgs {
             secure_cookies: false,
             trust_proxy: false,
             demo: false,
+            public_url: None,
             tls_cert: None,
             tls_key: None,
             site_root: "target/site".into(),
@@ -209,10 +226,11 @@ pub async fn load_demo(db: &Db, seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What an empty database gets at start-up: the demo with `--demo` (once, however many instances
-/// start together), otherwise nothing and a word on how to create the first account. A database
+/// What an empty database gets at start-up: the demo with `--demo`, otherwise a one-time setup
+/// link for the first team account, printed to standard error (each once, however many instances
+/// start together). A database
 /// that holds real data never gets the demo.
-async fn first_start(db: &Db, demo: bool) -> anyhow::Result<()> {
+async fn first_start(db: &Db, demo: bool, public_url: &str) -> anyhow::Result<()> {
     let state = db.data_state().await?;
     match (demo, state) {
         (true, DataState::Empty) => {
@@ -233,10 +251,19 @@ async fn first_start(db: &Db, demo: bool) -> anyhow::Result<()> {
             tracing::warn!("this database holds real data: the demo is not loaded");
         }
         (false, DataState::Empty) => {
-            tracing::warn!(
-                "empty database: create the first team account with \
-                 `athar user add --role team --email … --name …`"
-            );
+            let code = app::server::auth::new_link_code();
+            match db
+                .start_setup(&app::server::auth::hash_token(&code))
+                .await?
+            {
+                SetupStart::Created => print_setup_link(public_url, &code),
+                SetupStart::Waiting(since) => tracing::warn!(
+                    "no account yet: the setup link printed at {since} still works, once; \
+                     `athar setup-link` prints a new one, or create the first team account \
+                     with `athar user add --role team --email … --name …`"
+                ),
+                SetupStart::NotNeeded => {}
+            }
         }
         (false, DataState::DemoOnly) => {
             tracing::warn!(
@@ -289,6 +316,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::SetupLink { public_url } => {
+            let db = open_database(&cli.database_url).await?;
+            let code = app::server::auth::new_link_code();
+            if !db
+                .replace_setup(&app::server::auth::hash_token(&code))
+                .await?
+            {
+                bail!(
+                    "this database has accounts already: the team makes sign-in codes for \
+                     people on its People page, or use `athar user add`"
+                );
+            }
+            print_setup_link(&public_url, &code);
+            Ok(())
+        }
         Command::Backup { to } => crate::backup::backup(&cli.database_url, &to).await,
         Command::Restore { from } => crate::backup::restore(&cli.database_url, &from).await,
         Command::Token { command } => token(&cli.database_url, command).await,
@@ -304,12 +346,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "cannot read the password (set ATHAR_PASSWORD when not on a terminal)",
                 )?,
             };
-            if password.chars().count() < 10 {
-                bail!("the password must have at least 10 characters");
-            }
-            if !email.contains('@') {
-                bail!("{email:?} is not an email address");
-            }
+            let (name, email) = app::domain::user::check_person(&name, &email).map_err(|e| {
+                anyhow::anyhow!(
+                    "the {} is not right ({})",
+                    e.field,
+                    e.code.replace('_', " ")
+                )
+            })?;
+            app::domain::user::check_new_password(&password, &email).map_err(|e| {
+                anyhow::anyhow!(
+                    "the password is refused ({}): at least {} characters, not a common one, \
+                     not the email address",
+                    e.code.replace('_', " "),
+                    app::domain::user::MIN_PASSWORD_CHARS
+                )
+            })?;
             let db = open_database(&cli.database_url).await?;
             let hash = hash_password(password)
                 .await
@@ -384,6 +435,16 @@ async fn token(database_url: &str, command: TokenCommand) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The setup link, for the operator: on standard error, apart from the log lines.
+fn print_setup_link(public_url: &str, code: &str) {
+    let base = public_url.trim_end_matches('/');
+    eprintln!(
+        "\nAthar has no account yet. Open this link to create the first team account \
+         (it works once):\n\n    {base}/setup?token={code}\n\n\
+         (Or from a shell: athar user add --role team --email … --name …)\n"
+    );
+}
+
 fn uuid_v4() -> uuid::Uuid {
     uuid::Uuid::new_v4()
 }
@@ -393,7 +454,15 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     // `athar restore` waits for this to go.
     let _serving = crate::backup::hold_while_serving(database_url)?;
     let db = open_database(database_url).await?;
-    first_start(&db, args.demo).await?;
+    let public_url = args.public_url.clone().unwrap_or_else(|| {
+        let scheme = if args.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", args.bind)
+    });
+    first_start(&db, args.demo, &public_url).await?;
     let leptos_options = leptos_options(&args);
     let state = AppState {
         leptos_options,

@@ -52,6 +52,73 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Whether a setup link still works: the setup page says so before asking anything.
+#[server(prefix = "/api", endpoint = "setup_open")]
+pub async fn setup_open(token: String) -> Result<bool, AppError> {
+    let state = guard::state()?;
+    Ok(state
+        .db
+        .setup_open(&crate::server::auth::hash_token(token.trim()))
+        .await?)
+}
+
+/// Creates the first team account with the one-time setup link, signs it in and goes home.
+/// The link is dead afterwards.
+#[server(prefix = "/api", endpoint = "setup")]
+pub async fn setup(
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    use crate::domain::user::{check_new_password, check_person};
+    use crate::server::auth::{hash_password, hash_token, open_session, session_cookie};
+    let state = guard::state()?;
+    let code = hash_token(token.trim());
+    let dead = || AppError::Invalid {
+        field: "token".into(),
+        code: "used".into(),
+    };
+    if !state.db.setup_open(&code).await? {
+        return Err(dead());
+    }
+    let (name, email) = check_person(&name, &email)?;
+    check_new_password(&password, &email)?;
+    if password != password_again {
+        return Err(AppError::Invalid {
+            field: "password_again".into(),
+            code: "mismatch".into(),
+        });
+    }
+    let user = crate::server::db::NewUser {
+        id: uuid::Uuid::new_v4(),
+        email,
+        name,
+        role: crate::domain::Role::Team,
+        password_hash: hash_password(password).await?,
+        organisation_id: None,
+        is_demo: false,
+    };
+    if !state.db.redeem_setup(&code, &user).await? {
+        return Err(dead());
+    }
+    tracing::info!(user = %user.id, "first team account created with the setup link");
+    let signed_in = state
+        .db
+        .user_by_id(user.id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let session = open_session(&state.db, &state.auth, signed_in).await?;
+    guard::set_cookie(session_cookie(
+        Some(&session.token),
+        session.max_age,
+        state.auth.secure_cookies,
+    ));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
 /// What the sign-in page says about the site before anyone signs in.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SiteFacts {

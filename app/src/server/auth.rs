@@ -61,6 +61,13 @@ pub fn new_api_token() -> String {
     format!("athar_{}", new_token())
 }
 
+/// A one-time code for a link (the setup link): 128 random bits.
+pub fn new_link_code() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -142,6 +149,28 @@ pub struct NewSession {
     pub max_age: time::Duration,
 }
 
+/// A new session for `user`, who just proved who they are (a password, a one-time code).
+pub async fn open_session(
+    db: &Db,
+    settings: &AuthSettings,
+    user: SessionUser,
+) -> Result<NewSession, DbError> {
+    let token = new_token();
+    let max_age = session_length(user.role, settings);
+    db.create_session(
+        &hash_token(&token),
+        user.id,
+        OffsetDateTime::now_utc() + max_age,
+    )
+    .await?;
+    tracing::info!(user = %user.id, role = user.role.as_str(), "signed in");
+    Ok(NewSession {
+        user,
+        token,
+        max_age,
+    })
+}
+
 /// Checks an email and password, with lock-outs. The error is the same for an unknown account and
 /// a wrong password.
 pub async fn sign_in(
@@ -165,16 +194,7 @@ pub async fn sign_in(
     match user {
         Some(user) if ok => {
             db.clear_login_failures(&keys[0].0).await?;
-            let token = new_token();
-            let max_age = session_length(user.role, settings);
-            db.create_session(&hash_token(&token), user.id, now + max_age)
-                .await?;
-            tracing::info!(user = %user.id, role = user.role.as_str(), "signed in");
-            Ok(NewSession {
-                user,
-                token,
-                max_age,
-            })
+            Ok(open_session(db, settings, user).await?)
         }
         _ => {
             let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();

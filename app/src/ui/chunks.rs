@@ -33,6 +33,7 @@ pub fn route(row: &Row) -> AnyNestedRoute {
         Chunk::Review => lazy::<ReviewRoute>(path),
         Chunk::Team => lazy::<TeamRoute>(path),
         Chunk::Impact => lazy::<ImpactRoute>(path),
+        Chunk::Account => lazy::<AccountRoute>(path),
     }
 }
 
@@ -89,6 +90,7 @@ lazy_page!(ReviewRoute, athar_review, preload_review, ReviewPages);
 lazy_page!(TeamRoute, athar_devices, preload_devices, TeamPages);
 lazy_page!(FormsRoute, athar_forms, preload_forms, FormPages);
 lazy_page!(ImpactRoute, athar_dashboard, preload_dashboard, ImpactPages);
+lazy_page!(AccountRoute, athar_account, preload_account, AccountPages);
 
 use crate::ui::kit::panels::{NotFoundPage, PageUnavailable};
 use crate::ui::pages::impact::DashboardPage;
@@ -163,6 +165,15 @@ pub fn ImpactPages() -> impl IntoView {
             view! { <crate::ui::pages::impact::catalogue::CataloguePage /> }.into_any()
         }
         Some(Screen::Dashboard) => view! { <DashboardPage /> }.into_any(),
+        _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
+    }
+}
+
+/// The account pages reached from a link, before signing in.
+#[component]
+pub fn AccountPages() -> impl IntoView {
+    match crate::ui::routes::Screen::current() {
+        Some(Screen::Setup) => view! { <crate::ui::pages::account::SetupPage /> }.into_any(),
         _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
     }
 }

@@ -32,6 +32,7 @@ pub enum Screen {
     Settings,
     Dashboard,
     Catalogue,
+    Setup,
 }
 
 /// The code chunk a screen's page lives in (`cargo leptos build --split`): what a cold start
@@ -50,6 +51,8 @@ pub enum Chunk {
     Team,
     /// Dashboards and the indicator catalogue.
     Impact,
+    /// One's own account before signing in: the first start's setup.
+    Account,
 }
 
 /// Who may open a screen. The server checks again in every server function; this only decides
@@ -151,6 +154,7 @@ pub const SCREENS: &[Row] = &[
         Gate::SignedIn,
     ),
     row(Screen::Catalogue, "/catalogue", Chunk::Impact, TEAM),
+    row(Screen::Setup, "/setup", Chunk::Account, Gate::Open),
 ];
 
 const fn row(screen: Screen, path: &'static str, chunk: Chunk, gate: Gate) -> Row {

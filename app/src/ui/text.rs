@@ -102,11 +102,22 @@ pub fn error(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::LockedOut { minutes } => {
             t_string!(i18n, err_locked_out, minutes = *minutes).to_string()
         }
-        AppError::Invalid { field, .. } if field == "email" => {
+        AppError::Invalid { field, code } if field == "email" && code == "required" => {
             t_string!(i18n, err_email_required).to_string()
         }
-        AppError::Invalid { field, .. } if field == "password" => {
+        AppError::Invalid { field, code } if field == "password" && code == "required" => {
             t_string!(i18n, err_password_required).to_string()
+        }
+        AppError::Invalid { field, .. } if field == "token" => {
+            t_string!(i18n, setup_link_dead).to_string()
+        }
+        AppError::Invalid { field, code }
+            if matches!(
+                field.as_str(),
+                "name" | "email" | "password" | "password_again"
+            ) =>
+        {
+            field_error(i18n, code).to_string()
         }
         AppError::Invalid { .. } => t_string!(i18n, err_invalid_request).to_string(),
         AppError::UpdateNeeded => t_string!(i18n, err_update_needed).to_string(),
@@ -214,6 +225,11 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "after_baseline" => t_string!(i18n, fe_after_baseline),
         "not_allowed" => t_string!(i18n, fe_not_allowed),
         "unknown" => t_string!(i18n, fe_unknown),
+        "too_short" => t_string!(i18n, fe_password_too_short),
+        "too_common" => t_string!(i18n, fe_password_too_common),
+        "not_an_email" => t_string!(i18n, fe_not_an_email),
+        "mismatch" => t_string!(i18n, fe_password_mismatch),
+        "taken" => t_string!(i18n, fe_email_taken),
         _ => t_string!(i18n, fe_other),
     }
 }

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::wire::{
-    Servers, call, first_project, free_port, request, sign_in, start, start_with, wait_healthy,
+    Servers, call, first_project, free_port, request, sign_in, start, wait_healthy,
 };
 use uuid::Uuid;
 
@@ -412,10 +412,22 @@ async fn instances_starting_together_on_an_empty_postgres_all_serve() {
     ] {
         let t = support::bare_postgres(&admin).await;
         let ports = [free_port(), free_port(), free_port()];
+        let logs = tempfile::tempdir().expect("logs");
+        let log = |port: u16| logs.path().join(format!("{port}.log"));
         let mut servers = Servers(
             ports
                 .iter()
-                .map(|port| start_with(&t.url, *port, options))
+                .map(|port| {
+                    std::process::Command::new(env!("CARGO_BIN_EXE_athar"))
+                        .args(["--database-url", &t.url, "serve", "--bind"])
+                        .arg(format!("127.0.0.1:{port}"))
+                        .args(options)
+                        .env("ATHAR_LOG", "warn")
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::fs::File::create(log(*port)).expect("log"))
+                        .spawn()
+                        .expect("start athar")
+                })
                 .collect(),
         );
         for port in ports {
@@ -428,6 +440,30 @@ async fn instances_starting_together_on_an_empty_postgres_all_serve() {
             );
         }
         assert_eq!(t.db.data_state().await.expect("state"), want, "{options:?}");
+        // Without the demo, one instance prints the setup link, and it works.
+        let links: Vec<String> = ports
+            .iter()
+            .flat_map(|port| {
+                let said = std::fs::read_to_string(log(*port)).unwrap_or_default();
+                said.lines()
+                    .filter_map(|l| {
+                        l.split_once("/setup?token=")
+                            .map(|(_, code)| code.trim().to_owned())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if want == DataState::Empty {
+            assert_eq!(links.len(), 1, "one setup link: {links:?}");
+            assert!(
+                t.db.setup_open(&app::server::auth::hash_token(&links[0]))
+                    .await
+                    .expect("open"),
+                "the printed link works"
+            );
+        } else {
+            assert!(links.is_empty(), "no setup link beside the demo");
+        }
         if want == DataState::DemoOnly {
             let hash = app::server::auth::hash_password("unused".into())
                 .await

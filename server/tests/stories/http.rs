@@ -302,6 +302,20 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [200; 5],
         },
         Row {
+            endpoint: "/api/setup_open",
+            case: "anyone, a link that is not one",
+            body: "token=0123".into(),
+            json: false,
+            expect: [200; 5],
+        },
+        Row {
+            endpoint: "/api/setup",
+            case: "anyone, once an account exists",
+            body: "token=0123&name=X&email=x%40example.tn&password=palmiers+de+Douz+2026&password_again=palmiers+de+Douz+2026".into(),
+            json: false,
+            expect: [422; 5],
+        },
+        Row {
             endpoint: "/api/site",
             case: "anyone",
             body: String::new(),

@@ -26,4 +26,5 @@ mod faults;
 mod http;
 mod indicators;
 mod properties;
+mod setup;
 mod sync;

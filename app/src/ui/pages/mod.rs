@@ -1,5 +1,6 @@
 //! The pages, by feature. Which page answers which address is in `ui::routes`.
 
+pub mod account;
 pub mod entries;
 pub mod home;
 pub mod impact;

@@ -1,0 +1,143 @@
+//! The first start of a real programme: on an empty database the server keeps a one-time setup
+//! link; opening it makes the first team account, which is then signed in, and the link dies.
+
+use crate::support::{self, router};
+use app::server::db::SetupStart;
+use axum::http::header;
+use server::routes::RouterOptions;
+
+fn setup_form(token: &str, password: &str, again: &str) -> String {
+    format!(
+        "token={token}&name=Cheffe+de+projet&email=Cheffe%40Example.TN&password={}&password_again={}",
+        password.replace(' ', "+"),
+        again.replace(' ', "+")
+    )
+}
+
+#[tokio::test]
+async fn the_setup_link_makes_the_first_team_account_once() {
+    for t in support::every_engine().await {
+        let code = app::server::auth::new_link_code();
+        assert_eq!(code.len(), 32, "128 bits, in hex");
+        let hash = app::server::auth::hash_token(&code);
+        assert_eq!(
+            t.db.start_setup(&hash).await.expect("setup"),
+            SetupStart::Created
+        );
+        let other = app::server::auth::hash_token(&app::server::auth::new_link_code());
+        assert!(
+            matches!(
+                t.db.start_setup(&other).await.expect("again"),
+                SetupStart::Waiting(_)
+            ),
+            "a second start keeps the first link"
+        );
+        assert!(!t.db.setup_open(&other).await.expect("open"));
+        let app = server::router(support::state(t.db.clone()), RouterOptions::default());
+
+        let open = router::send(
+            &app,
+            router::post_form("/api/setup_open", &format!("token={code}"), None),
+        )
+        .await;
+        assert_eq!((open.status.as_u16(), open.body.as_str()), (200, "true"));
+        let bogus = router::send(
+            &app,
+            router::post_form(
+                "/api/setup",
+                &setup_form("0123", "palmiers de Douz 2026", "palmiers de Douz 2026"),
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(bogus.status.as_u16(), 422, "{}", bogus.body);
+
+        // Bad input is named by field, and nothing is created.
+        for (password, again, field) in [
+            ("court", "court", "password"),
+            ("azerty123456", "azerty123456", "password"),
+            (
+                "palmiers de Douz 2026",
+                "palmiers de Douz 2027",
+                "password_again",
+            ),
+        ] {
+            let reply = router::send(
+                &app,
+                router::post_form("/api/setup", &setup_form(&code, password, again), None),
+            )
+            .await;
+            assert_eq!(reply.status.as_u16(), 422, "{}", reply.body);
+            assert!(reply.body.contains(field), "{}", reply.body);
+        }
+        assert_eq!(
+            t.db.data_state().await.expect("state"),
+            app::server::db::DataState::Empty
+        );
+
+        let made = router::send(
+            &app,
+            router::post_form(
+                "/api/setup",
+                &setup_form(&code, "palmiers de Douz 2026", "palmiers de Douz 2026"),
+                None,
+            ),
+        )
+        .await;
+        assert!(
+            made.status.is_success() || made.status.is_redirection(),
+            "{} {}",
+            made.status,
+            made.body
+        );
+        let cookie = made
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("athar_session="))
+            .expect("signed in")
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let me = router::send(&app, router::post_form("/api/me", "", Some(&cookie))).await;
+        assert!(me.body.contains("\"role\":\"team\""), "{}", me.body);
+        assert!(me.body.contains("cheffe@example.tn"), "{}", me.body);
+        assert!(me.body.contains("\"demo\":false"), "{}", me.body);
+
+        // The link is dead now, and so is any other.
+        let again = router::send(
+            &app,
+            router::post_form(
+                "/api/setup",
+                &setup_form(&code, "une autre phrase 2026", "une autre phrase 2026"),
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(again.status.as_u16(), 422, "{}", again.body);
+        assert!(again.body.contains("token"), "{}", again.body);
+        let open = router::send(
+            &app,
+            router::post_form("/api/setup_open", &format!("token={code}"), None),
+        )
+        .await;
+        assert_eq!(open.body, "false");
+        assert_eq!(
+            t.db.start_setup(&other).await.expect("setup"),
+            SetupStart::NotNeeded
+        );
+        assert!(!t.db.replace_setup(&other).await.expect("replace"));
+        let trail =
+            t.db.audit(&app::server::db::AuditQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(trail.len(), 1, "{trail:?}");
+        assert_eq!(trail[0].kind, "account_created");
+        assert_eq!(trail[0].subject, "cheffe@example.tn");
+    }
+}
