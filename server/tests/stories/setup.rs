@@ -141,3 +141,124 @@ async fn the_setup_link_makes_the_first_team_account_once() {
         assert_eq!(trail[0].subject, "cheffe@example.tn");
     }
 }
+
+/// A sign-in code the team makes for someone who forgot their password: it opens their account
+/// once, within its day, sets the new password and ends every other session.
+#[tokio::test]
+async fn a_sign_in_code_works_once_within_its_day_and_ends_other_sessions() {
+    use app::server::db::AuditLine;
+    use time::{Duration, OffsetDateTime};
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let team = set
+            .users
+            .iter()
+            .find(|u| u.role == app::domain::Role::Team)
+            .expect("team");
+        let amal = set
+            .users
+            .iter()
+            .find(|u| u.role == app::domain::Role::Facilitator)
+            .expect("facilitator");
+        let now = OffsetDateTime::now_utc();
+        t.db.create_session("old-phone", amal.id, now + Duration::days(30))
+            .await
+            .expect("session");
+        let line = |kind| AuditLine {
+            actor: Some((team.id, team.name.as_str())),
+            kind,
+            subject: amal.email.clone(),
+            project: None,
+            before: None,
+            after: None,
+        };
+        let (first, second) = ("code-one", "code-two");
+        assert!(
+            t.db.create_sign_in_code(
+                first,
+                amal.id,
+                now + Duration::hours(24),
+                &line("sign_in_code_made")
+            )
+            .await
+            .expect("code")
+        );
+        // A second code replaces the first.
+        assert!(
+            t.db.create_sign_in_code(
+                second,
+                amal.id,
+                now + Duration::hours(24),
+                &line("sign_in_code_made")
+            )
+            .await
+            .expect("code")
+        );
+        assert_eq!(
+            t.db.sign_in_code_user(first, now).await.expect("read"),
+            None
+        );
+        assert_eq!(
+            t.db.sign_in_code_user(second, now).await.expect("read"),
+            Some((amal.id, amal.email.clone()))
+        );
+        assert_eq!(
+            t.db.sign_in_code_user(second, now + Duration::hours(25))
+                .await
+                .expect("read"),
+            None,
+            "a code lives a day"
+        );
+        let hash = app::server::auth::hash_password("les palmiers de Douz 2026".into())
+            .await
+            .expect("hash");
+        assert_eq!(
+            t.db.redeem_sign_in_code(second, now, &hash)
+                .await
+                .expect("redeem"),
+            Some(amal.id)
+        );
+        assert_eq!(
+            t.db.redeem_sign_in_code(second, now, &hash)
+                .await
+                .expect("redeem"),
+            None,
+            "once"
+        );
+        assert!(
+            t.db.session_user("old-phone", now)
+                .await
+                .expect("session")
+                .is_none(),
+            "the other sessions end"
+        );
+        let state = support::state(t.db.clone());
+        let signed = app::server::auth::sign_in(
+            &state.db,
+            &state.auth,
+            &amal.email,
+            "les palmiers de Douz 2026".into(),
+            None,
+        )
+        .await;
+        assert!(signed.is_ok(), "the new password works");
+        let kinds: Vec<String> =
+            t.db.audit(&app::server::db::AuditQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|l| l.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "password_set_with_code",
+                "sign_in_code_made",
+                "sign_in_code_made"
+            ]
+        );
+    }
+}
