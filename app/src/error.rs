@@ -22,6 +22,9 @@ pub enum AppError {
     /// Wrong email or password. Deliberately the same whether or not the account exists.
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The password is right but the team disabled the account.
+    #[error("account disabled")]
+    AccountDisabled,
     /// Too many failed sign-ins; try again after this many minutes.
     #[error("locked out for {minutes} minutes")]
     LockedOut { minutes: i64 },
@@ -75,7 +78,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::AccountDisabled => 403,
             AppError::NotFound => 404,
             AppError::LockedOut { .. } => 429,
             AppError::Invalid { .. } => 422,

@@ -64,3 +64,23 @@ pub fn set_cookie(value: String) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }
+
+/// Where this server is reached, for the links it hands out: the request's host, over HTTPS
+/// when cookies are secure (Athar is then behind HTTPS).
+pub fn origin(state: &AppState) -> String {
+    let host = use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
+    let scheme = if state.auth.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}

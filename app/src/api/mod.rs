@@ -13,6 +13,7 @@
 mod guard;
 
 mod accounts;
+mod admin;
 mod impact;
 mod projects;
 mod review;
@@ -20,6 +21,7 @@ mod sync;
 mod team;
 
 pub use accounts::*;
+pub use admin::*;
 pub use impact::*;
 pub use projects::*;
 pub use review::*;

@@ -11,6 +11,7 @@ pub mod indicator;
 pub mod member;
 pub mod milestone;
 pub mod money;
+pub mod people;
 pub mod project;
 pub mod registry;
 pub mod risk;

@@ -68,6 +68,20 @@ pub fn new_link_code() -> String {
     hex::encode(bytes)
 }
 
+/// A sign-in code to hand to a person: [`SIGN_IN_CODE_CHARS`] characters of an alphabet that
+/// reads out without doubt (80 bits).
+///
+/// [`SIGN_IN_CODE_CHARS`]: crate::domain::people::SIGN_IN_CODE_CHARS
+pub fn new_sign_in_code() -> String {
+    use crate::domain::people::{SIGN_IN_CODE_ALPHABET, SIGN_IN_CODE_CHARS};
+    let mut bytes = [0u8; SIGN_IN_CODE_CHARS];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| char::from(SIGN_IN_CODE_ALPHABET[usize::from(b % 32)]))
+        .collect()
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -171,8 +185,8 @@ pub async fn open_session(
     })
 }
 
-/// Checks an email and password, with lock-outs. The error is the same for an unknown account and
-/// a wrong password.
+/// Checks an email and password, with lock-outs, and opens a session. The error is the same for
+/// an unknown account and a wrong password.
 pub async fn sign_in(
     db: &Db,
     settings: &AuthSettings,
@@ -180,21 +194,35 @@ pub async fn sign_in(
     password: String,
     addr: Option<&str>,
 ) -> Result<NewSession, AppError> {
+    let user = check_password(db, settings, email, password, addr).await?;
+    Ok(open_session(db, settings, user).await?)
+}
+
+/// Checks an email and password, with lock-outs (signing in, and changing one's password).
+pub async fn check_password(
+    db: &Db,
+    settings: &AuthSettings,
+    email: &str,
+    password: String,
+    addr: Option<&str>,
+) -> Result<SessionUser, AppError> {
     let now = OffsetDateTime::now_utc();
     let keys = lock_keys(email, addr, settings);
     if let Some(minutes) = locked_minutes(db, &keys, settings, now).await? {
         return Err(AppError::LockedOut { minutes });
     }
     let found = db.user_credentials(email).await?;
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
-        None => (None, decoy_hash()),
+    let (user, hash, active) = match found {
+        Some(c) => (Some(c.user), c.hash, c.active),
+        None => (None, decoy_hash(), false),
     };
     let ok = verify_password(password, hash).await;
     match user {
+        // Said only to whoever knows the password: a disabled account is not revealed otherwise.
+        Some(_) if ok && !active => Err(AppError::AccountDisabled),
         Some(user) if ok => {
             db.clear_login_failures(&keys[0].0).await?;
-            Ok(open_session(db, settings, user).await?)
+            Ok(user)
         }
         _ => {
             let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();

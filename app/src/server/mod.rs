@@ -12,6 +12,7 @@ pub mod forms;
 pub mod indicators;
 pub mod password;
 pub mod projects;
+pub mod qr;
 pub mod state;
 pub mod sync;
 

@@ -99,6 +99,7 @@ pub fn error(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
         AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
         AppError::InvalidCredentials => t_string!(i18n, err_invalid_credentials).to_string(),
+        AppError::AccountDisabled => t_string!(i18n, err_account_disabled).to_string(),
         AppError::LockedOut { minutes } => {
             t_string!(i18n, err_locked_out, minutes = *minutes).to_string()
         }

@@ -84,12 +84,12 @@ async fn a_user_added_to_an_empty_database_is_real_and_one_added_beside_the_demo
             matches!(again, Err(DbError::AlreadyExists(_))),
             "emails are unique, whatever the case"
         );
-        let (found, _) =
+        let found =
             t.db.user_credentials("chef.projet@example.tn")
                 .await
                 .expect("query")
                 .expect("found");
-        assert!(!found.demo, "no demo band for a real account");
+        assert!(!found.user.demo, "no demo band for a real account");
     }
     for t in support::every_engine().await {
         support::with_demo(&t).await;
@@ -102,12 +102,12 @@ async fn a_user_added_to_an_empty_database_is_real_and_one_added_beside_the_demo
             "an account made beside the demo is demo data ({:?})",
             t.engine
         );
-        let (found, _) =
+        let found =
             t.db.user_credentials("cheffe@example.tn")
                 .await
                 .expect("query")
                 .expect("found");
-        assert!(found.demo, "its pages carry the demo band");
+        assert!(found.user.demo, "its pages carry the demo band");
     }
 }
 

@@ -18,6 +18,7 @@
 
 mod support;
 
+mod admin;
 mod cli;
 mod database;
 mod demo;

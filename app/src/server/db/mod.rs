@@ -125,6 +125,14 @@ impl std::fmt::Debug for PasswordHash {
     }
 }
 
+/// What signing in checks: the account, its password hash, whether it is active.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user: SessionUser,
+    pub hash: PasswordHash,
+    pub active: bool,
+}
+
 /// A user to create.
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -258,10 +266,8 @@ pub trait Database: Send + Sync + 'static {
 
     async fn health(&self) -> DbHealth;
 
-    async fn user_credentials(
-        &self,
-        email: &str,
-    ) -> Result<Option<(SessionUser, PasswordHash)>, DbError>;
+    /// The account of an email, active or not, with its password hash.
+    async fn user_credentials(&self, email: &str) -> Result<Option<Credentials>, DbError>;
 
     /// An active user, by id.
     async fn user_by_id(&self, id: Uuid) -> Result<Option<SessionUser>, DbError>;
@@ -382,6 +388,45 @@ pub trait Database: Send + Sync + 'static {
         &self,
         query: &AuditQuery,
     ) -> Result<Vec<crate::domain::audit::AuditEntry>, DbError>;
+
+    /// Every account, with its scope, last sign-in and last sync.
+    async fn people(&self) -> Result<Vec<crate::domain::people::Person>, DbError>;
+
+    /// Every organisation, archived ones too.
+    async fn organisations(&self) -> Result<Vec<crate::domain::people::Organisation>, DbError>;
+
+    /// Creates an account (with a password nobody knows) or changes one, with its audit line;
+    /// `None` for an unknown account, [`DbError::AlreadyExists`] for an email in use.
+    async fn save_person(
+        &self,
+        person: &crate::domain::people::CheckedPerson,
+        password: &PasswordHash,
+        by: (Uuid, &str),
+    ) -> Result<Option<Uuid>, DbError>;
+
+    /// Disables an account (its sessions and codes end at once) or enables it; false for an
+    /// unknown account.
+    async fn set_active(&self, id: Uuid, active: bool, by: (Uuid, &str)) -> Result<bool, DbError>;
+
+    /// Moves a facilitator's projects (all, or those listed) to another facilitator under one
+    /// new version; `None` when `to` is not an active facilitator with an incubator.
+    async fn reassign(
+        &self,
+        from: Uuid,
+        to: Uuid,
+        only: Option<&[Uuid]>,
+        by: (Uuid, &str),
+    ) -> Result<Option<u64>, DbError>;
+
+    /// A user's own new password; every session ends.
+    async fn change_password(
+        &self,
+        user: (Uuid, &str),
+        password: &PasswordHash,
+    ) -> Result<(), DbError>;
+
+    /// Ends every session of a user; how many there were.
+    async fn sign_out_everywhere(&self, user: (Uuid, &str)) -> Result<u64, DbError>;
 
     /// Removes every demo row, and what was created while demo data was loaded (which is demo data
     /// too), in one transaction; real rows stay. Returns the rows removed, by table.

@@ -8,21 +8,24 @@ use uuid::Uuid;
 pub(super) async fn user_credentials(
     db: &EngineDb,
     email: &str,
-) -> Result<Option<(crate::domain::SessionUser, crate::server::db::PasswordHash)>, DbError> {
+) -> Result<Option<crate::server::db::Credentials>, DbError> {
     use sqlx::Row as _;
     let row = sqlx::query(
-        "select id, name, email, role, is_demo, password_hash from users
-          where email = $1 and active = true",
+        "select id, name, email, role, is_demo, password_hash, active from users
+          where email = $1",
     )
     .bind(email.trim().to_lowercase())
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let hash: String = row.try_get("password_hash")?;
+    let active: bool = row.try_get("active")?;
     let user = <rows::UserRow as sqlx::FromRow<_>>::from_row(&row)?;
-    Ok(user
-        .into_user()
-        .map(|u| (u, crate::server::db::PasswordHash(hash))))
+    Ok(user.into_user().map(|user| crate::server::db::Credentials {
+        user,
+        hash: crate::server::db::PasswordHash(hash),
+        active,
+    }))
 }
 
 pub(super) async fn user_by_id(
@@ -104,6 +107,11 @@ pub(super) async fn create_session(
     .bind(now)
     .execute(&db.pool)
     .await?;
+    sqlx::query("update users set last_sign_in_at = $2 where id = $1")
+        .bind(user_id)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
     // Housekeeping on a path that is rare (sign-in), so expired rows never pile up.
     sqlx::query("delete from sessions where expires_at <= $1")
         .bind(now)

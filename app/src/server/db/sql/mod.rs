@@ -15,6 +15,7 @@ mod conflicts;
 mod dashboard;
 mod demo;
 mod devices;
+mod people;
 mod projects;
 mod pull;
 mod push;
@@ -106,8 +107,7 @@ impl Database for EngineDb {
     async fn user_credentials(
         &self,
         email: &str,
-    ) -> Result<Option<(crate::domain::SessionUser, crate::server::db::PasswordHash)>, DbError>
-    {
+    ) -> Result<Option<crate::server::db::Credentials>, DbError> {
         accounts::user_credentials(self, email).await
     }
 
@@ -260,6 +260,49 @@ impl Database for EngineDb {
         query: &crate::server::db::AuditQuery,
     ) -> Result<Vec<crate::domain::audit::AuditEntry>, DbError> {
         audit::lines(self, query).await
+    }
+
+    async fn people(&self) -> Result<Vec<crate::domain::people::Person>, DbError> {
+        people::people(self).await
+    }
+
+    async fn organisations(&self) -> Result<Vec<crate::domain::people::Organisation>, DbError> {
+        people::organisations(self).await
+    }
+
+    async fn save_person(
+        &self,
+        person: &crate::domain::people::CheckedPerson,
+        password: &crate::server::db::PasswordHash,
+        by: (Uuid, &str),
+    ) -> Result<Option<Uuid>, DbError> {
+        people::save_person(self, person, password, by).await
+    }
+
+    async fn set_active(&self, id: Uuid, active: bool, by: (Uuid, &str)) -> Result<bool, DbError> {
+        people::set_active(self, id, active, by).await
+    }
+
+    async fn reassign(
+        &self,
+        from: Uuid,
+        to: Uuid,
+        only: Option<&[Uuid]>,
+        by: (Uuid, &str),
+    ) -> Result<Option<u64>, DbError> {
+        people::reassign(self, from, to, only, by).await
+    }
+
+    async fn change_password(
+        &self,
+        user: (Uuid, &str),
+        password: &crate::server::db::PasswordHash,
+    ) -> Result<(), DbError> {
+        people::change_password(self, user, password).await
+    }
+
+    async fn sign_out_everywhere(&self, user: (Uuid, &str)) -> Result<u64, DbError> {
+        people::sign_out_everywhere(self, user).await
     }
 
     async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError> {

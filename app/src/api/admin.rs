@@ -1,0 +1,296 @@
+//! The team's administration of people (accounts, scopes, sign-in codes, reassigning projects),
+//! and what every signed-in user may do to their own account. Team-only unless said.
+
+#[cfg(feature = "ssr")]
+use super::guard;
+use crate::domain::people::{Organisation, Person, PersonForm, SignInCode};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What the *People* page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub people: Vec<Person>,
+    pub organisations: Vec<Organisation>,
+}
+
+/// A saved person, and for a new account the sign-in code to hand over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedPerson {
+    pub id: Uuid,
+    pub code: Option<SignInCode>,
+}
+
+#[server(prefix = "/api", endpoint = "people_directory")]
+pub async fn people_directory() -> Result<Directory, AppError> {
+    guard::require_team()?;
+    let db = guard::state()?.db;
+    Ok(Directory {
+        people: db.people().await?,
+        organisations: db.organisations().await?,
+    })
+}
+
+/// Creates or changes an account. Refused by field: an email in use, a facilitator without an
+/// incubator, a supervisor without incubators, a facilitator who still coaches projects made
+/// something else (reassign them first).
+#[server(prefix = "/api", endpoint = "save_person", input = Json)]
+pub async fn save_person(person: PersonForm) -> Result<SavedPerson, AppError> {
+    use crate::domain::Role;
+    let team = guard::require_team()?;
+    let db = guard::state()?.db;
+    let checked = person.check(&db.organisations().await?)?;
+    if let Some(id) = checked.id {
+        let people = db.people().await?;
+        let current = people
+            .iter()
+            .find(|p| p.id == id)
+            .ok_or(AppError::NotFound)?;
+        if current.role == Role::Facilitator
+            && checked.role != Role::Facilitator
+            && current.projects > 0
+        {
+            return Err(AppError::Invalid {
+                field: "role".into(),
+                code: "has_projects".into(),
+            });
+        }
+        if id == team.id && checked.role != Role::Team {
+            return Err(AppError::Invalid {
+                field: "role".into(),
+                code: "own_role".into(),
+            });
+        }
+    }
+    // A new account's password is a secret nobody knows: the person chooses theirs with the
+    // sign-in code.
+    let unknown = crate::server::auth::hash_password(crate::server::auth::new_link_code()).await?;
+    let saved = db
+        .save_person(&checked, &unknown, (team.id, &team.name))
+        .await
+        .map_err(|e| match e {
+            crate::server::db::DbError::AlreadyExists(_) => AppError::Invalid {
+                field: "email".into(),
+                code: "taken".into(),
+            },
+            e => e.into(),
+        })?
+        .ok_or(AppError::NotFound)?;
+    let code = match checked.id {
+        None => Some(code_for(saved, &checked.name, &team).await?),
+        Some(_) => None,
+    };
+    Ok(SavedPerson { id: saved, code })
+}
+
+/// Disables an account (its sessions end at once, its phones' next sync is refused, sign-in says
+/// it is disabled) or enables it again. Not one's own.
+#[server(prefix = "/api", endpoint = "set_person_active")]
+pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
+    let team = guard::require_team()?;
+    if id == team.id {
+        return Err(AppError::Invalid {
+            field: "active".into(),
+            code: "own_account".into(),
+        });
+    }
+    let db = guard::state()?.db;
+    if !db.set_active(id, active, (team.id, &team.name)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// A one-time sign-in code for a person (valid 24 hours, replacing any earlier one).
+#[server(prefix = "/api", endpoint = "make_sign_in_code")]
+pub async fn make_sign_in_code(id: Uuid) -> Result<SignInCode, AppError> {
+    let team = guard::require_team()?;
+    let db = guard::state()?.db;
+    let person = db
+        .people()
+        .await?
+        .into_iter()
+        .find(|p| p.id == id && p.active)
+        .ok_or(AppError::NotFound)?;
+    code_for(id, &person.name, &team).await
+}
+
+#[cfg(feature = "ssr")]
+async fn code_for(
+    user: Uuid,
+    name: &str,
+    team: &crate::domain::SessionUser,
+) -> Result<SignInCode, AppError> {
+    use crate::domain::people::group_code;
+    use crate::server::auth::{hash_token, new_sign_in_code};
+    let state = guard::state()?;
+    let code = new_sign_in_code();
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(24);
+    let line = crate::server::db::AuditLine {
+        actor: Some((team.id, &team.name)),
+        kind: "sign_in_code_made",
+        subject: name.to_owned(),
+        project: None,
+        before: None,
+        after: None,
+    };
+    if !state
+        .db
+        .create_sign_in_code(&hash_token(&code), user, expires, &line)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    let link = format!("{}/code?c={code}", guard::origin(&state));
+    Ok(SignInCode {
+        person: name.to_owned(),
+        code: group_code(&code),
+        qr_svg: crate::server::qr::svg(&link),
+        link,
+        expires_at: expires
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    })
+}
+
+/// Moves a facilitator's projects (all, or those listed) to another facilitator, who takes them
+/// into their incubator: one new version, both phones follow at their next sync. How many moved.
+#[server(prefix = "/api", endpoint = "reassign_projects", input = Json)]
+pub async fn reassign_projects(
+    from: Uuid,
+    to: Uuid,
+    projects: Option<Vec<Uuid>>,
+) -> Result<u64, AppError> {
+    let team = guard::require_team()?;
+    let db = guard::state()?.db;
+    db.reassign(from, to, projects.as_deref(), (team.id, &team.name))
+        .await?
+        .ok_or(AppError::Invalid {
+            field: "to".into(),
+            code: "not_a_facilitator".into(),
+        })
+}
+
+/// Any signed-in user: a new password, the current one required. Every other session ends.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    use crate::server::auth::{check_password, hash_password, open_session, session_cookie};
+    let user = guard::require_user()?;
+    let state = guard::state()?;
+    let addr = guard::request_auth().client_addr;
+    check_password(
+        &state.db,
+        &state.auth,
+        &user.email,
+        current,
+        addr.as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::InvalidCredentials => AppError::Invalid {
+            field: "current".into(),
+            code: "wrong_password".into(),
+        },
+        e => e,
+    })?;
+    crate::domain::user::check_new_password(&password, &user.email)?;
+    if password != password_again {
+        return Err(AppError::Invalid {
+            field: "password_again".into(),
+            code: "mismatch".into(),
+        });
+    }
+    let hash = hash_password(password).await?;
+    state
+        .db
+        .change_password((user.id, &user.name), &hash)
+        .await?;
+    let session = open_session(&state.db, &state.auth, user).await?;
+    guard::set_cookie(session_cookie(
+        Some(&session.token),
+        session.max_age,
+        state.auth.secure_cookies,
+    ));
+    Ok(())
+}
+
+/// Any signed-in user: ends every session of theirs, this one too (a lost phone).
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::server::auth::session_cookie;
+    let user = guard::require_user()?;
+    let state = guard::state()?;
+    state.db.sign_out_everywhere((user.id, &user.name)).await?;
+    guard::set_cookie(session_cookie(
+        None,
+        time::Duration::ZERO,
+        state.auth.secure_cookies,
+    ));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Open to everyone: the email of the account a sign-in code opens, if it still works.
+#[server(prefix = "/api", endpoint = "code_open")]
+pub async fn code_open(code: String) -> Result<Option<String>, AppError> {
+    use crate::server::auth::hash_token;
+    let state = guard::state()?;
+    let code = crate::domain::people::normalise_code(&code);
+    Ok(state
+        .db
+        .sign_in_code_user(&hash_token(&code), time::OffsetDateTime::now_utc())
+        .await?
+        .map(|(_, email)| email))
+}
+
+/// Open to everyone: uses a sign-in code to choose a new password and sign in (every other
+/// session of the account ends).
+#[server(prefix = "/api", endpoint = "redeem_code")]
+pub async fn redeem_code(
+    code: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    use crate::server::auth::{hash_password, hash_token, open_session, session_cookie};
+    let state = guard::state()?;
+    let code = hash_token(&crate::domain::people::normalise_code(&code));
+    let now = time::OffsetDateTime::now_utc();
+    let dead = || AppError::Invalid {
+        field: "code".into(),
+        code: "used".into(),
+    };
+    let (_, email) = state
+        .db
+        .sign_in_code_user(&code, now)
+        .await?
+        .ok_or_else(dead)?;
+    crate::domain::user::check_new_password(&password, &email)?;
+    if password != password_again {
+        return Err(AppError::Invalid {
+            field: "password_again".into(),
+            code: "mismatch".into(),
+        });
+    }
+    let hash = hash_password(password).await?;
+    let user = state
+        .db
+        .redeem_sign_in_code(&code, now, &hash)
+        .await?
+        .ok_or_else(dead)?;
+    let user = state.db.user_by_id(user).await?.ok_or_else(dead)?;
+    let session = open_session(&state.db, &state.auth, user).await?;
+    guard::set_cookie(session_cookie(
+        Some(&session.token),
+        session.max_age,
+        state.auth.secure_cookies,
+    ));
+    leptos_axum::redirect("/");
+    Ok(())
+}
