@@ -3,7 +3,7 @@
 
 #[cfg(feature = "ssr")]
 use super::guard;
-use crate::domain::people::{Organisation, Person, PersonForm, SignInCode};
+use crate::domain::people::{Organisation, Person, PersonForm, Place, SignInCode, ValueChain};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -22,6 +22,77 @@ pub struct Directory {
 pub struct SavedPerson {
     pub id: Uuid,
     pub code: Option<SignInCode>,
+}
+
+/// What the *Organisations and places* page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    pub organisations: Vec<Organisation>,
+    pub places: Vec<Place>,
+    pub value_chains: Vec<ValueChain>,
+}
+
+#[server(prefix = "/api", endpoint = "programme_setting")]
+pub async fn programme_setting() -> Result<Setting, AppError> {
+    guard::require_team()?;
+    let db = guard::state()?.db;
+    Ok(Setting {
+        organisations: db.organisations().await?,
+        places: db.places().await?,
+        value_chains: db.value_chains().await?,
+    })
+}
+
+/// Creates (a new id) or changes an organisation: a known kind, a name, a place that exists.
+#[server(prefix = "/api", endpoint = "save_organisation", input = Json)]
+pub async fn save_organisation(organisation: Organisation) -> Result<(), AppError> {
+    let team = guard::require_team()?;
+    let db = guard::state()?.db;
+    let checked = organisation.check(&db.places().await?)?;
+    db.save_organisation(&checked, (team.id, &team.name))
+        .await?;
+    Ok(())
+}
+
+/// Archives an organisation (kept wherever it is named, offered no more) or brings it back.
+#[server(prefix = "/api", endpoint = "archive_organisation")]
+pub async fn archive_organisation(id: Uuid, archived: bool) -> Result<(), AppError> {
+    let team = guard::require_team()?;
+    let db = guard::state()?.db;
+    if !db.set_archived(id, archived, (team.id, &team.name)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Creates (a new id) or changes a place.
+#[server(prefix = "/api", endpoint = "save_place", input = Json)]
+pub async fn save_place(place: Place) -> Result<(), AppError> {
+    let team = guard::require_team()?;
+    let checked = place.check()?;
+    guard::state()?
+        .db
+        .save_place(&checked, (team.id, &team.name))
+        .await?;
+    Ok(())
+}
+
+/// Creates (a new id) or changes a value chain; a code in use is refused by name.
+#[server(prefix = "/api", endpoint = "save_value_chain", input = Json)]
+pub async fn save_value_chain(chain: ValueChain) -> Result<(), AppError> {
+    let team = guard::require_team()?;
+    let checked = chain.check()?;
+    guard::state()?
+        .db
+        .save_value_chain(&checked, (team.id, &team.name))
+        .await
+        .map_err(|e| match e {
+            crate::server::db::DbError::AlreadyExists(_) => AppError::Invalid {
+                field: "code".into(),
+                code: "code_taken".into(),
+            },
+            e => e.into(),
+        })
 }
 
 #[server(prefix = "/api", endpoint = "people_directory")]

@@ -115,6 +115,90 @@ impl PersonForm {
     }
 }
 
+/// A locality projects and organisations are in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: Uuid,
+    pub governorate: String,
+    pub delegation: String,
+    pub name: String,
+}
+
+/// A value chain, named in the three languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueChain {
+    pub id: Uuid,
+    /// Short and stable (`DAT`, `PAL`): project file codes and exports use it.
+    pub code: String,
+    pub names: super::Names,
+}
+
+/// The longest name of an organisation, a place or a value chain.
+pub const MAX_LABEL_CHARS: usize = 120;
+
+fn label(field: &'static str, value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    if value.chars().count() > MAX_LABEL_CHARS {
+        return Err(FieldError::new(field, "too_long"));
+    }
+    Ok(value.to_owned())
+}
+
+impl Organisation {
+    /// An organisation the rules accept: a known kind, a name, a place that exists.
+    pub fn check(&self, places: &[Place]) -> Result<Organisation, FieldError> {
+        if !ORGANISATION_KINDS.contains(&self.kind.as_str()) {
+            return Err(FieldError::new("kind", "unknown"));
+        }
+        if let Some(place) = self.locality
+            && !places.iter().any(|p| p.id == place)
+        {
+            return Err(FieldError::new("locality", "unknown"));
+        }
+        Ok(Organisation {
+            name: label("name", &self.name)?,
+            ..self.clone()
+        })
+    }
+}
+
+impl Place {
+    pub fn check(&self) -> Result<Place, FieldError> {
+        Ok(Place {
+            id: self.id,
+            governorate: label("governorate", &self.governorate)?,
+            delegation: label("delegation", &self.delegation)?,
+            name: label("name", &self.name)?,
+        })
+    }
+}
+
+impl ValueChain {
+    /// A code of 2 to 8 capital letters or digits, and a name in each language.
+    pub fn check(&self) -> Result<ValueChain, FieldError> {
+        let code = self.code.trim().to_uppercase();
+        if !(2..=8).contains(&code.len())
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            return Err(FieldError::new("code", "code_format"));
+        }
+        Ok(ValueChain {
+            id: self.id,
+            code,
+            names: super::Names {
+                fr: label("name_fr", &self.names.fr)?,
+                ar: label("name_ar", &self.names.ar)?,
+                en: label("name_en", &self.names.en)?,
+            },
+        })
+    }
+}
+
 /// A sign-in code to hand to a person: as text to read out, and as the link a QR code carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInCode {
@@ -223,6 +307,47 @@ mod tests {
         assert_eq!(checked.email, "amal@example.tn");
         assert_eq!(checked.name, "Amal Ben Ali");
         assert_eq!(code(form(Role::Team, None, vec![])), Ok(()));
+    }
+
+    #[test]
+    fn organisations_places_and_value_chains_are_named_and_coded() {
+        let place = Place {
+            id: Uuid::new_v4(),
+            governorate: "Kébili".into(),
+            delegation: " Douz Nord ".into(),
+            name: "El Golâa".into(),
+        };
+        assert_eq!(place.check().map(|p| p.delegation), Ok("Douz Nord".into()));
+        let unnamed = Place {
+            name: " ".into(),
+            ..place.clone()
+        };
+        assert_eq!(unnamed.check().map_err(|e| e.field), Err("name"));
+        let mut o = org("incubator", false);
+        o.locality = Some(place.id);
+        assert!(o.check(std::slice::from_ref(&place)).is_ok());
+        assert_eq!(o.check(&[]).map_err(|e| e.field), Err("locality"));
+        assert_eq!(
+            org("bank", false).check(&[]).map_err(|e| e.field),
+            Err("kind")
+        );
+        let chain = ValueChain {
+            id: Uuid::new_v4(),
+            code: " dat ".into(),
+            names: crate::domain::Names {
+                fr: "Dattes".into(),
+                ar: "التمور".into(),
+                en: "Dates".into(),
+            },
+        };
+        assert_eq!(chain.check().map(|c| c.code), Ok("DAT".into()));
+        for bad in ["D", "DATTES-BIO", "dé"] {
+            let c = ValueChain {
+                code: bad.into(),
+                ..chain.clone()
+            };
+            assert_eq!(c.check().map_err(|e| e.code), Err("code_format"), "{bad}");
+        }
     }
 
     #[test]

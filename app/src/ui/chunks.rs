@@ -133,6 +133,7 @@ pub fn TeamPages() -> impl IntoView {
             view! { <crate::ui::pages::team::settings::SettingsPage /> }.into_any()
         }
         Some(Screen::Devices) => view! { <DevicesPage /> }.into_any(),
+        Some(Screen::People) => view! { <crate::ui::pages::team::people::PeoplePage /> }.into_any(),
         _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
     }
 }
@@ -169,11 +170,13 @@ pub fn ImpactPages() -> impl IntoView {
     }
 }
 
-/// The account pages reached from a link, before signing in.
+/// One's own account: the pages reached from a link before signing in, and `/account`.
 #[component]
 pub fn AccountPages() -> impl IntoView {
     match crate::ui::routes::Screen::current() {
         Some(Screen::Setup) => view! { <crate::ui::pages::account::SetupPage /> }.into_any(),
+        Some(Screen::Code) => view! { <crate::ui::pages::account::CodePage /> }.into_any(),
+        Some(Screen::Account) => view! { <crate::ui::pages::account::AccountPage /> }.into_any(),
         _ => view! { <crate::ui::kit::panels::NotFoundPage /> }.into_any(),
     }
 }

@@ -33,6 +33,9 @@ pub enum Screen {
     Dashboard,
     Catalogue,
     Setup,
+    Code,
+    Account,
+    People,
 }
 
 /// The code chunk a screen's page lives in (`cargo leptos build --split`): what a cold start
@@ -51,7 +54,7 @@ pub enum Chunk {
     Team,
     /// Dashboards and the indicator catalogue.
     Impact,
-    /// One's own account before signing in: the first start's setup.
+    /// One's own account: the first start's setup, a sign-in code, one's password.
     Account,
 }
 
@@ -155,6 +158,9 @@ pub const SCREENS: &[Row] = &[
     ),
     row(Screen::Catalogue, "/catalogue", Chunk::Impact, TEAM),
     row(Screen::Setup, "/setup", Chunk::Account, Gate::Open),
+    row(Screen::Code, "/code", Chunk::Account, Gate::Open),
+    row(Screen::Account, "/account", Chunk::Account, Gate::SignedIn),
+    row(Screen::People, "/people", Chunk::Team, TEAM),
 ];
 
 const fn row(screen: Screen, path: &'static str, chunk: Chunk, gate: Gate) -> Row {

@@ -115,7 +115,7 @@ pub fn error(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::Invalid { field, code }
             if matches!(
                 field.as_str(),
-                "name" | "email" | "password" | "password_again"
+                "name" | "email" | "password" | "password_again" | "current" | "code"
             ) =>
         {
             field_error(i18n, code).to_string()
@@ -231,6 +231,9 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "not_an_email" => t_string!(i18n, fe_not_an_email),
         "mismatch" => t_string!(i18n, fe_password_mismatch),
         "taken" => t_string!(i18n, fe_email_taken),
+        "wrong_password" => t_string!(i18n, fe_wrong_password),
+        "code_taken" => t_string!(i18n, fe_code_taken),
+        "used" => t_string!(i18n, fe_used),
         _ => t_string!(i18n, fe_other),
     }
 }

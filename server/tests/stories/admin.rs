@@ -387,3 +387,170 @@ async fn the_team_gives_a_new_facilitator_her_account_moves_projects_to_her_then
         let _ = DEMO_PASSWORD;
     }
 }
+
+/// The team sets up what projects stand on: an incubator in a new place, a value chain; an
+/// organisation in use is archived, not deleted, and offered no more for new accounts.
+#[tokio::test]
+async fn the_team_sets_up_organisations_places_and_value_chains() {
+    for t in support::every_engine().await {
+        let (app, _) = router::demo_app(&t).await;
+        let team = router::sign_in(&app, DEMO_LOGINS[2].0).await;
+        let place = Uuid::new_v4();
+        let saved = send(
+            &app,
+            post_json(
+                "/api/save_place",
+                &serde_json::json!({ "place": {
+                    "id": place, "governorate": "Kébili", "delegation": "Faouar", "name": "Sabria",
+                }})
+                .to_string(),
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(saved.status.as_u16(), 200, "{}", saved.body);
+        let incubator = Uuid::new_v4();
+        let organisation = |name: &str, locality: Option<Uuid>| {
+            serde_json::json!({ "organisation": {
+            "id": incubator, "kind": "incubator", "name": name, "locality": locality, "archived": false,
+        }}).to_string()
+        };
+        let refused = send(
+            &app,
+            post_json(
+                "/api/save_organisation",
+                &organisation("Pépinière du Faouar", Some(Uuid::new_v4())),
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(refused.status.as_u16(), 422, "an unknown place");
+        assert!(refused.body.contains("locality"), "{}", refused.body);
+        for name in ["Pepiniere du Faouar", "Pépinière du Faouar"] {
+            let saved = send(
+                &app,
+                post_json(
+                    "/api/save_organisation",
+                    &organisation(name, Some(place)),
+                    Some(&team),
+                ),
+            )
+            .await;
+            assert_eq!(saved.status.as_u16(), 200, "{}", saved.body);
+        }
+        let chain = |code: &str| {
+            serde_json::json!({ "chain": {
+            "id": Uuid::new_v4(), "code": code,
+            "names": { "fr": "Plantes aromatiques", "ar": "النباتات العطرية", "en": "Aromatic plants" },
+        }}).to_string()
+        };
+        let saved = send(
+            &app,
+            post_json("/api/save_value_chain", &chain("pam"), Some(&team)),
+        )
+        .await;
+        assert_eq!(saved.status.as_u16(), 200, "{}", saved.body);
+        let taken = send(
+            &app,
+            post_json("/api/save_value_chain", &chain("PAM"), Some(&team)),
+        )
+        .await;
+        assert_eq!(taken.status.as_u16(), 422);
+        assert!(taken.body.contains("code_taken"), "{}", taken.body);
+
+        let setting = send(&app, post_form("/api/programme_setting", "", Some(&team))).await;
+        let setting: serde_json::Value = serde_json::from_str(&setting.body).expect("json");
+        let named = |list: &str, key: &str, value: &str| {
+            setting[list]
+                .as_array()
+                .expect("list")
+                .iter()
+                .any(|x| x[key] == value)
+        };
+        assert!(named("places", "name", "Sabria"));
+        assert!(named("organisations", "name", "Pépinière du Faouar"));
+        assert!(named("value_chains", "code", "PAM"));
+
+        // A facilitator of the new incubator, then the incubator archived: no new account joins it.
+        let person = |email: &str| {
+            serde_json::json!({ "person": {
+                "id": null, "name": "Salem", "email": email, "role": "facilitator",
+                "organisation": incubator, "incubators": [],
+            }})
+            .to_string()
+        };
+        let made = send(
+            &app,
+            post_json("/api/save_person", &person("salem@example.tn"), Some(&team)),
+        )
+        .await;
+        assert_eq!(made.status.as_u16(), 200, "{}", made.body);
+        let archived = send(
+            &app,
+            post_form(
+                "/api/archive_organisation",
+                &format!("id={incubator}&archived=true"),
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(archived.status.as_u16(), 200, "{}", archived.body);
+        let refused = send(
+            &app,
+            post_json(
+                "/api/save_person",
+                &person("salem2@example.tn"),
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(refused.status.as_u16(), 422, "{}", refused.body);
+        let setting = send(&app, post_form("/api/programme_setting", "", Some(&team))).await;
+        assert!(setting.body.contains("\"archived\":true"), "kept, archived");
+
+        // The facilitator's phone now offers the new place and value chain.
+        let kinds: Vec<String> =
+            t.db.audit(&app::server::db::AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|l| l.kind)
+            .collect();
+        for kind in [
+            "place_created",
+            "organisation_created",
+            "organisation_changed",
+            "value_chain_created",
+            "organisation_archived",
+        ] {
+            assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+        }
+        let choices =
+            t.db.registry_choices(
+                t.db.people()
+                    .await
+                    .expect("people")
+                    .iter()
+                    .find(|p| p.email == "salem@example.tn")
+                    .expect("salem")
+                    .id,
+            )
+            .await
+            .expect("choices");
+        assert!(
+            choices
+                .localities
+                .iter()
+                .any(|(_, name, _)| name == "Sabria")
+        );
+        assert!(
+            choices
+                .value_chains
+                .iter()
+                .any(|(_, code, _)| code == "PAM")
+        );
+    }
+}

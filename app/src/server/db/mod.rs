@@ -428,6 +428,42 @@ pub trait Database: Send + Sync + 'static {
     /// Ends every session of a user; how many there were.
     async fn sign_out_everywhere(&self, user: (Uuid, &str)) -> Result<u64, DbError>;
 
+    /// Every place, by governorate, delegation and name.
+    async fn places(&self) -> Result<Vec<crate::domain::people::Place>, DbError>;
+
+    /// Every value chain, by code.
+    async fn value_chains(&self) -> Result<Vec<crate::domain::people::ValueChain>, DbError>;
+
+    /// Creates or changes an organisation (checked by the caller), with its audit line.
+    async fn save_organisation(
+        &self,
+        organisation: &crate::domain::people::Organisation,
+        by: (Uuid, &str),
+    ) -> Result<(), DbError>;
+
+    /// Archives an organisation or brings it back; false for an unknown one.
+    async fn set_archived(
+        &self,
+        id: Uuid,
+        archived: bool,
+        by: (Uuid, &str),
+    ) -> Result<bool, DbError>;
+
+    /// Creates or changes a place (checked by the caller), with its audit line.
+    async fn save_place(
+        &self,
+        place: &crate::domain::people::Place,
+        by: (Uuid, &str),
+    ) -> Result<(), DbError>;
+
+    /// Creates or changes a value chain (checked by the caller), with its audit line; a code in
+    /// use is [`DbError::AlreadyExists`].
+    async fn save_value_chain(
+        &self,
+        chain: &crate::domain::people::ValueChain,
+        by: (Uuid, &str),
+    ) -> Result<(), DbError>;
+
     /// Removes every demo row, and what was created while demo data was loaded (which is demo data
     /// too), in one transaction; real rows stay. Returns the rows removed, by table.
     async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError>;

@@ -174,11 +174,12 @@ pub fn Frame(
                         <a href="/forms">{t_string!(i18n, nav_forms)}</a>
                         <a href="/catalogue">{t_string!(i18n, nav_catalogue)}</a>
                         <a href="/settings">{t_string!(i18n, nav_settings)}</a>
+                        <a href="/people">{t_string!(i18n, nav_people)}</a>
                     })}
                 </nav>
             })}
             <p class="who">
-                <bdi>{u.name.clone()}</bdi>
+                <a href="/account"><bdi>{u.name.clone()}</bdi></a>
                 " · "
                 {text::role(i18n, role)}
             </p>

@@ -15,6 +15,7 @@ mod conflicts;
 mod dashboard;
 mod demo;
 mod devices;
+mod directory;
 mod people;
 mod projects;
 mod pull;
@@ -303,6 +304,47 @@ impl Database for EngineDb {
 
     async fn sign_out_everywhere(&self, user: (Uuid, &str)) -> Result<u64, DbError> {
         people::sign_out_everywhere(self, user).await
+    }
+
+    async fn places(&self) -> Result<Vec<crate::domain::people::Place>, DbError> {
+        directory::places(self).await
+    }
+
+    async fn value_chains(&self) -> Result<Vec<crate::domain::people::ValueChain>, DbError> {
+        directory::value_chains(self).await
+    }
+
+    async fn save_organisation(
+        &self,
+        organisation: &crate::domain::people::Organisation,
+        by: (Uuid, &str),
+    ) -> Result<(), DbError> {
+        directory::save_organisation(self, organisation, by).await
+    }
+
+    async fn set_archived(
+        &self,
+        id: Uuid,
+        archived: bool,
+        by: (Uuid, &str),
+    ) -> Result<bool, DbError> {
+        directory::set_archived(self, id, archived, by).await
+    }
+
+    async fn save_place(
+        &self,
+        place: &crate::domain::people::Place,
+        by: (Uuid, &str),
+    ) -> Result<(), DbError> {
+        directory::save_place(self, place, by).await
+    }
+
+    async fn save_value_chain(
+        &self,
+        chain: &crate::domain::people::ValueChain,
+        by: (Uuid, &str),
+    ) -> Result<(), DbError> {
+        directory::save_value_chain(self, chain, by).await
     }
 
     async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError> {

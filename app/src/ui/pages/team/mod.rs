@@ -3,6 +3,7 @@
 //! the sync health of every device (the team).
 
 pub mod forms;
+pub mod people;
 pub mod settings;
 
 use crate::api::list_devices;

@@ -1,0 +1,147 @@
+import AxeBuilder from "@axe-core/playwright";
+import { Browser, Page, expect, test } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
+
+// The team runs its people from the pages: a facilitator added gets a sign-in code, chooses her
+// password on her phone, coaches the projects of a colleague who leaves, is disabled and enabled
+// again; everyone changes their own password.
+
+async function axe(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
+}
+
+async function phone(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "fr-FR" });
+  return context.newPage();
+}
+
+test("a facilitator added by the team chooses her password with the code, takes over a colleague's projects, and is disabled then enabled", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now().toString(36);
+  const email = `nour.${stamp}@example.tn`;
+  const name = `Nour Haddad ${stamp}`;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "team");
+  await page.getByRole("link", { name: "Personnes" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Personnes");
+  await hydrated(page);
+  await axe(page, "people fr");
+
+  // A colleague who coaches projects, and her incubator.
+  const colleagues = page.locator("table.people tbody tr", { hasText: "Animateur·rice" }).filter({ hasNotText: "amal.facilitatrice" }).filter({ hasText: /[1-9]\d* projet/ });
+  const leaving = colleagues.last();
+  const leavingName = (await leaving.locator("td").first().locator("bdi").first().textContent())!.trim();
+  const leavingEmail = (await leaving.locator("td").first().locator("small bdi").textContent())!.trim();
+  const rowOf = (who: string) => page.locator("table.people tbody tr").filter({ has: page.locator("td:first-child", { hasText: who }) });
+  const scope = (await leaving.locator("td").nth(2).textContent())!;
+  const incubator = scope.split(" · ")[0].trim();
+  const projects = Number(scope.match(/(\d+) projet/)![1]);
+
+  // Refused by name: no incubator.
+  await page.getByLabel("Nom et prénom").fill(name);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Rôle").selectOption("facilitator");
+  await page.getByRole("button", { name: "Ajouter et faire un code de connexion" }).click();
+  await expect(page.locator(".person-editor .error-summary")).toContainText("appartient à un incubateur");
+  await expect(page.getByLabel("Incubateur")).toHaveAttribute("aria-invalid", "true");
+  await axe(page, "people with an error fr");
+
+  await page.getByLabel("Incubateur").selectOption({ label: incubator });
+  await page.getByRole("button", { name: "Ajouter et faire un code de connexion" }).click();
+  const panel = page.locator(".sign-in-code");
+  await expect(panel.getByRole("heading")).toContainText(name);
+  await expect(panel.locator(".qr svg")).toBeVisible();
+  const link = (await panel.locator("figcaption a").textContent())!.trim();
+  await axe(page, "people with a sign-in code fr");
+
+  // On her phone: the code, her password, her (empty) list.
+  const nour = await phone(browser);
+  await nour.goto(link);
+  await hydrated(nour);
+  await expect(nour.getByRole("heading", { level: 1 })).toHaveText("Choisir votre mot de passe");
+  await expect(nour.locator("main")).toContainText(email);
+  await axe(nour, "sign-in code page fr");
+  await nour.getByLabel("Nouveau mot de passe", { exact: true }).fill("les dattes de Jemna 2026");
+  await nour.getByLabel("Nouveau mot de passe, encore une fois").fill("les dattes de Jemna 2026");
+  await nour.getByRole("button", { name: "Enregistrer et se connecter" }).click();
+  await expect(nour.getByRole("heading", { level: 1 })).toHaveText("Mes projets");
+  await hydrated(nour);
+
+  // The colleague leaves: her projects move to Nour.
+  const row = rowOf(leavingEmail);
+  await row.getByLabel(/Transférer les projets de/).selectOption({ label: name });
+  await row.getByRole("button", { name: "Transférer" }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText(`${projects} projet(s) transféré(s)`);
+  await nour.reload();
+  await hydrated(nour);
+  await expect(nour.locator(".card")).toHaveCount(projects);
+
+  // Disabled: her next sign-in is refused in words; enabled again, it works.
+  const nourRow = rowOf(email);
+  await nourRow.getByRole("button", { name: /^Désactiver/ }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("est désactivé");
+  await nour.goto("/login");
+  await hydrated(nour);
+  await nour.getByLabel("Adresse e-mail").fill(email);
+  await nour.getByLabel("Mot de passe").fill("les dattes de Jemna 2026");
+  await nour.getByRole("button", { name: "Se connecter" }).click();
+  await expect(nour.getByRole("alert")).toContainText("Ce compte est désactivé");
+  await nourRow.getByRole("button", { name: /^Réactiver/ }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("peut de nouveau se connecter");
+  await nour.getByRole("button", { name: "Se connecter" }).click();
+  await expect(nour.getByRole("heading", { level: 1 })).toHaveText("Mes projets");
+
+  // Her projects go back to the colleague, so the demo stays as other stories expect it.
+  await nourRow.getByLabel(/Transférer les projets de/).selectOption({ label: leavingName });
+  await nourRow.getByRole("button", { name: "Transférer" }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText(`${projects} projet(s) transféré(s)`);
+
+  // The same page in Arabic, right to left.
+  await page.getByRole("button", { name: "العربية" }).click();
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("الأشخاص");
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await axe(page, "people ar");
+  await nour.context().close();
+});
+
+test("everyone changes their own password, the current one required, and can sign out of every device", async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "team");
+  await page.getByRole("link", { name: "Personnes" }).click();
+  await hydrated(page);
+  const email = `hela.${stamp}@example.tn`;
+  await page.getByLabel("Nom et prénom").fill(`Hela ${stamp}`);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Rôle").selectOption("viewer");
+  await page.getByRole("button", { name: "Ajouter et faire un code de connexion" }).click();
+  const link = (await page.locator(".sign-in-code figcaption a").textContent())!.trim();
+
+  const hela = await phone(browser);
+  await hela.goto(link);
+  await hydrated(hela);
+  await hela.getByLabel("Nouveau mot de passe", { exact: true }).fill("un oasis au matin 2026");
+  await hela.getByLabel("Nouveau mot de passe, encore une fois").fill("un oasis au matin 2026");
+  await hela.getByRole("button", { name: "Enregistrer et se connecter" }).click();
+  await expect(hela.getByRole("heading", { level: 1 })).toHaveText(/Vue d'ensemble du programme/);
+  await hydrated(hela);
+
+  await hela.getByRole("link", { name: `Hela ${stamp}` }).click();
+  await expect(hela.getByRole("heading", { level: 1 })).toHaveText("Mon compte");
+  await hydrated(hela);
+  await axe(hela, "my account fr");
+  await hela.getByLabel("Mot de passe actuel").fill("pas le bon");
+  await hela.getByLabel("Nouveau mot de passe", { exact: true }).fill("un oasis au soir 2026");
+  await hela.getByLabel("Nouveau mot de passe, encore une fois").fill("un oasis au soir 2026");
+  await hela.getByRole("button", { name: "Changer le mot de passe" }).click();
+  await expect(hela.locator(".error-summary")).toContainText("pas votre mot de passe actuel");
+  await hela.getByLabel("Mot de passe actuel").fill("un oasis au matin 2026");
+  await hela.getByRole("button", { name: "Changer le mot de passe" }).click();
+  await expect(hela.locator("main .notice[role=status]")).toContainText("Mot de passe changé");
+
+  await hela.getByRole("button", { name: "Se déconnecter de tous les appareils" }).click();
+  await expect(hela.getByRole("heading", { level: 1 })).toHaveText("Connexion");
+  await hela.context().close();
+});
