@@ -145,3 +145,48 @@ test("everyone changes their own password, the current one required, and can sig
   await expect(hela.getByRole("heading", { level: 1 })).toHaveText("Connexion");
   await hela.context().close();
 });
+
+test("the team sets up a place, an incubator in it and a value chain; an organisation is archived, not deleted", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "team");
+  await page.getByRole("link", { name: "Organisations et lieux" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Organisations, lieux et filières");
+  await hydrated(page);
+  await axe(page, "organisations fr");
+
+  const places = page.locator("section", { has: page.getByRole("heading", { name: "Lieux" }) });
+  await places.getByLabel("Délégation").fill("Faouar");
+  await places.getByRole("button", { name: "Enregistrer le lieu" }).click();
+  await expect(places.getByRole("alert")).toContainText("Nom");
+  await places.getByLabel("Nom", { exact: true }).fill(`Sabria ${stamp}`);
+  await places.getByRole("button", { name: "Enregistrer le lieu" }).click();
+  await expect(places.locator("table")).toContainText(`Sabria ${stamp}`);
+
+  const orgs = page.locator("section", { has: page.getByRole("heading", { name: "Organisations", exact: true }) });
+  await orgs.getByLabel("Nom", { exact: true }).fill(`Pépinière de Sabria ${stamp}`);
+  await orgs.getByLabel("Type").selectOption("incubator");
+  await orgs.getByLabel("Lieu").selectOption({ label: `Sabria ${stamp} (Faouar)` });
+  await orgs.getByRole("button", { name: "Enregistrer l'organisation" }).click();
+  const row = orgs.locator("tbody tr", { hasText: `Pépinière de Sabria ${stamp}` });
+  await expect(row).toContainText("Incubateur");
+  await row.getByRole("button", { name: /^Archiver/ }).click();
+  await expect(row).toContainText("Archivée");
+  await row.getByRole("button", { name: /^Rétablir/ }).click();
+  await expect(row).not.toContainText("Archivée");
+
+  const chains = page.locator("section", { has: page.getByRole("heading", { name: "Filières" }) });
+  const code = `P${stamp.slice(-5).toUpperCase().replace(/[^A-Z0-9]/g, "0")}`;
+  await chains.getByLabel("Code").fill(code);
+  await chains.getByLabel("Nom en français").fill("Plantes aromatiques");
+  await chains.getByLabel("Nom en arabe").fill("النباتات العطرية");
+  await chains.getByLabel("Nom en anglais").fill("Aromatic plants");
+  await chains.getByRole("button", { name: "Enregistrer la filière" }).click();
+  await expect(chains.locator("table")).toContainText(code);
+  await axe(page, "organisations after saving fr");
+
+  await page.getByRole("button", { name: "العربية" }).click();
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("الهياكل والأماكن وسلاسل القيمة");
+  await axe(page, "organisations ar");
+});

@@ -36,6 +36,7 @@ pub enum Screen {
     Code,
     Account,
     People,
+    Organisations,
 }
 
 /// The code chunk a screen's page lives in (`cargo leptos build --split`): what a cold start
@@ -161,6 +162,7 @@ pub const SCREENS: &[Row] = &[
     row(Screen::Code, "/code", Chunk::Account, Gate::Open),
     row(Screen::Account, "/account", Chunk::Account, Gate::SignedIn),
     row(Screen::People, "/people", Chunk::Team, TEAM),
+    row(Screen::Organisations, "/organisations", Chunk::Team, TEAM),
 ];
 
 const fn row(screen: Screen, path: &'static str, chunk: Chunk, gate: Gate) -> Row {

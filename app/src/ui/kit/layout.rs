@@ -175,6 +175,7 @@ pub fn Frame(
                         <a href="/catalogue">{t_string!(i18n, nav_catalogue)}</a>
                         <a href="/settings">{t_string!(i18n, nav_settings)}</a>
                         <a href="/people">{t_string!(i18n, nav_people)}</a>
+                        <a href="/organisations">{t_string!(i18n, nav_organisations)}</a>
                     })}
                 </nav>
             })}

@@ -4,6 +4,7 @@
 
 pub mod forms;
 pub mod people;
+pub mod setting;
 pub mod settings;
 
 use crate::api::list_devices;
