@@ -190,3 +190,31 @@ test("the team sets up a place, an incubator in it and a value chain; an organis
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("الهياكل والأماكن وسلاسل القيمة");
   await axe(page, "organisations ar");
 });
+
+test("the team reads the audit trail, filtered by kind, and downloads it", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "team");
+  await page.getByRole("link", { name: "Organisations et lieux" }).click();
+  await hydrated(page);
+  const places = page.locator("section", { has: page.getByRole("heading", { name: "Lieux" }) });
+  await places.getByLabel("Délégation").fill("Douz Sud");
+  await places.getByLabel("Nom", { exact: true }).fill(`Ghidma ${stamp}`);
+  await places.getByRole("button", { name: "Enregistrer le lieu" }).click();
+  await expect(places.locator("table")).toContainText(`Ghidma ${stamp}`);
+
+  await page.getByRole("link", { name: "Journal" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Journal des changements");
+  await hydrated(page);
+  await page.getByLabel("Changement").selectOption({ label: "Lieu créé" });
+  const line = page.locator("table.audit tbody tr", { hasText: `Ghidma ${stamp}` });
+  await expect(line).toContainText("Lieu créé");
+  await expect(line).toContainText("Sabrine Khelifi");
+  await line.getByText("Voir").click();
+  await expect(line.locator("pre")).toContainText("Douz Sud");
+  await expect(page.getByRole("link", { name: "Télécharger ce journal (CSV)" })).toHaveAttribute("href", /\/exports\/audit\.csv\?kind=place_created/);
+  await axe(page, "audit fr");
+  const csv = await page.request.get("/exports/audit.csv?kind=place_created");
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(`Ghidma ${stamp}`);
+});

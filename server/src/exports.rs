@@ -32,6 +32,10 @@ pub struct Params {
     year: Option<i32>,
     period: Option<String>,
     lang: Option<String>,
+    /// The audit trail's filters.
+    person: Option<uuid::Uuid>,
+    project: Option<uuid::Uuid>,
+    kind: Option<String>,
 }
 
 impl Params {
@@ -100,6 +104,26 @@ pub async fn export(
                 text,
                 "application/json",
                 "athar-indicators.json".into(),
+            ));
+        }
+        // The audit trail, for the team only.
+        if name == "audit.csv" {
+            if user.role != app::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let lines = state
+                .db
+                .audit(&app::server::db::AuditQuery {
+                    actor: params.person,
+                    project: params.project,
+                    kind: params.kind.filter(|k| !k.is_empty()),
+                    limit: app::domain::audit::MAX_LINES,
+                })
+                .await?;
+            return Ok(file(
+                app::server::exports::audit_csv(&lines)?,
+                "text/csv; charset=utf-8",
+                "athar-audit.csv".into(),
             ));
         }
         let today = state.clock.today();

@@ -89,7 +89,7 @@ pub async fn save_value_chain(chain: ValueChain) -> Result<(), AppError> {
         .map_err(|e| match e {
             crate::server::db::DbError::AlreadyExists(_) => AppError::Invalid {
                 field: "code".into(),
-                code: "code_taken".into(),
+                code: "chain_code_taken".into(),
             },
             e => e.into(),
         })
@@ -364,4 +364,31 @@ pub async fn redeem_code(
     ));
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// The audit trail, newest first, filtered by person, project and kind (any left out: all).
+#[server(prefix = "/api", endpoint = "audit_trail", input = Json)]
+pub async fn audit_trail(
+    person: Option<Uuid>,
+    project: Option<Uuid>,
+    kind: Option<String>,
+) -> Result<Vec<crate::domain::audit::AuditEntry>, AppError> {
+    guard::require_team()?;
+    if let Some(k) = &kind
+        && !crate::domain::audit::KINDS.contains(&k.as_str())
+    {
+        return Err(AppError::Invalid {
+            field: "kind".into(),
+            code: "unknown".into(),
+        });
+    }
+    Ok(guard::state()?
+        .db
+        .audit(&crate::server::db::AuditQuery {
+            actor: person,
+            project,
+            kind,
+            limit: crate::domain::audit::MAX_LINES,
+        })
+        .await?)
 }

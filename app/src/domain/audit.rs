@@ -26,9 +26,26 @@ pub struct AuditEntry {
 }
 
 /// Every kind of line, in the order the filter offers them.
-pub const KINDS: [&str; 4] = [
+pub const KINDS: [&str; 18] = [
     "account_created",
-    "password_set_with_code",
+    "account_changed",
+    "account_disabled",
+    "account_enabled",
     "sign_in_code_made",
+    "password_set_with_code",
+    "password_changed",
+    "signed_out_everywhere",
+    "project_assigned",
+    "organisation_created",
+    "organisation_changed",
+    "organisation_archived",
+    "organisation_restored",
+    "place_created",
+    "place_changed",
+    "value_chain_created",
+    "value_chain_changed",
     "demo_purged",
 ];
+
+/// The most lines a page or an export reads at once (newest first).
+pub const MAX_LINES: i64 = 5000;

@@ -221,6 +221,46 @@ pub fn csv(rows: &[LongRow]) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
+/// A text cell as a spreadsheet must read it: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) is given a leading apostrophe, so it is text, never run.
+pub fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// The audit trail as CSV: when, who, what, about what, before and after.
+pub fn audit_csv(lines: &[crate::domain::audit::AuditEntry]) -> Result<Vec<u8>, AppError> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = ::csv::Writer::from_writer(&mut out);
+        let fail = |e: ::csv::Error| {
+            tracing::error!(error = %e, "cannot write the audit CSV");
+            AppError::Internal
+        };
+        w.write_record(["at", "by", "kind", "subject", "project", "before", "after"])
+            .map_err(fail)?;
+        for l in lines {
+            let project = l.project.map(|p| p.to_string()).unwrap_or_default();
+            let fields = [
+                l.at.as_str(),
+                l.actor_name.as_str(),
+                l.kind.as_str(),
+                l.subject.as_str(),
+                project.as_str(),
+                l.before.as_deref().unwrap_or_default(),
+                l.after.as_deref().unwrap_or_default(),
+            ];
+            w.write_record(fields.iter().map(|f| spreadsheet_text(f).into_owned()))
+                .map_err(fail)?;
+        }
+        w.flush().map_err(|e| fail(e.into()))?;
+    }
+    Ok(out)
+}
+
 fn xlsx_error(e: XlsxError) -> AppError {
     tracing::error!(error = %e, "cannot write the workbook");
     AppError::Internal

@@ -37,6 +37,7 @@ pub enum Screen {
     Account,
     People,
     Organisations,
+    Audit,
 }
 
 /// The code chunk a screen's page lives in (`cargo leptos build --split`): what a cold start
@@ -163,6 +164,7 @@ pub const SCREENS: &[Row] = &[
     row(Screen::Account, "/account", Chunk::Account, Gate::SignedIn),
     row(Screen::People, "/people", Chunk::Team, TEAM),
     row(Screen::Organisations, "/organisations", Chunk::Team, TEAM),
+    row(Screen::Audit, "/audit", Chunk::Team, TEAM),
 ];
 
 const fn row(screen: Screen, path: &'static str, chunk: Chunk, gate: Gate) -> Row {

@@ -232,7 +232,7 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "mismatch" => t_string!(i18n, fe_password_mismatch),
         "taken" => t_string!(i18n, fe_email_taken),
         "wrong_password" => t_string!(i18n, fe_wrong_password),
-        "code_taken" => t_string!(i18n, fe_code_taken),
+        "chain_code_taken" => t_string!(i18n, fe_chain_code_taken),
         "used" => t_string!(i18n, fe_used),
         _ => t_string!(i18n, fe_other),
     }

@@ -456,7 +456,7 @@ async fn the_team_sets_up_organisations_places_and_value_chains() {
         )
         .await;
         assert_eq!(taken.status.as_u16(), 422);
-        assert!(taken.body.contains("code_taken"), "{}", taken.body);
+        assert!(taken.body.contains("chain_code_taken"), "{}", taken.body);
 
         let setting = send(&app, post_form("/api/programme_setting", "", Some(&team))).await;
         let setting: serde_json::Value = serde_json::from_str(&setting.body).expect("json");
@@ -552,5 +552,77 @@ async fn the_team_sets_up_organisations_places_and_value_chains() {
                 .iter()
                 .any(|(_, code, _)| code == "PAM")
         );
+    }
+}
+
+/// The audit trail reads back filtered and downloads as CSV for the team only; a name that
+/// starts like a formula is text in the spreadsheet, never run.
+#[tokio::test]
+async fn the_audit_trail_is_the_teams_filtered_and_downloaded_with_formulas_defused() {
+    for t in support::every_engine().await {
+        let (app, set) = router::demo_app(&t).await;
+        let team = router::sign_in(&app, DEMO_LOGINS[2].0).await;
+        let place = Uuid::new_v4();
+        let saved = send(&app, post_json("/api/save_place", &serde_json::json!({ "place": {
+            "id": place, "governorate": "Kébili", "delegation": "Douz", "name": "=HYPERLINK(\"http://x\")",
+        }}).to_string(), Some(&team))).await;
+        assert_eq!(saved.status.as_u16(), 200, "{}", saved.body);
+        let amal = set
+            .users
+            .iter()
+            .find(|u| u.email == DEMO_LOGINS[0].0)
+            .expect("amal");
+        let off = send(
+            &app,
+            post_form(
+                "/api/set_person_active",
+                &format!("id={}&active=false", amal.id),
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(off.status.as_u16(), 200);
+
+        let filtered = send(
+            &app,
+            post_json(
+                "/api/audit_trail",
+                r#"{"person":null,"project":null,"kind":"account_disabled"}"#,
+                Some(&team),
+            ),
+        )
+        .await;
+        let lines: Vec<serde_json::Value> = serde_json::from_str(&filtered.body).expect("json");
+        assert_eq!(lines.len(), 1, "{}", filtered.body);
+        assert_eq!(lines[0]["subject"], amal.email.as_str());
+        let unknown = send(
+            &app,
+            post_json(
+                "/api/audit_trail",
+                r#"{"person":null,"project":null,"kind":"drop table"}"#,
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(unknown.status.as_u16(), 422);
+
+        let csv = send(&app, router::get("/exports/audit.csv", Some(&team))).await;
+        assert_eq!(csv.status.as_u16(), 200);
+        assert!(csv.body.contains("place_created"), "{}", csv.body);
+        assert!(
+            csv.body.contains("'=HYPERLINK"),
+            "a formula is defused: {}",
+            csv.body
+        );
+        assert!(!csv.body.contains(",=HYPERLINK"), "{}", csv.body);
+        let rim = router::sign_in(&app, DEMO_LOGINS[1].0).await;
+        let refused = send(&app, router::get("/exports/audit.csv", Some(&rim))).await;
+        assert_eq!(
+            refused.status.as_u16(),
+            403,
+            "supervisors do not read the trail"
+        );
+        let anonymous = send(&app, router::get("/exports/audit.csv", None)).await;
+        assert_eq!(anonymous.status.as_u16(), 401);
     }
 }

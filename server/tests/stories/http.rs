@@ -316,6 +316,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [422; 5],
         },
         Row {
+            endpoint: "/api/audit_trail",
+            case: "the team only",
+            body: r#"{"person":null,"project":null,"kind":null}"#.into(),
+            json: true,
+            expect: [401, 403, 403, 200, 403],
+        },
+        Row {
             endpoint: "/api/programme_setting",
             case: "the team only",
             body: String::new(),

@@ -2,6 +2,7 @@
 //! side by side, kept whole or merged field by field (supervisors and the team, online); and
 //! the sync health of every device (the team).
 
+pub mod audit;
 pub mod forms;
 pub mod people;
 pub mod setting;
