@@ -49,8 +49,7 @@ pub async fn save_organisation(organisation: Organisation) -> Result<(), AppErro
     let team = guard::require_team()?;
     let db = guard::state()?.db;
     let checked = organisation.check(&db.places().await?)?;
-    db.save_organisation(&checked, (team.id, &team.name))
-        .await?;
+    db.save_organisation(&checked, team.id).await?;
     Ok(())
 }
 
@@ -59,7 +58,7 @@ pub async fn save_organisation(organisation: Organisation) -> Result<(), AppErro
 pub async fn archive_organisation(id: Uuid, archived: bool) -> Result<(), AppError> {
     let team = guard::require_team()?;
     let db = guard::state()?.db;
-    if !db.set_archived(id, archived, (team.id, &team.name)).await? {
+    if !db.set_archived(id, archived, team.id).await? {
         return Err(AppError::NotFound);
     }
     Ok(())
@@ -70,10 +69,7 @@ pub async fn archive_organisation(id: Uuid, archived: bool) -> Result<(), AppErr
 pub async fn save_place(place: Place) -> Result<(), AppError> {
     let team = guard::require_team()?;
     let checked = place.check()?;
-    guard::state()?
-        .db
-        .save_place(&checked, (team.id, &team.name))
-        .await?;
+    guard::state()?.db.save_place(&checked, team.id).await?;
     Ok(())
 }
 
@@ -84,7 +80,7 @@ pub async fn save_value_chain(chain: ValueChain) -> Result<(), AppError> {
     let checked = chain.check()?;
     guard::state()?
         .db
-        .save_value_chain(&checked, (team.id, &team.name))
+        .save_value_chain(&checked, team.id)
         .await
         .map_err(|e| match e {
             crate::server::db::DbError::AlreadyExists(_) => AppError::Invalid {
@@ -140,7 +136,7 @@ pub async fn save_person(person: PersonForm) -> Result<SavedPerson, AppError> {
     // sign-in code.
     let unknown = crate::server::auth::hash_password(crate::server::auth::new_link_code()).await?;
     let saved = db
-        .save_person(&checked, &unknown, (team.id, &team.name))
+        .save_person(&checked, &unknown, team.id)
         .await
         .map_err(|e| match e {
             crate::server::db::DbError::AlreadyExists(_) => AppError::Invalid {
@@ -169,7 +165,7 @@ pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
         });
     }
     let db = guard::state()?.db;
-    if !db.set_active(id, active, (team.id, &team.name)).await? {
+    if !db.set_active(id, active, team.id).await? {
         return Err(AppError::NotFound);
     }
     Ok(())
@@ -201,7 +197,7 @@ async fn code_for(
     let code = new_sign_in_code();
     let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(24);
     let line = crate::server::db::AuditLine {
-        actor: Some((team.id, &team.name)),
+        actor: Some(team.id),
         kind: "sign_in_code_made",
         subject: name.to_owned(),
         project: None,
@@ -237,7 +233,7 @@ pub async fn reassign_projects(
 ) -> Result<u64, AppError> {
     let team = guard::require_team()?;
     let db = guard::state()?.db;
-    db.reassign(from, to, projects.as_deref(), (team.id, &team.name))
+    db.reassign(from, to, projects.as_deref(), team.id)
         .await?
         .ok_or(AppError::Invalid {
             field: "to".into(),
@@ -279,10 +275,7 @@ pub async fn change_password(
         });
     }
     let hash = hash_password(password).await?;
-    state
-        .db
-        .change_password((user.id, &user.name), &hash)
-        .await?;
+    state.db.change_password(user.id, &hash).await?;
     let session = open_session(&state.db, &state.auth, user).await?;
     guard::set_cookie(session_cookie(
         Some(&session.token),
@@ -298,7 +291,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::server::auth::session_cookie;
     let user = guard::require_user()?;
     let state = guard::state()?;
-    state.db.sign_out_everywhere((user.id, &user.name)).await?;
+    state.db.sign_out_everywhere(user.id).await?;
     guard::set_cookie(session_cookie(
         None,
         time::Duration::ZERO,

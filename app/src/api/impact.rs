@@ -192,7 +192,7 @@ pub async fn save_target(
             code: "unknown".into(),
         });
     }
-    db.save_target(&checked).await?;
+    db.save_target(&checked, user.id).await?;
     tracing::info!(indicator = %checked.indicator, scope = checked.scope, by = %user.id, "target set");
     Ok(())
 }

@@ -70,12 +70,15 @@ pub async fn assign_project(
     facilitator: Option<Uuid>,
     incubator: Uuid,
 ) -> Result<(), AppError> {
-    guard::require_team()?;
+    let team = guard::require_team()?;
     let db = &guard::state()?.db;
     if db.assignment_choices(project).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    if db.assign_project(project, facilitator, incubator).await? {
+    if db
+        .assign_project(project, facilitator, incubator, team.id)
+        .await?
+    {
         Ok(())
     } else {
         Err(AppError::Invalid {
@@ -92,13 +95,17 @@ pub async fn save_tranche(
     project: Uuid,
     tranche: crate::domain::timeline::Tranche,
 ) -> Result<(), AppError> {
-    guard::require_team()?;
+    let team = guard::require_team()?;
     let today = guard::today()?.to_string();
     tranche.check(&today).map_err(|e| AppError::Invalid {
         field: e.field.into(),
         code: e.code.into(),
     })?;
-    if guard::state()?.db.save_tranche(project, &tranche).await? {
+    if guard::state()?
+        .db
+        .save_tranche(project, &tranche, team.id)
+        .await?
+    {
         Ok(())
     } else {
         Err(AppError::NotFound)

@@ -26,7 +26,7 @@ pub struct AuditEntry {
 }
 
 /// Every kind of line, in the order the filter offers them.
-pub const KINDS: [&str; 18] = [
+pub const KINDS: [&str; 26] = [
     "account_created",
     "account_changed",
     "account_disabled",
@@ -44,6 +44,14 @@ pub const KINDS: [&str; 18] = [
     "place_changed",
     "value_chain_created",
     "value_chain_changed",
+    "tranche_saved",
+    "target_set",
+    "settings_changed",
+    "period_changed",
+    "form_published",
+    "indicator_published",
+    "token_created",
+    "token_revoked",
     "demo_purged",
 ];
 

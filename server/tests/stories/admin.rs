@@ -626,3 +626,104 @@ async fn the_audit_trail_is_the_teams_filtered_and_downloaded_with_formulas_defu
         assert_eq!(anonymous.status.as_u16(), 401);
     }
 }
+
+/// The team's other changes leave their line too, named after whoever made them: an assignment,
+/// a tranche, the risk settings, a period, a form published, a BI token made and revoked.
+#[tokio::test]
+async fn every_change_of_the_team_leaves_a_line_naming_who_made_it() {
+    use app::domain::indicator::value::PeriodStatus;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let team = set
+            .users
+            .iter()
+            .find(|u| u.email == DEMO_LOGINS[2].0)
+            .expect("team");
+        let project = &set.projects[0];
+        assert!(
+            t.db.assign_project(
+                project.id,
+                Some(project.facilitator_id),
+                project.incubator_id,
+                team.id
+            )
+            .await
+            .expect("assign")
+        );
+        let tranche = app::domain::timeline::Tranche {
+            seq: 4,
+            planned: 1_000_000,
+            disbursed: None,
+            disbursed_on: None,
+            justified: None,
+        };
+        assert!(
+            t.db.save_tranche(project.id, &tranche, team.id)
+                .await
+                .expect("tranche")
+        );
+        let mut settings = t.db.risk_settings().await.expect("settings");
+        settings.days_without_visit = 60;
+        t.db.save_risk_settings(&settings, team.id)
+            .await
+            .expect("settings");
+        t.db.set_period("2026-Q1", PeriodStatus::Locked, "Rapport remis", team.id)
+            .await
+            .expect("period");
+        let mut form =
+            t.db.forms()
+                .await
+                .expect("forms")
+                .into_iter()
+                .last()
+                .expect("a form");
+        form.version += 1;
+        t.db.insert_form(&form, Some(team.id))
+            .await
+            .expect("published");
+        t.db.create_api_token(Uuid::new_v4(), "Power BI", "hash")
+            .await
+            .expect("token");
+        assert!(t.db.revoke_api_token("Power BI").await.expect("revoked"));
+
+        let lines =
+            t.db.audit(&app::server::db::AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        let line = |kind: &str| {
+            lines
+                .iter()
+                .find(|l| l.kind == kind)
+                .unwrap_or_else(|| panic!("no {kind} line in {lines:?}"))
+        };
+        for kind in [
+            "project_assigned",
+            "tranche_saved",
+            "settings_changed",
+            "period_changed",
+            "form_published",
+        ] {
+            assert_eq!(line(kind).actor_name, team.name, "{kind}");
+        }
+        assert_eq!(line("project_assigned").project, Some(project.id));
+        assert!(
+            line("settings_changed")
+                .after
+                .as_deref()
+                .unwrap_or_default()
+                .contains("60")
+        );
+        assert_eq!(line("period_changed").subject, "2026-Q1");
+        assert_eq!(
+            line("token_created").actor_name,
+            "athar",
+            "the command line"
+        );
+        assert_eq!(line("token_revoked").subject, "Power BI");
+        // Forms and the catalogue that come with Athar leave no line.
+        assert!(!lines.iter().any(|l| l.kind == "indicator_published"));
+    }
+}

@@ -71,16 +71,21 @@ async fn a_target_set_for_a_scope_replaces_the_previous_one_and_the_dashboard_me
             ("incubator", incubator.to_string(), "90"),
         ] {
             let checked = target(scope, id, goal).check(&catalogue).expect("checked");
-            t.db.save_target(&checked).await.expect("saved");
+            t.db.save_target(&checked, uuid::Uuid::nil())
+                .await
+                .expect("saved");
         }
         // A target for the women among them is a target of its own: the whole one stays.
         let women = SaveTarget {
             cell: "sex:female".into(),
             ..target("programme", String::new(), "220")
         };
-        t.db.save_target(&women.check(&catalogue).expect("checked"))
-            .await
-            .expect("saved");
+        t.db.save_target(
+            &women.check(&catalogue).expect("checked"),
+            uuid::Uuid::nil(),
+        )
+        .await
+        .expect("saved");
         let source = t.db.dashboard_source().await.expect("source");
         assert!(
             source

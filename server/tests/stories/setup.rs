@@ -165,7 +165,7 @@ async fn a_sign_in_code_works_once_within_its_day_and_ends_other_sessions() {
             .await
             .expect("session");
         let line = |kind| AuditLine {
-            actor: Some((team.id, team.name.as_str())),
+            actor: Some(team.id),
             kind,
             subject: amal.email.clone(),
             project: None,

@@ -223,9 +223,9 @@ pub enum SetupStart {
 
 /// A line to append to the audit trail, in the transaction of the change it records.
 #[derive(Clone, Debug)]
-pub struct AuditLine<'a> {
-    /// Who made the change (id and name); `None` for the command line.
-    pub actor: Option<(Uuid, &'a str)>,
+pub struct AuditLine {
+    /// Who made the change (their name is kept with the line); `None` for the command line.
+    pub actor: Option<Uuid>,
     /// One of `domain::audit::KINDS`.
     pub kind: &'static str,
     /// What it happened to, in words.
@@ -365,7 +365,7 @@ pub trait Database: Send + Sync + 'static {
         code_hash: &str,
         user: Uuid,
         expires_at: OffsetDateTime,
-        line: &AuditLine<'_>,
+        line: &AuditLine,
     ) -> Result<bool, DbError>;
 
     /// The active account (id, email) a sign-in code opens, if it is still valid.
@@ -401,12 +401,12 @@ pub trait Database: Send + Sync + 'static {
         &self,
         person: &crate::domain::people::CheckedPerson,
         password: &PasswordHash,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<Option<Uuid>, DbError>;
 
     /// Disables an account (its sessions and codes end at once) or enables it; false for an
     /// unknown account.
-    async fn set_active(&self, id: Uuid, active: bool, by: (Uuid, &str)) -> Result<bool, DbError>;
+    async fn set_active(&self, id: Uuid, active: bool, by: Uuid) -> Result<bool, DbError>;
 
     /// Moves a facilitator's projects (all, or those listed) to another facilitator under one
     /// new version; `None` when `to` is not an active facilitator with an incubator.
@@ -415,18 +415,14 @@ pub trait Database: Send + Sync + 'static {
         from: Uuid,
         to: Uuid,
         only: Option<&[Uuid]>,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<Option<u64>, DbError>;
 
     /// A user's own new password; every session ends.
-    async fn change_password(
-        &self,
-        user: (Uuid, &str),
-        password: &PasswordHash,
-    ) -> Result<(), DbError>;
+    async fn change_password(&self, user: Uuid, password: &PasswordHash) -> Result<(), DbError>;
 
     /// Ends every session of a user; how many there were.
-    async fn sign_out_everywhere(&self, user: (Uuid, &str)) -> Result<u64, DbError>;
+    async fn sign_out_everywhere(&self, user: Uuid) -> Result<u64, DbError>;
 
     /// Every place, by governorate, delegation and name.
     async fn places(&self) -> Result<Vec<crate::domain::people::Place>, DbError>;
@@ -438,22 +434,17 @@ pub trait Database: Send + Sync + 'static {
     async fn save_organisation(
         &self,
         organisation: &crate::domain::people::Organisation,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<(), DbError>;
 
     /// Archives an organisation or brings it back; false for an unknown one.
-    async fn set_archived(
-        &self,
-        id: Uuid,
-        archived: bool,
-        by: (Uuid, &str),
-    ) -> Result<bool, DbError>;
+    async fn set_archived(&self, id: Uuid, archived: bool, by: Uuid) -> Result<bool, DbError>;
 
     /// Creates or changes a place (checked by the caller), with its audit line.
     async fn save_place(
         &self,
         place: &crate::domain::people::Place,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<(), DbError>;
 
     /// Creates or changes a value chain (checked by the caller), with its audit line; a code in
@@ -461,7 +452,7 @@ pub trait Database: Send + Sync + 'static {
     async fn save_value_chain(
         &self,
         chain: &crate::domain::people::ValueChain,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<(), DbError>;
 
     /// Removes every demo row, and what was created while demo data was loaded (which is demo data
@@ -580,6 +571,7 @@ pub trait Database: Send + Sync + 'static {
         project: Uuid,
         facilitator: Option<Uuid>,
         incubator: Uuid,
+        by: Uuid,
     ) -> Result<bool, DbError>;
 
     /// Records a project's funding tranche (checked by the caller): planned, disbursed, justified.
@@ -588,12 +580,14 @@ pub trait Database: Send + Sync + 'static {
         &self,
         project: Uuid,
         tranche: &crate::domain::timeline::Tranche,
+        by: Uuid,
     ) -> Result<bool, DbError>;
 
     /// Sets the target of an indicator for a scope, in place of the one it had.
     async fn save_target(
         &self,
         target: &crate::domain::indicator::admin::CheckedTarget,
+        by: Uuid,
     ) -> Result<(), DbError>;
 
     /// Keeps a new BI token (its hash only) under a unique name.

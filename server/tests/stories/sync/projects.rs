@@ -319,20 +319,30 @@ async fn a_project_the_team_assigns_to_another_facilitator_leaves_one_phone_and_
         // Not an incubator, not a facilitator: refused, nothing changes.
         assert!(
             !t.db
-                .assign_project(f.own, Some(f.supervisor.id), other.incubator_id)
+                .assign_project(
+                    f.own,
+                    Some(f.supervisor.id),
+                    other.incubator_id,
+                    f.supervisor.id
+                )
                 .await
                 .expect("db")
         );
         assert!(
             !t.db
-                .assign_project(f.own, Some(colleague.id), Uuid::new_v4())
+                .assign_project(f.own, Some(colleague.id), Uuid::new_v4(), f.supervisor.id)
                 .await
                 .expect("db")
         );
         assert!(
-            t.db.assign_project(f.own, Some(colleague.id), other.incubator_id)
-                .await
-                .expect("db")
+            t.db.assign_project(
+                f.own,
+                Some(colleague.id),
+                other.incubator_id,
+                f.supervisor.id
+            )
+            .await
+            .expect("db")
         );
 
         // The first phone's next pull is whole (its scope changed) and the project is gone; the

@@ -6,16 +6,16 @@ use crate::domain::audit::AuditEntry;
 use crate::server::db::{AuditLine, AuditQuery, DbError, rows};
 
 /// Appends a line. It is demo data when demo data is loaded (`athar demo purge` takes it away).
-pub(super) async fn append(conn: &mut Conn, line: &AuditLine<'_>) -> Result<(), DbError> {
+pub(super) async fn append(conn: &mut Conn, line: &AuditLine) -> Result<(), DbError> {
     sqlx::query(
         "insert into audit_events (at, actor_id, actor_name, kind, subject, project_id, before,
                                    after, is_demo)
-         values ($1, $2, $3, $4, $5, $6, $7, $8,
-                 exists (select 1 from users where is_demo = true))",
+         values ($1, $2, coalesce((select name from users where id = $2), $3), $4, $5, $6,
+                 $7, $8, exists (select 1 from users where is_demo = true))",
     )
     .bind(rows::now())
-    .bind(line.actor.map(|(id, _)| id))
-    .bind(line.actor.map_or("athar", |(_, name)| name))
+    .bind(line.actor)
+    .bind("athar")
     .bind(line.kind)
     .bind(&line.subject)
     .bind(line.project)

@@ -113,7 +113,7 @@ pub(super) async fn redeem_setup(
     audit::append(
         &mut tx,
         &AuditLine {
-            actor: Some((user.id, &user.name)),
+            actor: Some(user.id),
             kind: "account_created",
             subject: user.email.clone(),
             project: None,
@@ -137,7 +137,7 @@ pub(super) async fn create_sign_in_code(
     code_hash: &str,
     user: Uuid,
     expires_at: OffsetDateTime,
-    line: &AuditLine<'_>,
+    line: &AuditLine,
 ) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = rows::now();
@@ -160,7 +160,7 @@ pub(super) async fn create_sign_in_code(
     .bind(code_hash)
     .bind(user)
     .bind(rows::trunc(expires_at))
-    .bind(line.actor.map(|(id, _)| id))
+    .bind(line.actor)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -220,7 +220,7 @@ pub(super) async fn redeem_sign_in_code(
     audit::append(
         &mut tx,
         &AuditLine {
-            actor: Some((user, &name)),
+            actor: Some(user),
             kind: "password_set_with_code",
             subject: name.clone(),
             project: None,

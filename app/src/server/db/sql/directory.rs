@@ -56,7 +56,7 @@ async fn exists(conn: &mut Conn, table: &str, id: Uuid) -> Result<bool, DbError>
 pub(super) async fn save_organisation(
     db: &EngineDb,
     o: &Organisation,
-    by: (Uuid, &str),
+    by: Uuid,
 ) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     let now = rows::now();
@@ -102,7 +102,7 @@ pub(super) async fn set_archived(
     db: &EngineDb,
     id: Uuid,
     archived: bool,
-    by: (Uuid, &str),
+    by: Uuid,
 ) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = rows::now();
@@ -148,7 +148,7 @@ pub(super) async fn set_archived(
 }
 
 /// Creates or changes a place (checked by the caller).
-pub(super) async fn save_place(db: &EngineDb, p: &Place, by: (Uuid, &str)) -> Result<(), DbError> {
+pub(super) async fn save_place(db: &EngineDb, p: &Place, by: Uuid) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     let known = exists(&mut tx, "localities", p.id).await?;
     let sql = if known {
@@ -193,7 +193,7 @@ pub(super) async fn save_place(db: &EngineDb, p: &Place, by: (Uuid, &str)) -> Re
 pub(super) async fn save_value_chain(
     db: &EngineDb,
     v: &ValueChain,
-    by: (Uuid, &str),
+    by: Uuid,
 ) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     let known = exists(&mut tx, "value_chains", v.id).await?;

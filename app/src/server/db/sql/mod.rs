@@ -234,7 +234,7 @@ impl Database for EngineDb {
         code_hash: &str,
         user: Uuid,
         expires_at: OffsetDateTime,
-        line: &crate::server::db::AuditLine<'_>,
+        line: &crate::server::db::AuditLine,
     ) -> Result<bool, DbError> {
         codes::create_sign_in_code(self, code_hash, user, expires_at, line).await
     }
@@ -275,12 +275,12 @@ impl Database for EngineDb {
         &self,
         person: &crate::domain::people::CheckedPerson,
         password: &crate::server::db::PasswordHash,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<Option<Uuid>, DbError> {
         people::save_person(self, person, password, by).await
     }
 
-    async fn set_active(&self, id: Uuid, active: bool, by: (Uuid, &str)) -> Result<bool, DbError> {
+    async fn set_active(&self, id: Uuid, active: bool, by: Uuid) -> Result<bool, DbError> {
         people::set_active(self, id, active, by).await
     }
 
@@ -289,20 +289,20 @@ impl Database for EngineDb {
         from: Uuid,
         to: Uuid,
         only: Option<&[Uuid]>,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<Option<u64>, DbError> {
         people::reassign(self, from, to, only, by).await
     }
 
     async fn change_password(
         &self,
-        user: (Uuid, &str),
+        user: Uuid,
         password: &crate::server::db::PasswordHash,
     ) -> Result<(), DbError> {
         people::change_password(self, user, password).await
     }
 
-    async fn sign_out_everywhere(&self, user: (Uuid, &str)) -> Result<u64, DbError> {
+    async fn sign_out_everywhere(&self, user: Uuid) -> Result<u64, DbError> {
         people::sign_out_everywhere(self, user).await
     }
 
@@ -317,24 +317,19 @@ impl Database for EngineDb {
     async fn save_organisation(
         &self,
         organisation: &crate::domain::people::Organisation,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<(), DbError> {
         directory::save_organisation(self, organisation, by).await
     }
 
-    async fn set_archived(
-        &self,
-        id: Uuid,
-        archived: bool,
-        by: (Uuid, &str),
-    ) -> Result<bool, DbError> {
+    async fn set_archived(&self, id: Uuid, archived: bool, by: Uuid) -> Result<bool, DbError> {
         directory::set_archived(self, id, archived, by).await
     }
 
     async fn save_place(
         &self,
         place: &crate::domain::people::Place,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<(), DbError> {
         directory::save_place(self, place, by).await
     }
@@ -342,7 +337,7 @@ impl Database for EngineDb {
     async fn save_value_chain(
         &self,
         chain: &crate::domain::people::ValueChain,
-        by: (Uuid, &str),
+        by: Uuid,
     ) -> Result<(), DbError> {
         directory::save_value_chain(self, chain, by).await
     }
@@ -431,23 +426,26 @@ impl Database for EngineDb {
         project: Uuid,
         facilitator: Option<Uuid>,
         incubator: Uuid,
+        by: Uuid,
     ) -> Result<bool, DbError> {
-        registry::assign_project(self, project, facilitator, incubator).await
+        registry::assign_project(self, project, facilitator, incubator, by).await
     }
 
     async fn save_tranche(
         &self,
         project: Uuid,
         tranche: &crate::domain::timeline::Tranche,
+        by: Uuid,
     ) -> Result<bool, DbError> {
-        registry::save_tranche(self, project, tranche).await
+        registry::save_tranche(self, project, tranche, by).await
     }
 
     async fn save_target(
         &self,
         t: &crate::domain::indicator::admin::CheckedTarget,
+        by: Uuid,
     ) -> Result<(), DbError> {
-        registry::save_target(self, t).await
+        registry::save_target(self, t, by).await
     }
 
     async fn create_api_token(

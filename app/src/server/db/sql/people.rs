@@ -9,9 +9,6 @@ use crate::server::db::{AuditLine, DbError, PasswordHash, rows};
 use serde_json::json;
 use uuid::Uuid;
 
-/// Who acts: the signed-in team member (id, name).
-pub type Actor<'a> = (Uuid, &'a str);
-
 pub(super) async fn people(db: &EngineDb) -> Result<Vec<Person>, DbError> {
     use sqlx::Row as _;
     let mut conn = db.pool.acquire().await?;
@@ -112,7 +109,7 @@ pub(super) async fn save_person(
     db: &EngineDb,
     person: &CheckedPerson,
     password: &PasswordHash,
-    by: Actor<'_>,
+    by: Uuid,
 ) -> Result<Option<Uuid>, DbError> {
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
@@ -199,7 +196,7 @@ pub(super) async fn set_active(
     db: &EngineDb,
     id: Uuid,
     active: bool,
-    by: Actor<'_>,
+    by: Uuid,
 ) -> Result<bool, DbError> {
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
@@ -258,7 +255,7 @@ pub(super) async fn reassign(
     from: Uuid,
     to: Uuid,
     only: Option<&[Uuid]>,
-    by: Actor<'_>,
+    by: Uuid,
 ) -> Result<Option<u64>, DbError> {
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
@@ -331,17 +328,17 @@ pub(super) async fn reassign(
 /// A user's own new password: every session ends (the caller opens a new one for this device).
 pub(super) async fn change_password(
     db: &EngineDb,
-    user: Actor<'_>,
+    user: Uuid,
     password: &PasswordHash,
 ) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
-    super::accounts::set_password_on(&mut tx, user.0, password).await?;
+    super::accounts::set_password_on(&mut tx, user, password).await?;
     audit::append(
         &mut tx,
         &AuditLine {
             actor: Some(user),
             kind: "password_changed",
-            subject: user.1.to_owned(),
+            subject: String::new(),
             project: None,
             before: None,
             after: None,
@@ -353,10 +350,10 @@ pub(super) async fn change_password(
 }
 
 /// Ends every session of a user (a lost phone).
-pub(super) async fn sign_out_everywhere(db: &EngineDb, user: Actor<'_>) -> Result<u64, DbError> {
+pub(super) async fn sign_out_everywhere(db: &EngineDb, user: Uuid) -> Result<u64, DbError> {
     let mut tx = db.begin_write().await?;
     let ended = sqlx::query("delete from sessions where user_id = $1")
-        .bind(user.0)
+        .bind(user)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -365,7 +362,7 @@ pub(super) async fn sign_out_everywhere(db: &EngineDb, user: Actor<'_>) -> Resul
         &AuditLine {
             actor: Some(user),
             kind: "signed_out_everywhere",
-            subject: user.1.to_owned(),
+            subject: String::new(),
             project: None,
             before: Some(json!({ "sessions": ended })),
             after: None,

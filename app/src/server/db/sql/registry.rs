@@ -1,7 +1,8 @@
 //! What the team sets up: value chains and localities to choose from, assignments, funding tranches, targets.
 
-use super::EngineDb;
-use crate::server::db::{DbError, rows};
+use super::{EngineDb, audit};
+use crate::server::db::{AuditLine, DbError, rows};
+use serde_json::json;
 use uuid::Uuid;
 
 pub(super) async fn registry_choices(
@@ -75,6 +76,7 @@ pub(super) async fn assign_project(
     project: Uuid,
     facilitator: Option<Uuid>,
     incubator: Uuid,
+    by: Uuid,
 ) -> Result<bool, DbError> {
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
@@ -99,6 +101,15 @@ pub(super) async fn assign_project(
         return Ok(false);
     }
     let now = rows::now();
+    let before: Option<(String, Option<Uuid>, Uuid)> = sqlx::query_as(
+        "select code, facilitator_id, incubator_id from projects where id = $1 and deleted = false",
+    )
+    .bind(project)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((code, old_facilitator, old_incubator)) = before else {
+        return Ok(false);
+    };
     let version: i64 = sqlx::query_scalar(
         "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
     )
@@ -119,6 +130,18 @@ pub(super) async fn assign_project(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    audit::append(
+        &mut tx,
+        &AuditLine {
+            actor: Some(by),
+            kind: "project_assigned",
+            subject: code,
+            project: Some(project),
+            before: Some(json!({ "facilitator": old_facilitator, "incubator": old_incubator })),
+            after: Some(json!({ "facilitator": facilitator, "incubator": incubator })),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -127,15 +150,17 @@ pub(super) async fn save_tranche(
     db: &EngineDb,
     project: Uuid,
     tranche: &crate::domain::timeline::Tranche,
+    by: Uuid,
 ) -> Result<bool, DbError> {
-    let exists: Option<Uuid> =
-        sqlx::query_scalar("select id from projects where id = $1 and deleted = false")
+    let mut tx = db.begin_write().await?;
+    let code: Option<String> =
+        sqlx::query_scalar("select code from projects where id = $1 and deleted = false")
             .bind(project)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *tx)
             .await?;
-    if exists.is_none() {
+    let Some(code) = code else {
         return Ok(false);
-    }
+    };
     let disbursed_on = tranche.disbursed_on.as_deref().map(rows::day).transpose()?;
     let now = rows::now();
     sqlx::query(
@@ -157,14 +182,28 @@ pub(super) async fn save_tranche(
     .bind(disbursed_on)
     .bind(tranche.justified)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    audit::append(
+        &mut tx,
+        &AuditLine {
+            actor: Some(by),
+            kind: "tranche_saved",
+            subject: format!("{code} #{}", tranche.seq),
+            project: Some(project),
+            before: None,
+            after: serde_json::to_value(tranche).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(true)
 }
 
 pub(super) async fn save_target(
     db: &EngineDb,
     t: &crate::domain::indicator::admin::CheckedTarget,
+    by: Uuid,
 ) -> Result<(), DbError> {
     let now = rows::now();
     let day = |s: &str| {
@@ -204,6 +243,21 @@ pub(super) async fn save_target(
     .bind(&t.cell)
     .bind(now)
     .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        &AuditLine {
+            actor: Some(by),
+            kind: "target_set",
+            subject: format!("{} · {}", t.indicator, t.scope),
+            project: (t.scope == "project").then_some(t.scope_id).flatten(),
+            before: None,
+            after: Some(json!({
+                "scope_id": t.scope_id, "cell": t.cell, "baseline": t.baseline,
+                "baseline_on": t.baseline_on, "target": t.target, "target_on": t.target_on,
+            })),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())

@@ -1,8 +1,9 @@
 //! Forms, indicator definitions, reporting periods and risk thresholds.
 
-use super::EngineDb;
+use super::{EngineDb, audit};
 use crate::domain::indicator::value::PeriodStatus;
-use crate::server::db::{DbError, rows};
+use crate::server::db::{AuditLine, DbError, rows};
+use serde_json::json;
 use uuid::Uuid;
 
 pub(super) async fn forms(
@@ -17,7 +18,7 @@ pub(super) async fn insert_form(
     published_by: Option<Uuid>,
 ) -> Result<(), DbError> {
     let key = (form.id.as_str(), form.version);
-    insert_definition(db, rows::FORMS, key, form, published_by).await
+    insert_definition(db, rows::FORMS, key, form, published_by, "form_published").await
 }
 
 pub(super) async fn indicators(
@@ -32,7 +33,15 @@ pub(super) async fn insert_indicator(
     published_by: Option<Uuid>,
 ) -> Result<(), DbError> {
     let key = (indicator.code.as_str(), indicator.version);
-    insert_definition(db, rows::INDICATORS, key, indicator, published_by).await
+    insert_definition(
+        db,
+        rows::INDICATORS,
+        key,
+        indicator,
+        published_by,
+        "indicator_published",
+    )
+    .await
 }
 
 async fn definitions<T: serde::de::DeserializeOwned>(
@@ -45,23 +54,41 @@ async fn definitions<T: serde::de::DeserializeOwned>(
 }
 
 /// Stores a new version of a definition; a version that exists already is
-/// [`DbError::AlreadyExists`].
+/// [`DbError::AlreadyExists`]. One published by someone (not shipped with Athar) leaves an
+/// audit line of `kind`.
 async fn insert_definition<T: serde::Serialize>(
     db: &EngineDb,
     table: rows::Versioned,
     (name, version): (&str, u32),
     definition: &T,
     published_by: Option<Uuid>,
+    kind: &'static str,
 ) -> Result<(), DbError> {
     let json = serde_json::to_string(definition).map_err(|e| DbError::Value(e.to_string()))?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(&table.insert())
         .bind(name)
         .bind(i64::from(version))
         .bind(json)
         .bind(rows::now())
         .bind(published_by)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
+    if published_by.is_some() {
+        audit::append(
+            &mut tx,
+            &AuditLine {
+                actor: published_by,
+                kind,
+                subject: format!("{name} v{version}"),
+                project: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -110,6 +137,18 @@ pub(super) async fn set_period(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    audit::append(
+        &mut tx,
+        &AuditLine {
+            actor: Some(by),
+            kind: "period_changed",
+            subject: period.to_owned(),
+            project: None,
+            before: None,
+            after: Some(json!({ "status": status.as_str(), "reason": reason.trim() })),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -133,15 +172,33 @@ pub(super) async fn save_risk_settings(
 ) -> Result<(), DbError> {
     let now = rows::now();
     let value = serde_json::to_string(settings).map_err(|e| DbError::Value(e.to_string()))?;
+    let mut tx = db.begin_write().await?;
+    let before: Option<String> =
+        sqlx::query_scalar("select value from settings where key = 'risk'")
+            .fetch_optional(&mut *tx)
+            .await?;
     sqlx::query(
         "insert into settings (key, value, updated_by, updated_at) values ('risk', $1, $2, $3)
          on conflict (key) do update set value = excluded.value,
             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
     )
-    .bind(value)
+    .bind(&value)
     .bind(by)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    audit::append(
+        &mut tx,
+        &AuditLine {
+            actor: Some(by),
+            kind: "settings_changed",
+            subject: "risk".into(),
+            project: None,
+            before: before.and_then(|b| serde_json::from_str(&b).ok()),
+            after: serde_json::from_str(&value).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

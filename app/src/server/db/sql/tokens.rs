@@ -1,7 +1,7 @@
 //! BI tokens (kept as hashes).
 
-use super::EngineDb;
-use crate::server::db::{DbError, rows};
+use super::{EngineDb, audit};
+use crate::server::db::{AuditLine, DbError, rows};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ pub(super) async fn create_api_token(
     token_hash: &str,
 ) -> Result<(), DbError> {
     let now = rows::now();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "insert into api_tokens (id, name, token_hash, created_at) values ($1, $2, $3, $4)",
     )
@@ -19,9 +20,23 @@ pub(super) async fn create_api_token(
     .bind(name)
     .bind(token_hash)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    audit::append(&mut tx, &token_line("token_created", name)).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Tokens are made and revoked from the command line: the line names no account.
+fn token_line(kind: &'static str, name: &str) -> AuditLine {
+    AuditLine {
+        actor: None,
+        kind,
+        subject: name.to_owned(),
+        project: None,
+        before: None,
+        after: None,
+    }
 }
 
 pub(super) async fn api_token(db: &EngineDb, token_hash: &str) -> Result<Option<String>, DbError> {
@@ -44,13 +59,19 @@ pub(super) async fn api_token(db: &EngineDb, token_hash: &str) -> Result<Option<
 
 pub(super) async fn revoke_api_token(db: &EngineDb, name: &str) -> Result<bool, DbError> {
     let now = rows::now();
+    let mut tx = db.begin_write().await?;
     let done =
         sqlx::query("update api_tokens set revoked_at = $1 where name = $2 and revoked_at is null")
             .bind(now)
             .bind(name)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    audit::append(&mut tx, &token_line("token_revoked", name)).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(super) async fn api_tokens(
