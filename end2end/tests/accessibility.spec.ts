@@ -14,10 +14,10 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 
 /** The pages each role opens from the header or the home page, beside the project pages. */
 const REVIEW_PAGES: Record<Role, string[]> = {
-  facilitator: ["/new-project"],
-  supervisor: ["/review", "/conflicts", "/dashboard"],
-  team: ["/review", "/conflicts", "/devices", "/forms", "/settings", "/catalogue"],
-  viewer: ["/dashboard"],
+  facilitator: ["/new-project", "/account"],
+  supervisor: ["/review", "/conflicts", "/dashboard", "/account"],
+  team: ["/review", "/conflicts", "/devices", "/forms", "/settings", "/catalogue", "/people", "/organisations", "/audit", "/account"],
+  viewer: ["/dashboard", "/account"],
 };
 
 for (const width of [360, 1280]) {
