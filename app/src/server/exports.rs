@@ -187,6 +187,9 @@ const LONG_COLUMNS: [&str; 11] = [
     "note",
 ];
 
+/// Where `value` sits in [`LONG_COLUMNS`].
+const VALUE_COLUMN: usize = 9;
+
 fn long_fields(r: &LongRow) -> [String; 11] {
     [
         r.level.to_owned(),
@@ -214,7 +217,17 @@ pub fn csv(rows: &[LongRow]) -> Result<Vec<u8>, AppError> {
         };
         w.write_record(LONG_COLUMNS).map_err(fail)?;
         for r in rows {
-            w.write_record(long_fields(r)).map_err(fail)?;
+            // Text written by people (a project's title, a note) must never run as a formula; the
+            // value column holds numbers only, negative ones included.
+            let fields = long_fields(r);
+            w.write_record(fields.iter().enumerate().map(|(i, f)| {
+                if i == VALUE_COLUMN {
+                    f.clone()
+                } else {
+                    spreadsheet_text(f).into_owned()
+                }
+            }))
+            .map_err(fail)?;
         }
         w.flush().map_err(|e| fail(e.into()))?;
     }

@@ -296,3 +296,58 @@ async fn bi_tools_read_json_with_a_token_until_it_is_revoked() {
         assert!(!t.db.revoke_api_token("Power BI").await.expect("again"));
     }
 }
+
+/// A name the team typed that starts like a formula (a value chain's) is text in the CSV, never
+/// run by the spreadsheet that opens it; numbers stay numbers.
+#[tokio::test]
+async fn a_name_that_looks_like_a_formula_is_text_in_the_csv() {
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let chain = set.projects[0].value_chain_id;
+        support::execute(
+            &t,
+            "update value_chains set name_fr = '=HYPERLINK(\"http://evil\",\"ok\")' where id = $1",
+            chain,
+        )
+        .await;
+        let app = server::router(support::state(t.db.clone()), RouterOptions::default());
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        let code = &set
+            .value_chains
+            .iter()
+            .find(|v| v.id == chain)
+            .expect("the chain")
+            .code;
+        let path = format!(
+            "/exports/indicators.csv?level=value_chain&id={code}&year={}&lang=fr",
+            year()
+        );
+        let reply = send(&app, get(&path, Some(&team), None)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", t.engine);
+        let rows = csv_rows(&reply.bytes);
+        let named: Vec<_> = rows
+            .iter()
+            .skip(1)
+            .filter(|r| r[2].contains("HYPERLINK"))
+            .collect();
+        assert!(
+            !named.is_empty(),
+            "the chain's lines carry its name: {rows:?}"
+        );
+        for r in &named {
+            assert!(r[2].starts_with("'="), "defused: {r:?}");
+        }
+        for r in rows.iter().skip(1) {
+            for (i, cell) in r.iter().enumerate() {
+                assert!(
+                    i == 9 || !cell.starts_with(['=', '+', '-', '@']),
+                    "a cell that would run: {r:?}"
+                );
+            }
+        }
+        assert!(
+            rows.iter().skip(1).any(|r| r[9].parse::<f64>().is_ok()),
+            "values stay numbers"
+        );
+    }
+}
