@@ -272,6 +272,10 @@ pub trait Database: Send + Sync + 'static {
     /// An active user, by id.
     async fn user_by_id(&self, id: Uuid) -> Result<Option<SessionUser>, DbError>;
 
+    /// An account by id, active or disabled (what a disabled account's phone made before is
+    /// still theirs).
+    async fn account_by_id(&self, id: Uuid) -> Result<Option<SessionUser>, DbError>;
+
     async fn insert_user(&self, user: &NewUser) -> Result<(), DbError>;
 
     async fn create_session(

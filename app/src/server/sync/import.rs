@@ -22,8 +22,10 @@ pub async fn import(db: &Db, file: OutboxExport, today: &str) -> Result<ImportRe
     if file.protocol != PROTOCOL_VERSION || file.schema != SCHEMA_VERSION {
         return Err(AppError::UpdateNeeded);
     }
+    // A disabled account's file is imported too: what its phone made while it was active is
+    // not lost.
     let owner = db
-        .user_by_id(file.user_id)
+        .account_by_id(file.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let scope = project_scope(&owner)?;

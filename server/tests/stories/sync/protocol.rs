@@ -516,5 +516,38 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
             .collect();
         let gap = import(&t.db, file(later), TODAY).await.expect("gap");
         assert_eq!((gap.entries, gap.on_server), (2, 0), "{:?}", t.engine);
+
+        // The facilitator's account is disabled: what her phone made before still imports.
+        assert!(
+            t.db.set_active(f.facilitator.id, false, f.supervisor.id)
+                .await
+                .expect("disable")
+        );
+        let kept = Uuid::new_v4();
+        let mut late = file(vec![save(
+            client,
+            4,
+            &visit(kept, f.own, None, "made before the account was disabled"),
+        )]);
+        late.clients[0].mutations.push(save(
+            client,
+            5,
+            &visit(Uuid::new_v4(), f.own, None, "after a gap, now filled"),
+        ));
+        let imported = import(&t.db, late, TODAY)
+            .await
+            .expect("a disabled account's file");
+        assert_eq!(
+            (imported.entries, imported.refused),
+            (2, 0),
+            "{:?}: {imported:?}",
+            t.engine
+        );
+        let seen = pull(&t.db, &f.supervisor, Uuid::new_v4(), None).await;
+        assert!(
+            visits_in(&seen).iter().any(|v| v.id == kept),
+            "{:?}",
+            t.engine
+        );
     }
 }

@@ -41,6 +41,18 @@ pub(super) async fn user_by_id(
     Ok(row.and_then(|u| u.into_user()))
 }
 
+pub(super) async fn account_by_id(
+    db: &EngineDb,
+    id: Uuid,
+) -> Result<Option<crate::domain::SessionUser>, DbError> {
+    let row: Option<rows::UserRow> =
+        sqlx::query_as("select id, name, email, role, is_demo from users where id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|u| u.into_user()))
+}
+
 pub(super) async fn insert_user(
     db: &EngineDb,
     user: &crate::server::db::NewUser,

@@ -116,6 +116,10 @@ impl Database for EngineDb {
         accounts::user_by_id(self, id).await
     }
 
+    async fn account_by_id(&self, id: Uuid) -> Result<Option<crate::domain::SessionUser>, DbError> {
+        accounts::account_by_id(self, id).await
+    }
+
     async fn insert_user(&self, user: &crate::server::db::NewUser) -> Result<(), DbError> {
         accounts::insert_user(self, user).await
     }
