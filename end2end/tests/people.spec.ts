@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page, expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { countInDatabase, hydrated, openFirstProject, recordVisit, signIn } from "./helpers";
 
 // The team runs its people from the pages: a facilitator added gets a sign-in code, chooses her
 // password on her phone, coaches the projects of a colleague who leaves, is disabled and enabled
@@ -217,4 +217,82 @@ test("the team reads the audit trail, filtered by kind, and downloads it", async
   const csv = await page.request.get("/exports/audit.csv?kind=place_created");
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toContain(`Ghidma ${stamp}`);
+});
+
+test("a disabled facilitator's phone exports its unsent entries from the sign-in page, and the team imports them once", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now().toString(36);
+  const email = `lina.${stamp}@example.tn`;
+  const name = `Lina Ayari ${stamp}`;
+  const note = `Visite avant désactivation ${stamp}`;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "team");
+  await page.goto("/people");
+  await hydrated(page);
+  const rowOf = (who: string) => page.locator("table.people tbody tr").filter({ has: page.locator("td:first-child", { hasText: who }) });
+  const colleague = page.locator("table.people tbody tr", { hasText: "Animateur·rice" }).filter({ hasNotText: "amal.facilitatrice" }).filter({ hasText: /[1-9]\d* projet/ }).first();
+  const colleagueEmail = (await colleague.locator("td").first().locator("small bdi").textContent())!.trim();
+  const colleagueName = (await colleague.locator("td").first().locator("bdi").first().textContent())!.trim();
+  const incubator = (await colleague.locator("td").nth(2).textContent())!.split(" · ")[0].trim();
+  await page.getByLabel("Nom et prénom").fill(name);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Rôle").selectOption("facilitator");
+  await page.getByLabel("Incubateur").selectOption({ label: incubator });
+  await page.getByRole("button", { name: "Ajouter et faire un code de connexion" }).click();
+  const link = (await page.locator(".sign-in-code figcaption a").textContent())!.trim();
+  await rowOf(colleagueEmail).getByLabel(/Transférer les projets de/).selectOption({ label: name });
+  await rowOf(colleagueEmail).getByRole("button", { name: "Transférer" }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("transféré");
+
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "fr-FR", acceptDownloads: true });
+  const lina = await context.newPage();
+  await lina.goto(link);
+  await hydrated(lina);
+  await lina.getByLabel("Nouveau mot de passe", { exact: true }).fill("les palmes de Kébili 2026");
+  await lina.getByLabel("Nouveau mot de passe, encore une fois").fill("les palmes de Kébili 2026");
+  await lina.getByRole("button", { name: "Enregistrer et se connecter" }).click();
+  await expect(lina.getByRole("heading", { level: 1 })).toHaveText("Mes projets");
+  await hydrated(lina);
+  await openFirstProject(lina);
+  await context.setOffline(true);
+  await recordVisit(lina, note);
+  await expect(lina.locator(".sync-count")).toHaveText(/1 en attente/);
+
+  // The team disables her account while the visit waits on her phone.
+  await rowOf(email).getByRole("button", { name: /^Désactiver/ }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("est désactivé");
+
+  await context.setOffline(false);
+  await lina.goto("/login");
+  await hydrated(lina);
+  await lina.getByLabel("Adresse e-mail").fill(email);
+  await lina.getByLabel("Mot de passe").fill("les palmes de Kébili 2026");
+  await lina.getByRole("button", { name: "Se connecter" }).click();
+  await expect(lina.locator(".error-summary")).toContainText("Ce compte est désactivé");
+  await axe(lina, "sign-in of a disabled account fr");
+  const downloading = lina.waitForEvent("download");
+  await lina.getByRole("button", { name: /Exporter mes saisies non envoyées/ }).click();
+  const file = await (await downloading).path();
+  await expect(lina.locator(".notice [role=status]")).toContainText("1 fichier(s)");
+  expect(countInDatabase(note) ?? 0).toBe(0);
+
+  await page.goto("/devices");
+  await hydrated(page);
+  await page.getByLabel("Fichier exporté (.json)").setInputFiles(file!);
+  await page.getByRole("button", { name: "Importer" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Import pour ${name}` }))
+    .toContainText("1 saisie(s) dans le fichier, 1 désormais sur le serveur");
+  expect(countInDatabase(note) ?? 1).toBe(1);
+  await page.getByLabel("Fichier exporté (.json)").setInputFiles(file!);
+  await page.getByRole("button", { name: "Importer" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Import pour ${name}` })).toContainText("1 désormais sur le serveur");
+  expect(countInDatabase(note) ?? 1).toBe(1);
+
+  // Her projects go back, so the demo stays as other stories expect it.
+  await page.goto("/people");
+  await hydrated(page);
+  await rowOf(email).getByLabel(/Transférer les projets de/).selectOption({ label: colleagueName });
+  await rowOf(email).getByRole("button", { name: "Transférer" }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("transféré");
+  await context.close();
 });

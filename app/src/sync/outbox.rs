@@ -341,6 +341,22 @@ pub fn refused_count<S: KeyRead>(kv: &S, user: Uuid) -> Result<u32, StorageError
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Every user with something waiting on this device (a shared phone, or an account the team
+/// disabled, whose identity the device no longer keeps).
+pub fn users_with_pending<S: KeyRead>(kv: &S) -> Result<Vec<Uuid>, StorageError> {
+    let mut users: Vec<Uuid> = kv
+        .keys()?
+        .iter()
+        .filter_map(|k| {
+            let (user, rest) = k.strip_prefix(ROOT)?.split_once('/')?;
+            rest.starts_with("m/").then(|| user.parse().ok())?
+        })
+        .collect();
+    users.sort_unstable();
+    users.dedup();
+    Ok(users)
+}
+
 /// The clients of `user` with something waiting.
 pub fn clients_with_pending<S: KeyRead>(kv: &S, user: Uuid) -> Result<Vec<Uuid>, StorageError> {
     let waiting = format!("{}m/", prefix(user));

@@ -105,6 +105,16 @@ impl SyncHandle {
         }
     }
 
+    /// The export of every user's waiting entries on this device, for a phone whose account was
+    /// disabled: `done` gets how many files were downloaded.
+    pub fn export_device_unsent(self, done: RwSignal<Option<Result<usize, AppError>>>) {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            done.set(Some(engine::export_device_chunk(self).await));
+        });
+        let _ = done;
+    }
+
     /// After a save: the counts and lists are read again, and a sync is asked for. (Not part of
     /// the save itself, so "saved" shows first.)
     pub fn saved(self, user: uuid::Uuid) {

@@ -481,3 +481,31 @@ fn a_project_lists_the_latest_day_first_and_within_a_day_the_latest_recorded() {
         .collect();
     assert_eq!(order, [99, 10, 11, 12]);
 }
+
+#[test]
+fn the_users_with_entries_waiting_on_a_device_are_found_without_their_identity() {
+    let kv = MemoryStore::default();
+    let project = Uuid::from_u128(50);
+    assert_eq!(users_with_pending(&kv), Ok(vec![]));
+    for (user, slot) in [
+        (Uuid::from_u128(2), 0),
+        (Uuid::from_u128(1), 0),
+        (Uuid::from_u128(2), 1),
+    ] {
+        let mut outbox =
+            Outbox::open(&kv, user, slot, Uuid::from_u128(10 + slot as u128)).expect("open");
+        outbox
+            .save::<SaveVisit>(&visit(100 + slot as u128, project), TODAY, 1)
+            .expect("saved");
+    }
+    // A user with nothing waiting, only other keys, is not one.
+    kv.set(
+        "athar/v1/u/00000000-0000-0000-0000-000000000003/projects",
+        "[]",
+    )
+    .expect("set");
+    assert_eq!(
+        users_with_pending(&kv),
+        Ok(vec![Uuid::from_u128(1), Uuid::from_u128(2)])
+    );
+}

@@ -1,5 +1,6 @@
 //! The pages of the walking skeleton: sign-in, the home page of each role, a project, not found.
 
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::kit::layout::Frame;
 use crate::ui::text;
@@ -23,6 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                     <div class="error-summary" role="alert" tabindex="-1">
                         <p>{text::error(i18n, &e)}</p>
                     </div>
+                    {(e == AppError::AccountDisabled).then(|| view! { <DisabledExport /> })}
                 })}
                 <ActionForm action=login>
                     <div class="field">
@@ -39,5 +41,29 @@ pub fn LoginPage() -> impl IntoView {
                 </ActionForm>
             </div>
         </Frame>
+    }
+}
+
+/// A disabled account's unsent entries stay on the phone; this hands them to the team as files
+/// (the team imports them on the devices page).
+#[component]
+fn DisabledExport() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::ui::sync::use_sync();
+    let done = RwSignal::new(None::<Result<usize, AppError>>);
+    view! {
+        <div class="notice">
+            <p>{t_string!(i18n, disabled_export_intro)}</p>
+            <button type="button" on:click=move |_| sync.export_device_unsent(done)>
+                <span aria-hidden="true">"⇩ "</span>{t_string!(i18n, export_unsent)}
+            </button>
+            <p role="status">
+                {move || done.get().map(|r| match r {
+                    Ok(0) => t_string!(i18n, disabled_export_none).to_string(),
+                    Ok(n) => t_string!(i18n, disabled_export_done, count = n).to_string(),
+                    Err(e) => text::error(i18n, &e),
+                })}
+            </p>
+        </div>
     }
 }

@@ -184,6 +184,21 @@ fn sync_chunk(
 /// they are, and downloaded. In the sync chunk: only a phone that needs it fetches it.
 #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn export_chunk(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
+    export_file(user, h)
+}
+
+/// One export file for each user with entries waiting on this device, signed in or not (an
+/// account the team disabled): how many files were downloaded.
+#[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn export_device_chunk(h: SyncHandle) -> Result<usize, AppError> {
+    let users = outbox::users_with_pending(&Disk).map_err(storage)?;
+    for user in &users {
+        export_file(*user, h)?;
+    }
+    Ok(users.len())
+}
+
+fn export_file(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     use crate::sync::protocol::EXPORT_FORMAT;
     let mut clients = Vec::new();
     for client in outbox::clients_with_pending(&Disk, user).map_err(storage)? {
