@@ -357,16 +357,7 @@ async fn the_team_gives_a_new_facilitator_her_account_moves_projects_to_her_then
             401
         );
 
-        let kinds: Vec<String> =
-            t.db.audit(&app::server::db::AuditQuery {
-                limit: 100,
-                ..Default::default()
-            })
-            .await
-            .expect("audit")
-            .into_iter()
-            .map(|l| l.kind)
-            .collect();
+        let kinds = support::audit_kinds(&t).await;
         for kind in [
             "account_created",
             "sign_in_code_made",
@@ -508,17 +499,7 @@ async fn the_team_sets_up_organisations_places_and_value_chains() {
         let setting = send(&app, post_form("/api/programme_setting", "", Some(&team))).await;
         assert!(setting.body.contains("\"archived\":true"), "kept, archived");
 
-        // The facilitator's phone now offers the new place and value chain.
-        let kinds: Vec<String> =
-            t.db.audit(&app::server::db::AuditQuery {
-                limit: 100,
-                ..Default::default()
-            })
-            .await
-            .expect("audit")
-            .into_iter()
-            .map(|l| l.kind)
-            .collect();
+        let kinds = support::audit_kinds(&t).await;
         for kind in [
             "place_created",
             "organisation_created",
@@ -528,6 +509,7 @@ async fn the_team_sets_up_organisations_places_and_value_chains() {
         ] {
             assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
         }
+        // The facilitator's phone is offered the new place and value chain.
         let choices =
             t.db.registry_choices(
                 t.db.people()
@@ -686,13 +668,7 @@ async fn every_change_of_the_team_leaves_a_line_naming_who_made_it() {
             .expect("token");
         assert!(t.db.revoke_api_token("Power BI").await.expect("revoked"));
 
-        let lines =
-            t.db.audit(&app::server::db::AuditQuery {
-                limit: 100,
-                ..Default::default()
-            })
-            .await
-            .expect("audit");
+        let lines = support::audit_trail(&t).await;
         let line = |kind: &str| {
             lines
                 .iter()

@@ -129,13 +129,7 @@ async fn the_setup_link_makes_the_first_team_account_once() {
             SetupStart::NotNeeded
         );
         assert!(!t.db.replace_setup(&other).await.expect("replace"));
-        let trail =
-            t.db.audit(&app::server::db::AuditQuery {
-                limit: 10,
-                ..Default::default()
-            })
-            .await
-            .expect("audit");
+        let trail = support::audit_trail(&t).await;
         assert_eq!(trail.len(), 1, "{trail:?}");
         assert_eq!(trail[0].kind, "account_created");
         assert_eq!(trail[0].subject, "cheffe@example.tn");
@@ -242,16 +236,7 @@ async fn a_sign_in_code_works_once_within_its_day_and_ends_other_sessions() {
         )
         .await;
         assert!(signed.is_ok(), "the new password works");
-        let kinds: Vec<String> =
-            t.db.audit(&app::server::db::AuditQuery {
-                limit: 10,
-                ..Default::default()
-            })
-            .await
-            .expect("audit")
-            .into_iter()
-            .map(|l| l.kind)
-            .collect();
+        let kinds = support::audit_kinds(&t).await;
         assert_eq!(
             kinds,
             [

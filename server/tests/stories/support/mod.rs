@@ -197,6 +197,21 @@ pub async fn execute(t: &TestDb, sql: &str, id: uuid::Uuid) {
     }
 }
 
+/// The whole audit trail, newest first.
+pub async fn audit_trail(t: &TestDb) -> Vec<app::domain::audit::AuditEntry> {
+    t.db.audit(&db::AuditQuery {
+        limit: app::domain::audit::MAX_LINES,
+        ..Default::default()
+    })
+    .await
+    .expect("audit")
+}
+
+/// The kinds of the audit trail's lines, newest first.
+pub async fn audit_kinds(t: &TestDb) -> Vec<String> {
+    audit_trail(t).await.into_iter().map(|l| l.kind).collect()
+}
+
 /// One number read behind the app's back (`select count(*) …`).
 pub async fn count(t: &TestDb, sql: &str) -> i64 {
     match t.engine {
