@@ -31,6 +31,10 @@ self.addEventListener("message", (event) => {
     // Keep the worker alive until the hand-over is done: without waitUntil the browser may stop
     // an idle waiting worker before skipWaiting takes effect.
     event.waitUntil(self.skipWaiting());
+  } else if (type === "claim") {
+    // A page that loaded while this worker was still installing can miss the claim made at
+    // activation (it was between two documents): it asks, so an offline reload still opens.
+    event.waitUntil(self.clients.claim());
   } else if (type === "about" && event.ports[0]) {
     event.ports[0].postMessage({ build: BUILD, layouts: LAYOUTS });
   }

@@ -87,12 +87,20 @@
     setTimeout(register, retryMs);
     retryMs = Math.min(retryMs * 2, 5 * 60 * 1000);
   }
+  // A page that is not controlled once a worker is active asks it to claim the page: the claim
+  // made at activation misses a page that was between two documents at that moment.
+  function claim() {
+    var active = registration && registration.active;
+    if (active && active.state === "activated" && !navigator.serviceWorker.controller) {
+      active.postMessage({ type: "claim" });
+    }
+  }
   // A worker being installed offers itself once installed, if another already controls the page.
   function track(worker) {
     if (!worker) return;
     worker.addEventListener("statechange", function () {
       if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
-      if (worker.state === "activated") { retryMs = 5000; offlineReady(true); }
+      if (worker.state === "activated") { retryMs = 5000; offlineReady(true); claim(); }
       if (worker.state === "redundant" && !(registration && registration.active)) {
         offlineReady(false);
         retry();
@@ -105,6 +113,7 @@
       var fresh = reg !== registration;
       registration = reg;
       if (reg.active) offlineReady(true);
+      claim();
       offer(reg.waiting);
       track(reg.installing);
       if (fresh) reg.addEventListener("updatefound", function () { track(reg.installing); });
@@ -112,7 +121,7 @@
       watching = true;
       // Ask again now and then: the outbox may have emptied since (a sync went through), and a
       // browser may stop an idle waiting worker before it has handled the first message.
-      setInterval(function () { offer(registration.waiting); }, 10000);
+      setInterval(function () { offer(registration.waiting); claim(); }, 10000);
       // A page left open for days never navigates, and a browser may miss a check: look for a
       // new version now and then, and when the network comes back.
       function look() {
