@@ -4,6 +4,8 @@
 //! - `/exports/indicators.csv`, `/exports/indicators.xlsx`, `/exports/logframe.xlsx`: for a
 //!   signed-in user (the session cookie), within what their role may see;
 //!   `/exports/catalogue.json`, the indicator catalogue as the team's page imports it;
+//! - `/exports/template.xlsx`, `/exports/template-projects.csv`, `/exports/template-members.csv`:
+//!   the team's import templates;
 //! - `/bi/v1/indicators`, `/bi/v1/table`, `/bi/v1/dashboard`: read-only JSON for BI tools, with
 //!   `Authorization: Bearer <token>` (`athar token create`).
 //!
@@ -125,6 +127,29 @@ pub async fn export(
                 "text/csv; charset=utf-8",
                 "athar-audit.csv".into(),
             ));
+        }
+        // The import templates, for the team only, in the language asked for.
+        if let Some(kind) = name.strip_prefix("template") {
+            if user.role != app::domain::Role::Team {
+                return Err(AppError::Forbidden);
+            }
+            let lang = params.lang.as_deref().unwrap_or("fr");
+            return match kind {
+                ".xlsx" => {
+                    let snapshot = state.db.import_snapshot().await?;
+                    Ok(file(
+                        app::server::import::template::workbook(&snapshot, lang)?,
+                        XLSX,
+                        "athar-import.xlsx".into(),
+                    ))
+                }
+                "-projects.csv" | "-members.csv" => Ok(file(
+                    app::server::import::template::csv(kind == "-members.csv", lang),
+                    "text/csv; charset=utf-8",
+                    format!("athar-import{kind}"),
+                )),
+                _ => Err(AppError::NotFound),
+            };
         }
         let today = state.clock.today();
         let q = params.query(today)?;

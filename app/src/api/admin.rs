@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 use super::guard;
+use crate::domain::import::{ImportFile, ImportReport};
 use crate::domain::people::{Organisation, Person, PersonForm, Place, SignInCode, ValueChain};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -384,4 +385,50 @@ pub async fn audit_trail(
             limit: crate::domain::audit::MAX_LINES,
         })
         .await?)
+}
+
+/// Checks the programme's spreadsheet against Athar (a dry run: nothing is written) and, given
+/// the dry run's `plan`, imports it: everything in one transaction, or nothing. The report is in
+/// `lang`. An import whose files would now write something else than its dry run said (Athar
+/// changed meanwhile) is not written, and says so.
+#[server(prefix = "/api", endpoint = "import_programme", input = Json)]
+pub async fn import_programme(
+    files: Vec<ImportFile>,
+    lang: String,
+    plan: Option<String>,
+) -> Result<ImportReport, AppError> {
+    let team = guard::require_team()?;
+    let state = guard::state()?;
+    let today = state.clock.today().to_string();
+    let lang = if matches!(lang.as_str(), "fr" | "ar" | "en") {
+        lang
+    } else {
+        "fr".to_owned()
+    };
+    let snapshot = state.db.import_snapshot().await?;
+    let (mut report, planned) = crate::server::import::dry_run(&files, &snapshot, &lang, &today);
+    let Some(expected) = plan else {
+        return Ok(report);
+    };
+    if !report.problems.is_empty() {
+        return Ok(report);
+    }
+    if expected != report.plan {
+        report.problems.push(crate::domain::import::ImportProblem {
+            sheet: String::new(),
+            row: 0,
+            column: String::new(),
+            message: crate::server::import::text::pick(
+                &crate::server::import::text::message("stale"),
+                &lang,
+            )
+            .to_owned(),
+        });
+        return Ok(report);
+    }
+    if report.writes() {
+        state.db.apply_import(&planned, team.id).await?;
+    }
+    report.applied = true;
+    Ok(report)
 }

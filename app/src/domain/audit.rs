@@ -26,7 +26,7 @@ pub struct AuditEntry {
 }
 
 /// Every kind of line, in the order the filter offers them.
-pub const KINDS: [&str; 26] = [
+pub const KINDS: [&str; 27] = [
     "account_created",
     "account_changed",
     "account_disabled",
@@ -52,6 +52,7 @@ pub const KINDS: [&str; 26] = [
     "indicator_published",
     "token_created",
     "token_revoked",
+    "programme_imported",
     "demo_purged",
 ];
 

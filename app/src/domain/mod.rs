@@ -7,6 +7,7 @@ pub mod dates;
 pub mod device;
 pub mod entry;
 pub mod form;
+pub mod import;
 pub mod indicator;
 pub mod member;
 pub mod milestone;

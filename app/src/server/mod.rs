@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod exports;
 pub mod forms;
+pub mod import;
 pub mod indicators;
 pub mod password;
 pub mod projects;

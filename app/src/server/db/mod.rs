@@ -459,6 +459,17 @@ pub trait Database: Send + Sync + 'static {
         by: Uuid,
     ) -> Result<(), DbError>;
 
+    /// The programme as an import's checks compare a spreadsheet with it.
+    async fn import_snapshot(&self) -> Result<crate::server::import::Snapshot, DbError>;
+
+    /// Writes an import's plan in one transaction under one new version, with its audit line;
+    /// returns the version.
+    async fn apply_import(
+        &self,
+        plan: &crate::server::import::Plan,
+        by: Uuid,
+    ) -> Result<i64, DbError>;
+
     /// Removes every demo row, and what was created while demo data was loaded (which is demo data
     /// too), in one transaction; real rows stay. Returns the rows removed, by table.
     async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError>;

@@ -12,6 +12,7 @@ mod synced;
 mod value;
 mod visit;
 
+pub(in crate::server::db) use member::{MEMBER_COLUMNS, StoredMemberRow};
 pub(in crate::server::db) use registry::*;
 pub(in crate::server::db) use review::*;
 pub(in crate::server::db) use synced::*;

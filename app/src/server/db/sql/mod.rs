@@ -16,6 +16,7 @@ mod dashboard;
 mod demo;
 mod devices;
 mod directory;
+mod import;
 mod people;
 mod projects;
 mod pull;
@@ -344,6 +345,18 @@ impl Database for EngineDb {
         by: Uuid,
     ) -> Result<(), DbError> {
         directory::save_value_chain(self, chain, by).await
+    }
+
+    async fn import_snapshot(&self) -> Result<crate::server::import::Snapshot, DbError> {
+        import::snapshot(self).await
+    }
+
+    async fn apply_import(
+        &self,
+        plan: &crate::server::import::Plan,
+        by: Uuid,
+    ) -> Result<i64, DbError> {
+        import::apply(self, plan, by).await
     }
 
     async fn purge_demo(&self) -> Result<Vec<(&'static str, u64)>, DbError> {

@@ -42,6 +42,7 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> &'static str 
         "token_created" => t_string!(i18n, audit_token_created),
         "token_revoked" => t_string!(i18n, audit_token_revoked),
         "demo_purged" => t_string!(i18n, audit_demo_purged),
+        "programme_imported" => t_string!(i18n, audit_programme_imported),
         _ => t_string!(i18n, audit_other),
     }
 }

@@ -2,7 +2,7 @@
 //! mutations ([`SyncStore`](crate::server::db::SyncStore)).
 
 mod load;
-mod write;
+pub(super) mod write;
 
 use super::{Conn, EngineDb, Sql};
 use crate::server::db::{DbError, ProjectScope, rows};

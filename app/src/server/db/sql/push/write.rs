@@ -122,8 +122,8 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// Inserts or updates every record of kind `K` among `records`.
-async fn write_kind<K: Written>(
+/// Inserts or updates every record of kind `K` among `records` (a push, and an import's members).
+pub(in super::super) async fn write_kind<K: Written>(
     tx: &mut Conn,
     records: &[StoredRecord],
     now: OffsetDateTime,
