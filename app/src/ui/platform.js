@@ -194,6 +194,21 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
   };
 
+  // The files chosen in the file input with this id, as JSON `[{name, data}]` (data: a base64
+  // `data:` address, as the server reads it).
+  athar.readFiles = function (id) {
+    var input = document.getElementById(id);
+    var files = Array.prototype.slice.call((input && input.files) || []);
+    return Promise.all(files.map(function (file) {
+      return new Promise(function (resolve, reject) {
+        var reader = new FileReader();
+        reader.onload = function () { resolve({ name: file.name, data: String(reader.result) }); };
+        reader.onerror = function () { reject(reader.error); };
+        reader.readAsDataURL(file);
+      });
+    })).then(function (all) { return JSON.stringify(all); });
+  };
+
   // The text of the file chosen in the file input with this id ("" when none).
   athar.readFile = function (id) {
     var input = document.getElementById(id);

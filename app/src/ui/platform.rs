@@ -22,6 +22,8 @@ extern "C" {
     pub fn download(name: &str, text: &str);
     #[wasm_bindgen(js_namespace = athar, js_name = readFile)]
     fn js_read_file(id: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = readFiles)]
+    fn js_read_files(id: &str) -> Promise;
 }
 
 /// Whether a new version of the app waits while entries do (`service_worker_client.js`).
@@ -85,6 +87,16 @@ pub async fn read_file(id: &str) -> String {
         .await
         .ok()
         .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// The files chosen in the file input `id`, with their bytes in base64; none when none is.
+pub async fn read_files(id: &str) -> Vec<crate::domain::import::ImportFile> {
+    JsFuture::from(js_read_files(id))
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default()
 }
 

@@ -38,6 +38,7 @@ pub enum Screen {
     People,
     Organisations,
     Audit,
+    Import,
 }
 
 /// The code chunk a screen's page lives in (`cargo leptos build --split`): what a cold start
@@ -165,6 +166,7 @@ pub const SCREENS: &[Row] = &[
     row(Screen::People, "/people", Chunk::Team, TEAM),
     row(Screen::Organisations, "/organisations", Chunk::Team, TEAM),
     row(Screen::Audit, "/audit", Chunk::Team, TEAM),
+    row(Screen::Import, "/import", Chunk::Team, TEAM),
 ];
 
 const fn row(screen: Screen, path: &'static str, chunk: Chunk, gate: Gate) -> Row {

@@ -176,6 +176,7 @@ pub fn Frame(
                         <a href="/settings">{t_string!(i18n, nav_settings)}</a>
                         <a href="/people">{t_string!(i18n, nav_people)}</a>
                         <a href="/organisations">{t_string!(i18n, nav_organisations)}</a>
+                        <a href="/import">{t_string!(i18n, nav_import)}</a>
                         <a href="/audit">{t_string!(i18n, nav_audit)}</a>
                     })}
                 </nav>

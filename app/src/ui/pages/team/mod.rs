@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod forms;
+pub mod import;
 pub mod people;
 pub mod setting;
 pub mod settings;
