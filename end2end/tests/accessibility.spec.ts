@@ -16,7 +16,7 @@ async function setLanguage(page: Page, lang: "fr" | "ar") {
 const REVIEW_PAGES: Record<Role, string[]> = {
   facilitator: ["/new-project", "/account"],
   supervisor: ["/review", "/conflicts", "/dashboard", "/account"],
-  team: ["/review", "/conflicts", "/devices", "/forms", "/settings", "/catalogue", "/people", "/organisations", "/audit", "/account"],
+  team: ["/review", "/conflicts", "/devices", "/forms", "/settings", "/catalogue", "/people", "/organisations", "/audit", "/import", "/account"],
   viewer: ["/dashboard", "/account"],
 };
 

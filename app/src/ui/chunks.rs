@@ -135,9 +135,7 @@ pub fn TeamPages() -> impl IntoView {
         Some(Screen::Devices) => view! { <DevicesPage /> }.into_any(),
         Some(Screen::People) => view! { <crate::ui::pages::team::people::PeoplePage /> }.into_any(),
         Some(Screen::Audit) => view! { <crate::ui::pages::team::audit::AuditPage /> }.into_any(),
-        Some(Screen::Import) => {
-            view! { <crate::ui::pages::team::import::ImportPage /> }.into_any()
-        }
+        Some(Screen::Import) => view! { <crate::ui::pages::team::import::ImportPage /> }.into_any(),
         Some(Screen::Organisations) => {
             view! { <crate::ui::pages::team::setting::SettingPage /> }.into_any()
         }

@@ -794,6 +794,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             json: false,
             expect: [401, 200, 200, 200, 200],
         },
+        Row {
+            endpoint: "/api/import_programme",
+            case: "the team only (a dry run of no file: told so, nothing written)",
+            body: r#"{"files":[],"lang":"fr","plan":null}"#.into(),
+            json: true,
+            expect: [401, 403, 403, 200, 403],
+        },
         // Last: it ends every session of its caller (the rows above keep theirs).
         Row {
             endpoint: "/api/sign_out_everywhere",

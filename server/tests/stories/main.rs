@@ -25,6 +25,7 @@ mod demo;
 mod exports;
 mod faults;
 mod http;
+mod import;
 mod indicators;
 mod properties;
 mod setup;

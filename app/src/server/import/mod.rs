@@ -94,7 +94,12 @@ pub struct Plan {
 
 /// Checks the files against Athar as it is: the report in `lang`, and what an import would
 /// write (empty when a problem was found).
-pub fn dry_run(files: &[ImportFile], snapshot: &Snapshot, lang: &str, today: &str) -> (ImportReport, Plan) {
+pub fn dry_run(
+    files: &[ImportFile],
+    snapshot: &Snapshot,
+    lang: &str,
+    today: &str,
+) -> (ImportReport, Plan) {
     let mut run = Run {
         snapshot,
         lang,
@@ -102,6 +107,7 @@ pub fn dry_run(files: &[ImportFile], snapshot: &Snapshot, lang: &str, today: &st
         report: ImportReport::default(),
         plan: Plan::default(),
         codes: HashMap::new(),
+        rejected: HashSet::new(),
     };
     let mut project_tables = Vec::new();
     let mut member_tables = Vec::new();
@@ -159,7 +165,9 @@ pub fn dry_run(files: &[ImportFile], snapshot: &Snapshot, lang: &str, today: &st
 fn decode(data: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     let b64 = data.split_once(";base64,").map_or(data, |(_, b)| b);
-    base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()
 }
 
 /// The column key of each header, in any language (a `*` marking a required one is ignored).
@@ -185,6 +193,8 @@ struct Run<'a> {
     plan: Plan,
     /// Project codes the file brings, to their ids.
     codes: HashMap<String, Uuid>,
+    /// Codes of project rows with a problem: their members rows are not told about again.
+    rejected: HashSet<String>,
 }
 
 /// One row's cells by column key.
@@ -224,7 +234,12 @@ impl Run<'_> {
         }
         for c in columns.iter().filter(|c| c.required) {
             if !keys.contains(&Some(c.key)) {
-                self.problem(&table.sheet, 1, pick(&c.header, self.lang), "missing_column");
+                self.problem(
+                    &table.sheet,
+                    1,
+                    pick(&c.header, self.lang),
+                    "missing_column",
+                );
                 fine = false;
             }
         }
@@ -256,6 +271,7 @@ impl Run<'_> {
             let before = self.report.problems.len();
             let fields = self.project_fields(&table.sheet, &row);
             if self.report.problems.len() > before {
+                self.rejected.insert(normalise_code(row.get("file_code").0));
                 continue;
             }
             let Some(fields) = fields else { continue };
@@ -264,7 +280,11 @@ impl Run<'_> {
                 self.problem(&table.sheet, row.number, header, "duplicate_row");
                 continue;
             }
-            let existing = self.snapshot.projects.iter().find(|(_, f)| f.code == fields.code);
+            let existing = self
+                .snapshot
+                .projects
+                .iter()
+                .find(|(_, f)| f.code == fields.code);
             let (id, new) = match existing {
                 Some((id, old)) => {
                     let changes = self.project_changes(old, &fields);
@@ -350,14 +370,15 @@ impl Run<'_> {
                 None
             }
         });
-        let incubator = need(self, "incubator")
-            .and_then(|name| match find_organisation(&s.organisations, "incubator", &name) {
+        let incubator = need(self, "incubator").and_then(|name| {
+            match find_organisation(&s.organisations, "incubator", &name) {
                 Some(id) => Some(id),
                 None => {
                     bad(self, "incubator", "unknown_value");
                     None
                 }
-            });
+            }
+        });
         let facilitator = match row.get("facilitator_email").0 {
             "" => Some(None),
             email => {
@@ -432,8 +453,13 @@ impl Run<'_> {
         };
         let (code, title, kind, value_chain, locality) =
             (code?, title?, kind?, value_chain?, locality?);
-        let (incubator, facilitator, legal_form, training_track, call_wave) =
-            (incubator?, facilitator?, legal_form?, training_track?, call_wave?);
+        let (incubator, facilitator, legal_form, training_track, call_wave) = (
+            incubator?,
+            facilitator?,
+            legal_form?,
+            training_track?,
+            call_wave?,
+        );
         let (funder, start_date, grant_millimes) = (funder?, start_date?, grant_millimes?);
         // The phone's rule for a new project: code, title, legal form, training, wave.
         let checked = NewProject {
@@ -479,7 +505,11 @@ impl Run<'_> {
     }
 
     /// The columns a row changes in a project, as `(header, before, after)` in words.
-    fn project_changes(&self, old: &ProjectFields, new: &ProjectFields) -> Vec<(String, String, String)> {
+    fn project_changes(
+        &self,
+        old: &ProjectFields,
+        new: &ProjectFields,
+    ) -> Vec<(String, String, String)> {
         let s = self.snapshot;
         let chain = |id: Uuid| {
             s.value_chains
@@ -505,24 +535,44 @@ impl Run<'_> {
         let pairs = [
             ("title", old.title.clone(), new.title.clone()),
             ("kind", old.kind.clone(), new.kind.clone()),
-            ("value_chain", chain(old.value_chain), chain(new.value_chain)),
+            (
+                "value_chain",
+                chain(old.value_chain),
+                chain(new.value_chain),
+            ),
             ("locality", place(old.locality), place(new.locality)),
             (
                 "incubator",
                 organisation(Some(old.incubator)),
                 organisation(Some(new.incubator)),
             ),
-            ("facilitator_email", person(old.facilitator), person(new.facilitator)),
+            (
+                "facilitator_email",
+                person(old.facilitator),
+                person(new.facilitator),
+            ),
             ("legal_form", old.legal_form.clone(), new.legal_form.clone()),
-            ("training_track", old.training_track.clone(), new.training_track.clone()),
-            ("call_wave", old.call_wave.to_string(), new.call_wave.to_string()),
+            (
+                "training_track",
+                old.training_track.clone(),
+                new.training_track.clone(),
+            ),
+            (
+                "call_wave",
+                old.call_wave.to_string(),
+                new.call_wave.to_string(),
+            ),
             ("funder", organisation(old.funder), organisation(new.funder)),
             (
                 "start_date",
                 old.start_date.clone().unwrap_or_default(),
                 new.start_date.clone().unwrap_or_default(),
             ),
-            ("grant_tnd", money(old.grant_millimes), money(new.grant_millimes)),
+            (
+                "grant_tnd",
+                money(old.grant_millimes),
+                money(new.grant_millimes),
+            ),
         ];
         pairs
             .into_iter()
@@ -546,7 +596,12 @@ impl Run<'_> {
             let (code, code_header) = row.get("file_code");
             let code = normalise_code(code);
             let project = if code.is_empty() {
-                self.problem(sheet, row.number, code_header_or(code_header, self.lang), "required");
+                self.problem(
+                    sheet,
+                    row.number,
+                    code_header_or(code_header, self.lang),
+                    "required",
+                );
                 None
             } else {
                 let known = self.codes.get(&code).copied().or_else(|| {
@@ -556,7 +611,7 @@ impl Run<'_> {
                         .find(|(_, f)| f.code == code)
                         .map(|(id, _)| *id)
                 });
-                if known.is_none() {
+                if known.is_none() && !self.rejected.contains(&code) {
                     self.problem(sheet, row.number, code_header, "unknown_project");
                 }
                 known
@@ -631,14 +686,15 @@ impl Run<'_> {
     /// the server check it; each answer that fails is a problem of its column.
     fn member_answers(&mut self, sheet: &str, row: &Row, form: &FormDefinition) -> Option<Answers> {
         let mut answers = Answers::new();
-        let mut fine = true;
+        // Columns already told about: the form's own check would only repeat them.
+        let mut told: HashSet<&str> = HashSet::new();
         let consent = match row.get("consent").0 {
             "" => false,
             typed => match text::yes_no(typed) {
                 Some(c) => c,
                 None => {
                     self.problem(sheet, row.number, row.get("consent").1, "unknown_value");
-                    fine = false;
+                    told.insert("consent");
                     false
                 }
             },
@@ -655,7 +711,7 @@ impl Run<'_> {
             }
             if name.starts_with("wg_") && !consent {
                 self.problem(sheet, row.number, header, "wg_without_consent");
-                fine = false;
+                told.insert(name);
                 continue;
             }
             let answer = match &field.kind {
@@ -663,7 +719,7 @@ impl Run<'_> {
                     Ok(n) => Answer::Number(n),
                     Err(_) => {
                         self.problem(sheet, row.number, header, "not_a_number");
-                        fine = false;
+                        told.insert(name);
                         continue;
                     }
                 },
@@ -671,7 +727,7 @@ impl Run<'_> {
                     Some(day) => Answer::Text(day),
                     None => {
                         self.problem(sheet, row.number, header, "not_a_date");
-                        fine = false;
+                        told.insert(name);
                         continue;
                     }
                 },
@@ -687,7 +743,7 @@ impl Run<'_> {
                         Some(c) => Answer::Text(c.value.clone()),
                         None => {
                             self.problem(sheet, row.number, header, "unknown_value");
-                            fine = false;
+                            told.insert(name);
                             continue;
                         }
                     }
@@ -697,8 +753,13 @@ impl Run<'_> {
             };
             answers.insert(name.into(), answer);
         }
-        for e in form.validate(&answers, self.today) {
+        let problems = form.validate(&answers, self.today);
+        let fine = told.is_empty() && problems.is_empty();
+        for e in problems {
             let field = e.field();
+            if told.contains(field) {
+                continue;
+            }
             let h = match row.get(field).1 {
                 "" => header(&MEMBER_COLUMNS, field, self.lang),
                 h => h.to_owned(),
@@ -728,7 +789,6 @@ impl Run<'_> {
                 }),
                 None => self.problem(sheet, row.number, &h, code),
             }
-            fine = false;
         }
         fine.then_some(answers)
     }
@@ -804,7 +864,11 @@ fn find_place(places: &[Place], typed: &str) -> Result<Uuid, &'static str> {
     let found: Vec<&Place> = places
         .iter()
         .filter(|p| p.name.to_lowercase() == name)
-        .filter(|p| delegation.as_ref().is_none_or(|d| p.delegation.to_lowercase() == *d))
+        .filter(|p| {
+            delegation
+                .as_ref()
+                .is_none_or(|d| p.delegation.to_lowercase() == *d)
+        })
         .collect();
     match found.as_slice() {
         [one] => Ok(one.id),
@@ -833,7 +897,11 @@ fn read_day(typed: &str) -> Option<String> {
         if parts.next().is_some() || y.len() != 4 {
             return None;
         }
-        format!("{y}-{:02}-{:02}", m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)
+        format!(
+            "{y}-{:02}-{:02}",
+            m.parse::<u32>().ok()?,
+            d.parse::<u32>().ok()?
+        )
     };
     crate::domain::dates::is_iso_day(&iso).then_some(iso)
 }
@@ -843,7 +911,12 @@ fn fingerprint(plan: &Plan) -> String {
     use sha2::{Digest, Sha256};
     let mut hash = Sha256::new();
     for p in &plan.projects {
-        hash.update(format!("{:?}|{}|{:?}\n", p.new, if p.new { Uuid::nil() } else { p.id }, p.fields));
+        hash.update(format!(
+            "{:?}|{}|{:?}\n",
+            p.new,
+            if p.new { Uuid::nil() } else { p.id },
+            p.fields
+        ));
     }
     for m in &plan.members {
         let mut member = m.member.clone();
@@ -871,8 +944,13 @@ mod tests {
 
     #[test]
     fn headers_are_known_in_each_language_and_by_key() {
-        let headers = ["Code du dossier *", "عنوان المشروع", "grant_tnd", "Remarques"]
-            .map(String::from);
+        let headers = [
+            "Code du dossier *",
+            "عنوان المشروع",
+            "grant_tnd",
+            "Remarques",
+        ]
+        .map(String::from);
         assert_eq!(
             keys_of(&headers),
             [Some("file_code"), Some("title"), Some("grant_tnd"), None]

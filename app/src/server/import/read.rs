@@ -183,7 +183,10 @@ mod tests {
         let tables = tables("book.xlsx", &bytes).unwrap();
         let t = &tables[0];
         assert_eq!(t.sheet, "Projets");
-        assert_eq!(t.rows[0], (2, vec!["KBL-001".into(), "2026-03-15".into(), "2".into()]));
+        assert_eq!(
+            t.rows[0],
+            (2, vec!["KBL-001".into(), "2026-03-15".into(), "2".into()])
+        );
         assert_eq!(t.rows[1].0, 3);
         assert!(t.rows[1].1[0].starts_with("=HYPERLINK"), "{:?}", t.rows[1]);
     }

@@ -2,7 +2,9 @@
 //! lists each coded column takes (with drop-downs), and the same columns as two CSV files.
 
 use super::Snapshot;
-use super::text::{Column, LISTS_SHEET, MEMBER_COLUMNS, MEMBERS_SHEET, PROJECT_COLUMNS, PROJECTS_SHEET, pick};
+use super::text::{
+    Column, LISTS_SHEET, MEMBER_COLUMNS, MEMBERS_SHEET, PROJECT_COLUMNS, PROJECTS_SHEET, pick,
+};
 use crate::domain::project::{LEGAL_FORMS, TRAINING_TRACKS};
 use crate::error::AppError;
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
@@ -21,7 +23,11 @@ fn headers(columns: &[Column], lang: &str) -> Vec<String> {
         .iter()
         .map(|c| {
             let h = pick(&c.header, lang);
-            if c.required { format!("{h} *") } else { h.to_owned() }
+            if c.required {
+                format!("{h} *")
+            } else {
+                h.to_owned()
+            }
         })
         .collect()
 }
@@ -47,18 +53,31 @@ fn build(s: &Snapshot, lang: &str) -> Result<Vec<u8>, XlsxError> {
     // The lists: one column per coded column of the two sheets.
     let mut lists: Vec<(&str, Vec<String>)> = vec![
         ("kind", vec!["individual".into(), "collective".into()]),
-        ("value_chain", s.value_chains.iter().map(|c| c.code.clone()).collect()),
-        ("locality", s.places.iter().map(|p| p.name.clone()).collect()),
         (
-            "incubator",
-            organisations(s, "incubator"),
+            "value_chain",
+            s.value_chains.iter().map(|c| c.code.clone()).collect(),
         ),
+        (
+            "locality",
+            s.places.iter().map(|p| p.name.clone()).collect(),
+        ),
+        ("incubator", organisations(s, "incubator")),
         (
             "facilitator_email",
-            s.facilitators.iter().filter(|f| f.active).map(|f| f.email.clone()).collect(),
+            s.facilitators
+                .iter()
+                .filter(|f| f.active)
+                .map(|f| f.email.clone())
+                .collect(),
         ),
-        ("legal_form", LEGAL_FORMS.iter().map(|f| (*f).to_owned()).collect()),
-        ("training_track", TRAINING_TRACKS.iter().map(|f| (*f).to_owned()).collect()),
+        (
+            "legal_form",
+            LEGAL_FORMS.iter().map(|f| (*f).to_owned()).collect(),
+        ),
+        (
+            "training_track",
+            TRAINING_TRACKS.iter().map(|f| (*f).to_owned()).collect(),
+        ),
         ("funder", organisations(s, "funder")),
     ];
     if let Some(form) = &s.member_form {
@@ -107,7 +126,11 @@ fn build(s: &Snapshot, lang: &str) -> Result<Vec<u8>, XlsxError> {
         sheet.set_name(sheet_name)?;
         write_header(sheet, columns, lang)?;
         for (i, c) in columns.iter().enumerate() {
-            let key = if c.key.starts_with("wg_") { "wg" } else { c.key };
+            let key = if c.key.starts_with("wg_") {
+                "wg"
+            } else {
+                c.key
+            };
             if let Some(range) = list_range.get(key) {
                 let v = DataValidation::new().allow_list_formula(Formula::new(range));
                 sheet.add_data_validation(1, i as u16, ROWS, i as u16, &v)?;
@@ -177,7 +200,11 @@ mod tests {
         assert_eq!(names, ["القوائم", "المشاريع", "الأعضاء"]);
         let keys = super::super::keys_of(&tables[1].headers);
         assert_eq!(keys.len(), PROJECT_COLUMNS.len());
-        assert!(keys.iter().zip(&PROJECT_COLUMNS).all(|(k, c)| *k == Some(c.key)));
+        assert!(
+            keys.iter()
+                .zip(&PROJECT_COLUMNS)
+                .all(|(k, c)| *k == Some(c.key))
+        );
         assert!(tables[1].rows.is_empty() && tables[2].rows.is_empty());
     }
 }

@@ -30,42 +30,110 @@ const fn col(key: &'static str, header: Words, required: bool) -> Column {
 
 /// The projects sheet, in the template's order.
 pub const PROJECT_COLUMNS: [Column; 13] = [
-    col("file_code", ["Code du dossier", "رمز الملف", "File code"], true),
+    col(
+        "file_code",
+        ["Code du dossier", "رمز الملف", "File code"],
+        true,
+    ),
     col("title", ["Intitulé", "عنوان المشروع", "Title"], true),
     col("kind", ["Type", "النوع", "Kind"], true),
-    col("value_chain", ["Filière", "سلسلة القيمة", "Value chain"], true),
+    col(
+        "value_chain",
+        ["Filière", "سلسلة القيمة", "Value chain"],
+        true,
+    ),
     col("locality", ["Localité", "المنطقة", "Locality"], true),
     col("incubator", ["Incubateur", "الحاضنة", "Incubator"], true),
     col(
         "facilitator_email",
-        ["E-mail de l'animateur", "البريد الإلكتروني للمنشط", "Facilitator email"],
+        [
+            "E-mail de l'animateur",
+            "البريد الإلكتروني للمنشط",
+            "Facilitator email",
+        ],
         false,
     ),
-    col("legal_form", ["Forme juridique", "الشكل القانوني", "Legal form"], true),
-    col("training_track", ["Formation", "مسار التكوين", "Training track"], true),
-    col("call_wave", ["Vague d'appel", "دفعة الدعوة", "Call wave"], true),
+    col(
+        "legal_form",
+        ["Forme juridique", "الشكل القانوني", "Legal form"],
+        true,
+    ),
+    col(
+        "training_track",
+        ["Formation", "مسار التكوين", "Training track"],
+        true,
+    ),
+    col(
+        "call_wave",
+        ["Vague d'appel", "دفعة الدعوة", "Call wave"],
+        true,
+    ),
     col("funder", ["Bailleur", "الجهة المموّلة", "Funder"], false),
-    col("start_date", ["Date de démarrage", "تاريخ الانطلاق", "Start date"], false),
-    col("grant_tnd", ["Subvention (DT)", "المنحة (د.ت)", "Grant (TND)"], false),
+    col(
+        "start_date",
+        ["Date de démarrage", "تاريخ الانطلاق", "Start date"],
+        false,
+    ),
+    col(
+        "grant_tnd",
+        ["Subvention (DT)", "المنحة (د.ت)", "Grant (TND)"],
+        false,
+    ),
 ];
 
 /// The members sheet, in the template's order. The six Washington Group answers are read only
 /// with consent.
 pub const MEMBER_COLUMNS: [Column; 14] = [
-    col("file_code", ["Code du dossier", "رمز الملف", "File code"], true),
-    col("full_name", ["Nom et prénom", "الاسم واللقب", "Full name"], true),
+    col(
+        "file_code",
+        ["Code du dossier", "رمز الملف", "File code"],
+        true,
+    ),
+    col(
+        "full_name",
+        ["Nom et prénom", "الاسم واللقب", "Full name"],
+        true,
+    ),
     col("sex", ["Sexe", "الجنس", "Sex"], true),
-    col("birth_year", ["Année de naissance", "سنة الولادة", "Birth year"], true),
+    col(
+        "birth_year",
+        ["Année de naissance", "سنة الولادة", "Birth year"],
+        true,
+    ),
     col("role", ["Rôle", "الدور", "Role"], true),
-    col("joined_on", ["Date d'adhésion", "تاريخ الانضمام", "Joined on"], true),
+    col(
+        "joined_on",
+        ["Date d'adhésion", "تاريخ الانضمام", "Joined on"],
+        true,
+    ),
     col("phone", ["Téléphone", "الهاتف", "Phone"], false),
     col("consent", ["Consentement", "الموافقة", "Consent"], false),
     col("wg_seeing", ["WG voir", "WG الرؤية", "WG seeing"], false),
-    col("wg_hearing", ["WG entendre", "WG السمع", "WG hearing"], false),
-    col("wg_walking", ["WG marcher", "WG المشي", "WG walking"], false),
-    col("wg_cognition", ["WG mémoire", "WG التذكر", "WG remembering"], false),
-    col("wg_self_care", ["WG soins", "WG العناية الذاتية", "WG self-care"], false),
-    col("wg_communication", ["WG communiquer", "WG التواصل", "WG communicating"], false),
+    col(
+        "wg_hearing",
+        ["WG entendre", "WG السمع", "WG hearing"],
+        false,
+    ),
+    col(
+        "wg_walking",
+        ["WG marcher", "WG المشي", "WG walking"],
+        false,
+    ),
+    col(
+        "wg_cognition",
+        ["WG mémoire", "WG التذكر", "WG remembering"],
+        false,
+    ),
+    col(
+        "wg_self_care",
+        ["WG soins", "WG العناية الذاتية", "WG self-care"],
+        false,
+    ),
+    col(
+        "wg_communication",
+        ["WG communiquer", "WG التواصل", "WG communicating"],
+        false,
+    ),
 ];
 
 /// The sheets' names in the template.
@@ -106,7 +174,11 @@ pub fn message(code: &str) -> Words {
             "عمود غير معروف: ليس في النموذج.",
             "Unknown column: it is not in the template.",
         ],
-        "required" => ["Valeur obligatoire.", "قيمة إلزامية.", "A value is required."],
+        "required" => [
+            "Valeur obligatoire.",
+            "قيمة إلزامية.",
+            "A value is required.",
+        ],
         "unknown_value" => [
             "Valeur inconnue : choisissez dans la feuille des listes.",
             "قيمة غير معروفة: اختاروا من ورقة القوائم.",

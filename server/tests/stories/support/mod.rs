@@ -9,6 +9,7 @@
     reason = "test support: a failed setup is a failed test"
 )]
 
+pub mod programme;
 pub mod router;
 pub mod wire;
 

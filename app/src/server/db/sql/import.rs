@@ -3,7 +3,7 @@
 
 use super::{EngineDb, audit, directory, people, push, settings};
 use crate::domain::MEMBER_FORM;
-use crate::server::db::rows::{self, StoredMemberRow, MEMBER_COLUMNS};
+use crate::server::db::rows::{self, MEMBER_COLUMNS, StoredMemberRow};
 use crate::server::db::store::{StoredMember, StoredRecord};
 use crate::server::db::{AuditLine, DbError};
 use crate::server::import::{Facilitator, Plan, ProjectFields, Snapshot};

@@ -44,12 +44,7 @@ pub fn ImportPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = run;
     };
-    let template = move |file: &str| {
-        format!(
-            "/exports/{file}?lang={}",
-            lang(i18n.get_locale())
-        )
-    };
+    let template = move |file: &str| format!("/exports/{file}?lang={}", lang(i18n.get_locale()));
     view! {
         <GatedFrame
             allowed=|role| Screen::Import.gate().allows(role)

@@ -1,0 +1,79 @@
+import AxeBuilder from "@axe-core/playwright";
+import { Page, expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { hydrated, signIn } from "./helpers";
+
+// The team brings the programme's spreadsheet in: a dry run that names the bad cell and writes
+// nothing, the import once the file is fixed, and the same file again changes nothing.
+
+async function axe(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
+}
+
+/** Rows of the server's database (`ATHAR_DB` names the SQLite file); null without it. */
+function count(sql: string): number | null {
+  const db = process.env.ATHAR_DB;
+  if (!db) {
+    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test counts rows in the database");
+    return null;
+  }
+  return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
+}
+
+test("the team checks the programme's spreadsheet, fixes the bad cell, imports it once", async ({ page }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now().toString(36).toUpperCase();
+  const codes = [`IMP-${stamp}-1`, `IMP-${stamp}-2`];
+  // As a French spreadsheet saves CSV: `;` between cells.
+  const projects = [
+    "Code du dossier;Intitulé;Type;Filière;Localité;Incubateur;E-mail de l'animateur;Forme juridique;Formation;Vague d'appel;Bailleur;Date de démarrage;Subvention (DT)",
+    `${codes[0]};Séchage de dattes ${stamp};individuel;DAT;Kébili;Incubateur de proximité Oasis Vertes (fictif);amal.facilitatrice@demo.athar.tn;sole_trader;cefe_sse;3;;01/02/2026;8 000`,
+    `${codes[1]};Vannerie de palmes ${stamp};collectif;DAT;Kébili;Incubateur de proximité Oasis Vertes (fictif);;gda;collective_sse;3;;;`,
+  ].join("\n");
+  const members = (sex: string) => [
+    "Code du dossier;Nom et prénom;Sexe;Année de naissance;Rôle;Date d'adhésion;Téléphone;Consentement",
+    `${codes[0]};Leila Ben Amor ${stamp};Femme;1991;promoter;2026-02-01;98123456;non`,
+    `${codes[1]};Houda Ghribi ${stamp};${sex};1988;president;2026-02-01;;non`,
+    `${codes[1]};Sami Jlassi ${stamp};male;1995;member;2026-02-01;;non`,
+  ].join("\n");
+  const file = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
+  const mine = `select count(*) from projects where code like 'IMP-${stamp}-%'`;
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "team");
+  await page.getByRole("link", { name: "Import", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Importer le programme");
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: /Modèle XLSX/ })).toHaveAttribute("href", "/exports/template.xlsx?lang=fr");
+
+  // A sex the member form does not know: named by sheet, row and column; nothing written.
+  await page.getByLabel("Fichier XLSX, ou les deux CSV").setInputFiles([file("projets.csv", projects), file("membres.csv", members("inconnu"))]);
+  await page.getByRole("button", { name: "Vérifier (rien n'est écrit)" }).click();
+  await expect(page.getByRole("alert")).toContainText("1 problème(s) : rien n'a été écrit");
+  const problem = page.locator("table.import-problems tbody tr");
+  await expect(problem).toHaveCount(1);
+  await expect(problem.locator("td")).toHaveText(["membres.csv", "3", "Sexe", "Valeur inconnue : choisissez dans la feuille des listes."]);
+  await axe(page, "import with a problem");
+  expect(count(mine) ?? 0).toBe(0);
+
+  // Fixed: what is new, then imported.
+  await page.getByLabel("Fichier XLSX, ou les deux CSV").setInputFiles([file("projets.csv", projects), file("membres.csv", members("Femme"))]);
+  await page.getByRole("button", { name: "Vérifier (rien n'est écrit)" }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("Projets : 2 nouveau(x), 0 modifié(s)");
+  await expect(page.locator("main .notice[role=status]")).toContainText("Membres : 3 nouveau(x)");
+  expect(count(mine) ?? 0).toBe(0);
+  await page.getByRole("button", { name: "Importer", exact: true }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("Import fait");
+  expect(count(mine) ?? 2).toBe(2);
+  expect(count(`select count(*) from members where full_name like '%${stamp}'`) ?? 3).toBe(3);
+
+  // The same file again: nothing to import.
+  await page.getByRole("button", { name: "Vérifier (rien n'est écrit)" }).click();
+  await expect(page.locator("main .notice[role=status]")).toContainText("Rien à importer");
+
+  // The project is there for its facilitator's incubator, as the sheet said.
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: new RegExp(`Séchage de dattes ${stamp}`) })).toBeVisible();
+});
