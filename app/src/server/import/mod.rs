@@ -133,9 +133,9 @@ pub fn dry_run(
         };
         for table in tables {
             let keys = keys_of(&table.headers);
-            if keys.iter().any(|k| *k == Some("title")) {
+            if keys.contains(&Some("title")) {
                 project_tables.push(table);
-            } else if keys.iter().any(|k| *k == Some("full_name")) {
+            } else if keys.contains(&Some("full_name")) {
                 member_tables.push(table);
             }
         }
@@ -484,7 +484,7 @@ impl Run<'_> {
                     .find(|c| c.key == other)
                     .map_or("file_code", |c| c.key),
             };
-            bad(self, key, &e.code);
+            bad(self, key, e.code);
             return None;
         }
         Some(ProjectFields {
@@ -630,8 +630,8 @@ impl Run<'_> {
             let mut member = match args.member() {
                 Ok(m) => m,
                 Err(e) => {
-                    let h = header(&MEMBER_COLUMNS, &e.field, self.lang);
-                    self.problem(sheet, row.number, &h, &e.code);
+                    let h = header(&MEMBER_COLUMNS, e.field, self.lang);
+                    self.problem(sheet, row.number, &h, e.code);
                     continue;
                 }
             };
