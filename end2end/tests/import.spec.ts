@@ -21,7 +21,7 @@ function count(sql: string): number | null {
   return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
 }
 
-test("the team checks the programme's spreadsheet, fixes the bad cell, imports it once", async ({ page }) => {
+test("the team checks the programme's spreadsheet, fixes the bad cell, imports it once", async ({ page, browser }) => {
   test.setTimeout(90_000);
   const stamp = Date.now().toString(36).toUpperCase();
   const codes = [`IMP-${stamp}-1`, `IMP-${stamp}-2`];
@@ -72,8 +72,11 @@ test("the team checks the programme's spreadsheet, fixes the bad cell, imports i
   await page.getByRole("button", { name: "Vérifier (rien n'est écrit)" }).click();
   await expect(page.locator("main .notice[role=status]")).toContainText("Rien à importer");
 
-  // The project is there for its facilitator's incubator, as the sheet said.
-  await page.goto("/");
-  await hydrated(page);
-  await expect(page.getByRole("link", { name: new RegExp(`Séchage de dattes ${stamp}`) })).toBeVisible();
+  // The facilitator the sheet named coaches the first project; the second has none yet.
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "fr-FR" });
+  const phone = await context.newPage();
+  await signIn(phone, "facilitator");
+  await expect(phone.locator(".card h3 a", { hasText: `Séchage de dattes ${stamp}` })).toBeVisible();
+  await expect(phone.locator(".card h3 a", { hasText: `Vannerie de palmes ${stamp}` })).toHaveCount(0);
+  await context.close();
 });
