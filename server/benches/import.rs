@@ -43,7 +43,7 @@ async fn run(engine: &str, runs: usize) {
             _ => support::sqlite().await,
         };
         let app = server::router(support::state(t.db.clone()), RouterOptions::default());
-        let (team, _) = set_up(&t, &app).await;
+        let team = set_up(&t, &app).await.team;
         let start = Instant::now();
         let report = import(&app, &team, &bytes, None).await;
         dry.push(start.elapsed());

@@ -10,7 +10,8 @@
 //!   `Authorization: Bearer <token>` (`athar token create`).
 //!
 //! All take `level` (`programme`, `incubator`, `value_chain`, `project`), `id`, `year`, and
-//! optionally `period` and `lang` (`fr`, `ar`, `en`).
+//! optionally `period`, `lang` (`fr`, `ar`, `en`) and `funder` (only the projects under that
+//! funder or funding line).
 
 use app::domain::indicator::dashboard::DashboardLevel;
 use app::error::AppError;
@@ -34,6 +35,8 @@ pub struct Params {
     year: Option<i32>,
     period: Option<String>,
     lang: Option<String>,
+    /// Only the projects under this funder or funding line.
+    funder: Option<uuid::Uuid>,
     /// The audit trail's filters.
     person: Option<uuid::Uuid>,
     project: Option<uuid::Uuid>,
@@ -152,8 +155,9 @@ pub async fn export(
             };
         }
         let today = state.clock.today();
+        let funder = params.funder;
         let q = params.query(today)?;
-        let source = state.db.dashboard_source().await?;
+        let source = state.db.dashboard_source().await?.for_funder(funder)?;
         let today = today.to_string();
         let stem = format!("athar-{}-{}", q.level.as_str(), q.year);
         match name.as_str() {
@@ -228,16 +232,25 @@ pub async fn bi(
                 Ok(Json(app::domain::indicator::latest(all)).into_response())
             }
             "table" => {
+                let funder = params.funder;
                 let q = params.query(today)?;
-                let source = state.db.dashboard_source().await?;
+                let source = state.db.dashboard_source().await?.for_funder(funder)?;
                 let rows = long_table(&source, &q, scope, &today.to_string())?;
                 Ok(Json(rows).into_response())
             }
             "dashboard" => {
+                let funder = params.funder;
                 let q = params.query(today)?;
                 let source = state.db.dashboard_source().await?;
-                let d =
-                    source.dashboard(q.level, &q.id, q.year, &q.lang, scope, &today.to_string())?;
+                let d = source.funded_dashboard(
+                    funder,
+                    q.level,
+                    &q.id,
+                    q.year,
+                    &q.lang,
+                    scope,
+                    &today.to_string(),
+                )?;
                 Ok(Json(d).into_response())
             }
             _ => Err(AppError::NotFound),

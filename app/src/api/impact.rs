@@ -33,13 +33,15 @@ pub async fn list_value_chains() -> Result<Vec<(String, crate::domain::Names)>, 
 /// A dashboard: the programme (`level` = `programme`), an incubator or a project (`id` = its
 /// id), or a value chain (`id` = its code), in a year (this year by default), with names in
 /// `lang`. Every signed-in role reads the aggregate levels (small cells hidden); a project's own
-/// dashboard is for those who see the project, and is not found for anyone else.
+/// dashboard is for those who see the project, and is not found for anyone else. With `funder`,
+/// only the projects under that funder or funding line count.
 #[server(prefix = "/api", endpoint = "indicator_dashboard")]
 pub async fn indicator_dashboard(
     level: String,
     id: String,
     year: Option<i32>,
     lang: String,
+    funder: Option<uuid::Uuid>,
 ) -> Result<crate::domain::indicator::dashboard::Dashboard, AppError> {
     use crate::domain::indicator::dashboard::DashboardLevel;
     let user = guard::require_user()?;
@@ -57,7 +59,7 @@ pub async fn indicator_dashboard(
     }
     let scope = crate::server::auth::project_scope(&user).ok();
     let source = guard::state()?.db.dashboard_source().await?;
-    source.dashboard(level, &id, year, &lang, scope, &today.to_string())
+    source.funded_dashboard(funder, level, &id, year, &lang, scope, &today.to_string())
 }
 
 /// The reporting periods that are not simply open, with the reason of their last change. The

@@ -62,13 +62,15 @@ pub async fn assignment_choices(
         .ok_or(AppError::NotFound)
 }
 
-/// Assigns a project to a facilitator (or none) and an incubator (the team only). The project
-/// leaves the previous facilitator's phone and reaches the new one's at their next sync.
+/// Assigns a project to a facilitator (or none), an incubator and a funder (or none; the team
+/// only). The project leaves the previous facilitator's phone and reaches the new one's at their
+/// next sync.
 #[server(prefix = "/api", endpoint = "assign_project")]
 pub async fn assign_project(
     project: Uuid,
     facilitator: Option<Uuid>,
     incubator: Uuid,
+    funder: Option<Uuid>,
 ) -> Result<(), AppError> {
     let team = guard::require_team()?;
     let db = &guard::state()?.db;
@@ -76,7 +78,7 @@ pub async fn assign_project(
         return Err(AppError::NotFound);
     }
     if db
-        .assign_project(project, facilitator, incubator, team.id)
+        .assign_project(project, facilitator, incubator, funder, team.id)
         .await?
     {
         Ok(())

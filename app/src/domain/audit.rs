@@ -26,7 +26,7 @@ pub struct AuditEntry {
 }
 
 /// Every kind of line, in the order the filter offers them.
-pub const KINDS: [&str; 27] = [
+pub const KINDS: [&str; 28] = [
     "account_created",
     "account_changed",
     "account_disabled",
@@ -36,6 +36,7 @@ pub const KINDS: [&str; 27] = [
     "password_changed",
     "signed_out_everywhere",
     "project_assigned",
+    "project_changed",
     "organisation_created",
     "organisation_changed",
     "organisation_archived",

@@ -32,6 +32,9 @@ pub struct Person {
     pub last_sync: Option<String>,
     /// The projects they coach (a facilitator).
     pub projects: i64,
+    /// Those projects, `(id, "code · title")`, by code: the team may move some of them.
+    #[serde(default)]
+    pub coached: Vec<(Uuid, String)>,
 }
 
 /// An organisation as the team's pages list it.

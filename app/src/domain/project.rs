@@ -285,9 +285,14 @@ pub struct AssignmentChoices {
     pub facilitators: Vec<(Uuid, String, String)>,
     /// `(id, name)`.
     pub incubators: Vec<(Uuid, String)>,
-    /// The project's current facilitator and incubator.
+    /// The funders and funding lines not archived (and the project's own): `(id, name)`.
+    #[serde(default)]
+    pub funders: Vec<(Uuid, String)>,
+    /// The project's current facilitator, incubator and funder.
     pub facilitator: Option<Uuid>,
     pub incubator: Option<Uuid>,
+    #[serde(default)]
+    pub funder: Option<Uuid>,
 }
 
 /// One card of *My projects* or of a supervisor's list.
@@ -336,6 +341,9 @@ pub struct ProjectDetail {
     pub grant_millimes: i64,
     pub disbursed_millimes: i64,
     pub contract_signed_on: Option<String>,
+    /// The funder or funding line the project is under (empty when none is set).
+    #[serde(default)]
+    pub funder: String,
     pub visit_count: i64,
     pub members: Vec<Member>,
     #[serde(default)]
@@ -405,6 +413,7 @@ impl ProjectDetail {
             grant_millimes: 0,
             disbursed_millimes: 0,
             contract_signed_on: None,
+            funder: String::new(),
             visit_count: 0,
             members: Vec::new(),
             tranches: Vec::new(),

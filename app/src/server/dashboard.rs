@@ -22,6 +22,34 @@ pub fn lang_index(lang: &str) -> usize {
 }
 
 impl Source {
+    /// Only the projects under one funder or funding line (`None`: all of them), with their
+    /// values, members and visits. Targets set for the programme, an incubator or a value chain
+    /// are for all of its projects, so they are left out: a funder's view of a scope sums its
+    /// own projects' targets instead. A funder no project is under is `NotFound`.
+    pub fn for_funder(mut self, funder: Option<Uuid>) -> Result<Source, AppError> {
+        if let Some(f) = funder {
+            self.projects
+                .retain(|p| p.funder.as_ref().is_some_and(|(id, _)| *id == f));
+            if self.projects.is_empty() {
+                return Err(AppError::NotFound);
+            }
+            self.targets.retain(|t| t.scope == "project");
+        }
+        Ok(self)
+    }
+
+    /// The funders the programme's projects are under, by name.
+    pub fn funders(&self) -> Vec<(Uuid, String)> {
+        let mut out: Vec<(Uuid, String)> = Vec::new();
+        for (id, name) in self.projects.iter().filter_map(|p| p.funder.as_ref()) {
+            if !out.iter().any(|(i, _)| i == id) {
+                out.push((*id, name.clone()));
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        out
+    }
+
     pub(crate) fn sees(&self, scope: ProjectScope, p: &SourceProject) -> bool {
         scope.covers(
             p.facilitator_id,
@@ -131,6 +159,30 @@ impl Source {
             threshold: self.small_cell_threshold,
         };
         Ok(build(&frame, data))
+    }
+
+    /// The dashboard of one scope and year, narrowed to one funder's projects when `funder` is
+    /// given (one the programme's projects are under, else `NotFound`), with the funders to
+    /// choose from.
+    #[allow(clippy::too_many_arguments)]
+    pub fn funded_dashboard(
+        self,
+        funder: Option<Uuid>,
+        level: DashboardLevel,
+        id: &str,
+        year: i32,
+        lang: &str,
+        scope: Option<ProjectScope>,
+        today: &str,
+    ) -> Result<Dashboard, AppError> {
+        let funders = self.funders();
+        let chosen = funders.iter().find(|(id, _)| Some(*id) == funder).cloned();
+        let mut d = self
+            .for_funder(funder)?
+            .dashboard(level, id, year, lang, scope, today)?;
+        d.funder = chosen;
+        d.funders = funders;
+        Ok(d)
     }
 }
 

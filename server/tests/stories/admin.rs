@@ -627,6 +627,7 @@ async fn every_change_of_the_team_leaves_a_line_naming_who_made_it() {
                 project.id,
                 Some(project.facilitator_id),
                 project.incubator_id,
+                None,
                 team.id
             )
             .await

@@ -16,7 +16,8 @@ use uuid::Uuid;
 async fn a_programme_starts_from_an_empty_database_and_imports_its_spreadsheet() {
     for t in support::every_engine().await {
         let app = server::router(support::state(t.db.clone()), RouterOptions::default());
-        let (team, amal) = set_up(&t, &app).await;
+        let setup = set_up(&t, &app).await;
+        let (team, amal) = (setup.team, setup.amal);
 
         // The template is the team's.
         let template = send(&app, get("/exports/template.xlsx?lang=ar", Some(&team))).await;

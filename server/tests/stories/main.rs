@@ -27,6 +27,7 @@ mod faults;
 mod http;
 mod import;
 mod indicators;
+mod programme;
 mod properties;
 mod setup;
 mod sync;

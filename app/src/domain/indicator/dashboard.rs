@@ -179,6 +179,12 @@ pub struct Dashboard {
     pub panels: Vec<Panel>,
     pub children: Vec<Child>,
     pub threshold: i64,
+    /// The funder the dashboard is narrowed to, if any: `(id, name)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funder: Option<(Uuid, String)>,
+    /// The funders the programme's projects are under, to narrow to one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funders: Vec<(Uuid, String)>,
 }
 
 /// Where the dashboard is, for [`build`].
@@ -436,6 +442,8 @@ pub fn build(frame: &Frame, data: DashboardData) -> Dashboard {
         panels,
         children: children(frame.level, &data.projects),
         threshold: frame.threshold,
+        funder: None,
+        funders: Vec::new(),
     }
 }
 

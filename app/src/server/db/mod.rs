@@ -578,14 +578,16 @@ pub trait Database: Send + Sync + 'static {
         project: Uuid,
     ) -> Result<Option<crate::domain::project::AssignmentChoices>, DbError>;
 
-    /// Assigns a project to a facilitator (or none) and an incubator, under a new global version
-    /// (so both facilitators' phones follow at their next pull). `Ok(false)` when the project,
-    /// the facilitator (an active facilitator) or the incubator is not one.
+    /// Assigns a project to a facilitator (or none), an incubator and a funder (or none), under a
+    /// new global version (so both facilitators' phones follow at their next pull). `Ok(false)`
+    /// when the project, the facilitator (an active facilitator), the incubator or the funder (a
+    /// funder not archived, or the project's own) is not one.
     async fn assign_project(
         &self,
         project: Uuid,
         facilitator: Option<Uuid>,
         incubator: Uuid,
+        funder: Option<Uuid>,
         by: Uuid,
     ) -> Result<bool, DbError>;
 

@@ -14,6 +14,8 @@ pub struct SourceProject {
     pub facilitator_id: Option<Uuid>,
     /// `[fr, ar, en]`.
     pub value_chain_names: [String; 3],
+    /// The funder or funding line the project is under: `(id, name)`.
+    pub funder: Option<(Uuid, String)>,
 }
 
 /// Everything dashboards and exports are computed from, for the whole programme.

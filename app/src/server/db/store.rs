@@ -206,6 +206,9 @@ pub struct Changes<'a> {
     pub records: &'a [StoredRecord],
     pub conflicts: &'a [ConflictRow],
     pub revisions: &'a [RevisionRow],
+    /// Who pushed the changes: a project's status or fields changed by them leave an audit line
+    /// in their name.
+    pub actor: Option<Uuid>,
 }
 
 /// A client (one tab slot of a browser profile) as the server knows it.

@@ -110,11 +110,12 @@ struct Written {
 }
 
 impl Written {
-    fn changes(&self) -> Changes<'_> {
+    fn changes(&self, actor: Uuid) -> Changes<'_> {
         Changes {
             records: &self.records,
             conflicts: &self.conflicts,
             revisions: &self.revisions,
+            actor: Some(actor),
         }
     }
 }
@@ -322,7 +323,7 @@ pub async fn push(
 
         store.savepoint().await?;
         let written = working.changes();
-        match store.write(written.changes()).await {
+        match store.write(written.changes(user.id)).await {
             Ok(()) => store.release_savepoint().await?,
             Err(e @ DbError::Unavailable(_)) => return Err(e.into()),
             Err(e) => {
@@ -353,7 +354,7 @@ pub async fn push(
                     };
                     store.savepoint().await?;
                     let written = working.changes();
-                    match store.write(written.changes()).await {
+                    match store.write(written.changes(user.id)).await {
                         Ok(()) => {
                             store.release_savepoint().await?;
                             writable.extend(working.new_projects());

@@ -193,11 +193,29 @@ pub async fn import(app: &Router, cookie: &str, bytes: &[u8], plan: Option<&str>
     .await
 }
 
+/// What setting up answered: the team's session, and what saving each person answered (their
+/// sign-in code, `["code"]["code"]`) and their ids.
+pub struct Setup {
+    pub team: String,
+    pub rim: Value,
+    pub amal: Value,
+    pub salma: Value,
+}
+
+impl Setup {
+    /// The sign-in code handed to a person, as saving them answered it.
+    pub fn code(person: &Value) -> String {
+        person["code"]["code"]
+            .as_str()
+            .expect("a sign-in code")
+            .to_owned()
+    }
+}
+
 /// An empty database set up as the team would: the first team account, three places, two value
-/// chains, three incubators, a funder, a supervisor over the three incubators, and two
-/// facilitators (Amal in Douz, Salma in Souk Lahad). Returns the team's session and what saving
-/// Amal answered (her sign-in code).
-pub async fn set_up(t: &TestDb, app: &Router) -> (String, Value) {
+/// chains, three incubators, a funder, a supervisor over the three incubators (Rim), and two
+/// facilitators (Amal in Douz, Salma in Souk Lahad).
+pub async fn set_up(t: &TestDb, app: &Router) -> Setup {
     let team = first_team_account(t, app).await;
     let mut places = Vec::new();
     for (delegation, name) in [
@@ -247,7 +265,7 @@ pub async fn set_up(t: &TestDb, app: &Router) -> (String, Value) {
             }})
         };
     let rim = person("Rim", "rim@kebili.tn", "supervisor", None, &incubators);
-    call(app, "/api/save_person", rim, &team).await;
+    let rim = call(app, "/api/save_person", rim, &team).await;
     let amal = person(
         "Amal",
         "amal@kebili.tn",
@@ -263,6 +281,11 @@ pub async fn set_up(t: &TestDb, app: &Router) -> (String, Value) {
         Some(incubators[2]),
         &[],
     );
-    call(app, "/api/save_person", salma, &team).await;
-    (team, amal)
+    let salma = call(app, "/api/save_person", salma, &team).await;
+    Setup {
+        team,
+        rim,
+        amal,
+        salma,
+    }
 }

@@ -323,6 +323,7 @@ async fn a_project_the_team_assigns_to_another_facilitator_leaves_one_phone_and_
                     f.own,
                     Some(f.supervisor.id),
                     other.incubator_id,
+                    None,
                     f.supervisor.id
                 )
                 .await
@@ -330,7 +331,13 @@ async fn a_project_the_team_assigns_to_another_facilitator_leaves_one_phone_and_
         );
         assert!(
             !t.db
-                .assign_project(f.own, Some(colleague.id), Uuid::new_v4(), f.supervisor.id)
+                .assign_project(
+                    f.own,
+                    Some(colleague.id),
+                    Uuid::new_v4(),
+                    None,
+                    f.supervisor.id
+                )
                 .await
                 .expect("db")
         );
@@ -339,6 +346,7 @@ async fn a_project_the_team_assigns_to_another_facilitator_leaves_one_phone_and_
                 f.own,
                 Some(colleague.id),
                 other.incubator_id,
+                None,
                 f.supervisor.id
             )
             .await

@@ -101,6 +101,7 @@ pub(in crate::server::db) struct ProjectExtraRow {
     pub training_track: String,
     pub grant_millimes: i64,
     pub contract_signed_on: Option<Date>,
+    pub funder: String,
     pub disbursed_millimes: i64,
     pub visit_count: i64,
     pub value_chain_code: String,

@@ -24,13 +24,16 @@ pub(super) async fn dashboard_source(
         String,
         String,
         String,
+        Option<Uuid>,
+        Option<String>,
     );
     let projects: Vec<ProjectRow> = sqlx::query_as(
         "select p.id, p.code, p.title, p.kind, p.incubator_id, o.name, p.facilitator_id,
-                vc.id, vc.code, vc.name_fr, vc.name_ar, vc.name_en
+                vc.id, vc.code, vc.name_fr, vc.name_ar, vc.name_en, f.id, f.name
            from projects p
            join organisations o on o.id = p.incubator_id
            join value_chains vc on vc.id = p.value_chain_id
+           left join organisations f on f.id = p.funder_id
           where p.deleted = false
           order by p.code",
     )
@@ -52,6 +55,8 @@ pub(super) async fn dashboard_source(
                 fr,
                 ar,
                 en,
+                funder_id,
+                funder,
             )| {
                 SourceProject {
                     project: DashboardProject {
@@ -68,6 +73,7 @@ pub(super) async fn dashboard_source(
                     },
                     facilitator_id,
                     value_chain_names: [fr, ar, en],
+                    funder: funder_id.zip(funder),
                 }
             },
         )

@@ -443,9 +443,10 @@ impl Database for EngineDb {
         project: Uuid,
         facilitator: Option<Uuid>,
         incubator: Uuid,
+        funder: Option<Uuid>,
         by: Uuid,
     ) -> Result<bool, DbError> {
-        registry::assign_project(self, project, facilitator, incubator, by).await
+        registry::assign_project(self, project, facilitator, incubator, funder, by).await
     }
 
     async fn save_tranche(

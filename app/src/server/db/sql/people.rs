@@ -16,6 +16,12 @@ pub(super) async fn people(db: &EngineDb) -> Result<Vec<Person>, DbError> {
         sqlx::query_as("select user_id, incubator_id from supervisor_incubators")
             .fetch_all(&mut *conn)
             .await?;
+    let coached: Vec<(Uuid, Uuid, String, String)> = sqlx::query_as(
+        "select facilitator_id, id, code, title from projects
+          where deleted = false and facilitator_id is not null order by code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let found = sqlx::query(
         "select u.id, u.name, u.email, u.role, u.organisation_id, u.active, u.last_sign_in_at,
                 (select max(c.last_seen_at) from sync_clients c where c.user_id = u.id) as last_sync,
@@ -50,6 +56,11 @@ pub(super) async fn people(db: &EngineDb) -> Result<Vec<Person>, DbError> {
             last_sign_in: last_sign_in.map(rows::rfc3339),
             last_sync: last_sync.map(rows::rfc3339),
             projects: row.try_get("projects")?,
+            coached: coached
+                .iter()
+                .filter(|(f, ..)| *f == id)
+                .map(|(_, p, code, title)| (*p, format!("{code} · {title}")))
+                .collect(),
         });
     }
     Ok(out)

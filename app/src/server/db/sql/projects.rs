@@ -48,6 +48,8 @@ pub(super) async fn project_detail(
     let extra: rows::ProjectExtraRow = sqlx::query_as(
         "select p.legal_form, p.call_wave, p.training_track, p.grant_millimes,
                 p.contract_signed_on,
+                coalesce((select o.name from organisations o where o.id = p.funder_id), '')
+                  as funder,
                 coalesce((select cast(sum(t.disbursed_millimes) as bigint)
                             from funding_tranches t
                            where t.project_id = p.id and t.deleted = false), 0)
@@ -135,6 +137,7 @@ pub(super) async fn project_detail(
         grant_millimes: extra.grant_millimes,
         disbursed_millimes: extra.disbursed_millimes,
         contract_signed_on: extra.contract_signed_on.map(|d| d.to_string()),
+        funder: extra.funder,
         visit_count: extra.visit_count,
         members: members
             .into_iter()

@@ -43,13 +43,14 @@ pub(super) async fn assignment_choices(
     db: &EngineDb,
     project: Uuid,
 ) -> Result<Option<crate::domain::project::AssignmentChoices>, DbError> {
-    let current: Option<(Option<Uuid>, Uuid)> = sqlx::query_as(
-        "select facilitator_id, incubator_id from projects where id = $1 and deleted = false",
+    let current: Option<(Option<Uuid>, Uuid, Option<Uuid>)> = sqlx::query_as(
+        "select facilitator_id, incubator_id, funder_id from projects
+          where id = $1 and deleted = false",
     )
     .bind(project)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((facilitator, incubator)) = current else {
+    let Some((facilitator, incubator, funder)) = current else {
         return Ok(None);
     };
     let facilitators: Vec<(Uuid, String, String)> = sqlx::query_as(
@@ -63,11 +64,20 @@ pub(super) async fn assignment_choices(
         sqlx::query_as("select id, name from organisations where kind = 'incubator' order by name")
             .fetch_all(&db.pool)
             .await?;
+    let funders: Vec<(Uuid, String)> = sqlx::query_as(
+        "select id, name from organisations
+          where kind = 'funder' and (archived_at is null or id = $1) order by name",
+    )
+    .bind(funder)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(Some(crate::domain::project::AssignmentChoices {
         facilitators,
         incubators,
+        funders,
         facilitator,
         incubator: Some(incubator),
+        funder,
     }))
 }
 
@@ -76,6 +86,7 @@ pub(super) async fn assign_project(
     project: Uuid,
     facilitator: Option<Uuid>,
     incubator: Uuid,
+    funder: Option<Uuid>,
     by: Uuid,
 ) -> Result<bool, DbError> {
     let _turn = db.write_turn().await;
@@ -97,19 +108,32 @@ pub(super) async fn assign_project(
     .fetch_optional(&mut *tx)
     .await?
     .is_some();
-    if !facilitator_ok || !incubator_ok {
-        return Ok(false);
-    }
-    let now = rows::now();
-    let before: Option<(String, Option<Uuid>, Uuid)> = sqlx::query_as(
-        "select code, facilitator_id, incubator_id from projects where id = $1 and deleted = false",
+    let before: Option<(String, Option<Uuid>, Uuid, Option<Uuid>)> = sqlx::query_as(
+        "select code, facilitator_id, incubator_id, funder_id from projects
+          where id = $1 and deleted = false",
     )
     .bind(project)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((code, old_facilitator, old_incubator)) = before else {
+    let Some((code, old_facilitator, old_incubator, old_funder)) = before else {
         return Ok(false);
     };
+    let funder_ok = match funder {
+        None => true,
+        Some(id) => sqlx::query_scalar::<_, Uuid>(
+            "select id from organisations
+              where id = $1 and kind = 'funder' and (archived_at is null or id = $2)",
+        )
+        .bind(id)
+        .bind(old_funder)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some(),
+    };
+    if !facilitator_ok || !incubator_ok || !funder_ok {
+        return Ok(false);
+    }
+    let now = rows::now();
     let version: i64 = sqlx::query_scalar(
         "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
     )
@@ -117,7 +141,8 @@ pub(super) async fn assign_project(
     .fetch_one(&mut *tx)
     .await?;
     let done = sqlx::query(
-        "update projects set facilitator_id = $1, incubator_id = $2, version = $3, updated_at = $4
+        "update projects set facilitator_id = $1, incubator_id = $2, funder_id = $6, version = $3,
+                updated_at = $4
           where id = $5 and deleted = false",
     )
     .bind(facilitator)
@@ -125,6 +150,7 @@ pub(super) async fn assign_project(
     .bind(version)
     .bind(now)
     .bind(project)
+    .bind(funder)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
@@ -137,8 +163,12 @@ pub(super) async fn assign_project(
             kind: "project_assigned",
             subject: code,
             project: Some(project),
-            before: Some(json!({ "facilitator": old_facilitator, "incubator": old_incubator })),
-            after: Some(json!({ "facilitator": facilitator, "incubator": incubator })),
+            before: Some(json!({
+                "facilitator": old_facilitator, "incubator": old_incubator, "funder": old_funder,
+            })),
+            after: Some(json!({
+                "facilitator": facilitator, "incubator": incubator, "funder": funder,
+            })),
         },
     )
     .await?;

@@ -33,11 +33,12 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                 q.get("level").unwrap_or_else(|| "programme".into()),
                 q.get("id").unwrap_or_default(),
                 q.get("year").and_then(|y| y.parse::<i32>().ok()),
+                q.get("funder").and_then(|f| uuid::Uuid::parse_str(&f).ok()),
             )
         },
-        move |(level, id, year)| {
+        move |(level, id, year, funder)| {
             let lang = i18n.get_locale_untracked().as_str().to_owned();
-            indicator_dashboard(level, id, year, lang)
+            indicator_dashboard(level, id, year, lang, funder)
         },
     );
     view! {
@@ -56,21 +57,36 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The address of a dashboard.
-pub(crate) fn href(level: DashboardLevel, id: &str, year: i32) -> String {
+/// `&funder=…` when the dashboard is narrowed to one funder.
+fn funder_param(funder: Option<uuid::Uuid>) -> String {
+    funder.map(|f| format!("&funder={f}")).unwrap_or_default()
+}
+
+/// The address of a dashboard (narrowed to one funder's projects, or not).
+pub(crate) fn href(
+    level: DashboardLevel,
+    id: &str,
+    year: i32,
+    funder: Option<uuid::Uuid>,
+) -> String {
+    let funder = funder_param(funder);
     match level {
-        DashboardLevel::Programme => format!("/dashboard?year={year}"),
-        _ => format!("/dashboard?level={}&id={id}&year={year}", level.as_str()),
+        DashboardLevel::Programme => format!("/dashboard?year={year}{funder}"),
+        _ => format!(
+            "/dashboard?level={}&id={id}&year={year}{funder}",
+            level.as_str()
+        ),
     }
 }
 
-/// An export of the dashboard's scope and year.
+/// An export of the dashboard's scope, year and funder.
 pub(crate) fn export_href(file: &str, d: &Dashboard, lang: &str) -> String {
     format!(
-        "/exports/{file}?level={}&id={}&year={}&lang={lang}",
+        "/exports/{file}?level={}&id={}&year={}&lang={lang}{}",
         d.level.as_str(),
         d.id,
-        d.year
+        d.year,
+        funder_param(d.funder.as_ref().map(|(f, _)| *f))
     )
 }
 
@@ -122,6 +138,7 @@ pub(crate) fn DashboardView(d: Dashboard) -> impl IntoView {
         ),
     ];
     let (year, level, id) = (d.year, d.level, d.id.clone());
+    let funder = d.funder.as_ref().map(|(f, _)| *f);
     let categories = [
         (Category::Social, t_string!(i18n, dash_cat_social)),
         (Category::Economic, t_string!(i18n, dash_cat_economic)),
@@ -136,16 +153,25 @@ pub(crate) fn DashboardView(d: Dashboard) -> impl IntoView {
     view! {
         <nav class="crumbs" aria-label=t_string!(i18n, dash_levels)>
             {(level != DashboardLevel::Programme).then(|| view! {
-                <a href=href(DashboardLevel::Programme, "", year)>{t_string!(i18n, dash_programme)}</a>
+                <a href=href(DashboardLevel::Programme, "", year, funder)>{t_string!(i18n, dash_programme)}</a>
             })}
         </nav>
         <h2 id="dash-scope">
             <span class="level">{level_words}</span>" · "<bdi>{name}</bdi>" · "{year}
+            {d.funder.clone().map(|(_, f)| view! { " · "<bdi>{f}</bdi> })}
         </h2>
         <nav class="years" aria-label=t_string!(i18n, dash_years)>
-            <a href=href(level, &id, year - 1) rel="prev">{format!("← {}", year - 1)}</a>
-            <a href=href(level, &id, year + 1) rel="next">{format!("{} →", year + 1)}</a>
+            <a href=href(level, &id, year - 1, funder) rel="prev">{format!("← {}", year - 1)}</a>
+            <a href=href(level, &id, year + 1, funder) rel="next">{format!("{} →", year + 1)}</a>
         </nav>
+        {(!d.funders.is_empty()).then(|| view! {
+            <nav class="years" aria-label=t_string!(i18n, funder)>
+                <a href=href(level, &id, year, None) aria-current=funder.is_none().then_some("page")>{t_string!(i18n, dash_all_funders)}</a>
+                {d.funders.iter().map(|(f, name)| view! {
+                    <a href=href(level, &id, year, Some(*f)) aria-current=(funder == Some(*f)).then_some("page")><bdi>{name.clone()}</bdi></a>
+                }).collect_view()}
+            </nav>
+        })}
         <dl class="summary">
             {figures.into_iter().map(|(label, value)| view! {
                 <div><dt>{label}</dt><dd>{value}</dd></div>
@@ -160,7 +186,7 @@ pub(crate) fn DashboardView(d: Dashboard) -> impl IntoView {
             <a href=export_href("indicators.xlsx", &d, lang) download>{t_string!(i18n, dash_export_xlsx)}</a>" · "
             <a href=export_href("logframe.xlsx", &d, lang) download>{t_string!(i18n, dash_export_logframe)}</a>
         </p>
-        <Children children=d.children.clone() year />
+        <Children children=d.children.clone() year funder />
         {panels.is_empty().then(|| view! { <p>{t_string!(i18n, dash_nothing)}</p> })}
         {categories.into_iter().filter_map(|(category, title)| {
             let mine: Vec<Panel> = panels.iter().filter(|p| p.category == category).cloned().collect();
@@ -177,7 +203,11 @@ pub(crate) fn DashboardView(d: Dashboard) -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn Children(children: Vec<Child>, year: i32) -> impl IntoView {
+pub(crate) fn Children(
+    children: Vec<Child>,
+    year: i32,
+    funder: Option<uuid::Uuid>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let group = |level: DashboardLevel, title: &'static str| {
         let mine: Vec<&Child> = children.iter().filter(|c| c.level == level).collect();
@@ -188,7 +218,7 @@ pub(crate) fn Children(children: Vec<Child>, year: i32) -> impl IntoView {
                     <ul>
                         {mine.into_iter().map(|c| view! {
                             <li>
-                                <a href=href(c.level, &c.id, year)><bdi>{c.name.clone()}</bdi></a>
+                                <a href=href(c.level, &c.id, year, funder)><bdi>{c.name.clone()}</bdi></a>
                                 " "
                                 <span class="count">{t_string!(i18n, dash_project_count, n = c.projects)}</span>
                             </li>

@@ -155,13 +155,15 @@ pub(crate) fn Assignment(project: Uuid) -> impl IntoView {
                     Ok(c) => {
                         let facilitator = RwSignal::new(c.facilitator.map(|f| f.to_string()).unwrap_or_default());
                         let incubator = RwSignal::new(c.incubator.map(|f| f.to_string()).unwrap_or_default());
+                        let funder = RwSignal::new(c.funder.map(|f| f.to_string()).unwrap_or_default());
                         let save = move |ev: leptos::ev::SubmitEvent| {
                             ev.prevent_default();
                             let f = Uuid::parse_str(&facilitator.get_untracked()).ok();
                             let Ok(inc) = Uuid::parse_str(&incubator.get_untracked()) else { return };
+                            let by = Uuid::parse_str(&funder.get_untracked()).ok();
                             outcome.set(None);
                             leptos::task::spawn_local(async move {
-                                let r = crate::api::assign_project(project, f, inc).await;
+                                let r = crate::api::assign_project(project, f, inc, by).await;
                                 outcome.set(Some(r.map_err(|e| text::error(i18n, &e))));
                             });
                         };
@@ -181,6 +183,15 @@ pub(crate) fn Assignment(project: Uuid) -> impl IntoView {
                                     <select id="assign-incubator" on:change=move |ev| incubator.set(event_target_value(&ev))>
                                         {c.incubators.iter().map(|(id, name)| view! {
                                             <option value=id.to_string() selected=c.incubator == Some(*id)>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="assign-funder">{t_string!(i18n, funder)}</label>
+                                    <select id="assign-funder" on:change=move |ev| funder.set(event_target_value(&ev))>
+                                        <option value="" selected=c.funder.is_none()>{t_string!(i18n, funder_none)}</option>
+                                        {c.funders.iter().map(|(id, name)| view! {
+                                            <option value=id.to_string() selected=c.funder == Some(*id)>{name.clone()}</option>
                                         }).collect_view()}
                                     </select>
                                 </div>

@@ -176,6 +176,7 @@ pub(crate) fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl
                 <div><dt>{t_string!(i18n, call_wave)}</dt><dd>{detail.call_wave}</dd></div>
                 <div><dt>{t_string!(i18n, legal_form)}</dt><dd>{move || text::legal_form(i18n, &local.get().map(|p| p.legal_form).filter(|f| !f.is_empty()).unwrap_or_else(|| legal_form.clone()))}</dd></div>
                 <div><dt>{t_string!(i18n, training_track)}</dt><dd>{move || text::training_track(i18n, &local.get().map(|p| p.training_track).filter(|f| !f.is_empty()).unwrap_or_else(|| training_track.clone()))}</dd></div>
+                {(!detail.funder.is_empty()).then(|| view! { <div><dt>{t_string!(i18n, funder)}</dt><dd><bdi>{detail.funder.clone()}</bdi></dd></div> })}
                 <div><dt>{t_string!(i18n, grant)}</dt><dd>{text::money(i18n, grant)}</dd></div>
                 <div><dt>{t_string!(i18n, disbursed)}</dt><dd>{text::money(i18n, disbursed)}</dd></div>
                 <div><dt>{t_string!(i18n, visits_count)}</dt><dd>{detail.visit_count}</dd></div>

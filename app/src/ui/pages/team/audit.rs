@@ -25,6 +25,7 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> &'static str 
         "password_changed" => t_string!(i18n, audit_password_changed),
         "signed_out_everywhere" => t_string!(i18n, audit_signed_out_everywhere),
         "project_assigned" => t_string!(i18n, audit_project_assigned),
+        "project_changed" => t_string!(i18n, audit_project_changed),
         "organisation_created" => t_string!(i18n, audit_organisation_created),
         "organisation_changed" => t_string!(i18n, audit_organisation_changed),
         "organisation_archived" => t_string!(i18n, audit_organisation_archived),

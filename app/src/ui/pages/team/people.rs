@@ -122,6 +122,10 @@ fn People(
                         let others: Vec<(Uuid, String)> = facilitators.get_value().into_iter().filter(|(f, _)| *f != id).collect();
                         let movable = p.role == Role::Facilitator && p.projects > 0 && !others.is_empty();
                         let target = RwSignal::new(others.first().map(|(f, _)| *f));
+                        // Every project ticked: all of them move, those registered meanwhile too.
+                        let coached = p.coached.clone();
+                        let all = coached.len();
+                        let chosen = RwSignal::new(coached.iter().map(|(c, _)| *c).collect::<Vec<Uuid>>());
                         let code = move |_| act(Box::pin(async move { make_sign_in_code(id).await.map(Outcome::Code) }));
                         let toggle = {
                             let name = name.clone();
@@ -139,8 +143,13 @@ fn People(
                         };
                         let reassign = move |_| {
                             let Some(to) = target.get_untracked() else { return };
+                            let some = chosen.get_untracked();
+                            if some.is_empty() {
+                                return;
+                            }
+                            let some = (some.len() < all).then_some(some);
                             act(Box::pin(async move {
-                                let n = reassign_projects(id, to, None).await?;
+                                let n = reassign_projects(id, to, some).await?;
                                 Ok(Outcome::Done(t_string!(i18n, people_moved, count = n).to_string()))
                             }))
                         };
@@ -171,7 +180,29 @@ fn People(
                                             <select id=select_id on:change=move |ev| target.set(event_target_value(&ev).parse().ok())>
                                                 {others.iter().map(|(f, n)| view! { <option value=f.to_string()>{n.clone()}</option> }).collect_view()}
                                             </select>
-                                            <button type="button" on:click=reassign>{t_string!(i18n, people_move_button)}</button>
+                                            <details>
+                                                <summary>{t_string!(i18n, people_move_which)}</summary>
+                                                <fieldset class="plain">
+                                                    <legend class="visually-hidden">{t_string!(i18n, people_move_which)}</legend>
+                                                    {coached.iter().map(|(c, label)| {
+                                                        let c = *c;
+                                                        view! {
+                                                            <label class="choice">
+                                                                <input type="checkbox"
+                                                                    prop:checked=move || chosen.with(|s| s.contains(&c))
+                                                                    on:change=move |ev| {
+                                                                        let on = event_target_checked(&ev);
+                                                                        chosen.update(|s| { s.retain(|x| *x != c); if on { s.push(c); } });
+                                                                    } />
+                                                                " "<bdi>{label.clone()}</bdi>
+                                                            </label>
+                                                        }
+                                                    }).collect_view()}
+                                                </fieldset>
+                                            </details>
+                                            <button type="button" on:click=reassign disabled=move || chosen.with(Vec::is_empty)>
+                                                {move || t_string!(i18n, people_move_count, count = chosen.with(Vec::len)).to_string()}
+                                            </button>
                                         </div>
                                     })}
                                 </td>

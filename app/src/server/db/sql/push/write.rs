@@ -11,6 +11,53 @@ use crate::server::db::store::{StoredKind, StoredRecord};
 use crate::sync::protocol::MemberRecord;
 use time::OffsetDateTime;
 
+/// An audit line for a project's status or fields changed from the field: what changed, before
+/// and after (nothing when the write changes nothing the team reads).
+async fn audit_project_change(
+    tx: &mut Conn,
+    actor: uuid::Uuid,
+    next: &crate::sync::protocol::ProjectRecord,
+    status: &str,
+) -> Result<(), DbError> {
+    let stored: Option<(String, String, String, String, String)> = sqlx::query_as(
+        "select code, status, title, legal_form, training_track from projects where id = $1",
+    )
+    .bind(next.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((code, old_status, title, legal_form, training_track)) = stored else {
+        return Ok(());
+    };
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    for (field, old, new) in [
+        ("status", old_status.as_str(), status),
+        ("title", &title, &next.title),
+        ("legal_form", &legal_form, &next.legal_form),
+        ("training_track", &training_track, &next.training_track),
+    ] {
+        if old != new {
+            before.insert(field.into(), old.into());
+            after.insert(field.into(), new.into());
+        }
+    }
+    if after.is_empty() {
+        return Ok(());
+    }
+    super::super::audit::append(
+        tx,
+        &crate::server::db::AuditLine {
+            actor: Some(actor),
+            kind: "project_changed",
+            subject: code,
+            project: Some(next.id),
+            before: Some(before.into()),
+            after: Some(after.into()),
+        },
+    )
+    .await
+}
+
 pub(super) async fn write(
     tx: &mut Conn,
     changes: crate::server::db::store::Changes<'_>,
@@ -19,6 +66,7 @@ pub(super) async fn write(
         records,
         conflicts,
         revisions,
+        actor,
     } = changes;
     let now = rows::now();
     // Projects first: what else the batch writes may belong to one it registers. Otherwise
@@ -55,6 +103,9 @@ pub(super) async fn write(
                 .execute(&mut *tx)
                 .await?;
                 continue;
+            }
+            if let Some(actor) = actor {
+                audit_project_change(tx, actor, &p.record, status).await?;
             }
             sqlx::query(
                 "update projects set status = $1, version = $2, updated_at = $3, title = $5,
