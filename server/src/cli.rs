@@ -141,9 +141,15 @@ pub struct ServeArgs {
     #[arg(long, env = "ATHAR_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
-    /// Take the client address from the `X-Forwarded-For` header (only behind a trusted proxy).
+    /// Take the client address from the `X-Forwarded-For` header (only behind a trusted proxy):
+    /// the address the proxy appended, never what the client wrote before it.
     #[arg(long, env = "ATHAR_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+
+    /// With `--trust-proxy`: how many trusted proxies stand in front of Athar, each appending an
+    /// address to `X-Forwarded-For` (the client's is this many from the right).
+    #[arg(long, env = "ATHAR_PROXY_HOPS", default_value_t = 1)]
+    pub proxy_hops: usize,
 
     /// Load the demo data into an empty database at start-up: for a trial or a training, never
     /// for a real programme (its accounts share a published password).
@@ -175,6 +181,7 @@ impl Default for ServeArgs {
             bind: ([127, 0, 0, 1], 3000).into(),
             secure_cookies: false,
             trust_proxy: false,
+            proxy_hops: 1,
             demo: false,
             public_url: None,
             tls_cert: None,
@@ -474,7 +481,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         clock: Clock::system(),
     };
     let options = crate::routes::RouterOptions {
-        trust_proxy: args.trust_proxy,
+        proxy_hops: if args.trust_proxy { args.proxy_hops } else { 0 },
     };
     let app = crate::router(state, options).into_make_service_with_connect_info::<SocketAddr>();
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
@@ -504,9 +511,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot serve HTTPS on {}", args.bind))?;
     } else {
-        let listener = tokio::net::TcpListener::bind(args.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.bind))?;
+        let listener =
+            listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
         listening("http", &args, started);
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
@@ -515,6 +521,23 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Connections waiting to be accepted, at most (the kernel may cap it lower, at
+/// `net.core.somaxconn`). Tokio's default, 1024, is soon full when many phones come back on the
+/// network at once: a connection that finds it full is dropped and its client waits a second
+/// before trying again.
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 fn listening(scheme: &str, args: &ServeArgs, started: std::time::Instant) {

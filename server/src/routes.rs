@@ -23,8 +23,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RouterOptions {
-    /// Read the client address from `X-Forwarded-For` (behind a trusted reverse proxy only).
-    pub trust_proxy: bool,
+    /// How many trusted reverse proxies stand in front: the client address is read that many
+    /// entries from the right of `X-Forwarded-For` (0: not behind a proxy; the header is
+    /// ignored).
+    pub proxy_hops: usize,
 }
 
 /// The largest request body a server function reads, once inflated: a full push batch
@@ -76,6 +78,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             _,
         >(context, app::shell))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn_with_state(
             site,
             crate::site_files::serve,
@@ -84,6 +87,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             (state.clone(), options),
             session,
         ))
+        .layer(middleware::from_fn_with_state(options, refuse_cross_site))
         // Phones gzip what they send (uploads are what a weak link pays for); the limit applies
         // to the inflated body, so a small bomb cannot fill the memory. (Server functions are
         // routed one by one by leptos_axum, so these wrap the whole router.)
@@ -99,6 +103,51 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
                 .quality(tower_http::CompressionLevel::Precise(5)),
         )
         .with_state(state)
+}
+
+/// A NUL character in a server function's arguments is refused by name (422,
+/// `invisible_character` on the field), before any rule or SQL: SQLite would keep it and PostgreSQL refuse it. Sync pushes
+/// and outbox files are left to the sync engine, which refuses the one mutation holding it and
+/// applies the rest.
+async fn refuse_nul(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    if req.method() != http::Method::POST
+        || !path.starts_with("/api/")
+        || path.starts_with("/api/sync/")
+        || path == "/api/import_outbox"
+    {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, API_BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => return app_error(app::error::AppError::TooLarge),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let json = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let found = if json {
+        app::server::input::nul_field(&text)
+    } else {
+        app::server::input::nul_form_field(&text)
+    };
+    if let Some(field) = found {
+        return app_error(app::error::AppError::Invalid {
+            field,
+            code: "invisible_character".into(),
+        });
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// An error answered as a server function answers it: its status, and itself as JSON.
+fn app_error(error: app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(error)).into_response()
 }
 
 /// A server function whose arguments do not decode answers 500 from the server-function layer,
@@ -119,6 +168,13 @@ async fn server_fn_status(req: Request<Body>, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status_code())
     {
         parts.status = status;
+        // Busy for a moment (the line of sign-ins is full, the database is away): say when to
+        // come back.
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            parts
+                .headers
+                .insert(http::header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -181,18 +237,68 @@ fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn client_addr(req: &Request<Body>, trust_proxy: bool) -> Option<String> {
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next());
-    if trust_proxy && let Some(first) = forwarded {
-        return Some(first.trim().to_owned());
+/// The client's address: the one the trusted proxy nearest the client appended to
+/// `X-Forwarded-For` (`hops` from the right; anything left of it is the client's own words), or
+/// the peer's address when Athar is not behind a proxy.
+fn client_addr(req: &Request<Body>, hops: usize) -> Option<String> {
+    if hops > 0 {
+        let forwarded: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        if let Some(addr) = forwarded
+            .len()
+            .checked_sub(hops)
+            .and_then(|i| forwarded.get(i))
+        {
+            return Some((*addr).to_owned());
+        }
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// A request that changes something (any POST: server functions, sync, sign-in) must come from
+/// Athar's own pages: refused (403) when the browser says it comes from another site
+/// (`Sec-Fetch-Site: cross-site`) or names another origin (`Origin`), before any session is read.
+/// SameSite cookies already keep a session out of such a request; this also stops a forged
+/// sign-in (which needs no session) and older browsers.
+async fn refuse_cross_site(
+    State(options): State<RouterOptions>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    if req.method() == http::Method::POST && !same_site(&req, options) {
+        tracing::info!(path = req.uri().path(), "cross-site request refused");
+        return app_error(app::error::AppError::Forbidden);
+    }
+    next.run(req).await
+}
+
+fn same_site(req: &Request<Body>, options: RouterOptions) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site") == Some("cross-site") {
+        return false;
+    }
+    let Some(origin) = header("origin") else {
+        // Not sent by a browser for this request (a tool, the phone's own fetch on an older
+        // engine): SameSite and the session decide.
+        return true;
+    };
+    // `scheme://host[:port]`; an opaque origin (`null`) is nobody's.
+    let Some((_, origin_host)) = origin.split_once("://") else {
+        return false;
+    };
+    let own = |host: Option<&str>| host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host));
+    own(header("host"))
+        || own(req.uri().authority().map(|a| a.as_str()))
+        || (options.proxy_hops > 0 && own(header("x-forwarded-host")))
 }
 
 fn is_public_asset(path: &str) -> bool {
@@ -216,7 +322,7 @@ async fn session(
         return next.run(req).await;
     }
     let mut auth = RequestAuth {
-        client_addr: client_addr(&req, options.trust_proxy),
+        client_addr: client_addr(&req, options.proxy_hops),
         ..RequestAuth::default()
     };
     let mut set_cookie = None;

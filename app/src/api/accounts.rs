@@ -25,6 +25,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         });
     }
     let session = sign_in(&state.db, &state.auth, &email, password, addr.as_deref()).await?;
+    // The session this browser carried before, if any, ends: one sign-in, one session.
+    if let Some(old) = guard::request_auth().token_hash {
+        state.db.delete_session(&old).await?;
+    }
     guard::set_cookie(session_cookie(
         Some(&session.token),
         session.max_age,

@@ -29,19 +29,38 @@ pub struct RequestAuth {
     pub client_addr: Option<String>,
 }
 
+/// An argon2id hash of a new password. `Unavailable` (503) while the line of password work is
+/// full.
 pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
+    use super::password::HashError;
     super::password::hash(password)
         .await
         .map(PasswordHash)
-        .map_err(|e| {
-            tracing::error!(error = %e, "hashing a password failed");
-            AppError::Internal
+        .map_err(|e| match e {
+            HashError::Busy => AppError::Unavailable,
+            HashError::Hash(e) => {
+                tracing::error!(error = %e, "hashing a password failed");
+                AppError::Internal
+            }
         })
 }
 
-async fn verify_password(password: String, hash: PasswordHash) -> bool {
-    super::password::verify(password, hash.0).await
+async fn verify_password(password: String, hash: PasswordHash) -> Result<bool, AppError> {
+    super::password::verify(password, hash.0)
+        .await
+        .map_err(|_| AppError::Unavailable)
 }
+
+/// Sign-ins checked at once across the server; beyond this, one is answered 503 at once, before
+/// any database work, so a flood of sign-ins cannot take every database connection from the
+/// rest of the server (pulls, pushes, `/healthz`).
+const MAX_SIGN_INS: usize = 64;
+static SIGN_INS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_SIGN_INS);
+
+/// The longest email a sign-in reads (RFC 5321's limit for a path).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The longest password a sign-in hashes: longer is refused before any work.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// A hash of a password nobody has, verified when the account does not exist so that both answers
 /// take the same time.
@@ -118,42 +137,68 @@ pub fn session_cookie(token: Option<&str>, max_age: time::Duration, secure: bool
 }
 
 /// The counters a sign-in attempt is charged to, each with its limit.
+/// An address as lock-outs count it: an IPv6 address by its /64 (one subscriber's whole
+/// network: changing the last 64 bits is free), an IPv4 address as it is.
+fn address_key(addr: &str) -> String {
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        _ => addr.to_owned(),
+    }
+}
+
+/// The key an account's sign-in attempts are counted under (hashed: no email in clear).
+pub fn account_key(email: &str) -> String {
+    hash_token(&format!("account:{}", email.trim().to_lowercase()))
+}
+
+/// What attempts are counted under: the account and the client's address, stored hashed (the
+/// table keeps no email or address in clear).
 fn lock_keys(email: &str, addr: Option<&str>, settings: &AuthSettings) -> Vec<(String, usize)> {
-    let mut keys = vec![(
-        format!("account:{}", email.trim().to_lowercase()),
-        settings.max_failures,
-    )];
+    let mut keys = vec![(account_key(email), settings.max_failures)];
     if let Some(addr) = addr {
-        keys.push((format!("address:{addr}"), settings.max_failures_per_address));
+        keys.push((
+            hash_token(&format!("address:{}", address_key(addr))),
+            settings.max_failures_per_address,
+        ));
     }
     keys
 }
 
-/// Minutes left on a lock-out for any of the keys, if one is locked.
+/// The lock-out rule of these keys, now.
+fn lock_rule(
+    keys: &[(String, usize)],
+    settings: &AuthSettings,
+    now: OffsetDateTime,
+) -> crate::server::db::LockRule {
+    crate::server::db::LockRule {
+        limits: keys.iter().map(|(_, limit)| *limit).collect(),
+        window: settings.failure_window,
+        lockout: settings.lockout,
+        now,
+    }
+}
+
+/// Minutes left on a lock-out for any of the keys, as the database holds them now.
 async fn locked_minutes(
     db: &Db,
     keys: &[(String, usize)],
     settings: &AuthSettings,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, DbError> {
-    let mut longest = None;
-    for (key, limit) in keys {
-        let failures = db
-            .login_failures_since(key, now - settings.failure_window - settings.lockout)
-            .await?;
-        // Locked while the last `limit` failures fit in the window and the last one is younger
-        // than the lock-out.
-        if *limit > 0 && failures.len() >= *limit {
-            let recent = &failures[failures.len() - limit..];
-            let (first, last) = (recent[0], recent[recent.len() - 1]);
-            let until = last + settings.lockout;
-            if last - first <= settings.failure_window && until > now {
-                let minutes = ((until - now).whole_seconds() + 59) / 60;
-                longest = longest.max(Some(minutes));
-            }
-        }
+    let mut failures = Vec::with_capacity(keys.len());
+    for (key, _) in keys {
+        failures.push(
+            db.login_failures_since(key, now - settings.failure_window - settings.lockout)
+                .await?,
+        );
     }
-    Ok(longest)
+    Ok(lock_rule(keys, settings, now).minutes(&failures))
 }
 
 /// A new session for a user whose password checked out.
@@ -199,6 +244,12 @@ pub async fn sign_in(
 }
 
 /// Checks an email and password, with lock-outs (signing in, and changing one's password).
+///
+/// The attempt is counted before the password is checked, one attempt per key at a time,
+/// against the attempts already there (those being checked at this moment included): of many
+/// guesses made at once, no more than the limit reach the password. A guess refused as locked
+/// out is not hashed and leaves no row; a failure stays; a success removes only its own row, so
+/// a right password found among guesses does not wipe the trace of the wrong ones.
 pub async fn check_password(
     db: &Db,
     settings: &AuthSettings,
@@ -206,27 +257,56 @@ pub async fn check_password(
     password: String,
     addr: Option<&str>,
 ) -> Result<SessionUser, AppError> {
+    let too_long = |field: &str| AppError::Invalid {
+        field: field.into(),
+        code: "too_long".into(),
+    };
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(too_long("email"));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(too_long("password"));
+    }
+    let Ok(_turn) = SIGN_INS.try_acquire() else {
+        return Err(AppError::Unavailable);
+    };
     let now = OffsetDateTime::now_utc();
     let keys = lock_keys(email, addr, settings);
-    if let Some(minutes) = locked_minutes(db, &keys, settings, now).await? {
-        return Err(AppError::LockedOut { minutes });
-    }
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let since = now - settings.failure_window - settings.lockout;
+    let rule = lock_rule(&keys, settings, now);
+    let mine = match db
+        .count_login_attempt(&names, now, since, since, &rule)
+        .await?
+    {
+        crate::server::db::LoginAttempt::Locked(minutes) => {
+            return Err(AppError::LockedOut { minutes });
+        }
+        crate::server::db::LoginAttempt::Counted(rows) => rows,
+    };
     let found = db.user_credentials(email).await?;
     let (user, hash, active) = match found {
         Some(c) => (Some(c.user), c.hash, c.active),
         None => (None, decoy_hash(), false),
     };
-    let ok = verify_password(password, hash).await;
+    let ok = match verify_password(password, hash).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            db.forget_login_attempts(&mine).await?;
+            return Err(busy);
+        }
+    };
     match user {
         // Said only to whoever knows the password: a disabled account is not revealed otherwise.
-        Some(_) if ok && !active => Err(AppError::AccountDisabled),
+        Some(_) if ok && !active => {
+            db.forget_login_attempts(&mine).await?;
+            Err(AppError::AccountDisabled)
+        }
         Some(user) if ok => {
-            db.clear_login_failures(&keys[0].0).await?;
+            db.forget_login_attempts(&mine).await?;
             Ok(user)
         }
         _ => {
-            let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-            db.record_login_failure(&names, now).await?;
             tracing::info!(addr = addr.unwrap_or("-"), "failed sign-in");
             match locked_minutes(db, &keys, settings, now).await? {
                 Some(minutes) => Err(AppError::LockedOut { minutes }),

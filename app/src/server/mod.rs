@@ -11,6 +11,7 @@ pub mod exports;
 pub mod forms;
 pub mod import;
 pub mod indicators;
+pub mod input;
 pub mod password;
 pub mod projects;
 pub mod qr;

@@ -6,15 +6,38 @@
 //! (its threshold for giving large blocks back rises after the first one): the server stayed at
 //! ~150 MB after 200 sign-ins. Here at most one hash per core runs at once, each worker keeps one
 //! block of memory for its whole life, and a burst waits in line instead of growing the process.
+//!
+//! The line is short: beyond [`MAX_QUEUED`] jobs waiting, a new one is refused at once
+//! ([`Busy`]: the caller answers 503 and the client retries later), and a job whose caller has
+//! gone (the client hung up while it waited) is dropped without hashing.
 
 use argon2::password_hash::{self, Output, ParamsString, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::oneshot;
 
-/// At most this many hashes run at once (and as many blocks of memory are kept).
+/// At most this many hashes run at once (and as many blocks of memory are kept), and never on
+/// every core.
 const MAX_WORKERS: usize = 2;
+
+/// At most this many jobs wait in line (a hash takes ~50 ms: a second's work for two workers).
+pub const MAX_QUEUED: usize = 32;
+
+/// Jobs submitted and not yet taken by a worker.
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
+
+/// The line of password jobs is full: try again in a moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Busy;
+
+/// Why a new hash was not made.
+#[derive(Debug)]
+pub enum HashError {
+    Busy,
+    Hash(password_hash::Error),
+}
 
 enum Job {
     Hash {
@@ -30,11 +53,18 @@ enum Job {
 
 static JOBS: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
 
-fn submit(job: Job) {
+fn submit(job: Job) -> Result<(), Busy> {
+    if QUEUED.fetch_add(1, Ordering::AcqRel) >= MAX_QUEUED {
+        QUEUED.fetch_sub(1, Ordering::AcqRel);
+        return Err(Busy);
+    }
     let jobs = JOBS.get_or_init(|| {
         let (send, receive) = channel::<Job>();
         let receive = Arc::new(Mutex::new(receive));
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WORKERS));
+        // One core is always left to the rest of the server: a flood of sign-ins must not
+        // stop pulls, pushes and the health check from being answered.
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get().saturating_sub(1).clamp(1, MAX_WORKERS));
         for n in 0..workers {
             let receive = receive.clone();
             if let Err(e) = std::thread::Builder::new()
@@ -51,6 +81,7 @@ fn submit(job: Job) {
     if let Ok(jobs) = jobs.lock() {
         let _ = jobs.send(job);
     }
+    Ok(())
 }
 
 fn work(jobs: &Mutex<Receiver<Job>>) {
@@ -61,7 +92,13 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
             Ok(receiver) => receiver.recv(),
             Err(_) => return,
         };
+        if job.is_ok() {
+            QUEUED.fetch_sub(1, Ordering::AcqRel);
+        }
         match job {
+            // Nobody waits for the answer any more: no hash.
+            Ok(Job::Hash { reply, .. }) if reply.is_closed() => {}
+            Ok(Job::Verify { reply, .. }) if reply.is_closed() => {}
             Ok(Job::Hash { password, reply }) => {
                 let _ = reply.send(hash_with(&mut memory, password.as_bytes()));
             }
@@ -142,21 +179,24 @@ fn check(
 }
 
 /// The PHC string of an argon2id hash of `password`, with a fresh salt.
-pub async fn hash(password: String) -> Result<String, password_hash::Error> {
+pub async fn hash(password: String) -> Result<String, HashError> {
     let (reply, answer) = oneshot::channel();
-    submit(Job::Hash { password, reply });
-    answer.await.unwrap_or(Err(password_hash::Error::Crypto))
+    submit(Job::Hash { password, reply }).map_err(|Busy| HashError::Busy)?;
+    answer
+        .await
+        .unwrap_or(Err(password_hash::Error::Crypto))
+        .map_err(HashError::Hash)
 }
 
 /// Whether `password` matches the PHC string `phc` (false for a malformed one).
-pub async fn verify(password: String, phc: String) -> bool {
+pub async fn verify(password: String, phc: String) -> Result<bool, Busy> {
     let (reply, answer) = oneshot::channel();
     submit(Job::Verify {
         password,
         phc,
         reply,
-    });
-    answer.await.unwrap_or(false)
+    })?;
+    Ok(answer.await.unwrap_or(false))
 }
 
 #[cfg(test)]
@@ -168,9 +208,15 @@ mod tests {
     async fn a_hash_verifies_its_password_only_and_reads_as_standard_argon2id() {
         let phc = hash("palmeraie 2026".into()).await.expect("hash");
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("palmeraie 2026".into(), phc.clone()).await);
-        assert!(!verify("palmeraie 2025".into(), phc.clone()).await);
-        assert!(!verify("palmeraie 2026".into(), "not a hash".into()).await);
+        assert_eq!(verify("palmeraie 2026".into(), phc.clone()).await, Ok(true));
+        assert_eq!(
+            verify("palmeraie 2025".into(), phc.clone()).await,
+            Ok(false)
+        );
+        assert_eq!(
+            verify("palmeraie 2026".into(), "not a hash".into()).await,
+            Ok(false)
+        );
         // The argon2 crate's own verifier agrees: hashes made before this module still verify,
         // and these verify elsewhere.
         let parsed = password_hash::PasswordHash::new(&phc).expect("parse");
@@ -189,7 +235,7 @@ mod tests {
             .hash_password(b"tamr deglet", &salt)
             .expect("hash")
             .to_string();
-        assert!(verify("tamr deglet".into(), phc.clone()).await);
-        assert!(!verify("tamr".into(), phc).await);
+        assert_eq!(verify("tamr deglet".into(), phc.clone()).await, Ok(true));
+        assert_eq!(verify("tamr".into(), phc).await, Ok(false));
     }
 }

@@ -215,6 +215,8 @@ pub fn field_error(i18n: I18nContext<Locale>, code: &str) -> &'static str {
         "too_long" => t_string!(i18n, fe_too_long),
         "required" => t_string!(i18n, fe_required),
         "in_conflict" => t_string!(i18n, fe_in_conflict),
+        "own_entry" => t_string!(i18n, fe_own_entry),
+        "invisible_character" => t_string!(i18n, fe_invisible_character),
         "not_an_amount" => t_string!(i18n, fe_not_an_amount),
         "code_format" => t_string!(i18n, fe_code_format),
         "not_a_number" => t_string!(i18n, fe_not_a_number),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// Every table that holds what people made (the forms and indicator catalogue are the
 /// programme's configuration, shipped with Athar, and stay).
-const DATA_TABLES: [&str; 26] = [
+const DATA_TABLES: [&str; 27] = [
     "indicator_values",
     "indicator_targets",
     "risk_acknowledgements",
@@ -35,6 +35,7 @@ const DATA_TABLES: [&str; 26] = [
     "localities",
     "audit_events",
     "login_failures",
+    "login_keys",
     "forms",
     "indicator_definitions",
 ];

@@ -24,6 +24,7 @@ mod database;
 mod demo;
 mod exports;
 mod faults;
+mod hardening;
 mod http;
 mod import;
 mod indicators;

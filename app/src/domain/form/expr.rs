@@ -78,8 +78,18 @@ pub enum SyntaxProblem {
     UnexpectedEnd,
     UnclosedText,
     UnknownFunction(String),
-    WrongArgumentCount { function: String, expected: usize },
+    WrongArgumentCount {
+        function: String,
+        expected: usize,
+    },
+    /// More than [`MAX_TOKENS`] words, numbers and symbols: past that, a condition is no longer
+    /// one a person reads, and its nesting could exhaust the stack of whoever evaluates it.
+    TooLong,
 }
+
+/// The most tokens an expression holds. Every level of nesting takes at least one, so this also
+/// bounds how deep the parser and the evaluator recurse.
+pub const MAX_TOKENS: usize = 400;
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -95,6 +105,11 @@ impl fmt::Display for SyntaxError {
                     self.at
                 )
             }
+            SyntaxProblem::TooLong => write!(
+                f,
+                "the expression is too long: more than {MAX_TOKENS} words and symbols (at {})",
+                self.at
+            ),
         }
     }
 }
@@ -387,8 +402,15 @@ impl Parser {
 
 impl Expr {
     pub fn parse(source: &str) -> Result<Expr, SyntaxError> {
+        let tokens = tokens(source)?;
+        if let Some((at, _)) = tokens.get(MAX_TOKENS) {
+            return Err(SyntaxError {
+                at: *at,
+                problem: SyntaxProblem::TooLong,
+            });
+        }
         let mut parser = Parser {
-            tokens: tokens(source)?,
+            tokens,
             next: 0,
             end: source.len(),
         };

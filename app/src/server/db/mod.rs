@@ -235,6 +235,46 @@ pub struct AuditLine {
     pub after: Option<serde_json::Value>,
 }
 
+/// When sign-in attempts lock out: `limits[i]` attempts under the `i`-th key within `window`
+/// lock it for `lockout` after the last one.
+#[derive(Clone, Debug)]
+pub struct LockRule {
+    pub limits: Vec<usize>,
+    pub window: time::Duration,
+    pub lockout: time::Duration,
+    pub now: OffsetDateTime,
+}
+
+impl LockRule {
+    /// Minutes left on a lock-out, if one of the keys is locked, given the attempts kept under
+    /// each key, oldest first: locked while the last `limit` attempts fit in the window and the
+    /// last one is younger than the lock-out.
+    pub fn minutes(&self, attempts: &[Vec<OffsetDateTime>]) -> Option<i64> {
+        let mut longest = None;
+        for (limit, attempts) in self.limits.iter().zip(attempts) {
+            if *limit > 0 && attempts.len() >= *limit {
+                let recent = &attempts[attempts.len() - limit..];
+                let (first, last) = (recent[0], recent[recent.len() - 1]);
+                let until = last + self.lockout;
+                if last - first <= self.window && until > self.now {
+                    let minutes = ((until - self.now).whole_seconds() + 59) / 60;
+                    longest = longest.max(Some(minutes));
+                }
+            }
+        }
+        longest
+    }
+}
+
+/// What counting a sign-in attempt decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginAttempt {
+    /// Locked out for this many minutes: not written, the password not to be checked.
+    Locked(i64),
+    /// Written (these rows): the password may be checked.
+    Counted(Vec<i64>),
+}
+
 /// Which lines of the audit trail to read.
 #[derive(Clone, Debug, Default)]
 pub struct AuditQuery {
@@ -300,21 +340,29 @@ pub trait Database: Send + Sync + 'static {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), DbError>;
 
-    /// Records one failed sign-in under each key (the account and the address).
-    async fn record_login_failure(
+    /// Counts a sign-in attempt before its password is checked, one attempt per key at a time:
+    /// reads the attempts kept under each key (the account, the address) since `since`, oldest
+    /// first; if `rule` says they lock the attempt out, nothing is written and the attempt is
+    /// `Locked`; otherwise the attempt is written under each key and `Counted` with its rows.
+    /// Forgets attempts and keys older than `forget_before`.
+    async fn count_login_attempt(
         &self,
         keys: &[String],
         at: OffsetDateTime,
-    ) -> Result<(), DbError>;
+        since: OffsetDateTime,
+        forget_before: OffsetDateTime,
+        rule: &LockRule,
+    ) -> Result<LoginAttempt, DbError>;
 
-    /// Failure times for a key since `since`, oldest first.
+    /// Attempts (failed, or being checked) for a key since `since`, oldest first.
     async fn login_failures_since(
         &self,
         key: &str,
         since: OffsetDateTime,
     ) -> Result<Vec<OffsetDateTime>, DbError>;
 
-    async fn clear_login_failures(&self, key: &str) -> Result<(), DbError>;
+    /// Removes these attempts (a sign-in that succeeded, or one refused before its check).
+    async fn forget_login_attempts(&self, ids: &[i64]) -> Result<(), DbError>;
 
     /// The cards of the projects in `scope`, members counted on `today`.
     async fn project_cards(

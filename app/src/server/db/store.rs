@@ -257,6 +257,14 @@ pub trait SyncStore: Send {
     /// Inserts or replaces the records, and stores the conflicts and revisions.
     async fn write(&mut self, changes: Changes<'_>) -> Result<(), DbError>;
 
+    /// Who saved this version of a record (its revision's author), if it was kept.
+    async fn saved_by(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        version: i64,
+    ) -> Result<Option<Uuid>, DbError>;
+
     /// Stores a review decision (the entry itself is written by [`SyncStore::write`]).
     async fn add_review(&mut self, review: &ReviewRow) -> Result<(), DbError>;
 

@@ -24,7 +24,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refused {
     pub code: &'static str,
-    pub field: Option<&'static str>,
+    pub field: Option<std::borrow::Cow<'static, str>>,
 }
 
 impl Refused {
@@ -35,7 +35,15 @@ impl Refused {
     pub fn field(code: &'static str, field: &'static str) -> Self {
         Refused {
             code,
-            field: Some(field),
+            field: Some(field.into()),
+        }
+    }
+
+    /// Refused on a field named by the arguments themselves (a key of their JSON).
+    pub fn named(code: &'static str, field: String) -> Self {
+        Refused {
+            code,
+            field: Some(field.into()),
         }
     }
 

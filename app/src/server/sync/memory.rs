@@ -144,6 +144,19 @@ impl SyncStore for MemoryTx {
             .collect())
     }
 
+    async fn saved_by(
+        &mut self,
+        kind: RecordKind,
+        id: Uuid,
+        version: i64,
+    ) -> Result<Option<Uuid>, DbError> {
+        Ok(self
+            .work
+            .revisions
+            .get(&(kind, id, version))
+            .map(|r| r.user_id))
+    }
+
     async fn write(&mut self, changes: Changes<'_>) -> Result<(), DbError> {
         for r in changes.records {
             if let StoredRecord::Project(p) = r

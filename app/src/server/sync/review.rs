@@ -43,6 +43,21 @@ pub async fn review(
         .into_iter()
         .find(|r| r.key() == (review.kind, review.id) && reviewable(r, &writable))
         .ok_or(AppError::NotFound)?;
+    // Nobody decides on what they saved themselves: another reviewer must.
+    let author = match author(&found) {
+        Some(author) => Some(author),
+        None => {
+            store
+                .saved_by(review.kind, review.id, review.seen_version)
+                .await?
+        }
+    };
+    if author == Some(by.id) {
+        return Err(AppError::Invalid {
+            field: "review".into(),
+            code: "own_entry".into(),
+        });
+    }
     let next = decided(found, &review, version, note.clone())?;
     // The device that saved the record keeps `last_device_id`: a review is not an edit, so the
     // facilitator's fix, made on the version before the review, is not a conflict.
@@ -86,6 +101,16 @@ fn reviewable(record: &StoredRecord, writable: &HashSet<Uuid>) -> bool {
             !m.deleted && m.last_device_id.is_some() && writable.contains(&m.milestone.project_id)
         }
         StoredRecord::Action(_) | StoredRecord::Project(_) => false,
+    }
+}
+
+/// Who saved the record, when the record itself says (visits, form entries, indicator values).
+fn author(record: &StoredRecord) -> Option<Uuid> {
+    match record {
+        StoredRecord::Visit(v) => v.visit.author_id,
+        StoredRecord::Entry(e) => e.entry.author_id,
+        StoredRecord::Value(v) => v.value.author_id,
+        _ => None,
     }
 }
 

@@ -91,3 +91,30 @@ fn syntax_errors_say_where() {
     assert_eq!(problem("${a} # 1").at, 5);
     assert_eq!(problem("$a > 1").at, 0);
 }
+
+#[test]
+fn a_condition_nested_past_reason_is_refused_with_its_place_not_evaluated() {
+    // 100,000 `not`s would recurse 100,000 deep in the parser and the evaluator.
+    let deep = format!("{}true", "not ".repeat(100_000));
+    let error = Expr::parse(&deep).expect_err("refused");
+    assert_eq!(error.problem, SyntaxProblem::TooLong);
+    assert_eq!(
+        error.at,
+        4 * MAX_TOKENS,
+        "where the expression goes past the limit"
+    );
+    // A long flat sum builds a tree as deep as it is long: refused the same way.
+    let long = format!("1{}", " + 1".repeat(100_000));
+    assert_eq!(
+        Expr::parse(&long).expect_err("refused").problem,
+        SyntaxProblem::TooLong
+    );
+    // What people write stays well within it.
+    let fine = format!("{}true", "not ".repeat(50));
+    assert_eq!(
+        Expr::parse(&fine)
+            .expect("parsed")
+            .eval(&answers, "2026-11-20"),
+        Value::Bool(true)
+    );
+}

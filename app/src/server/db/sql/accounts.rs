@@ -177,25 +177,73 @@ pub(super) async fn delete_session(db: &EngineDb, token_hash: &str) -> Result<()
     Ok(())
 }
 
-pub(super) async fn record_login_failure(
+pub(super) async fn count_login_attempt(
     db: &EngineDb,
     keys: &[String],
     at: OffsetDateTime,
-) -> Result<(), DbError> {
+    since: OffsetDateTime,
+    forget_before: OffsetDateTime,
+    rule: &crate::server::db::LockRule,
+) -> Result<crate::server::db::LoginAttempt, DbError> {
+    use crate::server::db::LoginAttempt;
     let at = rows::trunc(at);
-    let mut tx = db.pool.begin().await?;
-    for key in keys {
+    let forget_before = rows::trunc(forget_before);
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("delete from login_failures where failed_at < $1")
+        .bind(forget_before)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from login_keys where last_attempt_at < $1")
+        .bind(forget_before)
+        .execute(&mut *tx)
+        .await?;
+    // Each key's row is held until the end of this transaction (in one order, so that two
+    // attempts never wait on each other): the attempts on a key are counted one at a time.
+    let mut ordered: Vec<&String> = keys.iter().collect();
+    ordered.sort();
+    for key in ordered {
         sqlx::query(
-            "insert into login_failures (key, failed_at, created_at, updated_at)
-             values ($1, $2, $2, $2)",
+            "insert into login_keys (key, last_attempt_at) values ($1, $2)
+             on conflict (key) do update set last_attempt_at = excluded.last_attempt_at",
         )
         .bind(key)
         .bind(at)
         .execute(&mut *tx)
         .await?;
     }
+    let mut before = Vec::with_capacity(keys.len());
+    for key in keys {
+        before.push(
+            sqlx::query_scalar(
+                "select failed_at from login_failures where key = $1 and failed_at > $2
+                  order by failed_at, id",
+            )
+            .bind(key)
+            .bind(rows::trunc(since))
+            .fetch_all(&mut *tx)
+            .await?,
+        );
+    }
+    if let Some(minutes) = rule.minutes(&before) {
+        tx.commit().await?;
+        return Ok(LoginAttempt::Locked(minutes));
+    }
+    let mut ids = Vec::with_capacity(keys.len());
+    for key in keys {
+        ids.push(
+            sqlx::query_scalar(
+                "insert into login_failures (key, failed_at, created_at, updated_at)
+                 values ($1, $2, $2, $2) returning id",
+            )
+            .bind(key)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?,
+        );
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(LoginAttempt::Counted(ids))
 }
 
 pub(super) async fn login_failures_since(
@@ -205,7 +253,7 @@ pub(super) async fn login_failures_since(
 ) -> Result<Vec<OffsetDateTime>, DbError> {
     Ok(sqlx::query_scalar(
         "select failed_at from login_failures where key = $1 and failed_at > $2
-          order by failed_at",
+          order by failed_at, id",
     )
     .bind(key)
     .bind(rows::trunc(since))
@@ -213,10 +261,15 @@ pub(super) async fn login_failures_since(
     .await?)
 }
 
-pub(super) async fn clear_login_failures(db: &EngineDb, key: &str) -> Result<(), DbError> {
-    sqlx::query("delete from login_failures where key = $1")
-        .bind(key)
-        .execute(&db.pool)
-        .await?;
+pub(super) async fn forget_login_attempts(db: &EngineDb, ids: &[i64]) -> Result<(), DbError> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    for id in ids {
+        sqlx::query("delete from login_failures where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

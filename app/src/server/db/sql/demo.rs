@@ -63,6 +63,21 @@ const DEMO_RECORDS: &str = "
 /// removed, by table.
 pub(super) async fn purge_demo(db: &EngineDb) -> Result<Vec<(&'static str, u64)>, DbError> {
     let mut tx = db.begin_write().await?;
+    // Sign-in attempts are kept under hashed keys: the demo accounts' keys, made here.
+    let demo_emails: Vec<String> =
+        sqlx::query_scalar("select email from users where is_demo = true")
+            .fetch_all(&mut *tx)
+            .await?;
+    let demo_keys = if demo_emails.is_empty() {
+        "1 = 0".to_owned()
+    } else {
+        // Hex digests: nothing to escape.
+        let keys: Vec<String> = demo_emails
+            .iter()
+            .map(|e| format!("'{}'", crate::server::auth::account_key(e)))
+            .collect();
+        format!("key in ({})", keys.join(", "))
+    };
     let scoped_targets = "(scope = 'project' and scope_id in (select id from projects where is_demo = true))
         or (scope = 'incubator' and scope_id in (select id from organisations where is_demo = true))
         or (scope = 'value_chain' and scope_id in (select id from value_chains where is_demo = true))";
@@ -102,10 +117,8 @@ pub(super) async fn purge_demo(db: &EngineDb) -> Result<Vec<(&'static str, u64)>
             "one_time_codes",
             format!("user_id in ({DEMO_USERS}) or created_by in ({DEMO_USERS})"),
         ),
-        (
-            "login_failures",
-            "key in (select 'account:' || email from users where is_demo = true)".to_owned(),
-        ),
+        ("login_failures", demo_keys.clone()),
+        ("login_keys", demo_keys),
         (
             "supervisor_incubators",
             format!(

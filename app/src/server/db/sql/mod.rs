@@ -154,12 +154,15 @@ impl Database for EngineDb {
         accounts::delete_session(self, token_hash).await
     }
 
-    async fn record_login_failure(
+    async fn count_login_attempt(
         &self,
         keys: &[String],
         at: OffsetDateTime,
-    ) -> Result<(), DbError> {
-        accounts::record_login_failure(self, keys, at).await
+        since: OffsetDateTime,
+        forget_before: OffsetDateTime,
+        rule: &crate::server::db::LockRule,
+    ) -> Result<crate::server::db::LoginAttempt, DbError> {
+        accounts::count_login_attempt(self, keys, at, since, forget_before, rule).await
     }
 
     async fn login_failures_since(
@@ -170,8 +173,8 @@ impl Database for EngineDb {
         accounts::login_failures_since(self, key, since).await
     }
 
-    async fn clear_login_failures(&self, key: &str) -> Result<(), DbError> {
-        accounts::clear_login_failures(self, key).await
+    async fn forget_login_attempts(&self, ids: &[i64]) -> Result<(), DbError> {
+        accounts::forget_login_attempts(self, ids).await
     }
 
     async fn project_cards(

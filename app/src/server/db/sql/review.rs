@@ -12,23 +12,27 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// The history of one record as `viewer` reads it (their own drafts, nobody else's).
 pub(super) async fn history_of(
     db: &EngineDb,
     kind: RecordKind,
     id: Uuid,
+    viewer: Uuid,
 ) -> Result<Vec<HistoryEvent>, DbError> {
-    Ok(histories_of(db, kind, &[id])
+    Ok(histories_of(db, kind, &[id], Some(viewer))
         .await?
         .remove(&id)
         .unwrap_or_default())
 }
 
 /// The histories of several records of one kind, by record: two queries per chunk of ids,
-/// whatever their number.
+/// whatever their number. A draft is its author's alone: only `viewer`'s own drafts are in
+/// (none for `None`, a reviewer's queue).
 async fn histories_of(
     db: &EngineDb,
     kind: RecordKind,
     ids: &[Uuid],
+    viewer: Option<Uuid>,
 ) -> Result<HashMap<Uuid, Vec<HistoryEvent>>, DbError> {
     type Revision = (Uuid, i64, String, OffsetDateTime, String, String);
     type Review = (Uuid, i64, String, String, String, OffsetDateTime);
@@ -44,6 +48,10 @@ async fn histories_of(
         let mut list = q.separated(", ");
         for id in chunk {
             list.push_bind(*id);
+        }
+        q.push(") and (r.status <> 'draft'");
+        if let Some(viewer) = viewer {
+            q.push(" or r.user_id = ").push_bind(viewer);
         }
         q.push(") order by r.record_id, r.version");
         let rows: Vec<Revision> = q.build_query_as().fetch_all(&db.pool).await?;
@@ -126,7 +134,7 @@ pub(super) async fn visit_history(
     .fetch_optional(&db.pool)
     .await?;
     match visible {
-        Some(id) => Ok(Some(history_of(db, RecordKind::Visit, id).await?)),
+        Some(id) => Ok(Some(history_of(db, RecordKind::Visit, id, user.id).await?)),
         None => Ok(None),
     }
 }
@@ -173,7 +181,7 @@ pub(super) async fn review_queue(
     projects.sort();
     projects.dedup();
     let members = members_of(db, &projects).await?;
-    let mut histories = histories_of(db, RecordKind::Visit, &ids).await?;
+    let mut histories = histories_of(db, RecordKind::Visit, &ids, None).await?;
     Ok(rows
         .into_iter()
         .map(|queued| {
@@ -197,7 +205,7 @@ pub(super) async fn entry_review_queue(
 ) -> Result<EntryQueue, DbError> {
     let rows = waiting::<FormEntry>(db, scope, "e.status = 'submitted'", "e.author_id").await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.row.id).collect();
-    let mut histories = histories_of(db, RecordKind::Entry, &ids).await?;
+    let mut histories = histories_of(db, RecordKind::Entry, &ids, None).await?;
     let mut queue = EntryQueue::default();
     for queued in rows {
         let entry = queued.row.into_stored().entry;
@@ -300,7 +308,7 @@ pub(super) async fn registry_review_queue(
             .filter(|i| i.record.kind() == kind)
             .map(|i| i.record.id())
             .collect();
-        let mut histories = histories_of(db, kind, &ids).await?;
+        let mut histories = histories_of(db, kind, &ids, None).await?;
         for i in items.iter_mut().filter(|i| i.record.kind() == kind) {
             i.history = histories.remove(&i.record.id()).unwrap_or_default();
         }

@@ -95,6 +95,11 @@ impl<M: ServerApply> ServerMutation for Registered<M> {
     }
 
     fn prepare(&self, args: &str, context: &Context) -> Result<Prepared, Refused> {
+        // A NUL character is kept by one engine and refused by the other: refused here, by
+        // name, on both.
+        if let Some(field) = crate::server::input::nul_field(args) {
+            return Err(Refused::named("invalid", field));
+        }
         let args: M::Args = serde_json::from_str(args).map_err(|_| Refused::code("malformed"))?;
         M::validate(&args, context.today).map_err(|e| Refused::field("invalid", e.field))?;
         M::check(&args, context)?;

@@ -213,6 +213,24 @@ impl crate::server::db::SyncStore for PushTx {
         Ok(())
     }
 
+    async fn saved_by(
+        &mut self,
+        kind: crate::domain::RecordKind,
+        id: Uuid,
+        version: i64,
+    ) -> Result<Option<Uuid>, DbError> {
+        Ok(sqlx::query_scalar(
+            "select user_id from entry_revisions
+              where record_kind = $1 and record_id = $2 and version = $3",
+        )
+        .bind(kind.as_str())
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .flatten())
+    }
+
     async fn refusals(
         &mut self,
         client: Uuid,

@@ -1,0 +1,564 @@
+//! What a security review found, each hole with the test that would have caught it: sign-in that
+//! cannot be made to fill the disk or race its lock-out, and a sign-in that ends the session the
+//! browser carried.
+
+use crate::support::router::{demo_app, encode, post_form, send, sign_in};
+use crate::support::{self};
+use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
+use http::StatusCode;
+
+#[tokio::test]
+async fn an_oversized_email_or_password_is_refused_before_any_work() {
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        let rows = || support::count(&t, "select count(*) from login_failures");
+        let before = rows().await;
+        let long_email = format!("{}@demo.athar.tn", "a".repeat(300));
+        let long_password = "p".repeat(2048);
+        for form in [
+            format!("email={}&password=nope", encode(&long_email)),
+            format!(
+                "email={}&password={long_password}",
+                encode(DEMO_LOGINS[0].0)
+            ),
+        ] {
+            let reply = send(&app, post_form("/api/login", &form, None)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                reply.body
+            );
+            assert!(reply.body.contains("too_long"), "{}", reply.body);
+        }
+        assert_eq!(
+            rows().await,
+            before,
+            "nothing written for an oversized sign-in"
+        );
+        // The table keeps no email in clear.
+        let form = format!("email={}&password=nope", encode(DEMO_LOGINS[0].0));
+        send(&app, post_form("/api/login", &form, None)).await;
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from login_failures where key like '%@%' or key like 'account:%'"
+            )
+            .await,
+            0
+        );
+        assert_eq!(rows().await, before + 1);
+    }
+}
+
+#[tokio::test]
+async fn thirty_guesses_at_once_reach_the_password_five_times_at_most_and_stay_recorded() {
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        let email = DEMO_LOGINS[0].0;
+        let guess = |password: String| {
+            let app = app.clone();
+            let form = format!("email={}&password={password}", encode(email));
+            async move { send(&app, post_form("/api/login", &form, None)).await }
+        };
+        // Twenty-four wrong guesses, and the right password as the twenty-fifth, all in flight
+        // together, then five more.
+        let mut guesses: Vec<_> = (0..24)
+            .map(|i| tokio::spawn(guess(format!("guess-{i}"))))
+            .collect();
+        tokio::task::yield_now().await;
+        guesses.push(tokio::spawn(guess(DEMO_PASSWORD.into())));
+        guesses.extend((24..29).map(|i| tokio::spawn(guess(format!("guess-{i}")))));
+        let mut answers = Vec::new();
+        for g in guesses {
+            answers.push(g.await.expect("answer"));
+        }
+        // A guess refused before its check leaves no row; a checked wrong one stays: the rows
+        // are the guesses that reached the password (none of them signed in).
+        let checked = support::count(&t, "select count(*) from login_failures").await;
+        assert!(
+            (1..=5).contains(&checked),
+            "{checked} guesses reached the password: {:?}",
+            answers.iter().map(|r| r.status).collect::<Vec<_>>()
+        );
+        assert!(
+            answers
+                .iter()
+                .all(|r| matches!(r.status.as_u16(), 401 | 429)),
+            "{:?}",
+            answers.iter().map(|r| r.status).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            answers[24].status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the right password among the flood waits like the rest"
+        );
+        assert!(
+            answers
+                .iter()
+                .all(|r| r.status != StatusCode::OK && r.status != StatusCode::SEE_OTHER),
+            "no guess signed in"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_success_keeps_the_failures_before_it() {
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        let email = DEMO_LOGINS[0].0;
+        for _ in 0..3 {
+            let form = format!("email={}&password=nope", encode(email));
+            let reply = send(&app, post_form("/api/login", &form, None)).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+        sign_in(&app, email).await;
+        assert_eq!(
+            support::count(&t, "select count(*) from login_failures").await,
+            3
+        );
+    }
+}
+
+#[tokio::test]
+async fn signing_in_ends_the_session_the_browser_carried() {
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        let old = sign_in(&app, DEMO_LOGINS[0].0).await;
+        let form = format!(
+            "email={}&password={DEMO_PASSWORD}",
+            encode(DEMO_LOGINS[1].0)
+        );
+        let again = send(&app, post_form("/api/login", &form, Some(&old))).await;
+        assert!(again.status.is_success() || again.status.is_redirection());
+        let me = send(&app, post_form("/api/me", "", Some(&old))).await;
+        assert_eq!(me.body.trim(), "null", "the old token no longer works");
+    }
+}
+
+/// The version of a visit as `user`'s phone pulls it.
+async fn pulled_version(
+    t: &support::TestDb,
+    user: &app::domain::SessionUser,
+    visit: uuid::Uuid,
+) -> i64 {
+    use app::sync::protocol::Record;
+    crate::sync::pull(&t.db, user, uuid::Uuid::new_v4(), None)
+        .await
+        .records
+        .iter()
+        .find_map(|r| match r {
+            Record::Visit(v) if v.id == visit => Some(v.version),
+            _ => None,
+        })
+        .expect("the visit is pulled")
+}
+
+#[tokio::test]
+async fn nobody_validates_what_they_entered_themselves() {
+    use uuid::Uuid;
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let f = crate::sync::field(&set);
+        let (client, device, visit) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let args = crate::sync::visit(visit, f.own, None, "Visite du superviseur");
+        let pushed = crate::sync::send(
+            &t.db,
+            &f.supervisor,
+            client,
+            device,
+            vec![crate::sync::save(client, 1, &args)],
+        )
+        .await
+        .expect("push");
+        assert_eq!(pushed.refused, vec![]);
+        let version = pulled_version(&t, &f.supervisor, visit).await;
+        let cookie = sign_in(&app, &f.supervisor.email).await;
+        let form = format!("visit={visit}&version={version}&decision=validate&comment=");
+        let own = send(&app, post_form("/api/review_visit", &form, Some(&cookie))).await;
+        assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", own.body);
+        assert!(own.body.contains("own_entry"), "{}", own.body);
+        assert_eq!(
+            support::count(&t, "select count(*) from visits where status = 'submitted' and observations = 'Visite du superviseur'").await,
+            1,
+            "still waiting for someone else"
+        );
+        // Another reviewer (the team) may.
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        let other = send(&app, post_form("/api/review_visit", &form, Some(&team))).await;
+        assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+    }
+}
+
+#[tokio::test]
+async fn a_reviewer_never_reads_a_draft_in_a_visits_history() {
+    use app::domain::{EntryStatus, HistoryEvent};
+    use app::server::auth::review_scope;
+    use uuid::Uuid;
+    for t in support::every_engine().await {
+        let (_, set) = demo_app(&t).await;
+        let f = crate::sync::field(&set);
+        let (client, device, visit) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let mut draft = crate::sync::visit(visit, f.own, None, "Brouillon privé");
+        draft.fields.status = EntryStatus::Draft;
+        crate::sync::send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![crate::sync::save(client, 1, &draft)],
+        )
+        .await
+        .expect("draft");
+        let base = pulled_version(&t, &f.facilitator, visit).await;
+        let sent = crate::sync::visit(visit, f.own, Some(base), "Visite envoyée");
+        crate::sync::send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![crate::sync::save(client, 2, &sent)],
+        )
+        .await
+        .expect("submitted");
+        let drafts = |history: &[HistoryEvent]| {
+            history
+                .iter()
+                .filter(|e| matches!(e, HistoryEvent::Revision { fields, .. } if fields.status == EntryStatus::Draft))
+                .count()
+        };
+        let scope = review_scope(&f.supervisor).expect("scope");
+        let queue = t.db.review_queue(scope).await.expect("queue");
+        let item = queue.iter().find(|i| i.visit.id == visit).expect("waiting");
+        assert_eq!(drafts(&item.history), 0, "{:?}", item.history);
+        assert_eq!(item.history.len(), 1);
+        let project_scope = app::server::auth::project_scope(&f.supervisor).expect("scope");
+        let history =
+            t.db.visit_history(&f.supervisor, project_scope, visit)
+                .await
+                .expect("history")
+                .expect("visible");
+        assert_eq!(drafts(&history), 0, "{history:?}");
+        // Its author still reads her own draft in it.
+        let own_scope = app::server::auth::project_scope(&f.facilitator).expect("scope");
+        let own =
+            t.db.visit_history(&f.facilitator, own_scope, visit)
+                .await
+                .expect("history")
+                .expect("visible");
+        assert_eq!(drafts(&own), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_nul_character_is_refused_by_name_on_both_engines_and_the_rest_applies() {
+    use uuid::Uuid;
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let f = crate::sync::field(&set);
+        let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let (bad, good) = (Uuid::new_v4(), Uuid::new_v4());
+        let pushed = crate::sync::send(
+            &t.db,
+            &f.facilitator,
+            client,
+            device,
+            vec![
+                crate::sync::save(
+                    client,
+                    1,
+                    &crate::sync::visit(bad, f.own, None, "avant\0après"),
+                ),
+                crate::sync::save(
+                    client,
+                    2,
+                    &crate::sync::visit(good, f.own, None, "Visite sans surprise"),
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            pushed
+                .refused
+                .iter()
+                .map(|r| (r.seq, r.code.as_str(), r.field.as_deref()))
+                .collect::<Vec<_>>(),
+            [(1, "invalid", Some("observations"))],
+            "{:?}",
+            t.engine
+        );
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from visits where observations = 'Visite sans surprise'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from visits where observations like 'avant%'"
+            )
+            .await,
+            0
+        );
+        // A server function's text too: refused by name, nothing written.
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        let org = serde_json::json!({ "organisation": {
+            "id": Uuid::new_v4(), "kind": "funder", "name": "Fonds\u{0}Joud", "locality": null,
+            "archived": false,
+        }});
+        let reply = send(
+            &app,
+            crate::support::router::post_json(
+                "/api/save_organisation",
+                &org.to_string(),
+                Some(&team),
+            ),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(
+            reply.body.contains("\"name\"") && reply.body.contains("invisible_character"),
+            "{}",
+            reply.body
+        );
+        let form = format!("email={}&password=a%00b", encode(DEMO_LOGINS[0].0));
+        let reply = send(&app, post_form("/api/login", &form, None)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains("password"), "{}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_address_it_appended_counts_not_what_the_client_wrote() {
+    use axum::body::Body;
+    use http::{Request, header};
+    for t in support::every_engine().await {
+        support::with_demo(&t).await;
+        let app = server::router(
+            support::state(t.db.clone()),
+            server::routes::RouterOptions { proxy_hops: 1 },
+        );
+        let mut statuses = Vec::new();
+        for i in 0..25 {
+            // A different account each time (no account lock), a different address written by
+            // the client each time; the proxy appends the one it saw.
+            let form = format!("email=guess{i}%40example.tn&password=nope");
+            let req = Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header("x-forwarded-for", format!("10.9.{i}.1, 203.0.113.7"))
+                .body(Body::from(form))
+                .expect("request");
+            statuses.push(send(&app, req).await.status.as_u16());
+        }
+        // The twentieth failure locks the address (and says so); every guess after it waits.
+        assert!(statuses[..19].iter().all(|s| *s == 401), "{statuses:?}");
+        assert!(statuses[19..].iter().all(|s| *s == 429), "{statuses:?}");
+        // IPv6: a subscriber changing the last 64 bits is still one address.
+        let mut statuses = Vec::new();
+        for i in 0..21 {
+            let form = format!("email=v6guess{i}%40example.tn&password=nope");
+            let req = Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header("x-forwarded-for", format!("2001:db8:1:2::{i:x}"))
+                .body(Body::from(form))
+                .expect("request");
+            statuses.push(send(&app, req).await.status.as_u16());
+        }
+        assert_eq!(statuses[20], 429, "{statuses:?}");
+    }
+}
+
+/// The resident memory of a process, in MB (Linux).
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_sign_ins_at_once_neither_swell_the_server_nor_stop_its_health_check() {
+    use crate::support::wire::{Servers, free_port, start_with, wait_healthy};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+    let port = free_port();
+    let servers = Servers(vec![start_with(&url, port, &["--demo", "--trust-proxy"])]);
+    wait_healthy(port).await;
+    let pid = servers.0[0].id();
+    let before = rss_mb(pid);
+
+    // Each from its own address (behind the proxy), for its own account: no lock-out helps.
+    let flood: Vec<_> = (0..2000u32)
+        .map(|i| {
+            tokio::spawn(async move {
+                let body = format!("email=flood{i}%40example.tn&password=guess-{i}");
+                let head = format!(
+                    "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                     Accept: application/json\r\nX-Forwarded-For: 10.{}.{}.{}\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{body}",
+                    i / 65536,
+                    (i / 256) % 256,
+                    i % 256,
+                    body.len()
+                );
+                let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+                s.write_all(head.as_bytes()).await.ok()?;
+                let mut raw = Vec::new();
+                s.read_to_end(&mut raw).await.ok()?;
+                String::from_utf8_lossy(&raw)
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|s| s.parse::<u16>().ok())
+            })
+        })
+        .collect();
+
+    // Meanwhile the health check answers, and the process stays small.
+    let mut slowest = Duration::ZERO;
+    let mut largest = before;
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("ask");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await.expect("answer");
+        assert!(
+            raw.starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&raw)
+        );
+        slowest = slowest.max(started.elapsed());
+        largest = largest.max(rss_mb(pid));
+    }
+    let mut statuses = std::collections::BTreeMap::new();
+    for f in flood {
+        *statuses.entry(f.await.expect("task")).or_insert(0) += 1;
+        largest = largest.max(rss_mb(pid));
+    }
+    println!(
+        "2000 sign-ins at once: {statuses:?}; /healthz slowest {slowest:?}; RSS {before:.0} MB before, {largest:.0} MB at most"
+    );
+    assert!(
+        slowest < Duration::from_secs(1),
+        "/healthz took {slowest:?}"
+    );
+    assert!(largest < 128.0, "the server grew to {largest:.0} MB");
+    assert_eq!(
+        statuses.get(&Some(200)).copied().unwrap_or(0),
+        0,
+        "no guess signed in"
+    );
+    assert!(
+        statuses.get(&Some(503)).copied().unwrap_or(0) > 0,
+        "the flood met the bounded line: {statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_from_another_site_changes_nothing_even_with_a_valid_session() {
+    use axum::body::Body;
+    use http::{Request, header};
+    use uuid::Uuid;
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let f = crate::sync::field(&set);
+        let cookie = sign_in(&app, &f.facilitator.email).await;
+        let client = Uuid::new_v4();
+        let mutation = crate::sync::save(
+            client,
+            1,
+            &crate::sync::visit(Uuid::new_v4(), f.own, None, "Forgée"),
+        );
+        let body = serde_json::json!({ "call": {
+            "protocol": app::sync::protocol::PROTOCOL_VERSION,
+            "schema": app::sync::protocol::SCHEMA_VERSION,
+            "body": { "client_id": client, "mutations": [mutation], "heartbeat": {} },
+        }})
+        .to_string();
+        let push = |extra: (&'static str, &'static str)| {
+            Request::post("/api/sync/push")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::COOKIE, cookie.clone())
+                .header(header::HOST, "athar.example.tn")
+                .header(extra.0, extra.1)
+                .body(Body::from(body.clone()))
+                .expect("request")
+        };
+        let clients = support::count(&t, "select count(*) from sync_clients").await;
+        for extra in [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+            ("origin", "null"),
+        ] {
+            let reply = send(&app, push(extra)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{extra:?}: {}",
+                reply.body
+            );
+        }
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from visits where observations = 'Forgée'"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            support::count(&t, "select count(*) from sync_clients").await,
+            clients,
+            "not even the client was recorded"
+        );
+        // A forged sign-in is refused the same way.
+        let login = Request::post("/api/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::from(format!(
+                "email={}&password={DEMO_PASSWORD}",
+                encode(DEMO_LOGINS[0].0)
+            )))
+            .expect("request");
+        assert_eq!(send(&app, login).await.status, StatusCode::FORBIDDEN);
+        // From Athar's own page, it goes through.
+        let reply = send(&app, push(("origin", "https://athar.example.tn"))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from visits where observations = 'Forgée'"
+            )
+            .await,
+            1
+        );
+    }
+}
