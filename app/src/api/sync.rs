@@ -52,6 +52,7 @@ pub async fn pull(call: SyncCall) -> Result<PullResponse, AppError> {
         id: request.client_id,
         user_id: user.id,
         last_seq: 0,
+        device_id: request.heartbeat.device_id,
         heartbeat: request.heartbeat.clone(),
     })
     .await?;

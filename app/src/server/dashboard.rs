@@ -158,7 +158,18 @@ impl Source {
             today: today.to_owned(),
             threshold: self.small_cell_threshold,
         };
-        Ok(build(&frame, data))
+        let mut dashboard = build(&frame, data);
+        // A project is named only to those who may read it: a viewer's or another incubator's
+        // facilitator's incubator dashboard counts its projects without listing them.
+        dashboard.children.retain(|c| {
+            c.level != DashboardLevel::Project
+                || scope.is_some_and(|s| {
+                    self.projects
+                        .iter()
+                        .any(|p| p.project.id.to_string() == c.id && self.sees(s, p))
+                })
+        });
+        Ok(dashboard)
     }
 
     /// The dashboard of one scope and year, narrowed to one funder's projects when `funder` is

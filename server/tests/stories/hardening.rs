@@ -562,3 +562,246 @@ async fn a_request_from_another_site_changes_nothing_even_with_a_valid_session()
         );
     }
 }
+
+#[tokio::test]
+async fn a_device_id_named_in_a_request_never_makes_one_users_edits_pass_for_anothers() {
+    use app::domain::NewActionItem;
+    use app::sync::mutations::{AddAction, CloseAction, MutationType};
+    use uuid::Uuid;
+    for t in support::every_engine().await {
+        let set = support::with_demo(&t).await;
+        let f = crate::sync::field(&set);
+        let colleague = set
+            .users
+            .iter()
+            .find(|u| {
+                u.role == app::domain::Role::Facilitator
+                    && u.id != f.facilitator.id
+                    && set.projects.iter().any(|p| p.facilitator_id == u.id)
+            })
+            .expect("a colleague with projects");
+        let colleague_project = set
+            .projects
+            .iter()
+            .find(|p| p.facilitator_id == colleague.id)
+            .expect("her project")
+            .id;
+        let colleague = crate::sync::user(&set, &colleague.email);
+
+        // The facilitator's phone: a visit and an action item decided at it.
+        let (phone, device) = (Uuid::new_v4(), Uuid::new_v4());
+        let (visit, action) = (Uuid::new_v4(), Uuid::new_v4());
+        let item = |id, project, visit_id, title: &str| NewActionItem {
+            id,
+            project_id: project,
+            visit_id,
+            title: title.into(),
+            due_on: Some("2026-12-15".into()),
+        };
+        let sent = crate::sync::send(
+            &t.db,
+            &f.facilitator,
+            phone,
+            device,
+            vec![
+                crate::sync::save(
+                    phone,
+                    1,
+                    &crate::sync::visit(visit, f.own, None, "Visite d'origine"),
+                ),
+                crate::sync::mutation(
+                    phone,
+                    2,
+                    AddAction::NAME,
+                    &item(action, f.own, Some(visit), "Peser le stock"),
+                ),
+            ],
+        )
+        .await
+        .expect("push");
+        assert_eq!(sent.refused, vec![]);
+
+        // The supervisor, under a new client, names the facilitator's device: her save of the
+        // same visit is not the facilitator's own re-save.
+        let spoof = Uuid::new_v4();
+        let overwritten = crate::sync::send(
+            &t.db,
+            &f.supervisor,
+            spoof,
+            device,
+            vec![crate::sync::save(
+                spoof,
+                1,
+                &crate::sync::visit(visit, f.own, None, "Réécrite"),
+            )],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            overwritten
+                .refused
+                .iter()
+                .map(|r| r.code.as_str())
+                .collect::<Vec<_>>(),
+            ["already_exists"]
+        );
+
+        // A colleague re-adds the item into her own project (from her phone, then naming the
+        // facilitator's device), and closes it: refused, the item is as it was.
+        let theirs = Uuid::new_v4();
+        for (client, claimed) in [(theirs, Uuid::new_v4()), (Uuid::new_v4(), device)] {
+            let moved = crate::sync::send(
+                &t.db,
+                &colleague,
+                client,
+                claimed,
+                vec![
+                    crate::sync::mutation(
+                        client,
+                        1,
+                        AddAction::NAME,
+                        &item(action, colleague_project, None, "Détourné"),
+                    ),
+                    crate::sync::mutation(
+                        client,
+                        2,
+                        CloseAction::NAME,
+                        &app::domain::CloseActionItem {
+                            id: action,
+                            closed_on: "2026-11-21".into(),
+                        },
+                    ),
+                ],
+            )
+            .await
+            .expect("push");
+            assert_eq!(
+                moved
+                    .refused
+                    .iter()
+                    .map(|r| r.code.as_str())
+                    .collect::<Vec<_>>(),
+                ["already_exists", "forbidden"],
+                "{:?}",
+                t.engine
+            );
+        }
+        // An item of her own project cannot hang on the facilitator's visit either.
+        let linked = crate::sync::send(
+            &t.db,
+            &colleague,
+            theirs,
+            Uuid::new_v4(),
+            vec![crate::sync::mutation(
+                theirs,
+                3,
+                AddAction::NAME,
+                &item(
+                    Uuid::new_v4(),
+                    colleague_project,
+                    Some(visit),
+                    "Sur la visite d'une autre",
+                ),
+            )],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            linked
+                .refused
+                .iter()
+                .map(|r| (r.code.as_str(), r.field.as_deref()))
+                .collect::<Vec<_>>(),
+            [("invalid", Some("visit_id"))]
+        );
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from action_items where title = 'Peser le stock' and status = 'open'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from visits where observations = 'Visite d''origine'"
+            )
+            .await,
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_aggregate_names_only_the_projects_its_reader_may_open() {
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let incubator = set.projects[0].incubator_id;
+        let children = |cookie: String| {
+            let app = app.clone();
+            async move {
+                let form = format!("level=incubator&id={incubator}&lang=fr");
+                let reply = send(
+                    &app,
+                    post_form("/api/indicator_dashboard", &form, Some(&cookie)),
+                )
+                .await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                let d: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+                d["children"]
+                    .as_array()
+                    .expect("children")
+                    .iter()
+                    .filter(|c| c["level"] == "project")
+                    .map(|c| c["id"].as_str().expect("id").to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let in_incubator: Vec<String> = set
+            .projects
+            .iter()
+            .filter(|p| p.incubator_id == incubator)
+            .map(|p| p.id.to_string())
+            .collect();
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        assert_eq!(children(team).await.len(), in_incubator.len());
+        let viewer = sign_in(&app, DEMO_LOGINS[3].0).await;
+        assert_eq!(children(viewer.clone()).await, Vec::<String>::new());
+        let facilitator = set
+            .users
+            .iter()
+            .find(|u| {
+                set.projects
+                    .iter()
+                    .any(|p| p.incubator_id == incubator && p.facilitator_id == u.id)
+            })
+            .expect("a facilitator of the incubator");
+        let theirs: Vec<String> = set
+            .projects
+            .iter()
+            .filter(|p| p.incubator_id == incubator && p.facilitator_id == facilitator.id)
+            .map(|p| p.id.to_string())
+            .collect();
+        let cookie = sign_in(&app, &facilitator.email).await;
+        let mut listed = children(cookie).await;
+        listed.sort();
+        let mut expected = theirs.clone();
+        expected.sort();
+        assert_eq!(listed, expected, "only her own projects");
+        assert!(expected.len() < in_incubator.len());
+        // The viewer's programme export has no project line.
+        let csv = send(
+            &app,
+            crate::support::router::get("/exports/indicators.csv?level=programme", Some(&viewer)),
+        )
+        .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            !csv.body.lines().any(|l| l.starts_with("project,")),
+            "{}",
+            csv.body.lines().take(5).collect::<Vec<_>>().join("\n")
+        );
+        assert!(csv.body.lines().any(|l| l.starts_with("programme,")));
+    }
+}

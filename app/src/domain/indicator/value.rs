@@ -132,6 +132,13 @@ pub fn show_thousandths(value: i64) -> String {
 /// The longest evidence note.
 pub const MAX_EVIDENCE_CHARS: usize = 500;
 
+/// The largest value or cell, in thousandths (a thousand billion units: past any count, amount
+/// or rate a micro-project has), so that sums over values never overflow.
+pub const MAX_THOUSANDTHS: i64 = 1_000_000_000_000_000;
+
+/// The most cells a breakdown holds (every sex × age band × disability cell is far fewer).
+pub const MAX_CELLS: usize = 64;
+
 /// The arguments of `indicator.value`: a value entered or corrected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveValueArgs {
@@ -232,6 +239,9 @@ impl SaveValueArgs {
             Some(_) => {}
         }
         check_number(def, self.value, "value")?;
+        if self.cells.len() > MAX_CELLS {
+            return Err(FieldError::new("cells", "other"));
+        }
         for c in &self.cells {
             check_number(def, c.value, "cells")?;
             let along = [
@@ -251,11 +261,14 @@ impl SaveValueArgs {
                 return Err(FieldError::new("cells", "other"));
             }
         }
-        if def.aggregation == Aggregation::Sum
-            && !self.cells.is_empty()
-            && self.cells.iter().map(|c| c.value).sum::<i64>() != self.value
-        {
-            return Err(FieldError::new("cells", "cells_total"));
+        if def.aggregation == Aggregation::Sum && !self.cells.is_empty() {
+            let total = self
+                .cells
+                .iter()
+                .try_fold(0i64, |sum, c| sum.checked_add(c.value));
+            if total != Some(self.value) {
+                return Err(FieldError::new("cells", "cells_total"));
+            }
         }
         Ok(())
     }
@@ -294,6 +307,9 @@ fn check_number(
 ) -> Result<(), FieldError> {
     if value < 0 && !def.negative_allowed {
         return Err(FieldError::new(field, "negative"));
+    }
+    if value.unsigned_abs() > MAX_THOUSANDTHS.unsigned_abs() {
+        return Err(FieldError::new(field, "out_of_range"));
     }
     let fits = match def.data_type {
         DataType::Integer => value % 1000 == 0,

@@ -72,7 +72,8 @@ const FIRST_START_LOCK: Option<&str> = Some("select pg_advisory_xact_lock(730202
 
 /// Locks a client's row for the rest of a push: another instance pushing for the same client
 /// waits here.
-const LOCK_CLIENT: &str = "select user_id, last_seq from sync_clients where id = $1 for update";
+const LOCK_CLIENT: &str =
+    "select user_id, last_seq, device_id from sync_clients where id = $1 for update";
 
 // The same SQL for both engines, mounted once per engine on purpose.
 #[allow(clippy::duplicate_mod)]

@@ -96,7 +96,7 @@ const FIRST_START_LOCK: Option<&str> = None;
 
 /// Reads a client's row in a push (the write lock taken at `BEGIN IMMEDIATE` already keeps other
 /// pushes out).
-const LOCK_CLIENT: &str = "select user_id, last_seq from sync_clients where id = $1";
+const LOCK_CLIENT: &str = "select user_id, last_seq, device_id from sync_clients where id = $1";
 
 // The same SQL for both engines, mounted once per engine on purpose.
 #[allow(clippy::duplicate_mod)]

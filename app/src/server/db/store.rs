@@ -217,6 +217,11 @@ pub struct ClientRow {
     pub id: Uuid,
     pub user_id: Uuid,
     pub last_seq: u64,
+    /// The device this client's edits count as (which edits are a conflict depends on it): the
+    /// device it was first seen with, when that device was first seen with the same user;
+    /// otherwise the client itself. A device id written in a request never makes one user's
+    /// edits pass for another's device.
+    pub device_id: Uuid,
     pub heartbeat: Heartbeat,
 }
 

@@ -249,7 +249,8 @@ pub async fn push(
     if !fresh.is_empty() {
         let version = store.next_version().await?;
         let mut writable = store.writable_projects(scope).await?;
-        let device_id = request.heartbeat.device_id;
+        // The device the server bound to this client, never the one the request names.
+        let device_id = client.device_id;
         let incubator = if fresh
             .iter()
             .any(|m| mutations::find(&m.name).is_some_and(|t| t.needs_incubator()))

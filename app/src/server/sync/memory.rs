@@ -83,8 +83,14 @@ impl SyncStore for MemoryTx {
         &mut self,
         id: Uuid,
         user: Uuid,
-        _device: Uuid,
+        device: Uuid,
     ) -> Result<ClientRow, DbError> {
+        // A device first seen with another user is not this user's.
+        let owned_by_another = self
+            .work
+            .clients
+            .values()
+            .any(|c| c.device_id == device && c.user_id != user);
         Ok(self
             .work
             .clients
@@ -93,6 +99,7 @@ impl SyncStore for MemoryTx {
                 id,
                 user_id: user,
                 last_seq: 0,
+                device_id: if owned_by_another { id } else { device },
                 heartbeat: Default::default(),
             })
             .clone())

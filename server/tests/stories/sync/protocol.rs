@@ -383,11 +383,12 @@ async fn the_team_sees_each_device_once_from_its_latest_heartbeat_with_its_flags
             storage_budget: 5 << 20,
             ..heartbeat(device)
         };
-        let save = |client, user: &SessionUser, heartbeat| {
+        let save = |client, user: &SessionUser, heartbeat: Heartbeat| {
             let row = ClientRow {
                 id: client,
                 user_id: user.id,
                 last_seq: 0,
+                device_id: heartbeat.device_id,
                 heartbeat,
             };
             let db = t.db.clone();

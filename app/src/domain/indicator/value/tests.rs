@@ -191,3 +191,34 @@ fn the_same_project_indicator_and_period_make_the_same_id_on_every_phone() {
         Err("id")
     );
 }
+
+#[test]
+fn values_past_any_real_figure_are_refused_and_a_breakdown_never_overflows() {
+    let eco01 = def("ECO-01");
+    let soc01 = def("SOC-01");
+    // Cells that would overflow a sum: refused as a wrong total, never a crash.
+    let mut a = args("SOC-01", "2026-Q3", 2000);
+    a.cells = women_men(i64::MAX, i64::MAX);
+    a.cells.extend(women_men(2, 0).into_iter().take(1));
+    assert_eq!(
+        a.validate(&soc01, TODAY).map_err(|e| e.code),
+        Err("out_of_range")
+    );
+    // A value or cell past a thousand billion units.
+    let mut big = args("ECO-01", "2026-10", MAX_THOUSANDTHS + 1);
+    assert_eq!(
+        big.validate(&eco01, TODAY).map_err(|e| e.code),
+        Err("out_of_range")
+    );
+    big.value = MAX_THOUSANDTHS;
+    assert_eq!(big.validate(&eco01, TODAY), Ok(()));
+    // Cells each within bounds whose sum would overflow: still only a wrong total.
+    let mut many = args("SOC-01", "2026-Q3", 1000);
+    many.cells = (0..MAX_CELLS + 1)
+        .map(|_| women_men(1000, 0).remove(0))
+        .collect();
+    assert_eq!(
+        many.validate(&soc01, TODAY).map_err(|e| e.code),
+        Err("other")
+    );
+}

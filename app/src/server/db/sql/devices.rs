@@ -95,6 +95,12 @@ pub(super) async fn save_heartbeat(
 }
 
 /// Inserts or updates a client with its latest heartbeat; `last_seq` too when `with_seq`.
+/// The device a new client row is bound to (`$1` the client, `$2` its user, `$3` the device its
+/// request names): that device, unless it was seen with another user before, in which case the
+/// client is a device of its own. Fixed once the row exists.
+pub(super) const BOUND_DEVICE: &str = "case when exists (select 1 from sync_clients s
+        where s.device_id = $3 and s.user_id <> $2) then $1 else $3 end";
+
 pub(super) async fn save_client<'c, E>(
     executor: E,
     client: &crate::server::db::store::ClientRow,
@@ -110,9 +116,9 @@ where
                 "insert into sync_clients (id, user_id, device_id, last_seq, device_label, app_version,
                     pending_count, oldest_pending_at, device_last_success_at, storage_bytes,
                     storage_budget, storage_persistent, browser, last_seen_at, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)
-                 on conflict (id) do update set device_id = excluded.device_id,
-                    device_label = excluded.device_label, app_version = excluded.app_version,
+                 values ($1, $2, {BOUND_DEVICE}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                         $14, $14, $14)
+                 on conflict (id) do update set device_label = excluded.device_label, app_version = excluded.app_version,
                     pending_count = excluded.pending_count,
                     oldest_pending_at = excluded.oldest_pending_at,
                     device_last_success_at = excluded.device_last_success_at,
@@ -125,7 +131,7 @@ where
     sqlx::query(&sql)
         .bind(client.id)
         .bind(client.user_id)
-        .bind(h.device_id)
+        .bind(client.device_id)
         .bind(i64::try_from(client.last_seq).unwrap_or(i64::MAX))
         .bind(clip(&h.device_label, 120))
         .bind(clip(&h.app_version, 60))

@@ -65,6 +65,11 @@ pub trait ServerApply: MutationType<Args: Send + Sync + 'static> + 'static {
     /// Whether its arguments are checked against the indicator catalogue.
     const NEEDS_CATALOGUE: bool = false;
 
+    /// Records besides its target that applying it reads (to check what it points at).
+    fn also_reads(_args: &Self::Args) -> Vec<(crate::domain::RecordKind, uuid::Uuid)> {
+        Vec::new()
+    }
+
     /// The checks that need more than the arguments (a form's definition); after
     /// [`MutationType::validate`].
     fn check(_args: &Self::Args, _context: &Context) -> Result<(), Refused> {
@@ -103,8 +108,10 @@ impl<M: ServerApply> ServerMutation for Registered<M> {
         let args: M::Args = serde_json::from_str(args).map_err(|_| Refused::code("malformed"))?;
         M::validate(&args, context.today).map_err(|e| Refused::field("invalid", e.field))?;
         M::check(&args, context)?;
+        let mut reads = vec![M::target(&args)];
+        reads.extend(M::also_reads(&args));
         Ok(Prepared {
-            reads: vec![M::target(&args)],
+            reads,
             apply: Box::new(move |working, writer| M::apply(&args, working, writer)),
         })
     }

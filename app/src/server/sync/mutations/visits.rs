@@ -100,14 +100,34 @@ impl ServerApply for SaveVisit {
 }
 
 impl ServerApply for AddAction {
+    fn also_reads(args: &NewActionItem) -> Vec<(RecordKind, Uuid)> {
+        args.visit_id
+            .map(|v| (RecordKind::Visit, v))
+            .into_iter()
+            .collect()
+    }
+
     fn apply(args: &NewActionItem, working: &mut Working, w: &Writer) -> Result<Outcome, Refused> {
         if !w.may_write(args.project_id) {
             return Err(Refused::code("forbidden"));
         }
+        // Sent again from the device that made it: the same item, in the same project. Any
+        // other item of that id (another project's, another device's) is not this one's to
+        // rewrite.
         if let Some(current) = working.get::<StoredAction>(args.id)
-            && current.last_device_id != Some(w.device_id)
+            && (current.last_device_id != Some(w.device_id)
+                || current.deleted
+                || current.item.project_id != args.project_id)
         {
             return Err(Refused::code("already_exists"));
+        }
+        // The visit it was decided at belongs to the same project.
+        if let Some(visit) = args.visit_id
+            && working
+                .get::<StoredVisit>(visit)
+                .is_none_or(|v| v.deleted || v.visit.fields.project_id != args.project_id)
+        {
+            return Err(Refused::field("invalid", "visit_id"));
         }
         working.put(StoredRecord::Action(StoredAction {
             item: ActionItem {

@@ -31,25 +31,30 @@ impl crate::server::db::SyncStore for PushTx {
         device: Uuid,
     ) -> Result<crate::server::db::store::ClientRow, DbError> {
         let now = rows::now();
-        sqlx::query(
+        // A device already seen with another user is not this client's to claim: the client
+        // counts as a device of its own (see `ClientRow::device_id`).
+        sqlx::query(&format!(
             "insert into sync_clients (id, user_id, device_id, last_seq, last_seen_at,
-                                               created_at, updated_at)
-                     values ($1, $2, $3, 0, $4, $4, $4) on conflict (id) do nothing",
-        )
+                                       created_at, updated_at)
+             values ($1, $2, {}, 0, $4, $4, $4) on conflict (id) do nothing",
+            super::devices::BOUND_DEVICE
+        ))
         .bind(id)
         .bind(user)
         .bind(device)
         .bind(now)
         .execute(&mut *self.tx)
         .await?;
-        let (user_id, last_seq): (Uuid, i64) = sqlx::query_as(super::super::LOCK_CLIENT)
-            .bind(id)
-            .fetch_one(&mut *self.tx)
-            .await?;
+        let (user_id, last_seq, device_id): (Uuid, i64, Uuid) =
+            sqlx::query_as(super::super::LOCK_CLIENT)
+                .bind(id)
+                .fetch_one(&mut *self.tx)
+                .await?;
         Ok(crate::server::db::store::ClientRow {
             id,
             user_id,
             last_seq: u64::try_from(last_seq).unwrap_or(0),
+            device_id,
             heartbeat: Default::default(),
         })
     }
