@@ -65,8 +65,8 @@ pub async fn pull(call: SyncCall) -> Result<PullResponse, AppError> {
 /// owner, through the push path: entries the server already has are skipped. The team only.
 #[server(prefix = "/api", endpoint = "import_outbox", input = Json)]
 pub async fn import_outbox(file: OutboxExport) -> Result<ImportReport, AppError> {
-    guard::require_team()?;
+    let team = guard::require_team()?;
     let db = guard::state()?.db;
     let today = guard::today()?.to_string();
-    crate::server::sync::import::import(&db, file, &today).await
+    crate::server::sync::import::import(&db, file, &today, team.id).await
 }

@@ -26,7 +26,7 @@ pub struct AuditEntry {
 }
 
 /// Every kind of line, in the order the filter offers them.
-pub const KINDS: [&str; 28] = [
+pub const KINDS: [&str; 29] = [
     "account_created",
     "account_changed",
     "account_disabled",
@@ -54,6 +54,7 @@ pub const KINDS: [&str; 28] = [
     "token_created",
     "token_revoked",
     "programme_imported",
+    "outbox_imported",
     "demo_purged",
 ];
 

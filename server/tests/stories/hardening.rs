@@ -805,3 +805,106 @@ async fn an_aggregate_names_only_the_projects_its_reader_may_open() {
         assert!(csv.body.lines().any(|l| l.starts_with("programme,")));
     }
 }
+
+#[tokio::test]
+async fn names_typed_like_formulas_export_as_text() {
+    for t in support::every_engine().await {
+        let (app, _) = demo_app(&t).await;
+        support::execute(&t, "update projects set title = '=1+2'", uuid::Uuid::nil()).await;
+        support::execute(
+            &t,
+            "update value_chains set name_fr = '=SUM(A1)'",
+            uuid::Uuid::nil(),
+        )
+        .await;
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        let csv = send(
+            &app,
+            crate::support::router::get("/exports/indicators.csv?level=programme", Some(&team)),
+        )
+        .await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+        // The title is in the project lines; no cell a spreadsheet reads starts like a formula
+        // (the value column holds numbers only, negative ones included).
+        let mut reader = ::csv::Reader::from_reader(csv.bytes.as_slice());
+        let mut titled = 0;
+        for record in reader.records() {
+            let record = record.expect("a CSV record");
+            for (i, cell) in record.iter().enumerate() {
+                if i != 9 {
+                    assert!(!cell.starts_with(['=', '+', '-', '@']), "{record:?}");
+                }
+            }
+            if record.get(2).is_some_and(|scope| scope.ends_with("=1+2")) {
+                titled += 1;
+            }
+        }
+        assert!(titled > 0, "the project lines carry the title");
+        assert!(
+            csv.body.contains(",'=SUM(A1),"),
+            "a name that starts like one is text"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dashboards_read_the_database_again_only_when_it_moved() {
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let first = t.db.dashboard_source().await.expect("source");
+        // A change made behind the app's back (no new version, no audit line) is not read again:
+        // the source is the one kept.
+        support::execute(
+            &t,
+            "update projects set title = 'Renommé en douce'",
+            uuid::Uuid::nil(),
+        )
+        .await;
+        let kept = t.db.dashboard_source().await.expect("source");
+        assert_eq!(
+            kept.projects
+                .iter()
+                .map(|p| p.project.title.clone())
+                .collect::<Vec<_>>(),
+            first
+                .projects
+                .iter()
+                .map(|p| p.project.title.clone())
+                .collect::<Vec<_>>()
+        );
+        // A change through Athar moves the version (here an assignment): read again at once.
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        let project = &set.projects[0];
+        let form = format!(
+            "project={}&facilitator={}&incubator={}",
+            project.id, project.facilitator_id, project.incubator_id
+        );
+        let assigned = send(&app, post_form("/api/assign_project", &form, Some(&team))).await;
+        assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+        let fresh = t.db.dashboard_source().await.expect("source");
+        assert!(
+            fresh
+                .projects
+                .iter()
+                .all(|p| p.project.title == "Renommé en douce")
+        );
+        // So does a change that leaves an audit line (settings, targets, the catalogue…).
+        support::execute(
+            &t,
+            "update projects set title = 'Encore'",
+            uuid::Uuid::nil(),
+        )
+        .await;
+        let line = app::server::db::AuditLine {
+            actor: None,
+            kind: "settings_changed",
+            subject: String::new(),
+            project: None,
+            before: None,
+            after: None,
+        };
+        t.db.append_audit(&line).await.expect("audit");
+        let fresh = t.db.dashboard_source().await.expect("source");
+        assert!(fresh.projects.iter().all(|p| p.project.title == "Encore"));
+    }
+}

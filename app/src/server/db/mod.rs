@@ -435,6 +435,10 @@ pub trait Database: Send + Sync + 'static {
         password: &PasswordHash,
     ) -> Result<Option<Uuid>, DbError>;
 
+    /// Appends a line to the audit trail on its own (for a change made of several transactions
+    /// of its own, such as an outbox file imported batch by batch).
+    async fn append_audit(&self, line: &AuditLine) -> Result<(), DbError>;
+
     /// The audit trail, newest first.
     async fn audit(
         &self,

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 pub struct PgDb {
     pub(super) pool: PgPool,
+    /// The dashboards' source as last read (see `source::SourceCache`).
+    pub(super) sources: super::source::SourceCache,
 }
 
 impl PgDb {
@@ -28,7 +30,10 @@ impl PgDb {
             .connect_with(options)
             .await
             .map_err(DbError::from)?;
-        Ok(PgDb { pool })
+        Ok(PgDb {
+            pool,
+            sources: Default::default(),
+        })
     }
 
     async fn migrate_engine(&self) -> Result<(), DbError> {

@@ -18,6 +18,32 @@ pub struct SourceProject {
     pub funder: Option<(Uuid, String)>,
 }
 
+/// The source as last read, with the state of the database it was read at: every change a
+/// dashboard can show moves the global version (entries, reviews, assignments, imports) or
+/// writes an audit line (targets, settings, the catalogue, organisations and places), so while
+/// both stand still the source is the same, and many dashboards cost one read.
+#[derive(Default)]
+pub struct SourceCache(std::sync::Mutex<Option<(SourceKey, Source)>>);
+
+/// `(global version, last audit line)`.
+pub type SourceKey = (i64, i64);
+
+impl SourceCache {
+    /// The source read at `key`, if it is the one kept.
+    pub fn get(&self, key: SourceKey) -> Option<Source> {
+        let kept = self.0.lock().ok()?;
+        kept.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, source)| source.clone())
+    }
+
+    pub fn put(&self, key: SourceKey, source: &Source) {
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some((key, source.clone()));
+        }
+    }
+}
+
 /// Everything dashboards and exports are computed from, for the whole programme.
 #[derive(Clone, Debug, Default)]
 pub struct Source {

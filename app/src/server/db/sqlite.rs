@@ -20,6 +20,8 @@ pub struct SqliteDb {
     pub(super) pool: SqlitePool,
     /// One writer at a time, in arrival order (see `write_turn`).
     writer: Arc<Mutex<()>>,
+    /// The dashboards' source as last read (see `source::SourceCache`).
+    pub(super) sources: super::source::SourceCache,
 }
 
 impl SqliteDb {
@@ -42,6 +44,7 @@ impl SqliteDb {
         Ok(SqliteDb {
             pool,
             writer: Arc::default(),
+            sources: Default::default(),
         })
     }
 

@@ -12,7 +12,14 @@ use crate::sync::protocol::{
     SCHEMA_VERSION,
 };
 
-pub async fn import(db: &Db, file: OutboxExport, today: &str) -> Result<ImportReport, AppError> {
+/// Imports `file` for its owner, `by` (the team member) importing it: an audit line says who
+/// imported whose entries and how many reached the server.
+pub async fn import(
+    db: &Db,
+    file: OutboxExport,
+    today: &str,
+    by: uuid::Uuid,
+) -> Result<ImportReport, AppError> {
     if file.format != EXPORT_FORMAT {
         return Err(AppError::Invalid {
             field: "format".into(),
@@ -35,12 +42,15 @@ pub async fn import(db: &Db, file: OutboxExport, today: &str) -> Result<ImportRe
         user_name: owner.name.clone(),
         ..ImportReport::default()
     };
-    for client in file.clients {
-        if let Some(o) = db.client_owner(client.client_id).await?
-            && o != owner.id
-        {
+    // Every client of the file must be one the server already knows as the named owner's (each
+    // phone syncs at its first sign-in): a file written in a colleague's name, or with clients
+    // made up for the occasion, is refused whole, before anything is applied.
+    for client in &file.clients {
+        if db.client_owner(client.client_id).await? != Some(owner.id) {
             return Err(AppError::Forbidden);
         }
+    }
+    for client in file.clients {
         let mut mutations = client.mutations;
         if mutations.iter().any(|m| m.client_id != client.client_id) {
             return Err(AppError::Invalid {
@@ -76,5 +86,19 @@ pub async fn import(db: &Db, file: OutboxExport, today: &str) -> Result<ImportRe
         report.on_server +=
             u32::try_from(mutations.iter().filter(|m| m.seq <= last_seq).count()).unwrap_or(0);
     }
+    db.append_audit(&crate::server::db::AuditLine {
+        actor: Some(by),
+        kind: "outbox_imported",
+        subject: owner.email.clone(),
+        project: None,
+        before: None,
+        after: Some(serde_json::json!({
+            "entries": report.entries,
+            "on_server": report.on_server,
+            "refused": report.refused,
+            "conflicts": report.conflicts,
+        })),
+    })
+    .await?;
     Ok(report)
 }

@@ -475,7 +475,26 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
             }],
         };
 
-        let first = import(&t.db, file(mutations.clone()), TODAY)
+        let team = user(&set, DEMO_LOGINS[2].0).id;
+        // Clients the server never saw, even in the owner's name, are refused whole: the file
+        // could have been written by anyone.
+        assert_eq!(
+            import(&t.db, file(mutations.clone()), TODAY, team).await,
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            support::count(
+                &t,
+                "select count(*) from visits where observations like 'imported %'"
+            )
+            .await,
+            0
+        );
+        // The phone synced once, at its first sign-in: its client is hers.
+        send(&t.db, &f.facilitator, client, device, vec![])
+            .await
+            .expect("first sync");
+        let first = import(&t.db, file(mutations.clone()), TODAY, team)
             .await
             .expect("import");
         assert_eq!(
@@ -485,7 +504,17 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
             t.engine
         );
         assert_eq!(first.user_name, f.facilitator.name);
-        let again = import(&t.db, file(mutations.clone()), TODAY)
+        // Who imported whose entries is in the audit trail.
+        let trail = support::audit_trail(&t).await;
+        let line = trail
+            .iter()
+            .find(|l| l.kind == "outbox_imported")
+            .expect("an audit line");
+        assert_eq!(
+            (line.actor, line.subject.as_str()),
+            (Some(team), f.facilitator.email.as_str())
+        );
+        let again = import(&t.db, file(mutations.clone()), TODAY, team)
             .await
             .expect("import again");
         assert_eq!((again.entries, again.on_server), (3, 3));
@@ -504,7 +533,10 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
         // A file whose client belongs to someone else is refused whole.
         let mut stolen = file(mutations.clone());
         stolen.user_id = f.supervisor.id;
-        assert_eq!(import(&t.db, stolen, TODAY).await, Err(AppError::Forbidden));
+        assert_eq!(
+            import(&t.db, stolen, TODAY, team).await,
+            Err(AppError::Forbidden)
+        );
         // A file with an entry missing before others: what follows the gap waits.
         let later: Vec<Mutation> = (5..7)
             .map(|seq| {
@@ -515,7 +547,7 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
                 )
             })
             .collect();
-        let gap = import(&t.db, file(later), TODAY).await.expect("gap");
+        let gap = import(&t.db, file(later), TODAY, team).await.expect("gap");
         assert_eq!((gap.entries, gap.on_server), (2, 0), "{:?}", t.engine);
 
         // The facilitator's account is disabled: what her phone made before still imports.
@@ -535,7 +567,7 @@ async fn a_file_of_unsent_entries_imported_twice_then_synced_by_the_phone_lands_
             5,
             &visit(Uuid::new_v4(), f.own, None, "after a gap, now filled"),
         ));
-        let imported = import(&t.db, late, TODAY)
+        let imported = import(&t.db, late, TODAY, team)
             .await
             .expect("a disabled account's file");
         assert_eq!(

@@ -4,9 +4,26 @@ use super::EngineDb;
 use crate::server::db::{DbError, rows};
 use uuid::Uuid;
 
+/// The source, read again only when the database moved since the last read (see
+/// `source::SourceCache`).
 pub(super) async fn dashboard_source(
     db: &EngineDb,
 ) -> Result<crate::server::db::source::Source, DbError> {
+    let key: crate::server::db::source::SourceKey = sqlx::query_as(
+        "select (select value from sync_version where id = 1),
+                (select coalesce(max(id), 0) from audit_events)",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    if let Some(source) = db.sources.get(key) {
+        return Ok(source);
+    }
+    let source = read_source(db).await?;
+    db.sources.put(key, &source);
+    Ok(source)
+}
+
+async fn read_source(db: &EngineDb) -> Result<crate::server::db::source::Source, DbError> {
     use crate::domain::indicator::dashboard::DashboardProject;
     use crate::domain::indicator::derived::VisitFact;
     use crate::domain::indicator::value::IndicatorValue;

@@ -264,6 +264,14 @@ impl Database for EngineDb {
         codes::redeem_sign_in_code(self, code_hash, now, password).await
     }
 
+    async fn append_audit(&self, line: &crate::server::db::AuditLine) -> Result<(), DbError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        audit::append(&mut tx, line).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn audit(
         &self,
         query: &crate::server::db::AuditQuery,

@@ -26,6 +26,7 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> &'static str 
         "signed_out_everywhere" => t_string!(i18n, audit_signed_out_everywhere),
         "project_assigned" => t_string!(i18n, audit_project_assigned),
         "project_changed" => t_string!(i18n, audit_project_changed),
+        "outbox_imported" => t_string!(i18n, audit_outbox_imported),
         "organisation_created" => t_string!(i18n, audit_organisation_created),
         "organisation_changed" => t_string!(i18n, audit_organisation_changed),
         "organisation_archived" => t_string!(i18n, audit_organisation_archived),
