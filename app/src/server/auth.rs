@@ -136,7 +136,6 @@ pub fn session_cookie(token: Option<&str>, max_age: time::Duration, secure: bool
     }
 }
 
-/// The counters a sign-in attempt is charged to, each with its limit.
 /// An address as lock-outs count it: an IPv6 address by its /64 (one subscriber's whole
 /// network: changing the last 64 bits is free), an IPv4 address as it is.
 fn address_key(addr: &str) -> String {
@@ -157,8 +156,8 @@ pub fn account_key(email: &str) -> String {
     hash_token(&format!("account:{}", email.trim().to_lowercase()))
 }
 
-/// What attempts are counted under: the account and the client's address, stored hashed (the
-/// table keeps no email or address in clear).
+/// The counters a sign-in attempt is charged to, each with its limit: the account and the
+/// client's address, stored hashed (the table keeps no email or address in clear).
 fn lock_keys(email: &str, addr: Option<&str>, settings: &AuthSettings) -> Vec<(String, usize)> {
     let mut keys = vec![(account_key(email), settings.max_failures)];
     if let Some(addr) = addr {

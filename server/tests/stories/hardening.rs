@@ -397,7 +397,11 @@ fn rss_mb(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// A load test: it measures the server's answers under a flood, so it runs alone, after the
+/// other stories (`.ci/test` runs it with `--ignored`), never beside tests that load the same
+/// cores.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a load test, run alone: cargo test -p server --test stories -- --ignored"]
 async fn two_thousand_sign_ins_at_once_neither_swell_the_server_nor_stop_its_health_check() {
     use crate::support::wire::{Servers, free_port, start_with, wait_healthy};
     use std::time::{Duration, Instant};
