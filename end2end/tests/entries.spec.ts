@@ -1,15 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page, expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
+import { axe, hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
 
 // Diagnostics and SSE-law self-assessments: made offline on the phone from their form
 // definitions, drawn on the project page (scores over time, the score and its gaps), reviewed by
 // the supervisor like visits, and told in the project's timeline with every version and review.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
 
 async function syncNow(page: Page, button = /Envoyer maintenant/, done = /Tout est envoyé/) {
   await page.getByRole("button", { name: button }).click();

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
@@ -150,4 +151,20 @@ export async function storeVisits(
     else for (const [k, v] of writes) localStorage.setItem(k, v);
     return { keys: writes.map(([k]) => k), client };
   }, { where, project, visits });
+}
+
+/** No axe violation (WCAG 2.2 AA) on the page as it stands; `label` says which state failed. */
+export async function axe(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
+}
+
+/** One number from the server's database (`ATHAR_DB` names the SQLite file); null without it. */
+export function countRows(sql: string): number | null {
+  const db = process.env.ATHAR_DB;
+  if (!db) {
+    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test counts rows in the database");
+    return null;
+  }
+  return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
 }

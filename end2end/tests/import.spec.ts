@@ -1,25 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
-import { Page, expect, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { PASSWORD, hydrated, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { axe, countRows, hydrated, PASSWORD, signIn } from "./helpers";
 
 // The team brings the programme's spreadsheet in: a dry run that names the bad cell and writes
 // nothing, the import once the file is fixed, and the same file again changes nothing.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
-
-/** Rows of the server's database (`ATHAR_DB` names the SQLite file); null without it. */
-function count(sql: string): number | null {
-  const db = process.env.ATHAR_DB;
-  if (!db) {
-    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test counts rows in the database");
-    return null;
-  }
-  return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
-}
 
 test("the team checks the programme's spreadsheet, fixes the bad cell, imports it once", async ({ page, browser }) => {
   test.setTimeout(90_000);
@@ -55,18 +38,18 @@ test("the team checks the programme's spreadsheet, fixes the bad cell, imports i
   await expect(problem).toHaveCount(1);
   await expect(problem.locator("td")).toHaveText(["membres.csv", "3", "Sexe", "Valeur inconnue : choisissez dans la feuille des listes."]);
   await axe(page, "import with a problem");
-  expect(count(mine) ?? 0).toBe(0);
+  expect(countRows(mine) ?? 0).toBe(0);
 
   // Fixed: what is new, then imported.
   await page.getByLabel("Fichier XLSX, ou les deux CSV").setInputFiles([file("projets.csv", projects), file("membres.csv", members("Femme"))]);
   await page.getByRole("button", { name: "Vérifier (rien n'est écrit)" }).click();
   await expect(page.locator("main .notice[role=status]")).toContainText("Projets : 2 nouveau(x), 0 modifié(s)");
   await expect(page.locator("main .notice[role=status]")).toContainText("Membres : 3 nouveau(x)");
-  expect(count(mine) ?? 0).toBe(0);
+  expect(countRows(mine) ?? 0).toBe(0);
   await page.getByRole("button", { name: "Importer", exact: true }).click();
   await expect(page.locator("main .notice[role=status]")).toContainText("Import fait");
-  expect(count(mine) ?? 2).toBe(2);
-  expect(count(`select count(*) from members where full_name like '%${stamp}'`) ?? 3).toBe(3);
+  expect(countRows(mine) ?? 2).toBe(2);
+  expect(countRows(`select count(*) from members where full_name like '%${stamp}'`) ?? 3).toBe(3);
 
   // The same file again: nothing to import.
   await page.getByRole("button", { name: "Vérifier (rien n'est écrit)" }).click();

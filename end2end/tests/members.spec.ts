@@ -1,15 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
-import { Page, expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, serviceWorkerReady, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { axe, hydrated, openFirstProject, serviceWorkerReady, signIn } from "./helpers";
 
 // Registering a member offline with the member form and the Washington Group questions: the
 // "with disability" flag is derived on the phone, the answers are checked again by the server,
 // and a supervisor sees the flag only.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
 
 test("offline, a facilitator registers a member with a lot of difficulty walking: flagged on the phone, synced, the supervisor sees the flag only", async ({ page, context, browser }) => {
   const name = `Salma Ben Ali ${Date.now().toString(36)}`;

@@ -1,15 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
-import { Browser, Page, expect, test } from "@playwright/test";
-import { countInDatabase, hydrated, openFirstProject, recordVisit, signIn } from "./helpers";
+import { Browser, expect, test } from "@playwright/test";
+import { axe, countInDatabase, hydrated, openFirstProject, recordVisit, signIn } from "./helpers";
 
 // The team runs its people from the pages: a facilitator added gets a sign-in code, chooses her
 // password on her phone, coaches the projects of a colleague who leaves, is disabled and enabled
 // again; everyone changes their own password.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
 
 async function phone(browser: Browser) {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "fr-FR" });

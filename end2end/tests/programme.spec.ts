@@ -1,9 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page, expect, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { hydrated, signIn } from "./helpers";
+import { axe, countRows, hydrated, signIn } from "./helpers";
 
 // The programme run through the pages, in French and in Arabic: the team (1280 px) adds a funding
 // line and two facilitators, imports the projects its spreadsheet gives the first one under that
@@ -12,21 +10,6 @@ import { hydrated, signIn } from "./helpers";
 // code, chooses her password, finds the projects left to her with their funder, and records a
 // visit the supervisor validates. Then her account is disabled while a second visit waits on the
 // phone: the phone exports it, and the team imports the file once.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
-
-/** One number from the server's database (`ATHAR_DB` names the SQLite file); null without it. */
-function count(sql: string): number | null {
-  const db = process.env.ATHAR_DB;
-  if (!db) {
-    if (process.env.CI) throw new Error("CI must give ATHAR_DB so the test counts rows in the database");
-    return null;
-  }
-  return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
-}
 
 const quoted = (s: string) => s.replace(/'/g, "''");
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -142,7 +125,7 @@ for (const lang of ["fr", "ar"] as const) {
     await page.getByRole("button", { name: t("sheet_apply"), exact: true }).click();
     await expect(status).toContainText(t("sheet_done"));
     const funded = `select count(*) from projects p join organisations o on o.id = p.funder_id where o.name = '${quoted(funder)}'`;
-    expect(count(funded) ?? 3).toBe(3);
+    expect(countRows(funded) ?? 3).toBe(3);
 
     // The third project comes off the funder, on its page.
     await page.goto("/");
@@ -154,7 +137,7 @@ for (const lang of ["fr", "ar"] as const) {
     await page.getByLabel(t("funder"), { exact: true }).selectOption({ label: t("funder_none") });
     await page.getByRole("button", { name: t("assignment_save") }).click();
     await expect(page.locator("form.assignment [role=status]")).toContainText(t("assignment_saved"));
-    expect(count(funded) ?? 2).toBe(2);
+    expect(countRows(funded) ?? 2).toBe(2);
 
     // The dashboard narrowed to the funder counts its two projects, and its exports follow.
     await page.goto("/dashboard");
@@ -219,7 +202,7 @@ for (const lang of ["fr", "ar"] as const) {
     const card = tablet.locator("article.review-item", { hasText: notes[0] });
     await card.getByRole("button", { name: t("validate") }).click();
     await expect(card.getByRole("status")).toContainText(t("review_done_validated"));
-    expect(count(`select count(*) from visits where status = 'validated' and observations = '${quoted(notes[0])}'`) ?? 1).toBe(1);
+    expect(countRows(`select count(*) from visits where status = 'validated' and observations = '${quoted(notes[0])}'`) ?? 1).toBe(1);
     await tablet.context().close();
 
     // A second visit waits on the phone, offline, when the team disables her account.
@@ -243,7 +226,7 @@ for (const lang of ["fr", "ar"] as const) {
     const exported = await (await downloading).path();
     await expect(phone.locator(".notice [role=status]")).toContainText(t("disabled_export_done", { count: 1 }));
     const second = `select count(*) from visits where observations = '${quoted(notes[1])}'`;
-    expect(count(second) ?? 0).toBe(0);
+    expect(countRows(second) ?? 0).toBe(0);
 
     await page.goto("/devices");
     await hydrated(page);
@@ -252,7 +235,7 @@ for (const lang of ["fr", "ar"] as const) {
       await page.getByLabel(t("import_file")).setInputFiles(exported!);
       await page.getByRole("button", { name: t("import_button"), exact: true }).click();
       await expect(imported).toContainText(t("import_done", { user: hind.name, entries: 1, on_server: 1, refused: 0, conflicts: 0 }));
-      expect(count(second) ?? 1).toBe(1);
+      expect(countRows(second) ?? 1).toBe(1);
     }
     await axe(page, `devices after the import ${lang}`);
     await phone.context().close();

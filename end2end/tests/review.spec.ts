@@ -1,15 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page, expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
+import { axe, hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
 
 // The review loop between a facilitator's phone and a supervisor's tablet: a visit made offline
 // is returned with a comment, fixed on the phone, resubmitted, validated; its history keeps both
 // versions and the decisions.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
 
 async function syncNow(page: Page, button = /Envoyer maintenant/, done = /Tout est envoyé/) {
   await page.getByRole("button", { name: button }).click();

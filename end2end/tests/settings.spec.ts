@@ -1,14 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { Page, expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { axe, hydrated, signIn } from "./helpers";
 
 // The team sets the thresholds of the risk rules: a value out of bounds is refused with its
 // bounds and nothing is saved; a saved one changes the flags on the cards at once.
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
 
 async function flaggedWithoutVisit(page: Page) {
   await page.goto("/");

@@ -1,10 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Page, expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { axe, hydrated, signIn } from "./helpers";
 
 // A real programme's first start: no demo, a one-time setup link printed by the server, the first
 // team account made through it. And the demo, on the shared server, says on every page that it is
@@ -14,11 +13,6 @@ const BINARY = join(__dirname, "../../target/release/athar");
 const SITE = join(__dirname, "../../target/site");
 const PORT = Number(process.env.ATHAR_SETUP_PORT ?? 3008);
 const URL = `http://127.0.0.1:${PORT}`;
-
-async function axe(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), label).toEqual([]);
-}
 
 /** A server on an empty database, and the setup link it prints. */
 async function firstStart(): Promise<[ChildProcess, string, string]> {

@@ -274,10 +274,7 @@ pub async fn check_password(
     let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let since = now - settings.failure_window - settings.lockout;
     let rule = lock_rule(&keys, settings, now);
-    let mine = match db
-        .count_login_attempt(&names, now, since, since, &rule)
-        .await?
-    {
+    let mine = match db.count_login_attempt(&names, now, since, &rule).await? {
         crate::server::db::LoginAttempt::Locked(minutes) => {
             return Err(AppError::LockedOut { minutes });
         }

@@ -344,13 +344,12 @@ pub trait Database: Send + Sync + 'static {
     /// reads the attempts kept under each key (the account, the address) since `since`, oldest
     /// first; if `rule` says they lock the attempt out, nothing is written and the attempt is
     /// `Locked`; otherwise the attempt is written under each key and `Counted` with its rows.
-    /// Forgets attempts and keys older than `forget_before`.
+    /// Attempts and keys older than `since` are forgotten: no rule looks that far back.
     async fn count_login_attempt(
         &self,
         keys: &[String],
         at: OffsetDateTime,
         since: OffsetDateTime,
-        forget_before: OffsetDateTime,
         rule: &LockRule,
     ) -> Result<LoginAttempt, DbError>;
 

@@ -182,20 +182,19 @@ pub(super) async fn count_login_attempt(
     keys: &[String],
     at: OffsetDateTime,
     since: OffsetDateTime,
-    forget_before: OffsetDateTime,
     rule: &crate::server::db::LockRule,
 ) -> Result<crate::server::db::LoginAttempt, DbError> {
     use crate::server::db::LoginAttempt;
     let at = rows::trunc(at);
-    let forget_before = rows::trunc(forget_before);
+    let since = rows::trunc(since);
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
     sqlx::query("delete from login_failures where failed_at < $1")
-        .bind(forget_before)
+        .bind(since)
         .execute(&mut *tx)
         .await?;
     sqlx::query("delete from login_keys where last_attempt_at < $1")
-        .bind(forget_before)
+        .bind(since)
         .execute(&mut *tx)
         .await?;
     // Each key's row is held until the end of this transaction (in one order, so that two
@@ -220,7 +219,7 @@ pub(super) async fn count_login_attempt(
                   order by failed_at, id",
             )
             .bind(key)
-            .bind(rows::trunc(since))
+            .bind(since)
             .fetch_all(&mut *tx)
             .await?,
         );

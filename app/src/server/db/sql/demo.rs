@@ -461,12 +461,7 @@ async fn insert_demo(tx: &mut Conn, demo: &DemoSet) -> Result<(), DbError> {
     }
     // Demo rows take a fresh global version, so devices that synced an earlier set
     // pull this one whole.
-    let version: i64 = sqlx::query_scalar(
-        "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
-    )
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = super::next_version(tx, now).await?;
     for table in [
         "projects",
         "members",

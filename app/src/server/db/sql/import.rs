@@ -105,12 +105,7 @@ pub(super) async fn apply(db: &EngineDb, plan: &Plan, by: Uuid) -> Result<i64, D
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
     let now = rows::now();
-    let version: i64 = sqlx::query_scalar(
-        "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
-    )
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = super::next_version(&mut tx, now).await?;
     for p in &plan.projects {
         let f = &p.fields;
         let sql = if p.new {

@@ -32,6 +32,17 @@ use crate::server::db::{Database, DbError, ProjectScope};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// Moves the global version on by one and returns it: every record a write changes takes it, so
+/// phones pull the change at their next sync.
+async fn next_version(conn: &mut Conn, now: OffsetDateTime) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
+    )
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 #[async_trait::async_trait]
 impl Database for EngineDb {
     fn engine(&self) -> crate::server::db::Engine {
@@ -159,10 +170,9 @@ impl Database for EngineDb {
         keys: &[String],
         at: OffsetDateTime,
         since: OffsetDateTime,
-        forget_before: OffsetDateTime,
         rule: &crate::server::db::LockRule,
     ) -> Result<crate::server::db::LoginAttempt, DbError> {
-        accounts::count_login_attempt(self, keys, at, since, forget_before, rule).await
+        accounts::count_login_attempt(self, keys, at, since, rule).await
     }
 
     async fn login_failures_since(

@@ -24,9 +24,7 @@ pub(super) async fn people(db: &EngineDb) -> Result<Vec<Person>, DbError> {
     .await?;
     let found = sqlx::query(
         "select u.id, u.name, u.email, u.role, u.organisation_id, u.active, u.last_sign_in_at,
-                (select max(c.last_seen_at) from sync_clients c where c.user_id = u.id) as last_sync,
-                (select count(*) from projects p
-                  where p.facilitator_id = u.id and p.deleted = false) as projects
+                (select max(c.last_seen_at) from sync_clients c where c.user_id = u.id) as last_sync
            from users u
           order by u.active desc, u.name",
     )
@@ -41,6 +39,11 @@ pub(super) async fn people(db: &EngineDb) -> Result<Vec<Person>, DbError> {
         };
         let last_sign_in: Option<time::OffsetDateTime> = row.try_get("last_sign_in_at")?;
         let last_sync: Option<time::OffsetDateTime> = row.try_get("last_sync")?;
+        let theirs: Vec<(Uuid, String)> = coached
+            .iter()
+            .filter(|(f, ..)| *f == id)
+            .map(|(_, p, code, title)| (*p, format!("{code} · {title}")))
+            .collect();
         out.push(Person {
             id,
             name: row.try_get("name")?,
@@ -55,12 +58,8 @@ pub(super) async fn people(db: &EngineDb) -> Result<Vec<Person>, DbError> {
             active: row.try_get("active")?,
             last_sign_in: last_sign_in.map(rows::rfc3339),
             last_sync: last_sync.map(rows::rfc3339),
-            projects: row.try_get("projects")?,
-            coached: coached
-                .iter()
-                .filter(|(f, ..)| *f == id)
-                .map(|(_, p, code, title)| (*p, format!("{code} · {title}")))
-                .collect(),
+            projects: i64::try_from(theirs.len()).unwrap_or(i64::MAX),
+            coached: theirs,
         });
     }
     Ok(out)
@@ -295,12 +294,7 @@ pub(super) async fn reassign(
         return Ok(Some(0));
     }
     let now = rows::now();
-    let version: i64 = sqlx::query_scalar(
-        "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
-    )
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = super::next_version(&mut tx, now).await?;
     let from_name: String = sqlx::query_scalar("select name from users where id = $1")
         .bind(from)
         .fetch_optional(&mut *tx)

@@ -134,12 +134,7 @@ pub(super) async fn assign_project(
         return Ok(false);
     }
     let now = rows::now();
-    let version: i64 = sqlx::query_scalar(
-        "update sync_version set value = value + 1, updated_at = $1 where id = 1 returning value",
-    )
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = super::next_version(&mut tx, now).await?;
     let done = sqlx::query(
         "update projects set facilitator_id = $1, incubator_id = $2, funder_id = $6, version = $3,
                 updated_at = $4

@@ -67,14 +67,7 @@ impl crate::server::db::SyncStore for PushTx {
     }
 
     async fn next_version(&mut self) -> Result<i64, DbError> {
-        let now = rows::now();
-        Ok(sqlx::query_scalar(
-            "update sync_version set value = value + 1, updated_at = $1 where id = 1
-                     returning value",
-        )
-        .bind(now)
-        .fetch_one(&mut *self.tx)
-        .await?)
+        super::next_version(&mut self.tx, rows::now()).await
     }
 
     async fn forms(&mut self) -> Result<crate::domain::form::FormSet, DbError> {
