@@ -15,7 +15,7 @@ const login = await fetch(`${base}/api/login`, {
   body: "email=amal.facilitatrice%40demo.athar.tn&password=athar-demo-2026",
   redirect: "manual",
 });
-const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => c.startsWith("athar_session="));
+const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Host-)?athar_session=/.test(c));
 if (!cookie) {
   console.error(`budget: cannot sign in (${login.status})`);
   process.exit(2);

@@ -136,9 +136,14 @@ pub struct ServeArgs {
     #[arg(long, env = "ATHAR_BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
 
-    /// Mark cookies `Secure`. Turn on whenever Athar is reached over HTTPS (it must be, in
-    /// production: service workers need a secure context).
-    #[arg(long, env = "ATHAR_SECURE_COOKIES", default_value_t = false)]
+    /// Send the session cookie without `Secure` (and without its `__Host-` name), so that it
+    /// travels over plain HTTP: for development on another machine's address only. By default
+    /// it is `Secure`, which browsers also accept from `http://localhost` and `127.0.0.1`.
+    #[arg(long, env = "ATHAR_INSECURE_COOKIES", default_value_t = false, conflicts_with = "tls_cert")]
+    pub insecure_cookies: bool,
+
+    /// Accepted for older configurations: cookies are `Secure` by default.
+    #[arg(long, env = "ATHAR_SECURE_COOKIES", default_value_t = false, hide = true, conflicts_with = "insecure_cookies")]
     pub secure_cookies: bool,
 
     /// Take the client address from the `X-Forwarded-For` header (only behind a trusted proxy):
@@ -162,7 +167,7 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
 
     /// Serve HTTPS with this certificate chain (PEM). Needs --tls-key. Turns on secure cookies.
-    /// (Behind a TLS reverse proxy, leave it out and use --secure-cookies --trust-proxy.)
+    /// (Behind a TLS reverse proxy, leave it out and use --trust-proxy.)
     #[arg(long, env = "ATHAR_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<std::path::PathBuf>,
 
@@ -179,6 +184,7 @@ impl Default for ServeArgs {
     fn default() -> Self {
         ServeArgs {
             bind: ([127, 0, 0, 1], 3000).into(),
+            insecure_cookies: false,
             secure_cookies: false,
             trust_proxy: false,
             proxy_hops: 1,
@@ -475,13 +481,14 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         leptos_options,
         db,
         auth: Arc::new(AuthSettings {
-            secure_cookies: args.secure_cookies || args.tls_cert.is_some(),
+            secure_cookies: !args.insecure_cookies,
             ..AuthSettings::default()
         }),
         clock: Clock::system(),
     };
     let options = crate::routes::RouterOptions {
         proxy_hops: if args.trust_proxy { args.proxy_hops } else { 0 },
+        hsts: args.tls_cert.is_some(),
     };
     let app = crate::router(state, options).into_make_service_with_connect_info::<SocketAddr>();
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
@@ -584,4 +591,41 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["athar", "serve"].iter().chain(args))?;
+        match cli.command {
+            Some(Command::Serve(serve)) => Ok(serve),
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cookies_are_secure_unless_plain_http_is_asked_for_by_name() {
+        assert!(!serve_args(&[]).expect("parsed").insecure_cookies);
+        assert!(!ServeArgs::default().insecure_cookies, "`athar` alone serves");
+        assert!(
+            serve_args(&["--insecure-cookies"])
+                .expect("parsed")
+                .insecure_cookies
+        );
+        // Older configurations still start.
+        assert!(serve_args(&["--secure-cookies"]).is_ok());
+        // Serving TLS with cookies that travel in clear makes no sense: refused at start.
+        assert!(
+            serve_args(&[
+                "--insecure-cookies",
+                "--tls-cert",
+                "a.pem",
+                "--tls-key",
+                "b.pem"
+            ])
+            .is_err()
+        );
+    }
 }

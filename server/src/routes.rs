@@ -3,7 +3,7 @@
 
 use app::server::AppState;
 use app::server::assets::site_assets;
-use app::server::auth::{RequestAuth, SESSION_COOKIE, resume_session, session_cookie};
+use app::server::auth::{RequestAuth, resume_session, session_cookie, session_cookie_name};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -27,6 +27,9 @@ pub struct RouterOptions {
     /// entries from the right of `X-Forwarded-For` (0: not behind a proxy; the header is
     /// ignored).
     pub proxy_hops: usize,
+    /// Athar serves TLS itself: answers carry `Strict-Transport-Security` (behind a proxy, the
+    /// proxy sets it).
+    pub hsts: bool,
 }
 
 /// The largest request body a server function reads, once inflated: a full push batch
@@ -59,12 +62,19 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         ));
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            crate::headers::provide_page_nonce();
+        }
     };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .route("/offline-shell", get(offline_shell))
+        .route(
+            crate::headers::CSP_REPORT_PATH,
+            axum::routing::post(crate::headers::csp_report),
+        )
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/exports/{file}", get(crate::exports::export))
         .route("/bi/v1/{what}", get(crate::exports::bi))
@@ -96,6 +106,10 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
                 .layer(RequestDecompressionLayer::new())
                 .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
         )
+        .layer(middleware::from_fn_with_state(
+            options,
+            crate::headers::security_headers,
+        ))
         .layer(
             CompressionLayer::new()
                 .br(true)
@@ -213,9 +227,17 @@ async fn service_worker(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn offline_shell(State(state): State<AppState>) -> Response {
+async fn offline_shell(State(state): State<AppState>, req: Request<Body>) -> Response {
     let options = state.leptos_options.clone();
-    let html = Owner::new().with(|| app::ui::offline_shell(options).to_html());
+    // The shell's inline scripts carry the nonce of the policy it is sent with; the service
+    // worker keeps the two together (it stores the whole answer).
+    let nonce = req.extensions().get::<leptos::nonce::Nonce>().cloned();
+    let html = Owner::new().with(|| {
+        if let Some(nonce) = nonce {
+            provide_context(nonce);
+        }
+        app::ui::offline_shell(options).to_html()
+    });
     (
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -301,12 +323,12 @@ fn same_site(req: &Request<Body>, options: RouterOptions) -> bool {
         || (options.proxy_hops > 0 && own(header("x-forwarded-host")))
 }
 
-fn is_public_asset(path: &str) -> bool {
+pub(crate) fn is_public_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/icons/")
         || matches!(
             path,
-            "/sw.js" | "/manifest.webmanifest" | "/healthz" | "/offline-shell"
+            "/sw.js" | "/manifest.webmanifest" | "/healthz" | "/offline-shell" | "/csp-report"
         )
 }
 
@@ -326,7 +348,7 @@ async fn session(
         ..RequestAuth::default()
     };
     let mut set_cookie = None;
-    if let Some(token) = cookie_value(&req, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+    if let Some(token) = cookie_value(&req, session_cookie_name(state.auth.secure_cookies)).filter(|t| !t.is_empty()) {
         match resume_session(&state.db, &state.auth, &token).await {
             Ok(Some((user, token_hash, renewed))) => {
                 auth.user = Some(user);

@@ -65,18 +65,22 @@ pub fn set_cookie(value: String) {
     }
 }
 
-/// Where this server is reached, for the links it hands out: the request's host, over HTTPS
-/// when cookies are secure (Athar is then behind HTTPS).
+/// Where this server is reached, for the links it hands out: the origin the page that asked
+/// was opened at (a POST carries it, and the server already refused any other origin), or else
+/// the request's host, over HTTPS unless cookies are insecure (plain-HTTP development).
 pub fn origin(state: &AppState) -> String {
-    let host = use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "127.0.0.1:3000".into());
+    let parts = use_context::<http::request::Parts>();
+    let header = |name: http::header::HeaderName| {
+        parts
+            .as_ref()
+            .and_then(|p| p.headers.get(name))
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+    };
+    if let Some(origin) = header(http::header::ORIGIN).filter(|o| o.contains("://")) {
+        return origin;
+    }
+    let host = header(http::header::HOST).unwrap_or_else(|| "127.0.0.1:3000".into());
     let scheme = if state.auth.secure_cookies {
         "https"
     } else {

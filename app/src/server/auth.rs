@@ -16,7 +16,22 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-pub const SESSION_COOKIE: &str = "athar_session";
+/// The session cookie's name when it travels only over HTTPS: the `__Host-` prefix makes the
+/// browser refuse it unless it is `Secure`, for the whole site (`Path=/`) and bound to this host
+/// (no `Domain`), so a neighbour on a sibling domain or a plain-HTTP page cannot plant or shadow it.
+pub const SESSION_COOKIE: &str = "__Host-athar_session";
+
+/// Its name over plain HTTP (`--insecure-cookies`, development only): the prefix needs `Secure`.
+pub const INSECURE_SESSION_COOKIE: &str = "athar_session";
+
+/// The session cookie's name, as the server sends and reads it.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE
+    } else {
+        INSECURE_SESSION_COOKIE
+    }
+}
 
 /// The signed-in user of the current request, put in the request's extensions by the session
 /// middleware (in `server/`) and read by server functions and pages.
@@ -126,14 +141,13 @@ pub fn session_lifetime(role: Role, settings: &AuthSettings) -> time::Duration {
 
 /// The `Set-Cookie` value for a session token (or, with `None`, one that removes the cookie).
 pub fn session_cookie(token: Option<&str>, max_age: time::Duration, secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    match token {
-        Some(t) => format!(
-            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-            max_age.whole_seconds()
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
-    }
+    let (value, max_age) = match token {
+        Some(t) => (t, max_age.whole_seconds()),
+        None => ("", 0),
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
 }
 
 /// An address as lock-outs count it: an IPv6 address by its /64 (one subscriber's whole
@@ -370,9 +384,11 @@ mod tests {
     #[test]
     fn session_cookies_are_http_only_and_strict() {
         let c = session_cookie(Some("abc"), time::Duration::days(30), true);
+        assert!(c.starts_with("__Host-athar_session=abc; Path=/;"), "{c}");
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
-        assert!(c.contains("Max-Age=2592000"));
-        assert!(!session_cookie(Some("abc"), time::Duration::days(1), false).contains("Secure"));
+        assert!(c.contains("Max-Age=2592000") && !c.contains("Domain"));
+        let plain = session_cookie(Some("abc"), time::Duration::days(1), false);
+        assert!(plain.starts_with("athar_session=abc;") && !plain.contains("Secure"));
         assert!(session_cookie(None, time::Duration::ZERO, false).contains("Max-Age=0"));
     }
 

@@ -27,7 +27,8 @@ pub struct AuthSettings {
     pub field_session_max: Duration,
     /// …and a team session this long.
     pub team_session_max: Duration,
-    /// Send cookies with `Secure` (when served over HTTPS).
+    /// Send the session cookie `Secure` with a `__Host-` name (the server's default; off only
+    /// with `--insecure-cookies`, for plain-HTTP development).
     pub secure_cookies: bool,
 }
 

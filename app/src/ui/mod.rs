@@ -18,6 +18,7 @@ pub mod text;
 
 use crate::i18n::*;
 use leptos::children::ToChildren;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -82,8 +83,8 @@ fn DocumentHead(options: LeptosOptions) -> impl IntoView {
         <AutoReload options=options.clone() />
         <HydrationScripts options=options.clone() />
         <link rel="stylesheet" href=stylesheet_url(&options) />
-        <script>{PLATFORM_JS}</script>
-        <script>{SERVICE_WORKER_JS}</script>
+        <script nonce=use_nonce()>{PLATFORM_JS}</script>
+        <script nonce=use_nonce()>{SERVICE_WORKER_JS}</script>
     }
 }
 

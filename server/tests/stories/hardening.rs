@@ -350,7 +350,7 @@ async fn behind_a_proxy_the_address_it_appended_counts_not_what_the_client_wrote
         support::with_demo(&t).await;
         let app = server::router(
             support::state(t.db.clone()),
-            server::routes::RouterOptions { proxy_hops: 1 },
+            server::routes::RouterOptions { proxy_hops: 1, ..Default::default() },
         );
         let mut statuses = Vec::new();
         for i in 0..25 {
@@ -925,5 +925,181 @@ async fn dashboards_read_the_database_again_only_when_it_moved() {
         t.db.append_audit(&line).await.expect("audit");
         let fresh = t.db.dashboard_source().await.expect("source");
         assert!(fresh.projects.iter().all(|p| p.project.title == "Encore"));
+    }
+}
+
+/// The nonce a page's policy names, after checking the policy keeps inline scripts out.
+fn page_nonce(reply: &crate::support::router::Reply, what: &str) -> String {
+    let policy = reply
+        .headers
+        .get(http::header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"));
+    let scripts = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("{what}: no script-src in {policy}"));
+    assert!(
+        !scripts
+            .split_whitespace()
+            .any(|s| s == "'unsafe-inline'" || s == "'unsafe-eval'"),
+        "{what}: {scripts}"
+    );
+    assert!(scripts.contains("'wasm-unsafe-eval'"), "{what}: {scripts}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{what}: {policy}");
+    assert!(policy.contains("object-src 'none'"), "{what}: {policy}");
+    let nonce = scripts
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-"))
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{what}: no nonce in {scripts}"));
+    assert!(nonce.len() >= 22, "{what}: a nonce of 128 bits: {nonce}");
+    // Every inline script of the page carries it (an empty one runs nothing).
+    let mut inline = 0;
+    for chunk in reply.body.split("<script").skip(1) {
+        let (tag, rest) = chunk.split_once('>').expect("a closed tag");
+        let code = rest.split("</script>").next().unwrap_or("");
+        if tag.contains(" src=") || code.trim().is_empty() {
+            continue;
+        }
+        inline += 1;
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "{what}: an inline script without the page's nonce: <script{tag}>"
+        );
+    }
+    assert!(inline >= 3, "{what}: the loader, platform and service worker scripts");
+    nonce.to_owned()
+}
+
+fn header<'a>(reply: &'a crate::support::router::Reply, name: &str) -> &'a str {
+    reply
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn every_answer_says_how_to_guard_it_and_nothing_personal_is_cached() {
+    use crate::support::router::get;
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let amal_id = set
+            .users
+            .iter()
+            .find(|u| u.email == DEMO_LOGINS[0].0)
+            .expect("amal")
+            .id;
+        let project = set
+            .projects
+            .iter()
+            .find(|p| p.facilitator_id == amal_id)
+            .expect("a project of hers");
+        let amal = sign_in(&app, DEMO_LOGINS[0].0).await;
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+
+        let home = send(&app, get("/", Some(&amal))).await;
+        let page = send(&app, get(&format!("/projects/{}", project.id), Some(&amal))).await;
+        let login = send(&app, get("/login", None)).await;
+        let mut nonces = Vec::new();
+        for (what, reply) in [("home", &home), ("project page", &page), ("sign-in", &login)] {
+            assert_eq!(reply.status, StatusCode::OK, "{what}");
+            nonces.push(page_nonce(reply, what));
+            assert_eq!(header(reply, "cache-control"), "no-store", "{what}");
+        }
+        assert!(page.body.contains(&project.code), "the page is hers, drawn");
+        nonces.sort();
+        nonces.dedup();
+        assert_eq!(nonces.len(), 3, "a fresh nonce for every page");
+
+        // The shell the service worker keeps holds no data: it may be kept, and its scripts
+        // carry the nonce of the policy stored with it.
+        let shell = send(&app, get("/offline-shell", None)).await;
+        page_nonce(&shell, "offline shell");
+        assert_eq!(header(&shell, "cache-control"), "no-cache");
+
+        let me = send(&app, post_form("/api/me", "", Some(&amal))).await;
+        assert!(me.body.contains(DEMO_LOGINS[0].0), "{}", me.body);
+        let csv = send(
+            &app,
+            get("/exports/indicators.csv?level=programme", Some(&team)),
+        )
+        .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        for (what, reply) in [("/api/me", &me), ("an export", &csv)] {
+            assert_eq!(header(reply, "cache-control"), "no-store", "{what}");
+            assert!(
+                header(reply, "content-security-policy").starts_with("default-src 'none'"),
+                "{what}"
+            );
+        }
+        for (what, reply) in [
+            ("home", &home),
+            ("project page", &page),
+            ("/api/me", &me),
+            ("an export", &csv),
+        ] {
+            assert_eq!(header(reply, "x-content-type-options"), "nosniff", "{what}");
+            assert_eq!(header(reply, "referrer-policy"), "same-origin", "{what}");
+            assert_eq!(header(reply, "x-frame-options"), "DENY", "{what}");
+            assert_eq!(
+                header(reply, "strict-transport-security"),
+                "",
+                "{what}: HSTS only when Athar serves TLS itself"
+            );
+        }
+        let tls = server::router(
+            support::state(t.db.clone()),
+            server::routes::RouterOptions {
+                hsts: true,
+                ..Default::default()
+            },
+        );
+        let over_tls = send(&tls, get("/login", None)).await;
+        assert!(header(&over_tls, "strict-transport-security").starts_with("max-age="));
+    }
+}
+
+#[tokio::test]
+async fn by_default_the_session_cookie_is_secure_and_bound_to_the_host() {
+    use crate::support::router::get;
+    for t in support::every_engine().await {
+        let _ = support::with_demo(&t).await;
+        let mut state = support::state(t.db.clone());
+        state.auth = std::sync::Arc::new(app::server::state::AuthSettings {
+            secure_cookies: true,
+            ..Default::default()
+        });
+        let app = server::router(state, Default::default());
+        let form = format!(
+            "email={}&password={DEMO_PASSWORD}",
+            encode(DEMO_LOGINS[0].0)
+        );
+        let reply = send(&app, post_form("/api/login", &form, None)).await;
+        let cookie = reply
+            .headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.contains("athar_session="))
+            .expect("a session cookie")
+            .to_owned();
+        assert!(cookie.starts_with("__Host-athar_session="), "{cookie}");
+        assert!(
+            cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+            "{cookie}"
+        );
+        let pair = cookie.split(';').next().expect("name=value");
+        let me = send(&app, post_form("/api/me", "", Some(pair))).await;
+        assert!(me.body.contains(DEMO_LOGINS[0].0), "the cookie opens the session");
+        // The same token under the name a plain-HTTP page could set is not read.
+        let token = pair.split_once('=').expect("value").1;
+        let plain = format!("athar_session={token}");
+        let me = send(&app, post_form("/api/me", "", Some(&plain))).await;
+        assert_eq!(me.body.trim(), "null");
+        let page = send(&app, get("/", Some(&plain))).await;
+        assert!(!page.body.contains("Mes projets"), "not signed in by it");
     }
 }
