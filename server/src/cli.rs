@@ -139,11 +139,22 @@ pub struct ServeArgs {
     /// Send the session cookie without `Secure` (and without its `__Host-` name), so that it
     /// travels over plain HTTP: for development on another machine's address only. By default
     /// it is `Secure`, which browsers also accept from `http://localhost` and `127.0.0.1`.
-    #[arg(long, env = "ATHAR_INSECURE_COOKIES", default_value_t = false, conflicts_with = "tls_cert")]
+    #[arg(
+        long,
+        env = "ATHAR_INSECURE_COOKIES",
+        default_value_t = false,
+        conflicts_with = "tls_cert"
+    )]
     pub insecure_cookies: bool,
 
     /// Accepted for older configurations: cookies are `Secure` by default.
-    #[arg(long, env = "ATHAR_SECURE_COOKIES", default_value_t = false, hide = true, conflicts_with = "insecure_cookies")]
+    #[arg(
+        long,
+        env = "ATHAR_SECURE_COOKIES",
+        default_value_t = false,
+        hide = true,
+        conflicts_with = "insecure_cookies"
+    )]
     pub secure_cookies: bool,
 
     /// Take the client address from the `X-Forwarded-For` header (only behind a trusted proxy):
@@ -489,8 +500,21 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let options = crate::routes::RouterOptions {
         proxy_hops: if args.trust_proxy { args.proxy_hops } else { 0 },
         hsts: args.tls_cert.is_some(),
+        limits: crate::limits::Limits::default(),
     };
     let app = crate::router(state, options).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = listen(args.bind)
+        .and_then(|l| l.into_std())
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    // Stops taking connections on SIGTERM or Ctrl-C, and gives those open 10 s to finish.
+    let handle = axum_server::Handle::new();
+    tokio::spawn({
+        let handle = handle.clone();
+        async move {
+            shutdown_signal().await;
+            handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+        }
+    });
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         // One crypto provider for the whole process (ring: no CMake or NASM to build).
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -503,28 +527,18 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
                     key.display()
                 )
             })?;
-        let handle = axum_server::Handle::new();
-        tokio::spawn({
-            let handle = handle.clone();
-            async move {
-                shutdown_signal().await;
-                handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-            }
-        });
+        let mut server = axum_server::from_tcp_rustls(listener, tls)?.handle(handle);
+        cut_slow_clients(server.http_builder());
         listening("https", &args, started);
-        axum_server::bind_rustls(args.bind, tls)
-            .handle(handle)
+        server
             .serve(app)
             .await
             .with_context(|| format!("cannot serve HTTPS on {}", args.bind))?;
     } else {
-        let listener =
-            listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+        let mut server = axum_server::from_tcp(listener)?.handle(handle);
+        cut_slow_clients(server.http_builder());
         listening("http", &args, started);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("server error")?;
+        server.serve(app).await.context("server error")?;
     }
     tracing::info!("stopped");
     Ok(())
@@ -545,6 +559,17 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(LISTEN_BACKLOG)
+}
+
+/// A connection that has not sent a whole request head within
+/// [`crate::limits::HEADER_READ_TIMEOUT`] (a slow-loris client, or a kept-alive one gone quiet)
+/// is closed.
+fn cut_slow_clients(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+) {
+    builder
+        .http1()
+        .header_read_timeout(crate::limits::HEADER_READ_TIMEOUT);
 }
 
 fn listening(scheme: &str, args: &ServeArgs, started: std::time::Instant) {
@@ -608,7 +633,10 @@ mod tests {
     #[test]
     fn cookies_are_secure_unless_plain_http_is_asked_for_by_name() {
         assert!(!serve_args(&[]).expect("parsed").insecure_cookies);
-        assert!(!ServeArgs::default().insecure_cookies, "`athar` alone serves");
+        assert!(
+            !ServeArgs::default().insecure_cookies,
+            "`athar` alone serves"
+        );
         assert!(
             serve_args(&["--insecure-cookies"])
                 .expect("parsed")

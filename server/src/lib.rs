@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cli;
 pub mod exports;
 pub mod headers;
+pub mod limits;
 pub mod routes;
 pub mod site_files;
 

@@ -20,8 +20,9 @@ use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RouterOptions {
     /// How many trusted reverse proxies stand in front: the client address is read that many
     /// entries from the right of `X-Forwarded-For` (0: not behind a proxy; the header is
@@ -30,6 +31,8 @@ pub struct RouterOptions {
     /// Athar serves TLS itself: answers carry `Strict-Transport-Security` (behind a proxy, the
     /// proxy sets it).
     pub hsts: bool,
+    /// Requests at once, costly reads per user at once.
+    pub limits: crate::limits::Limits,
 }
 
 /// The largest request body a server function reads, once inflated: a full push batch
@@ -87,6 +90,10 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(middleware::from_fn_with_state(
+            options.limits.clone(),
+            crate::limits::costly_per_user,
+        ))
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn_with_state(
@@ -94,10 +101,13 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             crate::site_files::serve,
         ))
         .layer(middleware::from_fn_with_state(
-            (state.clone(), options),
+            (state.clone(), options.clone()),
             session,
         ))
-        .layer(middleware::from_fn_with_state(options, refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            options.clone(),
+            refuse_cross_site,
+        ))
         // Phones gzip what they send (uploads are what a weak link pays for); the limit applies
         // to the inflated body, so a small bomb cannot fill the memory. (Server functions are
         // routed one by one by leptos_axum, so these wrap the whole router.)
@@ -107,7 +117,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
                 .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
         )
         .layer(middleware::from_fn_with_state(
-            options,
+            options.clone(),
             crate::headers::security_headers,
         ))
         .layer(
@@ -116,6 +126,17 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
                 .gzip(true)
                 .quality(tower_http::CompressionLevel::Precise(5)),
         )
+        // A body that goes silent is dropped; a request not answered in time is given up; beyond
+        // so many at once, the server says it is busy rather than queue without end.
+        .layer(RequestBodyTimeoutLayer::new(crate::limits::BODY_SILENCE))
+        .layer(middleware::from_fn_with_state(
+            options.limits.clone(),
+            crate::limits::in_flight,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            crate::limits::ANSWER_WITHIN,
+        ))
         .with_state(state)
 }
 
@@ -296,14 +317,14 @@ async fn refuse_cross_site(
     req: Request<Body>,
     next: Next,
 ) -> Response {
-    if req.method() == http::Method::POST && !same_site(&req, options) {
+    if req.method() == http::Method::POST && !same_site(&req, &options) {
         tracing::info!(path = req.uri().path(), "cross-site request refused");
         return app_error(app::error::AppError::Forbidden);
     }
     next.run(req).await
 }
 
-fn same_site(req: &Request<Body>, options: RouterOptions) -> bool {
+fn same_site(req: &Request<Body>, options: &RouterOptions) -> bool {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     if header("sec-fetch-site") == Some("cross-site") {
         return false;
@@ -348,7 +369,9 @@ async fn session(
         ..RequestAuth::default()
     };
     let mut set_cookie = None;
-    if let Some(token) = cookie_value(&req, session_cookie_name(state.auth.secure_cookies)).filter(|t| !t.is_empty()) {
+    if let Some(token) =
+        cookie_value(&req, session_cookie_name(state.auth.secure_cookies)).filter(|t| !t.is_empty())
+    {
         match resume_session(&state.db, &state.auth, &token).await {
             Ok(Some((user, token_hash, renewed))) => {
                 auth.user = Some(user);

@@ -350,7 +350,10 @@ async fn behind_a_proxy_the_address_it_appended_counts_not_what_the_client_wrote
         support::with_demo(&t).await;
         let app = server::router(
             support::state(t.db.clone()),
-            server::routes::RouterOptions { proxy_hops: 1, ..Default::default() },
+            server::routes::RouterOptions {
+                proxy_hops: 1,
+                ..Default::default()
+            },
         );
         let mut statuses = Vec::new();
         for i in 0..25 {
@@ -947,7 +950,10 @@ fn page_nonce(reply: &crate::support::router::Reply, what: &str) -> String {
         "{what}: {scripts}"
     );
     assert!(scripts.contains("'wasm-unsafe-eval'"), "{what}: {scripts}");
-    assert!(policy.contains("frame-ancestors 'none'"), "{what}: {policy}");
+    assert!(
+        policy.contains("frame-ancestors 'none'"),
+        "{what}: {policy}"
+    );
     assert!(policy.contains("object-src 'none'"), "{what}: {policy}");
     let nonce = scripts
         .split_whitespace()
@@ -969,7 +975,10 @@ fn page_nonce(reply: &crate::support::router::Reply, what: &str) -> String {
             "{what}: an inline script without the page's nonce: <script{tag}>"
         );
     }
-    assert!(inline >= 3, "{what}: the loader, platform and service worker scripts");
+    assert!(
+        inline >= 3,
+        "{what}: the loader, platform and service worker scripts"
+    );
     nonce.to_owned()
 }
 
@@ -1004,7 +1013,11 @@ async fn every_answer_says_how_to_guard_it_and_nothing_personal_is_cached() {
         let page = send(&app, get(&format!("/projects/{}", project.id), Some(&amal))).await;
         let login = send(&app, get("/login", None)).await;
         let mut nonces = Vec::new();
-        for (what, reply) in [("home", &home), ("project page", &page), ("sign-in", &login)] {
+        for (what, reply) in [
+            ("home", &home),
+            ("project page", &page),
+            ("sign-in", &login),
+        ] {
             assert_eq!(reply.status, StatusCode::OK, "{what}");
             nonces.push(page_nonce(reply, what));
             assert_eq!(header(reply, "cache-control"), "no-store", "{what}");
@@ -1093,7 +1106,10 @@ async fn by_default_the_session_cookie_is_secure_and_bound_to_the_host() {
         );
         let pair = cookie.split(';').next().expect("name=value");
         let me = send(&app, post_form("/api/me", "", Some(pair))).await;
-        assert!(me.body.contains(DEMO_LOGINS[0].0), "the cookie opens the session");
+        assert!(
+            me.body.contains(DEMO_LOGINS[0].0),
+            "the cookie opens the session"
+        );
         // The same token under the name a plain-HTTP page could set is not read.
         let token = pair.split_once('=').expect("value").1;
         let plain = format!("athar_session={token}");
@@ -1102,4 +1118,114 @@ async fn by_default_the_session_cookie_is_secure_and_bound_to_the_host() {
         let page = send(&app, get("/", Some(&plain))).await;
         assert!(!page.body.contains("Mes projets"), "not signed in by it");
     }
+}
+
+/// A load test, run alone like the flood above: slow-loris clients hold connections open by
+/// sending a request's head a little at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a load test, run alone: cargo test -p server --test stories -- --ignored"]
+async fn five_hundred_half_sent_requests_hold_up_no_one_and_are_cut_after_ten_seconds() {
+    use crate::support::wire::{Servers, free_port, request, sign_in, start, wait_healthy};
+    use app::sync::protocol::{PROTOCOL_VERSION, SCHEMA_VERSION};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("athar.db").display());
+    let port = free_port();
+    let _servers = Servers(vec![start(&url, port)]);
+    wait_healthy(port).await;
+
+    let size = 500.min(open_files_limit().saturating_sub(200) / 2);
+    let opened = Instant::now();
+    let mut idle = Vec::new();
+    for _ in 0..size {
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        s.write_all(b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
+            .await
+            .expect("half a head");
+        idle.push(s);
+    }
+
+    let started = Instant::now();
+    let cookie = sign_in(port).await;
+    let signed_in = started.elapsed();
+    let started = Instant::now();
+    let pull = request(
+        port,
+        "/api/sync/pull",
+        "application/json",
+        &cookie,
+        &format!(
+            r#"{{"call":{{"protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"body":{{"client_id":"{}","cookie":null,"heartbeat":{{}}}}}}}}"#,
+            uuid::Uuid::new_v4()
+        ),
+    )
+    .await
+    .expect("pull");
+    let pulled = started.elapsed();
+    assert_eq!(pull.status, 200, "{}", pull.body);
+    println!(
+        "{size} half-sent requests open: a sign-in answered in {signed_in:?}, a pull in {pulled:?}"
+    );
+    assert!(
+        signed_in < Duration::from_secs(1),
+        "sign-in took {signed_in:?}"
+    );
+    assert!(pulled < Duration::from_secs(1), "pull took {pulled:?}");
+
+    // Past the header timeout, the server has hung up on every one of them.
+    let mut cut = 0;
+    for mut s in idle {
+        let left = Duration::from_secs(15).saturating_sub(opened.elapsed());
+        let mut buf = [0u8; 256];
+        match tokio::time::timeout(left.max(Duration::from_millis(10)), s.read(&mut buf)).await {
+            // Closed (perhaps after a 408 the server chose to send).
+            Ok(Ok(_)) | Ok(Err(_)) => cut += 1,
+            Err(_) => {}
+        }
+    }
+    let after = opened.elapsed();
+    println!("{cut} of {size} cut by {after:?}");
+    assert_eq!(cut, size, "every slow client is cut");
+    assert!(
+        after >= Duration::from_secs(9),
+        "not before the timeout: {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn past_its_limits_the_server_says_when_to_come_back_instead_of_queueing() {
+    use crate::support::router::get;
+    use server::limits::Limits;
+    let t = support::sqlite().await;
+    let _ = support::with_demo(&t).await;
+    let with = |limits: Limits| {
+        server::router(
+            support::state(t.db.clone()),
+            server::routes::RouterOptions {
+                limits,
+                ..Default::default()
+            },
+        )
+    };
+    // A user whose costly reads are all running: the next one is 429, other calls go on.
+    let app = with(Limits::new(64, 0));
+    let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+    let csv = send(
+        &app,
+        get("/exports/indicators.csv?level=programme", Some(&team)),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&csv, "retry-after"), "1");
+    assert!(csv.body.contains("Unavailable"), "{}", csv.body);
+    let me = send(&app, post_form("/api/me", "", Some(&team))).await;
+    assert!(me.body.contains(DEMO_LOGINS[2].0), "{}", me.body);
+    // Every slot of the server taken: 503 at once, for anyone.
+    let app = with(Limits::new(0, 4));
+    let login = send(&app, get("/login", None)).await;
+    assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(&login, "retry-after"), "2");
 }

@@ -141,7 +141,8 @@ pub async fn sign_in_as(port: u16, email: &str) -> String {
         .filter_map(|l| l.split_once(':'))
         .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
         .map(|(_, v)| v.trim())
-        .find(|v| v.starts_with("athar_session="))
+        // `__Host-athar_session` by default; `athar_session` with `--insecure-cookies`.
+        .find(|v| v.starts_with("athar_session=") || v.starts_with("__Host-athar_session="))
         .and_then(|v| v.split(';').next())
         .expect("session cookie")
         .to_owned()
