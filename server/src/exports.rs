@@ -88,6 +88,21 @@ fn file(bytes: Vec<u8>, kind: &'static str, name: String) -> Response {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// The files `/exports/{file}` serves (the role × scope matrix has a row for each).
+pub const EXPORT_FILES: [&str; 8] = [
+    "catalogue.json",
+    "audit.csv",
+    "template.xlsx",
+    "template-projects.csv",
+    "template-members.csv",
+    "indicators.csv",
+    "indicators.xlsx",
+    "logframe.xlsx",
+];
+
+/// The datasets `/bi/v1/{what}` serves.
+pub const BI_DATASETS: [&str; 3] = ["indicators", "table", "dashboard"];
+
 /// `/exports/{file}`: for a signed-in user. Aggregate levels for every role; projects (as a
 /// scope or as lines of a wider export) only for those who see them.
 pub async fn export(
@@ -99,6 +114,9 @@ pub async fn export(
     let Some(user) = auth.user else {
         return error(AppError::NotSignedIn);
     };
+    if !EXPORT_FILES.contains(&name.as_str()) {
+        return error(AppError::NotFound);
+    }
     let scope = project_scope(&user).ok();
     let result = async {
         // The catalogue as the team's page imports it back (a list of definitions).
@@ -223,6 +241,9 @@ pub async fn bi(
         Err(refused) => return refused,
     };
     tracing::debug!(token, what, "BI call");
+    if !BI_DATASETS.contains(&what.as_str()) {
+        return error(AppError::NotFound);
+    }
     let today = state.clock.today();
     let result = async {
         let scope = Some(ProjectScope::All);

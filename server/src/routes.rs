@@ -39,6 +39,25 @@ pub struct RouterOptions {
 /// (`sync::protocol::MAX_BATCH_BYTES`) with room for its envelope.
 const API_BODY_LIMIT: usize = 2 * app::sync::protocol::MAX_BATCH_BYTES;
 
+/// Every route the router has besides the pages (and the build's files under `/pkg`), as the
+/// role × scope matrix in the tests enumerates them: a route added here without a row there
+/// fails the tests.
+pub const ROUTES: [&str; 7] = [
+    HEALTHZ,
+    SERVICE_WORKER,
+    OFFLINE_SHELL,
+    crate::headers::CSP_REPORT_PATH,
+    SERVER_FUNCTIONS,
+    EXPORTS,
+    BI,
+];
+const HEALTHZ: &str = "/healthz";
+const SERVICE_WORKER: &str = "/sw.js";
+const OFFLINE_SHELL: &str = "/offline-shell";
+const SERVER_FUNCTIONS: &str = "/api/{*fn_name}";
+const EXPORTS: &str = "/exports/{file}";
+const BI: &str = "/bi/v1/{what}";
+
 pub fn router(state: AppState, options: RouterOptions) -> Router {
     let routes = generate_route_list(app::App);
     let leptos_options = state.leptos_options.clone();
@@ -71,16 +90,16 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         }
     };
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/sw.js", get(service_worker))
-        .route("/offline-shell", get(offline_shell))
+        .route(HEALTHZ, get(healthz))
+        .route(SERVICE_WORKER, get(service_worker))
+        .route(OFFLINE_SHELL, get(offline_shell))
         .route(
             crate::headers::CSP_REPORT_PATH,
             axum::routing::post(crate::headers::csp_report),
         )
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
-        .route("/exports/{file}", get(crate::exports::export))
-        .route("/bi/v1/{what}", get(crate::exports::bi))
+        .route(SERVER_FUNCTIONS, get(server_fn).post(server_fn))
+        .route(EXPORTS, get(crate::exports::export))
+        .route(BI, get(crate::exports::bi))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();

@@ -23,6 +23,7 @@ use uuid::Uuid;
 pub mod admin;
 pub mod dashboard;
 pub mod derived;
+pub mod disclosure;
 pub mod progress;
 pub mod value;
 

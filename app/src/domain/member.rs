@@ -145,8 +145,9 @@ pub struct Member {
     pub with_disability: bool,
     pub joined_on: Option<String>,
     pub left_on: Option<String>,
-    /// What only the facilitator and the team see; `None` for everyone else.
-    #[serde(default)]
+    /// What only the facilitator and the team see; `None` for everyone else, who are not even
+    /// told the field exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<MemberPrivate>,
 }
 

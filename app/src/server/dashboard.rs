@@ -4,12 +4,13 @@
 
 use crate::domain::EntryStatus;
 use crate::domain::indicator::dashboard::{
-    Dashboard, DashboardData, DashboardLevel, DashboardProject, Frame, build,
+    Dashboard, DashboardData, DashboardLevel, DashboardProject, Frame, Shown, build,
 };
 use crate::domain::indicator::value::IndicatorValue;
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
 pub use crate::server::db::source::{Source, SourceProject};
+use crate::server::disclosure::{FigureKey, scope_key};
 use uuid::Uuid;
 
 /// The index of a language in `[fr, ar, en]`.
@@ -28,6 +29,10 @@ impl Source {
     /// own projects' targets instead. A funder no project is under is `NotFound`.
     pub fn for_funder(mut self, funder: Option<Uuid>) -> Result<Source, AppError> {
         if let Some(f) = funder {
+            if self.whole.is_none() {
+                self.whole = Some(std::sync::Arc::new(self.clone()));
+            }
+            self.view = Some(f);
             self.projects
                 .retain(|p| p.funder.as_ref().is_some_and(|(id, _)| *id == f));
             if self.projects.is_empty() {
@@ -48,6 +53,17 @@ impl Source {
         }
         out.sort_by(|a, b| a.1.cmp(&b.1));
         out
+    }
+
+    /// Which figures are hidden in `year` on `today`: decided on the whole programme, over every
+    /// scope and funder's view (`server::disclosure`).
+    pub fn hidden(
+        &self,
+        year: i32,
+        today: &str,
+    ) -> std::sync::Arc<crate::server::disclosure::Hidden> {
+        self.plans
+            .get(self.whole.as_deref().unwrap_or(self), year, today)
     }
 
     pub(crate) fn sees(&self, scope: ProjectScope, p: &SourceProject) -> bool {
@@ -159,6 +175,21 @@ impl Source {
             threshold: self.small_cell_threshold,
         };
         let mut dashboard = build(&frame, data);
+        // Small cells, and the cells that would give them away, hidden as in every other table.
+        let at = scope_key(self.view, level, &dashboard.id);
+        let hidden = self.hidden(year, today);
+        if hidden.hides(&at, &FigureKey::Disability) {
+            dashboard.people.with_disability = Shown::Hidden;
+            dashboard.people.disability_percent = None;
+        }
+        for panel in &mut dashboard.panels {
+            for b in &mut panel.breakdowns {
+                match b.period.get(..4).and_then(|y| y.parse().ok()) {
+                    Some(y) if y != year => self.hidden(y, today).apply(&at, &panel.code, b),
+                    _ => hidden.apply(&at, &panel.code, b),
+                }
+            }
+        }
         // A project is named only to those who may read it: a viewer's or another incubator's
         // facilitator's incubator dashboard counts its projects without listing them.
         dashboard.children.retain(|c| {

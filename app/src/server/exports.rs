@@ -15,6 +15,7 @@ use crate::domain::indicator::dashboard::{DashboardLevel, Frame, Shown, TableRow
 use crate::error::AppError;
 use crate::server::dashboard::{Source, lang_index};
 use crate::server::db::ProjectScope;
+use crate::server::disclosure::scope_key;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
@@ -141,7 +142,9 @@ pub fn long_table(
             dimension,
             cell,
             value,
-        } in table(&f, &data)
+        } in source
+            .hidden(q.year, today)
+            .apply_rows(&scope_key(source.view, level, &id), table(&f, &data))
         {
             if q.period.as_ref().is_some_and(|p| *p != period) {
                 continue;

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod disclosure;
 pub mod exports;
 pub mod forms;
 pub mod import;

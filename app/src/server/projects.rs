@@ -35,13 +35,28 @@ pub async fn summary(db: &Db, clock: Clock) -> Result<ProgrammeSummary, DbError>
     let today = clock.today();
     let facts = db.programme_facts(today - time::Duration::days(30)).await?;
     let threshold = db.risk_settings().await?.small_cell_threshold;
-    Ok(ProgrammeSummary::count(
+    let mut summary = ProgrammeSummary::count(
         &facts.projects,
         &facts.members,
         facts.visits,
         &today.to_string(),
         threshold,
-    ))
+    );
+    // Hidden with the programme's dashboard when a narrower scope's small count would otherwise
+    // be the programme's less the others.
+    let source = db.dashboard_source().await?;
+    let programme = crate::server::disclosure::scope_key(
+        None,
+        crate::domain::indicator::dashboard::DashboardLevel::Programme,
+        "",
+    );
+    if source.hidden(today.year(), &today.to_string()).hides(
+        &programme,
+        &crate::server::disclosure::FigureKey::Disability,
+    ) {
+        summary.with_disability = None;
+    }
+    Ok(summary)
 }
 
 /// Sets each card's risk flags and the acknowledgements still in force.

@@ -1229,3 +1229,22 @@ async fn past_its_limits_the_server_says_when_to_come_back_instead_of_queueing()
     assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(header(&login, "retry-after"), "2");
 }
+
+#[tokio::test]
+async fn what_the_demo_hides_is_decided_once_per_change_and_quickly() {
+    let t = support::sqlite().await;
+    let _ = support::with_demo(&t).await;
+    let source = t.db.dashboard_source().await.expect("source");
+    let today = support::today();
+    let started = std::time::Instant::now();
+    let plan = source.hidden(today.year(), &today.to_string());
+    let first = started.elapsed();
+    let started = std::time::Instant::now();
+    let again = source.hidden(today.year(), &today.to_string());
+    let kept = started.elapsed();
+    assert!(
+        std::sync::Arc::ptr_eq(&plan, &again),
+        "kept with the source"
+    );
+    println!("the demo's plan: {first:?} to decide, {kept:?} to read again");
+}

@@ -863,7 +863,236 @@ async fn every_server_function_checks_role_and_scope() {
                     row.case,
                     reply.body
                 );
+                no_personal_data(*caller, row.endpoint, &reply);
             }
+        }
+    }
+}
+
+/// Supervisors and viewers never get a member's private fields: no `private` object, no
+/// Washington Group answer (`wg_…`), no phone number, at any depth of any answer (JSON, or the
+/// header row of a CSV).
+fn no_personal_data(caller: Caller, what: &str, reply: &Reply) {
+    if !matches!(caller, Caller::Supervisor | Caller::Viewer) || !reply.status.is_success() {
+        return;
+    }
+    let forbidden = |key: &str| {
+        let key = key.to_ascii_lowercase();
+        key == "private" || key.starts_with("wg_") || key.contains("phone")
+    };
+    fn keys(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    out.push(k.clone());
+                    keys(v, out);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+            // A sync record carries its fields as a JSON text inside JSON: read it too.
+            serde_json::Value::String(text) if text.starts_with('{') => {
+                if let Ok(inner) = serde_json::from_str(text) {
+                    keys(&inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let kind = reply
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut found = Vec::new();
+    if kind.starts_with("application/json") {
+        let value: serde_json::Value =
+            serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{what}: {e}"));
+        keys(&value, &mut found);
+    } else if kind.starts_with("text/csv") {
+        found.extend(
+            reply
+                .body
+                .lines()
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(str::to_owned),
+        );
+    }
+    let leaked: Vec<_> = found.into_iter().filter(|k| forbidden(k)).collect();
+    assert!(
+        leaked.is_empty(),
+        "{what} as {caller:?} carries {leaked:?}: {}",
+        reply.body.chars().take(400).collect::<String>()
+    );
+}
+
+/// One row of the routes' matrix: a GET (or the report POST) and the status each caller gets.
+struct RouteRow {
+    route: &'static str,
+    path: String,
+    expect: [u16; 5],
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_its_row_says() {
+    for t in support::every_engine().await {
+        let (app, set) = demo_app(&t).await;
+        let amal = set
+            .users
+            .iter()
+            .find(|u| u.email == DEMO_LOGINS[0].0)
+            .expect("amal")
+            .id;
+        let own = set
+            .projects
+            .iter()
+            .find(|p| p.facilitator_id == amal)
+            .expect("own")
+            .id;
+        // A project neither Amal's nor in an incubator Rim supervises.
+        let rim = set
+            .users
+            .iter()
+            .find(|u| u.email == DEMO_LOGINS[1].0)
+            .expect("rim")
+            .id;
+        let others = set
+            .projects
+            .iter()
+            .find(|p| {
+                p.facilitator_id != amal
+                    && !set.supervisor_incubators.contains(&(rim, p.incubator_id))
+            })
+            .expect("a project out of both their scopes")
+            .id;
+        let mut rows = vec![
+            RouteRow {
+                route: "/healthz",
+                path: "/healthz".into(),
+                expect: [200; 5],
+            },
+            RouteRow {
+                route: "/sw.js",
+                path: "/sw.js".into(),
+                expect: [200; 5],
+            },
+            RouteRow {
+                route: "/offline-shell",
+                path: "/offline-shell".into(),
+                expect: [200; 5],
+            },
+            RouteRow {
+                route: "/csp-report",
+                path: "/csp-report".into(),
+                expect: [204; 5],
+            },
+        ];
+        let file = |name: &str, query: &str, expect| RouteRow {
+            route: "/exports/{file}",
+            path: format!("/exports/{name}{query}"),
+            expect,
+        };
+        for name in [
+            "audit.csv",
+            "template.xlsx",
+            "template-projects.csv",
+            "template-members.csv",
+        ] {
+            rows.push(file(name, "", [401, 403, 403, 200, 403]));
+        }
+        rows.push(file("catalogue.json", "", [401, 200, 200, 200, 200]));
+        for name in ["indicators.csv", "indicators.xlsx", "logframe.xlsx"] {
+            rows.push(file(name, "?level=programme", [401, 200, 200, 200, 200]));
+            // A project: its facilitator, the supervisors of its incubator and the team.
+            // Any other reader is told no such project exists.
+            rows.push(file(
+                name,
+                &format!("?level=project&id={own}"),
+                [401, 200, 200, 200, 404],
+            ));
+            rows.push(file(
+                name,
+                &format!("?level=project&id={others}"),
+                [401, 404, 404, 200, 404],
+            ));
+        }
+        rows.push(file(
+            "nothing.csv",
+            "?level=programme",
+            [401, 404, 404, 404, 404],
+        ));
+        // BI reads with a token only: a session, whoever's, is not one.
+        for what in server::exports::BI_DATASETS {
+            rows.push(RouteRow {
+                route: "/bi/v1/{what}",
+                path: format!("/bi/v1/{what}?level=programme"),
+                expect: [401; 5],
+            });
+        }
+
+        // Every route of the router, and every file and dataset it serves, has a row.
+        for route in server::routes::ROUTES {
+            if route.starts_with("/api/") || route.starts_with("/pkg") {
+                continue; // server functions: the matrix above; build files: public
+            }
+            assert!(
+                rows.iter().any(|r| r.route == route),
+                "route {route} has no row in the routes' matrix"
+            );
+        }
+        for name in server::exports::EXPORT_FILES {
+            assert!(
+                rows.iter()
+                    .any(|r| r.path.starts_with(&format!("/exports/{name}"))),
+                "export {name} has no row"
+            );
+        }
+
+        let mut cookies = Vec::new();
+        for caller in CALLERS {
+            cookies.push(match email_of(caller) {
+                Some(e) => Some(sign_in(&app, e).await),
+                None => None,
+            });
+        }
+        for row in &rows {
+            for (i, caller) in CALLERS.iter().enumerate() {
+                let request = if row.route == "/csp-report" {
+                    post_json(&row.path, r#"{"csp-report":{}}"#, cookies[i].as_deref())
+                } else {
+                    get(&row.path, cookies[i].as_deref())
+                };
+                let reply = send(&app, request).await;
+                assert_eq!(
+                    reply.status.as_u16(),
+                    row.expect[i],
+                    "{:?}: {} as {caller:?}: {}",
+                    t.engine,
+                    row.path,
+                    reply.body.chars().take(300).collect::<String>()
+                );
+                no_personal_data(*caller, &row.path, &reply);
+            }
+        }
+
+        // With a token, every dataset answers, and none carries personal data.
+        let token = app::server::auth::new_api_token();
+        t.db.create_api_token(
+            uuid::Uuid::new_v4(),
+            "matrix",
+            &app::server::auth::hash_token(&token),
+        )
+        .await
+        .expect("token");
+        for what in server::exports::BI_DATASETS {
+            let request = Request::get(format!("/bi/v1/{what}?level=programme"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            let reply = send(&app, request).await;
+            assert_eq!(reply.status, StatusCode::OK, "{what}: {}", reply.body);
+            no_personal_data(Caller::Viewer, what, &reply);
         }
     }
 }

@@ -57,4 +57,10 @@ pub struct Source {
     /// `(supervisor, incubator)`.
     pub supervised: Vec<(Uuid, Uuid)>,
     pub small_cell_threshold: i64,
+    /// The funder this source is narrowed to (`Source::for_funder`), if any.
+    pub view: Option<Uuid>,
+    /// The whole programme's source when this one is narrowed: what is hidden is decided on it.
+    pub whole: Option<std::sync::Arc<Source>>,
+    /// Which figures to hide, decided once per source, year and day (shared by its copies).
+    pub plans: crate::server::disclosure::Plans,
 }

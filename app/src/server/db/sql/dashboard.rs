@@ -141,6 +141,7 @@ async fn read_source(db: &EngineDb) -> Result<crate::server::db::source::Source,
         targets,
         supervised,
         small_cell_threshold,
+        ..Default::default()
     })
 }
 
