@@ -11,7 +11,7 @@ use crate::domain::indicator::dashboard::{
 use crate::domain::indicator::disclosure::{Figure, Relation, protect};
 use crate::domain::indicator::{AGE_BANDS, Aggregation};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use uuid::Uuid;
 
 /// A scope as shown: the funder the view is narrowed to (`None` for a project, whose figures are
@@ -136,24 +136,24 @@ fn categories(dimension: &str) -> Vec<&'static str> {
 
 /// Plans kept with a source, by `(year, today)`.
 #[derive(Clone, Debug, Default)]
-pub struct Plans(Arc<Mutex<HashMap<PlanKey, Arc<Hidden>>>>);
+pub struct Plans(Arc<Mutex<HashMap<PlanKey, PlanSlot>>>);
+
+/// A plan being computed, or computed.
+type PlanSlot = Arc<OnceLock<Arc<Hidden>>>;
 
 /// `(year, today)`.
 type PlanKey = (i32, String);
 
 impl Plans {
     /// The plan for `year` on `today` (the day members are counted on), computed from the
-    /// whole programme the first time.
+    /// whole programme the first time (once: requests that ask meanwhile wait for it).
     pub fn get(&self, whole: &Source, year: i32, today: &str) -> Arc<Hidden> {
-        let key = (year, today.to_owned());
-        if let Some(plan) = self.0.lock().ok().and_then(|p| p.get(&key).cloned()) {
-            return plan;
-        }
-        let plan = Arc::new(plan(whole, year, today));
-        if let Ok(mut plans) = self.0.lock() {
-            plans.insert(key, plan.clone());
-        }
-        plan
+        let slot = {
+            let mut plans = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            plans.entry((year, today.to_owned())).or_default().clone()
+        };
+        slot.get_or_init(|| Arc::new(plan(whole, year, today)))
+            .clone()
     }
 }
 
