@@ -82,7 +82,7 @@ pub fn shown_in(i18n: I18nContext<Locale>, data_type: DataType, unit: &str, valu
 }
 
 /// The trend as a small line, with its figures for screen readers.
-pub(crate) fn sparkline(trend: &[(String, f64)], label: String) -> impl IntoView {
+pub(crate) fn sparkline(trend: &[(String, f64)], label: String) -> impl IntoView + use<> {
     let (w, h) = (120.0, 32.0);
     let (lo, hi) = trend.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
         (lo.min(*v), hi.max(*v))

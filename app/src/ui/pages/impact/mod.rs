@@ -347,7 +347,11 @@ pub(crate) fn caption(i18n: I18nContext<Locale>, panel: &Panel, name: &str, year
 /// Bars of each period of the year (filled) beside the same period a year earlier (outlined),
 /// with the target as a dashed line, named by the caption under it. Drawn left to right in time
 /// in every language.
-pub(crate) fn chart(rows: &[PeriodRow], target: Option<f64>, caption: String) -> impl IntoView {
+pub(crate) fn chart(
+    rows: &[PeriodRow],
+    target: Option<f64>,
+    caption: String,
+) -> impl IntoView + use<> {
     let (w, h, pad_bottom, pad_top) = (320.0_f64, 140.0_f64, 18.0_f64, 8.0_f64);
     let values = rows
         .iter()
