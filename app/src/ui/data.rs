@@ -24,14 +24,36 @@ pub struct Loaded<T> {
 }
 
 /// The signed-in user: from the server, or offline from the identity this device remembers.
+/// When the server says nobody is signed in, whoever the device remembered is forgotten
+/// ([`session_ended`]).
 pub async fn load_user() -> Result<Option<Loaded<SessionUser>>, AppError> {
     match crate::api::current_user().await {
+        Ok(None) => {
+            session_ended();
+            Ok(None)
+        }
         Ok(user) => Ok(user.map(|value| Loaded {
             value,
             source: Source::Server,
         })),
         Err(AppError::Network(e)) => offline_identity().ok_or(AppError::Network(e)),
         Err(e) => Err(e),
+    }
+}
+
+/// The server ended the session of the user this device remembers (signed out elsewhere, account
+/// disabled, expired): nothing of theirs stays readable here, and the app no longer opens offline
+/// as them. Their unsent entries stay under their id, shown to nobody else, and go when they
+/// sign in again (`storage::forget_user`).
+pub fn session_ended() {
+    #[cfg(feature = "hydrate")]
+    {
+        let device = crate::storage::device();
+        if let Some(user) = device.identity()
+            && let Err(e) = device.forget_user(user.id)
+        {
+            leptos::logging::warn!("device storage: {e}");
+        }
     }
 }
 
@@ -126,11 +148,8 @@ pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
                     leptos::logging::warn!("device storage: {e}");
                 }
             }
-            // The server says nobody is signed in: forget who was, keep their cached data (it is
-            // theirs, and comes back when they sign in again).
-            Ok(None) => {
-                let _ = device.remove(&Key::Identity);
-            }
+            // The server says nobody is signed in: forget who was, and their cached data.
+            Ok(None) => session_ended(),
             _ => {}
         }
     }

@@ -130,6 +130,12 @@ async fn run(h: SyncHandle) {
         Some(_) => Err(AppError::Network("offline".into())),
         None => Ok(()),
     };
+    // The server ended this session: the phone stops syncing for the user and forgets what it
+    // kept of theirs; their unsent entries wait for them to sign in again.
+    if let (Some(_), Err(AppError::NotSignedIn | AppError::AccountDisabled)) = (user, &result) {
+        h.user.set(None);
+        crate::ui::data::session_ended();
+    }
     let next = STATE.with_borrow_mut(|s| {
         s.running = false;
         match &result {
