@@ -119,6 +119,47 @@ async fn own_facilitators(url: &str, port: u16, count: u64) -> Vec<(String, Stri
     signed_in
 }
 
+/// `count` new viewers (copies of the demo viewer, with the demo password), each signed in: their
+/// session cookies.
+async fn own_viewers(url: &str, port: u16, count: u64) -> Vec<String> {
+    let pool = sqlx::SqlitePool::connect(url).await.expect("open SQLite");
+    let mut tx = pool.begin().await.expect("begin");
+    sqlx::query("create temp table new_viewer as select * from users where email = $1")
+        .bind(demo::DEMO_LOGINS[3].0)
+        .execute(&mut *tx)
+        .await
+        .expect("template");
+    let mut emails = Vec::new();
+    for v in 0..count {
+        let email = format!("lecteur-{v}@demo.athar.tn");
+        sqlx::query("update new_viewer set id = $1, email = $2, name = $2")
+            .bind(Uuid::new_v4())
+            .bind(&email)
+            .execute(&mut *tx)
+            .await
+            .expect("copy");
+        sqlx::query("insert into users select * from new_viewer")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        emails.push(email);
+    }
+    tx.commit().await.expect("commit");
+    pool.close().await;
+    let mut cookies = Vec::new();
+    for email in emails {
+        cookies.push(sign_in_as(port, &email).await);
+    }
+    cookies
+}
+
+/// The latency at quantile `q` of sorted `latencies`, in ms.
+fn quantile(latencies: &[Duration], q: f64) -> f64 {
+    latencies
+        .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
 fn main() {
     let seconds = setting("ATHAR_LOAD_SECONDS", 60);
     let devices = setting("ATHAR_LOAD_DEVICES", 200);
@@ -128,6 +169,9 @@ fn main() {
     // so every pull brings a device what twenty others sent. By default each device is its own
     // facilitator with a project of their own, as in the field.
     let shared = setting("ATHAR_LOAD_SHARED", 0) != 0;
+    // `ATHAR_LOAD_VIEWERS=50`: that many people (viewers, each their own account) reading the
+    // programme's dashboard during the load, each asking again as soon as it is drawn.
+    let viewers = setting("ATHAR_LOAD_VIEWERS", 0);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -147,6 +191,7 @@ fn main() {
             own_facilitators(&url, port, devices).await
         };
         let accounts = Arc::new(accounts);
+        let viewer_cookies = own_viewers(&url, port, viewers).await;
 
         let errors = Arc::new(AtomicU64::new(0));
         let applied = Arc::new(AtomicU64::new(0));
@@ -220,6 +265,30 @@ fn main() {
                 latencies
             }));
         }
+        let readers: Vec<_> = viewer_cookies
+            .into_iter()
+            .map(|cookie| {
+                tokio::spawn(async move {
+                    let (mut latencies, mut errors) = (Vec::new(), 0u64);
+                    while Instant::now() < end {
+                        let t = Instant::now();
+                        match request(
+                            port,
+                            "/api/indicator_dashboard",
+                            "application/x-www-form-urlencoded",
+                            &cookie,
+                            "level=programme&id=&lang=fr",
+                        )
+                        .await
+                        {
+                            Ok(r) if r.status == 200 => latencies.push(t.elapsed()),
+                            _ => errors += 1,
+                        }
+                    }
+                    (latencies, errors)
+                })
+            })
+            .collect();
         let sampler = tokio::spawn(async move {
             let mut peak = 0;
             while Instant::now() < end {
@@ -232,17 +301,20 @@ fn main() {
         for t in tasks {
             latencies.extend(t.await.expect("device"));
         }
+        let (mut dashboards, mut dashboard_errors) = (Vec::new(), 0);
+        for r in readers {
+            let (l, e) = r.await.expect("viewer");
+            dashboards.extend(l);
+            dashboard_errors += e;
+        }
         let peak_rss = sampler.await.expect("sampler").max(rss_kb(pid));
         let elapsed = started.elapsed().as_secs_f64();
         let _ = server.kill();
         let _ = server.wait();
 
         latencies.sort();
-        let at = |q: f64| {
-            latencies
-                .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
-                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-        };
+        dashboards.sort();
+        let at = |q: f64| quantile(&latencies, q);
         let applied = applied.load(Ordering::Relaxed);
         println!(
             "{devices} devices ({}), {seconds} s, a push of {MUTATIONS_PER_PUSH}{} per device per second, release server on SQLite",
@@ -269,5 +341,16 @@ fn main() {
             "  server peak RSS: {} MB (goal ≤ 128 MB)",
             peak_rss / 1024
         );
+        if viewers > 0 {
+            println!(
+                "  {viewers} viewers on the programme dashboard: {} answered ({:.0}/s), {dashboard_errors} errors, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, worst {:.1} ms (goal: p95 ≤ 100 ms)",
+                dashboards.len(),
+                dashboards.len() as f64 / elapsed,
+                quantile(&dashboards, 0.5),
+                quantile(&dashboards, 0.95),
+                quantile(&dashboards, 0.99),
+                dashboards.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+            );
+        }
     });
 }

@@ -25,7 +25,7 @@ pub struct Loaded<T> {
 
 /// The signed-in user: from the server, or offline from the identity this device remembers.
 /// When the server says nobody is signed in, whoever the device remembered is forgotten
-/// ([`session_ended`]).
+/// ([`session_ended`]). Offline with nobody remembered, nobody is signed in.
 pub async fn load_user() -> Result<Option<Loaded<SessionUser>>, AppError> {
     match crate::api::current_user().await {
         Ok(None) => {
@@ -36,7 +36,9 @@ pub async fn load_user() -> Result<Option<Loaded<SessionUser>>, AppError> {
             value,
             source: Source::Server,
         })),
-        Err(AppError::Network(e)) => offline_identity().ok_or(AppError::Network(e)),
+        // Offline: whoever this device remembers; nobody (the sign-in page) if it remembers
+        // no one, or forgot them when the server ended their session.
+        Err(AppError::Network(_)) => Ok(offline_identity().flatten()),
         Err(e) => Err(e),
     }
 }

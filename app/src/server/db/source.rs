@@ -23,24 +23,36 @@ pub struct SourceProject {
 /// writes an audit line (targets, settings, the catalogue, organisations and places), so while
 /// both stand still the source is the same, and many dashboards cost one read.
 #[derive(Default)]
-pub struct SourceCache(std::sync::Mutex<Option<(SourceKey, Source)>>);
+pub struct SourceCache {
+    kept: std::sync::Mutex<Option<(SourceKey, Source)>>,
+    /// One read at a time: requests that find the source out of date while it is being read
+    /// wait for that read rather than start their own.
+    reading: tokio::sync::Mutex<()>,
+}
 
 /// `(global version, last audit line)`.
 pub type SourceKey = (i64, i64);
 
 impl SourceCache {
-    /// The source read at `key`, if it is the one kept.
+    /// The source kept, if it was read at `key` or later (both only grow).
     pub fn get(&self, key: SourceKey) -> Option<Source> {
-        let kept = self.0.lock().ok()?;
+        let kept = self.kept.lock().ok()?;
         kept.as_ref()
-            .filter(|(k, _)| *k == key)
+            .filter(|(k, _)| k.0 >= key.0 && k.1 >= key.1)
             .map(|(_, source)| source.clone())
     }
 
     pub fn put(&self, key: SourceKey, source: &Source) {
-        if let Ok(mut kept) = self.0.lock() {
+        if let Ok(mut kept) = self.kept.lock()
+            && kept.as_ref().is_none_or(|(k, _)| *k <= key)
+        {
             *kept = Some((key, source.clone()));
         }
+    }
+
+    /// Waits for the turn to read the source.
+    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.reading.lock().await
     }
 }
 

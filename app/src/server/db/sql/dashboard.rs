@@ -18,6 +18,11 @@ pub(super) async fn dashboard_source(
     if let Some(source) = db.sources.get(key) {
         return Ok(source);
     }
+    // Many dashboards asked at once after a change: one reads, the others take what it read.
+    let _turn = db.sources.turn().await;
+    if let Some(source) = db.sources.get(key) {
+        return Ok(source);
+    }
     let source = read_source(db).await?;
     db.sources.put(key, &source);
     Ok(source)
