@@ -155,13 +155,17 @@ async fn run(h: SyncHandle) {
             }
         }
     });
-    h.status.update(|s| {
-        s.error = match result {
-            // Offline is already said by the header; nothing to add.
-            Ok(()) | Err(AppError::Network(_)) => None,
-            Err(e) => Some(e),
-        }
-    });
+    // With nobody to sync for (signed out, or the session just ended), what was said stays
+    // said: "sign in again to send what waits".
+    if user.is_some() {
+        h.status.update(|s| {
+            s.error = match result {
+                // Offline is already said by the header; nothing to add.
+                Ok(()) | Err(AppError::Network(_)) => None,
+                Err(e) => Some(e),
+            }
+        });
+    }
     schedule(h, next);
 }
 
