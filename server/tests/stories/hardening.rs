@@ -1,6 +1,8 @@
-//! What a security review found, each hole with the test that would have caught it: sign-in that
-//! cannot be made to fill the disk or race its lock-out, and a sign-in that ends the session the
-//! browser carried.
+//! What a security review found, each hole with the test that would have caught it (issue 18,
+//! listed in `SECURITY.md`): sign-in that cannot be made to fill the disk or race its lock-out,
+//! requests from other sites, devices and items that reach too far, drafts and own entries,
+//! hostile text and figures, the headers and cookie every answer carries, slow and greedy
+//! clients, and aggregates that name or give away no more than their reader may see.
 
 use crate::support::router::{demo_app, encode, post_form, send, sign_in};
 use crate::support::{self};
@@ -1231,7 +1233,7 @@ async fn past_its_limits_the_server_says_when_to_come_back_instead_of_queueing()
 }
 
 #[tokio::test]
-async fn what_the_demo_hides_is_decided_once_per_change_and_quickly() {
+async fn what_the_demo_hides_is_decided_once_per_change() {
     let t = support::sqlite().await;
     let _ = support::with_demo(&t).await;
     let source = t.db.dashboard_source().await.expect("source");
