@@ -550,7 +550,7 @@ mod tests {
                 funder,
             });
             for _ in 0..rng.gen_range(0..6) {
-                source.members.push(MemberFact {
+                std::sync::Arc::make_mut(&mut source.members).push(MemberFact {
                     project: id,
                     sex: Sex::Female,
                     birth_year: Some(1990),
@@ -561,9 +561,11 @@ mod tests {
                 });
             }
             if rng.gen_bool(0.8) {
-                source
-                    .values
-                    .push(counted(id, rng.gen_range(0..8), rng.gen_range(0..8)));
+                std::sync::Arc::make_mut(&mut source.values).push(counted(
+                    id,
+                    rng.gen_range(0..8),
+                    rng.gen_range(0..8),
+                ));
             }
         }
         (source, n)
@@ -781,8 +783,8 @@ mod tests {
         let (mut source, _) = programme(1);
         source.projects.truncate(1);
         let id = source.projects[0].project.id;
-        source.values = vec![counted(id, 3, 20)];
-        source.members.clear();
+        source.values = vec![counted(id, 3, 20)].into();
+        source.members = Vec::new().into();
         let d = source
             .dashboard(DashboardLevel::Programme, "", YEAR, "fr", None, TODAY)
             .expect("dashboard");

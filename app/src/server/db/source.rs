@@ -61,10 +61,11 @@ impl SourceCache {
 pub struct Source {
     pub catalogue: Vec<IndicatorDefinition>,
     pub projects: Vec<SourceProject>,
-    /// Submitted and validated values.
-    pub values: Vec<IndicatorValue>,
-    pub members: Vec<MemberFact>,
-    pub visits: Vec<VisitFact>,
+    /// Submitted and validated values. (The long lists are shared: every dashboard takes a copy
+    /// of the source, and under load many do at once.)
+    pub values: std::sync::Arc<Vec<IndicatorValue>>,
+    pub members: std::sync::Arc<Vec<MemberFact>>,
+    pub visits: std::sync::Arc<Vec<VisitFact>>,
     pub targets: Vec<ScopedTarget>,
     /// `(supervisor, incubator)`.
     pub supervised: Vec<(Uuid, Uuid)>,

@@ -114,7 +114,7 @@ async fn read_source(db: &EngineDb) -> Result<crate::server::db::source::Source,
     )
     .fetch_all(&db.pool)
     .await?;
-    let visits = visits
+    let visits: Vec<VisitFact> = visits
         .into_iter()
         .map(|(project, on, sales)| VisitFact {
             project,
@@ -140,9 +140,9 @@ async fn read_source(db: &EngineDb) -> Result<crate::server::db::source::Source,
     Ok(crate::server::db::source::Source {
         catalogue,
         projects,
-        values,
-        members,
-        visits,
+        values: values.into(),
+        members: members.into(),
+        visits: visits.into(),
         targets,
         supervised,
         small_cell_threshold,
