@@ -812,6 +812,18 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
     ]
 }
 
+/// A session cookie for each of [`CALLERS`] (none for the anonymous one).
+async fn sessions(app: &Router) -> Vec<Option<String>> {
+    let mut cookies = Vec::new();
+    for caller in CALLERS {
+        cookies.push(match email_of(caller) {
+            Some(e) => Some(sign_in(app, e).await),
+            None => None,
+        });
+    }
+    cookies
+}
+
 #[tokio::test]
 async fn every_server_function_checks_role_and_scope() {
     for t in support::every_engine().await {
@@ -830,13 +842,7 @@ async fn every_server_function_checks_role_and_scope() {
             );
         }
 
-        let mut cookies = Vec::new();
-        for caller in CALLERS {
-            cookies.push(match email_of(caller) {
-                Some(e) => Some(sign_in(&app, e).await),
-                None => None,
-            });
-        }
+        let cookies = sessions(&app).await;
         for row in &rows {
             for (i, caller) in CALLERS.iter().enumerate() {
                 // Sign-out ends the session it is given: sign in afresh for it, so the rows
@@ -1049,13 +1055,7 @@ async fn every_route_answers_each_role_as_its_row_says() {
             );
         }
 
-        let mut cookies = Vec::new();
-        for caller in CALLERS {
-            cookies.push(match email_of(caller) {
-                Some(e) => Some(sign_in(&app, e).await),
-                None => None,
-            });
-        }
+        let cookies = sessions(&app).await;
         for row in &rows {
             for (i, caller) in CALLERS.iter().enumerate() {
                 let request = if row.route == "/csp-report" {
