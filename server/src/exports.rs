@@ -263,15 +263,17 @@ pub async fn bi(
                 let funder = params.funder;
                 let q = params.query(today)?;
                 let source = state.db.dashboard_source().await?;
-                let d = source.funded_dashboard(
-                    funder,
-                    q.level,
-                    &q.id,
-                    q.year,
-                    &q.lang,
-                    scope,
-                    &today.to_string(),
-                )?;
+                let d = source
+                    .funded_dashboard(
+                        funder,
+                        q.level,
+                        &q.id,
+                        q.year,
+                        &q.lang,
+                        scope,
+                        &today.to_string(),
+                    )
+                    .await?;
                 Ok(Json(d).into_response())
             }
             _ => Err(AppError::NotFound),

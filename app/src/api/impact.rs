@@ -59,7 +59,9 @@ pub async fn indicator_dashboard(
     }
     let scope = crate::server::auth::project_scope(&user).ok();
     let source = guard::state()?.db.dashboard_source().await?;
-    source.funded_dashboard(funder, level, &id, year, &lang, scope, &today.to_string())
+    source
+        .funded_dashboard(funder, level, &id, year, &lang, scope, &today.to_string())
+        .await
 }
 
 /// The reporting periods that are not simply open, with the reason of their last change. The

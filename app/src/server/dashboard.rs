@@ -6,11 +6,11 @@ use crate::domain::EntryStatus;
 use crate::domain::indicator::dashboard::{
     Dashboard, DashboardData, DashboardLevel, DashboardProject, Frame, Shown, build,
 };
-use crate::domain::indicator::value::IndicatorValue;
 use crate::error::AppError;
 use crate::server::db::ProjectScope;
-pub use crate::server::db::source::{Source, SourceProject};
+pub use crate::server::db::source::{ByProject, Source, SourceProject};
 use crate::server::disclosure::{FigureKey, scope_key};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The index of a language in `[fr, ar, en]`.
@@ -105,7 +105,6 @@ impl Source {
                 format!("{} · {}", p.project.code, p.project.title)
             }
         };
-        let ids: std::collections::BTreeSet<Uuid> = chosen.iter().map(|p| p.project.id).collect();
         let mut projects: Vec<DashboardProject> = chosen
             .iter()
             .map(|p| {
@@ -115,11 +114,15 @@ impl Source {
             })
             .collect();
         projects.sort_by(|a, b| a.code.cmp(&b.code));
-        let values: Vec<&IndicatorValue> = self
-            .values
-            .iter()
-            .filter(|v| ids.contains(&v.project_id))
-            .collect();
+        // The chosen projects' rows, taken project by project.
+        fn of<T: Clone>(rows: &ByProject<T>, chosen: &[&SourceProject]) -> Vec<T> {
+            chosen
+                .iter()
+                .flat_map(|p| rows.of(p.project.id))
+                .cloned()
+                .collect()
+        }
+        let values = of(&self.values, &chosen);
         Ok((
             name,
             DashboardData {
@@ -132,27 +135,20 @@ impl Source {
                 values: values
                     .into_iter()
                     .filter(|v| v.status == EntryStatus::Validated)
-                    .cloned()
                     .collect(),
-                members: self
-                    .members
-                    .iter()
-                    .filter(|m| ids.contains(&m.project))
-                    .cloned()
-                    .collect(),
-                visits: self
-                    .visits
-                    .iter()
-                    .filter(|v| ids.contains(&v.project))
-                    .cloned()
-                    .collect(),
+                members: of(&self.members, &chosen),
+                visits: of(&self.visits, &chosen),
                 targets: self.targets.clone(),
             },
         ))
     }
 
-    /// The dashboard of one scope and year.
-    pub fn dashboard(
+    /// The dashboard of one scope and year, as `scope` may see it (`None` for viewers): a
+    /// project's own dashboard only for those who may read the project, and the projects of a
+    /// group named only to them. Drawn once per source and kept with it; the drawing (and the
+    /// plan of what to hide, after a change) is long work, done off the threads that answer the
+    /// phones.
+    pub async fn dashboard(
         &self,
         level: DashboardLevel,
         id: &str,
@@ -161,7 +157,60 @@ impl Source {
         scope: Option<ProjectScope>,
         today: &str,
     ) -> Result<Dashboard, AppError> {
-        let (name, data) = self.narrow(level, id, lang, scope)?;
+        let readable = |p: &SourceProject| scope.is_some_and(|s| self.sees(s, p));
+        if level == DashboardLevel::Project
+            && !self
+                .projects
+                .iter()
+                .any(|p| p.project.id.to_string() == id && readable(p))
+        {
+            return Err(AppError::NotFound);
+        }
+        let slot = self.drawn.slot((
+            self.view,
+            level.as_str(),
+            id.to_owned(),
+            year,
+            lang_index(lang),
+            today.to_owned(),
+        ));
+        let drawn = slot
+            .get_or_init(|| {
+                let source = self.clone();
+                let (id, lang, today) = (id.to_owned(), lang.to_owned(), today.to_owned());
+                async move {
+                    tokio::task::spawn_blocking(move || {
+                        source.draw(level, &id, year, &lang, &today).map(Arc::new)
+                    })
+                    .await
+                    .unwrap_or(Err(AppError::Internal))
+                }
+            })
+            .await
+            .clone()?;
+        let mut dashboard = Dashboard::clone(&drawn);
+        // A viewer's or another incubator's facilitator's incubator dashboard counts its
+        // projects without listing them.
+        dashboard.children.retain(|c| {
+            c.level != DashboardLevel::Project
+                || self
+                    .projects
+                    .iter()
+                    .any(|p| p.project.id.to_string() == c.id && readable(p))
+        });
+        Ok(dashboard)
+    }
+
+    /// The dashboard of one scope and year, every project in it listed.
+    fn draw(
+        &self,
+        level: DashboardLevel,
+        id: &str,
+        year: i32,
+        lang: &str,
+        today: &str,
+    ) -> Result<Dashboard, AppError> {
+        let (name, data) = self.narrow(level, id, lang, Some(ProjectScope::All))?;
         let frame = Frame {
             level,
             id: if level == DashboardLevel::Programme {
@@ -190,16 +239,6 @@ impl Source {
                 }
             }
         }
-        // A project is named only to those who may read it: a viewer's or another incubator's
-        // facilitator's incubator dashboard counts its projects without listing them.
-        dashboard.children.retain(|c| {
-            c.level != DashboardLevel::Project
-                || scope.is_some_and(|s| {
-                    self.projects
-                        .iter()
-                        .any(|p| p.project.id.to_string() == c.id && self.sees(s, p))
-                })
-        });
         Ok(dashboard)
     }
 
@@ -207,7 +246,7 @@ impl Source {
     /// given (one the programme's projects are under, else `NotFound`), with the funders to
     /// choose from.
     #[allow(clippy::too_many_arguments)]
-    pub fn funded_dashboard(
+    pub async fn funded_dashboard(
         self,
         funder: Option<Uuid>,
         level: DashboardLevel,
@@ -221,7 +260,8 @@ impl Source {
         let chosen = funders.iter().find(|(id, _)| Some(*id) == funder).cloned();
         let mut d = self
             .for_funder(funder)?
-            .dashboard(level, id, year, lang, scope, today)?;
+            .dashboard(level, id, year, lang, scope, today)
+            .await?;
         d.funder = chosen;
         d.funders = funders;
         Ok(d)

@@ -497,6 +497,7 @@ async fn every_screen_counts_the_same_members() {
         let by_rule = |project: Option<uuid::Uuid>| {
             source
                 .members
+                .all()
                 .iter()
                 .filter(|m| project.is_none_or(|p| m.project == p))
                 .filter(|m| {
@@ -542,6 +543,7 @@ async fn every_screen_counts_the_same_members() {
                 Some(ProjectScope::All),
                 &today.to_string(),
             )
+            .await
             .expect("dashboard");
         assert_eq!(
             dashboard.people.members, summary.members,

@@ -59,6 +59,7 @@ async fn programme(t: &support::TestDb) -> Dashboard {
             Some(ProjectScope::All),
             &today(),
         )
+        .await
         .expect("dashboard")
 }
 

@@ -124,6 +124,7 @@ async fn a_target_set_for_a_scope_replaces_the_previous_one_and_the_dashboard_me
                     Some(ProjectScope::All),
                     &today.to_string(),
                 )
+                .await
                 .expect("dashboard");
             let people = d
                 .panels

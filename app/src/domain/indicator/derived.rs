@@ -42,8 +42,12 @@ pub struct MemberFact {
 pub struct VisitFact {
     pub project: Uuid,
     pub visit_on: String,
-    /// Sales since the previous visit, in millimes, if the facilitator recorded them.
+    /// Sales since the previous visit, in millimes, if the facilitator recorded them (summed
+    /// over the visits this fact counts).
     pub sales: Option<i64>,
+    /// How many visits of the project on that day this fact counts (the server reads them
+    /// counted; a phone lists them one by one).
+    pub visits: i64,
 }
 
 /// The first day after `period` of `frequency` (exclusive end), if it is one.
@@ -223,7 +227,7 @@ pub fn from_visits(visits: &[VisitFact]) -> Vec<IndicatorValue> {
         let entry = months
             .entry((v.project, period_of(Frequency::Monthly, &v.visit_on)))
             .or_default();
-        entry.0 += 1000;
+        entry.0 += 1000 * v.visits;
         if let Some(sales) = v.sales {
             entry.1 = Some(entry.1.unwrap_or(0) + sales);
         }
@@ -350,11 +354,17 @@ mod tests {
             project: p,
             visit_on: on.into(),
             sales,
+            visits: 1,
         };
         let derived = from_visits(&[
             visit("2026-10-03", Some(400_000)),
             visit("2026-10-28", Some(600_000)),
             visit("2026-11-02", None),
+            // Three visits of one day, counted together as the server reads them.
+            VisitFact {
+                visits: 3,
+                ..visit("2026-12-01", Some(900_000))
+            },
         ]);
         let find = |values: &[IndicatorValue], code: &str, period: &str| {
             values
@@ -379,6 +389,14 @@ mod tests {
             find(&derived, VISITS, "2026-11"),
             Some((1000, ValueSource::Derived))
         );
+        assert_eq!(
+            find(&derived, VISITS, "2026-12"),
+            Some((3000, ValueSource::Derived))
+        );
+        assert_eq!(
+            find(&derived, TURNOVER, "2026-12"),
+            Some((900_000, ValueSource::Derived))
+        );
 
         let mut entered = computed(p, TURNOVER, "2026-10", 1_500_000, Vec::new());
         entered.source = ValueSource::Record;
@@ -387,6 +405,12 @@ mod tests {
             find(&merged, TURNOVER, "2026-10"),
             Some((1_500_000, ValueSource::Record))
         );
-        assert_eq!(merged.iter().filter(|v| v.indicator == TURNOVER).count(), 1);
+        assert_eq!(
+            merged
+                .iter()
+                .filter(|v| v.indicator == TURNOVER && v.period == "2026-10")
+                .count(),
+            1
+        );
     }
 }

@@ -146,6 +146,7 @@ pub fn IndicatorsSection(
                 project,
                 visit_on: v.fields.visit_on.clone(),
                 sales: v.fields.snapshot.sales,
+                visits: 1,
             })
             .collect();
         let today = today_iso();

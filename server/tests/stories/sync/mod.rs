@@ -2,6 +2,7 @@
 //! configured, on PostgreSQL, by what they are about; here, what they share: the demo programme's
 //! people, and a push and a pull as the phone makes them.
 
+mod dashboards;
 mod entries;
 mod kinds;
 mod projects;

@@ -15,22 +15,19 @@ pub(super) async fn dashboard_source(
     )
     .fetch_one(&db.pool)
     .await?;
-    if let Some(source) = db.sources.get(key) {
-        return Ok(source);
-    }
-    // Many dashboards asked at once after a change: one reads, the others take what it read.
-    let _turn = db.sources.turn().await;
-    if let Some(source) = db.sources.get(key) {
-        return Ok(source);
-    }
-    let source = read_source(db).await?;
-    db.sources.put(key, &source);
-    Ok(source)
+    db.sources
+        .get_or_read(key, async |ledger| read_source(db, key, ledger).await)
+        .await
 }
 
-async fn read_source(db: &EngineDb) -> Result<crate::server::db::source::Source, DbError> {
+/// The source at `key`: the short lists whole, and of the long ones what was written since the
+/// ledger's last read (everything the first time, and after a line of the audit).
+async fn read_source(
+    db: &EngineDb,
+    key: crate::server::db::source::SourceKey,
+    ledger: &mut crate::server::db::source::Ledger,
+) -> Result<crate::server::db::source::Source, DbError> {
     use crate::domain::indicator::dashboard::DashboardProject;
-    use crate::domain::indicator::derived::VisitFact;
     use crate::domain::indicator::value::IndicatorValue;
     use crate::server::db::source::SourceProject;
     type ProjectRow = (
@@ -100,28 +97,72 @@ async fn read_source(db: &EngineDb) -> Result<crate::server::db::source::Source,
             },
         )
         .collect();
+    let since = ledger.since(key);
+    let after = since.unwrap_or(i64::MIN);
+    // The rows of each long list written since, counted or not (deleted, a draft, returned).
+    const VALUE_COUNTS: &str = "iv.deleted = false and iv.status in ('submitted', 'validated')";
     let values: Vec<rows::ValueRow> = sqlx::query_as(&format!(
-        "select {} from indicator_values iv
-          where iv.deleted = false and iv.status in ('submitted', 'validated')",
+        "select {} from indicator_values iv where iv.version > $1 and {VALUE_COUNTS}",
         rows::VALUE_COLUMNS
     ))
+    .bind(after)
     .fetch_all(&db.pool)
     .await?;
-    let values: Vec<IndicatorValue> = values.into_iter().map(|v| v.into_stored().value).collect();
-    let members = member_facts(db).await?;
-    let visits: Vec<(Uuid, time::Date, Option<i64>)> = sqlx::query_as(
-        "select project_id, visit_on, sales_millimes from visits where deleted = false",
+    let members: Vec<rows::MemberFactRow> = sqlx::query_as(&format!(
+        "select project_id, {} from members where version > $1 and deleted = false",
+        rows::MEMBER_FIELDS
+    ))
+    .bind(after)
+    .fetch_all(&db.pool)
+    .await?;
+    let visits: Vec<(Uuid, Uuid, time::Date, Option<i64>)> = sqlx::query_as(
+        "select id, project_id, visit_on, sales_millimes from visits
+          where version > $1 and deleted = false",
     )
+    .bind(after)
     .fetch_all(&db.pool)
     .await?;
-    let visits: Vec<VisitFact> = visits
-        .into_iter()
-        .map(|(project, on, sales)| VisitFact {
-            project,
-            visit_on: on.to_string(),
-            sales,
-        })
-        .collect();
+    if since.is_some() {
+        let gone = |sql: String| {
+            let pool = &db.pool;
+            async move {
+                sqlx::query_scalar::<_, Uuid>(&sql)
+                    .bind(after)
+                    .fetch_all(pool)
+                    .await
+            }
+        };
+        for id in gone(format!(
+            "select iv.id from indicator_values iv where iv.version > $1 and not ({VALUE_COUNTS})"
+        ))
+        .await?
+        {
+            ledger.values.remove(&id);
+        }
+        for id in
+            gone("select id from members where version > $1 and deleted = true".into()).await?
+        {
+            ledger.members.remove(&id);
+        }
+        for id in gone("select id from visits where version > $1 and deleted = true".into()).await?
+        {
+            ledger.forget_visit(id);
+        }
+    }
+    for v in values {
+        let v = v.into_stored().value;
+        ledger.values.insert(v.id, v);
+    }
+    for m in members {
+        ledger.members.insert(m.member.id, m.fact());
+    }
+    for (id, project, day, sales) in visits {
+        ledger.visit(id, project, day, sales);
+    }
+    ledger.at = Some(key);
+    let values: Vec<IndicatorValue> = ledger.values.values().cloned().collect();
+    let members: Vec<_> = ledger.members.values().cloned().collect();
+    let visits = ledger.visit_facts();
     let targets: Vec<rows::TargetRow> = sqlx::query_as(&format!(
         "select {} from indicator_targets",
         rows::TARGET_COLUMNS
@@ -155,7 +196,7 @@ pub(super) async fn member_facts(
     db: &EngineDb,
 ) -> Result<Vec<crate::domain::indicator::derived::MemberFact>, DbError> {
     let sql = format!(
-        "select project_id, {} from members where deleted = false",
+        "select project_id, {} from members where deleted = false order by id",
         rows::MEMBER_FIELDS
     );
     let members: Vec<rows::MemberFactRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
