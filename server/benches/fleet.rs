@@ -6,7 +6,8 @@
 //! servers' peak memory. Goals are in `BENCHMARKS.md`, not asserted.
 //!
 //! `ATHAR_TEST_POSTGRES_URL=postgres://… cargo bench -p server --bench fleet`
-//! (`ATHAR_FLEET_DEVICES` and `ATHAR_FLEET_SECONDS` change the 2,000 devices and 60 seconds).
+//! (`ATHAR_FLEET_DEVICES` and `ATHAR_FLEET_SECONDS` change the 2,000 devices and 60 seconds;
+//! `ATHAR_FLEET_ARRIVAL_SECONDS`, the 10 seconds over which the phones come online).
 //! The database is one of its own on that server, dropped at the end.
 
 #![allow(
@@ -112,6 +113,7 @@ fn main() {
     };
     let devices = setting("ATHAR_FLEET_DEVICES", 2000);
     let seconds = setting("ATHAR_FLEET_SECONDS", 60);
+    let arrival = Duration::from_secs(setting("ATHAR_FLEET_ARRIVAL_SECONDS", 10));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -144,8 +146,8 @@ fn main() {
                 let next_port = || ports[(turn.fetch_add(1, Ordering::Relaxed) % 2) as usize];
                 let (mut pushes, mut pulls) = (Vec::new(), Vec::new());
                 let heartbeat = format!(r#"{{"device_id":"{device}","pending":0}}"#);
-                // The phones come online over the first ten seconds.
-                tokio::time::sleep(PULL_EVERY * d as u32 / devices as u32).await;
+                // The phones come online one after the other, over `arrival`.
+                tokio::time::sleep(arrival * d as u32 / devices as u32).await;
                 let mutations: Vec<String> = (1..=ENTRIES)
                     .map(|seq| {
                         format!(
@@ -261,7 +263,8 @@ fn main() {
             );
         };
         println!(
-            "{devices} devices, {seconds} s, {ENTRIES} visits pushed once each then a pull every {} s, two release servers on one PostgreSQL (round robin)",
+            "{devices} devices coming online over {} s, {seconds} s, {ENTRIES} visits pushed once each then a pull every {} s, two release servers on one PostgreSQL (round robin)",
+            arrival.as_secs(),
             PULL_EVERY.as_secs()
         );
         let errors = errors.lock().expect("errors").clone();
