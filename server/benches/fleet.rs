@@ -16,9 +16,11 @@
     reason = "a benchmark: prints its figures, a failed step ends it"
 )]
 
+mod common;
 #[path = "../tests/stories/support/mod.rs"]
 mod support;
 
+use common::{quantile, rss_kb, setting};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,30 +30,6 @@ use uuid::Uuid;
 
 const ENTRIES: u64 = 20;
 const PULL_EVERY: Duration = Duration::from_secs(10);
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn quantile(sorted: &[Duration], q: f64) -> f64 {
-    sorted
-        .get(((sorted.len() as f64 * q).ceil() as usize).saturating_sub(1))
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-}
 
 /// `count` facilitators, each with a project of their own (copies of the first demo
 /// facilitator and of one of their projects) and a session opened for them: the session cookie

@@ -16,11 +16,13 @@
     reason = "a benchmark: prints its figures, a failed step ends it"
 )]
 
+mod common;
 #[path = "../tests/stories/support/mod.rs"]
 mod support;
 
 use app::domain::Role;
 use app::server::demo;
+use common::{quantile, rss_kb, setting};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -28,24 +30,6 @@ use support::wire::{call, first_project, free_port, request, sign_in_as, start, 
 use uuid::Uuid;
 
 const MUTATIONS_PER_PUSH: u64 = 20;
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// The nine demo facilitators (the set is deterministic), each signed in once: (cookie, project).
 async fn demo_facilitators(port: u16) -> Vec<(String, String)> {
@@ -151,13 +135,6 @@ async fn own_viewers(url: &str, port: u16, count: u64) -> Vec<String> {
         cookies.push(sign_in_as(port, &email).await);
     }
     cookies
-}
-
-/// The latency at quantile `q` of sorted `latencies`, in ms.
-fn quantile(latencies: &[Duration], q: f64) -> f64 {
-    latencies
-        .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 fn main() {
