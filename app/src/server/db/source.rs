@@ -161,10 +161,11 @@ impl SourceCache {
         let number = self.begun.fetch_add(1, Ordering::SeqCst);
         let at = std::time::Instant::now();
         let mut source = read(&mut turn).await?;
+        // Compared outside the lock (only the holder of the turn replaces what is kept).
+        if let Some(before) = self.kept(|_| true) {
+            source.plans = before.plans.carried_to(&before, &source);
+        }
         if let Ok(mut kept) = self.kept.lock() {
-            if let Some(before) = kept.as_ref() {
-                source.plans = before.source.plans.carried_to(&before.source, &source);
-            }
             *kept = Some(Kept {
                 key,
                 source: source.clone(),
