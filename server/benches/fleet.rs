@@ -20,7 +20,7 @@ mod common;
 #[path = "../tests/stories/support/mod.rs"]
 mod support;
 
-use common::{quantile, rss_kb, setting};
+use common::{new_visit, pull_cookie, quantile, rss_kb, setting};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -127,12 +127,7 @@ fn main() {
                 // The phones come online one after the other, over `arrival`.
                 tokio::time::sleep(arrival * d as u32 / devices as u32).await;
                 let mutations: Vec<String> = (1..=ENTRIES)
-                    .map(|seq| {
-                        format!(
-                            r#"{{"client_id":"{client}","seq":{seq},"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","topics":["bookkeeping"],"status":"submitted","observations":"Flotte {d} {seq}"}}}},"created_at":0}}"#,
-                            Uuid::new_v4()
-                        )
-                    })
+                    .map(|seq| new_visit(client, seq, &project.to_string(), &format!("Flotte {d} {seq}")))
                     .collect();
                 let push = call(&format!(
                     r#"{{"client_id":"{client}","mutations":[{}],"heartbeat":{heartbeat}}}"#,
@@ -173,12 +168,7 @@ fn main() {
                     match request(next_port(), "/api/sync/pull", "application/json", cookie, &pull).await {
                         Ok(r) if r.status == 200 => {
                             pulls.push(t.elapsed());
-                            cookie_json = r
-                                .body
-                                .split_once(r#""cookie":"#)
-                                .and_then(|(_, rest)| rest.split_once(r#","last_seq""#))
-                                .map(|(c, _)| c.to_owned())
-                                .expect("cookie in the pull answer");
+                            cookie_json = pull_cookie(&r.body);
                         }
                         failed => {
                             let what = match failed {

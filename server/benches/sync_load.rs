@@ -22,7 +22,7 @@ mod support;
 
 use app::domain::Role;
 use app::server::demo;
-use common::{quantile, rss_kb, setting};
+use common::{new_visit, pull_cookie, quantile, rss_kb, setting};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -192,10 +192,11 @@ fn main() {
                     tick.tick().await;
                     let mutations: Vec<String> = (1..=MUTATIONS_PER_PUSH)
                         .map(|i| {
-                            format!(
-                                r#"{{"client_id":"{client}","seq":{},"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","topics":["bookkeeping"],"status":"submitted","observations":"Charge {d} {i}: cahier de caisse tenu, ventes en hausse."}}}},"created_at":0}}"#,
+                            new_visit(
+                                client,
                                 seq + i,
-                                Uuid::new_v4()
+                                project,
+                                &format!("Charge {d} {i}: cahier de caisse tenu, ventes en hausse."),
                             )
                         })
                         .collect();
@@ -227,14 +228,7 @@ fn main() {
                     match request(port, "/api/sync/pull", "application/json", cookie, &pull).await {
                         Ok(r) if r.status == 200 => {
                             latencies.push(t.elapsed());
-                            // The cookie comes first in the answer: read just it, so the load
-                            // generator does not parse every record (it shares the cores).
-                            cookie_json = r
-                                .body
-                                .split_once(r#""cookie":"#)
-                                .and_then(|(_, rest)| rest.split_once(r#","last_seq""#))
-                                .map(|(c, _)| c.to_owned())
-                                .expect("cookie in the pull answer");
+                            cookie_json = pull_cookie(&r.body);
                         }
                         _ => {
                             errors.fetch_add(1, Ordering::Relaxed);

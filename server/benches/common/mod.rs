@@ -28,3 +28,20 @@ pub fn quantile(latencies: &[Duration], q: f64) -> f64 {
         .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
+
+/// A new visit of `project` as a phone's `visit.save` mutation, in JSON.
+pub fn new_visit(client: uuid::Uuid, seq: u64, project: &str, observations: &str) -> String {
+    format!(
+        r#"{{"client_id":"{client}","seq":{seq},"name":"visit.save","args":{{"id":"{}","base_version":null,"fields":{{"project_id":"{project}","visit_on":"2026-11-20","mode":"on_site","topics":["bookkeeping"],"status":"submitted","observations":"{observations}"}}}},"created_at":0}}"#,
+        uuid::Uuid::new_v4()
+    )
+}
+
+/// The cookie of a pull's answer, as JSON to send back. The cookie comes first in the answer:
+/// only it is read, so the load generator does not parse every record (it shares the cores).
+pub fn pull_cookie(body: &str) -> String {
+    body.split_once(r#""cookie":"#)
+        .and_then(|(_, rest)| rest.split_once(r#","last_seq""#))
+        .map(|(c, _)| c.to_owned())
+        .expect("cookie in the pull answer")
+}
