@@ -11,10 +11,17 @@ use super::{DbError, Engine};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Pushes one instance runs at once. They wait in line for the version's row anyway (see
+/// `push_turn`); more at once would only hold connections the pulls need.
+const PUSHES_AT_ONCE: usize = 4;
 
 pub struct PgDb {
     pub(super) pool: PgPool,
+    pushes: Arc<Semaphore>,
     /// The dashboards' source as last read (see `source::SourceCache`).
     pub(super) sources: super::source::SourceCache,
 }
@@ -32,6 +39,7 @@ impl PgDb {
             .map_err(DbError::from)?;
         Ok(PgDb {
             pool,
+            pushes: Arc::new(Semaphore::new(PUSHES_AT_ONCE)),
             sources: Default::default(),
         })
     }
@@ -44,8 +52,16 @@ impl PgDb {
     }
 
     /// PostgreSQL queues writers itself (row locks): no turn to wait for.
-    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    async fn write_turn(&self) -> Option<OwnedSemaphorePermit> {
         None
+    }
+
+    /// Waits for one of this instance's turns to push. Pushes queue on the version's row from
+    /// their first write to their commit; a burst of phones coming online all at once would
+    /// otherwise hold every connection of the pool waiting there, and the pulls, which need
+    /// no lock, would wait for a connection behind them.
+    async fn push_turn(&self) -> Option<OwnedSemaphorePermit> {
+        self.pushes.clone().acquire_owned().await.ok()
     }
 
     /// Begins a transaction that writes (rows lock as they are written).

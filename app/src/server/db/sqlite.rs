@@ -14,12 +14,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub struct SqliteDb {
     pub(super) pool: SqlitePool,
     /// One writer at a time, in arrival order (see `write_turn`).
-    writer: Arc<Mutex<()>>,
+    writer: Arc<Semaphore>,
     /// The dashboards' source as last read (see `source::SourceCache`).
     pub(super) sources: super::source::SourceCache,
 }
@@ -43,7 +43,7 @@ impl SqliteDb {
             .map_err(DbError::from)?;
         Ok(SqliteDb {
             pool,
-            writer: Arc::default(),
+            writer: Arc::new(Semaphore::new(1)),
             sources: Default::default(),
         })
     }
@@ -68,8 +68,13 @@ impl SqliteDb {
     /// Waits for this process's turn to write. SQLite's own busy handler makes a blocked writer
     /// sleep and poll, which under a few hundred writes a second put whole sleeps of up to 100 ms
     /// into the slowest answers; waiting in line here keeps them in arrival order.
-    async fn write_turn(&self) -> Option<OwnedMutexGuard<()>> {
-        Some(self.writer.clone().lock_owned().await)
+    async fn write_turn(&self) -> Option<OwnedSemaphorePermit> {
+        self.writer.clone().acquire_owned().await.ok()
+    }
+
+    /// A push's turn is the turn to write.
+    async fn push_turn(&self) -> Option<OwnedSemaphorePermit> {
+        self.write_turn().await
     }
 
     /// Begins a transaction that writes, holding the database's write lock from the start.

@@ -1,8 +1,8 @@
 //! The push engine: a batch of one client's mutations, applied exactly once.
 //!
 //! In one transaction (`SyncStore`): lock the client's row; skip replays (`seq <= last_seq`);
-//! take the fresh mutations while their numbers follow on, stopping at a gap; bump the global
-//! version once; decode and validate each in Rust; load every record the batch reads in one go;
+//! take the fresh mutations while their numbers follow on, stopping at a gap; decode and validate
+//! each in Rust; bump the global version once; load every record the batch reads in one go;
 //! decide each mutation in memory (applied, conflict, or refused for good); write what changed in
 //! bulk; record refusals; advance `last_seq`; commit durably. If the database refuses the bulk
 //! write, the batch is replayed one mutation per savepoint, so only the mutation at fault is
@@ -247,7 +247,6 @@ pub async fn push(
     }
 
     if !fresh.is_empty() {
-        let version = store.next_version().await?;
         let mut writable = store.writable_projects(scope).await?;
         // The device the server bound to this client, never the one the request names.
         let device_id = client.device_id;
@@ -292,6 +291,10 @@ pub async fn push(
                 (m.seq, m.name.as_str(), p)
             })
             .collect();
+        // The version is taken as late as it can be: on PostgreSQL its row stays locked until
+        // the commit, which puts pushes in line, so the reads and checks above run side by side.
+        // The records are loaded after it, so a conflict is judged against the last write.
+        let version = store.next_version().await?;
         let reads: Vec<(RecordKind, Uuid)> = prepared
             .iter()
             .filter_map(|(_, _, p)| p.as_ref().ok())

@@ -10,14 +10,14 @@ use uuid::Uuid;
 
 pub struct PushTx {
     tx: sqlx::Transaction<'static, Sql>,
-    /// This process's turn to write, held until the transaction ends (SQLite only).
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// This process's turn to push, held until the transaction ends.
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 pub(super) async fn begin_push(
     db: &EngineDb,
 ) -> Result<Box<dyn crate::server::db::SyncStore>, DbError> {
-    let turn = db.write_turn().await;
+    let turn = db.push_turn().await;
     let tx = db.begin_write().await?;
     Ok(Box::new(PushTx { tx, _turn: turn }))
 }
