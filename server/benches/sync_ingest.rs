@@ -75,6 +75,7 @@ fn visit(client: Uuid, seq: u64, project: Uuid, members: &[Uuid]) -> Mutation {
             status: EntryStatus::Submitted,
             snapshot: Default::default(),
             form: None,
+            files: Vec::new(),
         },
     };
     Mutation {

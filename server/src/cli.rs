@@ -33,8 +33,37 @@ pub struct Cli {
     #[arg(long, env = "ATHAR_LOG", default_value = "info", global = true)]
     pub log: String,
 
+    /// The folder evidence files (photos, documents) are kept in, made if missing. Back it up
+    /// with the database: `athar backup` copies the database only.
+    #[arg(
+        long,
+        env = "ATHAR_FILES_DIR",
+        default_value = "athar-files",
+        global = true
+    )]
+    pub files_dir: std::path::PathBuf,
+
+    /// Keep evidence files in an S3-compatible store instead (`s3://bucket/prefix`), with the
+    /// usual `AWS_*` environment variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP`): for several instances of Athar.
+    #[arg(long, env = "ATHAR_FILES_URL", global = true)]
+    pub files_url: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Where evidence files are kept.
+    pub fn file_store(&self) -> anyhow::Result<crate::files::FileStore> {
+        match &self.files_url {
+            Some(url) => crate::files::FileStore::s3(url)
+                .with_context(|| format!("cannot use the file store {url}")),
+            None => crate::files::FileStore::folder(&self.files_dir).with_context(|| {
+                format!("cannot use the files folder {}", self.files_dir.display())
+            }),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -79,6 +108,11 @@ pub enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// Evidence files.
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -97,6 +131,12 @@ pub enum DemoCommand {
     /// and all their records, devices) and everything created while the demo was loaded; real
     /// data stays. Safe while a server runs: demo sessions end at once.
     Purge,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FilesCommand {
+    /// Remove the files no entry has named for 30 days (the server also does it daily).
+    Gc,
 }
 
 #[derive(Subcommand, Debug)]
@@ -302,8 +342,19 @@ async fn first_start(db: &Db, demo: bool, public_url: &str) -> anyhow::Result<()
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&cli.log);
+    let files = cli.file_store()?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Serve(args) => serve(&cli.database_url, files, args).await,
+        Command::Files {
+            command: FilesCommand::Gc,
+        } => {
+            let db = open_database(&cli.database_url).await?;
+            let gone = crate::files::sweep(&db, &files)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot sweep the files: {e}"))?;
+            tracing::info!(removed = gone, place = %files.place, "files no entry names removed");
+            Ok(())
+        }
         Command::Migrate => {
             open_database(&cli.database_url).await?;
             tracing::info!("migrations applied");
@@ -355,7 +406,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print_setup_link(&public_url, &code);
             Ok(())
         }
-        Command::Backup { to } => crate::backup::backup(&cli.database_url, &to).await,
+        Command::Backup { to } => {
+            crate::backup::backup(&cli.database_url, &to).await?;
+            tracing::warn!(
+                files = %files.place,
+                "evidence files are not in this backup: back their place up separately"
+            );
+            Ok(())
+        }
         Command::Restore { from } => crate::backup::restore(&cli.database_url, &from).await,
         Command::Token { command } => token(&cli.database_url, command).await,
         Command::User {
@@ -473,7 +531,11 @@ fn uuid_v4() -> uuid::Uuid {
     uuid::Uuid::new_v4()
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(
+    database_url: &str,
+    files: crate::files::FileStore,
+    args: ServeArgs,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     // `athar restore` waits for this to go.
     let _serving = crate::backup::hold_while_serving(database_url)?;
@@ -497,10 +559,27 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         }),
         clock: Clock::system(),
     };
+    // Files no entry names any more go after 30 days: looked for once a day.
+    tokio::spawn({
+        let (db, files) = (state.db.clone(), files.clone());
+        async move {
+            let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+            loop {
+                daily.tick().await;
+                match crate::files::sweep(&db, &files).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "files no entry names removed"),
+                    Err(e) => tracing::warn!(error = %e, "the daily sweep of files failed"),
+                }
+            }
+        }
+    });
+    tracing::info!(place = %files.place, "evidence files");
     let options = crate::routes::RouterOptions {
         proxy_hops: if args.trust_proxy { args.proxy_hops } else { 0 },
         hsts: args.tls_cert.is_some(),
         limits: crate::limits::Limits::default(),
+        files,
     };
     let app = crate::router(state, options).into_make_service_with_connect_info::<SocketAddr>();
     let listener = listen(args.bind)

@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod cli;
 pub mod exports;
+pub mod files;
 pub mod headers;
 pub mod limits;
 pub mod routes;

@@ -33,6 +33,8 @@ pub struct RouterOptions {
     pub hsts: bool,
     /// Requests at once, costly reads per user at once.
     pub limits: crate::limits::Limits,
+    /// Where evidence files are kept.
+    pub files: crate::files::FileStore,
 }
 
 /// The largest request body a server function reads, once inflated: a full push batch
@@ -42,7 +44,9 @@ const API_BODY_LIMIT: usize = 2 * app::sync::protocol::MAX_BATCH_BYTES;
 /// Every route the router has besides the pages (and the build's files under `/pkg`), as the
 /// role × scope matrix in the tests enumerates them: a route added here without a row there
 /// fails the tests.
-pub const ROUTES: [&str; 7] = [
+pub const ROUTES: [&str; 9] = [
+    crate::files::ROUTES[0],
+    crate::files::ROUTES[1],
     HEALTHZ,
     SERVICE_WORKER,
     OFFLINE_SHELL,
@@ -100,6 +104,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .route(SERVER_FUNCTIONS, get(server_fn).post(server_fn))
         .route(EXPORTS, get(crate::exports::export))
         .route(BI, get(crate::exports::bi))
+        .merge(crate::files::routes(options.files.clone()))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
@@ -199,7 +204,7 @@ async fn refuse_nul(req: Request<Body>, next: Next) -> Response {
 }
 
 /// An error answered as a server function answers it: its status, and itself as JSON.
-fn app_error(error: app::error::AppError) -> Response {
+pub(crate) fn app_error(error: app::error::AppError) -> Response {
     let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
     (status, Json(error)).into_response()
 }
@@ -326,7 +331,8 @@ fn client_addr(req: &Request<Body>, hops: usize) -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
-/// A request that changes something (any POST: server functions, sync, sign-in) must come from
+/// A request that changes something (any POST: server functions, sync, sign-in; a file's
+/// pieces, PATCH) must come from
 /// Athar's own pages: refused (403) when the browser says it comes from another site
 /// (`Sec-Fetch-Site: cross-site`) or names another origin (`Origin`), before any session is read.
 /// SameSite cookies already keep a session out of such a request; this also stops a forged
@@ -336,7 +342,7 @@ async fn refuse_cross_site(
     req: Request<Body>,
     next: Next,
 ) -> Response {
-    if req.method() == http::Method::POST && !same_site(&req, &options) {
+    if !req.method().is_safe() && !same_site(&req, &options) {
         tracing::info!(path = req.uri().path(), "cross-site request refused");
         return app_error(app::error::AppError::Forbidden);
     }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dates;
 pub mod device;
 pub mod entry;
+pub mod evidence;
 pub mod form;
 pub mod import;
 pub mod indicator;

@@ -328,6 +328,7 @@ mod tests {
                 status,
                 snapshot: Default::default(),
                 form: None,
+                files: Vec::new(),
             },
             author_id: None,
             version: 1,

@@ -114,6 +114,10 @@ pub struct VisitFields {
     /// through their form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<crate::domain::visit_form::FormAnswers>,
+    /// Photos and documents taken at the visit, named by their SHA-256; their bytes follow the
+    /// visit to the server.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 /// The economic snapshot of a visit, in millimes; `None` where the facilitator had no figure.
@@ -324,6 +328,9 @@ impl VisitFields {
         if let Err(e) = check_text("difficulties", &self.difficulties, MAX_TEXT_CHARS) {
             errors.push(e);
         }
+        if let Err(e) = super::evidence::check_files(&self.files) {
+            errors.push(e);
+        }
         if let Some(next) = &self.next_visit_on {
             match check_day("next_visit_on", next) {
                 Err(e) => errors.push(e),
@@ -475,6 +482,7 @@ mod tests {
             status: EntryStatus::Submitted,
             snapshot: Snapshot::default(),
             form: None,
+            files: Vec::new(),
         }
     }
 

@@ -242,6 +242,7 @@ impl VisitFields {
             status,
             snapshot,
             form: Some(form),
+            files: Vec::new(),
         })
     }
 
@@ -324,10 +325,14 @@ impl VisitFields {
     pub fn agrees_with_answers(&self) -> bool {
         match &self.form {
             None => true,
-            Some(form) => {
-                VisitFields::from_answers(self.project_id, self.status, form.clone()).as_ref()
-                    == Ok(self)
-            }
+            // The files are no answer: they travel beside them.
+            Some(form) => VisitFields::from_answers(self.project_id, self.status, form.clone())
+                .is_ok_and(|read| {
+                    read == VisitFields {
+                        files: Vec::new(),
+                        ..self.clone()
+                    }
+                }),
         }
     }
 }

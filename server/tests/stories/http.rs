@@ -933,6 +933,9 @@ fn no_personal_data(caller: Caller, what: &str, reply: &Reply) {
     );
 }
 
+/// Server functions: the matrix above.
+const SERVER_FUNCTIONS_ROUTE: &str = "/api/{*fn_name}";
+
 /// One row of the routes' matrix: a GET (or the report POST) and the status each caller gets.
 struct RouteRow {
     route: &'static str,
@@ -1037,9 +1040,65 @@ async fn every_route_answers_each_role_as_its_row_says() {
             });
         }
 
+        // Evidence: a photo of a visit in Amal's project, one in a project out of both their
+        // scopes (sent by the team), and one of Amal's drafts.
+        {
+            use crate::evidence::{evidence, photo, sha, upload};
+            use app::domain::evidence::Media;
+            let team = crate::sync::user(&set, DEMO_LOGINS[2].0);
+            let amal_user = crate::sync::user(&set, DEMO_LOGINS[0].0);
+            let (mine, theirs, draft) = (photo(1), photo(2), photo(3));
+            for (who, project, bytes, status) in [
+                (&amal_user, own, &mine, app::domain::EntryStatus::Submitted),
+                (&team, others, &theirs, app::domain::EntryStatus::Submitted),
+                (&amal_user, own, &draft, app::domain::EntryStatus::Draft),
+            ] {
+                let client = uuid::Uuid::new_v4();
+                let mut args = crate::sync::visit(uuid::Uuid::new_v4(), project, None, "Photo.");
+                args.fields.status = status;
+                args.fields.files = vec![evidence(bytes, Media::Jpeg, "")];
+                let pushed = crate::sync::send(
+                    &t.db,
+                    who,
+                    client,
+                    uuid::Uuid::new_v4(),
+                    vec![crate::sync::save(client, 1, &args)],
+                )
+                .await
+                .expect("push");
+                assert!(pushed.refused.is_empty(), "{:?}", pushed.refused);
+                let cookie = sign_in(&app, &who.email).await;
+                assert_eq!(
+                    upload(&app, &cookie, bytes).await.status,
+                    StatusCode::NO_CONTENT
+                );
+            }
+            for (route, tail) in [
+                (server::files::ROUTES[0], ""),
+                (server::files::ROUTES[1], "/thumbnail"),
+            ] {
+                for (bytes, expect) in [
+                    (&mine, [401, 200, 200, 200, 403]),
+                    (&theirs, [401, 404, 404, 200, 403]),
+                    (&draft, [401, 200, 404, 404, 403]),
+                ] {
+                    rows.push(RouteRow {
+                        route,
+                        path: format!("/api/files/{}{tail}", sha(bytes)),
+                        expect,
+                    });
+                }
+                rows.push(RouteRow {
+                    route,
+                    path: format!("/api/files/{}{tail}", "0".repeat(64)),
+                    expect: [401, 404, 404, 404, 403],
+                });
+            }
+        }
+
         // Every route of the router, and every file and dataset it serves, has a row.
         for route in server::routes::ROUTES {
-            if route.starts_with("/api/") || route.starts_with("/pkg") {
+            if route == SERVER_FUNCTIONS_ROUTE || route.starts_with("/pkg") {
                 continue; // server functions: the matrix above; build files: public
             }
             assert!(

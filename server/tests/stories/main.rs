@@ -22,6 +22,7 @@ mod admin;
 mod cli;
 mod database;
 mod demo;
+mod evidence;
 mod exports;
 mod faults;
 mod hardening;

@@ -142,6 +142,7 @@ fn make(case: Uuid, f: &Fixture, ops: &[Op]) -> (DeviceKv, [Uuid; 2]) {
                 },
                 snapshot: Default::default(),
                 form: None,
+                files: Vec::new(),
             },
         };
         match op {

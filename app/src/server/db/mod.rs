@@ -296,6 +296,20 @@ pub struct ApiTokenRow {
 
 pub type Db = Arc<dyn Database>;
 
+/// A file the server is receiving or holds (`files`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileState {
+    pub sha256: String,
+    /// Its size, as the entry that first named it said.
+    pub bytes: u64,
+    /// The bytes held so far, in order.
+    pub received: u64,
+    /// Known once the file is whole and checked.
+    pub media: Option<crate::domain::evidence::Media>,
+    pub complete: bool,
+    pub thumbnail: bool,
+}
+
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
     fn engine(&self) -> Engine;
@@ -702,6 +716,45 @@ pub trait Database: Send + Sync + 'static {
         client: Uuid,
         cookie: Option<&Cookie>,
     ) -> Result<PullResponse, DbError>;
+
+    /// A file as the server receives or holds it, for `user` to send its bytes: `None` unless
+    /// an entry of theirs names it.
+    async fn file_to_send(
+        &self,
+        sha256: &str,
+        user: Uuid,
+        scope: ProjectScope,
+    ) -> Result<Option<FileState>, DbError>;
+
+    /// Records that the bytes of a file up to `to` are held, if `from` was where it stood.
+    /// `false` when another request moved it first.
+    async fn file_received(&self, sha256: &str, from: u64, to: u64) -> Result<bool, DbError>;
+
+    /// The file is whole and checked (`Some`), or its bytes were wrong and are sent again from
+    /// the start (`None`).
+    async fn file_checked(
+        &self,
+        sha256: &str,
+        held: Option<(crate::domain::evidence::Media, bool)>,
+    ) -> Result<(), DbError>;
+
+    /// A whole file, for a reader in `scope`: `None` unless an entry they may read names it
+    /// (a draft's files are its author's alone) and all its bytes are there.
+    async fn file_to_read(
+        &self,
+        sha256: &str,
+        user: Uuid,
+        scope: ProjectScope,
+    ) -> Result<Option<FileState>, DbError>;
+
+    /// The daily sweep: marks the files no entry names since `now`, and returns those named by
+    /// nothing since before `unnamed_before` (their rows gone; their bytes are the caller's to
+    /// remove).
+    async fn sweep_files(
+        &self,
+        now: time::OffsetDateTime,
+        unnamed_before: time::OffsetDateTime,
+    ) -> Result<Vec<String>, DbError>;
 }
 
 /// Connects to the database that `url` names, choosing the engine from its scheme.

@@ -22,6 +22,7 @@ fn visit(id: u128, project: Uuid) -> SaveVisitArgs {
             status: EntryStatus::Submitted,
             snapshot: Default::default(),
             form: None,
+            files: Vec::new(),
         },
     }
 }

@@ -108,6 +108,7 @@ pub(crate) fn visit(
             status: EntryStatus::Submitted,
             snapshot: Default::default(),
             form: None,
+            files: Vec::new(),
         },
     }
 }

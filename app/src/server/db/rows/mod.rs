@@ -55,7 +55,8 @@ pub(in crate::server::db) fn trunc(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-pub(in crate::server::db) const DATA_TABLES_CHILD_FIRST: [&str; 25] = [
+pub(in crate::server::db) const DATA_TABLES_CHILD_FIRST: [&str; 26] = [
+    "file_refs",
     "indicator_values",
     "indicator_targets",
     "period_events",
@@ -151,6 +152,20 @@ fn form_answers(version: Option<i64>, answers: Option<&str>) -> Option<crate::do
         version: u32::try_from(version?).ok()?,
         answers: serde_json::from_str(answers?).ok()?,
     })
+}
+
+/// An entry's files as stored: a JSON list, `null` when there are none.
+fn evidence_list(text: Option<&str>) -> Vec<crate::domain::evidence::Evidence> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default()
+}
+
+fn evidence_text(files: &[crate::domain::evidence::Evidence]) -> Option<String> {
+    if files.is_empty() {
+        None
+    } else {
+        serde_json::to_string(files).ok()
+    }
 }
 
 /// A table of versioned definitions kept as JSON: forms (by id) and indicators (by code).

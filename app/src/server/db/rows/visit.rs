@@ -17,7 +17,7 @@ pub(in crate::server::db) const VISIT_COLUMNS: &str =
     v.conflict, v.last_device_id, v.version, v.deleted, v.review_decision, v.review_comment,
     v.reviewed_by, (select ru.name from users ru where ru.id = v.reviewed_by) as reviewer_name,
     v.reviewed_at, v.sales_millimes, v.purchases_millimes, v.cash_millimes, v.stock_millimes,
-    v.debts_millimes, v.cash_book_up_to_date, v.shock, v.form_version, v.answers";
+    v.debts_millimes, v.cash_book_up_to_date, v.shock, v.form_version, v.answers, v.files";
 
 #[derive(sqlx::FromRow)]
 pub(in crate::server::db) struct VisitRow {
@@ -47,6 +47,7 @@ pub(in crate::server::db) struct VisitRow {
     pub shock: String,
     pub form_version: Option<i64>,
     pub answers: Option<String>,
+    pub files: Option<String>,
 }
 
 impl VisitRow {
@@ -74,6 +75,7 @@ impl VisitRow {
                         shock: self.shock,
                     },
                     form: form_answers(self.form_version, self.answers.as_deref()),
+                    files: super::evidence_list(self.files.as_deref()),
                 },
                 author_id: self.facilitator_id,
                 version: self.version,
@@ -102,12 +104,12 @@ impl Written for Visit {
         present_member_ids, topics, observations, difficulties, next_visit_on, status, conflict, \
         last_device_id, version, deleted, review_decision, review_comment, reviewed_by, \
         reviewed_at, sales_millimes, purchases_millimes, cash_millimes, stock_millimes, \
-        debts_millimes, cash_book_up_to_date, shock, form_version, answers";
+        debts_millimes, cash_book_up_to_date, shock, form_version, answers, files";
     const UPDATES: &'static str = "visit_on, mode, present_member_ids, topics, observations, \
         difficulties, next_visit_on, status, conflict, last_device_id, version, deleted, \
         review_decision, review_comment, reviewed_by, reviewed_at, sales_millimes, \
         purchases_millimes, cash_millimes, stock_millimes, debts_millimes, cash_book_up_to_date, \
-        shock, form_version, answers";
+        shock, form_version, answers, files";
 
     fn cells(v: &StoredVisit) -> Result<Vec<Cell>, DbError> {
         let f = &v.visit.fields;
@@ -142,6 +144,7 @@ impl Written for Visit {
                 .as_ref()
                 .and_then(|a| serde_json::to_string(&a.answers).ok())
                 .into(),
+            super::evidence_text(&f.files).into(),
         ]);
         Ok(cells)
     }

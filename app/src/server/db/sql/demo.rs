@@ -105,6 +105,8 @@ pub(super) async fn purge_demo(db: &EngineDb) -> Result<Vec<(&'static str, u64)>
             format!("project_id in ({DEMO_PROJECTS})"),
         ),
         ("visits", format!("project_id in ({DEMO_PROJECTS})")),
+        // The files stay until the daily sweep finds them named by nothing.
+        ("file_refs", format!("project_id in ({DEMO_PROJECTS})")),
         ("members", format!("project_id in ({DEMO_PROJECTS})")),
         ("projects", "is_demo = true".to_owned()),
         (

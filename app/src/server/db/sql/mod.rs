@@ -16,6 +16,7 @@ mod dashboard;
 mod demo;
 mod devices;
 mod directory;
+mod files;
 mod import;
 mod people;
 mod projects;
@@ -506,6 +507,44 @@ impl Database for EngineDb {
 
     async fn api_tokens(&self) -> Result<Vec<crate::server::db::ApiTokenRow>, DbError> {
         tokens::api_tokens(self).await
+    }
+
+    async fn file_to_send(
+        &self,
+        sha256: &str,
+        user: Uuid,
+        scope: ProjectScope,
+    ) -> Result<Option<crate::server::db::FileState>, DbError> {
+        files::to_send(self, sha256, user, scope).await
+    }
+
+    async fn file_received(&self, sha256: &str, from: u64, to: u64) -> Result<bool, DbError> {
+        files::received(self, sha256, from, to).await
+    }
+
+    async fn file_checked(
+        &self,
+        sha256: &str,
+        held: Option<(crate::domain::evidence::Media, bool)>,
+    ) -> Result<(), DbError> {
+        files::checked(self, sha256, held).await
+    }
+
+    async fn file_to_read(
+        &self,
+        sha256: &str,
+        user: Uuid,
+        scope: ProjectScope,
+    ) -> Result<Option<crate::server::db::FileState>, DbError> {
+        files::to_read(self, sha256, user, scope).await
+    }
+
+    async fn sweep_files(
+        &self,
+        now: OffsetDateTime,
+        unnamed_before: OffsetDateTime,
+    ) -> Result<Vec<String>, DbError> {
+        files::sweep(self, now, unnamed_before).await
     }
 
     async fn dashboard_source(&self) -> Result<crate::server::db::source::Source, DbError> {
