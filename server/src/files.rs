@@ -470,7 +470,15 @@ async fn download_thumbnail(
 
 /// Removes the files no entry has named for [`KEPT_UNNAMED`]; returns how many went.
 pub async fn sweep(db: &app::server::db::Db, store: &FileStore) -> Result<usize, AppError> {
-    let now = time::OffsetDateTime::now_utc();
+    sweep_at(db, store, time::OffsetDateTime::now_utc()).await
+}
+
+/// [`sweep`] as it runs at `now`.
+pub async fn sweep_at(
+    db: &app::server::db::Db,
+    store: &FileStore,
+    now: time::OffsetDateTime,
+) -> Result<usize, AppError> {
     let gone = db.sweep_files(now, now - KEPT_UNNAMED).await?;
     for sha256 in &gone {
         store.remove(sha256).await?;

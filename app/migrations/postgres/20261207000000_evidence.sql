@@ -3,6 +3,9 @@
 -- into the file store (`server::files`), each file once however many entries name it.
 
 alter table visits add column files text;
+alter table milestones add column files text;
+alter table indicator_values add column files text;
+alter table form_entries add column files text;
 
 -- A file the server is receiving or holds. `received` counts the bytes held so far, in order;
 -- the file is `complete` once all of them are there and their hash and kind were checked.

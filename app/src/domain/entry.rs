@@ -51,6 +51,9 @@ pub struct FormEntry {
     /// The last supervisor decision, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewNote>,
+    /// Photos and documents it carries as evidence, named by their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 // Answers come from JSON, which holds no NaN: equality is total.
@@ -87,6 +90,9 @@ pub struct SaveEntryArgs {
     /// `Draft` or `Submitted`: the other two are a supervisor's to give.
     pub status: EntryStatus,
     pub answers: Answers,
+    /// Photos and documents it carries as evidence, named by their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 impl SaveEntryArgs {
@@ -98,6 +104,7 @@ impl SaveEntryArgs {
         if !matches!(self.status, EntryStatus::Draft | EntryStatus::Submitted) {
             return Err(FieldError::new("status", "invalid"));
         }
+        crate::domain::evidence::check_files(&self.files)?;
         Ok(())
     }
 
@@ -292,6 +299,7 @@ mod tests {
 
     fn entry(id: u128, form_id: &str, answers: Answers) -> FormEntry {
         FormEntry {
+            files: Vec::new(),
             id: Uuid::from_u128(id),
             project_id: Uuid::from_u128(99),
             form_id: form_id.into(),
@@ -306,6 +314,7 @@ mod tests {
 
     fn args(form_id: &str, status: EntryStatus, answers: Answers) -> SaveEntryArgs {
         SaveEntryArgs {
+            files: Vec::new(),
             id: Uuid::from_u128(1),
             project_id: Uuid::from_u128(2),
             base_version: None,

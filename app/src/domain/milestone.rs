@@ -39,6 +39,9 @@ pub struct Milestone {
     /// A supervisor's decision on this version; `None` while it waits for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::domain::ReviewNote>,
+    /// Photos and documents it carries as evidence, named by their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 impl Milestone {
@@ -60,6 +63,9 @@ pub struct SaveMilestoneArgs {
     pub label: String,
     pub due_on: Option<String>,
     pub achieved_on: Option<String>,
+    /// Photos and documents it carries as evidence, named by their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 impl SaveMilestoneArgs {
@@ -75,6 +81,7 @@ impl SaveMilestoneArgs {
         if label.chars().count() > MAX_MILESTONE_LABEL_CHARS {
             return Err(FieldError::new("label", "too_long"));
         }
+        crate::domain::evidence::check_files(&self.files)?;
         if self.due_on.as_deref().is_some_and(|d| !is_iso_day(d)) {
             return Err(FieldError::new("due_on", "not_a_date"));
         }
@@ -100,6 +107,7 @@ impl SaveMilestoneArgs {
             achieved_on: self.achieved_on.clone(),
             version,
             review: None,
+            files: self.files.clone(),
         }
     }
 }
@@ -115,6 +123,7 @@ mod tests {
         achieved: Option<&str>,
     ) -> SaveMilestoneArgs {
         SaveMilestoneArgs {
+            files: Vec::new(),
             id: Uuid::from_u128(1),
             project_id: Uuid::from_u128(2),
             base_version: None,

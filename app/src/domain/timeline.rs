@@ -449,6 +449,7 @@ mod tests {
             what: "Sécheresse".into(),
         }];
         let reached = crate::domain::Milestone {
+            files: Vec::new(),
             id: Uuid::from_u128(5),
             project_id: Uuid::from_u128(99),
             kind: "first_sale".into(),

@@ -640,6 +640,7 @@ mod tests {
             value: n * 1000,
         };
         IndicatorValue {
+            files: Vec::new(),
             id: value_id(project, CODE, PERIOD),
             project_id: project,
             indicator: CODE.into(),

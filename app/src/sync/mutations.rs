@@ -254,6 +254,7 @@ impl MutationType for SaveEntry {
             form_version: args.form_version,
             status: args.status,
             answers: args.answers,
+            files: args.files,
             author_id,
             version,
             review,

@@ -297,6 +297,49 @@ async fn one_field_day(t: &TestDb, files: FileStore) {
         "{label}: no thumbnail of a PDF"
     );
 
+    // A milestone carries its photo as evidence, as a visit does.
+    let installed = photo(60);
+    let milestone = app::domain::SaveMilestoneArgs {
+        id: Uuid::new_v4(),
+        project_id: f.own,
+        base_version: None,
+        kind: "equipment_installed".into(),
+        label: String::new(),
+        due_on: None,
+        achieved_on: Some("2026-11-20".into()),
+        files: vec![evidence(&installed, Media::Jpeg, "Pompe installée")],
+    };
+    let steps = Uuid::new_v4();
+    let pushed = crate::sync::send(
+        &t.db,
+        &f.facilitator,
+        steps,
+        Uuid::new_v4(),
+        vec![crate::sync::mutation(
+            steps,
+            1,
+            <app::sync::mutations::SaveMilestone as app::sync::mutations::MutationType>::NAME,
+            &milestone,
+        )],
+    )
+    .await
+    .expect("push");
+    assert!(pushed.refused.is_empty(), "{label}: {:?}", pushed.refused);
+    assert_eq!(
+        upload(&app, &amal, &installed).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let reply = send(
+        &app,
+        get(&format!("/api/files/{}/thumbnail", sha(&installed)), &rim),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{label}: the milestone's photo"
+    );
+
     // Another facilitator, and a viewer, read none of it, nor may they send to it.
     for (who, cookie) in [("another facilitator", &samir), ("a viewer", &viewer)] {
         let reply = send(&app, get(&format!("/api/files/{}", sha(&pump)), cookie)).await;
@@ -449,4 +492,91 @@ async fn one_field_day(t: &TestDb, files: FileStore) {
         StatusCode::FORBIDDEN,
         "{label}"
     );
+}
+
+#[tokio::test]
+async fn a_file_no_visit_names_any_more_is_removed_thirty_days_later_and_not_before() {
+    for t in support::every_engine().await {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let files = FileStore::folder(dir.path()).expect("folder");
+        let set = support::with_demo(&t).await;
+        let options = RouterOptions {
+            files: files.clone(),
+            ..RouterOptions::default()
+        };
+        let app = server::router(support::state(t.db.clone()), options);
+        let f = field(&set);
+        let amal = sign_in(&app, DEMO_LOGINS[0].0).await;
+        let (kept, dropped) = (photo(40), photo(41));
+        let client = Uuid::new_v4();
+        let mut args = visit(Uuid::new_v4(), f.own, None, "Deux photos.");
+        args.fields.files = vec![
+            evidence(&kept, Media::Jpeg, ""),
+            evidence(&dropped, Media::Jpeg, "floue"),
+        ];
+        crate::sync::send(
+            &t.db,
+            &f.facilitator,
+            client,
+            Uuid::new_v4(),
+            vec![save(client, 1, &args)],
+        )
+        .await
+        .expect("push");
+        for bytes in [&kept, &dropped] {
+            assert_eq!(
+                upload(&app, &amal, bytes).await.status,
+                StatusCode::NO_CONTENT
+            );
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let swept = |at| server::files::sweep_at(&t.db, &files, at);
+        assert_eq!(swept(now).await.expect("sweep"), 0, "both are named");
+
+        // The facilitator takes the blurred photo off the visit.
+        let pulled = crate::sync::pull(&t.db, &f.facilitator, client, None).await;
+        let version = pulled
+            .records
+            .iter()
+            .find_map(|r| match r {
+                app::sync::protocol::Record::Visit(v) if v.id == args.id => Some(v.version),
+                _ => None,
+            })
+            .expect("the visit");
+        let mut edited = args.clone();
+        edited.base_version = Some(version);
+        edited.fields.files.truncate(1);
+        crate::sync::send(
+            &t.db,
+            &f.facilitator,
+            client,
+            Uuid::new_v4(),
+            vec![save(client, 2, &edited)],
+        )
+        .await
+        .expect("push");
+        assert_eq!(
+            swept(now).await.expect("sweep"),
+            0,
+            "{:?}: marked, not removed",
+            t.engine
+        );
+        let day = time::Duration::days(1);
+        assert_eq!(
+            swept(now + 29 * day).await.expect("sweep"),
+            0,
+            "{:?}",
+            t.engine
+        );
+        assert_eq!(files.count().await.expect("count"), 2);
+        assert_eq!(
+            swept(now + 31 * day).await.expect("sweep"),
+            1,
+            "{:?}",
+            t.engine
+        );
+        assert_eq!(files.count().await.expect("count"), 1, "{:?}", t.engine);
+        assert!(files.read(&sha(&kept)).await.expect("read").is_some());
+        assert!(files.read(&sha(&dropped)).await.expect("read").is_none());
+    }
 }

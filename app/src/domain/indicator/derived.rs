@@ -110,6 +110,7 @@ fn computed(
         cells.iter().map(|c| c.value).sum()
     };
     IndicatorValue {
+        files: Vec::new(),
         id: value_id(project, indicator, period),
         project_id: project,
         indicator: indicator.to_owned(),

@@ -134,6 +134,7 @@ mod tests {
     fn value(code: &str, period: &str, v: i64) -> IndicatorValue {
         let project = Uuid::from_u128(4);
         IndicatorValue {
+            files: Vec::new(),
             id: value_id(project, code, period),
             project_id: project,
             indicator: code.into(),

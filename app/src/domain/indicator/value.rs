@@ -78,6 +78,9 @@ pub struct IndicatorValue {
     /// value entered before, or computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<FormAnswers>,
+    /// Photos and documents it carries as evidence, named by their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 impl IndicatorValue {
@@ -162,6 +165,9 @@ pub struct SaveValueArgs {
     /// again ([`read_entry`]); `None` from a device that sends the fields alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<FormAnswers>,
+    /// Photos and documents it carries as evidence, named by their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 /// The id of the indicator entry form: the questions asked with every value (the value, its
@@ -213,6 +219,7 @@ impl SaveValueArgs {
         if self.evidence.chars().count() > MAX_EVIDENCE_CHARS {
             return Err(FieldError::new("evidence", "too_long"));
         }
+        crate::domain::evidence::check_files(&self.files)?;
         // Sent with its answers, the value says what they say.
         if let Some(form) = &self.form
             && read_entry(&form.answers)
@@ -295,6 +302,7 @@ impl SaveValueArgs {
             version,
             review,
             form: self.form.clone(),
+            files: self.files.clone(),
         }
     }
 }

@@ -404,6 +404,8 @@ pub(crate) fn EntryForm(
                 }
             };
             let id = entry.unwrap_or_else(new_id);
+            // The photos and documents it carries stay with it through an edit.
+            let files = existing.as_ref().map(|e| e.files.clone()).unwrap_or_default();
             let answers = RwSignal::new(start);
             let capture = Capture::new();
             let save = {
@@ -419,6 +421,7 @@ pub(crate) fn EntryForm(
                         form_version: form.version,
                         status,
                         answers: given,
+                        files: files.clone(),
                     };
                     if !capture.passes(args.check(&form, &today)) {
                         return;

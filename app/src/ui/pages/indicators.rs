@@ -412,9 +412,14 @@ pub(crate) fn ValueForm(
             Vec::new()
         };
         let id = value_id(project, &def.code, &chosen);
-        let base_version = crate::ui::local::local_view(user, sync.revision.get_untracked())
-            .and_then(|view| view.get::<IndicatorValue>(id).map(|v| v.version))
-            .filter(|v| *v > 0);
+        let held =
+            crate::ui::local::local_view(user, sync.revision.get_untracked()).and_then(|view| {
+                view.get::<IndicatorValue>(id)
+                    .map(|v| (v.version, v.files.clone()))
+            });
+        let base_version = held.as_ref().map(|(v, _)| *v).filter(|v| *v > 0);
+        // The evidence files it carries stay with it through a correction.
+        let files = held.map(|(_, f)| f).unwrap_or_default();
         let args = SaveValueArgs {
             id,
             project_id: project,
@@ -431,6 +436,7 @@ pub(crate) fn ValueForm(
                 version: form.version,
                 answers: given,
             }),
+            files,
         };
         if let Err(e) = args.validate(&def, &today) {
             error.set(Some(text::field_error(i18n, e.code).to_owned()));

@@ -59,6 +59,7 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
             label: label.get_untracked(),
             due_on: Some(due.get_untracked()).filter(|d| !d.is_empty()),
             achieved_on: None,
+            files: Vec::new(),
         };
         save(
             args,
@@ -99,6 +100,7 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                     label: m.label.clone(),
                                     due_on,
                                     achieved_on,
+                                    files: m.files.clone(),
                                 }
                             };
                             let mark = {

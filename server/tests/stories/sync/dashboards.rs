@@ -135,6 +135,7 @@ async fn the_dashboards_source_follows_every_push_review_and_removal_as_a_fresh_
         // A value sent, then validated by the supervisor.
         let period = "2026-Q3";
         let value = SaveValueArgs {
+            files: Vec::new(),
             id: value_id(f.own, "SOC-03", period),
             project_id: f.own,
             base_version: None,

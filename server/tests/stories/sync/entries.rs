@@ -65,6 +65,7 @@ async fn a_diagnostic_made_on_the_phone_is_checked_reviewed_returned_fixed_and_v
         let f = field(&set);
         let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
         let args = |id, project, status, answers| SaveEntryArgs {
+            files: Vec::new(),
             id,
             project_id: project,
             base_version: None,

@@ -98,6 +98,7 @@ fn sample(
         }
         RecordKind::Entry => {
             let args = SaveEntryArgs {
+                files: Vec::new(),
                 id,
                 project_id: f.own,
                 base_version: None,
@@ -110,6 +111,7 @@ fn sample(
         }
         RecordKind::Milestone => {
             let args = SaveMilestoneArgs {
+                files: Vec::new(),
                 id,
                 project_id: f.own,
                 base_version: None,
@@ -122,6 +124,7 @@ fn sample(
         }
         RecordKind::Value => {
             let args = SaveValueArgs {
+                files: Vec::new(),
                 id: value_id(f.own, "SOC-01", "2026-Q3"),
                 project_id: f.own,
                 base_version: None,

@@ -192,6 +192,7 @@ async fn a_milestone_added_then_reached_on_the_phone_reaches_the_supervisor_and_
         let (client, device) = (Uuid::new_v4(), Uuid::new_v4());
         let id = Uuid::new_v4();
         let args = |due: Option<&str>, achieved: Option<&str>| SaveMilestoneArgs {
+            files: Vec::new(),
             id,
             project_id: f.own,
             base_version: None,
@@ -380,6 +381,7 @@ async fn members_and_milestones_sent_from_the_phone_are_reviewed_returned_fixed_
             answers,
         };
         let milestone_args = |base, achieved: &str| SaveMilestoneArgs {
+            files: Vec::new(),
             id: milestone,
             project_id: f.own,
             base_version: base,

@@ -28,6 +28,7 @@ async fn indicator_values_entered_on_the_phone_are_checked_against_the_catalogue
             .find(|d| !d.is_derived() && !d.applies_to(&chain))
             .expect("an indicator for other value chains");
         let value = |indicator: &str, period: &str, amount: i64| SaveValueArgs {
+            files: Vec::new(),
             id: value_id(f.own, indicator, period),
             project_id: f.own,
             base_version: None,
@@ -273,6 +274,7 @@ async fn an_indicator_value_entered_through_its_form_keeps_its_answers_and_is_ch
             let answers: Answers = serde_json::from_value(given).expect("answers");
             let (value, source, evidence) = read_entry(&answers).expect("read");
             SaveValueArgs {
+                files: Vec::new(),
                 id: value_id(f.own, "SOC-03", period),
                 project_id: f.own,
                 base_version: None,

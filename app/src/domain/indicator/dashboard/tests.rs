@@ -22,6 +22,7 @@ fn project(n: u128, incubator: u128, chain: &str) -> DashboardProject {
 fn value(project: u128, indicator: &str, period: &str, thousandths: i64) -> IndicatorValue {
     let project = Uuid::from_u128(project);
     IndicatorValue {
+        files: Vec::new(),
         id: value_id(project, indicator, period),
         project_id: project,
         indicator: indicator.into(),

@@ -14,6 +14,7 @@ fn def(code: &str) -> IndicatorDefinition {
 fn args(indicator: &str, period: &str, value: i64) -> SaveValueArgs {
     let project = Uuid::from_u128(9);
     SaveValueArgs {
+        files: Vec::new(),
         id: value_id(project, indicator, period),
         project_id: project,
         base_version: None,

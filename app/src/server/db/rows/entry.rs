@@ -14,7 +14,7 @@ pub(in crate::server::db) const ENTRY_COLUMNS: &str =
     "e.id, e.project_id, e.form_id, e.form_version, e.status,
     e.answers, e.author_id, e.last_device_id, e.version, e.deleted, e.review_decision,
     e.review_comment, e.reviewed_by, (select ru.name from users ru where ru.id = e.reviewed_by)
-    as reviewer_name, e.reviewed_at";
+    as reviewer_name, e.reviewed_at, e.files";
 
 #[derive(sqlx::FromRow)]
 pub(in crate::server::db) struct EntryRow {
@@ -30,6 +30,7 @@ pub(in crate::server::db) struct EntryRow {
     pub deleted: bool,
     #[sqlx(flatten)]
     pub review: ReviewColumns,
+    pub files: Option<String>,
 }
 
 impl EntryRow {
@@ -46,6 +47,7 @@ impl EntryRow {
                 author_id: self.author_id,
                 version: self.version,
                 review: self.review.into_note(),
+                files: super::evidence_list(self.files.as_deref()),
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
@@ -67,9 +69,9 @@ impl Written for FormEntry {
     type Stored = StoredEntry;
     const WRITES: &'static str = "id, project_id, form_id, form_version, status, answers, \
         done_on, author_id, last_device_id, version, deleted, review_decision, review_comment, \
-        reviewed_by, reviewed_at";
+        reviewed_by, reviewed_at, files";
     const UPDATES: &'static str = "form_version, status, answers, done_on, last_device_id, \
-        version, deleted, review_decision, review_comment, reviewed_by, reviewed_at";
+        version, deleted, review_decision, review_comment, reviewed_by, reviewed_at, files";
 
     fn cells(e: &StoredEntry) -> Result<Vec<Cell>, DbError> {
         let entry = &e.entry;
@@ -90,6 +92,7 @@ impl Written for FormEntry {
             e.deleted.into(),
         ];
         cells.extend(review_cells(entry.review.as_ref())?);
+        cells.push(super::evidence_text(&entry.files).into());
         Ok(cells)
     }
 }

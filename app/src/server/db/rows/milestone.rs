@@ -15,7 +15,7 @@ pub(in crate::server::db) const MILESTONE_COLUMNS: &str =
     "ms.id, ms.project_id, ms.kind, ms.label, ms.due_on,
     ms.achieved_on, ms.version, ms.deleted, ms.last_device_id, ms.review_decision,
     ms.review_comment, ms.reviewed_by,
-    (select ru.name from users ru where ru.id = ms.reviewed_by) as reviewer_name, ms.reviewed_at";
+    (select ru.name from users ru where ru.id = ms.reviewed_by) as reviewer_name, ms.reviewed_at, ms.files";
 
 #[derive(sqlx::FromRow)]
 pub(in crate::server::db) struct MilestoneRow {
@@ -30,6 +30,7 @@ pub(in crate::server::db) struct MilestoneRow {
     pub last_device_id: Option<Uuid>,
     #[sqlx(flatten)]
     pub review: ReviewColumns,
+    pub files: Option<String>,
 }
 
 impl MilestoneRow {
@@ -44,6 +45,7 @@ impl MilestoneRow {
                 achieved_on: self.achieved_on.map(|d| d.to_string()),
                 version: self.version,
                 review: self.review.into_note(),
+                files: super::evidence_list(self.files.as_deref()),
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
@@ -65,9 +67,9 @@ impl Written for Milestone {
     type Stored = StoredMilestone;
     const WRITES: &'static str = "id, project_id, kind, label, due_on, achieved_on, \
         last_device_id, version, deleted, review_decision, review_comment, reviewed_by, \
-        reviewed_at";
+        reviewed_at, files";
     const UPDATES: &'static str = "kind, label, due_on, achieved_on, last_device_id, version, \
-        deleted, review_decision, review_comment, reviewed_by, reviewed_at";
+        deleted, review_decision, review_comment, reviewed_by, reviewed_at, files";
 
     fn cells(m: &StoredMilestone) -> Result<Vec<Cell>, DbError> {
         let ms = &m.milestone;
@@ -83,6 +85,7 @@ impl Written for Milestone {
             m.deleted.into(),
         ];
         cells.extend(review_cells(ms.review.as_ref())?);
+        cells.push(super::evidence_text(&ms.files).into());
         Ok(cells)
     }
 }

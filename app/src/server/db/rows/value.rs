@@ -16,7 +16,7 @@ pub(in crate::server::db) const VALUE_COLUMNS: &str =
     iv.period, iv.value, iv.cells, iv.source, iv.evidence, iv.status, iv.author_id,
     iv.last_device_id, iv.version, iv.deleted, iv.review_decision, iv.review_comment,
     iv.reviewed_by, (select ru.name from users ru where ru.id = iv.reviewed_by) as reviewer_name,
-    iv.reviewed_at, iv.form_version, iv.answers";
+    iv.reviewed_at, iv.form_version, iv.answers, iv.files";
 
 #[derive(sqlx::FromRow)]
 pub(in crate::server::db) struct ValueRow {
@@ -38,6 +38,7 @@ pub(in crate::server::db) struct ValueRow {
     pub review: ReviewColumns,
     pub form_version: Option<i64>,
     pub answers: Option<String>,
+    pub files: Option<String>,
 }
 
 impl ValueRow {
@@ -60,6 +61,7 @@ impl ValueRow {
                 version: self.version,
                 review: self.review.into_note(),
                 form: form_answers(self.form_version, self.answers.as_deref()),
+                files: super::evidence_list(self.files.as_deref()),
             },
             deleted: self.deleted,
             last_device_id: self.last_device_id,
@@ -82,10 +84,10 @@ impl Written for IndicatorValue {
     type Stored = StoredValue;
     const WRITES: &'static str = "id, project_id, indicator, indicator_version, period, value, \
         cells, source, evidence, status, author_id, last_device_id, version, deleted, \
-        review_decision, review_comment, reviewed_by, reviewed_at, form_version, answers";
+        review_decision, review_comment, reviewed_by, reviewed_at, form_version, answers, files";
     const UPDATES: &'static str = "indicator_version, value, cells, source, evidence, status, \
         last_device_id, version, deleted, review_decision, review_comment, reviewed_by, \
-        reviewed_at, form_version, answers";
+        reviewed_at, form_version, answers, files";
 
     fn cells(v: &StoredValue) -> Result<Vec<Cell>, DbError> {
         let value = &v.value;
@@ -116,6 +118,7 @@ impl Written for IndicatorValue {
                 .and_then(|a| serde_json::to_string(&a.answers).ok())
                 .into(),
         ]);
+        cells.push(super::evidence_text(&value.files).into());
         Ok(cells)
     }
 }

@@ -116,6 +116,7 @@ impl ServerApply for SaveEntry {
             form_version: args.form_version,
             status: args.status,
             answers: args.answers.clone(),
+            files: args.files.clone(),
             author_id,
             version: w.version,
             review,

@@ -212,6 +212,33 @@ async fn write_file_refs(
                     &v.visit.fields.files
                 },
             }),
+            StoredRecord::Milestone(m) => Some(Named {
+                kind: "milestone",
+                entry: m.milestone.id,
+                project: m.milestone.project_id,
+                draft_of: None,
+                files: if m.deleted { &[] } else { &m.milestone.files },
+            }),
+            StoredRecord::Value(v) => Some(Named {
+                kind: "value",
+                entry: v.value.id,
+                project: v.value.project_id,
+                draft_of: v
+                    .value
+                    .author_id
+                    .filter(|_| v.value.status == EntryStatus::Draft),
+                files: if v.deleted { &[] } else { &v.value.files },
+            }),
+            StoredRecord::Entry(e) => Some(Named {
+                kind: "entry",
+                entry: e.entry.id,
+                project: e.entry.project_id,
+                draft_of: e
+                    .entry
+                    .author_id
+                    .filter(|_| e.entry.status == EntryStatus::Draft),
+                files: if e.deleted { &[] } else { &e.entry.files },
+            }),
             _ => None,
         })
         .collect();
