@@ -167,9 +167,12 @@ pub(crate) fn FieldView(
             let described = format!("{hint_id} {error_id}");
             match field.kind {
                 FieldKind::LongText => view! {
-                    <textarea id=id.clone() rows="4" required=required aria-describedby=described aria-invalid=invalid on:input=on_input>{value}</textarea>
+                    <textarea id=id.clone() rows="4" dir="auto" required=required aria-describedby=described aria-invalid=invalid on:input=on_input>{value}</textarea>
                 }.into_any(),
                 _ => {
+                    // Words take their direction from what is typed (an Arabic name beside a
+                    // French place); numbers and days keep the page's.
+                    let own_direction = matches!(field.kind, FieldKind::Text).then_some("auto");
                     let (html_type, mode) = match field.kind {
                         FieldKind::Date => ("date", "text"),
                         FieldKind::Integer => ("text", "numeric"),
@@ -177,7 +180,7 @@ pub(crate) fn FieldView(
                         _ => ("text", "text"),
                     };
                     view! {
-                        <input id=id.clone() type=html_type inputmode=mode required=required aria-describedby=described
+                        <input id=id.clone() type=html_type inputmode=mode dir=own_direction required=required aria-describedby=described
                             aria-invalid=invalid value=value on:input=on_input />
                     }.into_any()
                 }

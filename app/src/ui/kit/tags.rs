@@ -60,7 +60,7 @@ pub(crate) fn Entry(
                     <span class=t.class><span aria-hidden="true">{t.icon}</span>{t.text}</span>" "
                 }).collect_view()}
             </p>
-            {text.map(|t| view! { <p class="entry-text">{t}</p> })}
+            {text.map(|t| view! { <p class="entry-text" dir="auto">{t}</p> })}
             {children()}
         </li>
     }
@@ -73,7 +73,7 @@ pub(crate) fn ReviewNoteView(note: crate::domain::ReviewNote) -> impl IntoView {
     view! {
         <div class="review-note">
             <p><strong>{text::review_line(i18n, &note)}</strong></p>
-            {(!note.comment.is_empty()).then(|| view! { <blockquote>{note.comment.clone()}</blockquote> })}
+            {(!note.comment.is_empty()).then(|| view! { <blockquote dir="auto">{note.comment.clone()}</blockquote> })}
         </div>
     }
 }
