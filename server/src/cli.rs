@@ -340,14 +340,23 @@ async fn first_start(db: &Db, demo: bool, public_url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
     init_tracing(&cli.log);
-    let files = cli.file_store()?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&cli.database_url, files, args).await,
+    // Where the files are, in words, for commands that only mention it.
+    let files_place = cli
+        .files_url
+        .clone()
+        .unwrap_or_else(|| cli.files_dir.display().to_string());
+    match cli
+        .command
+        .take()
+        .unwrap_or(Command::Serve(ServeArgs::default()))
+    {
+        Command::Serve(args) => serve(&cli.database_url, cli.file_store()?, args).await,
         Command::Files {
             command: FilesCommand::Gc,
         } => {
+            let files = cli.file_store()?;
             let db = open_database(&cli.database_url).await?;
             let gone = crate::files::sweep(&db, &files)
                 .await
@@ -409,7 +418,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { to } => {
             crate::backup::backup(&cli.database_url, &to).await?;
             tracing::warn!(
-                files = %files.place,
+                files = %files_place,
                 "evidence files are not in this backup: back their place up separately"
             );
             Ok(())
