@@ -22,13 +22,14 @@ fn state((sha256, bytes, received, media, complete, thumbnail): Row) -> FileStat
     }
 }
 
-/// Its bytes are sent by whoever named it first, in an entry of a project they may still write
-/// (a facilitator moved off the project no longer sends to it).
-pub(super) async fn to_send(
+/// The file, if an entry of a project in `scope` names it under `rule` (on `f`, the file, and
+/// `r`, the naming; `$4` is the user).
+async fn named(
     db: &EngineDb,
     sha256: &str,
     user: Uuid,
     scope: ProjectScope,
+    rule: &str,
 ) -> Result<Option<FileState>, DbError> {
     let (kind, scope_user) = rows::scope_binds(scope);
     let row: Option<Row> = sqlx::query_as(&format!(
@@ -36,7 +37,7 @@ pub(super) async fn to_send(
           where f.sha256 = $3 and exists (
                 select 1 from file_refs r
                   join projects p on p.id = r.project_id and p.deleted = false
-                 where r.sha256 = f.sha256 and r.added_by = $4 and {scope})",
+                 where r.sha256 = f.sha256 and {rule} and {scope})",
         scope = rows::SCOPE_PREDICATE
     ))
     .bind(kind)
@@ -46,6 +47,17 @@ pub(super) async fn to_send(
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.map(state))
+}
+
+/// Its bytes are sent by whoever named it first, in an entry of a project they may still write
+/// (a facilitator moved off the project no longer sends to it).
+pub(super) async fn to_send(
+    db: &EngineDb,
+    sha256: &str,
+    user: Uuid,
+    scope: ProjectScope,
+) -> Result<Option<FileState>, DbError> {
+    named(db, sha256, user, scope, "r.added_by = $4").await
 }
 
 pub(super) async fn received(
@@ -103,23 +115,8 @@ pub(super) async fn to_read(
     user: Uuid,
     scope: ProjectScope,
 ) -> Result<Option<FileState>, DbError> {
-    let (kind, scope_user) = rows::scope_binds(scope);
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "select {COLUMNS} from files f
-          where f.sha256 = $3 and f.complete = true and exists (
-                select 1 from file_refs r
-                  join projects p on p.id = r.project_id and p.deleted = false
-                 where r.sha256 = f.sha256 and (r.draft_of is null or r.draft_of = $4)
-                   and {scope})",
-        scope = rows::SCOPE_PREDICATE
-    ))
-    .bind(kind)
-    .bind(scope_user)
-    .bind(sha256)
-    .bind(user)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(state))
+    let rule = "f.complete = true and (r.draft_of is null or r.draft_of = $4)";
+    named(db, sha256, user, scope, rule).await
 }
 
 pub(super) async fn sweep(
