@@ -214,16 +214,26 @@ fn where_it_stands(
 }
 
 /// The file as its sender sees it: the user, and the file if an entry of theirs names it.
-async fn to_send(
-    state: &AppState,
-    auth: &RequestAuth,
+/// The caller and their scope, for a well-formed file name; anyone else is refused before any
+/// query.
+fn caller<'a>(
+    auth: &'a RequestAuth,
     sha256: &str,
-) -> Result<app::server::db::FileState, AppError> {
+) -> Result<(&'a app::domain::SessionUser, app::server::db::ProjectScope), AppError> {
     let user = auth.user.as_ref().ok_or(AppError::NotSignedIn)?;
     let scope = project_scope(user)?;
     if !is_sha256(sha256) {
         return Err(AppError::NotFound);
     }
+    Ok((user, scope))
+}
+
+async fn to_send(
+    state: &AppState,
+    auth: &RequestAuth,
+    sha256: &str,
+) -> Result<app::server::db::FileState, AppError> {
+    let (user, scope) = caller(auth, sha256)?;
     state
         .db
         .file_to_send(sha256, user.id, scope)
@@ -395,11 +405,7 @@ async fn to_read(
     auth: &RequestAuth,
     sha256: &str,
 ) -> Result<app::server::db::FileState, AppError> {
-    let user = auth.user.as_ref().ok_or(AppError::NotSignedIn)?;
-    let scope = project_scope(user)?;
-    if !is_sha256(sha256) {
-        return Err(AppError::NotFound);
-    }
+    let (user, scope) = caller(auth, sha256)?;
     state
         .db
         .file_to_read(sha256, user.id, scope)
