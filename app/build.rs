@@ -1,6 +1,6 @@
 //! Generates the `i18n` module from `locales/*.json` (leptos_i18n), makes cargo rebuild when a
-//! migration changes (since `sqlx::migrate!` embeds them), and trims the small scripts every page
-//! carries inline (comments and indentation cost bytes on every cold load over 2G).
+//! migration changes (since `sqlx::migrate!` embeds them), and trims the small scripts the pages
+//! carry, inline or loaded on demand (comments and indentation cost bytes over 2G).
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::error::Error;
@@ -20,13 +20,22 @@ fn main() -> Result<(), Box<dyn Error>> {
     infos.rerun_if_locales_changed();
     infos.generate_i18n_module(out_dir.join("i18n"))?;
 
-    for script in ["platform.js", "service_worker_client.js"] {
+    for script in ["platform.js", "service_worker_client.js", "files.js"] {
         let source = PathBuf::from("src/ui").join(script);
         println!("cargo::rerun-if-changed={}", source.display());
-        std::fs::write(
-            out_dir.join(script),
-            trim_script(&std::fs::read_to_string(&source)?),
-        )?;
+        let trimmed = trim_script(&std::fs::read_to_string(&source)?);
+        if script == "files.js" {
+            // Loaded on demand from an address that changes with its content, so a phone never
+            // runs one build's pages with another build's script (`ui::evidence`).
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            trimmed.hash(&mut hasher);
+            println!(
+                "cargo::rustc-env=ATHAR_FILES_SCRIPT=/scripts/files.{:016x}.js",
+                hasher.finish()
+            );
+        }
+        std::fs::write(out_dir.join(script), trimmed)?;
     }
     Ok(())
 }

@@ -1,9 +1,8 @@
-import { BrowserContext, Page, chromium, expect, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGINS, PASSWORD, countInDatabase, hydrated, serviceWorkerReady, storeVisits, tunisToday } from "./helpers";
+import { countInDatabase, hydrated, killBrowser, launch, openSignedIn, serviceWorkerReady, storeVisits, tunisToday } from "./helpers";
 
 // "Saved" means on disk. The whole browser process dies (as when the battery runs out or Android
 // kills Chrome) right after the app said *saved*: after a relaunch on the same profile, every
@@ -12,43 +11,6 @@ import { LOGINS, PASSWORD, countInDatabase, hydrated, serviceWorkerReady, storeV
 // again: the entries must not depend on either.
 
 const ROUNDS = Number(process.env.ATHAR_KILL_ROUNDS ?? 20);
-
-async function launch(dir: string, testInfo: any): Promise<[BrowserContext, Page]> {
-  const { launchOptions, baseURL } = testInfo.project.use as any;
-  const context = await chromium.launchPersistentContext(dir, {
-    ...launchOptions,
-    baseURL,
-    locale: "fr-FR",
-    serviceWorkers: "allow",
-    viewport: { width: 360, height: 640 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  if (process.env.ATHAR_DEBUG) page.on("console", (m) => console.log("page:", m.text()));
-  if (process.env.ATHAR_DEBUG) page.on("request", (r) => console.log("req:", r.method(), r.url()));
-  if (process.env.ATHAR_DEBUG) page.on("requestfinished", (r) => console.log("done:", r.url()));
-  return [context, page];
-}
-
-/** SIGKILLs the whole browser started on `dir` (its process group: every renderer too). */
-async function killBrowser(dir: string) {
-  const rows = execFileSync("ps", ["-eo", "pid=,ppid=,args="]).toString().split("\n");
-  const main = rows
-    .map((r) => r.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
-    .find((m) => m && Number(m[2]) === process.pid && m[3].includes(`--user-data-dir=${dir}`));
-  expect(main, "the browser's main process").toBeTruthy();
-  const pid = Number(main![1]);
-  process.kill(-pid, "SIGKILL");
-  await expect
-    .poll(() => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    })
-    .toBe(false);
-}
 
 /** The observations of every visit waiting in the outbox on disk (any user, any client). */
 async function waitingOnDisk(page: Page): Promise<string[]> {
@@ -59,20 +21,6 @@ async function waitingOnDisk(page: Page): Promise<string[]> {
       .filter(([k]) => /\/m\//.test(k))
       .map(([, v]) => JSON.parse(v).args?.fields?.observations ?? "");
   });
-}
-
-/** Opens `url`, signing in again first if the session did not survive. */
-async function openSignedIn(page: Page, url: string) {
-  await page.goto(url);
-  await hydrated(page);
-  if (page.url().includes("/login")) {
-    await page.getByLabel("Adresse e-mail").fill(LOGINS.facilitator);
-    await page.getByLabel("Mot de passe").fill(PASSWORD);
-    await page.getByRole("button", { name: "Se connecter" }).click();
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Mes projets/);
-    await page.goto(url);
-    await hydrated(page);
-  }
 }
 
 /** Records a visit offline; resolves once the form says it is saved (and not later). */

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, Page } from "@playwright/test";
+import { BrowserContext, chromium, expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
 export const PASSWORD = "athar-demo-2026";
@@ -168,3 +168,100 @@ export function countRows(sql: string): number | null {
   }
   return Number(execFileSync("sqlite3", [db, sql]).toString().trim());
 }
+
+/**
+ * The objects the server's file store holds under `under` ("files/", "partial/"), each with the
+ * SHA-256 of its bytes. The store is the one the server was started with: `ATHAR_FILES_URL`
+ * (`s3://bucket[/prefix]`, read with the AWS_* environment, as the server does) or
+ * `ATHAR_FILES_DIR`; null without either.
+ */
+export function storedObjects(under: string): Map<string, string> | null {
+  const url = process.env.ATHAR_FILES_URL;
+  const dir = process.env.ATHAR_FILES_DIR;
+  let listing: string;
+  if (url) {
+    const [bucket, ...rest] = url.replace(/^s3:\/\//, "").split("/");
+    const prefix = [...rest.filter((p) => p), under].join("/");
+    const script = [
+      "import boto3, hashlib, sys",
+      "s3 = boto3.client('s3')",
+      "for page in s3.get_paginator('list_objects_v2').paginate(Bucket=sys.argv[1], Prefix=sys.argv[2]):",
+      "    for o in page.get('Contents', []):",
+      "        body = s3.get_object(Bucket=sys.argv[1], Key=o['Key'])['Body'].read()",
+      "        print(o['Key'][len(sys.argv[2]):] + '\\t' + hashlib.sha256(body).hexdigest())",
+    ].join("\n");
+    listing = execFileSync("python3", ["-c", script, bucket, prefix]).toString();
+  } else if (dir) {
+    const script = [
+      "import hashlib, os, sys",
+      "root = os.path.join(sys.argv[1], sys.argv[2])",
+      "for base, _, names in os.walk(root):",
+      "    for n in names:",
+      "        p = os.path.join(base, n)",
+      "        print(os.path.relpath(p, root) + '\\t' + hashlib.sha256(open(p, 'rb').read()).hexdigest())",
+    ].join("\n");
+    listing = execFileSync("python3", ["-c", script, dir, under]).toString();
+  } else {
+    if (process.env.CI) throw new Error("CI must give ATHAR_FILES_URL or ATHAR_FILES_DIR so the test reads the file store");
+    return null;
+  }
+  return new Map(
+    listing
+      .split("\n")
+      .filter((l) => l.includes("\t"))
+      .map((l) => l.split("\t") as [string, string]),
+  );
+}
+
+/** A browser on the profile in `dir`, as a phone (360 × 640, French). */
+export async function launch(dir: string, testInfo: any): Promise<[BrowserContext, Page]> {
+  const { launchOptions, baseURL } = testInfo.project.use as any;
+  const context = await chromium.launchPersistentContext(dir, {
+    ...launchOptions,
+    baseURL,
+    locale: "fr-FR",
+    serviceWorkers: "allow",
+    viewport: { width: 360, height: 640 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  if (process.env.ATHAR_DEBUG) page.on("console", (m) => console.log("page:", m.text()));
+  if (process.env.ATHAR_DEBUG) page.on("request", (r) => console.log("req:", r.method(), r.url()));
+  if (process.env.ATHAR_DEBUG) page.on("requestfinished", (r) => console.log("done:", r.url()));
+  return [context, page];
+}
+
+/** SIGKILLs the whole browser started on `dir` (its process group: every renderer too). */
+export async function killBrowser(dir: string) {
+  const rows = execFileSync("ps", ["-eo", "pid=,ppid=,args="]).toString().split("\n");
+  const main = rows
+    .map((r) => r.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .find((m) => m && Number(m[2]) === process.pid && m[3].includes(`--user-data-dir=${dir}`));
+  expect(main, "the browser's main process").toBeTruthy();
+  const pid = Number(main![1]);
+  process.kill(-pid, "SIGKILL");
+  await expect
+    .poll(() => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .toBe(false);
+}
+
+/** Opens `url`, signing in again first if the session did not survive. */
+export async function openSignedIn(page: Page, url: string) {
+  await page.goto(url);
+  await hydrated(page);
+  if (page.url().includes("/login")) {
+    await page.getByLabel("Adresse e-mail").fill(LOGINS.facilitator);
+    await page.getByLabel("Mot de passe").fill(PASSWORD);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Mes projets/);
+    await page.goto(url);
+    await hydrated(page);
+  }
+}
+

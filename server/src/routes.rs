@@ -6,7 +6,7 @@ use app::server::assets::site_assets;
 use app::server::auth::{RequestAuth, resume_session, session_cookie, session_cookie_name};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
@@ -44,11 +44,12 @@ const API_BODY_LIMIT: usize = 2 * app::sync::protocol::MAX_BATCH_BYTES;
 /// Every route the router has besides the pages (and the build's files under `/pkg`), as the
 /// role × scope matrix in the tests enumerates them: a route added here without a row there
 /// fails the tests.
-pub const ROUTES: [&str; 9] = [
+pub const ROUTES: [&str; 10] = [
     crate::files::ROUTES[0],
     crate::files::ROUTES[1],
     HEALTHZ,
     SERVICE_WORKER,
+    SCRIPTS,
     OFFLINE_SHELL,
     crate::headers::CSP_REPORT_PATH,
     SERVER_FUNCTIONS,
@@ -58,6 +59,8 @@ pub const ROUTES: [&str; 9] = [
 const HEALTHZ: &str = "/healthz";
 const SERVICE_WORKER: &str = "/sw.js";
 const OFFLINE_SHELL: &str = "/offline-shell";
+/// Scripts the pages load on demand, under names that change with their content.
+const SCRIPTS: &str = "/scripts/{name}";
 const SERVER_FUNCTIONS: &str = "/api/{*fn_name}";
 const EXPORTS: &str = "/exports/{file}";
 const BI: &str = "/bi/v1/{what}";
@@ -97,6 +100,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .route(HEALTHZ, get(healthz))
         .route(SERVICE_WORKER, get(service_worker))
         .route(OFFLINE_SHELL, get(offline_shell))
+        .route(SCRIPTS, get(script))
         .route(
             crate::headers::CSP_REPORT_PATH,
             axum::routing::post(crate::headers::csp_report),
@@ -272,6 +276,21 @@ async fn service_worker(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// The evidence script (`ui/files.js`) at this build's address; any other name is not found.
+async fn script(Path(name): Path<String>) -> Response {
+    if format!("/scripts/{name}") != app::ui::FILES_SCRIPT_URL {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        app::server::assets::FILES_SCRIPT,
+    )
+        .into_response()
+}
+
 async fn offline_shell(State(state): State<AppState>, req: Request<Body>) -> Response {
     let options = state.leptos_options.clone();
     // The shell's inline scripts carry the nonce of the policy it is sent with; the service
@@ -372,6 +391,7 @@ fn same_site(req: &Request<Body>, options: &RouterOptions) -> bool {
 pub(crate) fn is_public_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/icons/")
+        || path.starts_with("/scripts/")
         || matches!(
             path,
             "/sw.js" | "/manifest.webmanifest" | "/healthz" | "/offline-shell" | "/csp-report"

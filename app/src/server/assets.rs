@@ -20,6 +20,9 @@ pub struct SiteAssets {
     pub css_url: String,
 }
 
+/// The evidence script (`ui/files.js`, trimmed), served at [`crate::ui::FILES_SCRIPT_URL`].
+pub const FILES_SCRIPT: &str = include_str!(concat!(env!("OUT_DIR"), "/files.js"));
+
 static ASSETS: std::sync::OnceLock<SiteAssets> = std::sync::OnceLock::new();
 
 /// This process's assets, read once (the files do not change under a running server).
@@ -94,6 +97,7 @@ impl SiteAssets {
         }
         precache.extend(
             [
+                crate::ui::FILES_SCRIPT_URL,
                 "/manifest.webmanifest",
                 "/icons/icon-192.png",
                 "/icons/icon-512.png",
@@ -113,6 +117,8 @@ impl SiteAssets {
             digest.update(k);
             digest.update(v);
         }
+        // Scripts served from the binary, by names that change with their content.
+        digest.update(crate::ui::FILES_SCRIPT_URL);
         if hashes.is_empty() {
             let root = PathBuf::from(options.site_root.as_ref());
             for url in &precache {

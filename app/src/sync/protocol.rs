@@ -243,6 +243,17 @@ impl Record {
     }
 
     /// The project the record belongs to (a project, itself).
+    /// The evidence files the record names.
+    pub fn files(&self) -> &[crate::domain::evidence::Evidence] {
+        match self {
+            Record::Visit(v) => &v.fields.files,
+            Record::Entry(e) => &e.files,
+            Record::Milestone(m) => &m.files,
+            Record::Value(v) => &v.files,
+            _ => &[],
+        }
+    }
+
     pub fn project_id(&self) -> Option<Uuid> {
         match self {
             Record::Project(p) => Some(p.id),

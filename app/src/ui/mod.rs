@@ -6,6 +6,8 @@
 mod chunks;
 pub mod clock;
 pub mod data;
+#[cfg(feature = "hydrate")]
+pub mod evidence;
 pub mod form_store;
 pub mod kit;
 pub mod local;
@@ -30,6 +32,10 @@ pub const OFFLINE_SHELL_MARKER: &str = "data-offline-shell";
 /// Registers the service worker and lets a new version take over only when the page agrees.
 /// (Plain JS: it must run even where the WASM has not loaded yet.)
 const SERVICE_WORKER_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/service_worker_client.js"));
+
+/// Where the evidence script (`files.js`, see `evidence.rs`) is served: its name changes with
+/// its content.
+pub const FILES_SCRIPT_URL: &str = env!("ATHAR_FILES_SCRIPT");
 
 /// Browser plumbing for sync (tab slot, cross-tab lock, gzip uploads): see `platform.rs`.
 const PLATFORM_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/platform.js"));

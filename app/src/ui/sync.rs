@@ -24,6 +24,9 @@ pub struct SyncStatus {
     pub running: bool,
     /// (sent, total) while a sync runs.
     pub progress: Option<(u32, u32)>,
+    /// Evidence files still to send: (how many, bytes the server holds of them, their bytes),
+    /// as the last sync left them; `None` when none wait.
+    pub files: Option<(u32, u64, u64)>,
     /// Unix ms of the last sync that went through.
     pub last_success: Option<i64>,
     pub error: Option<AppError>,

@@ -991,6 +991,18 @@ async fn every_route_answers_each_role_as_its_row_says() {
                 path: "/offline-shell".into(),
                 expect: [200; 5],
             },
+            // The build's evidence script, to anyone (it holds no data); any other name is not
+            // there.
+            RouteRow {
+                route: "/scripts/{name}",
+                path: app::ui::FILES_SCRIPT_URL.into(),
+                expect: [200; 5],
+            },
+            RouteRow {
+                route: "/scripts/{name}",
+                path: "/scripts/files.0000000000000000.js".into(),
+                expect: [404; 5],
+            },
             RouteRow {
                 route: "/csp-report",
                 path: "/csp-report".into(),

@@ -308,6 +308,14 @@ pub fn SyncBar() -> impl IntoView {
                     (true, None) => Some(t_string!(i18n, syncing).to_string()),
                     _ => None,
                 };
+                let files = s.files.map(|(count, sent, total)| {
+                    // Megabytes to a tenth, with the decimal comma of French and Arabic.
+                    let mb = |b: u64| {
+                        let n = format!("{:.1}", b as f64 / 1_000_000.0);
+                        if i18n.get_locale_untracked() == Locale::en { n } else { n.replace('.', ",") }
+                    };
+                    view! { <span class="sync-files"><span aria-hidden="true">"📎 "</span>{t_string!(i18n, files_progress, count, sent = mb(sent), total = mb(total)).to_string()}</span> }
+                });
                 let problem = s.error.map(|e| match e {
                     crate::error::AppError::NotSignedIn => t_string!(i18n, sync_session_ended).to_string(),
                     crate::error::AppError::UpdateNeeded => text::error(i18n, &e),
@@ -318,6 +326,7 @@ pub fn SyncBar() -> impl IntoView {
                     {attention}
                     <span class="sync-last">{t_string!(i18n, last_sync, when = text::ago(i18n, s.last_success, s.now)).to_string()}</span>
                     {activity.map(|a| view! { <span>{a}</span> })}
+                    {files}
                     {problem.map(|m| view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
                 })
             }}

@@ -1,5 +1,6 @@
 //! What pages share: the frame of every page, panels, tags, role gates, form views, saving.
 
+pub mod attachments;
 pub mod form_view;
 pub mod gate;
 pub mod import;

@@ -17,6 +17,7 @@ use crate::i18n::*;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::form_store::device_form;
+use crate::ui::kit::attachments::{Attached, Attachments, EvidenceList};
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::gate::CapturePage;
@@ -405,7 +406,7 @@ pub(crate) fn EntryForm(
             };
             let id = entry.unwrap_or_else(new_id);
             // The photos and documents it carries stay with it through an edit.
-            let files = existing.as_ref().map(|e| e.files.clone()).unwrap_or_default();
+            let attached = Attached::new("files", existing.as_ref().map(|e| e.files.clone()).unwrap_or_default());
             let answers = RwSignal::new(start);
             let capture = Capture::new();
             let save = {
@@ -413,6 +414,7 @@ pub(crate) fn EntryForm(
                 move |status: EntryStatus| {
                     let mut given = answers.get_untracked();
                     form.prune(&mut given, &today);
+                    let files = attached.to_save(i18n);
                     let args = SaveEntryArgs {
                         id,
                         project_id: project,
@@ -421,9 +423,10 @@ pub(crate) fn EntryForm(
                         form_version: form.version,
                         status,
                         answers: given,
-                        files: files.clone(),
+                        files: files.clone().unwrap_or_default(),
                     };
-                    if !capture.passes(args.check(&form, &today)) {
+                    if !capture.passes(args.check(&form, &today)) || files.is_err() {
+                        capture.focus_summary();
                         return;
                     }
                     capture.save(i18n, user, vec![prepare::<SaveEntry>(&args, &today)], navigate.clone(), back.clone());
@@ -438,13 +441,16 @@ pub(crate) fn EntryForm(
                     <p class="hint">{t_string!(i18n, returned_entry_fix_hint)}</p>
                 })}
                 {locked.then(|| view! { <p class="notice success">{t_string!(i18n, entry_validated_locked)}</p> })}
-                <FormErrorSummary form=form.clone() errors=capture.errors node_ref=capture.summary />
+                <FormErrorSummary form=form.clone() errors=capture.errors node_ref=capture.summary
+                    more=Signal::derive(move || attached.summary_line().into_iter().collect()) />
                 <SaveProblem capture />
                 <form class="entry-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
                     <fieldset class="plain" disabled=locked>
                         <legend class="visually-hidden">{pick(&form.title, i18n.get_locale_untracked())}</legend>
                         <FormFields form answers errors=capture.errors today />
                     </fieldset>
+                    {(!locked).then(|| view! { <Attachments user attached /> })}
+                    {locked.then(|| view! { <EvidenceList files=attached.files.get_untracked() on_phone=true /> })}
                     {(!locked).then(|| view! {
                         <div class="actions">
                             <SavedNote capture />

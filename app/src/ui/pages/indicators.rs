@@ -22,6 +22,7 @@ use crate::i18n::*;
 use crate::sync::mutations::SaveIndicatorValue;
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::form_store::device_form;
+use crate::ui::kit::attachments::{Attached, Attachments};
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::save::save_then;
 use crate::ui::kit::tags::state_tag;
@@ -353,6 +354,8 @@ pub(crate) fn ValueForm(
     let women = RwSignal::new(String::new());
     let men = RwSignal::new(String::new());
     let saved = RwSignal::new(false);
+    // The value's evidence: photos of the cash book, a receipt.
+    let attached = Attached::new("value-files", Vec::new());
     let def = move || defs.with(|d| d.iter().find(|d| d.code == code.get()).cloned());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -418,8 +421,21 @@ pub(crate) fn ValueForm(
                     .map(|v| (v.version, v.files.clone()))
             });
         let base_version = held.as_ref().map(|(v, _)| *v).filter(|v| *v > 0);
-        // The evidence files it carries stay with it through a correction.
-        let files = held.map(|(_, f)| f).unwrap_or_default();
+        // The evidence files it carries stay with it through a correction; new ones join them.
+        let mut files = held.map(|(_, f)| f).unwrap_or_default();
+        match attached.to_save(i18n) {
+            Ok(added) => {
+                for f in added {
+                    if !files.iter().any(|g| g.sha256 == f.sha256) {
+                        files.push(f);
+                    }
+                }
+            }
+            Err(m) => {
+                error.set(Some(m));
+                return;
+            }
+        }
         let args = SaveValueArgs {
             id,
             project_id: project,
@@ -455,6 +471,7 @@ pub(crate) fn ValueForm(
                     round.update(|n| *n += 1);
                     women.set(String::new());
                     men.set(String::new());
+                    attached.clear();
                 }
                 Err(m) => error.set(Some(m)),
             }),
@@ -501,6 +518,7 @@ pub(crate) fn ValueForm(
                             prop:value=move || men.get() on:input=move |ev| men.set(event_target_value(&ev)) />
                     </fieldset>
                 })}
+                <Attachments user attached />
                 <p class="field-error" id="value-error" role="alert">{move || error.get()}</p>
                 <button type="submit">{t_string!(i18n, ind_save)}</button>
                 {move || saved.get().then(|| view! {

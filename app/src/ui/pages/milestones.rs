@@ -8,6 +8,7 @@ use crate::domain::milestone::{MILESTONE_KINDS, SaveMilestoneArgs};
 use crate::i18n::*;
 use crate::sync::mutations::SaveMilestone;
 use crate::sync::outbox::{SyncState, prepare};
+use crate::ui::kit::attachments::{Attached, Attachments, EvidenceList};
 use crate::ui::kit::save::new_id;
 use crate::ui::kit::save::save_then;
 use crate::ui::kit::tags::ReviewNoteView;
@@ -110,12 +111,32 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                             // A returned milestone is corrected here: its days, sent again for review.
                             let fix_due = RwSignal::new(m.due_on.clone().unwrap_or_default());
                             let fix_reached = RwSignal::new(m.achieved_on.clone().unwrap_or_default());
-                            let fix = move |ev: leptos::ev::SubmitEvent| {
+                            let fix = {
+                                let changed = changed.clone();
+                                move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();
                                 let day = |s: String| Some(s).filter(|d| !d.is_empty());
                                 save(changed(day(fix_due.get_untracked()), day(fix_reached.get_untracked())), Box::new(|| {}));
-                            };
+                            }};
                             let (due_id, reached_id) = (format!("fix-due-{}", m.id), format!("fix-reached-{}", m.id));
+                            // Evidence that it is reached: a photo of the equipment, the first
+                            // sale's receipt. New files join those it carries.
+                            let proof = Attached::new(format!("milestone-{}", m.id), Vec::new());
+                            let held_files = m.files.clone();
+                            let add_proof = {
+                                let (changed, due_on, achieved_on) = (changed.clone(), m.due_on.clone(), m.achieved_on.clone());
+                                move |ev: leptos::ev::SubmitEvent| {
+                                    ev.prevent_default();
+                                    let Ok(added) = proof.to_save(i18n) else { return };
+                                    let mut args = changed(due_on.clone(), achieved_on.clone());
+                                    for f in added {
+                                        if !args.files.iter().any(|g| g.sha256 == f.sha256) {
+                                            args.files.push(f);
+                                        }
+                                    }
+                                    save(args, Box::new(move || proof.clear()));
+                                }
+                            };
                             view! {
                                 <li class:done=reached>
                                     <p class="entry-head"><strong>{name}</strong></p>
@@ -125,6 +146,14 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                         {tag.map(|t| view! { <span class=t.class><span aria-hidden="true">{t.icon}</span>{t.text}</span> })}
                                     </p>
                                     {review.map(|note| view! { <ReviewNoteView note /> })}
+                                    <EvidenceList files=held_files on_phone=true />
+                                    <details class="milestone-proof">
+                                        <summary>"📎 "{t_string!(i18n, milestone_proof)}<span class="visually-hidden">" : "{hidden_name.clone()}</span></summary>
+                                        <form class="inline-form" on:submit=add_proof novalidate>
+                                            <Attachments user attached=proof />
+                                            <button type="submit">{t_string!(i18n, milestone_proof_save)}</button>
+                                        </form>
+                                    </details>
                                     {(!reached).then(|| view! {
                                         <button type="button" on:click=mark>
                                             {t_string!(i18n, milestone_mark_reached)}

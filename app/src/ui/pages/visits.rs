@@ -18,6 +18,7 @@ use crate::i18n::*;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::form_store::device_form;
+use crate::ui::kit::attachments::{Attached, Attachments, EvidenceList};
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::gate::CapturePage;
@@ -71,8 +72,10 @@ pub fn VisitsSection(user: Uuid, project: Uuid) -> impl IntoView {
                         let href = format!("/projects/{project}/visits/{}", v.id);
                         // What the supervisor asked, while the visit waits for its fix.
                         let returned = v.review.clone().filter(|_| v.fields.status == EntryStatus::Returned);
+                        let files = v.fields.files.clone();
                         view! {
                             <Entry head tags text=observations>
+                                <EvidenceList files on_phone=true />
                                 {returned.map(|note| view! { <ReviewNoteView note /> })}
                                 <p><a href=href>{t_string!(i18n, edit)}<span class="visually-hidden">" "{day.clone()}</span></a></p>
                             </Entry>
@@ -247,6 +250,7 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
             let capture = Capture::new();
             let carried = RwSignal::new(open.iter().map(|a| (a.id, Carry::Keep)).collect::<Vec<_>>());
             let carried_error = RwSignal::new(None::<&'static str>);
+            let attached = Attached::new("files", existing.as_ref().map(|v| v.fields.files.clone()).unwrap_or_default());
             let submit = {
                 let (form, today, back, navigate) = (form.clone(), today.clone(), back.clone(), navigate.clone());
                 move |status: EntryStatus| {
@@ -301,13 +305,15 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
                         })
                         .collect();
                     carried_error.set(moved.iter().find_map(|a| a.validate().err()).map(|e| text::field_error(i18n, e.code)));
-                    if !capture.passes(found) || carried_error.get_untracked().is_some() {
+                    let files = attached.to_save(i18n);
+                    if !capture.passes(found) || carried_error.get_untracked().is_some() || files.is_err() {
                         capture.focus_summary();
                         return;
                     }
-                    let Some(fields) = fields else {
+                    let (Some(mut fields), Ok(files)) = (fields, files) else {
                         return;
                     };
+                    fields.files = files;
                     let args = crate::sync::mutations::SaveVisitArgs { id, base_version, fields };
                     let mut entries = vec![prepare::<SaveVisit>(&args, &today)];
                     entries.extend(actions.iter().map(|a| prepare::<AddAction>(a, &today)));
@@ -323,7 +329,7 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
                 .filter(|v| v.fields.status == EntryStatus::Returned)
                 .and_then(|v| v.review.clone());
             let more = Signal::derive(move || {
-                carried_error.get().map(|m| ("carried".to_owned(), m.to_owned())).into_iter().collect::<Vec<_>>()
+                carried_error.get().map(|m| ("carried".to_owned(), m.to_owned())).into_iter().chain(attached.summary_line()).collect::<Vec<_>>()
             });
             view! {
                 <h1>{heading}</h1>
@@ -339,6 +345,7 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
                 <form class="visit-form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(EntryStatus::Submitted) }>
                     <FormFields form answers errors=capture.errors members today />
                     {no_members.then(|| view! { <p class="hint">{t_string!(i18n, no_members_here)}</p> })}
+                    <Attachments user attached />
                     {(!open.is_empty()).then(|| view! {
                         <CarriedActions open=open.clone() carried error=carried_error.into() />
                     })}

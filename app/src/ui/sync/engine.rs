@@ -382,7 +382,101 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         },
     )
     .map_err(storage)?;
-    Ok(())
+    // The text went first; the files follow and never hold up the entries.
+    send_files(user, h).await
+}
+
+/// A file no entry or form on this phone names is forgotten after this long (a photo taken for a
+/// form that was then left).
+const UNNAMED_FILE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Sends the evidence files kept on this phone for `user` whose entries the server has, each
+/// from where the server stands, and forgets those the server holds once no entry waiting here
+/// names them. Runs after the pull: an entry's files go only once the entry has come back.
+async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
+    use crate::sync::outbox::{LocalView, SyncState};
+    use crate::ui::evidence::{self, Sent};
+    let kept = match evidence::kept(user).await {
+        Ok(kept) => kept,
+        // No script (never loaded on this phone and the network went): nothing was taken.
+        Err(AppError::Network(_)) if h.status.with_untracked(|s| s.files.is_none()) => {
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let view = LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
+    let mut named = Vec::new();
+    let mut waiting = Vec::new();
+    for record in view.records() {
+        let (kind, id) = record.key();
+        let here = !matches!(view.state(kind, id), SyncState::Sent | SyncState::Conflict);
+        for file in record.files() {
+            named.push(file.sha256.clone());
+            if here {
+                waiting.push(file.sha256.clone());
+            }
+        }
+    }
+    let now = platform::now_ms();
+    let total: u64 = kept.iter().map(|k| k.bytes).sum();
+    let count = u32::try_from(kept.len()).unwrap_or(u32::MAX);
+    let done_bytes = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let show = move |sent: u64| h.status.update(|s| s.files = Some((count, sent, total)));
+    show(0);
+    let mut forget = Vec::new();
+    let mut held = Vec::new();
+    let mut failed = Ok(());
+    for k in &kept {
+        let waits = waiting.contains(&k.sha256);
+        let sent = if waits {
+            // Its entry is not on the server yet: the server would not take it.
+            Sent::Unknown
+        } else {
+            let done = std::rc::Rc::clone(&done_bytes);
+            match evidence::send(&k.sha256, move |at| show(done.get() + at)).await {
+                Ok(sent) => sent,
+                // The link went: the rest waits for the next sync.
+                Err(e) => {
+                    failed = Err(e);
+                    break;
+                }
+            }
+        };
+        match sent {
+            Sent::Held => {
+                done_bytes.set(done_bytes.get() + k.bytes);
+                held.push(&k.sha256);
+                if !waits {
+                    forget.push(k.sha256.clone());
+                }
+            }
+            Sent::Gone => forget.push(k.sha256.clone()),
+            Sent::Unknown if !named.contains(&k.sha256) && now - k.at > UNNAMED_FILE_MS => {
+                forget.push(k.sha256.clone());
+            }
+            Sent::Unknown | Sent::Refused => {}
+        }
+    }
+    evidence::forget(&forget).await?;
+    let still: Vec<_> = kept
+        .iter()
+        .filter(|k| !forget.contains(&k.sha256))
+        .collect();
+    h.status.update(|s| {
+        s.files = (!still.is_empty()).then(|| {
+            let sent = still
+                .iter()
+                .filter(|k| held.contains(&&k.sha256))
+                .map(|k| k.bytes)
+                .sum();
+            (
+                u32::try_from(still.len()).unwrap_or(u32::MAX),
+                sent,
+                still.iter().map(|k| k.bytes).sum(),
+            )
+        })
+    });
+    failed
 }
 
 /// Fetches the forms and the indicator catalogue again when the server holds other versions

@@ -6,6 +6,7 @@ use crate::domain::form::{Answer, FieldKind, FormDefinition};
 use crate::domain::registry::{RegistryRecord, RegistryReviewItem};
 use crate::domain::{HistoryEvent, QueueHeader, ReviewDecision, ReviewItem, VisitFields};
 use crate::i18n::*;
+use crate::ui::kit::attachments::EvidenceList;
 use crate::ui::kit::tags::ReviewNoteView;
 use crate::ui::kit::visit_fields::FIELDS;
 use crate::ui::kit::visit_fields::Field;
@@ -142,6 +143,11 @@ pub(crate) fn RegistryCard(
     );
     let meta = card_meta(i18n, None, &item.header);
     let facts = registry_facts(i18n, &item.record);
+    let files = match &item.record {
+        RegistryRecord::Member(_) => Vec::new(),
+        RegistryRecord::Milestone(m) => m.files.clone(),
+        RegistryRecord::Value(v) => v.files.clone(),
+    };
     let history = item.history.clone();
     let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
         ReviewDecision::Validate => t_string!(i18n, entry_done_validated),
@@ -157,6 +163,7 @@ pub(crate) fn RegistryCard(
                     <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
                 }).collect_view()}
             </dl>
+            <EvidenceList files />
             <HistoryDetails events=history members=Vec::new() form=None />
             <Decision id done refetch send=move |decision, comment| review_registry(kind, id, version, decision, comment) />
         </article>
@@ -208,6 +215,7 @@ pub(crate) fn Card(
                     <dd>{shown}</dd>
                 }).collect_view()}
             </dl>
+            <EvidenceList files=fields.files.clone() />
             <HistoryDetails events=history members=members.clone() form=None />
             <Decision id=visit done refetch send=move |decision, comment| review_visit(visit, version, decision, comment) />
         </article>
@@ -240,6 +248,7 @@ pub(crate) fn EntryCard(
     let previous = item.entry.review.clone();
     let history = item.history.clone();
     let answers = item.entry.answers.clone();
+    let files = item.entry.files.clone();
     let done = |i18n: I18nContext<Locale>, d: ReviewDecision| match d {
         ReviewDecision::Validate => t_string!(i18n, entry_done_validated),
         ReviewDecision::Return => t_string!(i18n, entry_done_returned),
@@ -260,6 +269,7 @@ pub(crate) fn EntryCard(
                     }).collect_view()}
                 </dl>
             })}
+            <EvidenceList files />
             <HistoryDetails events=history members=Vec::new() form />
             <Decision id=entry done refetch send=move |decision, comment| review_entry(entry, version, decision, comment) />
         </article>
