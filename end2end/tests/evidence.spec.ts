@@ -102,7 +102,9 @@ test("a visit with two photos and a PDF, taken offline, reaches the server whole
   const projectUrl = new URL((await page.locator(".card h3 a").last().getAttribute("href"))!, page.url()).toString();
   await openSignedIn(page, projectUrl);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
-  const photos = [await cameraPhoto(page, 7), await cameraPhoto(page, 11)];
+  // Photos of their own on each run: a file the server already holds would not be sent again.
+  const seed = Date.now() % 1_000_000;
+  const photos = [await cameraPhoto(page, seed), await cameraPhoto(page, seed + 1)];
   const observations = `Pompe solaire installée ${Date.now().toString(36)}`;
 
   await context.setOffline(true);
@@ -149,6 +151,7 @@ test("a visit with two photos and a PDF, taken offline, reaches the server whole
     .toBe("midway");
   const partlyBefore = countRows(`select max(received) from files where sha256 in (${shas.map((s) => `'${s}'`).join(",")}) and complete = 0`) ?? 0;
   await killBrowser(dir);
+  if (process.env.ATHAR_DEBUG) console.log("sizes", files.map((f) => f.bytes), "killed with", partlyBefore, "bytes of a file held");
 
   [context, page] = await launch(dir, testInfo);
   // Relaunched: the files are still on the phone, and sending goes on from where the server stands.
@@ -161,6 +164,7 @@ test("a visit with two photos and a PDF, taken offline, reaches the server whole
   await expect.poll(() => fileRows(shas, "complete = 1"), { timeout: 90_000 }).toBe(3);
   expect(resumedAt, "the first piece after the relaunch").not.toBeNull();
   expect(resumedAt!).toBeGreaterThanOrEqual(partlyBefore);
+  if (process.env.ATHAR_DEBUG) console.log("resumed at", resumedAt);
 
   // Each file once, whole, under the hash of its bytes; nothing left in pieces.
   const whole = storedObjects("files/");
@@ -194,4 +198,37 @@ test("a visit with two photos and a PDF, taken offline, reaches the server whole
   await expect(card.locator(".evidence img").first()).toHaveAttribute("alt", /La pompe et le panneau/);
   await expect(card.locator(".evidence a", { hasText: "Document 3" })).toHaveAttribute("href", `/api/files/${shas[2]}`);
   await review.close();
+});
+
+test("a page renamed .jpg, an SVG and a PDF over 10 MB are refused on the phone, each with its reason, and nothing is kept", async ({ page }) => {
+  await signIn(page, "facilitator");
+  await page.locator(".card h3 a").last().click();
+  await hydrated(page);
+  await page.getByRole("link", { name: /Nouvelle visite/ }).click();
+  await hydrated(page);
+  const before = await keptOnPhone(page);
+  const big = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(10 * 1024 * 1024 + 1, 32)]);
+  await page.locator("#files-add-file").setInputFiles([
+    { name: "photo.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<!doctype html><script>alert(1)</script>") },
+    { name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
+    { name: "scan.pdf", mimeType: "application/pdf", buffer: big },
+  ]);
+  const said = page.locator(".attachments .notice li");
+  await expect(said).toHaveCount(3, { timeout: 20_000 });
+  await expect(said.nth(0)).toHaveText(/« photo\.jpg » : seules les photos \(JPEG, PNG, WebP\) et les PDF/);
+  await expect(said.nth(1)).toHaveText(/« logo\.svg » : seules les photos/);
+  await expect(said.nth(2)).toHaveText(/« scan\.pdf » : plus de 10 Mo/);
+  await expect(page.locator(".attachments .file")).toHaveCount(0);
+  expect(await keptOnPhone(page)).toEqual(before);
+});
+
+test("a phone whose storage for Athar is four fifths full says so in the sync bar, and tells the team", async ({ page }) => {
+  // The browser's own figures, as a phone full of photos would give them.
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator.storage, "estimate", { value: () => Promise.resolve({ usage: 123_400_000, quota: 150_000_000 }) });
+  });
+  await signIn(page, "facilitator");
+  await expect(page.locator(".sync-bar .storage-note", { hasText: "presque plein" })).toBeVisible({ timeout: 20_000 });
+  const told = () => countRows("select count(*) from sync_clients where storage_bytes = 123400000 and storage_budget = 150000000");
+  if (told() !== null) await expect.poll(told, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
 });

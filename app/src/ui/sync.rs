@@ -27,6 +27,8 @@ pub struct SyncStatus {
     /// Evidence files still to send: (how many, bytes the server holds of them, their bytes),
     /// as the last sync left them; `None` when none wait.
     pub files: Option<(u32, u64, u64)>,
+    /// `(bytes used, bytes allowed)` by the browser for Athar, as the last sync read them.
+    pub storage: Option<(u64, u64)>,
     /// Unix ms of the last sync that went through.
     pub last_success: Option<i64>,
     pub error: Option<AppError>,

@@ -208,11 +208,11 @@ pub fn Attachments(user: Uuid, attached: Attached) -> impl IntoView {
                     <span aria-hidden="true">"📎 "</span>{t_string!(i18n, add_file)}
                 </label>
             </div>
-            <p role="status" class="hint">{move || busy.get().then(|| t_string!(i18n, files_keeping))}</p>
+            {move || busy.get().then(|| view! { <p role="status" class="hint">{t_string!(i18n, files_keeping)}</p> })}
             {move || {
                 let said = attached.notice.get();
                 (!said.is_empty()).then(|| view! {
-                    <ul class="notice" role="alert">{said.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    <div class="notice" role="alert"><ul>{said.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul></div>
                 })
             }}
         </fieldset>

@@ -334,6 +334,9 @@ pub fn SyncBar() -> impl IntoView {
             // the facilitator should know why entries must not wait long.
             {move || (sync.status.with(|s| s.persistent == Some(false) && s.pending.is_some_and(|n| n > 0)))
                 .then(|| view! { <span class="storage-note">{t_string!(i18n, storage_not_persistent)}</span> })}
+            // Four fifths of what the browser allows: photos are what fills a phone.
+            {move || (sync.status.with(|s| s.storage.is_some_and(|(used, quota)| used.saturating_mul(5) >= quota.saturating_mul(4))))
+                .then(|| view! { <span class="storage-note sync-error"><span aria-hidden="true">"⚠ "</span>{t_string!(i18n, storage_nearly_full)}</span> })}
             // Outside the redrawn part, so it keeps the keyboard focus while a sync runs.
             <button type="button" class="sync-now" on:click=move |_| sync.kick()
                 hidden=move || sync.status.with(|s| s.pending.is_none())

@@ -310,6 +310,10 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     if total > 0 {
         h.status.update(|s| s.progress = Some((0, total)));
     }
+    // How full the browser's storage for Athar is (the outbox, the files): said on the phone
+    // before it is full, and to the team.
+    let estimate = storage_estimate().await;
+    h.status.update(|s| s.storage = estimate);
     // One heartbeat for the whole sync: it reads every key the app holds.
     let beat = heartbeat(user, h);
     let mut acknowledged = Vec::new();
@@ -545,9 +549,43 @@ fn device_id() -> Uuid {
     id
 }
 
+/// `(bytes used, bytes allowed)` by the browser for Athar (`navigator.storage.estimate`), when
+/// it says.
+async fn storage_estimate() -> Option<(u64, u64)> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::JsCast;
+    let storage = Reflect::get(&window().navigator(), &"storage".into()).ok()?;
+    let estimate: Function = Reflect::get(&storage, &"estimate".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: Promise = estimate.call0(&storage).ok()?.dyn_into().ok()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let read = |name: &str| Reflect::get(&answer, &name.into()).ok()?.as_f64();
+    Some((read("usage")? as u64, read("quota")? as u64)).filter(|(_, quota)| *quota > 0)
+}
+
+/// The storage the heartbeat reports: of localStorage (the views, 5 MiB) and the browser's whole
+/// allowance (the outbox, the files), the fuller one.
+fn storage_for_heartbeat(h: SyncHandle) -> (u64, u64) {
+    let local = (
+        device().bytes_used().unwrap_or(0) as u64,
+        BUDGET_BYTES as u64,
+    );
+    match h.status.with_untracked(|s| s.storage) {
+        Some((used, quota))
+            if u128::from(used) * u128::from(local.1) > u128::from(local.0) * u128::from(quota) =>
+        {
+            (used, quota)
+        }
+        _ => local,
+    }
+}
+
 fn heartbeat(user: Uuid, h: SyncHandle) -> String {
     let kv = BrowserStore;
     let (pending, oldest) = outbox::summary(&Disk, user).unwrap_or((0, None));
+    let (storage_bytes, storage_budget) = storage_for_heartbeat(h);
     let (browser, label) = platform::browser();
     let hb = Heartbeat {
         device_id: device_id(),
@@ -556,8 +594,8 @@ fn heartbeat(user: Uuid, h: SyncHandle) -> String {
         pending,
         oldest_pending_at: oldest,
         last_success_at: outbox::sync_meta(&kv, user).last_success_at,
-        storage_bytes: device().bytes_used().unwrap_or(0) as u64,
-        storage_budget: BUDGET_BYTES as u64,
+        storage_bytes,
+        storage_budget,
         storage_persistent: h.status.with_untracked(|s| s.persistent),
         browser,
     };

@@ -8,6 +8,7 @@ use crate::api::{list_conflicts, resolve_conflict};
 use crate::domain::{ConflictCase, VisitFields, VisitVersion};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::kit::attachments::EvidenceList;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::kit::visit_fields::{FIELDS, Field};
@@ -70,6 +71,15 @@ pub(crate) fn Case(
         let mut fields = base.clone();
         for (i, f) in FIELDS.into_iter().enumerate() {
             f.take(&mut fields, &all[picks[i]].fields);
+        }
+        // No evidence is lost in a merge: the files of every version.
+        for v in &all {
+            for file in &v.fields.files {
+                let known = fields.files.iter().any(|f| f.sha256 == file.sha256);
+                if !known && fields.files.len() < crate::domain::evidence::MAX_FILES_PER_ENTRY {
+                    fields.files.push(file.clone());
+                }
+            }
         }
         fields
     };
@@ -150,6 +160,14 @@ pub(crate) fn Case(
                                 </tr>
                             }
                         }).collect_view()}
+                        {versions.iter().any(|v| !v.fields.files.is_empty()).then(|| view! {
+                            <tr>
+                                <th scope="row">{t_string!(i18n, files_title)}</th>
+                                {versions.iter().map(|v| view! {
+                                    <td><EvidenceList files=v.fields.files.clone() /></td>
+                                }).collect_view()}
+                            </tr>
+                        })}
                     </tbody>
                 </table>
             </div>
