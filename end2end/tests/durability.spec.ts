@@ -2,7 +2,7 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { countInDatabase, hydrated, killBrowser, launch, openSignedIn, serviceWorkerReady, storeVisits, tunisToday } from "./helpers";
+import { countInDatabase, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, serviceWorkerReady, storeVisits, tunisToday } from "./helpers";
 
 // "Saved" means on disk. The whole browser process dies (as when the battery runs out or Android
 // kills Chrome) right after the app said *saved*: after a relaunch on the same profile, every
@@ -93,11 +93,7 @@ test("the browser killed while the push is on the wire: the entries stay on the 
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), "athar-kill-"));
   let [context, page] = await launch(dir, testInfo);
-  await openSignedIn(page, "/");
-  await serviceWorkerReady(page);
-  const projectUrl = new URL((await page.locator(".card h3 a").last().getAttribute("href"))!, page.url()).toString();
-  await openSignedIn(page, projectUrl);
-  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
+  const projectUrl = await lastProjectReady(page);
 
   const stamp = Date.now().toString(36);
   const notes = [1, 2, 3, 4, 5].map((n) => `En vol ${stamp} visite ${n}`);
@@ -141,12 +137,8 @@ test("entries a phone kept in localStorage (layout 1) move to disk at the next s
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), "athar-layout-"));
   let [context, page] = await launch(dir, testInfo);
-  await openSignedIn(page, "/");
-  await serviceWorkerReady(page);
-  const projectUrl = new URL((await page.locator(".card h3 a").last().getAttribute("href"))!, page.url()).toString();
+  const projectUrl = await lastProjectReady(page);
   const projectId = projectUrl.split("/projects/")[1];
-  await openSignedIn(page, projectUrl);
-  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
   await context.setOffline(true);
 
   // As the previous version stored them: one key per mutation in localStorage, the tab slot's

@@ -1,9 +1,8 @@
 import { Page, expect, test } from "@playwright/test";
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { countRows, hydrated, killBrowser, launch, openSignedIn, serviceWorkerReady, signIn, storedObjects } from "./helpers";
+import { countRows, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, signIn, storedObjects } from "./helpers";
 
 // A facilitator offline photographs the new equipment and attaches a receipt to her visit. The
 // browser dies while the second photo goes up over a weak link; relaunched on the same profile,
@@ -97,11 +96,7 @@ test("a visit with two photos and a PDF, taken offline, reaches the server whole
   test.setTimeout(240_000);
   const dir = mkdtempSync(join(tmpdir(), "athar-evidence-"));
   let [context, page] = await launch(dir, testInfo);
-  await openSignedIn(page, "/");
-  await serviceWorkerReady(page);
-  const projectUrl = new URL((await page.locator(".card h3 a").last().getAttribute("href"))!, page.url()).toString();
-  await openSignedIn(page, projectUrl);
-  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
+  const projectUrl = await lastProjectReady(page);
   // Photos of their own on each run: a file the server already holds would not be sent again.
   const seed = Date.now() % 1_000_000;
   const photos = [await cameraPhoto(page, seed), await cameraPhoto(page, seed + 1)];

@@ -265,3 +265,17 @@ export async function openSignedIn(page: Page, url: string) {
   }
 }
 
+
+/**
+ * Signs the facilitator in on a fresh phone profile, waits for the service worker, and opens the
+ * last of her projects with nothing waiting: its address. (The last project: the other specs
+ * count the visits of the first.)
+ */
+export async function lastProjectReady(page: Page): Promise<string> {
+  await openSignedIn(page, "/");
+  await serviceWorkerReady(page);
+  const projectUrl = new URL((await page.locator(".card h3 a").last().getAttribute("href"))!, page.url()).toString();
+  await openSignedIn(page, projectUrl);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
+  return projectUrl;
+}

@@ -32,45 +32,8 @@
     }).join("");
   }
 
-  var opening = null;
-  function database() {
-    if (!opening) {
-      opening = new Promise(function (resolve, reject) {
-        if (!window.indexedDB) return reject("UnavailableError");
-        var req = indexedDB.open("athar-files", 1);
-        req.onupgradeneeded = function () { req.result.createObjectStore("files"); };
-        req.onsuccess = function () {
-          var db = req.result;
-          db.onversionchange = function () { db.close(); opening = null; };
-          db.onclose = function () { opening = null; };
-          resolve(db);
-        };
-        req.onerror = function () { opening = null; reject(req.error ? req.error.name : "UnknownError"); };
-        req.onblocked = function () { opening = null; reject("UnavailableError"); };
-      });
-    }
-    return opening;
-  }
-  // One transaction on the store; resolves to what `work`'s returned function gives once the
-  // transaction has completed (for a write: once it is on disk).
-  function run(mode, work) {
-    return database().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx;
-        try {
-          tx = db.transaction("files", mode, { durability: "strict" });
-          var result = work(tx.objectStore("files"));
-        } catch (e) {
-          if (tx) try { tx.abort(); } catch (x) {}
-          return reject((e && e.name) || "UnknownError");
-        }
-        tx.oncomplete = function () { resolve(result && result()); };
-        tx.onabort = tx.onerror = function () {
-          reject((tx.error && tx.error.name) || "AbortError");
-        };
-      });
-    });
-  }
+  // `platform.js` runs before this script on every page.
+  var run = athar.store("athar-files", "files");
   function get(sha) {
     return run("readonly", function (store) {
       var req = store.get(sha);

@@ -62,47 +62,54 @@
     });
   };
 
-  // The outbox on disk (`storage/durable.rs`): IndexedDB "athar", store "outbox", string keys
-  // and values. Each write is one transaction with durability "strict", resolved only once the
-  // browser has put it on disk; failures reject with the error's name (QuotaExceededError…).
-  // Other tabs hear of each write through a BroadcastChannel, as an `athar-outbox` event.
-  var opening = null;
-  function database() {
-    if (!opening) {
-      opening = new Promise(function (resolve, reject) {
-        if (!window.indexedDB) return reject("UnavailableError");
-        var req = indexedDB.open("athar", 1);
-        req.onupgradeneeded = function () { req.result.createObjectStore("outbox"); };
-        req.onsuccess = function () {
-          var db = req.result;
-          db.onversionchange = function () { db.close(); opening = null; };
-          db.onclose = function () { opening = null; };
-          resolve(db);
-        };
-        req.onerror = function () { opening = null; reject(req.error ? req.error.name : "UnknownError"); };
-        req.onblocked = function () { opening = null; reject("UnavailableError"); };
-      });
+  // One object store of an IndexedDB database, opened on first use. `run(mode, work)` runs
+  // `work(store)` in one transaction with durability "strict" and resolves to what the function
+  // `work` returned gives once the transaction has completed (for a write: once the browser has
+  // put it on disk); failures reject with the error's name (QuotaExceededError…).
+  athar.store = function (name, storeName) {
+    var opening = null;
+    function database() {
+      if (!opening) {
+        opening = new Promise(function (resolve, reject) {
+          if (!window.indexedDB) return reject("UnavailableError");
+          var req = indexedDB.open(name, 1);
+          req.onupgradeneeded = function () { req.result.createObjectStore(storeName); };
+          req.onsuccess = function () {
+            var db = req.result;
+            db.onversionchange = function () { db.close(); opening = null; };
+            db.onclose = function () { opening = null; };
+            resolve(db);
+          };
+          req.onerror = function () { opening = null; reject(req.error ? req.error.name : "UnknownError"); };
+          req.onblocked = function () { opening = null; reject("UnavailableError"); };
+        });
+      }
+      return opening;
     }
-    return opening;
-  }
-  function run(mode, work) {
-    return database().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx;
-        try {
-          tx = db.transaction("outbox", mode, { durability: "strict" });
-          var result = work(tx.objectStore("outbox"));
-        } catch (e) {
-          if (tx) try { tx.abort(); } catch (x) {}
-          return reject((e && e.name) || "UnknownError");
-        }
-        tx.oncomplete = function () { resolve(result && result()); };
-        tx.onabort = tx.onerror = function () {
-          reject((tx.error && tx.error.name) || "AbortError");
-        };
+    return function run(mode, work) {
+      return database().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var tx;
+          try {
+            tx = db.transaction(storeName, mode, { durability: "strict" });
+            var result = work(tx.objectStore(storeName));
+          } catch (e) {
+            if (tx) try { tx.abort(); } catch (x) {}
+            return reject((e && e.name) || "UnknownError");
+          }
+          tx.oncomplete = function () { resolve(result && result()); };
+          tx.onabort = tx.onerror = function () {
+            reject((tx.error && tx.error.name) || "AbortError");
+          };
+        });
       });
-    });
-  }
+    };
+  };
+
+  // The outbox on disk (`storage/durable.rs`): IndexedDB "athar", store "outbox", string keys
+  // and values. Other tabs hear of each write through a BroadcastChannel, as an `athar-outbox`
+  // event.
+  var run = athar.store("athar", "outbox");
   var channel = window.BroadcastChannel ? new BroadcastChannel("athar-outbox") : null;
   if (channel) channel.onmessage = function () { window.dispatchEvent(new Event("athar-outbox")); };
   athar.db = {

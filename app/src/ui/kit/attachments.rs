@@ -186,7 +186,7 @@ pub fn Attachments(user: Uuid, attached: Attached) -> impl IntoView {
             {move || attached.error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             <ul class="files" hidden=move || count() == 0>
                 <For each=move || attached.files.get() key=|f| f.sha256.clone() let:file>
-                    <FileItem file attached />
+                    <FileItem file attached user />
                 </For>
             </ul>
             <div class="file-buttons" hidden=full>
@@ -221,8 +221,9 @@ pub fn Attachments(user: Uuid, attached: Attached) -> impl IntoView {
 
 /// One file of the form: what it shows, its caption, the question of a photo, and *Remove*.
 #[component]
-fn FileItem(file: Evidence, attached: Attached) -> impl IntoView {
+fn FileItem(file: Evidence, attached: Attached, user: Uuid) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = crate::ui::sync::use_sync();
     let sha = file.sha256.clone();
     let short = sha[..12.min(sha.len())].to_owned();
     let picture = file.media.is_image();
@@ -294,13 +295,23 @@ fn FileItem(file: Evidence, attached: Attached) -> impl IntoView {
                 attached
                     .notice
                     .set(vec![t_string!(i18n, photo_not_kept).to_string()]);
+                // Off the phone too, unless an entry saved on it names the same file.
                 #[cfg(feature = "hydrate")]
                 {
-                    let sha = sha.clone();
-                    leptos::task::spawn_local(async move {
-                        let _ = crate::ui::evidence::forget(&[sha]).await;
+                    let revision = sync.revision.get_untracked();
+                    let named = crate::ui::local::local_view(user, revision).is_none_or(|view| {
+                        view.records()
+                            .any(|r| r.files().iter().any(|f| f.sha256 == sha))
                     });
+                    if !named {
+                        let sha = sha.clone();
+                        leptos::task::spawn_local(async move {
+                            let _ = crate::ui::evidence::forget(&[sha]).await;
+                        });
+                    }
                 }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = (user, sync);
             }
         }
     };
