@@ -390,9 +390,9 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     send_files(user, h).await
 }
 
-/// A file no entry or form on this phone names is forgotten after this long (a photo taken for a
-/// form that was then left).
-const UNNAMED_FILE_MS: i64 = 24 * 60 * 60 * 1000;
+/// A file no entry on this phone names is forgotten after this long (a photo taken for a form
+/// that was then left). Long, so a form left open for days still finds its photos when saved.
+const UNNAMED_FILE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// Sends the evidence files kept on this phone for `user` whose entries the server has, each
 /// from where the server stands, and forgets those the server holds once no entry waiting here
@@ -408,6 +408,10 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         }
         Err(e) => return Err(e),
     };
+    if kept.is_empty() {
+        h.status.update(|s| s.files = None);
+        return Ok(());
+    }
     let view = LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
     let mut named = Vec::new();
     let mut waiting = Vec::new();
@@ -447,12 +451,11 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
             }
         };
         match sent {
+            // Held and no entry waiting here names it (else it was not sent).
             Sent::Held => {
                 done_bytes.set(done_bytes.get() + k.bytes);
                 held.push(&k.sha256);
-                if !waits {
-                    forget.push(k.sha256.clone());
-                }
+                forget.push(k.sha256.clone());
             }
             Sent::Gone => forget.push(k.sha256.clone()),
             Sent::Unknown if !named.contains(&k.sha256) && now - k.at > UNNAMED_FILE_MS => {
