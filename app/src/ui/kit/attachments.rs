@@ -228,26 +228,7 @@ fn FileItem(file: Evidence, attached: Attached, user: Uuid) -> impl IntoView {
     let short = sha[..12.min(sha.len())].to_owned();
     let picture = file.media.is_image();
     // The copy on this phone while it is kept here; the server's once it has gone.
-    let local = RwSignal::new(None::<String>);
-    #[cfg(feature = "hydrate")]
-    {
-        let sha = sha.clone();
-        leptos::task::spawn_local(async move {
-            local.set(crate::ui::evidence::local_url(&sha).await);
-        });
-    }
-    let full = {
-        let sha = sha.clone();
-        move || local.get().unwrap_or_else(|| format!("/api/files/{sha}"))
-    };
-    let thumbnail = {
-        let sha = sha.clone();
-        move || {
-            local
-                .get()
-                .unwrap_or_else(|| format!("/api/files/{sha}/thumbnail"))
-        }
-    };
+    let (full, thumbnail) = addresses(&sha, true);
     let position = {
         let sha = sha.clone();
         move || {
@@ -367,6 +348,29 @@ fn FileItem(file: Evidence, attached: Attached, user: Uuid) -> impl IntoView {
     }
 }
 
+/// Where a file shows, whole and as a thumbnail: the phone's copy while it keeps one (looked up
+/// when `on_phone`), else the server's.
+fn addresses(sha256: &str, on_phone: bool) -> (Signal<String>, Signal<String>) {
+    let local = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    if on_phone {
+        let sha = sha256.to_owned();
+        leptos::task::spawn_local(async move {
+            local.set(crate::ui::evidence::local_url(&sha).await);
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_phone;
+    let (whole, small) = (
+        format!("/api/files/{sha256}"),
+        format!("/api/files/{sha256}/thumbnail"),
+    );
+    (
+        Signal::derive(move || local.get().unwrap_or_else(|| whole.clone())),
+        Signal::derive(move || local.get().unwrap_or_else(|| small.clone())),
+    )
+}
+
 /// How many files an entry shows before *Show more*: a supervisor on a tablet loads a few
 /// thumbnails per entry until she asks for the rest.
 const SHOWN_FILES: usize = 4;
@@ -406,26 +410,7 @@ pub fn EvidenceList(files: Vec<Evidence>, #[prop(optional)] on_phone: bool) -> i
 #[component]
 fn EvidenceItem(file: Evidence, n: usize, on_phone: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let sha = file.sha256.clone();
-    let local = RwSignal::new(None::<String>);
-    #[cfg(feature = "hydrate")]
-    if on_phone {
-        let sha = sha.clone();
-        leptos::task::spawn_local(async move {
-            local.set(crate::ui::evidence::local_url(&sha).await);
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = on_phone;
-    let full = {
-        let sha = sha.clone();
-        move || local.get().unwrap_or_else(|| format!("/api/files/{sha}"))
-    };
-    let thumbnail = move || {
-        local
-            .get()
-            .unwrap_or_else(|| format!("/api/files/{sha}/thumbnail"))
-    };
+    let (full, thumbnail) = addresses(&file.sha256, on_phone);
     let name = if file.media.is_image() {
         t_string!(i18n, photo_n, n = n).to_string()
     } else {
