@@ -5,7 +5,7 @@ import { LOGINS, Role, hydrated, signIn } from "./helpers";
  * Every visible thing a finger can press, on every page each role reaches, is at least 44 × 44 px
  * on a 360 px phone, in French and in Arabic. A link inside running text is measured as the
  * text's line, not as a target (WCAG 2.5.8's inline exception); a checkbox or a radio button by
- * the label that holds it.
+ * its label, and a file input by the label that holds it (a tap on the label works the control).
  */
 async function smallTargets(page: Page): Promise<string[]> {
   // Details open and close: measure them closed and open, as a user meets them.
@@ -32,6 +32,9 @@ async function smallTargets(page: Page): Promise<string[]> {
       const input = el as HTMLInputElement;
       if (el.tagName === "INPUT" && (input.type === "checkbox" || input.type === "radio")) {
         target = el.closest("label") ?? (input.id ? document.querySelector(`label[for="${input.id}"]`) : null) ?? el;
+      } else if (el.tagName === "INPUT" && input.type === "file") {
+        // Hidden inside a label drawn as a button (the evidence buttons): the label is tapped.
+        target = el.closest("label") ?? el;
       }
       const r = target.getBoundingClientRect();
       if (r.width < MIN - 0.5 || r.height < MIN - 0.5) {

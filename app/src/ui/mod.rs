@@ -109,18 +109,26 @@ fn stylesheet_url(_options: &LeptosOptions) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    sync::provide_sync();
     view! {
         <I18nContextProvider>
-            <Title text="Athar" />
-            <Router>
-                {Routes(
-                    RoutesProps::builder()
-                        .fallback(kit::panels::NotFoundPage)
-                        .children(RouteChildren::to_children(|| StaticVec::from(routes::routes())))
-                        .build(),
-                )}
-            </Router>
+            <Synced />
         </I18nContextProvider>
+    }
+}
+
+/// The app within its language: sync (which writes some of the header's words) and the pages.
+#[component]
+fn Synced() -> impl IntoView {
+    sync::provide_sync();
+    view! {
+        <Title text="Athar" />
+        <Router>
+            {Routes(
+                RoutesProps::builder()
+                    .fallback(kit::panels::NotFoundPage)
+                    .children(RouteChildren::to_children(|| StaticVec::from(routes::routes())))
+                    .build(),
+            )}
+        </Router>
     }
 }

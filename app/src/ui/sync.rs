@@ -24,11 +24,14 @@ pub struct SyncStatus {
     pub running: bool,
     /// (sent, total) while a sync runs.
     pub progress: Option<(u32, u32)>,
-    /// Evidence files still to send: (how many, bytes the server holds of them, their bytes),
-    /// as the last sync left them; `None` when none wait.
-    pub files: Option<(u32, u64, u64)>,
+    /// Evidence files still to send, in words ("3 fichiers, 0,2 sur 0,3 Mo envoyés"), as the
+    /// sync chunk wrote them (their words stay out of the code a cold start downloads); `None`
+    /// when none wait.
+    pub files: Option<String>,
     /// `(bytes used, bytes allowed)` by the browser for Athar, as the last sync read them.
     pub storage: Option<(u64, u64)>,
+    /// Said while that is four fifths full, in words the sync chunk wrote.
+    pub storage_warning: Option<String>,
     /// Unix ms of the last sync that went through.
     pub last_success: Option<i64>,
     pub error: Option<AppError>,
@@ -61,6 +64,8 @@ pub struct SyncHandle {
     pub revision: RwSignal<u32>,
     /// A message for the next page (e.g. "Saved on this phone").
     pub flash: RwSignal<Option<String>>,
+    /// The app's language, for what the sync chunk writes in the header.
+    pub i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
 }
 
 /// Creates the sync state for the app and, in the browser, starts the engine.
@@ -70,6 +75,7 @@ pub fn provide_sync() -> SyncHandle {
         user: RwSignal::new(None),
         revision: RwSignal::new(0),
         flash: RwSignal::new(None),
+        i18n: crate::i18n::use_i18n(),
     };
     provide_context(handle);
     #[cfg(feature = "hydrate")]

@@ -308,14 +308,7 @@ pub fn SyncBar() -> impl IntoView {
                     (true, None) => Some(t_string!(i18n, syncing).to_string()),
                     _ => None,
                 };
-                let files = s.files.map(|(count, sent, total)| {
-                    // Megabytes to a tenth, with the decimal comma of French and Arabic.
-                    let mb = |b: u64| {
-                        let n = format!("{:.1}", b as f64 / 1_000_000.0);
-                        if i18n.get_locale_untracked() == Locale::en { n } else { n.replace('.', ",") }
-                    };
-                    view! { <span class="sync-files"><span aria-hidden="true">"📎 "</span>{t_string!(i18n, files_progress, count, sent = mb(sent), total = mb(total)).to_string()}</span> }
-                });
+                let files = s.files.map(|line| view! { <span class="sync-files"><span aria-hidden="true">"📎 "</span>{line}</span> });
                 let problem = s.error.map(|e| match e {
                     crate::error::AppError::NotSignedIn => t_string!(i18n, sync_session_ended).to_string(),
                     crate::error::AppError::UpdateNeeded => text::error(i18n, &e),
@@ -334,9 +327,8 @@ pub fn SyncBar() -> impl IntoView {
             // the facilitator should know why entries must not wait long.
             {move || (sync.status.with(|s| s.persistent == Some(false) && s.pending.is_some_and(|n| n > 0)))
                 .then(|| view! { <span class="storage-note">{t_string!(i18n, storage_not_persistent)}</span> })}
-            // Four fifths of what the browser allows: photos are what fills a phone.
-            {move || (sync.status.with(|s| s.storage.is_some_and(|(used, quota)| used.saturating_mul(5) >= quota.saturating_mul(4))))
-                .then(|| view! { <span class="storage-note sync-error"><span aria-hidden="true">"⚠ "</span>{t_string!(i18n, storage_nearly_full)}</span> })}
+            {move || sync.status.with(|s| s.storage_warning.clone())
+                .map(|m| view! { <span class="storage-note sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
             // Outside the redrawn part, so it keeps the keyboard focus while a sync runs.
             <button type="button" class="sync-now" on:click=move |_| sync.kick()
                 hidden=move || sync.status.with(|s| s.pending.is_none())

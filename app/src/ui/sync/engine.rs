@@ -313,7 +313,16 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     // How full the browser's storage for Athar is (the outbox, the files): said on the phone
     // before it is full, and to the team.
     let estimate = storage_estimate().await;
-    h.status.update(|s| s.storage = estimate);
+    // Four fifths of what the browser allows: photos are what fills a phone.
+    let nearly_full =
+        estimate.is_some_and(|(used, quota)| used.saturating_mul(5) >= quota.saturating_mul(4));
+    h.status.update(|s| {
+        s.storage = estimate;
+        s.storage_warning = nearly_full.then(|| {
+            use crate::i18n::*;
+            t_string!(h.i18n, storage_nearly_full).to_string()
+        });
+    });
     // One heartbeat for the whole sync: it reads every key the app holds.
     let beat = heartbeat(user, h);
     let mut acknowledged = Vec::new();
@@ -429,7 +438,10 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     let total: u64 = kept.iter().map(|k| k.bytes).sum();
     let count = u32::try_from(kept.len()).unwrap_or(u32::MAX);
     let done_bytes = std::rc::Rc::new(std::cell::Cell::new(0u64));
-    let show = move |sent: u64| h.status.update(|s| s.files = Some((count, sent, total)));
+    let show = move |sent: u64| {
+        h.status
+            .update(|s| s.files = Some(files_line(h, count, sent, total)))
+    };
     show(0);
     let mut forget = Vec::new();
     let mut held = Vec::new();
@@ -476,14 +488,34 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
                 .filter(|k| held.contains(&&k.sha256))
                 .map(|k| k.bytes)
                 .sum();
-            (
-                u32::try_from(still.len()).unwrap_or(u32::MAX),
-                sent,
-                still.iter().map(|k| k.bytes).sum(),
-            )
+            let count = u32::try_from(still.len()).unwrap_or(u32::MAX);
+            files_line(h, count, sent, still.iter().map(|k| k.bytes).sum())
         })
     });
     failed
+}
+
+/// The sync bar's line for files waiting: "3 fichiers, 0,2 sur 0,3 Mo envoyés".
+fn files_line(h: SyncHandle, count: u32, sent: u64, total: u64) -> String {
+    use crate::i18n::*;
+    let i18n = h.i18n;
+    // Megabytes to a tenth, with the decimal comma of French and Arabic.
+    let mb = |b: u64| {
+        let n = format!("{:.1}", b as f64 / 1_000_000.0);
+        if i18n.get_locale_untracked() == Locale::en {
+            n
+        } else {
+            n.replace('.', ",")
+        }
+    };
+    t_string!(
+        i18n,
+        files_progress,
+        count,
+        sent = mb(sent),
+        total = mb(total)
+    )
+    .to_string()
 }
 
 /// Fetches the forms and the indicator catalogue again when the server holds other versions
