@@ -25,6 +25,7 @@ test("Arabic, French and digits in one observation are kept and shown as typed, 
   await signIn(page, "facilitator");
   // The last of her projects: the first one's timeline is what other tests read.
   await page.locator(".card h3 a").last().click();
+  await expect(page).toHaveURL(/\/projects\//);
   await hydrated(page);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   const project = { url: page.url() };
