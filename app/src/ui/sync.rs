@@ -187,21 +187,26 @@ impl SyncHandle {
 /// Saves prepared mutations on this phone for the signed-in user, in order and in one
 /// transaction; resolves once they are on disk (an IndexedDB transaction with strict durability
 /// has completed): only then may the form say *saved*. Call [`SyncHandle::saved`] once the form
-/// has said so.
+/// has said so. The form's draft (its key), if it kept one, goes in the same transaction.
 #[cfg(feature = "hydrate")]
 pub async fn save(
     user: uuid::Uuid,
     prepared: Vec<crate::sync::outbox::Prepared>,
+    draft: Option<String>,
 ) -> Result<Vec<u64>, crate::sync::outbox::SaveError> {
     use crate::sync::outbox::Outbox;
     let slot = crate::ui::platform::slot().await;
     let now = crate::ui::platform::now_ms();
     crate::storage::durable::write(|kv| {
         let mut outbox = Outbox::open(kv, user, slot, crate::ui::platform::new_id())?;
-        prepared
+        let seqs = prepared
             .into_iter()
             .map(|p| outbox.save_prepared(p, now))
-            .collect()
+            .collect();
+        if let Some(key) = &draft {
+            crate::storage::KeyValue::remove(kv, key)?;
+        }
+        seqs
     })
     .await
 }

@@ -37,11 +37,27 @@ pub struct Attached {
 impl Attached {
     /// The files an entry already carries (an edit), or none (a new entry).
     pub fn new(name: impl Into<String>, files: Vec<Evidence>) -> Attached {
+        let attached = Attached {
+            files: RwSignal::new(Vec::new()),
+            people: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+            name: StoredValue::new(name.into()),
+        };
+        attached.restore(files, &[]);
+        attached
+    }
+
+    /// The form's files are `files`, each photo's question answered as it says, except those of
+    /// `unasked`, whose question still waits (a form given back from its draft).
+    pub fn restore(&self, files: Vec<Evidence>, unasked: &[String]) {
         let people = files
             .iter()
             .filter(|f| f.media.is_image())
             .map(|f| {
-                let said = if f.people_agreed {
+                let said = if unasked.contains(&f.sha256) {
+                    People::NotAsked
+                } else if f.people_agreed {
                     People::Agreed
                 } else {
                     People::Nobody
@@ -49,13 +65,10 @@ impl Attached {
                 (f.sha256.clone(), said)
             })
             .collect();
-        Attached {
-            files: RwSignal::new(files),
-            people: RwSignal::new(people),
-            notice: RwSignal::new(Vec::new()),
-            error: RwSignal::new(None),
-            name: StoredValue::new(name.into()),
-        }
+        self.files.set(files);
+        self.people.set(people);
+        self.notice.set(Vec::new());
+        self.error.set(None);
     }
 
     /// The files to save with the entry; an error for the form when a photo's question waits or
@@ -88,12 +101,19 @@ impl Attached {
             .map(|message| (self.name.get_value(), message))
     }
 
+    /// The photos whose people question waits (a draft keeps them so).
+    pub fn unasked(&self) -> Vec<String> {
+        self.people.with(|all| {
+            all.iter()
+                .filter(|(_, said)| *said == People::NotAsked)
+                .map(|(sha, _)| sha.clone())
+                .collect()
+        })
+    }
+
     /// Empties the form's files (after a save that keeps the form open).
     pub fn clear(&self) {
-        self.files.set(Vec::new());
-        self.people.set(Vec::new());
-        self.notice.set(Vec::new());
-        self.error.set(None);
+        self.restore(Vec::new(), &[]);
     }
 
     fn answer(&self, sha256: &str, said: People) {

@@ -1,6 +1,7 @@
 //! What pages share: the frame of every page, panels, tags, role gates, form views, saving.
 
 pub mod attachments;
+pub mod draft;
 pub mod form_view;
 pub mod gate;
 pub mod import;

@@ -9,6 +9,7 @@
 use crate::domain::form::AnswerError;
 use crate::i18n::*;
 use crate::sync::outbox::{Prepared, SaveError};
+use crate::ui::kit::draft::Kept;
 use crate::ui::text;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -53,7 +54,8 @@ pub(crate) fn saved_then_back(
 }
 
 /// Saves prepared mutations on the phone, in order, then calls `done` with `Ok`, or with the
-/// message to show.
+/// message to show. The form's draft, if it keeps one, is removed with them (and kept on again
+/// if the save fails).
 ///
 /// Called from event handlers, which may outlive the list that drew them (a sync redraws it):
 /// everything it needs is passed in, nothing is looked up in the reactive context.
@@ -62,6 +64,7 @@ pub(crate) fn save_then(
     sync: crate::ui::sync::SyncHandle,
     user: Uuid,
     prepared: Vec<Result<Prepared, SaveError>>,
+    draft: Option<Kept>,
     done: Box<dyn FnOnce(Result<(), String>)>,
 ) {
     let message = move |e: SaveError| match e {
@@ -79,15 +82,19 @@ pub(crate) fn save_then(
     // All of them in one transaction on disk: saved together, or not at all.
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        let result = crate::ui::sync::save(user, prepared).await;
+        let key = draft.map(|d| d.closing());
+        let result = crate::ui::sync::save(user, prepared, key).await;
         let saved = result.is_ok();
+        if !saved && let Some(d) = draft {
+            d.reopen();
+        }
         done(result.map(|_| ()).map_err(message));
         if saved {
             sync.saved(user);
         }
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (sync, user, prepared, done);
+    let _ = (sync, user, prepared, draft, done);
 }
 
 /// What a capture form shows of its last save: the problems found (listed above the form), a
@@ -100,6 +107,8 @@ pub struct Capture {
     /// The problem summary, focused when a save is refused.
     pub summary: NodeRef<leptos::html::Div>,
     sync: crate::ui::sync::SyncHandle,
+    /// The form's draft, removed by the save.
+    draft: Option<Kept>,
 }
 
 impl Capture {
@@ -111,6 +120,15 @@ impl Capture {
             saved: RwSignal::new(false),
             summary: NodeRef::new(),
             sync: crate::ui::sync::use_sync(),
+            draft: None,
+        }
+    }
+
+    /// The form keeps a draft as it is typed: saving removes it.
+    pub(crate) fn keeping(self, draft: Kept) -> Capture {
+        Capture {
+            draft: Some(draft),
+            ..self
         }
     }
 
@@ -149,7 +167,7 @@ impl Capture {
             navigate,
             back,
         );
-        save_then(i18n, self.sync, user, entries, done);
+        save_then(i18n, self.sync, user, entries, self.draft, done);
     }
 }
 

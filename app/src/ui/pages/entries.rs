@@ -14,10 +14,12 @@ use crate::domain::{
     ActionStatus, EntryStatus, FormEntry, NewActionItem, ProjectKind, SaveEntryArgs,
 };
 use crate::i18n::*;
+use crate::sync::drafts::Draft;
 use crate::sync::mutations::{AddAction, SaveEntry};
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::form_store::device_form;
 use crate::ui::kit::attachments::{Attached, Attachments, EvidenceList};
+use crate::ui::kit::draft::{DraftNote, Kept, draft_name};
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::gate::CapturePage;
@@ -254,6 +256,7 @@ pub fn AssessmentSection(user: Uuid, project: Uuid, kind: ProjectKind) -> impl I
             sync,
             user,
             vec![prepare::<AddAction>(&args, &today)],
+            None,
             Box::new(move |r| match r {
                 Ok(()) => error.set(None),
                 Err(message) => error.set(Some(message)),
@@ -374,6 +377,17 @@ pub(crate) fn EntryForm(
     let navigate = leptos_router::hooks::use_navigate();
     let back = format!("/projects/{project}");
     let loaded = form_start::<FormEntry>(user, project, entry);
+    let which = match (entry, new_form) {
+        (Some(_), _) => "entry",
+        (None, SSE_FORM) => "assessment",
+        (None, _) => "diagnostic",
+    };
+    let kept = Kept::new(
+        user,
+        draft_name(which, project, entry),
+        which,
+        Some(project),
+    );
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(title, existing)| {
@@ -405,10 +419,19 @@ pub(crate) fn EntryForm(
                 }
             };
             let id = entry.unwrap_or_else(new_id);
+            // Given back as it was typed, when the phone kept a draft of it (never over a
+            // validated entry, which is read only).
+            let draft = if locked { None } else { kept.start() };
             // The photos and documents it carries stay with it through an edit.
             let attached = Attached::new("files", existing.as_ref().map(|e| e.files.clone()).unwrap_or_default());
-            let answers = RwSignal::new(start);
-            let capture = Capture::new();
+            let answers = RwSignal::new(draft.as_ref().map_or(start, |d| d.answers.clone()));
+            if let Some(d) = &draft {
+                attached.restore(d.files.clone(), &d.unasked);
+            }
+            if !locked {
+                kept.watch(draft.is_some(), move || Draft { answers: answers.get(), files: attached.files.get(), unasked: attached.unasked(), ..Default::default() });
+            }
+            let capture = Capture::new().keeping(kept);
             let save = {
                 let (form, today, back, navigate) = (form.clone(), today.clone(), back.clone(), navigate.clone());
                 move |status: EntryStatus| {
@@ -436,6 +459,7 @@ pub(crate) fn EntryForm(
             view! {
                 <h1>{heading}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
+                <DraftNote kept />
                 {note.map(|note| view! {
                     <ReviewNoteView note />
                     <p class="hint">{t_string!(i18n, returned_entry_fix_hint)}</p>

@@ -23,6 +23,7 @@ use crate::sync::mutations::SaveIndicatorValue;
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::form_store::device_form;
 use crate::ui::kit::attachments::{Attached, Attachments};
+use crate::ui::kit::draft::{DraftNote, Field, Kept, draft_name, keep_form};
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::save::save_then;
 use crate::ui::kit::tags::state_tag;
@@ -356,6 +357,24 @@ pub(crate) fn ValueForm(
     let saved = RwSignal::new(false);
     // The value's evidence: photos of the cash book, a receipt.
     let attached = Attached::new("value-files", Vec::new());
+    // Kept as it is typed, given back after the tab was killed.
+    let kept = Kept::new(
+        user,
+        draft_name("value", project, None),
+        "value",
+        Some(project),
+    );
+    keep_form(
+        kept,
+        vec![
+            Field::text("code", code),
+            Field::text("period", period),
+            Field::text("women", women),
+            Field::text("men", men),
+        ],
+        Some((answers, round)),
+        Some(attached),
+    );
     let def = move || defs.with(|d| d.iter().find(|d| d.code == code.get()).cloned());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -463,6 +482,7 @@ pub(crate) fn ValueForm(
             sync,
             user,
             vec![prepare::<SaveIndicatorValue>(&args, &today)],
+            Some(kept),
             Box::new(move |r| match r {
                 Ok(()) => {
                     error.set(None);
@@ -472,6 +492,7 @@ pub(crate) fn ValueForm(
                     women.set(String::new());
                     men.set(String::new());
                     attached.clear();
+                    kept.saved_and_emptied();
                 }
                 Err(m) => error.set(Some(m)),
             }),
@@ -479,15 +500,16 @@ pub(crate) fn ValueForm(
     };
     move || {
         (!defs.with(Vec::is_empty)).then(|| view! {
-        <details class="add-value">
+        <details class="add-value" prop:open=move || kept.restored.get()>
             <summary>{t_string!(i18n, ind_enter)}</summary>
             <form class="inline-form" on:submit=save novalidate>
+                <DraftNote kept />
                 <div class="field">
                     <label for="value-indicator">{t_string!(i18n, ind_indicator)}</label>
                     <select id="value-indicator" on:change=move |ev| { code.set(event_target_value(&ev)); period.set(String::new()); }>
                         {defs.get_untracked().iter().map(|d| {
-                            let selected = code.get_untracked() == d.code;
-                            view! { <option value=d.code.clone() selected=selected>{format!("{} · {}", d.code, pick(&d.name, locale))}</option> }
+                            let this = d.code.clone();
+                            view! { <option value=d.code.clone() prop:selected=move || code.with(|c| *c == this)>{format!("{} · {}", d.code, pick(&d.name, locale))}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -497,7 +519,10 @@ pub(crate) fn ValueForm(
                         <div class="field">
                             <label for="value-period">{t_string!(i18n, ind_period)}</label>
                             <select id="value-period" on:change=move |ev| period.set(event_target_value(&ev))>
-                                {periods.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
+                                {periods.into_iter().map(|p| {
+                                    let this = p.clone();
+                                    view! { <option value=p.clone() prop:selected=move || period.with(|c| *c == this)>{p.clone()}</option> }
+                                }).collect_view()}
                             </select>
                         </div>
                         <p class="hint">{t_string!(i18n, ind_value_unit, unit = d.unit.clone())}</p>

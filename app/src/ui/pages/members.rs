@@ -10,9 +10,11 @@ use crate::domain::RecordKind;
 use crate::domain::form::{Answer, Answers};
 use crate::domain::{MEMBER_FORM, SaveMemberArgs};
 use crate::i18n::*;
+use crate::sync::drafts::Draft;
 use crate::sync::mutations::SaveMember;
 use crate::sync::outbox::{SyncState, prepare};
 use crate::sync::protocol::MemberRecord;
+use crate::ui::kit::draft::{DraftNote, Kept, draft_name};
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::gate::CapturePage;
@@ -121,6 +123,12 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
     let navigate = leptos_router::hooks::use_navigate();
     let back = format!("/projects/{project}");
     let loaded = form_start::<MemberRecord>(user, project, member);
+    let kept = Kept::new(
+        user,
+        draft_name("member", project, member),
+        "member",
+        Some(project),
+    );
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(title, existing)| {
@@ -141,8 +149,12 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
                 }
             };
             let id = member.unwrap_or_else(new_id);
-            let answers = RwSignal::new(start);
-            let capture = Capture::new();
+            // Given back as it was typed, when the phone kept a draft of it.
+            let draft = kept.start();
+            let restored = draft.is_some();
+            let answers = RwSignal::new(draft.map_or(start, |d| d.answers));
+            kept.watch(restored, move || Draft { answers: answers.get(), ..Default::default() });
+            let capture = Capture::new().keeping(kept);
             let today = crate::domain::dates::today_iso();
             let navigate = navigate.clone();
             let back = back.clone();
@@ -169,6 +181,7 @@ pub(crate) fn MemberForm(user: Uuid, project: Uuid, member: Option<Uuid>) -> imp
             view! {
                 <h1>{if member.is_some() { t_string!(i18n, member_edit) } else { t_string!(i18n, member_new) }}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
+                <DraftNote kept />
                 <FormErrorSummary form=form.clone() errors=capture.errors node_ref=capture.summary />
                 <SaveProblem capture />
                 <form class="member-form" on:submit=save novalidate>
@@ -208,6 +221,7 @@ pub(crate) fn LeaveForm(user: Uuid, project: Uuid, member: crate::domain::Member
             sync,
             user,
             vec![prepare::<LeaveProject>(&args, &today)],
+            None,
             Box::new(move |r| match r {
                 Ok(()) => {
                     error.set(None);

@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::sync::mutations::SaveMilestone;
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::kit::attachments::{Attached, Attachments, EvidenceList};
+use crate::ui::kit::draft::{DraftNote, Field, Kept, draft_name, keep_form};
 use crate::ui::kit::save::new_id;
 use crate::ui::kit::save::save_then;
 use crate::ui::kit::tags::ReviewNoteView;
@@ -31,13 +32,34 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
             .collect::<Vec<(Milestone, SyncState)>>()
     });
     let error = RwSignal::new(None::<String>);
-    let save = move |args: SaveMilestoneArgs, done: Box<dyn FnOnce()>| {
+    let kind = RwSignal::new(MILESTONE_KINDS[0].to_owned());
+    let label = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    // The new milestone's form, kept as it is typed.
+    let kept = Kept::new(
+        user,
+        draft_name("milestone", project, None),
+        "milestone",
+        Some(project),
+    );
+    keep_form(
+        kept,
+        vec![
+            Field::text("kind", kind),
+            Field::text("label", label),
+            Field::text("due", due),
+        ],
+        None,
+        None,
+    );
+    let save = move |args: SaveMilestoneArgs, draft: Option<Kept>, done: Box<dyn FnOnce()>| {
         let today = today_iso();
         save_then(
             i18n,
             sync,
             user,
             vec![prepare::<SaveMilestone>(&args, &today)],
+            draft,
             Box::new(move |r| match r {
                 Ok(()) => {
                     error.set(None);
@@ -47,9 +69,6 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
             }),
         );
     };
-    let kind = RwSignal::new(MILESTONE_KINDS[0].to_owned());
-    let label = RwSignal::new(String::new());
-    let due = RwSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let args = SaveMilestoneArgs {
@@ -64,9 +83,11 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
         };
         save(
             args,
+            Some(kept),
             Box::new(move || {
                 label.set(String::new());
                 due.set(String::new());
+                kept.saved_and_emptied();
             }),
         );
     };
@@ -106,7 +127,7 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                             };
                             let mark = {
                                 let (changed, due_on) = (changed.clone(), m.due_on.clone());
-                                move |_| save(changed(due_on.clone(), Some(today_iso())), Box::new(|| {}))
+                                move |_| save(changed(due_on.clone(), Some(today_iso())), None, Box::new(|| {}))
                             };
                             // A returned milestone is corrected here: its days, sent again for review.
                             let fix_due = RwSignal::new(m.due_on.clone().unwrap_or_default());
@@ -116,7 +137,7 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                 move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();
                                 let day = |s: String| Some(s).filter(|d| !d.is_empty());
-                                save(changed(day(fix_due.get_untracked()), day(fix_reached.get_untracked())), Box::new(|| {}));
+                                save(changed(day(fix_due.get_untracked()), day(fix_reached.get_untracked())), None, Box::new(|| {}));
                             }};
                             let (due_id, reached_id) = (format!("fix-due-{}", m.id), format!("fix-reached-{}", m.id));
                             // Evidence that it is reached: a photo of the equipment, the first
@@ -134,7 +155,7 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                             args.files.push(f);
                                         }
                                     }
-                                    save(args, Box::new(move || proof.clear()));
+                                    save(args, None, Box::new(move || proof.clear()));
                                 }
                             };
                             view! {
@@ -185,15 +206,16 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                 }
             })}
             {move || error.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
-            <details class="add-milestone">
+            <details class="add-milestone" prop:open=move || kept.restored.get()>
                 <summary>{t_string!(i18n, milestone_new)}</summary>
                 <form class="inline-form" on:submit=add novalidate>
+                    <DraftNote kept />
                     <div class="field">
                         <label for="milestone-kind">{t_string!(i18n, milestone_kind)}</label>
                         <select id="milestone-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                             {MILESTONE_KINDS.iter().map(|k| {
                                 let name = if *k == "other" { t_string!(i18n, ms_other).to_string() } else { milestone_name(i18n, k, "") };
-                                view! { <option value=*k>{name}</option> }
+                                view! { <option value=*k prop:selected=move || kind.with(|c| c == k)>{name}</option> }
                             }).collect_view()}
                         </select>
                     </div>

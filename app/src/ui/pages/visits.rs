@@ -15,10 +15,12 @@ use crate::domain::{
     VisitMode,
 };
 use crate::i18n::*;
+use crate::sync::drafts::Draft;
 use crate::sync::mutations::{AddAction, CloseAction, RescheduleAction, SaveVisit};
 use crate::sync::outbox::{SyncState, prepare};
 use crate::ui::form_store::device_form;
 use crate::ui::kit::attachments::{Attached, Attachments, EvidenceList};
+use crate::ui::kit::draft::{DraftNote, Kept, draft_name};
 use crate::ui::kit::form_view::FormErrorSummary;
 use crate::ui::kit::form_view::FormFields;
 use crate::ui::kit::gate::CapturePage;
@@ -130,7 +132,7 @@ pub fn ActionsSection(user: Uuid, project: Uuid) -> impl IntoView {
                         tags.push(state_tag(i18n, &state));
                         let close = move |_| {
                             let args = crate::domain::CloseActionItem { id, closed_on: today() };
-                            save_then(i18n, sync, user, vec![prepare::<CloseAction>(&args, &today())], Box::new(move |r| {
+                            save_then(i18n, sync, user, vec![prepare::<CloseAction>(&args, &today())], None, Box::new(move |r| {
                                 if let Err(m) = r { message.set(Some(m)) }
                             }));
                         };
@@ -173,6 +175,45 @@ pub(crate) enum Carry {
     Done,
     /// For this ISO day (as typed).
     Reschedule(String),
+}
+
+impl Carry {
+    /// What a draft keeps of the choices made: `carry/<item>` → `done` or `later:<day>`.
+    fn to_draft(choices: &[(Uuid, Carry)]) -> Vec<(String, Answer)> {
+        choices
+            .iter()
+            .filter_map(|(item, c)| {
+                let text = match c {
+                    Carry::Keep => return None,
+                    Carry::Done => "done".to_owned(),
+                    Carry::Reschedule(day) => format!("later:{day}"),
+                };
+                Some((format!("carry/{item}"), Answer::Text(text)))
+            })
+            .collect()
+    }
+
+    /// A draft's answers, and the choices it kept for open action items.
+    fn from_draft(mut answers: Answers) -> (Answers, Vec<(Uuid, Carry)>) {
+        let keys: Vec<String> = answers
+            .keys()
+            .filter(|k| k.starts_with("carry/"))
+            .cloned()
+            .collect();
+        let mut choices = Vec::new();
+        for key in keys {
+            let item = key.trim_start_matches("carry/").parse::<Uuid>();
+            if let (Ok(item), Some(Answer::Text(text))) = (item, answers.remove(&key)) {
+                let carry = match text.strip_prefix("later:") {
+                    Some(day) => Carry::Reschedule(day.to_owned()),
+                    None if text == "done" => Carry::Done,
+                    None => Carry::Keep,
+                };
+                choices.push((item, carry));
+            }
+        }
+        (answers, choices)
+    }
 }
 
 /// The visit form: the questions of the coaching visit form (the version the visit was captured
@@ -220,6 +261,12 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
         Some((members, existing, title, open))
     };
     let back = format!("/projects/{project}");
+    let kept = Kept::new(
+        user,
+        draft_name("visit", project, visit),
+        "visit",
+        Some(project),
+    );
     view! {
         <p class="back"><a href=back.clone()><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         {move || loaded().map(|(members, existing, title, open)| {
@@ -234,6 +281,8 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
             };
             let today = today();
             let base_version = existing.as_ref().map(|v| v.version).filter(|v| *v > 0);
+            // Given back as it was typed, when the phone kept a draft of it.
+            let draft = kept.start();
             let start = match &existing {
                 Some(v) => v.fields.answers(),
                 None => {
@@ -244,13 +293,28 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
                 }
             };
             let id = visit.unwrap_or_else(new_id);
+            let (start, was_carried) = match &draft {
+                Some(d) => Carry::from_draft(d.answers.clone()),
+                None => (start, Vec::new()),
+            };
             let answers = RwSignal::new(start);
             // Says "saved" on the form the moment the entry is on the phone; the project page
             // follows.
-            let capture = Capture::new();
-            let carried = RwSignal::new(open.iter().map(|a| (a.id, Carry::Keep)).collect::<Vec<_>>());
+            let capture = Capture::new().keeping(kept);
+            let carried = RwSignal::new(open.iter().map(|a| {
+                let carry = was_carried.iter().find(|(item, _)| *item == a.id).map_or(Carry::Keep, |(_, c)| c.clone());
+                (a.id, carry)
+            }).collect::<Vec<_>>());
             let carried_error = RwSignal::new(None::<&'static str>);
             let attached = Attached::new("files", existing.as_ref().map(|v| v.fields.files.clone()).unwrap_or_default());
+            if let Some(d) = &draft {
+                attached.restore(d.files.clone(), &d.unasked);
+            }
+            kept.watch(draft.is_some(), move || {
+                let mut answers = answers.get();
+                answers.extend(Carry::to_draft(&carried.get()));
+                Draft { answers, files: attached.files.get(), unasked: attached.unasked(), ..Default::default() }
+            });
             let submit = {
                 let (form, today, back, navigate) = (form.clone(), today.clone(), back.clone(), navigate.clone());
                 move |status: EntryStatus| {
@@ -334,6 +398,7 @@ pub(crate) fn VisitForm(user: Uuid, project: Uuid, visit: Option<Uuid>) -> impl 
             view! {
                 <h1>{heading}</h1>
                 {(!title.is_empty()).then(|| view! { <p class="meta"><bdi>{title.clone()}</bdi></p> })}
+                <DraftNote kept />
                 {returned.map(|note| view! {
                     <div class="notice returned" role="note">
                         <ReviewNoteView note />
@@ -383,6 +448,7 @@ fn CarriedActions(
                 .any(|(id, c)| *id == item && matches!(c, Carry::Reschedule(_)))
         })
     };
+    let initial = carried.get_untracked();
     view! {
         <section id="carried" class="carried" tabindex="-1" aria-labelledby="carried-title">
             <h2 id="carried-title">{t_string!(i18n, carried_title)}</h2>
@@ -390,6 +456,12 @@ fn CarriedActions(
             {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             {open.into_iter().map(|a| {
                 let item = a.id;
+                let chosen = initial.iter().find(|(id, _)| *id == item).map_or(Carry::Keep, |(_, c)| c.clone());
+                let (was, day) = match &chosen {
+                    Carry::Keep => ("keep", String::new()),
+                    Carry::Done => ("done", String::new()),
+                    Carry::Reschedule(day) => ("later", day.clone()),
+                };
                 let name = format!("carry-{item}");
                 let day_id = format!("carry-day-{item}");
                 let overdue = a.is_overdue(&today);
@@ -410,7 +482,7 @@ fn CarriedActions(
                             let name = name.clone();
                             view! {
                                 <label class="choice">
-                                    <input type="radio" name=name value=value checked=value == "keep"
+                                    <input type="radio" name=name value=value checked=value == was
                                         on:change=move |_| set(item, match value {
                                             "done" => Carry::Done,
                                             "later" => Carry::Reschedule(String::new()),
@@ -422,7 +494,7 @@ fn CarriedActions(
                         }).collect_view()}
                         <div class="field" hidden=move || !rescheduling(item)>
                             <label for=day_id.clone()>{t_string!(i18n, carried_new_day)}</label>
-                            <input type="date" id=day_id
+                            <input type="date" id=day_id value=day
                                 on:input=move |ev| set(item, Carry::Reschedule(event_target_value(&ev))) />
                         </div>
                     </fieldset>

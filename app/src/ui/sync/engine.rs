@@ -422,8 +422,9 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         return Ok(());
     }
     let view = LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
-    let mut named = Vec::new();
-    let mut waiting = Vec::new();
+    // A form kept unsaved names its files: they stay, and wait for its entry.
+    let mut named = crate::sync::drafts::files(&Disk, user);
+    let mut waiting = named.clone();
     for record in view.records() {
         let (kind, id) = record.key();
         let here = !matches!(view.state(kind, id), SyncState::Sent | SyncState::Conflict);

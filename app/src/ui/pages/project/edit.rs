@@ -51,7 +51,7 @@ pub(crate) fn StatusChange(
                 error.set(None);
                 let args = ChangeProjectStatus { project_id: project, from: now, to };
                 let today = today_iso();
-                crate::ui::kit::save::save_then(i18n, sync, user, vec![prepare::<ChangeStatus>(&args, &today)], Box::new(move |r| {
+                crate::ui::kit::save::save_then(i18n, sync, user, vec![prepare::<ChangeStatus>(&args, &today)], None, Box::new(move |r| {
                     chosen.set(String::new());
                     error.set(r.err());
                 }));
@@ -104,7 +104,7 @@ pub(crate) fn ProjectEdit(user: Uuid, project: Uuid) -> impl IntoView {
                     legal_form: form.get_untracked(),
                     training_track: track.get_untracked(),
                 };
-                crate::ui::kit::save::save_then(i18n, sync, user, vec![prepare::<EditProjectFields>(&args, &today_iso())], Box::new(move |r| {
+                crate::ui::kit::save::save_then(i18n, sync, user, vec![prepare::<EditProjectFields>(&args, &today_iso())], None, Box::new(move |r| {
                     saved.set(r.is_ok());
                     error.set(r.err());
                 }));

@@ -189,6 +189,7 @@ pub(crate) fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl
             })}
         </section>
         {(role == Role::Team).then(|| view! { <Assignment project=card.id /> })}
+        <crate::ui::kit::draft::DraftsList user project=Some(card.id) />
         <crate::ui::pages::visits::VisitsSection user project=card.id />
         <crate::ui::pages::visits::ActionsSection user project=card.id />
         <crate::ui::pages::members::MembersSection user project=card.id initial=members />

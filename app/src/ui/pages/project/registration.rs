@@ -16,6 +16,7 @@ use crate::sync::outbox::prepare;
 use crate::ui::data::load_user;
 use crate::ui::data::remember;
 use crate::ui::data::with_fallback;
+use crate::ui::kit::draft::{DraftNote, Field, Kept, keep_form};
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::kit::save::save_then;
@@ -137,6 +138,39 @@ pub(crate) fn Registration(
     // The field at fault and what is wrong with it.
     let error = RwSignal::new(None::<(&'static str, String)>);
     let id = correcting.unwrap_or_else(crate::ui::kit::save::new_id);
+    // Kept as it is typed, given back after the tab was killed (once the page runs in the
+    // browser: the server draws it afresh).
+    let name = match correcting {
+        Some(id) => format!("project/{id}"),
+        None => "project/new".to_owned(),
+    };
+    let kept = Kept::new(user_id, name, "project", None);
+    let kind_field = Field::new(
+        "kind",
+        move || kind.get().as_str().to_owned(),
+        move |t| {
+            kind.set(if t == ProjectKind::Collective.as_str() {
+                ProjectKind::Collective
+            } else {
+                ProjectKind::Individual
+            })
+        },
+    );
+    keep_form(
+        kept,
+        vec![
+            Field::text("code", code),
+            Field::text("title", title),
+            kind_field,
+            Field::text("value_chain", chain),
+            Field::text("locality", locality),
+            Field::text("legal_form", legal_form),
+            Field::text("training_track", track),
+            Field::text("call_wave", wave),
+        ],
+        None,
+        None,
+    );
     let codes = choices.codes.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -176,6 +210,7 @@ pub(crate) fn Registration(
             sync,
             user_id,
             vec![prepare::<CreateProject>(&args, &today_iso())],
+            Some(kept),
             Box::new(move |r| match r {
                 Ok(()) => {
                     sync.flash
@@ -203,8 +238,9 @@ pub(crate) fn Registration(
                 <select id=format!("reg-{id}") aria-invalid=move || invalid(id) aria-describedby=described(id)
                     on:change=move |ev| value.set(event_target_value(&ev))>
                     {options.into_iter().map(|(v, words)| {
-                        let selected = value.get_untracked() == v;
-                        view! { <option value=v selected=selected>{words}</option> }
+                        // The server draws the start; a draft given back moves it.
+                        let (this, first) = (v.clone(), value.get_untracked() == v);
+                        view! { <option value=v selected=first prop:selected=move || value.with(|c| *c == this)>{words}</option> }
                     }).collect_view()}
                 </select>
                 {error_line(id)}
@@ -234,6 +270,7 @@ pub(crate) fn Registration(
         <p class="back"><a href="/"><span class="icon-back" aria-hidden="true">"←"</span>" "{t_string!(i18n, cancel)}</a></p>
         <h1>{t_string!(i18n, registration_title)}</h1>
         <p class="hint">{t_string!(i18n, registration_intro, incubator = incubator.clone()).to_string()}</p>
+        <DraftNote kept />
         <form class="entry-form" on:submit=save novalidate>
             <div class="field">
                 <label for="reg-code">{t_string!(i18n, project_code)}</label>
