@@ -121,6 +121,34 @@ async fn decide(
     review(store, scope, &user, decision).await
 }
 
+/// What waits for review in the user's review scope, in numbers: entries by sort and by age,
+/// and the conflicts to settle. Supervisors (their incubators) and the team (all).
+#[server(prefix = "/api", endpoint = "review_summary")]
+pub async fn review_summary() -> Result<crate::domain::ReviewSummary, AppError> {
+    let user = guard::require_user()?;
+    let scope = crate::server::auth::review_scope(&user)?;
+    let db = &guard::state()?.db;
+    let today = crate::domain::dates::today_iso();
+    let mut summary = crate::domain::ReviewSummary::default();
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let visits = db.review_queue(scope).await?;
+    let entries = db.entry_review_queue(scope).await?.items;
+    let registry = db.registry_review_queue(scope).await?;
+    summary.visits = count(visits.len());
+    summary.entries = count(entries.len());
+    summary.registry = count(registry.len());
+    let received = visits
+        .iter()
+        .map(|i| &i.header)
+        .chain(entries.iter().map(|i| &i.header))
+        .chain(registry.iter().map(|i| &i.header));
+    for header in received {
+        summary.waiting_since(&header.submitted_at, &today);
+    }
+    summary.conflicts = count(db.open_conflicts(scope).await?.len());
+    Ok(summary)
+}
+
 /// Every revision and review of a visit, in order: for whoever may see the visit (its
 /// facilitator, the supervisors of its incubator, the team).
 #[server(prefix = "/api", endpoint = "visit_history")]

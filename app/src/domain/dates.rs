@@ -67,8 +67,13 @@ pub fn days_between(from: &str, to: &str) -> Option<i64> {
 
 /// The day before an ISO day.
 pub fn previous_day(iso: &str) -> Option<String> {
+    add_days(iso, -1)
+}
+
+/// The ISO day `n` days after `iso` (before it when `n` is negative).
+pub fn add_days(iso: &str, n: i64) -> Option<String> {
     let (y, m, d) = split_iso(iso)?;
-    let (y, m, d) = civil_from_days(days_from_civil(y, m, d) - 1);
+    let (y, m, d) = civil_from_days(days_from_civil(y, m, d) + n);
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 

@@ -36,8 +36,8 @@ pub use project::{
 pub use user::{Role, SessionUser};
 pub use visit::{
     ActionItem, ActionStatus, CloseActionItem, ConflictCase, HistoryEvent, NewActionItem,
-    RescheduleActionItem, ReviewDecision, ReviewItem, Snapshot, Topic, Visit, VisitFields,
-    VisitMode, VisitVersion,
+    RescheduleActionItem, ReviewDecision, ReviewItem, ReviewSummary, Snapshot, Topic, Visit,
+    VisitFields, VisitMode, VisitVersion,
 };
 pub use visit_form::{FormAnswers, VISIT_FORM};
 pub use vocabulary::{EntryStatus, FieldError, Names, QueueHeader, RecordKind, ReviewNote};

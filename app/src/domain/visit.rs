@@ -236,6 +236,46 @@ impl HistoryEvent {
     }
 }
 
+/// What waits for a reviewer, as their home page says it: how many entries of each sort, how
+/// long they have waited, and the conflicts to settle.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewSummary {
+    pub visits: u32,
+    /// Diagnostics and self-assessments.
+    pub entries: u32,
+    /// Members, milestones and indicator values sent from the field.
+    pub registry: u32,
+    /// Of all those, how many have waited more than [`REVIEW_LATE_DAYS`] days.
+    pub late: u32,
+    /// Days the oldest has waited.
+    pub oldest_days: Option<i64>,
+    pub conflicts: u32,
+}
+
+/// An entry waiting longer than this many days is late for review.
+pub const REVIEW_LATE_DAYS: i64 = 7;
+
+impl ReviewSummary {
+    /// Counts an entry the server received at `submitted_at` (RFC 3339, UTC), on `today` (an
+    /// ISO day in Tunis).
+    pub fn waiting_since(&mut self, submitted_at: &str, today: &str) {
+        let days = crate::domain::dates::days_between(
+            &crate::domain::dates::tunis_day(submitted_at),
+            today,
+        )
+        .unwrap_or(0)
+        .max(0);
+        if days > REVIEW_LATE_DAYS {
+            self.late += 1;
+        }
+        self.oldest_days = Some(self.oldest_days.unwrap_or(0).max(days));
+    }
+
+    pub fn waiting(&self) -> u32 {
+        self.visits + self.entries + self.registry
+    }
+}
+
 /// A submitted visit waiting for review, with what a supervisor filters and reads it by.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
@@ -468,6 +508,19 @@ impl ActionItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_review_summary_counts_the_late_ones_by_the_day_in_tunis() {
+        let mut s = ReviewSummary::default();
+        // Received late on the 25th in UTC: the 26th in Tunis, 8 days before the 4th.
+        s.waiting_since("2026-11-25T23:30:00Z", "2026-12-04");
+        s.waiting_since("2026-11-27T08:00:00Z", "2026-12-04");
+        s.waiting_since("2026-12-04T08:00:00Z", "2026-12-04");
+        assert_eq!((s.late, s.oldest_days), (1, Some(8)));
+        s.visits = 2;
+        s.registry = 1;
+        assert_eq!(s.waiting(), 3);
+    }
 
     fn visit() -> VisitFields {
         VisitFields {

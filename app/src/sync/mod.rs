@@ -7,6 +7,7 @@
 //! - [`outbox`]: the device's queue of mutations with gap-free sequence numbers, one storage key per
 //!   mutation, and the local view (last pulled snapshot plus pending mutations replayed on top).
 
+pub mod day;
 pub mod drafts;
 pub mod mutations;
 pub mod outbox;

@@ -157,26 +157,6 @@ impl SyncHandle {
         }
     }
 
-    /// The entries the server refused that still need attention, in words, each with where to
-    /// fix it. Read in the sync chunk, which holds the local view.
-    pub async fn attention(
-        self,
-        i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
-        user: uuid::Uuid,
-    ) -> Vec<Attention> {
-        #[cfg(feature = "hydrate")]
-        {
-            engine::attention_chunk(i18n, user)
-                .await
-                .unwrap_or_default()
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (i18n, user);
-            Vec::new()
-        }
-    }
-
     /// Asks for a sync now (it runs once the current one, if any, is done).
     pub fn kick(self) {
         #[cfg(feature = "hydrate")]

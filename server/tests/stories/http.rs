@@ -649,6 +649,13 @@ fn matrix(set: &DemoSet) -> Vec<Row> {
             expect: [401, 403, 403, 422, 403],
         },
         Row {
+            endpoint: "/api/review_summary",
+            case: "reviewers only",
+            body: String::new(),
+            json: false,
+            expect: [401, 403, 200, 200, 403],
+        },
+        Row {
             endpoint: "/api/registry_review_queue",
             case: "reviewers only",
             body: String::new(),

@@ -158,6 +158,28 @@ async fn a_programme_runs_from_its_setup_link_to_a_facilitator_who_leaves() {
         assert_eq!(line.before.as_deref(), Some(r#"{"status":"contracted"}"#));
         assert_eq!(line.after.as_deref(), Some(r#"{"status":"operating"}"#));
 
+        // Her home says what waits for her: the visit and the member, received today.
+        let summary = send(&app, post_form("/api/review_summary", "", Some(&rim))).await;
+        let summary: Value = serde_json::from_str(&summary.body).expect("summary");
+        assert_eq!(
+            (
+                &summary["visits"],
+                &summary["entries"],
+                &summary["registry"]
+            ),
+            (&json!(1), &json!(0), &json!(1)),
+            "{summary}"
+        );
+        assert_eq!(
+            (
+                &summary["late"],
+                &summary["oldest_days"],
+                &summary["conflicts"]
+            ),
+            (&json!(0), &json!(0), &json!(0)),
+            "{summary}"
+        );
+
         // Rim reviews them both.
         let queue = send(&app, post_form("/api/review_queue", "", Some(&rim))).await;
         let queue: Vec<Value> = serde_json::from_str(&queue.body).expect("queue");

@@ -374,7 +374,7 @@ pub fn DraftsList(user: Uuid, project: Option<Uuid>) -> impl IntoView {
                     <p class="hint">{t_string!(i18n, drafts_hint)}</p>
                     <ul class="entries">
                         {list.into_iter().map(|d| {
-                            let line = t_string!(i18n, draft_line, form = form_name(i18n, &d.form), time = clock_time(d.at)).to_string();
+                            let line = draft_line(i18n, &d);
                             view! { <li><a class="draft-link" href=d.href>{line}</a></li> }
                         }).collect_view()}
                     </ul>
@@ -382,6 +382,17 @@ pub fn DraftsList(user: Uuid, project: Option<Uuid>) -> impl IntoView {
             }
         })
     }
+}
+
+/// "Visite, gardé à 10:42".
+pub fn draft_line(i18n: leptos_i18n::I18nContext<Locale>, d: &Draft) -> String {
+    t_string!(
+        i18n,
+        draft_line,
+        form = form_name(i18n, &d.form),
+        time = clock_time(d.at)
+    )
+    .to_string()
 }
 
 fn form_name(i18n: leptos_i18n::I18nContext<Locale>, form: &str) -> &'static str {

@@ -44,27 +44,6 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// The entries the server refused: what, where, why, and a way to fix each.
-#[component]
-pub(crate) fn AttentionList(list: Vec<crate::ui::sync::Attention>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section id="attention" class="attention" aria-labelledby="attention-title">
-            <h2 id="attention-title"><span aria-hidden="true">"✗ "</span>{t_string!(i18n, attention_title)}</h2>
-            <p>{t_string!(i18n, attention_intro)}</p>
-            <ul class="entries">
-                {list.into_iter().map(|a| view! {
-                    <li>
-                        <p><strong>{a.what}</strong>{a.project.map(|p| view! { " · " <bdi>{p}</bdi> })}</p>
-                        <p class="reason">{a.reason}</p>
-                        <a class="button" href=a.href>{t_string!(i18n, attention_fix)}</a>
-                    </li>
-                }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
 /// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
 #[component]
 pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
@@ -76,6 +55,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
     });
     let (storage_problem, set_storage_problem) = signal(None);
     let (role, user_id) = (user.role, user.id);
+    let today_user = user.clone();
     Effect::new(move |_| {
         if let Some(Ok(loaded)) = projects.get() {
             set_storage_problem.set(remember(&key, &loaded).err());
@@ -107,26 +87,10 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
         Role::Supervisor => t_string!(i18n, incubator_projects),
         _ => t_string!(i18n, all_projects),
     };
-    // Entries the server refused, listed until they are fixed (read from the sync chunk).
-    let attention = RwSignal::new(Vec::<crate::ui::sync::Attention>::new());
-    Effect::new(move |_| {
-        let _ = sync.revision.get();
-        if sync.status.with(|s| s.attention) > 0 {
-            leptos::task::spawn_local(async move {
-                attention.set(sync.attention(i18n, user_id).await);
-            });
-        } else {
-            attention.set(Vec::new());
-        }
-    });
     view! {
         <Title text=title />
         <Frame user source>
             <h1>{title}</h1>
-            {move || {
-                let list = attention.get();
-                (!list.is_empty()).then(|| view! { <AttentionList list /> })
-            }}
             {move || storage_problem.get().map(|e| view! {
                 <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
             })}
@@ -138,6 +102,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                             let mut cards = loaded.value;
                             cards.splice(0..0, on_phone.get());
                             view! {
+                                <TodayPanel user=today_user.clone() cards=cards.clone() />
                                 {offline.then(|| view! { <crate::ui::kit::layout::OfflineDataNote /> })}
                                 {facilitator.then(|| view! {
                                     <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
@@ -150,6 +115,19 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                 })}
             </Suspense>
         </Frame>
+    }
+}
+
+/// What the day holds (a facilitator) or what waits for review (a reviewer), above the
+/// projects: drawn by a code chunk of its own once the page runs in the browser.
+#[component]
+fn TodayPanel(user: SessionUser, cards: Vec<ProjectCard>) -> impl IntoView {
+    let mounted = crate::ui::local::mounted();
+    move || {
+        mounted.get().then(|| {
+            let (user, cards) = (user.clone(), cards.clone());
+            Suspend::new(crate::ui::pages::today::panel(user, cards))
+        })
     }
 }
 

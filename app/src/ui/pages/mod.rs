@@ -12,4 +12,5 @@ pub mod project;
 pub mod review;
 pub mod team;
 pub mod timeline;
+pub mod today;
 pub mod visits;

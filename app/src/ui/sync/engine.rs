@@ -231,57 +231,6 @@ fn export_file(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
 }
 
 #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn attention_chunk(
-    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
-    user: Uuid,
-) -> Result<Vec<crate::ui::sync::Attention>, AppError> {
-    use crate::i18n::*;
-    use crate::sync::protocol::{Record, RecordKind};
-    use crate::ui::text;
-    let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
-    Ok(view
-        .refusals()
-        .map(|(&(kind, id), entry)| {
-            let record = view.record((kind, id));
-            let project = record.and_then(Record::project_id);
-            let field = entry.refusal.field.clone().unwrap_or_default();
-            let what = match (kind, record) {
-                (RecordKind::Visit, Some(Record::Visit(v))) => t_string!(
-                    i18n,
-                    attention_visit,
-                    day = crate::domain::dates::format_day(&v.fields.visit_on)
-                )
-                .to_string(),
-                (RecordKind::Visit, _) => t_string!(i18n, attention_visit, day = "").to_string(),
-                (RecordKind::Member, _) => t_string!(i18n, attention_member).to_string(),
-                (RecordKind::Entry, _) => t_string!(i18n, attention_entry).to_string(),
-                (RecordKind::Project, _) => t_string!(i18n, attention_project).to_string(),
-                (RecordKind::Action, _) => t_string!(i18n, attention_action).to_string(),
-                (RecordKind::Milestone, _) => t_string!(i18n, attention_milestone).to_string(),
-                (RecordKind::Value, _) => t_string!(i18n, attention_value).to_string(),
-            };
-            let p = project.map(|p| p.to_string()).unwrap_or_default();
-            let href = match kind {
-                RecordKind::Visit => format!("/projects/{p}/visits/{id}#f-{field}"),
-                RecordKind::Member => format!("/projects/{p}/members/{id}"),
-                RecordKind::Entry => format!("/projects/{p}/entries/{id}"),
-                RecordKind::Project => format!("/projects/{id}"),
-                _ if project.is_some() => format!("/projects/{p}"),
-                _ => "/".into(),
-            };
-            crate::ui::sync::Attention {
-                what,
-                project: project
-                    .and_then(|p| view.get::<crate::domain::ProjectRecord>(p))
-                    .map(|p| p.title.clone()),
-                reason: text::refused_entry(i18n, entry),
-                href,
-            }
-        })
-        .collect())
-}
-
-#[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn unlisted_chunk(
     user: Uuid,
     facilitator: String,

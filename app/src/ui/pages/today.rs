@@ -1,0 +1,362 @@
+//! The top of the home page: *Aujourd'hui* for a facilitator (what the day holds, from what is on
+//! the phone, so it works offline), *À relire* for a reviewer (what waits for review, by age,
+//! the conflicts, the projects at risk). Each line opens the place to act.
+//!
+//! A code chunk of its own (`today`): the home page asks for it once it runs in the browser, so
+//! a cold start downloads none of it, and the server, which cannot see the phone, draws nothing
+//! here.
+
+// Only the browser draws this panel: the server's build keeps the code for its checks alone.
+#![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
+
+use crate::domain::{ProjectCard, Role, SessionUser};
+use crate::i18n::*;
+use crate::sync::day::{What, plan};
+use crate::sync::outbox::LocalView;
+use crate::sync::protocol::{Record, RecordKind};
+use crate::ui::sync::{Attention, use_sync};
+use crate::ui::text;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The panel for `user`, whose home lists `cards`; nothing when the chunk cannot be fetched (the
+/// rest of the page works without it).
+pub async fn panel(user: SessionUser, cards: Vec<ProjectCard>) -> AnyView {
+    #[cfg(feature = "hydrate")]
+    {
+        today_chunk(user, cards)
+            .await
+            .unwrap_or_else(|_| ().into_any())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (user, cards);
+        ().into_any()
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[leptos::wasm_split::wasm_split(athar_today, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn today_chunk(
+    user: SessionUser,
+    cards: Vec<ProjectCard>,
+) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(match user.role {
+        Role::Facilitator => view! { <FieldDay user=user.id cards /> }.into_any(),
+        Role::Supervisor | Role::Team => view! { <ReviewDay cards /> }.into_any(),
+        Role::Viewer => ().into_any(),
+    })
+}
+
+/// One list of the day: a heading with its count, and its lines.
+fn group(title: &'static str, lines: Vec<AnyView>) -> Option<impl IntoView> {
+    (!lines.is_empty()).then(|| {
+        let count = lines.len();
+        view! {
+            <div class="today-group">
+                <h3>{title}" "<span class="count">{format!("({count})")}</span></h3>
+                <ul class="today-list">{lines}</ul>
+            </div>
+        }
+    })
+}
+
+/// One line: what, the project, and a tag when it is late, as one link.
+fn line(href: String, what: String, project: String, late: Option<&'static str>) -> AnyView {
+    view! {
+        <li>
+            <a href=href>
+                <span class="today-what">{what}</span>
+                {(!project.is_empty()).then(|| view! { <bdi class="today-project">{project}</bdi> })}
+                {late.map(|l| view! { <span class="tag overdue-tag"><span aria-hidden="true">"⚠ "</span>{l}</span> })}
+            </a>
+        </li>
+    }
+    .into_any()
+}
+
+/// *Aujourd'hui*: returned and refused entries to fix, action items, visits due, forms left
+/// unsaved, what waits to be sent, the risks on her projects.
+#[component]
+fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    move || {
+        let revision = sync.revision.get();
+        let view = crate::ui::local::local_view(user, revision)?;
+        let today = crate::domain::dates::today_iso();
+        let day = plan(&view, &cards, &today);
+        let title_of = |project: Uuid| {
+            cards
+                .iter()
+                .find(|c| c.id == project)
+                .map(|c| c.title.clone())
+                .unwrap_or_default()
+        };
+        let attention = attention_lines(i18n, &view);
+        let returned: Vec<AnyView> = day
+            .returned
+            .into_iter()
+            .map(|t| {
+                let What::Returned { kind, day, comment } = t.what else {
+                    return ().into_any();
+                };
+                let what = match kind {
+                    RecordKind::Visit => {
+                        t_string!(i18n, attention_visit, day = text::day(&day)).to_string()
+                    }
+                    RecordKind::Value => t_string!(i18n, attention_value).to_string(),
+                    _ => t_string!(i18n, attention_entry).to_string(),
+                };
+                let what = if comment.is_empty() {
+                    what
+                } else {
+                    format!("{what} : « {comment} »")
+                };
+                line(t.href, what, title_of(t.project), None)
+            })
+            .collect();
+        let actions: Vec<AnyView> = day
+            .actions
+            .into_iter()
+            .map(|t| {
+                let What::Action {
+                    title,
+                    due,
+                    overdue,
+                } = t.what
+                else {
+                    return ().into_any();
+                };
+                let due = t_string!(i18n, action_due_on, day = text::day(&due)).to_string();
+                let late = overdue.then(|| t_string!(i18n, overdue));
+                line(
+                    t.href,
+                    format!("{title} · {due}"),
+                    title_of(t.project),
+                    late,
+                )
+            })
+            .collect();
+        let visits: Vec<AnyView> = day
+            .visits
+            .into_iter()
+            .map(|t| {
+                let What::Visit { due, overdue } = t.what else {
+                    return ().into_any();
+                };
+                let what = match due {
+                    Some(d) => t_string!(i18n, today_visit_due, day = text::day(&d)).to_string(),
+                    None => t_string!(i18n, never_visited).to_string(),
+                };
+                let late = overdue.then(|| t_string!(i18n, overdue));
+                line(t.href, what, title_of(t.project), late)
+            })
+            .collect();
+        let drafts: Vec<AnyView> = {
+            #[cfg(feature = "hydrate")]
+            {
+                crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
+                    .into_iter()
+                    .map(|(_, d)| {
+                        let project = d.project.map(title_of).unwrap_or_default();
+                        line(
+                            d.href.clone(),
+                            crate::ui::kit::draft::draft_line(i18n, &d),
+                            project,
+                            None,
+                        )
+                    })
+                    .collect()
+            }
+            #[cfg(not(feature = "hydrate"))]
+            Vec::new()
+        };
+        let (pending, files) = sync
+            .status
+            .with(|s| (s.pending.unwrap_or(0), s.files.clone()));
+        let waiting: Vec<AnyView> = (pending > 0 || files.is_some())
+            .then(|| {
+                let mut words = Vec::new();
+                if pending > 0 {
+                    words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
+                }
+                words.extend(files);
+                view! {
+                    <li class="today-waiting">
+                        <p>{words.join(" ")}</p>
+                        <button type="button" class="sync-now" on:click=move |_| sync.kick()>
+                            {t_string!(i18n, sync_now)}
+                        </button>
+                    </li>
+                }
+                .into_any()
+            })
+            .into_iter()
+            .collect();
+        let risks: Vec<AnyView> = cards
+            .iter()
+            .filter(|c| !c.flags.is_empty())
+            .map(|c| {
+                let words = c
+                    .flags
+                    .iter()
+                    .map(|f| text::risk(i18n, f))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                line(format!("/projects/{}", c.id), words, c.title.clone(), None)
+            })
+            .collect();
+        let quiet = attention.is_empty()
+            && [&returned, &actions, &visits, &drafts, &waiting, &risks]
+                .iter()
+                .all(|l| l.is_empty());
+        Some(view! {
+            <section class="today" aria-labelledby="today-title">
+                <h2 id="today-title">{t_string!(i18n, today_title)}</h2>
+                {(!attention.is_empty()).then(|| view! { <AttentionList list=attention /> })}
+                {group(t_string!(i18n, today_returned), returned)}
+                {group(t_string!(i18n, today_actions), actions)}
+                {group(t_string!(i18n, today_visits), visits)}
+                {group(t_string!(i18n, drafts_title), drafts)}
+                {group(t_string!(i18n, today_waiting), waiting)}
+                {group(t_string!(i18n, today_risks), risks)}
+                {quiet.then(|| view! { <p class="today-quiet">{t_string!(i18n, today_nothing)}</p> })}
+            </section>
+        })
+    }
+}
+
+/// *À relire*: what waits for review (from the server), by sort and by age, the conflicts to
+/// settle, and the projects at risk (listed further down the page).
+#[component]
+fn ReviewDay(cards: Vec<ProjectCard>) -> impl IntoView {
+    let i18n = use_i18n();
+    let risky = cards.iter().filter(|c| !c.flags.is_empty()).count();
+    let summary = Suspend::new(async move {
+        match crate::api::review_summary().await {
+            Ok(s) => {
+                let waiting = s.waiting();
+                let lines: Vec<AnyView> = [
+                    (waiting > 0).then(|| {
+                        let mut what =
+                            t_string!(i18n, review_home_waiting, count = waiting).to_string();
+                        what = format!(
+                            "{what} — {}",
+                            t_string!(
+                                i18n,
+                                review_home_kinds,
+                                visits = s.visits,
+                                entries = s.entries,
+                                registry = s.registry
+                            )
+                        );
+                        let late = (s.late > 0).then(|| t_string!(i18n, overdue));
+                        line("/review".into(), what, String::new(), late)
+                    }),
+                    (s.late > 0).then(|| {
+                        let days = s.oldest_days.unwrap_or(0);
+                        let what = t_string!(i18n, review_home_late, count = s.late, days = days)
+                            .to_string();
+                        line("/review".into(), what, String::new(), None)
+                    }),
+                    (s.conflicts > 0).then(|| {
+                        let what =
+                            t_string!(i18n, review_home_conflicts, count = s.conflicts).to_string();
+                        line("/conflicts".into(), what, String::new(), None)
+                    }),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                if lines.is_empty() {
+                    view! { <p class="today-quiet">{t_string!(i18n, review_home_none)}</p> }
+                        .into_any()
+                } else {
+                    view! { <ul class="today-list">{lines}</ul> }.into_any()
+                }
+            }
+            Err(_) => {
+                view! { <p class="hint">{t_string!(i18n, review_home_offline)}</p> }.into_any()
+            }
+        }
+    });
+    view! {
+        <section class="today" aria-labelledby="today-title">
+            <h2 id="today-title">{t_string!(i18n, review_home_title)}</h2>
+            {summary}
+            {(risky > 0).then(|| view! {
+                <ul class="today-list">
+                    {line("#risk-list-title".into(), t_string!(i18n, review_home_risks, count = risky).to_string(), String::new(), None)}
+                </ul>
+            })}
+        </section>
+    }
+}
+
+/// The entries the server refused, in words, each with where to fix it.
+pub(crate) fn attention_lines(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    view: &LocalView,
+) -> Vec<Attention> {
+    view.refusals()
+        .map(|(&(kind, id), entry)| {
+            let record = view.record((kind, id));
+            let project = record.and_then(Record::project_id);
+            let field = entry.refusal.field.clone().unwrap_or_default();
+            let what = match (kind, record) {
+                (RecordKind::Visit, Some(Record::Visit(v))) => t_string!(
+                    i18n,
+                    attention_visit,
+                    day = crate::domain::dates::format_day(&v.fields.visit_on)
+                )
+                .to_string(),
+                (RecordKind::Visit, _) => t_string!(i18n, attention_visit, day = "").to_string(),
+                (RecordKind::Member, _) => t_string!(i18n, attention_member).to_string(),
+                (RecordKind::Entry, _) => t_string!(i18n, attention_entry).to_string(),
+                (RecordKind::Project, _) => t_string!(i18n, attention_project).to_string(),
+                (RecordKind::Action, _) => t_string!(i18n, attention_action).to_string(),
+                (RecordKind::Milestone, _) => t_string!(i18n, attention_milestone).to_string(),
+                (RecordKind::Value, _) => t_string!(i18n, attention_value).to_string(),
+            };
+            let p = project.map(|p| p.to_string()).unwrap_or_default();
+            let href = match kind {
+                RecordKind::Visit => format!("/projects/{p}/visits/{id}#f-{field}"),
+                RecordKind::Member => format!("/projects/{p}/members/{id}"),
+                RecordKind::Entry => format!("/projects/{p}/entries/{id}"),
+                RecordKind::Project => format!("/projects/{id}"),
+                _ if project.is_some() => format!("/projects/{p}"),
+                _ => "/".into(),
+            };
+            Attention {
+                what,
+                project: project
+                    .and_then(|p| view.get::<crate::domain::ProjectRecord>(p))
+                    .map(|p| p.title.clone()),
+                reason: text::refused_entry(i18n, entry),
+                href,
+            }
+        })
+        .collect()
+}
+
+/// The entries the server refused: what, where, why, and a way to fix each.
+#[component]
+fn AttentionList(list: Vec<Attention>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div id="attention" class="attention today-group">
+            <h3 id="attention-title"><span aria-hidden="true">"✗ "</span>{t_string!(i18n, attention_title)}</h3>
+            <p>{t_string!(i18n, attention_intro)}</p>
+            <ul class="entries">
+                {list.into_iter().map(|a| view! {
+                    <li>
+                        <p><strong>{a.what}</strong>{a.project.map(|p| view! { " · " <bdi>{p}</bdi> })}</p>
+                        <p class="reason">{a.reason}</p>
+                        <a class="button" href=a.href>{t_string!(i18n, attention_fix)}</a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
