@@ -1,0 +1,103 @@
+import { Page, expect, test } from "@playwright/test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LOGINS, PASSWORD, hydrated, lastProjectReady, launch, savedThenBack } from "./helpers";
+
+// The facilitator's day on one screen, offline: what she must fix, the action items falling due,
+// the visits to make, the forms she left unsaved, what waits to be sent, the risks on her
+// projects; each line opens the place to act. A reviewer's home says what waits for review.
+
+function isoDay(offsetDays: number) {
+  // Days in Tunis (UTC+1, no daylight saving), as the app counts them.
+  const d = new Date(Date.now() + 3_600_000 + offsetDays * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+function frDay(iso: string) {
+  const [y, m, d] = iso.split("-");
+  return `${d}/${m}/${y}`;
+}
+
+async function home(page: Page) {
+  await page.goto("/");
+  await hydrated(page);
+  const today = page.locator("section.today");
+  await expect(today.getByRole("heading", { level: 2 })).toHaveText("Aujourd'hui");
+  return today;
+}
+
+test("offline, the day lists the overdue action, the visit due, the unsaved form and what waits; each line opens where to act", async ({}, testInfo) => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), "athar-today-"));
+  const [context, page] = await launch(dir, testInfo);
+  const projectUrl = await lastProjectReady(page);
+  const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const stamp = Date.now().toString(36);
+  const action = `Peser les dattes avant la vente ${stamp}`;
+  const [visited, due] = [isoDay(-20), isoDay(-2)];
+
+  await context.setOffline(true);
+  // A visit twenty days ago set the next one two days ago and agreed an action due then.
+  await page.getByRole("link", { name: /Nouvelle visite/ }).click();
+  await hydrated(page);
+  await page.getByLabel("Par téléphone").check();
+  await page.getByLabel("Date de la visite").fill(visited);
+  await page.getByLabel(/Prochaine visite prévue/).fill(due);
+  await page.getByLabel("Observations").fill(`Visite ${stamp}`);
+  await page.getByLabel(/Actions décidées/).fill(action);
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await savedThenBack(page);
+  // A member's form left half typed.
+  await page.getByRole("link", { name: /Inscrire un membre|Ajouter un membre/ }).first().click();
+  await hydrated(page);
+  await page.locator("#f-full_name").fill(`Membre ${stamp}`);
+  await expect(page.locator(".draft-note")).toBeVisible({ timeout: 10_000 });
+
+  const today = await home(page);
+  const actionLine = today.locator(".today-list li", { hasText: action });
+  await expect(actionLine).toContainText(`Avant le ${frDay(due)}`);
+  await expect(actionLine).toContainText(title);
+  await expect(actionLine.locator(".overdue-tag")).toHaveText(/En retard/);
+  const visitLine = today.locator(".today-list li", { hasText: `Visite prévue le ${frDay(due)}` }).filter({ hasText: title });
+  await expect(visitLine.locator(".overdue-tag")).toHaveText(/En retard/);
+  await expect(today.locator(".today-group", { hasText: "Formulaires non enregistrés" })).toContainText("Membre, gardé à");
+  await expect(today.locator(".today-waiting")).toContainText("saisie(s) attendent le réseau");
+  // No demo project at risk has been hidden: every flagged card is on the day.
+  const flagged = await page.locator(".card.flagged").count();
+  await expect(today.locator(".today-group", { hasText: "Risques sur vos projets" }).locator("li")).toHaveCount(flagged);
+
+  // Each line opens where to act: the visit due opens a new visit of that project.
+  await visitLine.getByRole("link").click();
+  await expect(page).toHaveURL(`${projectUrl}/visits/new`);
+  await hydrated(page);
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator("section.today .today-group", { hasText: "Formulaires non enregistrés" }).getByRole("link").click();
+  await expect(page).toHaveURL(/\/members\/new$/);
+  await hydrated(page);
+  await expect(page.locator("#f-full_name")).toHaveValue(`Membre ${stamp}`);
+  await context.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a supervisor's home says what waits for review and links to it", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Adresse e-mail").fill(LOGINS.supervisor);
+  await page.getByLabel("Mot de passe").fill(PASSWORD);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await hydrated(page);
+  const today = page.locator("section.today");
+  await expect(today.getByRole("heading", { level: 2 })).toHaveText("À relire");
+  // The count the line gives is the review queue's: visits, entries, members, milestones and
+  // values submitted in her incubators, as the review page lists them.
+  const waiting = today.locator("a[href='/review']").first();
+  await expect(waiting).toContainText(/\d+ saisie\(s\) attendent votre relecture/);
+  const said = Number((await waiting.textContent())!.match(/(\d+) saisie/)![1]);
+  expect(said).toBeGreaterThan(0);
+  await waiting.click();
+  await expect(page).toHaveURL(/\/review$/);
+  await hydrated(page);
+  await expect(page.locator("article.review-item")).toHaveCount(said, { timeout: 20_000 });
+});
