@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { hydrated, signIn, openMenu } from "./helpers";
 
 // The programme team's indicator page: reporting periods (lock, reopen only with a reason),
 // targets (a programme target the dashboard then measures against), and the catalogue (export,
@@ -8,6 +8,7 @@ import { hydrated, signIn } from "./helpers";
 
 test("the team locks a period and reopens it only with a reason", async ({ page }) => {
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Indicateurs" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indicateurs : périodes, objectifs, catalogue");
   await hydrated(page);

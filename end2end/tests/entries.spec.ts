@@ -1,5 +1,5 @@
 import { Browser, Page, expect, test } from "@playwright/test";
-import { axe, hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
+import { axe, hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn, chooseLanguage } from "./helpers";
 
 // Diagnostics and SSE-law self-assessments: made offline on the phone from their form
 // definitions, drawn on the project page (scores over time, the score and its gaps), reviewed by
@@ -146,7 +146,7 @@ test("a diagnostic returned with a comment is fixed on the phone and validated; 
 test("in Arabic, right to left, the diagnostic form, the chart and the timeline read in Arabic with no axe violation", async ({ page }) => {
   await signIn(page, "facilitator");
   await openFirstProject(page);
-  await page.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(page, "العربية");
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
   // The page reloaded in Arabic: a link followed before it runs may be lost.
   await hydrated(page);

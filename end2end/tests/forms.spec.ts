@@ -1,10 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
+import { hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn, openMenu } from "./helpers";
 import { readFileSync } from "node:fs";
 
 test("the team exports a form, a broken new version is refused with its errors located, a fixed one is published", async ({ page }) => {
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Formulaires" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Formulaires");
   await hydrated(page);

@@ -279,3 +279,17 @@ export async function lastProjectReady(page: Page): Promise<string> {
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
   return projectUrl;
 }
+
+/** Opens the header's menu (language, account, tools) when a phone's header folds it. */
+export async function openMenu(page: Page) {
+  const menu = page.locator("header details.menu");
+  if (await menu.locator("> summary").isVisible() && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await menu.locator("> summary").click();
+  }
+}
+
+/** Chooses the interface's language from the header. */
+export async function chooseLanguage(page: Page, label: string) {
+  await openMenu(page);
+  await page.getByRole("button", { name: label, exact: true }).click();
+}

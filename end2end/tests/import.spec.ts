@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { axe, countRows, hydrated, PASSWORD, signIn } from "./helpers";
+import { axe, countRows, hydrated, PASSWORD, signIn, openMenu } from "./helpers";
 
 // The team brings the programme's spreadsheet in: a dry run that names the bad cell and writes
 // nothing, the import once the file is fixed, and the same file again changes nothing.
@@ -25,6 +25,7 @@ test("the team checks the programme's spreadsheet, fixes the bad cell, imports i
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Import", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Importer le programme");
   await hydrated(page);

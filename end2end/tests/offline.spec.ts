@@ -2,7 +2,7 @@ import { chromium, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGINS, hydrated, serviceWorkerReady, signIn } from "./helpers";
+import { LOGINS, hydrated, serviceWorkerReady, signIn, chooseLanguage, openMenu } from "./helpers";
 
 test("a facilitator opens a project, switches to Arabic, goes offline, reloads and still has everything", async ({ page, context }) => {
   await signIn(page, "facilitator");
@@ -16,7 +16,7 @@ test("a facilitator opens a project, switches to Arabic, goes offline, reloads a
   const members = await page.locator(".members li").count();
   expect(members).toBeGreaterThan(0);
 
-  await page.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(page, "العربية");
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
   await expect(page.locator("html")).toHaveAttribute("lang", "ar");
   await expect(page.getByRole("heading", { name: "الأعضاء" })).toBeVisible();
@@ -76,6 +76,7 @@ test("signing out removes the user's data from the device", async ({ page }) => 
   await hydrated(page);
   const keys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("athar/")));
   await expect.poll(async () => (await keys()).filter((k) => k.includes("/u/")).length).toBeGreaterThanOrEqual(2);
+  await openMenu(page);
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Connexion");
   const left = await keys();

@@ -1,5 +1,5 @@
 import { Browser, expect, test } from "@playwright/test";
-import { axe, countInDatabase, hydrated, openFirstProject, recordVisit, signIn } from "./helpers";
+import { axe, countInDatabase, hydrated, openFirstProject, recordVisit, signIn, chooseLanguage, openMenu } from "./helpers";
 
 // The team runs its people from the pages: a facilitator added gets a sign-in code, chooses her
 // password on her phone, coaches the projects of a colleague who leaves, is disabled and enabled
@@ -17,6 +17,7 @@ test("a facilitator added by the team chooses her password with the code, takes 
   const name = `Nour Haddad ${stamp}`;
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Personnes" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Personnes");
   await hydrated(page);
@@ -92,7 +93,7 @@ test("a facilitator added by the team chooses her password with the code, takes 
   await expect(page.locator("main .notice[role=status]")).toContainText(`${projects} projet(s) transféré(s)`);
 
   // The same page in Arabic, right to left.
-  await page.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(page, "العربية");
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("الأشخاص");
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
@@ -104,6 +105,7 @@ test("everyone changes their own password, the current one required, and can sig
   const stamp = Date.now().toString(36);
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Personnes" }).click();
   await hydrated(page);
   const email = `hela.${stamp}@example.tn`;
@@ -144,6 +146,7 @@ test("the team sets up a place, an incubator in it and a value chain; an organis
   const stamp = Date.now().toString(36);
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Organisations et lieux" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Organisations, lieux et filières");
   await hydrated(page);
@@ -179,7 +182,7 @@ test("the team sets up a place, an incubator in it and a value chain; an organis
   await expect(chains.locator("table")).toContainText(code);
   await axe(page, "organisations after saving fr");
 
-  await page.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(page, "العربية");
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("الهياكل والأماكن وسلاسل القيمة");
   await axe(page, "organisations ar");
@@ -189,6 +192,7 @@ test("the team reads the audit trail, filtered by kind, and downloads it", async
   const stamp = Date.now().toString(36);
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "Organisations et lieux" }).click();
   await hydrated(page);
   const places = page.locator("section", { has: page.getByRole("heading", { name: "Lieux" }) });
@@ -196,6 +200,8 @@ test("the team reads the audit trail, filtered by kind, and downloads it", async
   await places.getByLabel("Nom", { exact: true }).fill(`Ghidma ${stamp}`);
   await places.getByRole("button", { name: "Enregistrer le lieu" }).click();
   await expect(places.locator("table")).toContainText(`Ghidma ${stamp}`);
+
+  await openMenu(page);
 
   await page.getByRole("link", { name: "Journal" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Journal des changements");

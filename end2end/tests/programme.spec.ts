@@ -1,7 +1,7 @@
 import { Browser, Page, expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { axe, countRows, hydrated, signIn } from "./helpers";
+import { axe, countRows, hydrated, signIn, chooseLanguage } from "./helpers";
 
 // The programme run through the pages, in French and in Arabic: the team (1280 px) adds a funding
 // line and two facilitators, imports the projects its spreadsheet gives the first one under that
@@ -36,7 +36,7 @@ const PEOPLE = {
 };
 
 async function speak(page: Page, lang: Lang) {
-  await page.getByRole("button", { name: LANGUAGE[lang] }).click();
+  await chooseLanguage(page, LANGUAGE[lang]);
   await hydrated(page);
   await expect(page.locator("html")).toHaveAttribute("lang", lang);
 }

@@ -1,5 +1,5 @@
 import { Browser, Page, expect, test } from "@playwright/test";
-import { axe, hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
+import { axe, hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn, chooseLanguage } from "./helpers";
 
 // The review loop between a facilitator's phone and a supervisor's tablet: a visit made offline
 // is returned with a comment, fixed on the phone, resubmitted, validated; its history keeps both
@@ -106,11 +106,11 @@ test("in Arabic, right to left: the supervisor returns a visit and the facilitat
   await openFirstProject(page);
   await recordVisit(page, note);
   await syncNow(page);
-  await page.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(page, "العربية");
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
 
   const supervisor = await tablet(browser);
-  await supervisor.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(supervisor, "العربية");
   await openQueue(supervisor);
   await expect(supervisor.locator("html")).toHaveAttribute("dir", "rtl");
   await expect(supervisor.getByRole("heading", { level: 1 })).toHaveText("المدخلات في انتظار المصادقة");

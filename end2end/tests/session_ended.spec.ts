@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { LOGINS, countInDatabase, hydrated, outboxKeys, recordVisit, serviceWorkerReady, signIn } from "./helpers";
+import { LOGINS, countInDatabase, hydrated, outboxKeys, recordVisit, serviceWorkerReady, signIn, openMenu } from "./helpers";
 
 // When the server ends a session (signed out from elsewhere, account disabled, expired), the
 // phone keeps nothing of that user readable (her projects and their members), and it no longer
@@ -67,6 +67,7 @@ test("a session the server ended leaves nothing of its user on the phone but her
   await signIn(page, "supervisor");
   await expect(page.getByText(observations)).toHaveCount(0);
   expect((await userKeys()).filter((k) => k.includes(amal))).toEqual([]);
+  await openMenu(page);
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Connexion");
   expect(countInDatabase(observations)).toBe(0);

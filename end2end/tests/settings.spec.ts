@@ -1,5 +1,5 @@
 import { Page, expect, test } from "@playwright/test";
-import { axe, hydrated, signIn } from "./helpers";
+import { axe, hydrated, signIn, chooseLanguage, openMenu } from "./helpers";
 
 // The team sets the thresholds of the risk rules: a value out of bounds is refused with its
 // bounds and nothing is saved; a saved one changes the flags on the cards at once.
@@ -20,6 +20,7 @@ async function setDays(page: Page, days: string) {
 test("the team tightens the days-without-visit threshold: out of bounds is refused, saved it flags more projects", async ({ page }) => {
   await signIn(page, "team");
   const before = await flaggedWithoutVisit(page);
+  await openMenu(page);
   await page.getByRole("link", { name: "Réglages" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Réglages");
   await hydrated(page);
@@ -45,7 +46,7 @@ test("the team tightens the days-without-visit threshold: out of bounds is refus
 
 test("in Arabic, right to left, the settings page reads in Arabic with no axe violation", async ({ page }) => {
   await signIn(page, "team");
-  await page.getByRole("button", { name: "العربية" }).click();
+  await chooseLanguage(page, "العربية");
   await page.goto("/settings");
   await hydrated(page);
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");

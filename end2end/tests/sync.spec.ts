@@ -1,5 +1,5 @@
 import { Page, expect, test } from "@playwright/test";
-import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
+import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn, openMenu } from "./helpers";
 
 // Offline capture and sync, in the real browser with the real service worker.
 
@@ -127,6 +127,7 @@ test("two devices edit the same visit offline: the supervisor sees both versions
   const office = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "fr-FR" });
   const supervisor = await office.newPage();
   await signIn(supervisor, "supervisor");
+  await openMenu(supervisor);
   await supervisor.getByRole("link", { name: "Conflits" }).click();
   await expect(supervisor.getByRole("heading", { level: 1 })).toHaveText("Conflits à résoudre");
   await hydrated(supervisor);
@@ -163,6 +164,7 @@ test("the team's sync status page shows each device as it reported itself, flagg
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await signIn(page, "team");
+  await openMenu(page);
   await page.getByRole("link", { name: "État de la synchronisation" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("État de la synchronisation");
   await hydrated(page);
@@ -194,6 +196,7 @@ test("signing out with entries not sent warns first, and declining lets them go 
   // The warning names how many wait; declining keeps the user signed in, with the entry.
   let warned = "";
   page.once("dialog", (d) => { warned = d.message(); void d.dismiss(); });
+  await openMenu(page);
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect.poll(() => warned).toContain("1 saisie(s) ne sont pas encore envoyées");
   await expect(page.locator(".sync-count")).toHaveText(/1 en attente/);
@@ -206,6 +209,7 @@ test("signing out with entries not sent warns first, and declining lets them go 
   if (counted !== null) expect(counted).toBe(1);
   let asked = false;
   page.on("dialog", (d) => { asked = true; void d.dismiss(); });
+  await openMenu(page);
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page.getByRole("button", { name: "Se connecter" })).toBeVisible();
   expect(asked).toBe(false);

@@ -200,8 +200,15 @@ pub fn Frame(
                 <span>"Athar"</span>
             </a>
             <ConnectionBadge />
-            <LanguageSwitch />
-            {who}
+            // On a phone, one line: the language, the account and the tools open from a menu (the
+            // language chosen is remembered in a cookie). Wider screens show them in the line.
+            <details class="menu">
+                <summary><span aria-hidden="true">"☰ "</span>{t_string!(i18n, menu)}</summary>
+                <div class="menu-body">
+                    <LanguageSwitch />
+                    {who}
+                </div>
+            </details>
         </header>
         {has_user.then(|| view! { <SyncBar /> <UpdateNotice /> })}
         <OfflineNotice />
@@ -314,19 +321,29 @@ pub fn SyncBar() -> impl IntoView {
                     crate::error::AppError::UpdateNeeded => text::error(i18n, &e),
                     _ => t_string!(i18n, sync_failed).to_string(),
                 });
+                // Athar asked the browser to keep its storage (`platform::persist`); when it said
+                // no, the facilitator should know why entries must not wait long.
+                let kept_loosely = (s.persistent == Some(false) && n > 0)
+                    .then(|| view! { <span class="storage-note">{t_string!(i18n, storage_not_persistent)}</span> });
+                // One line on a phone: the count, what needs action; the rest on a tap.
                 Some(view! {
-                    {count}
+                    <details class="sync-details">
+                        <summary>{count}{activity.map(|a| view! { " "<span>{a}</span> })}</summary>
+                        <div class="sync-more">
+                            <span class="sync-last">{t_string!(i18n, last_sync, when = text::ago(i18n, s.last_success, s.now)).to_string()}</span>
+                            {kept_loosely}
+                            {(n > 0).then(|| view! {
+                                <button type="button" class="sync-now" on:click=move |_| sync.export_unsent()>
+                                    <span aria-hidden="true">"⇩ "</span>{t_string!(i18n, export_unsent)}
+                                </button>
+                            })}
+                        </div>
+                    </details>
                     {attention}
-                    <span class="sync-last">{t_string!(i18n, last_sync, when = text::ago(i18n, s.last_success, s.now)).to_string()}</span>
-                    {activity.map(|a| view! { <span>{a}</span> })}
                     {files}
                     {problem.map(|m| view! { <span class="sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
                 })
             }}
-            // Athar asked the browser to keep its storage (`platform::persist`); when it said no,
-            // the facilitator should know why entries must not wait long.
-            {move || (sync.status.with(|s| s.persistent == Some(false) && s.pending.is_some_and(|n| n > 0)))
-                .then(|| view! { <span class="storage-note">{t_string!(i18n, storage_not_persistent)}</span> })}
             {move || sync.status.with(|s| s.storage_warning.clone())
                 .map(|m| view! { <span class="storage-note sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
             // Outside the redrawn part, so it keeps the keyboard focus while a sync runs.
@@ -334,10 +351,6 @@ pub fn SyncBar() -> impl IntoView {
                 hidden=move || sync.status.with(|s| s.pending.is_none())
                 disabled=move || sync.status.with(|s| s.running)>
                 <span aria-hidden="true">"⟳ "</span>{t_string!(i18n, sync_now)}
-            </button>
-            <button type="button" class="sync-now" on:click=move |_| sync.export_unsent()
-                hidden=move || sync.status.with(|s| s.pending.unwrap_or(0) == 0)>
-                <span aria-hidden="true">"⇩ "</span>{t_string!(i18n, export_unsent)}
             </button>
         </div>
     }
@@ -390,22 +403,10 @@ pub fn UpdateNotice() -> impl IntoView {
     };
     #[cfg(not(feature = "hydrate"))]
     let state = || None::<bool>;
-    let lost = t_string!(i18n, update_form_lost).to_string();
+    // The page reloads into the new version; a form open keeps what was typed (its draft).
     let update_now = move |_| {
         #[cfg(feature = "hydrate")]
-        {
-            // The page reloads into the new version: what is typed in an open form would go.
-            let form_open = document()
-                .query_selector("form.visit-form")
-                .ok()
-                .flatten()
-                .is_some();
-            if !form_open || window().confirm_with_message(&lost).unwrap_or(false) {
-                crate::ui::platform::take_over();
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &lost;
+        crate::ui::platform::take_over();
     };
     view! {
         {move || state().map(|ready| view! {
@@ -415,7 +416,7 @@ pub fn UpdateNotice() -> impl IntoView {
                     {if ready { t_string!(i18n, update_ready) } else { t_string!(i18n, update_blocked) }}
                 </p>
                 {ready.then(|| view! {
-                    <button type="button" class="update-now" on:click=update_now.clone()>
+                    <button type="button" class="update-now" on:click=update_now>
                         {t_string!(i18n, update_now)}
                     </button>
                 })}
