@@ -283,8 +283,8 @@ export async function lastProjectReady(page: Page): Promise<string> {
 /** Opens the header's menu (language, account, tools) when a phone's header folds it. */
 export async function openMenu(page: Page) {
   const menu = page.locator("header details.menu");
-  if (await menu.locator("> summary").isVisible() && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) {
-    await menu.locator("> summary").click();
+  if (await menu.locator(":scope > summary").isVisible() && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await menu.locator(":scope > summary").click();
   }
 }
 

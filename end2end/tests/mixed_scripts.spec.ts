@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test } from "@playwright/test";
-import { countInDatabase, hydrated, recordVisit, signIn } from "./helpers";
+import { countInDatabase, countRows, hydrated, recordVisit, signIn } from "./helpers";
 
 // A facilitator writes Arabic, French and digits in one field. What she typed is stored byte for
 // byte, shown back byte for byte, and in a field and a line of its own direction in the French
@@ -55,5 +55,75 @@ test("Arabic, French and digits in one observation are kept and shown as typed, 
     const field = page.locator("textarea#f-observations");
     await expect(field).toHaveValue(typed);
     await expect(field).toHaveAttribute("dir", "auto");
+  }
+});
+
+test("a member's name and a photo's caption in Arabic, French and digits are kept and shown as typed, in their own direction, in French and in Arabic", async ({ page, context }) => {
+  const stamp = Date.now().toString(36);
+  const name = `فاطمة Ben Salah 2 ${stamp}`;
+  const caption = `مضخة شمسية Douz, 3 kW (${stamp})`;
+  await signIn(page, "facilitator");
+  await page.locator(".card h3 a").last().click();
+  await expect(page).toHaveURL(/\/projects\//);
+  await hydrated(page);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
+  const projectUrl = page.url();
+
+  // A member: the name field isolates its direction as she types.
+  await page.getByRole("link", { name: /Inscrire un membre/ }).click();
+  await hydrated(page);
+  const nameField = page.getByLabel("Nom et prénom");
+  await expect(nameField).toHaveAttribute("dir", "auto");
+  await nameField.fill(name);
+  await page.getByRole("group", { name: "Sexe" }).getByLabel("Femme").check();
+  await page.getByLabel("Année de naissance").fill("1990");
+  await page.getByRole("group", { name: "Rôle dans le projet" }).getByLabel("Membre", { exact: true }).check();
+  await page.getByRole("group", { name: /accepte que ses réponses/ }).getByLabel("Non").check();
+  await page.getByRole("button", { name: "Enregistrer le membre" }).click();
+  await expect(page).toHaveURL(projectUrl);
+  await hydrated(page);
+
+  // A visit with a photo and its caption.
+  await page.getByRole("link", { name: /Nouvelle visite/ }).click();
+  await hydrated(page);
+  await page.getByLabel("Par téléphone").check();
+  await page.getByLabel("Observations").fill(`Visite ${stamp}`);
+  const photo = await page.evaluate(async () => {
+    const c = document.createElement("canvas");
+    c.width = 200;
+    c.height = 150;
+    c.getContext("2d")!.fillRect(0, 0, 100, 100);
+    const blob: Blob = await new Promise((r) => c.toBlob((b) => r(b!), "image/jpeg", 0.9));
+    return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
+  });
+  await page.locator("#files-add-file").setInputFiles([{ name: "pompe.jpg", mimeType: "image/jpeg", buffer: Buffer.from(photo, "base64") }]);
+  const file = page.locator(".attachments .file");
+  await expect(file).toHaveCount(1, { timeout: 20_000 });
+  const captionField = file.getByLabel(/Légende/);
+  await expect(captionField).toHaveAttribute("dir", "auto");
+  await captionField.fill(caption);
+  await file.getByLabel("Non", { exact: true }).check();
+  await page.getByRole("button", { name: "Enregistrer et soumettre" }).click();
+  await expect(page).toHaveURL(projectUrl);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
+
+  // Stored as typed: the database finds each by the very string.
+  const members = countRows(`select count(*) from members where full_name = '${name}'`);
+  if (members !== null) expect(members).toBe(1);
+  const visits = countRows(`select count(*) from visits where files like '%${caption.replace(/[()]/g, "_")}%'`);
+  if (visits !== null) expect(visits).toBe(1);
+
+  for (const lang of ["fr", "ar"] as const) {
+    await context.addCookies([{ name: "i18n_pref_locale", value: lang, url: new URL(projectUrl).origin }]);
+    await page.goto(projectUrl);
+    await hydrated(page);
+    const shownName = page.locator(".members li strong bdi", { hasText: name });
+    await expect(shownName).toHaveCount(1);
+    expect(await shownName.textContent()).toBe(name);
+    expect(await isolated(shownName), `the name shown in ${lang}`).toBe(true);
+    const shownCaption = page.locator(".evidence p", { hasText: caption }).first();
+    await expect(shownCaption).toBeVisible();
+    expect(await shownCaption.textContent()).toBe(caption);
+    expect(await isolated(shownCaption), `the caption shown in ${lang}`).toBe(true);
   }
 });

@@ -347,10 +347,14 @@ pub fn SyncBar() -> impl IntoView {
             {move || sync.status.with(|s| s.storage_warning.clone())
                 .map(|m| view! { <span class="storage-note sync-error"><span aria-hidden="true">"⚠ "</span>{m}</span> })}
             // Outside the redrawn part, so it keeps the keyboard focus while a sync runs.
+            // Its short word on a phone, so the bar stays one line; its name is the whole phrase.
             <button type="button" class="sync-now" on:click=move |_| sync.kick()
+                aria-label=t_string!(i18n, sync_now)
                 hidden=move || sync.status.with(|s| s.pending.is_none())
                 disabled=move || sync.status.with(|s| s.running)>
-                <span aria-hidden="true">"⟳ "</span>{t_string!(i18n, sync_now)}
+                <span aria-hidden="true">"⟳ "</span>
+                <span class="narrow-only">{t_string!(i18n, sync_now_short)}</span>
+                <span class="wide-only">{t_string!(i18n, sync_now)}</span>
             </button>
         </div>
     }
