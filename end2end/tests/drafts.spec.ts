@@ -115,6 +115,10 @@ test("a new milestone half typed comes back after a reload, and Discard empties 
   await form.locator("#milestone-label").fill(label);
   await form.locator("#milestone-due").fill("2027-03-15");
   await expect(form.locator(".draft-note")).toContainText(KEPT.fr, { timeout: 10_000 });
+  // Kept as typed, and the form keeps what is typed while it keeps it.
+  await page.waitForTimeout(1_000);
+  await expect(form.locator("#milestone-label")).toHaveValue(label);
+  await expect(form.locator("#milestone-due")).toHaveValue("2027-03-15");
 
   await page.goto(projectUrl);
   await hydrated(page);

@@ -277,9 +277,12 @@ pub fn keep_form(
     let fields = std::rc::Rc::new(fields);
     let first = std::rc::Rc::new(std::cell::OnceCell::new());
     Effect::new(move |_| {
+        // Read without tracking: this effect runs again on a discard only, never as she types.
         let (start, start_answers) = first.get_or_init(|| {
-            let texts: Vec<String> = fields.iter().map(|f| (f.get)()).collect();
-            (texts, answers.map(|(a, _)| a.get_untracked()))
+            untrack(|| {
+                let texts: Vec<String> = fields.iter().map(|f| (f.get)()).collect();
+                (texts, answers.map(|(a, _)| a.get_untracked()))
+            })
         });
         let draft = kept.start().unwrap_or_default();
         let restored = kept.restored.get_untracked();
