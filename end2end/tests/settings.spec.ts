@@ -7,6 +7,9 @@ import { axe, hydrated, signIn, chooseLanguage, openMenu } from "./helpers";
 async function flaggedWithoutVisit(page: Page) {
   await page.goto("/");
   await hydrated(page);
+  // The list is drawn with the review panel, once the page runs in the browser.
+  await expect(page.locator("section.today h2")).toHaveText("À relire");
+  await expect(page.locator("section.today .today-quiet, section.today ul, section.today .hint").first()).toBeVisible();
   return page.locator("section.risk-list li", { hasText: /Pas de visite depuis|Aucune visite enregistrée/ }).count();
 }
 

@@ -33,6 +33,11 @@ pub struct DeviceStatus {
     pub storage_bytes: u64,
     pub storage_budget: u64,
     pub storage_persistent: Option<bool>,
+    /// Evidence files waiting on it, and their bytes.
+    #[serde(default)]
+    pub files_waiting: u32,
+    #[serde(default)]
+    pub files_waiting_bytes: u64,
     /// Filled in by [`DeviceStatus::flag`].
     #[serde(default)]
     pub flags: Vec<DeviceFlag>,
@@ -154,6 +159,8 @@ mod tests {
             storage_bytes: 10_000,
             storage_budget: 5 << 20,
             storage_persistent: Some(true),
+            files_waiting: 0,
+            files_waiting_bytes: 0,
             flags: Vec::new(),
         }
     }

@@ -108,6 +108,13 @@ pub struct Heartbeat {
     pub storage_persistent: Option<bool>,
     /// Browser family ("chrome", "firefox", "safari", "samsung", "other").
     pub browser: String,
+    /// Evidence files still on the device, waiting to be sent, as its last sync counted them
+    /// (an older app says nothing: 0).
+    #[serde(default)]
+    pub files_waiting: u32,
+    /// Their bytes.
+    #[serde(default)]
+    pub files_waiting_bytes: u64,
 }
 
 /// The body of `push`.

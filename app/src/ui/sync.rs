@@ -28,6 +28,8 @@ pub struct SyncStatus {
     /// sync chunk wrote them (their words stay out of the code a cold start downloads); `None`
     /// when none wait.
     pub files: Option<String>,
+    /// How many files wait, and their bytes, as the last sync counted them (for the heartbeat).
+    pub files_waiting: (u32, u64),
     /// `(bytes used, bytes allowed)` by the browser for Athar, as the last sync read them.
     pub storage: Option<(u64, u64)>,
     /// Said while that is four fifths full, in words the sync chunk wrote.

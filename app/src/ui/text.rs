@@ -412,3 +412,13 @@ pub fn pick(names: &Names, locale: Locale) -> String {
         Locale::en => names.en.clone(),
     }
 }
+
+/// Bytes as megabytes to a tenth ("0,6"), with the decimal comma of French and Arabic.
+pub fn megabytes(i18n: I18nContext<Locale>, bytes: u64) -> String {
+    let n = format!("{:.1}", bytes as f64 / 1_000_000.0);
+    if i18n.get_locale_untracked() == Locale::en {
+        n
+    } else {
+        n.replace('.', ",")
+    }
+}

@@ -142,21 +142,8 @@ pub(crate) fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoVi
         return view! { <ul class="cards">{cards.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}</ul> }
             .into_any();
     }
-    // Supervisors and the team see the projects at risk first, then every project by incubator.
-    let at_risk: Vec<ProjectCard> = cards
-        .iter()
-        .filter(|c| !c.flags.is_empty())
-        .cloned()
-        .collect();
-    let risk_count = at_risk.len();
-    let risk_list = (!at_risk.is_empty()).then(|| view! {
-        <section class="risk-list" aria-labelledby="risk-list-title">
-            <h2 id="risk-list-title">{t_string!(i18n, risk_list_title)}" "<span class="count">{format!("({risk_count})")}</span></h2>
-            <ul>
-                {at_risk.into_iter().map(|card| view! { <RiskItem card /> }).collect_view()}
-            </ul>
-        </section>
-    });
+    // Supervisors and the team see every project by incubator (the projects at risk are listed
+    // first, above, by `today`).
     let mut groups: Vec<(String, Vec<ProjectCard>)> = Vec::new();
     for card in cards {
         match groups.iter_mut().find(|(name, _)| *name == card.incubator) {
@@ -184,79 +171,7 @@ pub(crate) fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoVi
             }
         })
         .collect_view();
-    view! { {risk_list} {groups} }.into_any()
-}
-
-/// A project at risk in the reviewer's list: each flag in words, marked as seen with a note, or
-/// with a button to do so.
-#[component]
-pub(crate) fn RiskItem(card: ProjectCard) -> impl IntoView {
-    let i18n = use_i18n();
-    let acks = RwSignal::new(card.acknowledged.clone());
-    let project = card.id;
-    view! {
-        <li>
-            <a href=format!("/projects/{project}")><bdi>{format!("{} · {}", card.code, card.title)}</bdi></a>
-            <ul class="risk-flags">
-                {card.flags.iter().map(|flag| {
-                    let rule = flag.rule();
-                    let words = text::risk(i18n, flag);
-                    let open = RwSignal::new(false);
-                    let note = RwSignal::new(String::new());
-                    let error = RwSignal::new(None::<String>);
-                    let note_id = format!("ack-{project}-{rule}");
-                    let save = move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        let text = note.get_untracked();
-                        if let Err(e) = crate::domain::risk::check_ack(rule, &text) {
-                            error.set(Some(text::field_error(i18n, e.code).to_owned()));
-                            return;
-                        }
-                        leptos::task::spawn_local(async move {
-                            match crate::api::acknowledge_risk(project, rule.to_owned(), text.clone()).await {
-                                Ok(()) => {
-                                    error.set(None);
-                                    open.set(false);
-                                    acks.update(|a| {
-                                        a.retain(|x| x.rule != rule);
-                                        a.push(crate::domain::risk::RiskAck {
-                                            rule: rule.to_owned(),
-                                            note: text.trim().to_owned(),
-                                            by: String::new(),
-                                            at: crate::domain::dates::today_iso(),
-                                        });
-                                    });
-                                }
-                                Err(e) => error.set(Some(text::error(i18n, &e))),
-                            }
-                        });
-                    };
-                    view! {
-                        <li>
-                            <span class="flags-inline"><span aria-hidden="true">"⚠ "</span>{words}</span>
-                            {move || match acks.with(|a| a.iter().find(|x| x.rule == rule).cloned()) {
-                                Some(ack) => view! {
-                                    <p class="seen">{t_string!(i18n, risk_seen_by, name = ack.by.clone(), day = text::day(&crate::domain::dates::tunis_day(&ack.at)), note = ack.note.clone()).to_string()}</p>
-                                }.into_any(),
-                                None if open.get() => view! {
-                                    <form class="ack-form" on:submit=save>
-                                        <label for=note_id.clone()>{t_string!(i18n, risk_ack_note)}</label>
-                                        <textarea id=note_id.clone() rows="2" prop:value=move || note.get()
-                                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                                        {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                                        <button type="submit">{t_string!(i18n, risk_ack_save)}</button>
-                                    </form>
-                                }.into_any(),
-                                None => view! {
-                                    <button type="button" class="more" on:click=move |_| open.set(true)>{t_string!(i18n, risk_ack)}</button>
-                                }.into_any(),
-                            }}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </li>
-    }
+    groups.into_any()
 }
 
 #[component]

@@ -367,7 +367,10 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         Err(e) => return Err(e),
     };
     if kept.is_empty() {
-        h.status.update(|s| s.files = None);
+        h.status.update(|s| {
+            s.files = None;
+            s.files_waiting = (0, 0);
+        });
         return Ok(());
     }
     let view = LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
@@ -432,6 +435,10 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         .filter(|k| !forget.contains(&k.sha256))
         .collect();
     h.status.update(|s| {
+        s.files_waiting = (
+            u32::try_from(still.len()).unwrap_or(u32::MAX),
+            still.iter().map(|k| k.bytes).sum(),
+        );
         s.files = (!still.is_empty()).then(|| {
             let sent = still
                 .iter()
@@ -449,15 +456,7 @@ async fn send_files(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
 fn files_line(h: SyncHandle, count: u32, sent: u64, total: u64) -> String {
     use crate::i18n::*;
     let i18n = h.i18n;
-    // Megabytes to a tenth, with the decimal comma of French and Arabic.
-    let mb = |b: u64| {
-        let n = format!("{:.1}", b as f64 / 1_000_000.0);
-        if i18n.get_locale_untracked() == Locale::en {
-            n
-        } else {
-            n.replace('.', ",")
-        }
-    };
+    let mb = |b: u64| crate::ui::text::megabytes(i18n, b);
     t_string!(
         i18n,
         files_progress,
@@ -583,6 +582,8 @@ fn heartbeat(user: Uuid, h: SyncHandle) -> String {
         storage_budget,
         storage_persistent: h.status.with_untracked(|s| s.persistent),
         browser,
+        files_waiting: h.status.with_untracked(|s| s.files_waiting.0),
+        files_waiting_bytes: h.status.with_untracked(|s| s.files_waiting.1),
     };
     serde_json::to_string(&hb).unwrap_or_else(|_| "{}".into())
 }

@@ -381,6 +381,8 @@ async fn the_team_sees_each_device_once_from_its_latest_heartbeat_with_its_flags
             browser: browser.into(),
             storage_bytes: 12_345,
             storage_budget: 5 << 20,
+            files_waiting: pending,
+            files_waiting_bytes: u64::from(pending) * 200_000,
             ..heartbeat(device)
         };
         let save = |client, user: &SessionUser, heartbeat: Heartbeat| {
@@ -429,6 +431,13 @@ async fn the_team_sees_each_device_once_from_its_latest_heartbeat_with_its_flags
         assert_eq!(phone_row.user_name, f.facilitator.name);
         assert_eq!(phone_row.oldest_pending_at, Some(day_and_a_half_ago));
         assert_eq!(phone_row.storage_bytes, 12_345);
+        // And the photos still on it, from the same heartbeat.
+        assert_eq!(
+            (phone_row.files_waiting, phone_row.files_waiting_bytes),
+            (3, 600_000),
+            "{:?}",
+            t.engine
+        );
         assert_eq!(phone_row.flags, [app::domain::DeviceFlag::WaitingTooLong]);
         let tablet_row = rows.iter().find(|r| r.device_id == tablet).expect("tablet");
         assert_eq!(

@@ -24,11 +24,14 @@ pub(super) async fn device_statuses(
         i64,
         i64,
         Option<bool>,
+        i32,
+        i64,
     );
     let rows: Vec<Row> = sqlx::query_as(
         "select c.device_id, c.user_id, u.name, u.role, c.device_label, c.app_version,
                 c.browser, c.pending_count, c.oldest_pending_at, c.device_last_success_at,
-                c.last_seen_at, c.storage_bytes, c.storage_budget, c.storage_persistent
+                c.last_seen_at, c.storage_bytes, c.storage_budget, c.storage_persistent,
+                c.files_waiting, c.files_waiting_bytes
            from sync_clients c join users u on u.id = c.user_id
           order by c.last_seen_at desc",
     )
@@ -55,6 +58,8 @@ pub(super) async fn device_statuses(
                 bytes,
                 budget,
                 persistent,
+                files,
+                files_bytes,
             )| {
                 crate::domain::DeviceStatus {
                     device_id,
@@ -70,6 +75,8 @@ pub(super) async fn device_statuses(
                     storage_bytes: u64::try_from(bytes).unwrap_or(0),
                     storage_budget: u64::try_from(budget).unwrap_or(0),
                     storage_persistent: persistent,
+                    files_waiting: u32::try_from(files).unwrap_or(0),
+                    files_waiting_bytes: u64::try_from(files_bytes).unwrap_or(0),
                     flags: Vec::new(),
                 }
             },
@@ -115,15 +122,18 @@ where
     let sql = format!(
                 "insert into sync_clients (id, user_id, device_id, last_seq, device_label, app_version,
                     pending_count, oldest_pending_at, device_last_success_at, storage_bytes,
-                    storage_budget, storage_persistent, browser, last_seen_at, created_at, updated_at)
+                    storage_budget, storage_persistent, browser, files_waiting, files_waiting_bytes,
+                    last_seen_at, created_at, updated_at)
                  values ($1, $2, {BOUND_DEVICE}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                         $14, $14, $14)
+                         $14, $15, $16, $16, $16)
                  on conflict (id) do update set device_label = excluded.device_label, app_version = excluded.app_version,
                     pending_count = excluded.pending_count,
                     oldest_pending_at = excluded.oldest_pending_at,
                     device_last_success_at = excluded.device_last_success_at,
                     storage_bytes = excluded.storage_bytes, storage_budget = excluded.storage_budget,
                     storage_persistent = excluded.storage_persistent, browser = excluded.browser,
+                    files_waiting = excluded.files_waiting,
+                    files_waiting_bytes = excluded.files_waiting_bytes,
                     last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at{}",
                 if with_seq { ", last_seq = excluded.last_seq" } else { "" }
             );
@@ -142,6 +152,8 @@ where
         .bind(i64::try_from(h.storage_budget).unwrap_or(i64::MAX))
         .bind(h.storage_persistent)
         .bind(clip(&h.browser, 40))
+        .bind(i64::from(h.files_waiting))
+        .bind(i64::try_from(h.files_waiting_bytes).unwrap_or(i64::MAX))
         .bind(now)
         .execute(executor)
         .await?;

@@ -97,7 +97,12 @@ pub(crate) fn DeviceTable(rows: Vec<DeviceStatus>, by: DeviceSort) -> impl IntoV
                                 <td class:flag=flagged>{flagged.then_some("⚠ ")}{flags}</td>
                                 <td><bdi>{d.user_name}</bdi><br /><small>{text::role(i18n, d.role)}</small></td>
                                 <td><bdi>{d.label}</bdi><br /><small>{d.app_version}</small></td>
-                                <td>{d.pending}</td>
+                                <td>
+                                    {d.pending}
+                                    {(d.files_waiting > 0).then(|| view! {
+                                        <br /><small>{t_string!(i18n, device_files_waiting, count = d.files_waiting, mb = crate::ui::text::megabytes(i18n, d.files_waiting_bytes)).to_string()}</small>
+                                    })}
+                                </td>
                                 <td>{if d.pending > 0 { text::ago(i18n, d.oldest_pending_at, now) } else { "—".to_owned() }}</td>
                                 <td>{text::ago(i18n, Some(d.last_seen_at), now)}</td>
                                 <td>{format!("{percent} % · ")}{kept}</td>
