@@ -283,13 +283,27 @@ export async function lastProjectReady(page: Page): Promise<string> {
 /** Opens the header's menu (language, account, tools) when a phone's header folds it. */
 export async function openMenu(page: Page) {
   const menu = page.locator("header details.menu");
-  if (await menu.locator(":scope > summary").isVisible() && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) {
-    await menu.locator(":scope > summary").click();
-  }
+  const summary = menu.locator(":scope > summary");
+  // A page still arriving may draw its header again (closed): open it until it stays open.
+  await expect(async () => {
+    if ((await summary.isVisible()) && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) await summary.click();
+    await expect(menu.locator(".menu-body")).toBeVisible({ timeout: 1_000 });
+    await page.waitForTimeout(300);
+    await expect(menu.locator(".menu-body")).toBeVisible({ timeout: 100 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** Chooses the interface's language from the header. */
 export async function chooseLanguage(page: Page, label: string) {
   await openMenu(page);
   await page.getByRole("button", { name: label, exact: true }).click();
+}
+
+/** Opens the sync bar's details (when the last send went through, the export of unsent entries). */
+export async function openSyncDetails(page: Page) {
+  const details = page.locator(".sync-bar details.sync-details");
+  await expect(async () => {
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator(":scope > summary").click();
+    await expect(details.locator(".sync-more")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
 }

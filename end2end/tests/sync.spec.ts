@@ -1,5 +1,5 @@
 import { Page, expect, test } from "@playwright/test";
-import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn, openMenu } from "./helpers";
+import { countInDatabase, hydrated, openFirstProject, recordVisit, savedThenBack, serviceWorkerReady, signIn, openMenu, openSyncDetails } from "./helpers";
 
 // Offline capture and sync, in the real browser with the real service worker.
 
@@ -225,6 +225,7 @@ test("a phone's unsent entries exported to a file, imported by the team, then sy
   for (const note of notes) await recordVisit(page, note);
   await expect(page.locator(".sync-count")).toHaveText(/2 en attente/);
 
+  await openSyncDetails(page);
   const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: /Exporter mes saisies non envoyées/ }).click();
   const file = await (await downloading).path();

@@ -2,7 +2,7 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGINS, PASSWORD, hydrated, lastProjectReady, launch, savedThenBack } from "./helpers";
+import { LOGINS, PASSWORD, hydrated, launch, openSignedIn, savedThenBack, serviceWorkerReady } from "./helpers";
 
 // The facilitator's day on one screen, offline: what she must fix, the action items falling due,
 // the visits to make, the forms she left unsaved, what waits to be sent, the risks on her
@@ -31,14 +31,21 @@ test("offline, the day lists the overdue action, the visit due, the unsaved form
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), "athar-today-"));
   const [context, page] = await launch(dir, testInfo);
-  const projectUrl = await lastProjectReady(page);
+  // The second project: the others' visits (the first's and the last's, made by other tests
+  // today) would set when the next visit is due.
+  await openSignedIn(page, "/");
+  await serviceWorkerReady(page);
+  const projectUrl = new URL((await page.locator(".card h3 a").nth(1).getAttribute("href"))!, page.url()).toString();
+  await openSignedIn(page, projectUrl);
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
   const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
   const stamp = Date.now().toString(36);
   const action = `Peser les dattes avant la vente ${stamp}`;
-  const [visited, due] = [isoDay(-20), isoDay(-2)];
+  // Newer than any visit of the demo data (those are two weeks old or more).
+  const [visited, due] = [isoDay(-3), isoDay(-1)];
 
   await context.setOffline(true);
-  // A visit twenty days ago set the next one two days ago and agreed an action due then.
+  // A visit three days ago set the next one for yesterday and agreed an action due then.
   await page.getByRole("link", { name: /Nouvelle visite/ }).click();
   await hydrated(page);
   await page.getByLabel("Par téléphone").check();

@@ -182,12 +182,10 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
                     words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
                 }
                 words.extend(files);
+                // *Envoyer maintenant* is in the sync bar, at the top of the page.
                 view! {
                     <li class="today-waiting">
                         <p>{words.join(" ")}</p>
-                        <button type="button" class="sync-now" on:click=move |_| sync.kick()>
-                            {t_string!(i18n, sync_now)}
-                        </button>
                     </li>
                 }
                 .into_any()
