@@ -124,6 +124,7 @@ test("everyone changes their own password, the current one required, and can sig
   await expect(hela.getByRole("heading", { level: 1 })).toHaveText(/Vue d'ensemble du programme/);
   await hydrated(hela);
 
+  await openMenu(hela);
   await hela.getByRole("link", { name: `Hela ${stamp}` }).click();
   await expect(hela.getByRole("heading", { level: 1 })).toHaveText("Mon compte");
   await hydrated(hela);
