@@ -109,9 +109,16 @@ impl Kept {
         #[cfg(feature = "hydrate")]
         {
             let kept = *self;
-            let href = leptos_router::hooks::use_location()
-                .pathname
-                .get_untracked();
+            // Where the form is, its query included (a registration being corrected).
+            let location = leptos_router::hooks::use_location();
+            let (path, query) = (
+                location.pathname.get_untracked(),
+                location.search.get_untracked(),
+            );
+            let href = match query.trim_start_matches('?') {
+                "" => path,
+                query => format!("{path}?{query}"),
+            };
             Effect::new(move |first: Option<()>| {
                 let mut draft = make();
                 let Ok(content) = serde_json::to_string(&draft) else {

@@ -81,6 +81,12 @@ fn line(href: String, what: String, project: String, late: Option<&'static str>)
 fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    // What waits, as a value of its own: the status changes every 30 s (its clock), and the day
+    // is drawn again only when what it shows changed.
+    let waiting_now = Memo::new(move |_| {
+        sync.status
+            .with(|s| (s.pending.unwrap_or(0), s.files.clone()))
+    });
     move || {
         let revision = sync.revision.get();
         let view = crate::ui::local::local_view(user, revision)?;
@@ -172,9 +178,7 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
             #[cfg(not(feature = "hydrate"))]
             Vec::new()
         };
-        let (pending, files) = sync
-            .status
-            .with(|s| (s.pending.unwrap_or(0), s.files.clone()));
+        let (pending, files) = waiting_now.get();
         let waiting: Vec<AnyView> = (pending > 0 || files.is_some())
             .then(|| {
                 let mut words = Vec::new();
