@@ -2,7 +2,7 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { countInDatabase, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, outboxKeys } from "./helpers";
+import { axe, countInDatabase, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, outboxKeys } from "./helpers";
 
 // A form is kept on the phone as it is typed. Android kills the tab (here: the whole browser,
 // SIGKILL) while she answers a call in the middle of a visit: reopened, the form is as she left
@@ -52,6 +52,8 @@ for (const lang of ["fr", "ar"] as const) {
     await page.locator("textarea#f-observations").fill(typed);
     await page.locator("#files-add-file").setInputFiles([{ name: "pompe.jpg", mimeType: "image/jpeg", buffer: photo }]);
     await expect(page.locator(".attachments .file")).toHaveCount(1, { timeout: 20_000 });
+    // The form with a photo in it, its question waiting: no axe violation at 360 px.
+    await axe(page, `visit form with a photo (${lang})`);
     // On disk, then said: only then is the browser killed.
     await expect(page.locator(".draft-note")).toContainText(KEPT[lang], { timeout: 10_000 });
     await expect(page.locator(".draft-note")).toContainText(/\d\d:\d\d/);
