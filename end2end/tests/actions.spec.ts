@@ -1,20 +1,9 @@
 import { Page, expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn } from "./helpers";
+import { hydrated, openFirstProject, savedThenBack, serviceWorkerReady, signIn, frDay, tunisDay } from "./helpers";
 
 // Action items carried from visit to visit, offline: the next visit lists the items left open,
 // each done, kept or moved to a new date; overdue ones stand out.
-
-function isoDay(offsetDays: number) {
-  // Days in Tunis (UTC+1, no daylight saving), as the app counts them.
-  const d = new Date(Date.now() + 3_600_000 + offsetDays * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
-function frDay(iso: string) {
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
-}
 
 /** An action item's status and due day in the server's database (`ATHAR_DB`), or null. */
 function actionInDatabase(title: string): string | null {
@@ -37,7 +26,7 @@ async function newVisit(page: Page) {
 test("a visit picks up the action items left open: one done, one moved to a new date; overdue ones stand out", async ({ page, context }) => {
   const stamp = Date.now().toString(36);
   const [a, b] = [`Ouvrir un cahier de caisse ${stamp}`, `Demander un devis d'emballage ${stamp}`];
-  const [visited, due, moved] = [isoDay(-40), isoDay(-10), isoDay(14)];
+  const [visited, due, moved] = [tunisDay(-40), tunisDay(-10), tunisDay(14)];
   await signIn(page, "facilitator");
   await serviceWorkerReady(page);
   await openFirstProject(page);
@@ -78,7 +67,7 @@ test("a visit picks up the action items left open: one done, one moved to a new 
 
   const itemA = page.locator(".entries li", { hasText: a });
   const itemB = page.locator(".entries li", { hasText: b });
-  await expect(itemA).toContainText(`Fait le ${frDay(isoDay(0))}`);
+  await expect(itemA).toContainText(`Fait le ${frDay(tunisDay(0))}`);
   await expect(itemB).toContainText(`Avant le ${frDay(moved)}`);
   await expect(itemB.locator(".overdue-tag")).toHaveCount(0);
 
@@ -87,7 +76,7 @@ test("a visit picks up the action items left open: one done, one moved to a new 
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   const inA = actionInDatabase(a);
   if (inA !== null) {
-    expect(inA).toBe(`done ${due} ${isoDay(0)}`);
+    expect(inA).toBe(`done ${due} ${tunisDay(0)}`);
     expect(actionInDatabase(b)).toBe(`open ${moved} -`);
   }
 });

@@ -2,7 +2,7 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axe, countInDatabase, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, outboxKeys } from "./helpers";
+import { axe, countInDatabase, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, outboxKeys, setLanguage, smallPhoto } from "./helpers";
 
 // A form is kept on the phone as it is typed. Android kills the tab (here: the whole browser,
 // SIGKILL) while she answers a call in the middle of a visit: reopened, the form is as she left
@@ -10,28 +10,6 @@ import { axe, countInDatabase, hydrated, killBrowser, lastProjectReady, launch, 
 
 const KEPT = { fr: "Brouillon gardé sur ce téléphone à", ar: "مسودة محفوظة على هذا الهاتف" };
 const UNSAVED = { fr: "Formulaires non enregistrés", ar: "استمارات غير محفوظة" };
-
-/** A small photo, made by the browser. */
-async function smallPhoto(page: Page, seed: number): Promise<Buffer> {
-  const base64 = await page.evaluate(async (seed) => {
-    const canvas = document.createElement("canvas");
-    canvas.width = 400;
-    canvas.height = 300;
-    const ctx = canvas.getContext("2d")!;
-    ctx.fillStyle = `rgb(${seed % 255}, 120, 60)`;
-    ctx.fillRect(0, 0, 400, 300);
-    ctx.fillStyle = "#fff";
-    ctx.fillText(String(seed), 20, 40);
-    const blob: Blob = await new Promise((r) => canvas.toBlob((b) => r(b!), "image/jpeg", 0.9));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    return btoa(String.fromCharCode(...bytes));
-  }, seed);
-  return Buffer.from(base64, "base64");
-}
-
-async function setLanguage(page: Page, lang: "fr" | "ar") {
-  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: new URL(page.url()).origin }]);
-}
 
 for (const lang of ["fr", "ar"] as const) {
   test(`a visit half typed, the browser killed: relaunched, the form is as it was (${lang})`, async ({}, testInfo) => {

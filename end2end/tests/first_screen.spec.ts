@@ -1,13 +1,9 @@
 import { Page, expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, signIn } from "./helpers";
+import { hydrated, openFirstProject, signIn, setLanguage } from "./helpers";
 
 // On a 360 × 640 phone the header and the sync bar are one line each: the first screen shows the
 // work (the day's first line or the first project, the form's first question) without scrolling,
 // in French and in Arabic. Screenshots are kept with the test's results.
-
-async function setLanguage(page: Page, lang: "fr" | "ar") {
-  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: new URL(page.url()).origin }]);
-}
 
 /** The bottom of `selector`'s first visible element, in CSS pixels from the top of the page. */
 async function bottomOf(page: Page, selector: string): Promise<number> {

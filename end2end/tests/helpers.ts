@@ -117,7 +117,40 @@ export function visitDayInDatabase(observations: string): string | null {
 
 /** Today in Tunis (UTC+1 all year), by this machine's clock, which the server shares. */
 export function tunisToday(): string {
-  return new Date(Date.now() + 3_600_000).toISOString().slice(0, 10);
+  return tunisDay(0);
+}
+
+/** The ISO day `offsetDays` from today in Tunis (UTC+1, no daylight saving), as the app counts days. */
+export function tunisDay(offsetDays: number): string {
+  return new Date(Date.now() + 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** An ISO day as the French interface writes it (`04/12/2026`). */
+export function frDay(iso: string): string {
+  const [y, m, d] = iso.split("-");
+  return `${d}/${m}/${y}`;
+}
+
+/** Chooses the interface's language for the next page this context loads (the cookie it keeps). */
+export async function setLanguage(page: Page, lang: "fr" | "ar" | "en") {
+  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: new URL(page.url()).origin }]);
+}
+
+/** A small JPEG photo made by the browser (different for each `seed`). */
+export async function smallPhoto(page: Page, seed: number): Promise<Buffer> {
+  const base64 = await page.evaluate(async (seed) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 400;
+    canvas.height = 300;
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = `rgb(${seed % 255}, 120, 60)`;
+    ctx.fillRect(0, 0, 400, 300);
+    ctx.fillStyle = "#fff";
+    ctx.fillText(String(seed), 20, 40);
+    const blob: Blob = await new Promise((r) => canvas.toBlob((b) => r(b!), "image/jpeg", 0.9));
+    return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
+  }, seed);
+  return Buffer.from(base64, "base64");
 }
 
 /**

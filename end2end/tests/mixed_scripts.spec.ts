@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test } from "@playwright/test";
-import { countInDatabase, countRows, hydrated, recordVisit, signIn } from "./helpers";
+import { countInDatabase, countRows, hydrated, recordVisit, signIn, setLanguage, smallPhoto } from "./helpers";
 
 // A facilitator writes Arabic, French and digits in one field. What she typed is stored byte for
 // byte, shown back byte for byte, and in a field and a line of its own direction in the French
@@ -14,10 +14,6 @@ async function isolated(el: Locator): Promise<boolean> {
     }
     return false;
   });
-}
-
-async function setLanguage(page: Page, lang: "fr" | "ar") {
-  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, url: new URL(page.url()).origin }]);
 }
 
 test("Arabic, French and digits in one observation are kept and shown as typed, in their own direction, in French and in Arabic", async ({ page }) => {
@@ -88,15 +84,8 @@ test("a member's name and a photo's caption in Arabic, French and digits are kep
   await hydrated(page);
   await page.getByLabel("Par téléphone").check();
   await page.getByLabel("Observations").fill(`Visite ${stamp}`);
-  const photo = await page.evaluate(async () => {
-    const c = document.createElement("canvas");
-    c.width = 200;
-    c.height = 150;
-    c.getContext("2d")!.fillRect(0, 0, 100, 100);
-    const blob: Blob = await new Promise((r) => c.toBlob((b) => r(b!), "image/jpeg", 0.9));
-    return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
-  });
-  await page.locator("#files-add-file").setInputFiles([{ name: "pompe.jpg", mimeType: "image/jpeg", buffer: Buffer.from(photo, "base64") }]);
+  const photo = await smallPhoto(page, Date.now() % 100_000);
+  await page.locator("#files-add-file").setInputFiles([{ name: "pompe.jpg", mimeType: "image/jpeg", buffer: photo }]);
   const file = page.locator(".attachments .file");
   await expect(file).toHaveCount(1, { timeout: 20_000 });
   const captionField = file.getByLabel(/Légende/);
@@ -114,7 +103,7 @@ test("a member's name and a photo's caption in Arabic, French and digits are kep
   if (visits !== null) expect(visits).toBe(1);
 
   for (const lang of ["fr", "ar"] as const) {
-    await context.addCookies([{ name: "i18n_pref_locale", value: lang, url: new URL(projectUrl).origin }]);
+    await setLanguage(page, lang);
     await page.goto(projectUrl);
     await hydrated(page);
     const shownName = page.locator(".members li strong bdi", { hasText: name });

@@ -2,22 +2,11 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGINS, PASSWORD, hydrated, launch, openSignedIn, savedThenBack, serviceWorkerReady } from "./helpers";
+import { LOGINS, PASSWORD, hydrated, launch, openSignedIn, savedThenBack, serviceWorkerReady, frDay, tunisDay } from "./helpers";
 
 // The facilitator's day on one screen, offline: what she must fix, the action items falling due,
 // the visits to make, the forms she left unsaved, what waits to be sent, the risks on her
 // projects; each line opens the place to act. A reviewer's home says what waits for review.
-
-function isoDay(offsetDays: number) {
-  // Days in Tunis (UTC+1, no daylight saving), as the app counts them.
-  const d = new Date(Date.now() + 3_600_000 + offsetDays * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
-function frDay(iso: string) {
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
-}
 
 async function home(page: Page) {
   await page.goto("/");
@@ -42,7 +31,7 @@ test("offline, the day lists the overdue action, the visit due, the unsaved form
   const stamp = Date.now().toString(36);
   const action = `Peser les dattes avant la vente ${stamp}`;
   // Newer than any visit of the demo data (those are two weeks old or more).
-  const [visited, due] = [isoDay(-3), isoDay(-1)];
+  const [visited, due] = [tunisDay(-3), tunisDay(-1)];
 
   await context.setOffline(true);
   // A visit three days ago set the next one for yesterday and agreed an action due then.

@@ -17,39 +17,43 @@ pub const RHYTHM_DAYS: i64 = 30;
 /// How far ahead the day looks for what falls due.
 pub const AHEAD_DAYS: i64 = 7;
 
-/// One thing to do, and where.
+/// One thing to do (`W` says what), about a project, and the page to act on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Todo {
+pub struct Todo<W> {
     pub project: Uuid,
-    pub what: What,
-    /// The page to act on it.
+    pub what: W,
     pub href: String,
 }
 
+/// An entry a supervisor returned, with what to fix; `day` is the entry's own day.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum What {
-    /// An entry a supervisor returned, with what to fix; `day` is the entry's own day.
-    Returned {
-        kind: RecordKind,
-        day: String,
-        comment: String,
-    },
-    /// An open action item due on `due`.
-    Action {
-        title: String,
-        due: String,
-        overdue: bool,
-    },
-    /// The next visit, due on `due` (`None`: never visited).
-    Visit { due: Option<String>, overdue: bool },
+pub struct Returned {
+    pub kind: RecordKind,
+    pub day: String,
+    pub comment: String,
+}
+
+/// An open action item due on `due`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionDue {
+    pub title: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+/// The next visit, due on `due` (`None`: never visited).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitDue {
+    pub due: Option<String>,
+    pub overdue: bool,
 }
 
 /// The day's lists, each in the order to take them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Day {
-    pub returned: Vec<Todo>,
-    pub actions: Vec<Todo>,
-    pub visits: Vec<Todo>,
+    pub returned: Vec<Todo<Returned>>,
+    pub actions: Vec<Todo<ActionDue>>,
+    pub visits: Vec<Todo<VisitDue>>,
 }
 
 /// What `today` (an ISO day in Tunis) holds for the projects of `cards`.
@@ -66,7 +70,7 @@ pub fn plan(view: &LocalView, cards: &[ProjectCard], today: &str) -> Day {
             };
             Todo {
                 project: p,
-                what: What::Returned {
+                what: Returned {
                     kind,
                     day: day.to_owned(),
                     comment: review.map(|r| r.comment.clone()).unwrap_or_default(),
@@ -119,7 +123,7 @@ pub fn plan(view: &LocalView, cards: &[ProjectCard], today: &str) -> Day {
             }
             day.actions.push(Todo {
                 project: p,
-                what: What::Action {
+                what: ActionDue {
                     title: a.title.clone(),
                     overdue: due.as_str() < today,
                     due,
@@ -132,7 +136,7 @@ pub fn plan(view: &LocalView, cards: &[ProjectCard], today: &str) -> Day {
             if due.as_deref().is_none_or(|d| d <= ahead.as_str()) {
                 day.visits.push(Todo {
                     project: p,
-                    what: What::Visit {
+                    what: VisitDue {
                         overdue: due.as_deref().is_none_or(|d| d < today),
                         due,
                     },
@@ -141,14 +145,13 @@ pub fn plan(view: &LocalView, cards: &[ProjectCard], today: &str) -> Day {
             }
         }
     }
-    let key = |t: &Todo| match &t.what {
-        What::Returned { day, .. } => day.clone(),
-        What::Action { due, .. } => due.clone(),
-        What::Visit { due, .. } => due.clone().unwrap_or_default(),
-    };
-    for list in [&mut day.returned, &mut day.actions, &mut day.visits] {
-        list.sort_by_key(|t| (key(t), t.project));
-    }
+    day.returned
+        .sort_by(|a, b| (&a.what.day, a.project).cmp(&(&b.what.day, b.project)));
+    day.actions
+        .sort_by(|a, b| (&a.what.due, a.project).cmp(&(&b.what.due, b.project)));
+    // Never visited (no day) first.
+    day.visits
+        .sort_by(|a, b| (&a.what.due, a.project).cmp(&(&b.what.due, b.project)));
     day
 }
 

@@ -119,27 +119,25 @@ fn the_day_lists_what_was_returned_what_falls_due_and_the_visits_to_make() {
         day.returned[0].href,
         format!("/projects/{}/visits/{}", p(1), Uuid::from_u128(21))
     );
-    assert!(
-        matches!(&day.returned[0].what, What::Returned { comment, .. } if comment == "Ajoutez les ventes du mois")
+    assert_eq!(
+        (
+            day.returned[0].what.kind,
+            day.returned[0].what.comment.as_str()
+        ),
+        (RecordKind::Visit, "Ajoutez les ventes du mois")
     );
 
     let actions: Vec<(&str, bool)> = day
         .actions
         .iter()
-        .map(|t| match &t.what {
-            What::Action { due, overdue, .. } => (due.as_str(), *overdue),
-            _ => unreachable!(),
-        })
+        .map(|t| (t.what.due.as_str(), t.what.overdue))
         .collect();
     assert_eq!(actions, [("2026-12-01", true), ("2026-12-09", false)]);
 
     let visits: Vec<(u128, Option<&str>, bool)> = day
         .visits
         .iter()
-        .map(|t| match &t.what {
-            What::Visit { due, overdue } => (t.project.as_u128(), due.as_deref(), *overdue),
-            _ => unreachable!(),
-        })
+        .map(|t| (t.project.as_u128(), t.what.due.as_deref(), t.what.overdue))
         .collect();
     assert_eq!(
         visits,
@@ -174,7 +172,7 @@ fn a_visit_on_the_phone_with_a_date_for_the_next_sets_when_it_is_due() {
             .iter()
             .map(|t| t.what.clone())
             .collect::<Vec<_>>(),
-        [What::Visit {
+        [VisitDue {
             due: Some("2026-12-05".into()),
             overdue: false
         }]

@@ -11,7 +11,7 @@
 
 use crate::domain::{ProjectCard, Role, SessionUser};
 use crate::i18n::*;
-use crate::sync::day::{What, plan};
+use crate::sync::day::plan;
 use crate::sync::outbox::LocalView;
 use crate::sync::protocol::{Record, RecordKind};
 use crate::ui::sync::{Attention, use_sync};
@@ -104,20 +104,18 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
             .returned
             .into_iter()
             .map(|t| {
-                let What::Returned { kind, day, comment } = t.what else {
-                    return ().into_any();
-                };
-                let what = match kind {
+                let r = t.what;
+                let what = match r.kind {
                     RecordKind::Visit => {
-                        t_string!(i18n, attention_visit, day = text::day(&day)).to_string()
+                        t_string!(i18n, attention_visit, day = text::day(&r.day)).to_string()
                     }
                     RecordKind::Value => t_string!(i18n, attention_value).to_string(),
                     _ => t_string!(i18n, attention_entry).to_string(),
                 };
-                let what = if comment.is_empty() {
+                let what = if r.comment.is_empty() {
                     what
                 } else {
-                    format!("{what} : « {comment} »")
+                    format!("{what} : « {} »", r.comment)
                 };
                 line(t.href, what, title_of(t.project), None)
             })
@@ -126,19 +124,12 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
             .actions
             .into_iter()
             .map(|t| {
-                let What::Action {
-                    title,
-                    due,
-                    overdue,
-                } = t.what
-                else {
-                    return ().into_any();
-                };
-                let due = t_string!(i18n, action_due_on, day = text::day(&due)).to_string();
-                let late = overdue.then(|| t_string!(i18n, overdue));
+                let a = t.what;
+                let due = t_string!(i18n, action_due_on, day = text::day(&a.due)).to_string();
+                let late = a.overdue.then(|| t_string!(i18n, overdue));
                 line(
                     t.href,
-                    format!("{title} · {due}"),
+                    format!("{} · {due}", a.title),
                     title_of(t.project),
                     late,
                 )
@@ -148,14 +139,11 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
             .visits
             .into_iter()
             .map(|t| {
-                let What::Visit { due, overdue } = t.what else {
-                    return ().into_any();
-                };
-                let what = match due {
-                    Some(d) => t_string!(i18n, today_visit_due, day = text::day(&d)).to_string(),
+                let what = match &t.what.due {
+                    Some(d) => t_string!(i18n, today_visit_due, day = text::day(d)).to_string(),
                     None => t_string!(i18n, never_visited).to_string(),
                 };
-                let late = overdue.then(|| t_string!(i18n, overdue));
+                let late = t.what.overdue.then(|| t_string!(i18n, overdue));
                 line(t.href, what, title_of(t.project), late)
             })
             .collect();
