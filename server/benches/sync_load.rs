@@ -22,7 +22,7 @@ mod support;
 
 use app::domain::Role;
 use app::server::demo;
-use common::{new_visit, pull_cookie, quantile, rss_kb, setting};
+use common::{new_visit, own_facilitators, pull_cookie, quantile, rss_kb, setting};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -45,62 +45,6 @@ async fn demo_facilitators(port: u16) -> Vec<(String, String)> {
         accounts.push((cookie, project));
     }
     accounts
-}
-
-/// `count` new facilitators, each with one project of their own (copies of a demo facilitator
-/// and of one of their projects, with the demo password), each signed in: (cookie, project).
-async fn own_facilitators(url: &str, port: u16, count: u64) -> Vec<(String, String)> {
-    let pool = sqlx::SqlitePool::connect(url).await.expect("open SQLite");
-    let template: String = demo::DEMO_LOGINS[0].0.into();
-    let mut tx = pool.begin().await.expect("begin");
-    for sql in [
-        "create temp table new_user as select * from users where email = $1",
-        "create temp table new_project as select * from projects
-          where facilitator_id = (select id from users where email = $1) limit 1",
-    ] {
-        sqlx::query(sql)
-            .bind(&template)
-            .execute(&mut *tx)
-            .await
-            .expect("template");
-    }
-    let mut accounts = Vec::new();
-    for d in 0..count {
-        let (user, project) = (Uuid::new_v4(), Uuid::new_v4());
-        let email = format!("charge-{d}@demo.athar.tn");
-        for (sql, binds) in [
-            (
-                "update new_user set id = $1, email = $2, name = $2",
-                (user.to_string(), email.clone()),
-            ),
-            (
-                "update new_project set id = $1, code = $2, facilitator_id = (select id from new_user)",
-                (project.to_string(), format!("CHARGE-{d}")),
-            ),
-        ] {
-            let id: Uuid = binds.0.parse().expect("uuid");
-            sqlx::query(sql)
-                .bind(id)
-                .bind(binds.1)
-                .execute(&mut *tx)
-                .await
-                .expect("copy");
-        }
-        for sql in [
-            "insert into users select * from new_user",
-            "insert into projects select * from new_project",
-        ] {
-            sqlx::query(sql).execute(&mut *tx).await.expect("insert");
-        }
-        accounts.push((email, project.to_string()));
-    }
-    tx.commit().await.expect("commit");
-    pool.close().await;
-    let mut signed_in = Vec::new();
-    for (email, project) in accounts {
-        signed_in.push((sign_in_as(port, &email).await, project));
-    }
-    signed_in
 }
 
 /// `count` new viewers (copies of the demo viewer, with the demo password), each signed in: their

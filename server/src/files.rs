@@ -320,10 +320,59 @@ async fn receive(
     }
 }
 
+/// How many files are made whole at once: each is in memory once while it waits to be checked.
+/// A hundred phones finishing together wait their turn rather than hold a hundred files.
+static MAKING_WHOLE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// What a file's check found: its kind and, for a picture, its thumbnail; or why it is refused.
+type Checked = Result<(Media, Option<Vec<u8>>), &'static str>;
+/// A file to check, and where to give its bytes back with what was found.
+type Job = (
+    String,
+    Vec<u8>,
+    tokio::sync::oneshot::Sender<(Vec<u8>, Checked)>,
+);
+
+/// Files are checked (hashed, and a picture decoded for its thumbnail: about 8 MB for a 1,600 px
+/// photo) one at a time on a thread of their own. On the blocking pool, each of its threads
+/// decoded in turn and the system's allocator kept a pool of memory per thread: a hundred
+/// photos finishing together left the server holding 160 MB (see `BENCHMARKS.md`).
+fn darkroom() -> &'static std::sync::mpsc::Sender<Job> {
+    static DARKROOM: std::sync::OnceLock<std::sync::mpsc::Sender<Job>> = std::sync::OnceLock::new();
+    DARKROOM.get_or_init(|| {
+        let (to_check, checks) = std::sync::mpsc::channel::<Job>();
+        let started = std::thread::Builder::new()
+            .name("athar-files-check".into())
+            .spawn(move || {
+                for (sha256, bytes, done) in checks {
+                    let found = check(&sha256, &bytes);
+                    let _ = done.send((bytes, found));
+                }
+            });
+        if let Err(e) = started {
+            tracing::error!(error = %e, "cannot start the thread that checks files");
+        }
+        to_check
+    })
+}
+
+/// Checks `bytes` on the darkroom's thread; gives them back with what was found.
+async fn checked(sha256: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, Checked), AppError> {
+    let (done, found) = tokio::sync::oneshot::channel();
+    darkroom()
+        .send((sha256.to_owned(), bytes, done))
+        .map_err(|_| AppError::Internal)?;
+    found.await.map_err(|_| AppError::Internal)
+}
+
 /// All the pieces are there: the file is checked, kept whole with its thumbnail, and its
 /// pieces removed. Bytes that do not hash to the name, or are no kind Athar keeps, are dropped
 /// and the file is sent again from the start.
 async fn make_whole(state: &AppState, store: &FileStore, sha256: &str) -> Result<(), AppError> {
+    let _turn = MAKING_WHOLE
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable)?;
     let mut whole_file = Vec::new();
     for at in store.pieces(sha256).await? {
         match store.get(&at).await? {
@@ -331,13 +380,7 @@ async fn make_whole(state: &AppState, store: &FileStore, sha256: &str) -> Result
             None => return Err(AppError::Unavailable),
         }
     }
-    let checked = {
-        let bytes = whole_file.clone();
-        let sha256 = sha256.to_owned();
-        tokio::task::spawn_blocking(move || check(&sha256, &bytes))
-            .await
-            .map_err(|_| AppError::Internal)?
-    };
+    let (whole_file, checked) = checked(sha256, whole_file).await?;
     let (media, small) = match checked {
         Ok(found) => found,
         Err(code) => {
@@ -352,23 +395,24 @@ async fn make_whole(state: &AppState, store: &FileStore, sha256: &str) -> Result
         .put(&whole(sha256), PutPayload::from(whole_file))
         .await
         .map_err(unavailable)?;
-    if let Some(small) = &small {
+    let small_made = small.is_some();
+    if let Some(small) = small {
         store
             .store
-            .put(&thumbnail(sha256), PutPayload::from(small.clone()))
+            .put(&thumbnail(sha256), PutPayload::from(small))
             .await
             .map_err(unavailable)?;
     }
     state
         .db
-        .file_checked(sha256, Some((media, small.is_some())))
+        .file_checked(sha256, Some((media, small_made)))
         .await?;
     store.forget_pieces(sha256).await?;
     Ok(())
 }
 
-/// The file's kind and, for a picture, its thumbnail; or why it is refused.
-fn check(sha256: &str, bytes: &[u8]) -> Result<(Media, Option<Vec<u8>>), &'static str> {
+/// Checks a file's bytes against its name and its kind; makes a picture's thumbnail.
+fn check(sha256: &str, bytes: &[u8]) -> Checked {
     if hex::encode(Sha256::digest(bytes)) != sha256 {
         return Err("hash_mismatch");
     }

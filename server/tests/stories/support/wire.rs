@@ -43,8 +43,8 @@ pub struct Reply {
     pub body: String,
 }
 
-/// One HTTP/1.1 request on a fresh connection (`Connection: close`), as plainly as a phone on a
-/// bad link: any failure is an error the caller retries.
+/// One HTTP/1.1 POST on a fresh connection (`Connection: close`), as plainly as a phone on a bad
+/// link: any failure is an error the caller retries.
 pub async fn request(
     port: u16,
     path: &str,
@@ -52,20 +52,48 @@ pub async fn request(
     cookie: &str,
     body: &str,
 ) -> std::io::Result<Reply> {
+    exchange(
+        port,
+        "POST",
+        path,
+        &[
+            ("Content-Type", kind),
+            ("Accept", "application/json"),
+            ("Cookie", cookie),
+        ],
+        body.as_bytes(),
+    )
+    .await
+}
+
+/// One HTTP/1.1 request of any method on a fresh connection, with these headers and bytes.
+pub async fn exchange(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Reply> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\nAccept: application/json\r\n\
-         Cookie: {cookie}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
-    );
+    ));
     stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body.as_bytes()).await?;
+    stream.write_all(body).await?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await?;
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let (headers, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("cut answer"))?;
+    let (headers, body) = match text.split_once("\r\n\r\n") {
+        Some(parts) => parts,
+        // A HEAD's answer may end with its headers.
+        None if method == "HEAD" && text.ends_with("\r\n") => (text.trim_end(), ""),
+        None => return Err(std::io::Error::other("cut answer")),
+    };
     let status = headers
         .split(' ')
         .nth(1)
@@ -84,6 +112,17 @@ pub async fn request(
         headers: headers.to_owned(),
         body,
     })
+}
+
+impl Reply {
+    /// The value of header `name`, if the answer has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    }
 }
 
 fn dechunk(mut rest: &str) -> Option<String> {
