@@ -4,6 +4,7 @@
 //! version and review of the project's entries).
 
 use crate::domain::entry::FormEntry;
+use crate::domain::evidence::Evidence;
 use crate::domain::risk::RiskFlag;
 use crate::domain::visit::{ActionItem, ActionStatus, Visit, VisitMode};
 use crate::domain::vocabulary::EntryStatus;
@@ -18,6 +19,9 @@ pub struct Tranche {
     pub disbursed: Option<i64>,
     pub disbursed_on: Option<String>,
     pub justified: Option<i64>,
+    /// What justifies it: receipts, invoices, photos of what was bought.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::domain::evidence::Evidence>,
 }
 
 /// The largest number of tranches a project's grant is paid in.
@@ -56,7 +60,7 @@ impl Tranche {
         {
             return Err(FieldError::new("justified", "not_an_amount"));
         }
-        Ok(())
+        crate::domain::evidence::check_files(&self.files)
     }
 }
 
@@ -84,12 +88,14 @@ pub enum Happening {
         id: Uuid,
         mode: VisitMode,
         status: EntryStatus,
+        files: Vec<Evidence>,
     },
     /// A diagnostic or a self-assessment.
     Entry {
         id: Uuid,
         form_id: String,
         status: EntryStatus,
+        files: Vec<Evidence>,
     },
     /// A version of a visit or an entry saved (`n` counts from 1), or a review of it. `of` is
     /// the day of the visit or entry it is about, and `form_id` is `None` for a visit.
@@ -115,10 +121,12 @@ pub enum Happening {
     TrancheDisbursed {
         seq: i32,
         amount: i64,
+        files: Vec<Evidence>,
     },
     MilestoneReached {
         kind: String,
         label: String,
+        files: Vec<Evidence>,
     },
     MilestoneDue {
         kind: String,
@@ -126,6 +134,20 @@ pub enum Happening {
         late: bool,
     },
     Flag(RiskFlag),
+}
+
+impl Happening {
+    /// The photos and documents it carries (a visit's, an entry's, a milestone's proof, a
+    /// tranche's justification).
+    pub fn files(&self) -> &[Evidence] {
+        match self {
+            Happening::Visit { files, .. }
+            | Happening::Entry { files, .. }
+            | Happening::TrancheDisbursed { files, .. }
+            | Happening::MilestoneReached { files, .. } => files,
+            _ => &[],
+        }
+    }
 }
 
 /// A dated moment.
@@ -228,6 +250,7 @@ pub fn timeline(sources: &Sources, today: &str) -> Vec<Moment> {
                 id: v.id,
                 mode: v.fields.mode,
                 status: v.fields.status,
+                files: v.fields.files.clone(),
             },
         );
     }
@@ -239,6 +262,7 @@ pub fn timeline(sources: &Sources, today: &str) -> Vec<Moment> {
                 id: e.id,
                 form_id: e.form_id.clone(),
                 status: e.status,
+                files: e.files.clone(),
             },
         );
     }
@@ -285,7 +309,15 @@ pub fn timeline(sources: &Sources, today: &str) -> Vec<Moment> {
     for m in &sources.milestones {
         let (kind, label) = (m.kind.clone(), m.label.clone());
         match (&m.achieved_on, &m.due_on) {
-            (Some(day), _) => push(3, day, Happening::MilestoneReached { kind, label }),
+            (Some(day), _) => push(
+                3,
+                day,
+                Happening::MilestoneReached {
+                    kind,
+                    label,
+                    files: m.files.clone(),
+                },
+            ),
             (None, Some(day)) => push(
                 3,
                 day,
@@ -300,7 +332,15 @@ pub fn timeline(sources: &Sources, today: &str) -> Vec<Moment> {
     }
     for t in sources.tranches {
         if let (Some(day), Some(amount)) = (&t.disbursed_on, t.disbursed) {
-            push(5, day, Happening::TrancheDisbursed { seq: t.seq, amount });
+            push(
+                5,
+                day,
+                Happening::TrancheDisbursed {
+                    seq: t.seq,
+                    amount,
+                    files: t.files.clone(),
+                },
+            );
         }
     }
     // Newest day first; within a day, by kind, the latest step first, then as they were added.
@@ -375,6 +415,7 @@ mod tests {
             disbursed,
             disbursed_on: on.map(Into::into),
             justified,
+            files: Vec::new(),
         };
         let today = "2026-11-26";
         assert!(t(10_000_000, None, None, None).check(today).is_ok());
@@ -410,6 +451,19 @@ mod tests {
             field(t(10, None, None, Some(1)).check(today)),
             Err("justified")
         );
+        // Its documents keep the rules of an entry's files.
+        let receipt = crate::domain::evidence::Evidence {
+            sha256: "ab".repeat(32),
+            bytes: 120_000,
+            media: crate::domain::evidence::Media::Pdf,
+            caption: "Facture".into(),
+            people_agreed: false,
+        };
+        let mut justified_by = t(10, Some(10), Some("2026-03-01"), Some(10));
+        justified_by.files = vec![receipt.clone()];
+        assert!(justified_by.check(today).is_ok());
+        justified_by.files = vec![receipt; crate::domain::evidence::MAX_FILES_PER_ENTRY + 1];
+        assert_eq!(field(justified_by.check(today)), Err("files"));
     }
 
     fn days(moments: &[Moment]) -> Vec<&str> {
@@ -443,13 +497,21 @@ mod tests {
             disbursed: Some(10_000_000),
             disbursed_on: Some("2026-03-01".into()),
             justified: None,
+            files: Vec::new(),
         }];
         let flags = [RiskFlag::Shock {
             on: "2026-11-20".into(),
             what: "Sécheresse".into(),
         }];
+        let receipt = Evidence {
+            sha256: "cd".repeat(32),
+            bytes: 240_000,
+            media: crate::domain::evidence::Media::Jpeg,
+            caption: "Reçu de la première vente".into(),
+            people_agreed: false,
+        };
         let reached = crate::domain::Milestone {
-            files: Vec::new(),
+            files: vec![receipt.clone()],
             id: Uuid::from_u128(5),
             project_id: Uuid::from_u128(99),
             kind: "first_sale".into(),
@@ -485,6 +547,11 @@ mod tests {
         assert!(
             matches!(&moments[5].what, Happening::MilestoneReached { kind, .. } if kind == "first_sale")
         );
+        assert_eq!(
+            moments[5].what.files(),
+            [receipt],
+            "the proof shows where the milestone does"
+        );
         assert!(
             matches!(moments[1].what, Happening::Flag(_)),
             "a flag leads its day"
@@ -505,7 +572,8 @@ mod tests {
             moments[6].what,
             Happening::TrancheDisbursed {
                 seq: 1,
-                amount: 10_000_000
+                amount: 10_000_000,
+                files: Vec::new(),
             }
         );
     }

@@ -639,6 +639,7 @@ async fn every_change_of_the_team_leaves_a_line_naming_who_made_it() {
             disbursed: None,
             disbursed_on: None,
             justified: None,
+            files: Vec::new(),
         };
         assert!(
             t.db.save_tranche(project.id, &tranche, team.id)

@@ -580,3 +580,129 @@ async fn a_file_no_visit_names_any_more_is_removed_thirty_days_later_and_not_bef
         assert!(files.read(&sha(&dropped)).await.expect("read").is_none());
     }
 }
+
+#[tokio::test]
+async fn a_tranche_is_justified_by_documents_the_team_sends_and_its_project_reads() {
+    for t in support::every_engine().await {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let files = FileStore::folder(dir.path()).expect("folder");
+        let set = support::with_demo(&t).await;
+        let options = RouterOptions {
+            files: files.clone(),
+            ..RouterOptions::default()
+        };
+        let app = server::router(support::state(t.db.clone()), options);
+        let f = field(&set);
+        let team = sign_in(&app, DEMO_LOGINS[2].0).await;
+        let amal = sign_in(&app, DEMO_LOGINS[0].0).await;
+        let rim = sign_in(&app, DEMO_LOGINS[1].0).await;
+        let viewer = sign_in(&app, DEMO_LOGINS[3].0).await;
+        let other = set
+            .users
+            .iter()
+            .find(|u| u.role == Role::Facilitator && u.id != f.facilitator.id)
+            .expect("another facilitator");
+        let samir = sign_in(&app, &other.email).await;
+        let (invoice, receipt) = (pdf(), photo(77));
+        let tranche = |files: serde_json::Value| {
+            serde_json::json!({
+                "project": f.own,
+                "tranche": {
+                    "seq": 6, "planned": 2_000_000, "disbursed": 2_000_000,
+                    "disbursed_on": "2026-10-01", "justified": 1_500_000, "files": files,
+                },
+            })
+            .to_string()
+        };
+        let documents = serde_json::json!([
+            evidence(&invoice, Media::Pdf, "Facture du fournisseur"),
+            evidence(&receipt, Media::Jpeg, "Reçu signé"),
+        ]);
+        let save = |who: &str, body: String| {
+            support::router::post_json("/api/save_tranche", &body, Some(who))
+        };
+
+        // A facilitator may not record one, nor send its documents.
+        let reply = send(&app, save(&amal, tranche(documents.clone()))).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{:?}", t.engine);
+        assert_eq!(
+            send(&app, head(&sha(&invoice), &amal)).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // The team records tranche 6 with its invoice and receipt, and sends them.
+        let reply = send(&app, save(&team, tranche(documents.clone()))).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{:?}: {}",
+            t.engine,
+            reply.body
+        );
+        for bytes in [&invoice, &receipt] {
+            assert_eq!(
+                upload(&app, &team, bytes).await.status,
+                StatusCode::NO_CONTENT,
+                "{:?}",
+                t.engine
+            );
+        }
+        assert_eq!(files.count().await.expect("count"), 2);
+
+        // The project page lists them with the tranche.
+        let detail = send(
+            &app,
+            support::router::post_form("/api/get_project", &format!("id={}", f.own), Some(&rim)),
+        )
+        .await;
+        let detail: serde_json::Value = serde_json::from_str(&detail.body).expect("json");
+        let listed: Vec<&str> = detail["tranches"]
+            .as_array()
+            .expect("tranches")
+            .iter()
+            .filter(|t| t["seq"] == 6)
+            .flat_map(|t| t["files"].as_array().into_iter().flatten())
+            .filter_map(|f| f["caption"].as_str())
+            .collect();
+        assert_eq!(listed, ["Facture du fournisseur", "Reçu signé"]);
+
+        // Those who read the project read them; no one else.
+        let path = format!("/api/files/{}", sha(&invoice));
+        for (who, cookie, may) in [
+            ("the team", &team, true),
+            ("the supervisor", &rim, true),
+            ("the project's facilitator", &amal, true),
+            ("another facilitator", &samir, false),
+            ("a viewer", &viewer, false),
+        ] {
+            let status = send(&app, get(&path, cookie)).await.status;
+            assert_eq!(
+                status == StatusCode::OK,
+                may,
+                "{:?}: {who} ({status})",
+                t.engine
+            );
+        }
+
+        // Recorded again without the receipt: only the invoice is named, and the receipt is
+        // swept thirty days on.
+        let reply = send(
+            &app,
+            save(&team, tranche(serde_json::json!([documents[0].clone()]))),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let now = time::OffsetDateTime::now_utc();
+        let swept = |at| server::files::sweep_at(&t.db, &files, at);
+        assert_eq!(swept(now).await.expect("sweep"), 0);
+        assert_eq!(
+            swept(now + server::files::KEPT_UNNAMED + time::Duration::days(1))
+                .await
+                .expect("sweep"),
+            1,
+            "{:?}: the receipt no tranche names",
+            t.engine
+        );
+        assert_eq!(files.count().await.expect("count"), 1);
+    }
+}

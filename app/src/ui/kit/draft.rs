@@ -413,6 +413,7 @@ fn form_name(i18n: leptos_i18n::I18nContext<Locale>, form: &str) -> &'static str
         "assessment" => t_string!(i18n, draft_form_assessment),
         "value" => t_string!(i18n, draft_form_value),
         "milestone" => t_string!(i18n, draft_form_milestone),
+        "proof" => t_string!(i18n, draft_form_proof),
         "project" => t_string!(i18n, draft_form_project),
         _ => t_string!(i18n, draft_form_entry),
     }

@@ -143,6 +143,15 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                             // Evidence that it is reached: a photo of the equipment, the first
                             // sale's receipt. New files join those it carries.
                             let proof = Attached::new(format!("milestone-{}", m.id), Vec::new());
+                            // Kept as it is chosen: a killed tab, or the list drawn again after
+                            // a sync, gives the photos back to this milestone.
+                            let kept_proof = Kept::new(
+                                user,
+                                draft_name("proof", project, Some(m.id)),
+                                "proof",
+                                Some(project),
+                            );
+                            keep_form(kept_proof, Vec::new(), None, Some(proof));
                             let held_files = m.files.clone();
                             let add_proof = {
                                 let (changed, due_on, achieved_on) = (changed.clone(), m.due_on.clone(), m.achieved_on.clone());
@@ -155,7 +164,14 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                             args.files.push(f);
                                         }
                                     }
-                                    save(args, None, Box::new(move || proof.clear()));
+                                    save(
+                                        args,
+                                        Some(kept_proof),
+                                        Box::new(move || {
+                                            proof.clear();
+                                            kept_proof.saved_and_emptied();
+                                        }),
+                                    );
                                 }
                             };
                             view! {
@@ -168,9 +184,10 @@ pub fn MilestonesSection(user: Uuid, project: Uuid) -> impl IntoView {
                                     </p>
                                     {review.map(|note| view! { <ReviewNoteView note /> })}
                                     <EvidenceList files=held_files on_phone=true />
-                                    <details class="milestone-proof">
+                                    <details class="milestone-proof" prop:open=move || kept_proof.restored.get()>
                                         <summary>"📎 "{t_string!(i18n, milestone_proof)}<span class="visually-hidden">" : "{hidden_name.clone()}</span></summary>
                                         <form class="inline-form" on:submit=add_proof novalidate>
+                                            <DraftNote kept=kept_proof />
                                             <Attachments user attached=proof />
                                             <button type="submit">{t_string!(i18n, milestone_proof_save)}</button>
                                         </form>

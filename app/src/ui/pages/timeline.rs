@@ -7,6 +7,7 @@ use crate::domain::risk::RiskFlag;
 use crate::domain::timeline::{EntryStep, Happening, Moment, Sources, Tranche, timeline};
 use crate::i18n::*;
 use crate::ui::form_store::device_form;
+use crate::ui::kit::attachments::EvidenceList;
 use crate::ui::local::from_view;
 use crate::ui::text;
 use crate::ui::text::milestone_name;
@@ -92,7 +93,7 @@ pub(crate) fn tell(i18n: I18nContext<Locale>, moment: &Moment) -> (String, Optio
             None,
             false,
         ),
-        Happening::TrancheDisbursed { seq, amount } => (
+        Happening::TrancheDisbursed { seq, amount, .. } => (
             t_string!(
                 i18n,
                 tl_tranche,
@@ -103,7 +104,7 @@ pub(crate) fn tell(i18n: I18nContext<Locale>, moment: &Moment) -> (String, Optio
             None,
             false,
         ),
-        Happening::MilestoneReached { kind, label } => (
+        Happening::MilestoneReached { kind, label, .. } => (
             t_string!(
                 i18n,
                 tl_milestone_reached,
@@ -186,6 +187,7 @@ pub fn TimelineSection(
                                     <time datetime=m.day.clone()>{day}</time>
                                     <span>{line}</span>
                                     {comment.map(|c| view! { <blockquote>{c}</blockquote> })}
+                                    <EvidenceList files=m.what.files().to_vec() on_phone=true />
                                 </li>
                             }
                         }).collect_view()}

@@ -155,12 +155,12 @@ fn form_answers(version: Option<i64>, answers: Option<&str>) -> Option<crate::do
 }
 
 /// An entry's files as stored: a JSON list, `null` when there are none.
-fn evidence_list(text: Option<&str>) -> Vec<crate::domain::evidence::Evidence> {
+pub(crate) fn evidence_list(text: Option<&str>) -> Vec<crate::domain::evidence::Evidence> {
     text.and_then(|t| serde_json::from_str(t).ok())
         .unwrap_or_default()
 }
 
-fn evidence_text(files: &[crate::domain::evidence::Evidence]) -> Option<String> {
+pub(crate) fn evidence_text(files: &[crate::domain::evidence::Evidence]) -> Option<String> {
     if files.is_empty() {
         None
     } else {

@@ -1,9 +1,10 @@
 //! Files the entries name (`files`, `file_refs`): who may send a file's bytes and who may read it,
 //! how far its upload is, and the daily sweep of files no entry names any more.
 
-use super::EngineDb;
-use crate::domain::evidence::Media;
+use super::{Conn, EngineDb};
+use crate::domain::evidence::{Evidence, Media};
 use crate::server::db::{DbError, FileState, ProjectScope, rows};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -151,4 +152,89 @@ pub(super) async fn sweep(
         .await?;
     tx.commit().await?;
     Ok(gone)
+}
+
+/// One entry's files, as a write leaves it.
+pub(super) struct Named<'a> {
+    pub kind: &'static str,
+    pub entry: Uuid,
+    pub project: Uuid,
+    /// The author of a draft: its files are theirs alone.
+    pub draft_of: Option<Uuid>,
+    pub files: &'a [Evidence],
+}
+
+/// The files `entries` name now (`file_refs`, in place of those they named before), and a row
+/// in `files` for each file the server has not heard of: its bytes may now be sent, by whoever
+/// first named it (`actor` for a file new to the entry).
+pub(super) async fn name(
+    tx: &mut Conn,
+    entries: &[Named<'_>],
+    actor: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<(), DbError> {
+    for chunk in entries.chunks(200) {
+        let mut q = sqlx::QueryBuilder::new(
+            "select kind, entry_id, sha256, added_by from file_refs where entry_id in (",
+        );
+        let mut ids = q.separated(", ");
+        for e in chunk {
+            ids.push_bind(e.entry);
+        }
+        q.push(")");
+        let before: Vec<(String, Uuid, String, Option<Uuid>)> =
+            q.build_query_as().fetch_all(&mut *tx).await?;
+        if before.is_empty() && chunk.iter().all(|e| e.files.is_empty()) {
+            continue;
+        }
+        let added_by: HashMap<(&str, Uuid, &str), Option<Uuid>> = before
+            .iter()
+            .map(|(k, id, sha, by)| ((k.as_str(), *id, sha.as_str()), *by))
+            .collect();
+        if !before.is_empty() {
+            let mut q = sqlx::QueryBuilder::new("delete from file_refs where entry_id in (");
+            let mut ids = q.separated(", ");
+            for e in chunk {
+                ids.push_bind(e.entry);
+            }
+            q.push(")");
+            q.build().execute(&mut *tx).await?;
+        }
+        let rows: Vec<(&Named, &Evidence)> = chunk
+            .iter()
+            .flat_map(|e| e.files.iter().map(move |f| (e, f)))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut q = sqlx::QueryBuilder::new(
+            "insert into file_refs (kind, entry_id, sha256, project_id, draft_of, added_by) ",
+        );
+        q.push_values(&rows, |mut b, (e, f)| {
+            // Whoever named a file first sends its bytes, even after another's edit.
+            let by = added_by
+                .get(&(e.kind, e.entry, f.sha256.as_str()))
+                .copied()
+                .unwrap_or(actor);
+            b.push_bind(e.kind)
+                .push_bind(e.entry)
+                .push_bind(f.sha256.clone())
+                .push_bind(e.project)
+                .push_bind(e.draft_of)
+                .push_bind(by);
+        });
+        q.build().execute(&mut *tx).await?;
+        // Each file once: one statement may not touch a row twice.
+        let files: std::collections::BTreeMap<&str, &Evidence> =
+            rows.iter().map(|(_, f)| (f.sha256.as_str(), *f)).collect();
+        let mut q = sqlx::QueryBuilder::new("insert into files (sha256, bytes, created_at) ");
+        q.push_values(files.values(), |mut b, f| {
+            b.push_bind(f.sha256.clone())
+                .push_bind(i64::try_from(f.bytes).unwrap_or(i64::MAX))
+                .push_bind(now);
+        });
+        q.push(" on conflict (sha256) do update set unnamed_since = null");
+        q.build().execute(&mut *tx).await?;
+    }
+    Ok(())
 }

@@ -70,9 +70,16 @@ pub(super) async fn project_detail(
     );
     let members: Vec<rows::MemberRow> = sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?;
     let card = card.into_card();
-    type TrancheRow = (i32, i64, Option<i64>, Option<time::Date>, Option<i64>);
+    type TrancheRow = (
+        i32,
+        i64,
+        Option<i64>,
+        Option<time::Date>,
+        Option<i64>,
+        Option<String>,
+    );
     let tranches: Vec<TrancheRow> = sqlx::query_as(
-        "select seq, planned_millimes, disbursed_millimes, disbursed_on, justified_millimes
+        "select seq, planned_millimes, disbursed_millimes, disbursed_on, justified_millimes, files
            from funding_tranches where project_id = $1 and deleted = false order by seq",
     )
     .bind(id)
@@ -145,15 +152,18 @@ pub(super) async fn project_detail(
             .collect(),
         tranches: tranches
             .into_iter()
-            .map(|(seq, planned, disbursed, disbursed_on, justified)| {
-                crate::domain::timeline::Tranche {
-                    seq,
-                    planned,
-                    disbursed,
-                    disbursed_on: disbursed_on.map(|d| d.to_string()),
-                    justified,
-                }
-            })
+            .map(
+                |(seq, planned, disbursed, disbursed_on, justified, files)| {
+                    crate::domain::timeline::Tranche {
+                        seq,
+                        planned,
+                        disbursed,
+                        disbursed_on: disbursed_on.map(|d| d.to_string()),
+                        justified,
+                        files: rows::evidence_list(files.as_deref()),
+                    }
+                },
+            )
             .collect(),
         steps,
         targets,

@@ -188,16 +188,18 @@ pub(super) async fn save_tranche(
     };
     let disbursed_on = tranche.disbursed_on.as_deref().map(rows::day).transpose()?;
     let now = rows::now();
-    sqlx::query(
+    let id: Uuid = sqlx::query_scalar(
         "insert into funding_tranches (id, project_id, seq, planned_millimes,
-            disbursed_millimes, disbursed_on, justified_millimes, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+            disbursed_millimes, disbursed_on, justified_millimes, files, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
          on conflict (project_id, seq) do update set
             planned_millimes = excluded.planned_millimes,
             disbursed_millimes = excluded.disbursed_millimes,
             disbursed_on = excluded.disbursed_on,
             justified_millimes = excluded.justified_millimes,
-            deleted = false, updated_at = excluded.updated_at",
+            files = excluded.files,
+            deleted = false, updated_at = excluded.updated_at
+         returning id",
     )
     .bind(Uuid::new_v4())
     .bind(project)
@@ -206,8 +208,22 @@ pub(super) async fn save_tranche(
     .bind(tranche.disbursed)
     .bind(disbursed_on)
     .bind(tranche.justified)
+    .bind(rows::evidence_text(&tranche.files))
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
+    .await?;
+    super::files::name(
+        &mut tx,
+        &[super::files::Named {
+            kind: "tranche",
+            entry: id,
+            project,
+            draft_of: None,
+            files: &tranche.files,
+        }],
+        Some(by),
+        now,
+    )
     .await?;
     audit::append(
         &mut tx,

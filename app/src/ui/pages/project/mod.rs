@@ -200,7 +200,7 @@ pub(crate) fn ProjectView(detail: ProjectDetail, user: Uuid, role: Role) -> impl
             <p class="dashboard-link"><a href=format!("/dashboard?level=project&id={}", card.id)>{t_string!(i18n, dash_project_link)}</a></p>
         })}
         <crate::ui::pages::indicators::IndicatorsSection user project=card.id chain=detail.value_chain_code.clone() targets=detail.targets.clone() />
-        {(!tranches.is_empty() || role == Role::Team).then(|| view! { <TranchesSection project=card.id tranches=tranches.clone() editable=role == Role::Team /> })}
+        {(!tranches.is_empty() || role == Role::Team).then(|| view! { <TranchesSection user project=card.id tranches=tranches.clone() editable=role == Role::Team /> })}
         <crate::ui::pages::timeline::TimelineSection user project=card.id tranches steps flags=card.flags.clone() />
     }
 }

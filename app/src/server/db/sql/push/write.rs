@@ -2,15 +2,14 @@
 //! the conflicts and revisions kept.
 
 use super::super::cells::insert_all;
+use super::super::files::Named;
 use super::Conn;
-use crate::domain::evidence::Evidence;
 use crate::domain::indicator::value::IndicatorValue;
 use crate::domain::{ActionItem, EntryStatus, FormEntry, Milestone, Visit};
 use crate::server::db::DbError;
 use crate::server::db::rows::{self, Cell, Written};
 use crate::server::db::store::{StoredKind, StoredRecord};
 use crate::sync::protocol::MemberRecord;
-use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -177,16 +176,6 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// One entry's files, as the push leaves it.
-struct Named<'a> {
-    kind: &'static str,
-    entry: Uuid,
-    project: Uuid,
-    /// The author of a draft: its files are theirs alone.
-    draft_of: Option<Uuid>,
-    files: &'a [Evidence],
-}
-
 /// The files each written entry names now (`file_refs`), and a row in `files` for each file the
 /// server has not heard of: its bytes may now be sent, by whoever first named it.
 async fn write_file_refs(
@@ -242,70 +231,7 @@ async fn write_file_refs(
             _ => None,
         })
         .collect();
-    for chunk in entries.chunks(200) {
-        let mut q = sqlx::QueryBuilder::new(
-            "select kind, entry_id, sha256, added_by from file_refs where entry_id in (",
-        );
-        let mut ids = q.separated(", ");
-        for e in chunk {
-            ids.push_bind(e.entry);
-        }
-        q.push(")");
-        let before: Vec<(String, Uuid, String, Option<Uuid>)> =
-            q.build_query_as().fetch_all(&mut *tx).await?;
-        if before.is_empty() && chunk.iter().all(|e| e.files.is_empty()) {
-            continue;
-        }
-        let added_by: HashMap<(&str, Uuid, &str), Option<Uuid>> = before
-            .iter()
-            .map(|(k, id, sha, by)| ((k.as_str(), *id, sha.as_str()), *by))
-            .collect();
-        if !before.is_empty() {
-            let mut q = sqlx::QueryBuilder::new("delete from file_refs where entry_id in (");
-            let mut ids = q.separated(", ");
-            for e in chunk {
-                ids.push_bind(e.entry);
-            }
-            q.push(")");
-            q.build().execute(&mut *tx).await?;
-        }
-        let rows: Vec<(&Named, &Evidence)> = chunk
-            .iter()
-            .flat_map(|e| e.files.iter().map(move |f| (e, f)))
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let mut q = sqlx::QueryBuilder::new(
-            "insert into file_refs (kind, entry_id, sha256, project_id, draft_of, added_by) ",
-        );
-        q.push_values(&rows, |mut b, (e, f)| {
-            // Whoever named a file first sends its bytes, even after another's edit.
-            let by = added_by
-                .get(&(e.kind, e.entry, f.sha256.as_str()))
-                .copied()
-                .unwrap_or(actor);
-            b.push_bind(e.kind)
-                .push_bind(e.entry)
-                .push_bind(f.sha256.clone())
-                .push_bind(e.project)
-                .push_bind(e.draft_of)
-                .push_bind(by);
-        });
-        q.build().execute(&mut *tx).await?;
-        // Each file once: one statement may not touch a row twice.
-        let files: std::collections::BTreeMap<&str, &Evidence> =
-            rows.iter().map(|(_, f)| (f.sha256.as_str(), *f)).collect();
-        let mut q = sqlx::QueryBuilder::new("insert into files (sha256, bytes, created_at) ");
-        q.push_values(files.values(), |mut b, f| {
-            b.push_bind(f.sha256.clone())
-                .push_bind(i64::try_from(f.bytes).unwrap_or(i64::MAX))
-                .push_bind(now);
-        });
-        q.push(" on conflict (sha256) do update set unnamed_since = null");
-        q.build().execute(&mut *tx).await?;
-    }
-    Ok(())
+    super::super::files::name(tx, &entries, actor, now).await
 }
 
 /// Inserts or updates every record of kind `K` among `records` (a push, and an import's members).
