@@ -123,6 +123,43 @@ test("a new milestone half typed comes back after a reload, and Discard empties 
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a milestone's proof chosen and not yet attached comes back after a reload, then joins the milestone", async ({}, testInfo) => {
+  test.setTimeout(90_000);
+  const dir = mkdtempSync(join(tmpdir(), "athar-draft-"));
+  const [context, page] = await launch(dir, testInfo);
+  const projectUrl = await lastProjectReady(page);
+  const label = `Four solaire installé ${Date.now().toString(36)}`;
+  const photo = await smallPhoto(page, Date.now() % 100_000);
+  await context.setOffline(true);
+  const add = page.locator("details.add-milestone");
+  await add.locator("summary").click();
+  await add.locator("#milestone-kind").selectOption("other");
+  await add.locator("#milestone-label").fill(label);
+  await add.getByRole("button", { name: "Ajouter l'étape" }).click();
+  const milestone = page.locator("ul.milestones li", { hasText: label });
+  await expect(milestone).toHaveCount(1);
+  const proof = milestone.locator("details.milestone-proof");
+  await proof.locator("summary").click();
+  await proof.locator('input[type="file"][accept*="pdf"]').setInputFiles([{ name: "four.jpg", mimeType: "image/jpeg", buffer: photo }]);
+  await expect(proof.locator(".attachments .file")).toHaveCount(1, { timeout: 20_000 });
+  await expect(proof.locator(".draft-note")).toContainText(KEPT.fr, { timeout: 10_000 });
+
+  await page.goto(projectUrl);
+  await hydrated(page);
+  await expect(proof).toHaveAttribute("open", "");
+  await expect(proof.locator(".attachments .file")).toHaveCount(1);
+  await expect(page.locator("section.drafts a.draft-link")).toContainText("Preuve d'une étape");
+  // The people question still waits, as it was left.
+  await proof.getByRole("button", { name: "Enregistrer la preuve" }).click();
+  await expect(proof.locator(".attachments .field-error")).toHaveText(/Dites pour chaque photo/);
+  await proof.locator(".attachments .file").getByLabel("Non", { exact: true }).check();
+  await proof.getByRole("button", { name: "Enregistrer la preuve" }).click();
+  await expect(milestone.locator(".evidence img")).toHaveCount(1, { timeout: 10_000 });
+  await expect.poll(async () => (await draftsOnDisk(page)).filter((d) => d.form === "proof")).toEqual([]);
+  await context.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 /** The drafts on disk (every user). */
 async function draftsOnDisk(page: Page): Promise<any[]> {
   return page.evaluate(async () => {

@@ -2,7 +2,7 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { countRows, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, signIn, storedObjects } from "./helpers";
+import { countRows, hydrated, killBrowser, lastProjectReady, launch, openSignedIn, signIn, smallPhoto, storedObjects, tunisToday } from "./helpers";
 
 // A facilitator offline photographs the new equipment and attaches a receipt to her visit. The
 // browser dies while the second photo goes up over a weak link; relaunched on the same profile,
@@ -226,4 +226,69 @@ test("a phone whose storage for Athar is four fifths full says so in the sync ba
   await expect(page.locator(".sync-bar .storage-note", { hasText: "presque plein" })).toBeVisible({ timeout: 20_000 });
   const told = () => countRows("select count(*) from sync_clients where storage_bytes = 123400000 and storage_budget = 150000000");
   if (told() !== null) await expect.poll(told, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+});
+
+test("the team justifies a tranche with a receipt's photo and an invoice; they reach the server, and the supervisor sees them with the tranche and on the timeline", async ({ browser }) => {
+  test.setTimeout(120_000);
+  // A project of the supervisor's, opened by the team.
+  const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const supervisor = await tablet.newPage();
+  await signIn(supervisor, "supervisor");
+  await supervisor.locator(".card h3 a").first().click();
+  await hydrated(supervisor);
+  const projectPath = new URL(supervisor.url()).pathname;
+
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await desk.newPage();
+  await signIn(page, "team");
+  await page.goto(projectPath);
+  await hydrated(page);
+  const section = page.locator("section[aria-labelledby='tranches-title']");
+  await section.getByText("Enregistrer une tranche").click();
+  await section.getByLabel("Tranche", { exact: true }).selectOption("5");
+  // A tranche already recorded comes with its documents (a second run of this test): start over.
+  const items = section.locator(".attachments .file");
+  while ((await items.count()) > 0) await items.first().locator(".file-remove").click();
+  await section.getByLabel("Montant prévu (DT)").fill("3000");
+  await section.getByLabel("Montant versé (DT)").fill("3000");
+  await section.getByLabel("Versée le").fill(tunisToday());
+  await section.getByLabel("Montant justifié (DT)").fill("2 400");
+  const before = await keptOnPhone(page);
+  await section.locator("#tranche-files-add-file").setInputFiles([
+    { name: "recu.jpg", mimeType: "image/jpeg", buffer: await smallPhoto(page, Date.now() % 100_000) },
+    { name: "facture.pdf", mimeType: "application/pdf", buffer: receiptPdf() },
+  ]);
+  await expect(items).toHaveCount(2, { timeout: 20_000 });
+  await items.nth(0).getByLabel("Non", { exact: true }).check();
+  await items.nth(0).getByLabel(/Légende/).fill("Reçu du fournisseur de cartons");
+  await section.getByRole("button", { name: "Enregistrer la tranche" }).click();
+  await expect(section.getByRole("status")).toHaveText(/Tranche enregistrée/);
+  const shas = (await keptOnPhone(page)).filter((s) => !before.includes(s));
+  expect(shas).toHaveLength(2);
+  // The sync that follows sends them; the browser forgets them once the server holds them.
+  await expect.poll(() => fileRows(shas, "complete = 1"), { timeout: 60_000 }).toBe(shas.length);
+  await expect.poll(async () => (await keptOnPhone(page)).filter((s) => shas.includes(s)), { timeout: 30_000 }).toEqual([]);
+  // Chosen again, the tranche comes back with its documents.
+  await page.reload();
+  await hydrated(page);
+  await section.getByText("Enregistrer une tranche").click();
+  await section.getByLabel("Tranche", { exact: true }).selectOption("5");
+  await expect(section.getByLabel("Montant justifié (DT)")).toHaveValue("2400");
+  await expect(section.locator(".attachments .file")).toHaveCount(2);
+  await desk.close();
+
+  await supervisor.reload();
+  await hydrated(supervisor);
+  const tranches = supervisor.locator("section[aria-labelledby='tranches-title']");
+  await expect(tranches.getByRole("heading", { name: "Tranche 5" })).toBeVisible();
+  const photo = tranches.locator(".evidence img");
+  await expect(photo).toHaveAttribute("alt", /Reçu du fournisseur de cartons/);
+  await photo.scrollIntoViewIfNeeded();
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect(tranches.locator(".evidence a", { hasText: "Document 2" })).toHaveAttribute("href", /\/api\/files\/[0-9a-f]{64}$/);
+  // The timeline's line for the tranche carries them too.
+  const moment = supervisor.locator("ol.timeline li", { hasText: "Tranche 5 versée" });
+  await expect(moment.locator(".evidence img")).toHaveCount(1);
+  await expect(moment.locator(".evidence a", { hasText: "Document 2" })).toHaveCount(1);
+  await tablet.close();
 });
