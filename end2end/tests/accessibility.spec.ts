@@ -39,6 +39,9 @@ for (const width of [360, 1280]) {
         await page.goto("/");
         await hydrated(page);
         await expect(page.locator("html")).toHaveAttribute("lang", lang);
+        // The day screen (facilitators) and the review panel (supervisors, the team) are drawn
+        // after the page starts: scanned once there.
+        if (role !== "viewer") await expect(page.locator("section.today")).toBeVisible({ timeout: 20_000 });
         await scan(page, `home ${role} ${lang} ${width}`);
         const link = page.locator(".card a").first();
         if (await link.count()) {

@@ -35,6 +35,8 @@ test("a wrong password shows one neutral message, then the waiting time", async 
 
 test("a facilitator only sees their own projects and a 404 for the others", async ({ page, request }) => {
   await signIn(page, "facilitator");
+  // After signing in the list arrives with the page's data: read it once drawn.
+  await page.locator(".card .code").first().waitFor();
   const mine = await page.locator(".card .code").allTextContents();
   expect(mine.length).toBeGreaterThan(0);
   expect(mine.length).toBeLessThan(49);

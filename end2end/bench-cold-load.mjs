@@ -1,0 +1,129 @@
+// Cold load of *My projects* over the oasis 3G profile (issue 20), in Debian's Chromium against a
+// running Athar (release build): a signed-in facilitator on a 360 px phone, an empty HTTP cache
+// and no service worker (a new browser context each run), 400 ms latency, 50,000 B/s each way,
+// CPU ×4. The median of 5 runs (`ATHAR_RUNS`) of:
+//
+// - first contentful paint (the server-drawn page visible);
+// - interactive: the WASM has taken over the page (`window.__athar_ready`);
+// - the bytes on the wire until then (the page's resources, headers included), and after it;
+// - the longest task and the total blocking time (the part of each task over 50 ms) until then;
+// - the offline launch: once the service worker holds the app, offline, a reload to interactive.
+//
+// Also the main WASM module's brotli size (quality 11, as `budget.mjs` counts it).
+//
+//   node end2end/bench-cold-load.mjs [base-url]      (default http://127.0.0.1:3000)
+import { chromium } from "playwright";
+import { brotliCompressSync, constants } from "node:zlib";
+
+const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000";
+const RUNS = Number(process.env.ATHAR_RUNS ?? 5);
+const oasis3g = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
+
+const login = await fetch(`${base}/api/login`, {
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+  body: "email=amal.facilitatrice%40demo.athar.tn&password=athar-demo-2026",
+  redirect: "manual",
+});
+const session = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Host-)?athar_session=/.test(c));
+if (!session) throw new Error(`cannot sign in (${login.status})`);
+const [cookieName, cookieValue] = [session.slice(0, session.indexOf("=")), session.slice(session.indexOf("=") + 1)];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic"],
+});
+
+// Notes, in the page, when the WASM says it has taken over, and every long task.
+const watch = () => {
+  let ready = false;
+  Object.defineProperty(window, "__athar_ready", {
+    configurable: true,
+    get: () => ready,
+    set: (v) => {
+      if (v && !ready) window.__ready_at = performance.now();
+      ready = v;
+    },
+  });
+  window.__long_tasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__long_tasks.push([e.startTime, e.duration]);
+  }).observe({ type: "longtask", buffered: true });
+};
+
+async function oneRun() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: "fr-FR", baseURL: base });
+  await context.addCookies([{ name: cookieName, value: cookieValue, url: base, secure: cookieName.startsWith("__Host-") }]);
+  await context.addInitScript(watch);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", oasis3g);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await page.goto("/", { waitUntil: "commit" });
+  await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 180_000, polling: 100 });
+  const title = await page.locator("h1").first().textContent();
+  if (!/Mes projets/.test(title ?? "")) throw new Error(`not My projects: ${title}`);
+  const figures = await page.evaluate(() => {
+    const ready = window.__ready_at;
+    const paint = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
+    const nav = performance.getEntriesByType("navigation")[0];
+    const resources = performance.getEntriesByType("resource");
+    const before = nav.transferSize + resources.filter((r) => r.responseEnd <= ready).reduce((s, r) => s + r.transferSize, 0);
+    const tasks = window.__long_tasks.filter(([start]) => start < ready);
+    return {
+      paint,
+      ready,
+      before,
+      longest: Math.max(0, ...tasks.map(([, d]) => d)),
+      blocking: tasks.reduce((s, [, d]) => s + Math.max(0, d - 50), 0),
+      wasm: resources.filter((r) => r.name.endsWith(".wasm") && r.responseEnd <= ready).map((r) => r.name),
+    };
+  });
+  // What the page fetches after (chunks it asks for): the service worker's precache is its own.
+  await page.waitForFunction(() => window.athar?.offlineReady === true && navigator.serviceWorker.controller?.state === "activated", null, {
+    timeout: 600_000,
+    polling: 500,
+  });
+  figures.after = await page.evaluate(() => {
+    const ready = window.__ready_at;
+    return performance.getEntriesByType("resource").filter((r) => r.responseEnd > ready).reduce((s, r) => s + r.transferSize, 0);
+  });
+  // Offline launch, from the service worker.
+  await cdp.send("Network.emulateNetworkConditions", { ...oasis3g, offline: true });
+  await page.reload({ waitUntil: "commit" });
+  await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 60_000, polling: 50 });
+  figures.offline = await page.evaluate(() => window.__ready_at);
+  await context.close();
+  return figures;
+}
+
+const runs = [];
+for (let i = 0; i < RUNS; i++) {
+  const r = await oneRun();
+  runs.push(r);
+  console.log(
+    `run ${i + 1}: paint ${(r.paint / 1000).toFixed(2)} s, interactive ${(r.ready / 1000).toFixed(2)} s, ${(r.before / 1024).toFixed(0)} KB before, ${(r.after / 1024).toFixed(0)} KB after, longest task ${r.longest.toFixed(0)} ms, blocking ${r.blocking.toFixed(0)} ms, offline ${(r.offline / 1000).toFixed(2)} s`,
+  );
+}
+const median = (f) => {
+  const xs = runs.map(f).sort((a, b) => a - b);
+  return xs[Math.floor(xs.length / 2)];
+};
+
+// The main module: the WASM the page loaded before it was interactive, compressed as budget.mjs does.
+const main = runs[0].wasm[0];
+const bytes = Buffer.from(await (await fetch(main, { headers: { "accept-encoding": "identity" } })).arrayBuffer());
+const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+console.log(`cold load of My projects, oasis 3G (400 ms, 50,000 B/s, CPU ×4), median of ${RUNS}`);
+console.log(`  first contentful paint             ${(median((r) => r.paint) / 1000).toFixed(2)} s   (goal ≤ 2.5 s)`);
+console.log(`  interactive                        ${(median((r) => r.ready) / 1000).toFixed(2)} s   (goal ≤ 6 s)`);
+console.log(`  bytes on the wire until then       ${(median((r) => r.before) / 1024).toFixed(0)} KB   (goal ≤ 200 KB)`);
+console.log(`  bytes the page fetched after       ${(median((r) => r.after) / 1024).toFixed(0)} KB   (the service worker's precache not counted)`);
+console.log(`  longest task until interactive     ${median((r) => r.longest).toFixed(0)} ms   (goal ≤ 200 ms)`);
+console.log(`  total blocking time until then     ${median((r) => r.blocking).toFixed(0)} ms`);
+console.log(`  main WASM (${main.split("/").pop()})  ${(brotli / 1024).toFixed(1)} KB brotli   (goal ≤ 150 KB)`);
+console.log(`  offline launch, interactive        ${(median((r) => r.offline) / 1000).toFixed(2)} s   (goal ≤ 1.5 s)`);
+
+await browser.close();
