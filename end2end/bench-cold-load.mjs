@@ -19,16 +19,6 @@ const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000"
 const RUNS = Number(process.env.ATHAR_RUNS ?? 5);
 const oasis3g = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
 
-const login = await fetch(`${base}/api/login`, {
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-  body: "email=amal.facilitatrice%40demo.athar.tn&password=athar-demo-2026",
-  redirect: "manual",
-});
-const session = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Host-)?athar_session=/.test(c));
-if (!session) throw new Error(`cannot sign in (${login.status})`);
-const [cookieName, cookieValue] = [session.slice(0, session.indexOf("=")), session.slice(session.indexOf("=") + 1)];
-
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic"],
@@ -53,11 +43,24 @@ const watch = () => {
 
 async function oneRun() {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: "fr-FR", baseURL: base });
-  await context.addCookies([{ name: cookieName, value: cookieValue, url: base, secure: cookieName.startsWith("__Host-") }]);
   await context.addInitScript(watch);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
+  // Signed in, then everything the browser kept of Athar but the session cookie is cleared: the
+  // HTTP cache, the service worker and its caches, the phone's data.
+  await page.goto("/login");
+  await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 60_000 });
+  await page.getByLabel("Adresse e-mail").fill("amal.facilitatrice@demo.athar.tn");
+  await page.getByLabel("Mot de passe").fill("athar-demo-2026");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForURL(`${base}/`);
+  await page.goto("about:blank");
+  await cdp.send("Storage.clearDataForOrigin", {
+    origin: new URL(base).origin,
+    storageTypes: "file_systems,indexeddb,local_storage,shader_cache,websql,service_workers,cache_storage",
+  });
   await cdp.send("Network.enable");
+  await cdp.send("Network.clearBrowserCache");
   await cdp.send("Network.emulateNetworkConditions", oasis3g);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   await page.goto("/", { waitUntil: "commit" });
