@@ -345,7 +345,12 @@ fn darkroom() -> &'static std::sync::mpsc::Sender<Job> {
             .name("athar-files-check".into())
             .spawn(move || {
                 for (sha256, bytes, done) in checks {
-                    let found = check(&sha256, &bytes);
+                    // A picture that makes the decoder panic is refused; the thread goes on
+                    // checking the files that follow.
+                    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        check(&sha256, &bytes)
+                    }))
+                    .unwrap_or(Err("unreadable"));
                     let _ = done.send((bytes, found));
                 }
             });
