@@ -3,6 +3,9 @@
 # which keeps its symbols for the split; the shipped modules keep no names).
 #
 #   python3 end2end/wasm-sizes.py target/front/wasm32-unknown-unknown/wasm-release/app.wasm
+#
+# Or the main module alone, built with names (`strip = false` in `[profile.wasm-release]`, for the
+# measure only): `app_split.wasm` beside it then has a name section, read the same way.
 import re, sys, collections
 b = open(sys.argv[1], 'rb').read()
 def leb(i):
@@ -36,6 +39,16 @@ fnames = {}; data = []
 for sid, s, e in secs:
     if sid == 0:
         nm, i = name(s)
+        if nm == 'name':
+            i2 = i
+            while i2 < e:
+                sub = b[i2]; i2 += 1; size, i2 = leb(i2); end = i2 + size
+                if sub == 1:
+                    n, j = leb(i2)
+                    for _ in range(n):
+                        idx, j = leb(j); nm2, j = name(j); fnames[idx] = nm2
+                i2 = end
+            continue
         if nm != 'linking': continue
         _, i = leb(i)
         while i < e:
@@ -96,3 +109,11 @@ for c, sz in dby.most_common(12): print(f'  {sz:>9}  {100*sz/max(dt,1):5.1f} %  
 print('largest data:')
 for nm2, sz in sorted(data, key=lambda x: -x[1])[:12]: print(f'  {sz:>9}  {demangle(nm2)[:120]}')
 
+mods = collections.Counter()
+for idx, sz in code.items():
+    d = demangle(fnames.get(idx, '?'))
+    m = re.match(r'[_<&]*(?:mut )?<?app::((?:ui::(?:pages::|kit::)?)?[a-z_]+)', d)
+    if m: mods[m.group(1)] += sz
+if mods:
+    print('app code by module:')
+    for c, sz in mods.most_common(25): print(f'  {sz:>9}  app::{c}')
