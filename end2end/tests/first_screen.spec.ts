@@ -7,9 +7,10 @@ import { hydrated, openFirstProject, signIn, setLanguage } from "./helpers";
 
 /** The bottom of `selector`'s first visible element, in CSS pixels from the top of the page. */
 async function bottomOf(page: Page, selector: string): Promise<number> {
-  const box = await page.locator(selector).first().boundingBox();
-  expect(box, selector).not.toBeNull();
-  return box!.y + box!.height;
+  // The day's lists are drawn again when a sync ends: measure the element that is there then.
+  const seen: { box: { y: number; height: number } | null } = { box: null };
+  await expect.poll(async () => (seen.box = await page.locator(selector).first().boundingBox()) !== null, { message: selector }).toBe(true);
+  return seen.box!.y + seen.box!.height;
 }
 
 for (const lang of ["fr", "ar"] as const) {
