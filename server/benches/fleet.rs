@@ -92,12 +92,7 @@ fn main() {
     let devices = setting("ATHAR_FLEET_DEVICES", 2000);
     let seconds = setting("ATHAR_FLEET_SECONDS", 60);
     let arrival = Duration::from_secs(setting("ATHAR_FLEET_ARRIVAL_SECONDS", 10));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
+    common::runtime().block_on(async move {
         // A database of its own, migrated and filled with the demo by the first server.
         let t = support::bare_postgres(&admin).await;
         let ports = [free_port(), free_port()];

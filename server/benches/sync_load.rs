@@ -95,12 +95,7 @@ fn main() {
     // after it is drawn (1 s: a person reading it; 0: a client asking without pause).
     let viewers = setting("ATHAR_LOAD_VIEWERS", 0);
     let pause = Duration::from_millis(setting("ATHAR_LOAD_VIEWER_PAUSE_MS", 1000));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
+    common::runtime().block_on(async move {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("athar.db").display());
         let port = free_port();

@@ -146,12 +146,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 fn main() {
     let phones = setting("ATHAR_UPLOAD_PHONES", 100);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
+    common::runtime().block_on(async move {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("athar.db").display());
         let files_dir = dir.path().join("athar-files");

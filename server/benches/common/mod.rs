@@ -5,6 +5,15 @@
 
 use std::time::Duration;
 
+/// The load generator's runtime: two threads, as many as the machine's cores.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// A setting from the environment, or `default`.
 pub fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)

@@ -50,6 +50,24 @@ fn pdf() -> Vec<u8> {
     out
 }
 
+/// The demo's router with its evidence files in `files`.
+fn router_with(t: &TestDb, files: &FileStore) -> Router {
+    let options = RouterOptions {
+        files: files.clone(),
+        ..RouterOptions::default()
+    };
+    server::router(support::state(t.db.clone()), options)
+}
+
+/// The e-mail of a demo facilitator other than the one `field` follows.
+fn another_facilitator<'a>(set: &'a app::server::demo::DemoSet, f: &crate::sync::Field) -> &'a str {
+    &set.users
+        .iter()
+        .find(|u| u.role == Role::Facilitator && u.id != f.facilitator.id)
+        .expect("another facilitator")
+        .email
+}
+
 fn head(sha256: &str, cookie: &str) -> Request<Body> {
     Request::head(format!("/api/files/{sha256}"))
         .header(header::COOKIE, cookie)
@@ -138,21 +156,12 @@ async fn a_visits_photos_and_document_arrive_after_it_resume_after_a_drop_and_ar
 
 async fn one_field_day(t: &TestDb, files: FileStore) {
     let set = support::with_demo(t).await;
-    let options = RouterOptions {
-        files: files.clone(),
-        ..RouterOptions::default()
-    };
-    let app = server::router(support::state(t.db.clone()), options);
+    let app = router_with(t, &files);
     let f = field(&set);
     let amal = sign_in(&app, DEMO_LOGINS[0].0).await;
     let rim = sign_in(&app, DEMO_LOGINS[1].0).await;
     let viewer = sign_in(&app, DEMO_LOGINS[3].0).await;
-    let other = set
-        .users
-        .iter()
-        .find(|u| u.role == Role::Facilitator && u.id != f.facilitator.id)
-        .expect("another facilitator");
-    let samir = sign_in(&app, &other.email).await;
+    let samir = sign_in(&app, another_facilitator(&set, &f)).await;
     let (pump, cash_book, receipts) = (photo(10), photo(200), pdf());
     let label = format!("{:?} on {}", t.engine, files.place);
 
@@ -500,11 +509,7 @@ async fn a_file_no_visit_names_any_more_is_removed_thirty_days_later_and_not_bef
         let dir = tempfile::tempdir().expect("temporary directory");
         let files = FileStore::folder(dir.path()).expect("folder");
         let set = support::with_demo(&t).await;
-        let options = RouterOptions {
-            files: files.clone(),
-            ..RouterOptions::default()
-        };
-        let app = server::router(support::state(t.db.clone()), options);
+        let app = router_with(&t, &files);
         let f = field(&set);
         let amal = sign_in(&app, DEMO_LOGINS[0].0).await;
         let (kept, dropped) = (photo(40), photo(41));
@@ -587,22 +592,13 @@ async fn a_tranche_is_justified_by_documents_the_team_sends_and_its_project_read
         let dir = tempfile::tempdir().expect("temporary directory");
         let files = FileStore::folder(dir.path()).expect("folder");
         let set = support::with_demo(&t).await;
-        let options = RouterOptions {
-            files: files.clone(),
-            ..RouterOptions::default()
-        };
-        let app = server::router(support::state(t.db.clone()), options);
+        let app = router_with(&t, &files);
         let f = field(&set);
         let team = sign_in(&app, DEMO_LOGINS[2].0).await;
         let amal = sign_in(&app, DEMO_LOGINS[0].0).await;
         let rim = sign_in(&app, DEMO_LOGINS[1].0).await;
         let viewer = sign_in(&app, DEMO_LOGINS[3].0).await;
-        let other = set
-            .users
-            .iter()
-            .find(|u| u.role == Role::Facilitator && u.id != f.facilitator.id)
-            .expect("another facilitator");
-        let samir = sign_in(&app, &other.email).await;
+        let samir = sign_in(&app, another_facilitator(&set, &f)).await;
         let (invoice, receipt) = (pdf(), photo(77));
         let tranche = |files: serde_json::Value| {
             serde_json::json!({
