@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The three acts of the service-worker upgrade test (`tests/upgrade.spec.ts`) around restarts of
 # the release server under new release labels (`ATHAR_RELEASE`), which phones see as new versions.
-# `.ci/test` runs it; by hand, after `cargo leptos build --release --split`:
+# `.ci/test` runs it; by hand, after `cargo leptos build --release --split --precompress`:
 #
 #   end2end/upgrade-acts.sh
 set -euo pipefail

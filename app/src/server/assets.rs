@@ -85,6 +85,9 @@ impl SiteAssets {
         if let Ok(entries) = std::fs::read_dir(&pkg_dir) {
             let mut chunks: Vec<String> = entries
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                // (Not the compressed copies a `--precompress` build leaves beside them: the
+                // server sends those in their place.)
+                .filter(|f| !f.ends_with(".br") && !f.ends_with(".gz"))
                 .filter(|f| {
                     f.starts_with("__wasm_split")
                         || (f.ends_with(".wasm")
