@@ -89,7 +89,7 @@ await page.getByLabel("Mot de passe").fill("athar-demo-2026");
 await page.getByRole("button", { name: "Se connecter" }).click();
 await page.waitForURL(`${base}/`);
 await ready();
-await page.locator(".card h3 a").first().click();
+await page.locator(".card-title a").first().click();
 await page.locator(".members").waitFor();
 await ready();
 await allSent();

@@ -41,7 +41,7 @@ await page.getByLabel("Mot de passe").fill("athar-demo-2026");
 await page.getByRole("button", { name: "Se connecter" }).click();
 await page.waitForURL(`${base}/`);
 await ready();
-const first = page.locator(".card h3 a").first();
+const first = page.locator(".card-title a").first();
 await first.click();
 await page.locator(".members").waitFor();
 await ready();

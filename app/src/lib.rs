@@ -100,12 +100,13 @@ pub fn hydrate() {
     });
 }
 
-/// Lets tests (and curious people) know the WASM has taken over the page.
+/// Lets tests (and curious people) know the WASM has taken over the page, and the service
+/// worker's client that it may now fetch the whole app for offline use (`athar-ready`).
 #[cfg(feature = "hydrate")]
 fn ready() {
-    let _ = js_sys::Reflect::set(
-        &leptos::prelude::window(),
-        &"__athar_ready".into(),
-        &true.into(),
-    );
+    let window = leptos::prelude::window();
+    let _ = js_sys::Reflect::set(&window, &"__athar_ready".into(), &true.into());
+    if let Ok(event) = web_sys::Event::new("athar-ready") {
+        let _ = window.dispatch_event(&event);
+    }
 }

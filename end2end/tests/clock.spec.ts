@@ -99,7 +99,7 @@ test("a page the app cannot take over is drawn again by the app, never left dead
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mes projets");
   await expect(page.locator("header.top")).toBeVisible();
   // Working: a project opens from it.
-  const first = page.locator(".card h3 a").first();
+  const first = page.locator(".card-title a").first();
   const title = (await first.textContent())!.trim();
   await first.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);

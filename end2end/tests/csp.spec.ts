@@ -30,7 +30,7 @@ test("a facilitator's day runs under the policy with nothing blocked, online and
   expect(await violations(page)).toEqual([]);
 
   // The last of her projects: the first one's timeline is what other specs count on.
-  const last = page.locator(".card h3 a").last();
+  const last = page.locator(".card-title a").last();
   const title = (await last.textContent())!.trim();
   await last.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);

@@ -53,7 +53,7 @@ test("the browser killed right after the fifth saved visit, twenty times: all fi
   await openSignedIn(page, "/");
   await serviceWorkerReady(page);
   // The last project: the other specs count the visits of the first.
-  const last = page.locator(".card h3 a").last();
+  const last = page.locator(".card-title a").last();
   const projectUrl = new URL((await last.getAttribute("href"))!, page.url()).toString();
   await expect
     .poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => /\/project\//.test(k)).length), { timeout: 30_000 })

@@ -197,7 +197,7 @@ test("a visit with two photos and a PDF, taken offline, reaches the server whole
 
 test("a page renamed .jpg, an SVG and a PDF over 10 MB are refused on the phone, each with its reason, and nothing is kept", async ({ page }) => {
   await signIn(page, "facilitator");
-  await page.locator(".card h3 a").last().click();
+  await page.locator(".card-title a").last().click();
   await hydrated(page);
   await page.getByRole("link", { name: /Nouvelle visite/ }).click();
   await hydrated(page);
@@ -234,7 +234,7 @@ test("the team justifies a tranche with a receipt's photo and an invoice; they r
   const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const supervisor = await tablet.newPage();
   await signIn(supervisor, "supervisor");
-  await supervisor.locator(".card h3 a").first().click();
+  await supervisor.locator(".card-title a").first().click();
   await hydrated(supervisor);
   const projectPath = new URL(supervisor.url()).pathname;
 

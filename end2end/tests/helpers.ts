@@ -68,7 +68,7 @@ export function countInDatabase(observations: string): number | null {
 
 /** Opens the first of the facilitator's projects and waits for the first sync. */
 export async function openFirstProject(page: Page) {
-  const first = page.locator(".card h3 a").first();
+  const first = page.locator(".card-title a").first();
   const title = (await first.textContent())!.trim();
   await first.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
@@ -307,7 +307,7 @@ export async function openSignedIn(page: Page, url: string) {
 export async function lastProjectReady(page: Page): Promise<string> {
   await openSignedIn(page, "/");
   await serviceWorkerReady(page);
-  const projectUrl = new URL((await page.locator(".card h3 a").last().getAttribute("href"))!, page.url()).toString();
+  const projectUrl = new URL((await page.locator(".card-title a").last().getAttribute("href"))!, page.url()).toString();
   await openSignedIn(page, projectUrl);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
   return projectUrl;

@@ -67,7 +67,7 @@ test("the team checks the programme's spreadsheet, fixes the bad cell, imports i
   await phone.getByLabel("Mot de passe").fill(PASSWORD);
   await phone.getByRole("button", { name: "Se connecter" }).click();
   await expect(phone.getByRole("heading", { level: 1 })).toHaveText(/Mes projets/);
-  await expect(phone.locator(".card h3 a", { hasText: `Séchage de dattes ${stamp}` })).toBeVisible();
-  await expect(phone.locator(".card h3 a", { hasText: `Vannerie de palmes ${stamp}` })).toHaveCount(0);
+  await expect(phone.locator(".card-title a", { hasText: `Séchage de dattes ${stamp}` })).toBeVisible();
+  await expect(phone.locator(".card-title a", { hasText: `Vannerie de palmes ${stamp}` })).toHaveCount(0);
   await context.close();
 });

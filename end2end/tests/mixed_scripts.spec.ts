@@ -20,7 +20,7 @@ test("Arabic, French and digits in one observation are kept and shown as typed, 
   const typed = `نخلة دقلة نور Kébili 2026 : 3 صناديق, 45 kg (${Date.now().toString(36)})`;
   await signIn(page, "facilitator");
   // The last of her projects: the first one's timeline is what other tests read.
-  await page.locator(".card h3 a").last().click();
+  await page.locator(".card-title a").last().click();
   await expect(page).toHaveURL(/\/projects\//);
   await hydrated(page);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
@@ -59,7 +59,7 @@ test("a member's name and a photo's caption in Arabic, French and digits are kep
   const name = `فاطمة Ben Salah 2 ${stamp}`;
   const caption = `مضخة شمسية Douz, 3 kW (${stamp})`;
   await signIn(page, "facilitator");
-  await page.locator(".card h3 a").last().click();
+  await page.locator(".card-title a").last().click();
   await expect(page).toHaveURL(/\/projects\//);
   await hydrated(page);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });

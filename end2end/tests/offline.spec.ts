@@ -53,7 +53,7 @@ test("a facilitator opens a project, switches to Arabic, goes offline, reloads a
 test("after one online visit to My projects, every project of mine opens offline", async ({ page, context }) => {
   await signIn(page, "facilitator");
   await serviceWorkerReady(page);
-  const links = page.locator(".card h3 a");
+  const links = page.locator(".card-title a");
   const count = await links.count();
   const projectKeys = () =>
     page.evaluate(() => Object.keys(localStorage).filter((k) => /^athar\/v1\/u\/[^/]+\/project\//.test(k)).length);

@@ -130,7 +130,7 @@ for (const lang of ["fr", "ar"] as const) {
     // The third project comes off the funder, on its page.
     await page.goto("/");
     await hydrated(page);
-    await page.locator(".card h3 a", { hasText: titles[2] }).click();
+    await page.locator(".card-title a", { hasText: titles[2] }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(titles[2]);
     await hydrated(page);
     await expect(page.locator("dl.facts div", { hasText: t("funder") }).locator("dd")).toHaveText(funder);
@@ -182,7 +182,7 @@ for (const lang of ["fr", "ar"] as const) {
     await hydrated(phone);
     await expect(phone.locator(".card")).toHaveCount(2);
     await expect(phone.locator(".card", { hasText: codes[0] })).toHaveCount(0);
-    await phone.locator(".card h3 a", { hasText: titles[1] }).click();
+    await phone.locator(".card-title a", { hasText: titles[1] }).click();
     await expect(phone.getByRole("heading", { level: 1 })).toHaveText(titles[1]);
     await hydrated(phone);
     await expect(phone.locator("dl.facts div", { hasText: t("funder") }).locator("dd")).toHaveText(funder);

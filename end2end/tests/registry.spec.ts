@@ -33,7 +33,7 @@ test("offline, a facilitator suspends a project and resumes it; both changes rea
 
 test("the team assigns a project to another facilitator, and back", async ({ page }) => {
   await signIn(page, "team");
-  await page.locator(".card h3 a").first().click();
+  await page.locator(".card-title a").first().click();
   await hydrated(page);
   const section = page.locator("section[aria-labelledby='assignment-title']");
   await expect(section.getByRole("heading")).toHaveText("Affectation");
@@ -115,7 +115,7 @@ test("offline, a facilitator corrects the project's title and legal form; the co
 
 test("the team records a tranche: more disbursed than planned is refused, a good one shows at once", async ({ page }) => {
   await signIn(page, "team");
-  await page.locator(".card h3 a").first().click();
+  await page.locator(".card-title a").first().click();
   await hydrated(page);
   const section = page.locator("section[aria-labelledby='tranches-title']");
   await section.getByText("Enregistrer une tranche").click();
@@ -179,7 +179,7 @@ test("offline, a facilitator registers a project, is told at once when its code 
 
   // Listed at home, offline.
   await page.locator("a", { hasText: "Retour aux projets" }).click();
-  await expect(page.locator(".card h3 a", { hasText: "Vannerie des femmes de Telmine" })).toBeVisible();
+  await expect(page.locator(".card-title a", { hasText: "Vannerie des femmes de Telmine" })).toBeVisible();
 
   await context.setOffline(false);
   await page.getByRole("button", { name: /Envoyer maintenant/ }).click();

@@ -24,7 +24,7 @@ test("offline, the day lists the overdue action, the visit due, the unsaved form
   // today) would set when the next visit is due.
   await openSignedIn(page, "/");
   await serviceWorkerReady(page);
-  const projectUrl = new URL((await page.locator(".card h3 a").nth(1).getAttribute("href"))!, page.url()).toString();
+  const projectUrl = new URL((await page.locator(".card-title a").nth(1).getAttribute("href"))!, page.url()).toString();
   await openSignedIn(page, projectUrl);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
   const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();

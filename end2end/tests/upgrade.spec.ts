@@ -89,6 +89,9 @@ test("act 2, after an upgrade: the new version waits for the entry, and takes ov
   test.skip(!profile || act !== "after", "the second act of end2end/upgrade-acts.sh");
   const first = recall("cache-1");
   const [context, page] = await open(testInfo);
+  // A phone's HTTP cache is small and may have been emptied since: what the new version does not
+  // download must come from the previous version's own cache.
+  await (await context.newCDPSession(page)).send("Network.clearBrowserCache");
   await page.goto("/");
   await expect.poll(() => newVersionWaiting(page), { timeout: 30_000 }).toBe(true);
   // The previous version still serves the app while the entry waits; the user is told a new
@@ -96,6 +99,24 @@ test("act 2, after an upgrade: the new version waits for the entry, and takes ov
   const notice = page.locator(".update-notice");
   await expect(notice).toContainText("Une nouvelle version d'Athar est prête", { timeout: 20_000 });
   expect(await cacheNames(page)).toContain(first);
+
+  // An upgrade downloads only the files that changed: this one changed none of the code, so each
+  // hashed file of the new version's cache is the response the previous version fetched (the
+  // same `Date`), not fetched again.
+  const next = (await cacheNames(page)).find((n) => n !== first)!;
+  const fetchedOn = (name: string) =>
+    page.evaluate(async (name) => {
+      const cache = await caches.open(name);
+      const dates: Record<string, string | null> = {};
+      for (const request of await cache.keys()) {
+        const path = new URL(request.url).pathname;
+        if (path.startsWith("/pkg/")) dates[path] = (await cache.match(request))!.headers.get("date");
+      }
+      return dates;
+    }, name);
+  const before = await fetchedOn(first);
+  expect(Object.keys(before).length).toBeGreaterThan(3);
+  expect(await fetchedOn(next)).toEqual(before);
 
   // A version that could not read this phone's stored entries is not offered.
   await page.evaluate(() => {
@@ -112,7 +133,7 @@ test("act 2, after an upgrade: the new version waits for the entry, and takes ov
   // The version running saved a visit of this user where layout 1 kept entries (localStorage),
   // and the layout marker says so.
   const note = `Avant la mise à jour ${Date.now().toString(36)}`;
-  const href = (await page.locator(".card h3 a").first().getAttribute("href"))!;
+  const href = (await page.locator(".card-title a").first().getAttribute("href"))!;
   await storeVisits(page, "localStorage", href.split("/projects/")[1], [{ observations: note, day: tunisToday() }]);
 
   // The user agrees: the page reloads into the new version, which moves both entries to disk;

@@ -1,7 +1,7 @@
 // Athar service worker. Generated per build by the server: BUILD and PRECACHE are filled in.
 //
 // - install: cache the data-free offline shell and this build's static files, under a cache
-//   named after the build.
+//   named after the build (hashed files an older build's cache holds are copied from it).
 // - fetch: page navigations go to the network first (the server renders them with the user's
 //   data); when the network fails, the offline shell answers and the app draws the page from
 //   device storage. Static files come from the cache first: their names change with every build.
@@ -19,9 +19,22 @@ const CACHE = "athar-" + BUILD;
 const SHELL = "/offline-shell";
 const PRECACHE = __PRECACHE__;
 
+// A file whose name holds a hash of its content never changes: one an older build's cache holds
+// is copied from there, so an update downloads only the files that changed.
+const HASHED = /^\/pkg\/[^/]+\.[A-Za-z0-9_-]{16,}\.(js|wasm|css|json)$/;
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll([SHELL, ...PRECACHE]))
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const fetched = [SHELL];
+      for (const url of PRECACHE) {
+        const kept = HASHED.test(url) ? await caches.match(url) : undefined;
+        if (kept) await cache.put(url, kept);
+        else fetched.push(url);
+      }
+      await cache.addAll(fetched);
+    })()
   );
 });
 

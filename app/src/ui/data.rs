@@ -161,6 +161,7 @@ pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
 /// Fetches each project page and stores it on the device, one after the other (a weak link
 /// carries one small request at a time better than many). Failures are skipped: the page is then
 /// kept the next time it is opened online.
+#[cfg(feature = "hydrate")]
 pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
     // First what registering a project needs (value chains, localities), so it works offline.
     if let Ok(choices) = crate::api::registry_choices().await {

@@ -136,5 +136,21 @@
       retry();
     });
   }
-  window.addEventListener("load", register);
+  // The whole app is fetched for offline use only once the page is up (loaded, and the WASM has
+  // taken over: `athar-ready`), so on a weak link the install never competes with the first
+  // load. A page whose WASM never starts still registers, 20 s after it loaded.
+  var loaded = false;
+  var started = !!window.__athar_ready;
+  var asked = false;
+  function registerOnce() {
+    if (!loaded || !started || asked) return;
+    asked = true;
+    register();
+  }
+  window.addEventListener("athar-ready", function () { started = true; registerOnce(); });
+  window.addEventListener("load", function () {
+    loaded = true;
+    registerOnce();
+    setTimeout(function () { started = true; registerOnce(); }, 20000);
+  });
 })();

@@ -159,6 +159,19 @@ impl SyncHandle {
         }
     }
 
+    /// Keeps the pages of `projects` (and the choice lists registering a project needs) on this
+    /// device, fetched in the background by the sync chunk.
+    pub fn keep_projects_offline(self, user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Ok(keeping) = engine::keep_projects_chunk(user, projects).await {
+                keeping.await;
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (user, projects);
+    }
+
     /// Asks for a sync now (it runs once the current one, if any, is done).
     pub fn kick(self) {
         #[cfg(feature = "hydrate")]

@@ -7,7 +7,6 @@ use crate::i18n::*;
 use crate::storage::Key;
 use crate::ui::data::Loaded;
 use crate::ui::data::Source;
-use crate::ui::data::keep_projects_offline;
 use crate::ui::data::load_user;
 use crate::ui::data::remember;
 use crate::ui::data::remember_user;
@@ -56,6 +55,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
     let (storage_problem, set_storage_problem) = signal(None);
     let (role, user_id) = (user.role, user.id);
     let today_user = user.clone();
+    let sync = crate::ui::sync::use_sync();
     Effect::new(move |_| {
         if let Some(Ok(loaded)) = projects.get() {
             set_storage_problem.set(remember(&key, &loaded).err());
@@ -63,7 +63,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             // online: fetch their pages in the background and keep them on the device.
             if role == Role::Facilitator && loaded.source == Source::Server {
                 let ids = loaded.value.iter().map(|c| c.id).collect();
-                leptos::task::spawn_local(keep_projects_offline(user_id, ids));
+                sync.keep_projects_offline(user_id, ids);
             }
         }
     });
@@ -71,7 +71,6 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
     // list was stored (read after the page is up, from the sync chunk).
     let (user_name, facilitator) = (user.name.clone(), role == Role::Facilitator);
     let on_phone = RwSignal::new(Vec::<ProjectCard>::new());
-    let sync = crate::ui::sync::use_sync();
     Effect::new(move |_| {
         let _ = sync.revision.get();
         if let (true, Some(Ok(loaded))) = (facilitator, projects.get()) {
@@ -139,7 +138,7 @@ pub(crate) fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoVi
     }
     let today = today_iso();
     if !grouped {
-        return view! { <ul class="cards">{cards.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}</ul> }
+        return view! { <ul class="cards">{cards.into_iter().map(|c| view! { <Card card=c today=today.clone() level=2 /> }).collect_view()}</ul> }
             .into_any();
     }
     // Supervisors and the team see every project by incubator (the projects at risk are listed
@@ -165,7 +164,7 @@ pub(crate) fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoVi
                         <span class="count">{format!("({count})")}</span>
                     </h2>
                     <ul class="cards">
-                        {list.into_iter().map(|c| view! { <Card card=c today=today.clone() /> }).collect_view()}
+                        {list.into_iter().map(|c| view! { <Card card=c today=today.clone() level=3 /> }).collect_view()}
                     </ul>
                 </section>
             }
@@ -174,8 +173,11 @@ pub(crate) fn ProjectList(cards: Vec<ProjectCard>, grouped: bool) -> impl IntoVi
     groups.into_any()
 }
 
+/// A project's card. Its title is a heading one level under what it sits in: `h2` in a plain
+/// list under the page's `h1`, `h3` under an incubator's `h2` (no level is skipped, so a screen
+/// reader's list of headings reads as the page is laid out).
 #[component]
-pub(crate) fn Card(card: ProjectCard, today: String) -> impl IntoView {
+pub(crate) fn Card(card: ProjectCard, today: String, level: u8) -> impl IntoView {
     let i18n = use_i18n();
     let overdue = card.visit_overdue(&today);
     let href = format!("/projects/{}", card.id);
@@ -188,11 +190,14 @@ pub(crate) fn Card(card: ProjectCard, today: String) -> impl IntoView {
     let flagged = !flags.is_empty();
     view! {
         <li class="card" class:overdue=overdue class:flagged=flagged>
-            <h3>
-                <a href=href>
-                    <bdi>{card.title.clone()}</bdi>
-                </a>
-            </h3>
+            {
+                let link = view! { <a href=href><bdi>{card.title.clone()}</bdi></a> };
+                if level <= 2 {
+                    view! { <h2 class="card-title">{link}</h2> }.into_any()
+                } else {
+                    view! { <h3 class="card-title">{link}</h3> }.into_any()
+                }
+            }
             <p class="meta">
                 <bdi class="code">{card.code.clone()}</bdi>
                 " · "

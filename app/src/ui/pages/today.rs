@@ -75,6 +75,35 @@ fn line(href: String, what: String, project: String, late: Option<&'static str>)
     .into_any()
 }
 
+/// A line of the day, before it is drawn.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    href: String,
+    what: String,
+    project: String,
+    late: Option<&'static str>,
+}
+
+fn drawn(lines: Vec<Line>) -> Vec<AnyView> {
+    lines
+        .into_iter()
+        .map(|l| line(l.href, l.what, l.project, l.late))
+        .collect()
+}
+
+/// What the day shows, in words: compared with what is drawn, so the day is drawn again only
+/// when it changed (a sync that brought nothing new redraws nothing).
+#[derive(Clone, Debug, PartialEq)]
+struct Day {
+    attention: Vec<Attention>,
+    returned: Vec<Line>,
+    actions: Vec<Line>,
+    visits: Vec<Line>,
+    drafts: Vec<Line>,
+    waiting: Option<String>,
+    risks: Vec<Line>,
+}
+
 /// *Aujourd'hui*: returned and refused entries to fix, action items, visits due, forms left
 /// unsaved, what waits to be sent, the risks on her projects.
 #[component]
@@ -87,7 +116,7 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
         sync.status
             .with(|s| (s.pending.unwrap_or(0), s.files.clone()))
     });
-    move || {
+    let day = Memo::new(move |_| {
         let revision = sync.revision.get();
         let view = crate::ui::local::local_view(user, revision)?;
         let today = crate::domain::dates::today_iso();
@@ -99,8 +128,7 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
                 .map(|c| c.title.clone())
                 .unwrap_or_default()
         };
-        let attention = attention_lines(i18n, &view);
-        let returned: Vec<AnyView> = day
+        let returned = day
             .returned
             .into_iter()
             .map(|t| {
@@ -117,25 +145,29 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
                 } else {
                     format!("{what} : « {} »", r.comment)
                 };
-                line(t.href, what, title_of(t.project), None)
+                Line {
+                    href: t.href,
+                    what,
+                    project: title_of(t.project),
+                    late: None,
+                }
             })
             .collect();
-        let actions: Vec<AnyView> = day
+        let actions = day
             .actions
             .into_iter()
             .map(|t| {
                 let a = t.what;
                 let due = t_string!(i18n, action_due_on, day = text::day(&a.due)).to_string();
-                let late = a.overdue.then(|| t_string!(i18n, overdue));
-                line(
-                    t.href,
-                    format!("{} · {due}", a.title),
-                    title_of(t.project),
-                    late,
-                )
+                Line {
+                    href: t.href,
+                    what: format!("{} · {due}", a.title),
+                    project: title_of(t.project),
+                    late: a.overdue.then(|| t_string!(i18n, overdue)),
+                }
             })
             .collect();
-        let visits: Vec<AnyView> = day
+        let visits = day
             .visits
             .into_iter()
             .map(|t| {
@@ -143,23 +175,24 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
                     Some(d) => t_string!(i18n, today_visit_due, day = text::day(d)).to_string(),
                     None => t_string!(i18n, never_visited).to_string(),
                 };
-                let late = t.what.overdue.then(|| t_string!(i18n, overdue));
-                line(t.href, what, title_of(t.project), late)
+                Line {
+                    href: t.href,
+                    what,
+                    project: title_of(t.project),
+                    late: t.what.overdue.then(|| t_string!(i18n, overdue)),
+                }
             })
             .collect();
-        let drafts: Vec<AnyView> = {
+        let drafts = {
             #[cfg(feature = "hydrate")]
             {
                 crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
                     .into_iter()
-                    .map(|(_, d)| {
-                        let project = d.project.map(title_of).unwrap_or_default();
-                        line(
-                            d.href.clone(),
-                            crate::ui::kit::draft::draft_line(i18n, &d),
-                            project,
-                            None,
-                        )
+                    .map(|(_, d)| Line {
+                        href: d.href.clone(),
+                        what: crate::ui::kit::draft::draft_line(i18n, &d),
+                        project: d.project.map(title_of).unwrap_or_default(),
+                        late: None,
                     })
                     .collect()
             }
@@ -167,50 +200,75 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
             Vec::new()
         };
         let (pending, files) = waiting_now.get();
-        let waiting: Vec<AnyView> = (pending > 0 || files.is_some())
-            .then(|| {
-                let mut words = Vec::new();
-                if pending > 0 {
-                    words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
-                }
-                words.extend(files);
-                // *Envoyer maintenant* is in the sync bar, at the top of the page.
+        let waiting = (pending > 0 || files.is_some()).then(|| {
+            let mut words = Vec::new();
+            if pending > 0 {
+                words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
+            }
+            words.extend(files);
+            words.join(" ")
+        });
+        let risks = cards
+            .iter()
+            .filter(|c| !c.flags.is_empty())
+            .map(|c| Line {
+                href: format!("/projects/{}", c.id),
+                what: c
+                    .flags
+                    .iter()
+                    .map(|f| text::risk(i18n, f))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                project: c.title.clone(),
+                late: None,
+            })
+            .collect();
+        Some(Day {
+            attention: attention_lines(i18n, &view),
+            returned,
+            actions,
+            visits,
+            drafts,
+            waiting,
+            risks,
+        })
+    });
+    move || {
+        let day = day.get()?;
+        let quiet = day.attention.is_empty()
+            && day.waiting.is_none()
+            && [
+                &day.returned,
+                &day.actions,
+                &day.visits,
+                &day.drafts,
+                &day.risks,
+            ]
+            .iter()
+            .all(|l| l.is_empty());
+        // *Envoyer maintenant* is in the sync bar, at the top of the page.
+        let waiting: Vec<AnyView> = day
+            .waiting
+            .map(|words| {
                 view! {
                     <li class="today-waiting">
-                        <p>{words.join(" ")}</p>
+                        <p>{words}</p>
                     </li>
                 }
                 .into_any()
             })
             .into_iter()
             .collect();
-        let risks: Vec<AnyView> = cards
-            .iter()
-            .filter(|c| !c.flags.is_empty())
-            .map(|c| {
-                let words = c
-                    .flags
-                    .iter()
-                    .map(|f| text::risk(i18n, f))
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                line(format!("/projects/{}", c.id), words, c.title.clone(), None)
-            })
-            .collect();
-        let quiet = attention.is_empty()
-            && [&returned, &actions, &visits, &drafts, &waiting, &risks]
-                .iter()
-                .all(|l| l.is_empty());
         Some(view! {
             <section class="today" aria-labelledby="today-title">
                 <h2 id="today-title">{t_string!(i18n, today_title)}</h2>
-                {(!attention.is_empty()).then(|| view! { <AttentionList list=attention /> })}
-                {group(t_string!(i18n, today_returned), returned)}
-                {group(t_string!(i18n, today_actions), actions)}
-                {group(t_string!(i18n, today_visits), visits)}
-                {group(t_string!(i18n, drafts_title), drafts)}
+                {(!day.attention.is_empty()).then(|| view! { <AttentionList list=day.attention /> })}
+                {group(t_string!(i18n, today_returned), drawn(day.returned))}
+                {group(t_string!(i18n, today_actions), drawn(day.actions))}
+                {group(t_string!(i18n, today_visits), drawn(day.visits))}
+                {group(t_string!(i18n, drafts_title), drawn(day.drafts))}
                 {group(t_string!(i18n, today_waiting), waiting)}
-                {group(t_string!(i18n, today_risks), risks)}
+                {group(t_string!(i18n, today_risks), drawn(day.risks))}
                 {quiet.then(|| view! { <p class="today-quiet">{t_string!(i18n, today_nothing)}</p> })}
             </section>
         })

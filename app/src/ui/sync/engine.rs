@@ -230,6 +230,19 @@ fn export_file(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Fetches the pages of a facilitator's projects and the choice lists registering a project
+/// needs, and keeps them on the device: in the sync chunk, so *My projects* carries none of the
+/// code that decodes them.
+#[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn keep_projects_chunk(
+    user: Uuid,
+    projects: Vec<Uuid>,
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, AppError> {
+    Ok(Box::pin(crate::ui::data::keep_projects_offline(
+        user, projects,
+    )))
+}
+
 #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn unlisted_chunk(
     user: Uuid,
