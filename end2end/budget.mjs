@@ -7,7 +7,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000";
 const TARGET = 150 * 1024;
-const LIMIT = 350 * 1024;
+const LIMIT = 335 * 1024;
 
 const login = await fetch(`${base}/api/login`, {
   method: "POST",
