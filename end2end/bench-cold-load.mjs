@@ -9,7 +9,8 @@
 // - the longest task and the total blocking time (the part of each task over 50 ms) until then;
 // - the offline launch: once the service worker holds the app, offline, a reload to interactive.
 //
-// Also the main WASM module's brotli size (quality 11, as `budget.mjs` counts it).
+// Also the main WASM module's brotli size (quality 11, as `budget.mjs` counts it). With
+// `ATHAR_DEBUG=1`, each run also lists its requests until interactive (start, end, bytes).
 //
 //   node end2end/bench-cold-load.mjs [base-url]      (default http://127.0.0.1:3000)
 import { chromium } from "playwright";
@@ -81,8 +82,18 @@ async function oneRun() {
       longest: Math.max(0, ...tasks.map(([, d]) => d)),
       blocking: tasks.reduce((s, [, d]) => s + Math.max(0, d - 50), 0),
       wasm: resources.filter((r) => r.name.endsWith(".wasm") && r.responseEnd <= ready).map((r) => r.name),
+      // Each request until interactive: when it started and ended, and its bytes on the wire.
+      requests: [nav, ...resources.filter((r) => r.startTime <= ready)].map((r) => [
+        r.name.replace(location.origin, ""),
+        Math.round(r.startTime),
+        Math.round(r.responseEnd),
+        r.transferSize,
+      ]),
     };
   });
+  if (process.env.ATHAR_DEBUG)
+    for (const [name, start, end, bytes] of figures.requests)
+      console.log(`    ${String(start).padStart(6)}–${String(end).padEnd(6)} ms ${String(bytes).padStart(8)} B  ${name.slice(0, 70)}`);
   // What the page fetches after (chunks it asks for): the service worker's precache is its own.
   await page.waitForFunction(() => window.athar?.offlineReady === true && navigator.serviceWorker.controller?.state === "activated", null, {
     timeout: 600_000,
