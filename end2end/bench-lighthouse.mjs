@@ -8,22 +8,13 @@
 //   npm install --prefix /tmp/lighthouse lighthouse@12
 //   LIGHTHOUSE=/tmp/lighthouse/node_modules/.bin/lighthouse node end2end/bench-lighthouse.mjs [base-url]
 import { execFileSync } from "node:child_process";
+import { facilitatorCookie } from "./session.mjs";
 
 const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000";
 const lighthouse = process.env.LIGHTHOUSE ?? "lighthouse";
 const RUNS = Number(process.env.ATHAR_RUNS ?? 3);
 
-const login = await fetch(`${base}/api/login`, {
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-  body: "email=amal.facilitatrice%40demo.athar.tn&password=athar-demo-2026",
-  redirect: "manual",
-});
-const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Host-)?athar_session=/.test(c));
-if (!cookie) {
-  console.error(`lighthouse: cannot sign in (${login.status})`);
-  process.exit(2);
-}
+const cookie = await facilitatorCookie(base, "lighthouse");
 
 function audit(path, headers) {
   const args = [

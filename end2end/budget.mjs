@@ -4,22 +4,13 @@
 //
 //   node end2end/budget.mjs [base-url]        (default http://127.0.0.1:3000)
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { facilitatorCookie } from "./session.mjs";
 
 const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000";
 const TARGET = 150 * 1024;
 const LIMIT = 335 * 1024;
 
-const login = await fetch(`${base}/api/login`, {
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-  body: "email=amal.facilitatrice%40demo.athar.tn&password=athar-demo-2026",
-  redirect: "manual",
-});
-const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Host-)?athar_session=/.test(c));
-if (!cookie) {
-  console.error(`budget: cannot sign in (${login.status})`);
-  process.exit(2);
-}
+const cookie = await facilitatorCookie(base, "budget");
 
 async function get(path) {
   const res = await fetch(new URL(path, base), { headers: { cookie, accept: "text/html,*/*", "accept-encoding": "identity" } });
