@@ -10,7 +10,9 @@
 // - the offline launch: once the service worker holds the app, offline, a reload to interactive.
 //
 // Also the main WASM module's brotli size (quality 11, as `budget.mjs` counts it). With
-// `ATHAR_DEBUG=1`, each run also lists its requests until interactive (start, end, bytes).
+// `ATHAR_DEBUG=1`, each run also lists its requests until interactive (start, end, bytes); with
+// `ATHAR_PROFILE=1`, the functions that took the most time until interactive (V8's sampling
+// profiler; a WASM built with its names kept shows them by name).
 //
 //   node end2end/bench-cold-load.mjs [base-url]      (default http://127.0.0.1:3000)
 // Playwright reports a service worker's own requests only when asked before it starts.
@@ -79,8 +81,14 @@ async function oneRun() {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   // (The sign-in page above installed the app once already: counted from here.)
   Object.assign(precache, { bytes: 0, first: Infinity });
+  if (process.env.ATHAR_PROFILE) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
   await page.goto("/", { waitUntil: "commit" });
   await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 180_000, polling: 100 });
+  if (process.env.ATHAR_PROFILE) printProfile((await cdp.send("Profiler.stop")).profile);
   const title = await page.locator("h1").first().textContent();
   if (!/Mes projets/.test(title ?? "")) throw new Error(`not My projects: ${title}`);
   const figures = await page.evaluate(() => {
@@ -128,6 +136,32 @@ async function oneRun() {
   figures.offline = await page.evaluate(() => window.__ready_at);
   await context.close();
   return figures;
+}
+
+// The functions with the most time of their own in a CPU profile, and the ones most often on the
+// stack (time including what they call), in milliseconds of the throttled page.
+function printProfile(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map();
+  const total = new Map();
+  const name = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}`;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const node = byId.get(id);
+    self.set(name(node), (self.get(name(node)) ?? 0) + dt);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const k = name(byId.get(at));
+      if (!seen.has(k)) total.set(k, (total.get(k) ?? 0) + dt), seen.add(k);
+    }
+  });
+  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
+  console.log("    self time:");
+  for (const [k, v] of top(self, 25)) console.log(`      ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 110)}`);
+  console.log("    on the stack:");
+  for (const [k, v] of top(total, 40)) console.log(`      ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 110)}`);
 }
 
 const runs = [];

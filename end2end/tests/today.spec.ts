@@ -2,7 +2,7 @@ import { Page, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LOGINS, PASSWORD, hydrated, launch, openSignedIn, savedThenBack, serviceWorkerReady, frDay, tunisDay } from "./helpers";
+import { LOGINS, PASSWORD, hydrated, launch, openSignedIn, savedThenBack, serviceWorkerReady, signIn, frDay, tunisDay } from "./helpers";
 
 // The facilitator's day on one screen, offline: what she must fix, the action items falling due,
 // the visits to make, the forms she left unsaved, what waits to be sent, the risks on her
@@ -96,4 +96,35 @@ test("a supervisor's home says what waits for review and links to it", async ({ 
   await expect(page).toHaveURL(/\/review$/);
   await hydrated(page);
   await expect(page.locator("article.review-item")).toHaveCount(said, { timeout: 20_000 });
+});
+
+test("the day comes with the page: the server draws it, and the phone's own takes its place without moving the projects", async ({ page }) => {
+  await signIn(page, "facilitator");
+  // What the server sends, before any code runs: the day, with lines to act on.
+  const html = await (await page.request.get("/")).text();
+  const served = html.match(/<div class="today-early">[\s\S]*?<\/section>/)?.[0] ?? "";
+  expect(served).toMatch(/<section [^>]*class="today"/);
+  expect((served.match(/<li>/g) ?? []).length).toBeGreaterThan(0);
+
+  // Where the first project is when the page arrives, and the lines the server drew.
+  await page.addInitScript(() => {
+    addEventListener("load", () => {
+      const w = window as any;
+      w.__early = !!document.querySelector(".today-early");
+      w.__firstCardTop = document.querySelector(".card")?.getBoundingClientRect().top;
+      w.__serverLines = [...document.querySelectorAll(".today-early .today-list li")].map((li) => li.textContent);
+    });
+  });
+  await page.goto("/");
+  await hydrated(page);
+  // The phone's panel has taken the server's place (the phone holds her data: she signed in).
+  await expect(page.locator(".today-early")).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
+  const phoneLines = await page.locator("section.today .today-list li").allTextContents();
+  expect(await page.evaluate(() => (window as any).__early), "the server's day, laid out with the page").toBe(true);
+  const serverLines = await page.evaluate(() => (window as any).__serverLines as string[]);
+  expect(serverLines.length).toBeGreaterThan(0);
+  expect(phoneLines).toEqual(serverLines);
+  const top = await page.locator(".card").first().evaluate((e) => e.getBoundingClientRect().top);
+  expect(top).toBe(await page.evaluate(() => (window as any).__firstCardTop));
 });

@@ -10,7 +10,7 @@
 //! (401, 403, 404…): the server's `server_fn_status` layer reads it from the error's body.
 
 #[cfg(feature = "ssr")]
-mod guard;
+pub(crate) mod guard;
 
 mod accounts;
 mod admin;

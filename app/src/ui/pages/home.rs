@@ -13,6 +13,7 @@ use crate::ui::data::remember_user;
 use crate::ui::data::with_fallback;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::{ErrorPanel, Loading};
+use crate::ui::pages::today;
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,6 +43,9 @@ pub fn HomePage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The home page's list of projects, from the server or the phone's copy.
+type Projects = Resource<Result<Loaded<Vec<ProjectCard>>, AppError>>;
 
 /// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
 #[component]
@@ -77,9 +81,22 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             let listed = loaded.value.iter().map(|c| c.id).collect();
             let name = user_name.clone();
             leptos::task::spawn_local(async move {
-                on_phone.set(sync.unlisted_projects(user_id, name, listed).await);
+                let found = sync.unlisted_projects(user_id, name, listed).await;
+                // The list is drawn again only when the phone holds other projects than before.
+                on_phone.maybe_update(|cards| {
+                    let changed = *cards != found;
+                    if changed {
+                        *cards = found;
+                    }
+                    changed
+                });
             });
         }
+    });
+    let cards: today::Cards = Memo::new(move |_| {
+        let mut cards = projects.get()?.ok()?.value;
+        cards.splice(0..0, on_phone.get());
+        Some(cards)
     });
     let title = move || match role {
         Role::Facilitator => t_string!(i18n, my_projects),
@@ -93,6 +110,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             {move || storage_problem.get().map(|e| view! {
                 <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
             })}
+            <TodayPanel user=today_user projects cards />
             <Suspense fallback=Loading>
                 {move || projects.get().map(|r| {
                     match r {
@@ -101,7 +119,6 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
                             let mut cards = loaded.value;
                             cards.splice(0..0, on_phone.get());
                             view! {
-                                <TodayPanel user=today_user.clone() cards=cards.clone() />
                                 {offline.then(|| view! { <crate::ui::kit::layout::OfflineDataNote /> })}
                                 {facilitator.then(|| view! {
                                     <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
@@ -118,16 +135,65 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
 }
 
 /// What the day holds (a facilitator) or what waits for review (a reviewer), above the
-/// projects: drawn by a code chunk of its own once the page runs in the browser.
+/// projects. The server draws what it knows of the day with the page (`today::early`); once the
+/// page runs in the browser, the panel's code chunk draws what the phone knows and takes its
+/// place. Drawn once per page, whatever the list below does.
 #[component]
-fn TodayPanel(user: SessionUser, cards: Vec<ProjectCard>) -> impl IntoView {
-    let mounted = crate::ui::local::mounted();
-    move || {
-        mounted.get().then(|| {
-            let (user, cards) = (user.clone(), cards.clone());
-            Suspend::new(crate::ui::pages::today::panel(user, cards))
+fn TodayPanel(user: SessionUser, projects: Projects, cards: today::Cards) -> impl IntoView {
+    // The chunk once fetched (at once when another panel fetched it already).
+    let chunk = RwSignal::new(TODAY_CHUNK.with(std::cell::Cell::get));
+    let drawn = RwSignal::new(false);
+    // Hydrating a page the server drew (not one drawn here, offline or on a move in the app).
+    let after_server = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
+    Effect::new(move |_| {
+        if !chunk.get_untracked() {
+            leptos::task::spawn_local(async move {
+                if today::fetch_chunk().await {
+                    TODAY_CHUNK.with(|c| c.set(true));
+                    chunk.set(true);
+                }
+            });
+        }
+    });
+    let early = {
+        let user = user.clone();
+        Suspend::new(async move {
+            // In the browser `html` is empty: hydrating keeps what the server drew, until the
+            // phone's panel is there.
+            #[cfg(feature = "ssr")]
+            let html = match projects.await {
+                Ok(loaded) => today::early(user, loaded.value).await,
+                Err(_) => String::new(),
+            };
+            #[cfg(not(feature = "ssr"))]
+            let html = {
+                let _ = (user, projects);
+                String::new()
+            };
+            (move || {
+                (!drawn.get())
+                    .then(|| view! { <div class="today-early" inner_html=html.clone()></div> })
+            })
+            .into_any()
         })
+    };
+    view! {
+        {early}
+        // A boundary of its own: what the panel waits for (the reviewer's counts) holds back
+        // nothing else of the page.
+        <Suspense>
+            {move || {
+                chunk.get().then(|| {
+                    Suspend::new(today::panel(user.clone(), cards, drawn, after_server))
+                })
+            }}
+        </Suspense>
     }
+}
+
+thread_local! {
+    /// Whether the day's chunk is loaded: a panel drawn again (the list changed) draws at once.
+    static TODAY_CHUNK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[component]

@@ -3,10 +3,10 @@
 //! the conflicts, the projects at risk). Each line opens the place to act.
 //!
 //! A code chunk of its own (`today`): the home page asks for it once it runs in the browser, so
-//! a cold start downloads none of it, and the server, which cannot see the phone, draws nothing
-//! here.
+//! a cold start downloads none of it. The server, which cannot see the phone, draws with the page
+//! what it knows of a facilitator's day ([`early`]); the phone's panel takes its place.
 
-// Only the browser draws this panel: the server's build keeps the code for its checks alone.
+// The phone's panel is the browser's: the server's build uses the drawing, not the panel.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
 
 use crate::domain::{ProjectCard, Role, SessionUser};
@@ -19,33 +19,111 @@ use crate::ui::text;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+/// The projects of the home page, once listed (`None` while the list is on its way).
+pub type Cards = Memo<Option<Vec<ProjectCard>>>;
+
 /// The panel for `user`, whose home lists `cards`; nothing when the chunk cannot be fetched (the
-/// rest of the page works without it).
-pub async fn panel(user: SessionUser, cards: Vec<ProjectCard>) -> AnyView {
+/// rest of the page works without it). `drawn` is set once the panel shows what the phone
+/// knows: until then the page keeps what the server drew ([`early`]).
+pub async fn panel(
+    user: SessionUser,
+    cards: Cards,
+    drawn: RwSignal<bool>,
+    after_server: bool,
+) -> AnyView {
     #[cfg(feature = "hydrate")]
     {
-        today_chunk(user, cards)
+        today_chunk(user, cards, drawn, after_server)
             .await
             .unwrap_or_else(|_| ().into_any())
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (user, cards);
+        let _ = (user, cards, drawn, after_server);
         ().into_any()
     }
 }
 
+/// Fetches the panel's code chunk (once; the service worker keeps it): true when it is here,
+/// so that [`panel`] draws at once, without a moment of nothing.
+pub async fn fetch_chunk() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        preload_today().await.is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
 #[cfg(feature = "hydrate")]
-#[leptos::wasm_split::wasm_split(athar_today, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(
+    athar_today,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_today)
+)]
 fn today_chunk(
     user: SessionUser,
-    cards: Vec<ProjectCard>,
+    cards: Cards,
+    drawn: RwSignal<bool>,
+    after_server: bool,
 ) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
     Ok(match user.role {
-        Role::Facilitator => view! { <FieldDay user=user.id cards /> }.into_any(),
-        Role::Supervisor | Role::Team => view! { <ReviewDay cards /> }.into_any(),
+        Role::Facilitator => {
+            view! { <FieldDay user=user.id cards drawn after_server /> }.into_any()
+        }
+        Role::Supervisor | Role::Team => view! { <ReviewDay cards drawn /> }.into_any(),
         Role::Viewer => ().into_any(),
     })
+}
+
+/// What the server knows of the day, drawn as the phone draws it, in the page's markup: for a
+/// facilitator, entries returned, action items, visits due and risks (what a first pull would
+/// bring); for a reviewer, what waits for review. It is the page's largest text on a phone:
+/// drawn with the page, it is painted at once, and the phone's panel takes its place without
+/// moving anything when they agree. Empty on the browser's side (hydrating keeps the server's
+/// markup).
+pub async fn early(user: SessionUser, cards: Vec<ProjectCard>) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let i18n = use_i18n();
+        match user.role {
+            Role::Facilitator => field_day_on_server(i18n, cards).await.unwrap_or_default(),
+            Role::Supervisor | Role::Team => {
+                let summary = crate::api::review_summary().await.ok();
+                review_panel(i18n, summary, cards).to_html()
+            }
+            Role::Viewer => String::new(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (user, cards);
+        String::new()
+    }
+}
+
+/// A facilitator's day from what the server holds of her projects, drawn.
+#[cfg(feature = "ssr")]
+async fn field_day_on_server(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    cards: Vec<ProjectCard>,
+) -> Result<String, crate::error::AppError> {
+    use crate::api::guard;
+    // The session's user and scope, as every server function reads them.
+    let user = guard::require_user()?;
+    let scope = crate::server::auth::project_scope(&user)?;
+    let state = guard::state()?;
+    let today = guard::today()?.to_string();
+    let pulled = state.db.pull(&user, scope, Uuid::nil(), None).await?;
+    let mut view = LocalView::default();
+    for record in pulled.records {
+        view.put(record);
+    }
+    let day = words(i18n, plan(&view, &cards, &today), &cards);
+    Ok(draw(i18n, day).to_html())
 }
 
 /// One list of the day: a heading with its count, and its lines.
@@ -104,10 +182,150 @@ struct Day {
     risks: Vec<Line>,
 }
 
+/// The day's lists in words: entries returned, action items, visits due and risks, from the
+/// `plan` of `cards`' projects (what the phone alone knows is added by [`FieldDay`]).
+fn words(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    day: crate::sync::day::Day,
+    cards: &[ProjectCard],
+) -> Day {
+    let title_of = |project: Uuid| {
+        cards
+            .iter()
+            .find(|c| c.id == project)
+            .map(|c| c.title.clone())
+            .unwrap_or_default()
+    };
+    let returned = day
+        .returned
+        .into_iter()
+        .map(|t| {
+            let r = t.what;
+            let what = match r.kind {
+                RecordKind::Visit => {
+                    t_string!(i18n, attention_visit, day = text::day(&r.day)).to_string()
+                }
+                RecordKind::Value => t_string!(i18n, attention_value).to_string(),
+                _ => t_string!(i18n, attention_entry).to_string(),
+            };
+            let what = if r.comment.is_empty() {
+                what
+            } else {
+                format!("{what} : « {} »", r.comment)
+            };
+            Line {
+                href: t.href,
+                what,
+                project: title_of(t.project),
+                late: None,
+            }
+        })
+        .collect();
+    let actions = day
+        .actions
+        .into_iter()
+        .map(|t| {
+            let a = t.what;
+            let due = t_string!(i18n, action_due_on, day = text::day(&a.due)).to_string();
+            Line {
+                href: t.href,
+                what: format!("{} · {due}", a.title),
+                project: title_of(t.project),
+                late: a.overdue.then(|| t_string!(i18n, overdue)),
+            }
+        })
+        .collect();
+    let visits = day
+        .visits
+        .into_iter()
+        .map(|t| {
+            let what = match &t.what.due {
+                Some(d) => t_string!(i18n, today_visit_due, day = text::day(d)).to_string(),
+                None => t_string!(i18n, never_visited).to_string(),
+            };
+            Line {
+                href: t.href,
+                what,
+                project: title_of(t.project),
+                late: t.what.overdue.then(|| t_string!(i18n, overdue)),
+            }
+        })
+        .collect();
+    let risks = cards
+        .iter()
+        .filter(|c| !c.flags.is_empty())
+        .map(|c| Line {
+            href: format!("/projects/{}", c.id),
+            what: c
+                .flags
+                .iter()
+                .map(|f| text::risk(i18n, f))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            project: c.title.clone(),
+            late: None,
+        })
+        .collect();
+    Day {
+        attention: Vec::new(),
+        returned,
+        actions,
+        visits,
+        drafts: Vec::new(),
+        waiting: None,
+        risks,
+    }
+}
+
+/// The panel of a day in words: the server draws it with the page, the phone again as it learns.
+fn draw(i18n: leptos_i18n::I18nContext<Locale>, day: Day) -> impl IntoView {
+    let quiet = day.attention.is_empty()
+        && day.waiting.is_none()
+        && [
+            &day.returned,
+            &day.actions,
+            &day.visits,
+            &day.drafts,
+            &day.risks,
+        ]
+        .iter()
+        .all(|l| l.is_empty());
+    // *Envoyer maintenant* is in the sync bar, at the top of the page.
+    let waiting: Vec<AnyView> = day
+        .waiting
+        .map(|words| {
+            view! {
+                <li class="today-waiting">
+                    <p>{words}</p>
+                </li>
+            }
+            .into_any()
+        })
+        .into_iter()
+        .collect();
+    view! {
+        <section class="today" aria-labelledby="today-title">
+            <h2 id="today-title">{t_string!(i18n, today_title)}</h2>
+            {(!day.attention.is_empty()).then(|| view! { <AttentionList list=day.attention /> })}
+            {group(t_string!(i18n, today_returned), drawn(day.returned))}
+            {group(t_string!(i18n, today_actions), drawn(day.actions))}
+            {group(t_string!(i18n, today_visits), drawn(day.visits))}
+            {group(t_string!(i18n, drafts_title), drawn(day.drafts))}
+            {group(t_string!(i18n, today_waiting), waiting)}
+            {group(t_string!(i18n, today_risks), drawn(day.risks))}
+            {quiet.then(|| view! { <p class="today-quiet">{t_string!(i18n, today_nothing)}</p> })}
+        </section>
+    }
+}
+
 /// *Aujourd'hui*: returned and refused entries to fix, action items, visits due, forms left
-/// unsaved, what waits to be sent, the risks on her projects.
+/// unsaved, what waits to be sent, the risks on her projects. `drawn` tells the page it may put
+/// away the server's version (`after_server`: the page came with one), which it keeps until the
+/// phone holds her data (a first pull done).
 #[component]
-fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
+fn FieldDay(user: Uuid, cards: Cards, drawn: RwSignal<bool>, after_server: bool) -> impl IntoView {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = after_server;
     let i18n = use_i18n();
     let sync = use_sync();
     // What waits, as a value of its own: the status changes every 30 s (its clock), and the day
@@ -118,89 +336,39 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
     });
     let day = Memo::new(move |_| {
         let revision = sync.revision.get();
+        // A phone that never pulled knows less than the server's version already shown.
+        // Until this phone has pulled once, the server's version (when it drew one) knows more.
+        #[cfg(feature = "hydrate")]
+        if after_server
+            && crate::sync::outbox::cookie(&crate::storage::BrowserStore, user).is_none()
+        {
+            return None;
+        }
         let view = crate::ui::local::local_view(user, revision)?;
+        let cards = cards.get()?;
         let today = crate::domain::dates::today_iso();
-        let day = plan(&view, &cards, &today);
-        let title_of = |project: Uuid| {
-            cards
-                .iter()
-                .find(|c| c.id == project)
-                .map(|c| c.title.clone())
-                .unwrap_or_default()
-        };
-        let returned = day
-            .returned
-            .into_iter()
-            .map(|t| {
-                let r = t.what;
-                let what = match r.kind {
-                    RecordKind::Visit => {
-                        t_string!(i18n, attention_visit, day = text::day(&r.day)).to_string()
-                    }
-                    RecordKind::Value => t_string!(i18n, attention_value).to_string(),
-                    _ => t_string!(i18n, attention_entry).to_string(),
-                };
-                let what = if r.comment.is_empty() {
-                    what
-                } else {
-                    format!("{what} : « {} »", r.comment)
-                };
-                Line {
-                    href: t.href,
-                    what,
-                    project: title_of(t.project),
+        let mut day = words(i18n, plan(&view, &cards, &today), &cards);
+        #[cfg(feature = "hydrate")]
+        {
+            let title_of = |project: Uuid| {
+                cards
+                    .iter()
+                    .find(|c| c.id == project)
+                    .map(|c| c.title.clone())
+                    .unwrap_or_default()
+            };
+            day.drafts = crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
+                .into_iter()
+                .map(|(_, d)| Line {
+                    href: d.href.clone(),
+                    what: crate::ui::kit::draft::draft_line(i18n, &d),
+                    project: d.project.map(title_of).unwrap_or_default(),
                     late: None,
-                }
-            })
-            .collect();
-        let actions = day
-            .actions
-            .into_iter()
-            .map(|t| {
-                let a = t.what;
-                let due = t_string!(i18n, action_due_on, day = text::day(&a.due)).to_string();
-                Line {
-                    href: t.href,
-                    what: format!("{} · {due}", a.title),
-                    project: title_of(t.project),
-                    late: a.overdue.then(|| t_string!(i18n, overdue)),
-                }
-            })
-            .collect();
-        let visits = day
-            .visits
-            .into_iter()
-            .map(|t| {
-                let what = match &t.what.due {
-                    Some(d) => t_string!(i18n, today_visit_due, day = text::day(d)).to_string(),
-                    None => t_string!(i18n, never_visited).to_string(),
-                };
-                Line {
-                    href: t.href,
-                    what,
-                    project: title_of(t.project),
-                    late: t.what.overdue.then(|| t_string!(i18n, overdue)),
-                }
-            })
-            .collect();
-        let drafts = {
-            #[cfg(feature = "hydrate")]
-            {
-                crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
-                    .into_iter()
-                    .map(|(_, d)| Line {
-                        href: d.href.clone(),
-                        what: crate::ui::kit::draft::draft_line(i18n, &d),
-                        project: d.project.map(title_of).unwrap_or_default(),
-                        late: None,
-                    })
-                    .collect()
-            }
-            #[cfg(not(feature = "hydrate"))]
-            Vec::new()
-        };
+                })
+                .collect();
+        }
         let (pending, files) = waiting_now.get();
-        let waiting = (pending > 0 || files.is_some()).then(|| {
+        day.waiting = (pending > 0 || files.is_some()).then(|| {
             let mut words = Vec::new();
             if pending > 0 {
                 words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
@@ -208,127 +376,84 @@ fn FieldDay(user: Uuid, cards: Vec<ProjectCard>) -> impl IntoView {
             words.extend(files);
             words.join(" ")
         });
-        let risks = cards
-            .iter()
-            .filter(|c| !c.flags.is_empty())
-            .map(|c| Line {
-                href: format!("/projects/{}", c.id),
-                what: c
-                    .flags
-                    .iter()
-                    .map(|f| text::risk(i18n, f))
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                project: c.title.clone(),
-                late: None,
-            })
-            .collect();
-        Some(Day {
-            attention: attention_lines(i18n, &view),
-            returned,
-            actions,
-            visits,
-            drafts,
-            waiting,
-            risks,
-        })
+        day.attention = attention_lines(i18n, &view);
+        Some(day)
     });
-    move || {
-        let day = day.get()?;
-        let quiet = day.attention.is_empty()
-            && day.waiting.is_none()
-            && [
-                &day.returned,
-                &day.actions,
-                &day.visits,
-                &day.drafts,
-                &day.risks,
-            ]
-            .iter()
-            .all(|l| l.is_empty());
-        // *Envoyer maintenant* is in the sync bar, at the top of the page.
-        let waiting: Vec<AnyView> = day
-            .waiting
-            .map(|words| {
-                view! {
-                    <li class="today-waiting">
-                        <p>{words}</p>
-                    </li>
-                }
-                .into_any()
-            })
-            .into_iter()
-            .collect();
-        Some(view! {
-            <section class="today" aria-labelledby="today-title">
-                <h2 id="today-title">{t_string!(i18n, today_title)}</h2>
-                {(!day.attention.is_empty()).then(|| view! { <AttentionList list=day.attention /> })}
-                {group(t_string!(i18n, today_returned), drawn(day.returned))}
-                {group(t_string!(i18n, today_actions), drawn(day.actions))}
-                {group(t_string!(i18n, today_visits), drawn(day.visits))}
-                {group(t_string!(i18n, drafts_title), drawn(day.drafts))}
-                {group(t_string!(i18n, today_waiting), waiting)}
-                {group(t_string!(i18n, today_risks), drawn(day.risks))}
-                {quiet.then(|| view! { <p class="today-quiet">{t_string!(i18n, today_nothing)}</p> })}
-            </section>
-        })
-    }
+    Effect::new(move |_| {
+        if day.with(Option::is_some) {
+            drawn.set(true);
+        }
+    });
+    move || day.get().map(|day| draw(i18n, day))
 }
 
 /// *À relire*: what waits for review (from the server), by sort and by age, the conflicts to
-/// settle, and the projects at risk (listed further down the page).
+/// settle, and the projects at risk (listed further down the page). Drawn once the server
+/// answered (or did not): until then the page keeps the server's version.
 #[component]
-fn ReviewDay(cards: Vec<ProjectCard>) -> impl IntoView {
+fn ReviewDay(cards: Cards, drawn: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    Suspend::new(async move {
+        let summary = crate::api::review_summary().await.ok();
+        drawn.set(true);
+        move || {
+            cards
+                .get()
+                .map(|cards| review_panel(i18n, summary.clone(), cards))
+        }
+    })
+}
+
+/// The reviewer's panel, from what waits for review (`None`: the server could not be asked).
+fn review_panel(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    summary: Option<crate::domain::ReviewSummary>,
+    cards: Vec<ProjectCard>,
+) -> impl IntoView {
     let risky = cards.iter().filter(|c| !c.flags.is_empty()).count();
-    let summary = Suspend::new(async move {
-        match crate::api::review_summary().await {
-            Ok(s) => {
-                let waiting = s.waiting();
-                let lines: Vec<AnyView> = [
-                    (waiting > 0).then(|| {
-                        let mut what =
-                            t_string!(i18n, review_home_waiting, count = waiting).to_string();
-                        what = format!(
-                            "{what} — {}",
-                            t_string!(
-                                i18n,
-                                review_home_kinds,
-                                visits = s.visits,
-                                entries = s.entries,
-                                registry = s.registry
-                            )
-                        );
-                        let late = (s.late > 0).then(|| t_string!(i18n, overdue));
-                        line("/review".into(), what, String::new(), late)
-                    }),
-                    (s.late > 0).then(|| {
-                        let days = s.oldest_days.unwrap_or(0);
-                        let what = t_string!(i18n, review_home_late, count = s.late, days = days)
-                            .to_string();
-                        line("/review".into(), what, String::new(), None)
-                    }),
-                    (s.conflicts > 0).then(|| {
-                        let what =
-                            t_string!(i18n, review_home_conflicts, count = s.conflicts).to_string();
-                        line("/conflicts".into(), what, String::new(), None)
-                    }),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                if lines.is_empty() {
-                    view! { <p class="today-quiet">{t_string!(i18n, review_home_none)}</p> }
-                        .into_any()
-                } else {
-                    view! { <ul class="today-list">{lines}</ul> }.into_any()
-                }
-            }
-            Err(_) => {
-                view! { <p class="hint">{t_string!(i18n, review_home_offline)}</p> }.into_any()
+    let summary = match summary {
+        Some(s) => {
+            let waiting = s.waiting();
+            let lines: Vec<AnyView> = [
+                (waiting > 0).then(|| {
+                    let mut what =
+                        t_string!(i18n, review_home_waiting, count = waiting).to_string();
+                    what = format!(
+                        "{what} — {}",
+                        t_string!(
+                            i18n,
+                            review_home_kinds,
+                            visits = s.visits,
+                            entries = s.entries,
+                            registry = s.registry
+                        )
+                    );
+                    let late = (s.late > 0).then(|| t_string!(i18n, overdue));
+                    line("/review".into(), what, String::new(), late)
+                }),
+                (s.late > 0).then(|| {
+                    let days = s.oldest_days.unwrap_or(0);
+                    let what =
+                        t_string!(i18n, review_home_late, count = s.late, days = days).to_string();
+                    line("/review".into(), what, String::new(), None)
+                }),
+                (s.conflicts > 0).then(|| {
+                    let what =
+                        t_string!(i18n, review_home_conflicts, count = s.conflicts).to_string();
+                    line("/conflicts".into(), what, String::new(), None)
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if lines.is_empty() {
+                view! { <p class="today-quiet">{t_string!(i18n, review_home_none)}</p> }.into_any()
+            } else {
+                view! { <ul class="today-list">{lines}</ul> }.into_any()
             }
         }
-    });
+        None => view! { <p class="hint">{t_string!(i18n, review_home_offline)}</p> }.into_any(),
+    };
     let at_risk: Vec<ProjectCard> = cards.into_iter().filter(|c| !c.flags.is_empty()).collect();
     view! {
         <section class="today" aria-labelledby="today-title">
