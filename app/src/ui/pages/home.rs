@@ -44,9 +44,6 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// The home page's list of projects, from the server or the phone's copy.
-type Projects = Resource<Result<Loaded<Vec<ProjectCard>>, AppError>>;
-
 /// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
 #[component]
 pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
@@ -93,11 +90,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             });
         }
     });
-    let cards: today::Cards = Memo::new(move |_| {
-        let mut cards = projects.get()?.ok()?.value;
-        cards.splice(0..0, on_phone.get());
-        Some(cards)
-    });
+    let cards = today::Cards { projects, on_phone };
     let title = move || match role {
         Role::Facilitator => t_string!(i18n, my_projects),
         Role::Supervisor => t_string!(i18n, incubator_projects),
@@ -110,7 +103,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             {move || storage_problem.get().map(|e| view! {
                 <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
             })}
-            <TodayPanel user=today_user projects cards />
+            <TodayPanel user=today_user cards />
             <Suspense fallback=Loading>
                 {move || projects.get().map(|r| {
                     match r {
@@ -139,7 +132,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
 /// page runs in the browser, the panel's code chunk draws what the phone knows and takes its
 /// place. Drawn once per page, whatever the list below does.
 #[component]
-fn TodayPanel(user: SessionUser, projects: Projects, cards: today::Cards) -> impl IntoView {
+fn TodayPanel(user: SessionUser, cards: today::Cards) -> impl IntoView {
     // The chunk once fetched (at once when another panel fetched it already).
     let chunk = RwSignal::new(TODAY_CHUNK.with(std::cell::Cell::get));
     let drawn = RwSignal::new(false);
@@ -161,13 +154,13 @@ fn TodayPanel(user: SessionUser, projects: Projects, cards: today::Cards) -> imp
             // In the browser `html` is empty: hydrating keeps what the server drew, until the
             // phone's panel is there.
             #[cfg(feature = "ssr")]
-            let html = match projects.await {
+            let html = match cards.projects.await {
                 Ok(loaded) => today::early(user, loaded.value).await,
                 Err(_) => String::new(),
             };
             #[cfg(not(feature = "ssr"))]
             let html = {
-                let _ = (user, projects);
+                let _ = user;
                 String::new()
             };
             (move || {

@@ -10,17 +10,33 @@
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
 
 use crate::domain::{ProjectCard, Role, SessionUser};
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::sync::day::plan;
 use crate::sync::outbox::LocalView;
 use crate::sync::protocol::{Record, RecordKind};
+use crate::ui::data::Loaded;
 use crate::ui::sync::{Attention, use_sync};
 use crate::ui::text;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-/// The projects of the home page, once listed (`None` while the list is on its way).
-pub type Cards = Memo<Option<Vec<ProjectCard>>>;
+/// The projects of the home page: its list (from the server or the phone's copy) and the
+/// projects on the phone the list does not have yet.
+#[derive(Clone, Copy)]
+pub struct Cards {
+    pub projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>>,
+    pub on_phone: RwSignal<Vec<ProjectCard>>,
+}
+
+impl Cards {
+    /// The cards as the page lists them (`None` while the list is on its way).
+    fn get(&self) -> Option<Vec<ProjectCard>> {
+        let mut cards = self.projects.get()?.ok()?.value;
+        cards.splice(0..0, self.on_phone.get());
+        Some(cards)
+    }
+}
 
 /// The panel for `user`, whose home lists `cards`; nothing when the chunk cannot be fetched (the
 /// rest of the page works without it). `drawn` is set once the panel shows what the phone
