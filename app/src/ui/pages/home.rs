@@ -185,7 +185,8 @@ fn TodayPanel(user: SessionUser, cards: today::Cards) -> impl IntoView {
 }
 
 thread_local! {
-    /// Whether the day's chunk is loaded: a panel drawn again (the list changed) draws at once.
+    /// Whether the day's chunk is loaded: the home page opened again inside the app draws its
+    /// panel at once.
     static TODAY_CHUNK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
