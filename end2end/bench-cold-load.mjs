@@ -12,7 +12,8 @@
 // Also the main WASM module's brotli size (quality 11, as `budget.mjs` counts it). With
 // `ATHAR_DEBUG=1`, each run also lists its requests until interactive (start, end, bytes); with
 // `ATHAR_PROFILE=1`, the functions that took the most time until interactive (V8's sampling
-// profiler; a WASM built with its names kept shows them by name).
+// profiler; a WASM built with its names kept shows them by name; `ATHAR_PROFILE=x.cpuprofile`
+// also writes the profile).
 //
 //   node end2end/bench-cold-load.mjs [base-url]      (default http://127.0.0.1:3000)
 // Playwright reports a service worker's own requests only when asked before it starts.
@@ -88,7 +89,12 @@ async function oneRun() {
   }
   await page.goto("/", { waitUntil: "commit" });
   await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 180_000, polling: 100 });
-  if (process.env.ATHAR_PROFILE) printProfile((await cdp.send("Profiler.stop")).profile);
+  if (process.env.ATHAR_PROFILE) {
+    const { profile } = await cdp.send("Profiler.stop");
+    printProfile(profile);
+    // `ATHAR_PROFILE=some.cpuprofile` also keeps it (DevTools opens it).
+    if (process.env.ATHAR_PROFILE.endsWith(".cpuprofile")) (await import("node:fs")).writeFileSync(process.env.ATHAR_PROFILE, JSON.stringify(profile));
+  }
   const title = await page.locator("h1").first().textContent();
   if (!/Mes projets/.test(title ?? "")) throw new Error(`not My projects: ${title}`);
   const figures = await page.evaluate(() => {
