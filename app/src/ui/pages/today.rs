@@ -4,7 +4,7 @@
 //!
 //! A code chunk of its own (`today`): the home page asks for it once it runs in the browser, so
 //! a cold start downloads none of it. The server, which cannot see the phone, draws with the page
-//! what it knows of a facilitator's day ([`early`]); the phone's panel takes its place.
+//! what it knows of the day ([`early`]); the phone's panel takes its place.
 
 // The phone's panel is the browser's: the server's build uses the drawing, not the panel.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
@@ -126,7 +126,7 @@ pub async fn early(user: SessionUser, cards: Vec<ProjectCard>) -> String {
 async fn field_day_on_server(
     i18n: leptos_i18n::I18nContext<Locale>,
     cards: Vec<ProjectCard>,
-) -> Result<String, crate::error::AppError> {
+) -> Result<String, AppError> {
     use crate::api::guard;
     // The session's user and scope, as every server function reads them.
     let user = guard::require_user()?;
