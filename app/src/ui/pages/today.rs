@@ -198,6 +198,15 @@ struct Day {
     risks: Vec<Line>,
 }
 
+/// The title of `project` among `cards` (empty when the list does not hold it).
+fn title_of(cards: &[ProjectCard], project: Uuid) -> String {
+    cards
+        .iter()
+        .find(|c| c.id == project)
+        .map(|c| c.title.clone())
+        .unwrap_or_default()
+}
+
 /// The day's lists in words: entries returned, action items, visits due and risks, from the
 /// `plan` of `cards`' projects (what the phone alone knows is added by [`FieldDay`]).
 fn words(
@@ -205,13 +214,7 @@ fn words(
     day: crate::sync::day::Day,
     cards: &[ProjectCard],
 ) -> Day {
-    let title_of = |project: Uuid| {
-        cards
-            .iter()
-            .find(|c| c.id == project)
-            .map(|c| c.title.clone())
-            .unwrap_or_default()
-    };
+    let title_of = |project: Uuid| title_of(cards, project);
     let returned = day
         .returned
         .into_iter()
@@ -366,19 +369,12 @@ fn FieldDay(user: Uuid, cards: Cards, drawn: RwSignal<bool>, after_server: bool)
         let mut day = words(i18n, plan(&view, &cards, &today), &cards);
         #[cfg(feature = "hydrate")]
         {
-            let title_of = |project: Uuid| {
-                cards
-                    .iter()
-                    .find(|c| c.id == project)
-                    .map(|c| c.title.clone())
-                    .unwrap_or_default()
-            };
             day.drafts = crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
                 .into_iter()
                 .map(|(_, d)| Line {
                     href: d.href.clone(),
                     what: crate::ui::kit::draft::draft_line(i18n, &d),
-                    project: d.project.map(title_of).unwrap_or_default(),
+                    project: d.project.map(|p| title_of(&cards, p)).unwrap_or_default(),
                     late: None,
                 })
                 .collect();
