@@ -235,6 +235,8 @@ test("the team justifies a tranche with a receipt's photo and an invoice; they r
   const supervisor = await tablet.newPage();
   await signIn(supervisor, "supervisor");
   await supervisor.locator(".card-title a").first().click();
+  // The router moves inside the page: the address changes once the project's page is drawn.
+  await supervisor.waitForURL(/\/projects\/[^/]+$/);
   await hydrated(supervisor);
   const projectPath = new URL(supervisor.url()).pathname;
 
