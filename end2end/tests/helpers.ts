@@ -72,6 +72,7 @@ export async function openFirstProject(page: Page) {
   const title = (await first.textContent())!.trim();
   await first.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page).toHaveURL(/\/projects\/[^/]+$/);
   await hydrated(page);
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   return { title, url: page.url() };
