@@ -13,7 +13,10 @@
 // `ATHAR_DEBUG=1`, each run also lists its requests until interactive (start, end, bytes); with
 // `ATHAR_PROFILE=1`, the functions that took the most time until interactive (V8's sampling
 // profiler; a WASM built with its names kept shows them by name; `ATHAR_PROFILE=x.cpuprofile`
-// also writes the profile).
+// also writes the profile); with `ATHAR_TRACE=1`, each long task of the page's main thread until
+// and after it, until the service worker holds the app, and what each spent its time on, from a
+// trace with V8's compile events
+// (`ATHAR_TRACE=x.json` also writes the trace).
 //
 //   node end2end/bench-cold-load.mjs [base-url]      (default http://127.0.0.1:3000)
 // Playwright reports a service worker's own requests only when asked before it starts.
@@ -87,6 +90,21 @@ async function oneRun() {
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
     await cdp.send("Profiler.start");
   }
+  if (process.env.ATHAR_TRACE)
+    await browser.startTracing(page, {
+      categories: [
+        "toplevel",
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "v8",
+        "v8.wasm",
+        "v8.execute",
+        "disabled-by-default-v8.compile",
+        "disabled-by-default-v8.wasm.detailed",
+        "blink",
+        "loading",
+      ],
+    });
   await page.goto("/", { waitUntil: "commit" });
   await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 180_000, polling: 100 });
   if (process.env.ATHAR_PROFILE) {
@@ -128,6 +146,13 @@ async function oneRun() {
     timeout: 600_000,
     polling: 500,
   });
+  if (process.env.ATHAR_TRACE) {
+    // Traced until the service worker holds the app: the start and the work that follows it.
+    const trace = JSON.parse((await browser.stopTracing()).toString());
+    printTrace(trace);
+    // `ATHAR_TRACE=some.json` also keeps it (DevTools' performance panel opens it).
+    if (process.env.ATHAR_TRACE.endsWith(".json")) (await import("node:fs")).writeFileSync(process.env.ATHAR_TRACE, JSON.stringify(trace));
+  }
   const origin = await page.evaluate(() => performance.timeOrigin);
   figures.precacheStart = precache.first - origin;
   figures.precache = precache.bytes;
@@ -168,6 +193,41 @@ function printProfile(profile) {
   for (const [k, v] of top(self, 25)) console.log(`      ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 110)}`);
   console.log("    on the stack:");
   for (const [k, v] of top(total, 40)) console.log(`      ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 110)}`);
+}
+
+// The page's main thread's long tasks (over 50 ms) in a trace, each with what it spent its time
+// on: the events inside it, by name, in time of their own (less the events they hold).
+function printTrace(trace) {
+  const events = trace.traceEvents ?? trace;
+  const threads = new Map(events.filter((e) => e.name === "thread_name").map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+  const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === "CrRendererMain" && e.ph === "X" && e.dur !== undefined);
+  const tasks = main.filter((e) => e.name === "RunTask" && e.dur > 50_000).sort((a, b) => a.ts - b.ts);
+  const start = Math.min(...main.map((e) => e.ts));
+  for (const task of tasks) {
+    const inside = main.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    // Time of its own: its duration less that of the events directly inside it.
+    const own = new Map();
+    const stack = [];
+    for (const e of inside) {
+      while (stack.length && e.ts >= stack.at(-1).ts + stack.at(-1).dur) stack.pop();
+      if (stack.length) stack.at(-1).own -= e.dur;
+      const entry = { ts: e.ts, dur: e.dur, own: e.dur, name: e.name };
+      stack.push(entry);
+      own.set(entry, e.name);
+    }
+    const byName = new Map();
+    let covered = 0;
+    for (const [entry, name] of own) {
+      byName.set(name, (byName.get(name) ?? 0) + entry.own);
+      covered += entry.own;
+    }
+    // What it fetched, by address (requests it made, answers it read).
+    const urls = new Set(inside.map((e) => e.args?.data?.url ?? e.args?.url).filter(Boolean).map((u) => u.replace(/^https?:\/\/[^/]+/, "")));
+    console.log(`    task at ${((task.ts - start) / 1000).toFixed(0)} ms: ${(task.dur / 1000).toFixed(1)} ms (${((task.dur - covered) / 1000).toFixed(1)} ms in no event)`);
+    if (urls.size) console.log(`      requests: ${[...urls].map((u) => u.slice(0, 60)).slice(0, 8).join(" ")}${urls.size > 8 ? ` … (${urls.size})` : ""}`);
+    for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12))
+      console.log(`      ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+  }
 }
 
 const runs = [];

@@ -115,6 +115,16 @@ pub async fn slot() -> u32 {
     }
 }
 
+/// Resolves in a task of its own (a zero timeout). Work that may wait a moment, such as fetching
+/// a code chunk (a request per shared piece, a few milliseconds each on a slow phone), awaits it
+/// first, so it does not lengthen the task that hydrates the page.
+pub async fn next_task() {
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 fn window_athar() -> JsValue {
     js_sys::Reflect::get(&leptos::prelude::window(), &"athar".into()).unwrap_or(JsValue::UNDEFINED)
 }
