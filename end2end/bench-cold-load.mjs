@@ -107,12 +107,15 @@ async function oneRun() {
     });
   await page.goto("/", { waitUntil: "commit" });
   await page.waitForFunction(() => window.__ready_at !== undefined, null, { timeout: 180_000, polling: 100 });
-  if (process.env.ATHAR_PROFILE) {
-    const { profile } = await cdp.send("Profiler.stop");
+  // Profiled until interactive; with a trace, as long as the trace.
+  let profile;
+  const stopProfile = async () => {
+    ({ profile } = await cdp.send("Profiler.stop"));
     printProfile(profile);
     // `ATHAR_PROFILE=some.cpuprofile` also keeps it (DevTools opens it).
     if (process.env.ATHAR_PROFILE.endsWith(".cpuprofile")) (await import("node:fs")).writeFileSync(process.env.ATHAR_PROFILE, JSON.stringify(profile));
-  }
+  };
+  if (process.env.ATHAR_PROFILE && !process.env.ATHAR_TRACE) await stopProfile();
   const title = await page.locator("h1").first().textContent();
   if (!/Mes projets/.test(title ?? "")) throw new Error(`not My projects: ${title}`);
   const figures = await page.evaluate(() => {
@@ -149,7 +152,8 @@ async function oneRun() {
   if (process.env.ATHAR_TRACE) {
     // Traced until the service worker holds the app: the start and the work that follows it.
     const trace = JSON.parse((await browser.stopTracing()).toString());
-    printTrace(trace);
+    if (process.env.ATHAR_PROFILE) await stopProfile();
+    printTrace(trace, profile);
     // `ATHAR_TRACE=some.json` also keeps it (DevTools' performance panel opens it).
     if (process.env.ATHAR_TRACE.endsWith(".json")) (await import("node:fs")).writeFileSync(process.env.ATHAR_TRACE, JSON.stringify(trace));
   }
@@ -197,7 +201,21 @@ function printProfile(profile) {
 
 // The page's main thread's long tasks (over 50 ms) in a trace, each with what it spent its time
 // on: the events inside it, by name, in time of their own (less the events they hold).
-function printTrace(trace) {
+function printTrace(trace, profile) {
+  // With a CPU profile: when each sample was taken (the trace's clock), and its stack's names.
+  const samples = [];
+  if (profile) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    let ts = profile.startTime;
+    profile.samples.forEach((id, i) => {
+      ts += profile.timeDeltas[i] ?? 0;
+      const stack = [];
+      for (let at = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at).callFrame.functionName || "(anonymous)");
+      samples.push({ ts, dt: (profile.timeDeltas[i + 1] ?? 0) / 1000, stack });
+    });
+  }
   const events = trace.traceEvents ?? trace;
   const threads = new Map(events.filter((e) => e.name === "thread_name").map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
   const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === "CrRendererMain" && e.ph === "X" && e.dur !== undefined);
@@ -227,6 +245,12 @@ function printTrace(trace) {
     if (urls.size) console.log(`      requests: ${[...urls].map((u) => u.slice(0, 60)).slice(0, 8).join(" ")}${urls.size > 8 ? ` … (${urls.size})` : ""}`);
     for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12))
       console.log(`      ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+    // The functions most on the stack during the task (ours, by name, in a WASM that kept them).
+    const onStack = new Map();
+    for (const x of samples.filter((x) => x.ts >= task.ts && x.ts <= task.ts + task.dur))
+      for (const f of new Set(x.stack)) onStack.set(f, (onStack.get(f) ?? 0) + x.dt);
+    const ours = [...onStack].filter(([f]) => /^(app|leptos|tachys|reactive_graph|serde|wasm_split)/.test(f) || f.includes("::"));
+    for (const [f, ms] of ours.sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`      ${ms.toFixed(1).padStart(8)} ms on the stack  ${f.slice(0, 120)}`);
   }
 }
 

@@ -28,31 +28,71 @@ pub fn HomePage() -> impl IntoView {
             remember_user(&u);
         }
     });
+    // What the page shows is fetched here, once, and not by the components below: the server
+    // runs what a `Suspense` holds again each time something it reads arrives, and each run made
+    // those components, and their resources, anew (the project list was fetched and sent three
+    // times, the day's pull made three times).
+    let role = move || async move {
+        match user.await {
+            Ok(Some(loaded)) => Some((loaded.value.id, loaded.value.role)),
+            _ => None,
+        }
+    };
+    let projects = Resource::new(
+        || (),
+        move |_| async move {
+            match role().await {
+                Some((id, role)) if role != Role::Viewer => {
+                    with_fallback(
+                        crate::api::list_projects(),
+                        Some(Key::Projects { user: id }),
+                    )
+                    .await
+                }
+                _ => Ok(Loaded {
+                    value: Vec::new(),
+                    source: Source::Server,
+                }),
+            }
+        },
+    );
+    let summary = Resource::new(
+        || (),
+        move |_| async move {
+            match role().await {
+                Some((_, Role::Viewer)) => crate::api::get_programme_summary().await.map(Some),
+                _ => Ok(None),
+            }
+        },
+    );
+    let early = today::Early::default();
     view! {
         <Suspense fallback=Loading>
-            {move || user.get().map(|r| {
-                match r {
+            {move || {
+                let early = early.clone();
+                user.get().map(|r| match r {
                     Ok(Some(Loaded { value, source })) => match value.role {
-                        Role::Viewer => view! { <SummaryHome user=value source /> }.into_any(),
-                        _ => view! { <ProjectsHome user=value source /> }.into_any(),
+                        Role::Viewer => view! { <SummaryHome user=value source summary /> }.into_any(),
+                        _ => view! { <ProjectsHome user=value source projects early /> }.into_any(),
                     },
                     Ok(None) | Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(e) => view! { <Frame><ErrorPanel error=e /></Frame> }.into_any(),
-                }
-            })}
+                })
+            }}
         </Suspense>
     }
 }
 
 /// *My projects* for a facilitator; the incubators' projects for a supervisor; all for the team.
 #[component]
-pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
+pub(crate) fn ProjectsHome(
+    user: SessionUser,
+    source: Source,
+    projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>>,
+    early: today::Early,
+) -> impl IntoView {
     let i18n = use_i18n();
     let key = Key::Projects { user: user.id };
-    let projects = Resource::new(|| (), {
-        let key = key.clone();
-        move |_| with_fallback(crate::api::list_projects(), Some(key.clone()))
-    });
     let (storage_problem, set_storage_problem) = signal(None);
     let (role, user_id) = (user.role, user.id);
     let today_user = user.clone();
@@ -103,7 +143,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
             {move || storage_problem.get().map(|e| view! {
                 <p class="error-panel" role="alert">{text::storage_error(i18n, &e)}</p>
             })}
-            <TodayPanel user=today_user cards />
+            <TodayPanel user=today_user cards early />
             <Suspense fallback=Loading>
                 {move || projects.get().map(|r| {
                     match r {
@@ -132,7 +172,7 @@ pub(crate) fn ProjectsHome(user: SessionUser, source: Source) -> impl IntoView {
 /// page runs in the browser, the panel's code chunk draws what the phone knows and takes its
 /// place. Drawn once per page, whatever the list below does.
 #[component]
-fn TodayPanel(user: SessionUser, cards: today::Cards) -> impl IntoView {
+fn TodayPanel(user: SessionUser, cards: today::Cards, early: today::Early) -> impl IntoView {
     // The chunk once fetched (at once when another panel fetched it already).
     let chunk = RwSignal::new(TODAY_CHUNK.with(std::cell::Cell::get));
     let drawn = RwSignal::new(false);
@@ -153,16 +193,7 @@ fn TodayPanel(user: SessionUser, cards: today::Cards) -> impl IntoView {
         Suspend::new(async move {
             // In the browser `html` is empty: hydrating keeps what the server drew, until the
             // phone's panel is there.
-            #[cfg(feature = "ssr")]
-            let html = match cards.projects.await {
-                Ok(loaded) => today::early(user, loaded.value).await,
-                Err(_) => String::new(),
-            };
-            #[cfg(not(feature = "ssr"))]
-            let html = {
-                let _ = user;
-                String::new()
-            };
+            let html = early.html(user, cards).await;
             (move || {
                 (!drawn.get())
                     .then(|| view! { <div class="today-early" inner_html=html.clone()></div> })
@@ -304,9 +335,12 @@ pub(crate) fn Card(card: ProjectCard, today: String, level: u8) -> impl IntoView
 
 /// The viewer's home: programme aggregates only, small cells hidden.
 #[component]
-pub(crate) fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
+pub(crate) fn SummaryHome(
+    user: SessionUser,
+    source: Source,
+    summary: Resource<Result<Option<crate::domain::ProgrammeSummary>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let summary = Resource::new(|| (), |_| crate::api::get_programme_summary());
     view! {
         <Title text=t_string!(i18n, programme_overview) />
         <Frame user source>
@@ -314,7 +348,8 @@ pub(crate) fn SummaryHome(user: SessionUser, source: Source) -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || summary.get().map(|r| {
                     match r {
-                        Ok(s) => {
+                        Ok(None) => ().into_any(),
+                        Ok(Some(s)) => {
                             let rows: Vec<(&'static str, String)> = vec![
                                 (t_string!(i18n, summary_projects), s.projects.to_string()),
                                 (t_string!(i18n, kind_individual), s.individual.to_string()),

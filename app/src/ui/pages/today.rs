@@ -100,6 +100,40 @@ fn today_chunk(
     })
 }
 
+/// The day the server draws for one page, made once: the server walks the home page's views
+/// several times before it sends them (a `Suspense` resolves its children again as what they
+/// read arrives), and the day's pull is not to run each time. Made by the page's route
+/// component, which the server runs once.
+#[derive(Clone, Default)]
+pub struct Early {
+    #[cfg(feature = "ssr")]
+    drawn: std::sync::Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl Early {
+    /// The day's markup for `user` over the home page's list ([`early`]), drawn the first time
+    /// it is asked for. Empty on the browser's side.
+    pub async fn html(&self, user: SessionUser, cards: Cards) -> String {
+        #[cfg(feature = "ssr")]
+        {
+            self.drawn
+                .get_or_init(|| async move {
+                    match cards.projects.await {
+                        Ok(loaded) => early(user, loaded.value).await,
+                        Err(_) => String::new(),
+                    }
+                })
+                .await
+                .clone()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = (user, cards);
+            String::new()
+        }
+    }
+}
+
 /// What the server knows of the day, drawn as the phone draws it, in the page's markup: for a
 /// facilitator, entries returned, action items, visits due and risks (what a first pull would
 /// bring); for a reviewer, what waits for review. It is the page's largest text on a phone:
