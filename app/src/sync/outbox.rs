@@ -491,29 +491,63 @@ pub fn apply_pull<S: KeyValue>(
     user: Uuid,
     response: &PullResponse,
 ) -> Result<(), StorageError> {
-    let mut kept = Vec::new();
-    for record in &response.records {
-        let (kind, id) = record.key();
-        let key = record_key(user, kind, id);
-        match record {
-            Record::Deleted { .. } => kv.remove(&key)?,
-            _ => {
-                kv.set(&key, &to_json(record, &key)?)?;
-                kept.push(key);
+    let mut applying = PullApply::default();
+    applying.records(kv, user, &response.records)?;
+    applying.finish(kv, user, response)
+}
+
+/// A pull stored in steps ([`apply_pull`] in one): its records a slice at a time, so a large
+/// pull can leave the page room to breathe between slices, then the end ([`PullApply::finish`]).
+/// Until the end writes the cookie, the phone asks again from the previous one: a pull cut
+/// short (the tab closed between two slices) is pulled again, and a record stored twice is the
+/// same record.
+#[derive(Default)]
+pub struct PullApply {
+    kept: Vec<String>,
+}
+
+impl PullApply {
+    /// Stores `records`, a slice of the response's, in order.
+    pub fn records<S: KeyValue>(
+        &mut self,
+        kv: &S,
+        user: Uuid,
+        records: &[Record],
+    ) -> Result<(), StorageError> {
+        for record in records {
+            let (kind, id) = record.key();
+            let key = record_key(user, kind, id);
+            match record {
+                Record::Deleted { .. } => kv.remove(&key)?,
+                _ => {
+                    kv.set(&key, &to_json(record, &key)?)?;
+                    self.kept.push(key);
+                }
             }
         }
+        Ok(())
     }
-    if response.reset {
-        kept.sort_unstable();
-        let records = format!("{}r/", prefix(user));
-        for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
-            if kept.binary_search(&key).is_err() {
-                kv.remove(&key)?;
+
+    /// Once every record is stored: on a reset, drops the records the response did not hold,
+    /// then writes the cookie.
+    pub fn finish<S: KeyValue>(
+        mut self,
+        kv: &S,
+        user: Uuid,
+        response: &PullResponse,
+    ) -> Result<(), StorageError> {
+        if response.reset {
+            self.kept.sort_unstable();
+            let records = format!("{}r/", prefix(user));
+            for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
+                if self.kept.binary_search(&key).is_err() {
+                    kv.remove(&key)?;
+                }
             }
         }
+        let key = format!("{}cookie", prefix(user));
+        kv.set(&key, &to_json(&response.cookie, &key)?)
     }
-    let key = format!("{}cookie", prefix(user));
-    kv.set(&key, &to_json(&response.cookie, &key)?)
 }
 
 /// When the last sync went through.

@@ -510,3 +510,71 @@ fn the_users_with_entries_waiting_on_a_device_are_found_without_their_identity()
         Ok(vec![Uuid::from_u128(1), Uuid::from_u128(2)])
     );
 }
+
+#[test]
+fn a_pull_stored_in_slices_is_the_pull_stored_at_once_and_one_cut_short_is_asked_again() {
+    let user = Uuid::from_u128(1);
+    let project = Uuid::from_u128(50);
+    let record = |id: u128| {
+        Record::Visit(Visit {
+            id: Uuid::from_u128(id),
+            fields: visit(id, project).fields,
+            author_id: Some(user),
+            version: 3,
+            conflict: false,
+            review: None,
+        })
+    };
+    let response = PullResponse {
+        cookie: Cookie {
+            version: 3,
+            scope: "s".into(),
+        },
+        last_seq: 0,
+        reset: true,
+        records: (100..145).map(record).collect(),
+        forms: String::new(),
+    };
+    // A record from before that left the scope: a reset drops it, whichever way it is stored.
+    let stale = |kv: &MemoryStore| {
+        kv.set(
+            &record_key(user, RecordKind::Visit, Uuid::from_u128(999)),
+            &serde_json::to_string(&record(999)).expect("json"),
+        )
+        .expect("stored");
+    };
+    let at_once = MemoryStore::default();
+    stale(&at_once);
+    apply_pull(&at_once, user, &response).expect("applied");
+
+    let in_slices = MemoryStore::default();
+    stale(&in_slices);
+    let mut applying = PullApply::default();
+    for slice in response.records.chunks(7) {
+        applying.records(&in_slices, user, slice).expect("slice");
+    }
+    applying
+        .finish(&in_slices, user, &response)
+        .expect("finished");
+    let everything = |kv: &MemoryStore| -> Vec<(String, Option<String>)> {
+        let mut keys = kv.keys().expect("keys");
+        keys.sort();
+        keys.into_iter()
+            .map(|k| (k.clone(), kv.get(&k).expect("read")))
+            .collect()
+    };
+    assert_eq!(everything(&in_slices), everything(&at_once));
+    let view = LocalView::load(&in_slices, &in_slices, user).expect("view");
+    assert_eq!(view.visits_of(project).len(), 45);
+    assert!(view.get::<Visit>(Uuid::from_u128(999)).is_none());
+
+    // Two slices stored, then the tab closed: the cookie is still the one before, so the next
+    // sync asks for the same records again.
+    let cut = MemoryStore::default();
+    let mut applying = PullApply::default();
+    for slice in response.records.chunks(7).take(2) {
+        applying.records(&cut, user, slice).expect("slice");
+    }
+    drop(applying);
+    assert_eq!(cookie(&cut, user), None);
+}

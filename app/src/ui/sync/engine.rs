@@ -19,6 +19,8 @@ use uuid::Uuid;
 /// bytes, so 1,000 waiting entries go in two or three requests.
 const PUSH_COUNT: usize = 500;
 const PUSH_BYTES: usize = 900 * 1024;
+/// Pulled records stored in one go: a few milliseconds on a slow phone.
+const PULL_SLICE: usize = 40;
 /// With nothing failing, pull this often for what others changed.
 const IDLE_MS: u32 = 5 * 60 * 1000;
 const FIRST_RETRY_MS: u32 = 5_000;
@@ -336,7 +338,16 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     // The forms first: a record pulled may have been made on a version published since, and
     // it opens only once the phone holds that version.
     refresh_forms(&kv, &pulled.forms).await;
-    outbox::apply_pull(&kv, user, &pulled).map_err(storage)?;
+    // A first pull on a new phone brings hundreds of records: stored a slice at a time, with
+    // the page free to answer a tap between two slices.
+    let mut applying = outbox::PullApply::default();
+    for (i, slice) in pulled.records.chunks(PULL_SLICE).enumerate() {
+        if i > 0 {
+            platform::next_task().await;
+        }
+        applying.records(&kv, user, slice).map_err(storage)?;
+    }
+    applying.finish(&kv, user, &pulled).map_err(storage)?;
     durable::write(|kv| {
         acknowledged
             .iter()
