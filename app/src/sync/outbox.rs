@@ -493,7 +493,7 @@ pub fn apply_pull<S: KeyValue>(
 ) -> Result<(), StorageError> {
     let mut applying = PullApply::default();
     applying.records(kv, user, &response.records)?;
-    applying.finish(kv, user, response)
+    applying.finish(kv, user, response.reset, &response.cookie)
 }
 
 /// A pull stored in steps ([`apply_pull`] in one): its records a slice at a time, so a large
@@ -528,15 +528,16 @@ impl PullApply {
         Ok(())
     }
 
-    /// Once every record is stored: on a reset, drops the records the response did not hold,
-    /// then writes the cookie.
+    /// Once every record is stored: on a `reset`, drops the records the response did not hold,
+    /// then writes the response's `cookie`.
     pub fn finish<S: KeyValue>(
         mut self,
         kv: &S,
         user: Uuid,
-        response: &PullResponse,
+        reset: bool,
+        cookie: &Cookie,
     ) -> Result<(), StorageError> {
-        if response.reset {
+        if reset {
             self.kept.sort_unstable();
             let records = format!("{}r/", prefix(user));
             for key in kv.keys()?.into_iter().filter(|k| k.starts_with(&records)) {
@@ -546,7 +547,7 @@ impl PullApply {
             }
         }
         let key = format!("{}cookie", prefix(user));
-        kv.set(&key, &to_json(&response.cookie, &key)?)
+        kv.set(&key, &to_json(cookie, &key)?)
     }
 }
 

@@ -290,6 +290,17 @@ pub struct PullResponse {
     pub forms: String,
 }
 
+/// A [`PullResponse`] as the phone reads it: each record kept as its text until it is stored,
+/// a slice at a time (decoding hundreds of records at once held the page for one long task).
+#[derive(Debug, Deserialize)]
+pub struct PullReply {
+    pub cookie: Cookie,
+    pub reset: bool,
+    pub records: Vec<Box<serde_json::value::RawValue>>,
+    #[serde(default)]
+    pub forms: String,
+}
+
 /// The `forms` of a [`PullResponse`]: each form's latest version, by id.
 pub fn forms_fingerprint<'a>(latest: impl IntoIterator<Item = (&'a str, u32)>) -> String {
     let mut pairs: Vec<(&str, u32)> = latest.into_iter().collect();

@@ -554,7 +554,7 @@ fn a_pull_stored_in_slices_is_the_pull_stored_at_once_and_one_cut_short_is_asked
         applying.records(&in_slices, user, slice).expect("slice");
     }
     applying
-        .finish(&in_slices, user, &response)
+        .finish(&in_slices, user, response.reset, &response.cookie)
         .expect("finished");
     let everything = |kv: &MemoryStore| -> Vec<(String, Option<String>)> {
         let mut keys = kv.keys().expect("keys");
@@ -577,4 +577,38 @@ fn a_pull_stored_in_slices_is_the_pull_stored_at_once_and_one_cut_short_is_asked
     }
     drop(applying);
     assert_eq!(cookie(&cut, user), None);
+}
+
+#[test]
+fn the_phone_reads_the_server_s_pull_with_its_records_left_as_text_and_decodes_each_the_same() {
+    let user = Uuid::from_u128(1);
+    let record = Record::Visit(Visit {
+        id: Uuid::from_u128(100),
+        fields: visit(100, Uuid::from_u128(50)).fields,
+        author_id: Some(user),
+        version: 2,
+        conflict: false,
+        review: None,
+    });
+    let response = PullResponse {
+        cookie: Cookie {
+            version: 2,
+            scope: "s".into(),
+        },
+        last_seq: 5,
+        reset: false,
+        records: vec![record.clone()],
+        forms: "f:1".into(),
+    };
+    let text = serde_json::to_string(&response).expect("json");
+    let reply: crate::sync::protocol::PullReply = serde_json::from_str(&text).expect("reply");
+    assert_eq!(reply.cookie, response.cookie);
+    assert_eq!(reply.forms, "f:1");
+    assert!(!reply.reset);
+    let decoded: Vec<Record> = reply
+        .records
+        .iter()
+        .map(|raw| serde_json::from_str(raw.get()).expect("record"))
+        .collect();
+    assert_eq!(decoded, vec![record]);
 }

@@ -5,7 +5,7 @@ use crate::storage::durable::{self, Outbox as Disk};
 use crate::storage::{BUDGET_BYTES, BrowserStore, device};
 use crate::sync::outbox::{self, Outbox, SyncMeta};
 use crate::sync::protocol::{
-    Heartbeat, PROTOCOL_VERSION, PullResponse, PushResponse, SCHEMA_VERSION,
+    Heartbeat, PROTOCOL_VERSION, PullReply, PushResponse, Record, SCHEMA_VERSION,
 };
 use crate::ui::platform;
 use crate::ui::sync::SyncHandle;
@@ -334,20 +334,27 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     let cookie =
         serde_json::to_string(&outbox::cookie(&kv, user)).map_err(|_| AppError::Internal)?;
     let body = format!(r#"{{"client_id":"{me}","cookie":{cookie},"heartbeat":{beat}}}"#);
-    let pulled: PullResponse = call("/api/sync/pull", &body).await?;
+    let pulled: PullReply = call("/api/sync/pull", &body).await?;
     // The forms first: a record pulled may have been made on a version published since, and
     // it opens only once the phone holds that version.
     refresh_forms(&kv, &pulled.forms).await;
-    // A first pull on a new phone brings hundreds of records: stored a slice at a time, with
-    // the page free to answer a tap between two slices.
+    // A first pull on a new phone brings hundreds of records: decoded and stored a slice at a
+    // time, with the page free to answer a tap between two slices.
     let mut applying = outbox::PullApply::default();
     for (i, slice) in pulled.records.chunks(PULL_SLICE).enumerate() {
         if i > 0 {
             platform::next_task().await;
         }
-        applying.records(&kv, user, slice).map_err(storage)?;
+        let records = slice
+            .iter()
+            .map(|raw| serde_json::from_str::<Record>(raw.get()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::Internal)?;
+        applying.records(&kv, user, &records).map_err(storage)?;
     }
-    applying.finish(&kv, user, &pulled).map_err(storage)?;
+    applying
+        .finish(&kv, user, pulled.reset, &pulled.cookie)
+        .map_err(storage)?;
     durable::write(|kv| {
         acknowledged
             .iter()
