@@ -3,8 +3,9 @@
 //! the conflicts, the projects at risk). Each line opens the place to act.
 //!
 //! In the sync engine's code chunk (`sync`), not the main module: the home page asks for it once
-//! it runs in the browser, in a task of its own, so the page's start carries none of it. The server, which cannot see the phone, draws with the page
-//! what it knows of the day ([`early`]); the phone's panel takes its place.
+//! it runs in the browser, in a task of its own, so the page's start carries none of it. The
+//! server, which cannot see the phone, draws with the page what it knows of the day
+//! ([`Early`]); the phone's panel takes its place.
 
 // The phone's panel is the browser's: the server's build uses the drawing, not the panel.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
@@ -138,25 +139,17 @@ impl Early {
 /// facilitator, entries returned, action items, visits due and risks (what a first pull would
 /// bring); for a reviewer, what waits for review. It is the page's largest text on a phone:
 /// drawn with the page, it is painted at once, and the phone's panel takes its place without
-/// moving anything when they agree. Empty on the browser's side (hydrating keeps the server's
-/// markup).
-pub async fn early(user: SessionUser, cards: Vec<ProjectCard>) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        let i18n = use_i18n();
-        match user.role {
-            Role::Facilitator => field_day_on_server(i18n, cards).await.unwrap_or_default(),
-            Role::Supervisor | Role::Team => {
-                let summary = crate::api::review_summary().await.ok();
-                review_panel(i18n, summary, cards).to_html()
-            }
-            Role::Viewer => String::new(),
+/// moving anything when they agree.
+#[cfg(feature = "ssr")]
+async fn early(user: SessionUser, cards: Vec<ProjectCard>) -> String {
+    let i18n = use_i18n();
+    match user.role {
+        Role::Facilitator => field_day_on_server(i18n, cards).await.unwrap_or_default(),
+        Role::Supervisor | Role::Team => {
+            let summary = crate::api::review_summary().await.ok();
+            review_panel(i18n, summary, cards).to_html()
         }
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = (user, cards);
-        String::new()
+        Role::Viewer => String::new(),
     }
 }
 
