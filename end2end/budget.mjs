@@ -8,7 +8,7 @@ import { facilitatorCookie } from "./session.mjs";
 
 const base = process.argv[2] ?? process.env.ATHAR_URL ?? "http://127.0.0.1:3000";
 const TARGET = 150 * 1024;
-const LIMIT = 335 * 1024;
+const LIMIT = 320 * 1024;
 
 const cookie = await facilitatorCookie(base, "budget");
 

@@ -183,7 +183,8 @@ impl<S: KeyValue> DeviceStore<S> {
         let path = key.path();
         match self.kv.get(&path)? {
             None => Ok(None),
-            Some(raw) => serde_json::from_str(&raw)
+            // From bytes, as the server's answers are read: one decoder per type in the WASM.
+            Some(raw) => serde_json::from_slice(raw.as_bytes())
                 .map(Some)
                 .map_err(|_| StorageError::Corrupt(path)),
         }

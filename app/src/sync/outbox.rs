@@ -301,6 +301,13 @@ pub fn batch<S: KeyRead>(
     Ok(out)
 }
 
+/// The one field of a waiting [`Mutation`] that [`summary`] reads: the header counts entries on
+/// every page, and decoding whole mutations there would put their decoder in the main module.
+#[derive(Deserialize)]
+struct Made {
+    created_at: i64,
+}
+
 /// How many mutations of `user` wait, and when the oldest was made (Unix ms): for the header and
 /// the heartbeat. Reads one value per client, not the whole outbox.
 pub fn summary<S: KeyRead>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), StorageError> {
@@ -321,7 +328,7 @@ pub fn summary<S: KeyRead>(kv: &S, user: Uuid) -> Result<(u32, Option<i64>), Sto
         }
         last_client = client;
         if let Some(raw) = kv.get(key)?
-            && let Ok(m) = serde_json::from_str::<Mutation>(&raw)
+            && let Ok(m) = serde_json::from_slice::<Made>(raw.as_bytes())
         {
             oldest = Some(oldest.map_or(m.created_at, |o| o.min(m.created_at)));
         }

@@ -7,7 +7,47 @@
 use crate::domain::SessionUser;
 use crate::error::AppError;
 use crate::storage::Key;
+use leptos::prelude::Resource;
+use leptos::server::codee::{Decoder, Encoder};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+/// How a page's data travels inside the page, from the server's render to the browser's: JSON,
+/// decoded from its bytes, as server functions' answers are. Leptos' default decodes it as text;
+/// `serde_json` then holds two decoders of each type in the WASM, one per way it arrives.
+pub struct Json;
+
+impl<T: Serialize> Encoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, serde_json::Error> {
+        serde_json::to_string(value)
+    }
+}
+
+impl<T: DeserializeOwned> Decoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(text: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(text.as_bytes())
+    }
+}
+
+/// A page's data (see [`Json`]): fetched by the server as it renders the page, sent with it, and
+/// fetched again by the browser whenever `source` changes.
+pub fn resource<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<T, Json>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: PartialEq + Clone + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}
 
 /// Where a page's data came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

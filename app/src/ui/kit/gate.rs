@@ -4,6 +4,7 @@
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::data::load_user;
+use crate::ui::data::resource;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ pub(crate) fn GatedFrame(
     intro: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let user = Resource::new(|| (), |_| load_user());
+    let user = resource(|| (), |_| load_user());
     view! {
         <Title text=title />
         <Suspense fallback=|| ()>
@@ -66,7 +67,7 @@ where
         let id = |name: &str| p.get(name).and_then(|s| Uuid::parse_str(&s).ok());
         (id("id"), id(record))
     };
-    let user = Resource::new(|| (), |_| load_user());
+    let user = resource(|| (), |_| load_user());
     view! {
         <Suspense fallback=|| ()>
             {move || user.get().map(|r| match (r, ids()) {

@@ -4,6 +4,7 @@ use crate::domain::{Role, SessionUser};
 use crate::i18n::*;
 use crate::ui::data::Loaded;
 use crate::ui::data::Source;
+use crate::ui::kit::post_form::PostForm;
 use crate::ui::sync::use_sync;
 use crate::ui::text;
 use leptos::prelude::*;
@@ -125,11 +126,11 @@ pub(crate) fn SignOut(user: SessionUser) -> impl IntoView {
         let _ = user_id;
     };
     view! {
-        <ActionForm action=logout attr:class="sign-out">
+        <PostForm action=logout read=|_| crate::api::Logout {} class="sign-out">
             <button type="submit" on:click=forget>
                 {t_string!(i18n, sign_out)}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }
 

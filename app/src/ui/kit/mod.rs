@@ -7,6 +7,7 @@ pub mod gate;
 pub mod import;
 pub mod layout;
 pub mod panels;
+pub mod post_form;
 pub mod save;
 pub mod tags;
 pub mod visit_fields;

@@ -5,6 +5,7 @@
 use crate::api::{ChangePassword, RedeemCode, Setup, SignOutEverywhere, code_open, setup_open};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
@@ -88,7 +89,7 @@ pub fn SetupPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
-    let open = Resource::new(token, setup_open);
+    let open = resource(token, setup_open);
     view! {
         <Title text=t_string!(i18n, setup_title) />
         <Frame>
@@ -132,7 +133,7 @@ pub fn CodePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let code = move || query.with(|q| q.get("c").unwrap_or_default());
-    let open = Resource::new(code, code_open);
+    let open = resource(code, code_open);
     view! {
         <Title text=t_string!(i18n, code_title) />
         <Frame>

@@ -5,11 +5,13 @@ use crate::domain::{ProjectCard, Role, SessionUser};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::storage::Key;
+use crate::ui::data::Json;
 use crate::ui::data::Loaded;
 use crate::ui::data::Source;
 use crate::ui::data::load_user;
 use crate::ui::data::remember;
 use crate::ui::data::remember_user;
+use crate::ui::data::resource;
 use crate::ui::data::with_fallback;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::{ErrorPanel, Loading};
@@ -22,7 +24,7 @@ use leptos_router::components::Redirect;
 /// `/`: what the signed-in user works on, by role; the sign-in page for everyone else.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| load_user());
+    let user = resource(|| (), |_| load_user());
     Effect::new(move |_| {
         if let Some(u) = user.get() {
             remember_user(&u);
@@ -38,7 +40,7 @@ pub fn HomePage() -> impl IntoView {
             _ => None,
         }
     };
-    let projects = Resource::new(
+    let projects = resource(
         || (),
         move |_| async move {
             match role().await {
@@ -56,7 +58,7 @@ pub fn HomePage() -> impl IntoView {
             }
         },
     );
-    let summary = Resource::new(
+    let summary = resource(
         || (),
         move |_| async move {
             match role().await {
@@ -88,7 +90,7 @@ pub fn HomePage() -> impl IntoView {
 pub(crate) fn ProjectsHome(
     user: SessionUser,
     source: Source,
-    projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>>,
+    projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>, Json>,
     early: today::Early,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -338,7 +340,7 @@ pub(crate) fn Card(card: ProjectCard, today: String, level: u8) -> impl IntoView
 pub(crate) fn SummaryHome(
     user: SessionUser,
     source: Source,
-    summary: Resource<Result<Option<crate::domain::ProgrammeSummary>, AppError>>,
+    summary: Resource<Result<Option<crate::domain::ProgrammeSummary>, AppError>, Json>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {

@@ -2,7 +2,9 @@
 
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::layout::Frame;
+use crate::ui::kit::post_form::PostForm;
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<crate::api::Login>::new();
     let error = move || login.value().get().and_then(|r| r.err());
-    let site = Resource::new(|| (), |()| crate::api::site_status());
+    let site = resource(|| (), |()| crate::api::site_status());
     let demo = Signal::derive(move || site.get().and_then(Result::ok).is_some_and(|s| s.demo));
     view! {
         <Title text=t_string!(i18n, sign_in) />
@@ -26,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                     {(e == AppError::AccountDisabled).then(|| view! { <DisabledExport /> })}
                 })}
-                <ActionForm action=login>
+                <PostForm action=login read=|field| crate::api::Login { email: field("email"), password: field("password") }>
                     <div class="field">
                         <label for="email">{t_string!(i18n, email)}</label>
                         <input id="email" name="email" type="email" autocomplete="username" required inputmode="email" />
@@ -38,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="primary" disabled=move || login.pending().get()>
                         {t_string!(i18n, sign_in_button)}
                     </button>
-                </ActionForm>
+                </PostForm>
             </div>
         </Frame>
     }

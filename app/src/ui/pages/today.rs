@@ -16,6 +16,7 @@ use crate::i18n::*;
 use crate::sync::day::plan;
 use crate::sync::outbox::LocalView;
 use crate::sync::protocol::{Record, RecordKind};
+use crate::ui::data::Json;
 use crate::ui::data::Loaded;
 use crate::ui::sync::{Attention, use_sync};
 use crate::ui::text;
@@ -26,7 +27,7 @@ use uuid::Uuid;
 /// projects on the phone the list does not have yet.
 #[derive(Clone, Copy)]
 pub struct Cards {
-    pub projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>>,
+    pub projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>, Json>,
     pub on_phone: RwSignal<Vec<ProjectCard>>,
 }
 

@@ -14,6 +14,7 @@ use crate::domain::indicator::progress::ProgressState;
 use crate::domain::indicator::value::show_thousandths;
 use crate::domain::indicator::{Category, DataType};
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::indicators::shown_in;
@@ -26,7 +27,7 @@ use leptos_i18n::I18nContext;
 pub(crate) fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
-    let dashboard = Resource::new(
+    let dashboard = resource(
         move || {
             let q = query.read();
             (

@@ -3,6 +3,7 @@
 use crate::domain::ProjectRecord;
 use crate::domain::dates::today_iso;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::text;
 use leptos::prelude::*;
@@ -144,7 +145,7 @@ pub(crate) fn ProjectEdit(user: Uuid, project: Uuid) -> impl IntoView {
 #[component]
 pub(crate) fn Assignment(project: Uuid) -> impl IntoView {
     let i18n = use_i18n();
-    let choices = Resource::new(|| (), move |_| crate::api::assignment_choices(project));
+    let choices = resource(|| (), move |_| crate::api::assignment_choices(project));
     let outcome = RwSignal::new(None::<Result<(), String>>);
     view! {
         <section aria-labelledby="assignment-title">

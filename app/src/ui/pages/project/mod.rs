@@ -12,6 +12,7 @@ use crate::storage::Key;
 use crate::ui::data::Source;
 use crate::ui::data::load_user;
 use crate::ui::data::remember;
+use crate::ui::data::resource;
 use crate::ui::data::with_fallback;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::{ErrorPanel, Loading};
@@ -35,7 +36,7 @@ pub(crate) fn ProjectPage() -> impl IntoView {
             .get("id")
             .and_then(|s| Uuid::parse_str(&s).ok())
     };
-    let page = Resource::new(id, |id| async move {
+    let page = resource(id, |id| async move {
         let user = load_user().await?;
         let Some(user) = user else {
             return Err(AppError::NotSignedIn);

@@ -15,6 +15,7 @@ use crate::sync::mutations::CreateProject;
 use crate::sync::outbox::prepare;
 use crate::ui::data::load_user;
 use crate::ui::data::remember;
+use crate::ui::data::resource;
 use crate::ui::data::with_fallback;
 use crate::ui::kit::draft::{DraftNote, Field, Kept, keep_form};
 use crate::ui::kit::layout::Frame;
@@ -39,7 +40,7 @@ pub fn NewProjectPage() -> impl IntoView {
             .get("id")
             .and_then(|s| Uuid::parse_str(&s).ok())
     };
-    let page = Resource::new(
+    let page = resource(
         || (),
         |_| async move {
             let Some(user) = load_user().await? else {

@@ -8,6 +8,7 @@ use crate::api::{list_conflicts, resolve_conflict};
 use crate::domain::{ConflictCase, VisitFields, VisitVersion};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::attachments::EvidenceList;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
@@ -20,7 +21,7 @@ use leptos::prelude::*;
 #[component]
 pub(crate) fn ConflictsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let cases = Resource::new(|| (), |_| list_conflicts());
+    let cases = resource(|| (), |_| list_conflicts());
     view! {
         <GatedFrame
             allowed=|role| Screen::Conflicts.gate().allows(role)

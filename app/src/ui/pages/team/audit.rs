@@ -5,6 +5,7 @@
 use crate::api::{audit_trail, list_projects, people_directory};
 use crate::domain::audit::{AuditEntry, KINDS};
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
@@ -55,12 +56,12 @@ pub fn AuditPage() -> impl IntoView {
     let person = RwSignal::new(None::<Uuid>);
     let project = RwSignal::new(None::<Uuid>);
     let kind = RwSignal::new(None::<String>);
-    let lines = Resource::new(
+    let lines = resource(
         move || (person.get(), project.get(), kind.get()),
         |(person, project, kind)| audit_trail(person, project, kind),
     );
-    let people = Resource::new(|| (), |_| people_directory());
-    let projects = Resource::new(|| (), |_| list_projects());
+    let people = resource(|| (), |_| people_directory());
+    let projects = resource(|| (), |_| list_projects());
     let csv = move || {
         let mut query = Vec::new();
         if let Some(p) = person.get() {

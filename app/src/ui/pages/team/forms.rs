@@ -8,6 +8,7 @@ use crate::domain::form::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::import::FileForm;
 use crate::ui::kit::panels::ErrorPanel;
@@ -73,7 +74,7 @@ pub(crate) fn definition_error(
 #[component]
 pub(crate) fn FormsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let forms = Resource::new(|| (), |_| list_forms());
+    let forms = resource(|| (), |_| list_forms());
     view! {
         <GatedFrame
             allowed=|role| Screen::Forms.gate().allows(role)

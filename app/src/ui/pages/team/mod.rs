@@ -12,6 +12,7 @@ pub mod settings;
 use crate::api::list_devices;
 use crate::domain::{DeviceFlag, DeviceSort, DeviceStatus};
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::import::ImportForm;
 use crate::ui::kit::panels::ErrorPanel;
@@ -26,7 +27,7 @@ pub(crate) fn DevicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let sort = move || DeviceSort::parse(&query.read().get("sort").unwrap_or_default());
-    let devices = Resource::new(|| (), |_| list_devices());
+    let devices = resource(|| (), |_| list_devices());
     view! {
         <GatedFrame
             allowed=|role| Screen::Devices.gate().allows(role)

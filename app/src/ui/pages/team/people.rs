@@ -11,6 +11,8 @@ use crate::domain::Role;
 use crate::domain::people::{Organisation, Person, PersonForm, SignInCode};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::Json;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
@@ -30,7 +32,7 @@ enum Outcome {
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let i18n = use_i18n();
-    let directory = Resource::new(|| (), |_| people_directory());
+    let directory = resource(|| (), |_| people_directory());
     let outcome = RwSignal::new(None::<Outcome>);
     let editing = RwSignal::new(None::<Person>);
     view! {
@@ -56,7 +58,7 @@ fn organisation_name(organisations: &[Organisation], id: Option<Uuid>) -> String
 #[component]
 fn People(
     directory: Directory,
-    resource: Resource<Result<Directory, AppError>>,
+    resource: Resource<Result<Directory, AppError>, Json>,
     outcome: RwSignal<Option<Outcome>>,
     editing: RwSignal<Option<Person>>,
 ) -> impl IntoView {
@@ -239,7 +241,7 @@ fn PersonEditor(
     organisations: Vec<Organisation>,
     editing: RwSignal<Option<Person>>,
     outcome: RwSignal<Option<Outcome>>,
-    resource: Resource<Result<Directory, AppError>>,
+    resource: Resource<Result<Directory, AppError>, Json>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());

@@ -10,6 +10,8 @@ use crate::domain::Names;
 use crate::domain::people::{ORGANISATION_KINDS, Organisation, Place, ValueChain};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::Json;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
@@ -18,12 +20,12 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use uuid::Uuid;
 
-type Reload = Resource<Result<Setting, AppError>>;
+type Reload = Resource<Result<Setting, AppError>, Json>;
 
 #[component]
 pub fn SettingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let setting = Resource::new(|| (), |_| programme_setting());
+    let setting = resource(|| (), |_| programme_setting());
     view! {
         <GatedFrame
             allowed=|role| Screen::Organisations.gate().allows(role)

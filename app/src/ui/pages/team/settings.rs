@@ -6,6 +6,7 @@ use crate::api::{risk_settings, save_risk_settings};
 use crate::domain::risk::{RiskSettings, THRESHOLDS};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::routes::Screen;
@@ -46,7 +47,7 @@ pub(crate) fn words(i18n: I18nContext<Locale>, field: &str) -> (&'static str, &'
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let current = Resource::new(|| (), |_| risk_settings());
+    let current = resource(|| (), |_| risk_settings());
     view! {
         <GatedFrame
             allowed=|role| Screen::Settings.gate().allows(role)

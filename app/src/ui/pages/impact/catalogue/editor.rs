@@ -8,6 +8,7 @@ use crate::domain::indicator::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::import::FileForm;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::impact::catalogue::field_error_line;
@@ -42,8 +43,8 @@ pub(crate) fn catalogue_error(i18n: I18nContext<Locale>, e: &CatalogueError) -> 
 pub(crate) fn CatalogueSection() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let catalogue = Resource::new(|| (), |_| list_indicators());
-    let chains = Resource::new(|| (), |_| list_value_chains());
+    let catalogue = resource(|| (), |_| list_indicators());
+    let chains = resource(|| (), |_| list_value_chains());
     let outcome = RwSignal::new(None::<Result<CataloguePublish, AppError>>);
     // Kept outside the list, which is drawn again once a version is published.
     let edited = RwSignal::new(None::<Result<CataloguePublish, AppError>>);

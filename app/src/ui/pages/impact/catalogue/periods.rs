@@ -4,6 +4,7 @@ use crate::api::{reporting_periods, set_period_status};
 use crate::domain::indicator::admin::PeriodState;
 use crate::domain::indicator::value::PeriodStatus;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::impact::catalogue::{Outcome, field_error_line, refusal};
 use leptos::prelude::*;
@@ -20,7 +21,7 @@ pub(crate) fn status_words(i18n: I18nContext<Locale>, status: PeriodStatus) -> &
 #[component]
 pub(crate) fn PeriodsSection() -> impl IntoView {
     let i18n = use_i18n();
-    let periods = Resource::new(|| (), |_| reporting_periods());
+    let periods = resource(|| (), |_| reporting_periods());
     let period = RwSignal::new(String::new());
     let status = RwSignal::new("locked".to_owned());
     let reason = RwSignal::new(String::new());

@@ -4,6 +4,7 @@ use crate::api::{save_target, target_choices};
 use crate::domain::indicator::admin::{SaveTarget, TargetChoices, TargetLine};
 use crate::domain::indicator::value::show_thousandths;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::impact::catalogue::{Outcome, field_error_line, refusal};
 use crate::ui::text;
@@ -15,7 +16,7 @@ use leptos_i18n::I18nContext;
 pub(crate) fn TargetsSection() -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.get_locale_untracked().as_str().to_owned();
-    let choices = Resource::new(move || (), move |_| target_choices(lang.clone()));
+    let choices = resource(move || (), move |_| target_choices(lang.clone()));
     // Outside the form: saving refetches the choices, which draws the form again.
     let outcome = RwSignal::new(None::<Result<String, String>>);
     view! {

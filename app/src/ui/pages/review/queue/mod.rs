@@ -16,6 +16,7 @@ use crate::domain::registry::RegistryReviewItem;
 use crate::domain::{QueueHeader, ReviewItem};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::panels::ErrorPanel;
 use crate::ui::pages::review::queue::cards::{Card, EntryCard, RegistryCard, extra_questions};
@@ -60,7 +61,7 @@ impl Filter {
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
     let i18n = use_i18n();
-    let items = Resource::new(
+    let items = resource(
         || (),
         |_| async {
             let visits = review_queue().await?;
