@@ -42,7 +42,8 @@ pub enum Screen {
 }
 
 /// The code chunk a screen's page lives in (`cargo leptos build --split`): what a cold start
-/// downloads is the main chunk only.
+/// downloads is the main chunk only. Chunks share a split module by who uses them together
+/// (`ui::chunks`): Project and Forms the field's, Review, Team and Impact the office's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chunk {
     /// In the main WASM: the home page and sign-in.

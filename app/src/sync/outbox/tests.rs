@@ -612,3 +612,25 @@ fn the_phone_reads_the_server_s_pull_with_its_records_left_as_text_and_decodes_e
         .collect();
     assert_eq!(decoded, vec![record]);
 }
+
+#[test]
+fn the_header_counts_what_waits_and_when_the_oldest_of_every_client_was_made() {
+    let kv = MemoryStore::default();
+    let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+    assert_eq!(summary(&kv, user).expect("read"), (0, None));
+    let mut first = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    first
+        .save::<SaveVisit>(&visit(100, project), TODAY, 2_000)
+        .expect("saved");
+    first
+        .save::<SaveVisit>(&visit(101, project), TODAY, 3_000)
+        .expect("saved");
+    // Another tab's client made one before them.
+    let mut other = Outbox::open(&kv, user, 1, Uuid::from_u128(8)).expect("open");
+    other
+        .save::<SaveVisit>(&visit(102, project), TODAY, 500)
+        .expect("saved");
+    assert_eq!(summary(&kv, user).expect("read"), (3, Some(500)));
+    // Someone else's entries are not hers.
+    assert_eq!(summary(&kv, Uuid::from_u128(2)).expect("read"), (0, None));
+}

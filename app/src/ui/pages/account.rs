@@ -9,6 +9,7 @@ use crate::ui::data::resource;
 use crate::ui::kit::gate::GatedFrame;
 use crate::ui::kit::layout::Frame;
 use crate::ui::kit::panels::ErrorPanel;
+use crate::ui::kit::post_form::PostForm;
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -115,7 +116,13 @@ fn SetupForm(token: String) -> impl IntoView {
     view! {
         <p>{t_string!(i18n, setup_intro)}</p>
         {summary(i18n, error)}
-        <ActionForm action>
+        <PostForm action read=|field| Setup {
+            token: field("token"),
+            name: field("name"),
+            email: field("email"),
+            password: field("password"),
+            password_again: field("password_again"),
+        }>
             <input type="hidden" name="token" value=token />
             {input(i18n, error, "name", t_string!(i18n, person_name), None, "text", "name")}
             {input(i18n, error, "email", t_string!(i18n, email), None, "email", "username")}
@@ -123,7 +130,7 @@ fn SetupForm(token: String) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 {t_string!(i18n, setup_button)}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }
 
@@ -159,7 +166,11 @@ fn CodeForm(code: String, email: String) -> impl IntoView {
     view! {
         <p>{t_string!(i18n, code_intro)}" "<bdi><strong>{email.clone()}</strong></bdi></p>
         {summary(i18n, error)}
-        <ActionForm action>
+        <PostForm action read=|field| RedeemCode {
+            code: field("code"),
+            password: field("password"),
+            password_again: field("password_again"),
+        }>
             <input type="hidden" name="code" value=code />
             // For password managers: the account this password belongs to.
             <input type="hidden" name="username" autocomplete="username" value=email />
@@ -167,7 +178,7 @@ fn CodeForm(code: String, email: String) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 {t_string!(i18n, code_button)}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }
 
@@ -202,13 +213,17 @@ fn PasswordChange() -> impl IntoView {
             {move || done().then(|| view! {
                 <p class="notice success" role="status"><span aria-hidden="true">"✓ "</span>{t_string!(i18n, account_password_changed)}</p>
             })}
-            <ActionForm action>
+            <PostForm action read=|field| ChangePassword {
+                current: field("current"),
+                password: field("password"),
+                password_again: field("password_again"),
+            }>
                 {input(i18n, error, "current", t_string!(i18n, current_password), None, "password", "current-password")}
                 {new_password(i18n, error)}
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     {t_string!(i18n, account_password_button)}
                 </button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
@@ -221,11 +236,11 @@ fn SignOutEverywhereForm() -> impl IntoView {
         <section aria-labelledby="everywhere-title">
             <h2 id="everywhere-title">{t_string!(i18n, account_everywhere)}</h2>
             <p>{t_string!(i18n, account_everywhere_intro)}</p>
-            <ActionForm action>
+            <PostForm action read=|_| SignOutEverywhere {}>
                 <button type="submit" disabled=move || action.pending().get()>
                     {t_string!(i18n, account_everywhere_button)}
                 </button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
