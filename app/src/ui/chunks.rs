@@ -84,8 +84,8 @@ macro_rules! lazy_page {
 // forms filled from it), the office's (review, the team's pages, dashboards), and one's account
 // (reached from an invitation before anything else). `wasm_split` writes one file per set of
 // modules that share code, and the sync engine's module (every signed-in page fetches it as it
-// starts) shares code with each: with a module per page group it took 32 files, fetched in one
-// task of 58 ms on a fast machine; with three it takes a handful.
+// starts) shares code with each: with six page modules it took 32 files, fetched in one task of
+// 58 ms on a fast machine; with three it takes 7.
 lazy_page!(
     ProjectRoute,
     athar_field,
