@@ -76,10 +76,13 @@ fn submit(job: Job) -> Result<(), Busy> {
         }
         Mutex::new(send)
     });
-    // A send fails only if every worker is gone; the job (and its reply) is dropped and the
-    // caller sees an error.
-    if let Ok(jobs) = jobs.lock() {
-        let _ = jobs.send(job);
+    // A send fails only if every worker is gone: the caller is told to try again, as when the
+    // line is full (never that the password is wrong).
+    let sent = jobs.lock().is_ok_and(|jobs| jobs.send(job).is_ok());
+    if !sent {
+        QUEUED.fetch_sub(1, Ordering::AcqRel);
+        tracing::error!("no password worker is left");
+        return Err(Busy);
     }
     Ok(())
 }
@@ -100,16 +103,33 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
             Ok(Job::Hash { reply, .. }) if reply.is_closed() => {}
             Ok(Job::Verify { reply, .. }) if reply.is_closed() => {}
             Ok(Job::Hash { password, reply }) => {
-                let _ = reply.send(hash_with(&mut memory, password.as_bytes()));
+                if let Some(hashed) = guarded(|| hash_with(&mut memory, password.as_bytes())) {
+                    let _ = reply.send(hashed);
+                }
             }
             Ok(Job::Verify {
                 password,
                 phc,
                 reply,
             }) => {
-                let _ = reply.send(verify_with(&mut memory, password.as_bytes(), &phc));
+                if let Some(ok) = guarded(|| verify_with(&mut memory, password.as_bytes(), &phc)) {
+                    let _ = reply.send(ok);
+                }
             }
             Err(_) => return,
+        }
+    }
+}
+
+/// Runs one job; a panic in it is logged and its reply dropped (the caller is told to try again),
+/// and the worker lives on: with one worker on a small server, a dead one would leave every later
+/// sign-in unanswered.
+fn guarded<T>(job: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+        Ok(answer) => Some(answer),
+        Err(_) => {
+            tracing::error!("a password job panicked");
+            None
         }
     }
 }
@@ -188,7 +208,8 @@ pub async fn hash(password: String) -> Result<String, HashError> {
         .map_err(HashError::Hash)
 }
 
-/// Whether `password` matches the PHC string `phc` (false for a malformed one).
+/// Whether `password` matches the PHC string `phc` (false for a malformed one). A check that
+/// could not be made is [`Busy`], never a wrong password: it must not count against the account.
 pub async fn verify(password: String, phc: String) -> Result<bool, Busy> {
     let (reply, answer) = oneshot::channel();
     submit(Job::Verify {
@@ -196,7 +217,7 @@ pub async fn verify(password: String, phc: String) -> Result<bool, Busy> {
         phc,
         reply,
     })?;
-    Ok(answer.await.unwrap_or(false))
+    answer.await.map_err(|_| Busy)
 }
 
 #[cfg(test)]
