@@ -88,10 +88,12 @@ pub fn hydrate() {
                 body.set_inner_html("");
             }
             shell_language();
+            ui::prepare_language().await;
             leptos::mount::mount_to_body(App);
             ready();
         } else if let Some(body) = body {
             ui::clock::from_page();
+            ui::prepare_language().await;
             // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
             // once that chunk is here.
             leptos::mount::hydrate_from_async(body, App).await.forget();

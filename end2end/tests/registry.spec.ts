@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { hydrated, openFirstProject, serviceWorkerReady, signIn } from "./helpers";
+import { hydrated, openFirstProject, recordVisit, serviceWorkerReady, signIn } from "./helpers";
 
 // The project registry from the field and from the office: a facilitator moves a project on in
 // its lifecycle offline; the team assigns a project to another facilitator.
@@ -111,6 +111,27 @@ test("offline, a facilitator corrects the project's title and legal form; the co
   await page.getByRole("button", { name: /Envoyer maintenant/ }).click();
   await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 20_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(project.title);
+});
+
+test("a correction half typed stays as typed while what the phone holds changes under it", async ({ page, context }) => {
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  const project = await openFirstProject(page);
+  await context.setOffline(true);
+  await page.getByText("Corriger le projet").click();
+  const typed = `${project.title} (en cours)`;
+  await page.getByLabel("Intitulé du projet").fill(typed);
+  // Meanwhile a visit is saved in another tab: the phone's data changes, the project does not.
+  const stamp = Date.now().toString(36);
+  const other = await context.newPage();
+  await other.goto(project.url);
+  await hydrated(other);
+  await recordVisit(other, `Visite d'un autre onglet ${stamp}`);
+  await other.close();
+  await expect(page.locator(".entries li", { hasText: stamp }), "the first tab has read the change").toHaveCount(1);
+  await expect(page.getByLabel("Intitulé du projet")).toHaveValue(typed);
+  await page.getByRole("button", { name: "Enregistrer les corrections" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(typed);
 });
 
 test("the team records a tranche: more disbursed than planned is refused, a good one shows at once", async ({ page }) => {

@@ -128,3 +128,27 @@ test("the day comes with the page: the server draws it, and the phone's own take
   const top = await page.locator(".card").first().evaluate((e) => e.getBoundingClientRect().top);
   expect(top).toBe(await page.evaluate(() => (window as any).__firstCardTop));
 });
+
+test("the projects the server drew are the ones the page keeps: nothing is drawn again once the page runs", async ({ page }) => {
+  await signIn(page, "facilitator");
+  // Every project card removed from the page from its first byte on, and the first card as the
+  // server sent it.
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__cardsRemoved = 0;
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.removedNodes)
+          if (n instanceof Element && (n.matches(".card") || n.querySelector(".card"))) w.__cardsRemoved++;
+    }).observe(document, { childList: true, subtree: true });
+    addEventListener("DOMContentLoaded", () => (w.__firstCard = document.querySelector(".card")));
+  });
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.locator(".today-early")).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator(".sync-count")).toHaveText(/Tout est envoyé/, { timeout: 30_000 });
+  // Whatever the page still does once it has started (the phone's own projects, the day).
+  await page.waitForTimeout(1_000);
+  expect(await page.evaluate(() => (window as any).__cardsRemoved), "cards drawn again").toBe(0);
+  expect(await page.evaluate(() => (window as any).__firstCard === document.querySelector(".card")), "the server's first card").toBe(true);
+});

@@ -73,20 +73,25 @@ pub(crate) fn mounted() -> RwSignal<bool> {
 }
 
 /// A value read from the local view, again whenever the device's data changes; `None` until the
-/// page runs in the browser. (Read directly in the render closure rather than stored in a
-/// signal of its own: every signal type costs code in the WASM.)
+/// page runs in the browser. What draws from it draws again only when the value itself changed:
+/// a sync that leaves it as it was (most of them) redraws nothing, and a form drawn from it keeps
+/// what is being typed.
 pub(crate) fn from_view<T>(
     user: Uuid,
-    read: impl Fn(&LocalView) -> T + 'static,
-) -> impl Fn() -> Option<T> {
+    read: impl Fn(&LocalView) -> T + Send + Sync + 'static,
+) -> impl Fn() -> Option<T> + Copy
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
     let sync = use_sync();
     let mounted = mounted();
-    move || {
+    let value = Memo::new(move |_| {
         if !mounted.get() {
             return None;
         }
         local_view(user, sync.revision.get()).map(|view| read(&view))
-    }
+    });
+    move || value.get()
 }
 
 /// What a capture form starts from: the project's title, and the record of kind `K` being edited

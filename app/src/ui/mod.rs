@@ -109,11 +109,40 @@ fn stylesheet_url(_options: &LeptosOptions) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "hydrate")]
+    if let Some(language) = LANGUAGE.with(std::cell::Cell::get) {
+        provide_context(language);
+    }
     view! {
         <I18nContextProvider>
             <Synced />
         </I18nContextProvider>
     }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static LANGUAGE: std::cell::Cell<Option<leptos_i18n::I18nContext<Locale>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Makes the page's language context before the page is hydrated or drawn (the `<html>` element's
+/// `lang` already says which); [`App`] provides it, and `I18nContextProvider` takes a context it
+/// finds instead of making its own.
+///
+/// `leptos_i18n` sets a new context's language, once more and to the same value, in an effect
+/// that runs after the first draw; every text that reads the language (the list of projects, the
+/// header, the sync bar) was then drawn twice as the page started. Made here, that effect has run
+/// before anything reads the language.
+#[cfg(feature = "hydrate")]
+pub async fn prepare_language() {
+    // Effects need the executor, which hydrating would otherwise start (a second start is a no-op).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let language = owner.with(leptos_i18n::context::init_i18n_context::<Locale>);
+    leptos::task::tick().await;
+    // The context lives as long as the page.
+    std::mem::forget(owner);
+    LANGUAGE.with(|cell| cell.set(Some(language)));
 }
 
 /// The app within its language: sync (which writes some of the header's words) and the pages.
