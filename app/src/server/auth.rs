@@ -280,9 +280,30 @@ pub async fn check_password(
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(too_long("password"));
     }
-    let Ok(_turn) = SIGN_INS.try_acquire() else {
+    let Ok(turn) = SIGN_INS.try_acquire() else {
         return Err(AppError::Unavailable);
     };
+    // Once counted, an attempt is carried to its end even when the client hangs up (a phone's
+    // link dropping mid-request drops this future): a right password dropped halfway would
+    // otherwise leave its row, counted as a failure, and a few dropped links lock a user out.
+    let (db, settings, email) = (db.clone(), settings.clone(), email.to_owned());
+    let addr = addr.map(str::to_owned);
+    tokio::spawn(async move {
+        let _turn = turn;
+        counted_check(&db, &settings, &email, password, addr.as_deref()).await
+    })
+    .await
+    .unwrap_or(Err(AppError::Unavailable))
+}
+
+/// [`check_password`] past its cheap refusals, with its turn taken.
+async fn counted_check(
+    db: &Db,
+    settings: &AuthSettings,
+    email: &str,
+    password: String,
+    addr: Option<&str>,
+) -> Result<SessionUser, AppError> {
     let now = OffsetDateTime::now_utc();
     let keys = lock_keys(email, addr, settings);
     let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
