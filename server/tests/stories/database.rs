@@ -4,7 +4,7 @@ use crate::support;
 
 use app::domain::Role;
 use app::error::AppError;
-use app::server::auth::{project_scope, resume_session, sign_in};
+use app::server::auth::{account_key, project_scope, resume_session, sign_in};
 use app::server::db::{DataState, ProjectScope};
 use app::server::demo::{DEMO_LOGINS, DEMO_PASSWORD};
 use app::server::state::AuthSettings;
@@ -205,46 +205,45 @@ async fn a_sign_in_whose_link_drops_halfway_is_not_counted_as_a_failure() {
         support::with_demo(&t).await;
         let settings = AuthSettings::default();
         let email = DEMO_LOGINS[0].0;
-        // The right password, six times, each request dropped while its password is checked
-        // (as when a phone's link goes): more than the five failures that lock an account.
-        for _ in 0..6 {
-            let dropped = tokio::time::timeout(
-                std::time::Duration::from_millis(10),
-                sign_in(
-                    &t.db,
-                    &settings,
-                    email,
-                    DEMO_PASSWORD.into(),
-                    Some("10.0.1.1"),
-                ),
-            )
-            .await;
-            // An answer this fast is a refusal made without checking: locked out by the drops.
-            if let Ok(answer) = dropped {
-                panic!("answered at once: {:?}", answer.err());
-            }
-        }
-        // What was started is carried to its end in the background; then she signs in.
-        let mut answer = None;
-        for _ in 0..100 {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            let tried = sign_in(
+        let right = || {
+            sign_in(
                 &t.db,
                 &settings,
                 email,
                 DEMO_PASSWORD.into(),
                 Some("10.0.1.1"),
             )
-            .await;
-            match tried {
-                Err(AppError::Unavailable) => continue,
-                other => {
-                    answer = Some(other);
+        };
+        let counted = || async {
+            let since = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+            t.db.login_failures_since(&account_key(email), since)
+                .await
+                .expect("query")
+                .len()
+        };
+        // The right password, six times, each request dropped while its password is checked
+        // (as when a phone's link goes): more than the five failures that lock an account.
+        for drop in 1..=6 {
+            let dropped = tokio::time::timeout(std::time::Duration::from_millis(10), right()).await;
+            // An answer this fast is a refusal made without checking: locked out by the drops.
+            if let Ok(answer) = dropped {
+                panic!("drop {drop} answered at once: {:?}", answer.err());
+            }
+            // What was started is carried to its end in the background, and its count goes.
+            let mut left = counted().await;
+            for _ in 0..100 {
+                if left == 0 {
                     break;
                 }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                left = counted().await;
             }
+            assert_eq!(
+                left, 0,
+                "drop {drop}: the attempt stays counted as a failure"
+            );
         }
-        let answer = answer.expect("an answer");
+        let answer = right().await;
         assert!(
             answer.is_ok(),
             "not locked out by dropped links: {:?}",
