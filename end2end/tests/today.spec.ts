@@ -152,4 +152,17 @@ test("the projects the server drew are the ones the page keeps: nothing of them 
   await page.waitForTimeout(1_000);
   expect(await page.evaluate(() => (window as any).__listChanges), "the list drawn again").toEqual([]);
   expect(await page.evaluate(() => (window as any).__firstCard === document.querySelector(".card")), "the server's first card").toBe(true);
+  // The server's cards are the page's: all there, the button to register beside them, and a
+  // card opens its project inside the app (the page is not loaded again).
+  const served = ((await (await page.request.get("/")).text()).match(/<li class="card/g) ?? []).length;
+  expect(served).toBeGreaterThan(0);
+  await expect(page.locator("li.card")).toHaveCount(served);
+  await expect(page.getByRole("link", { name: /Enregistrer un projet/ })).toBeVisible();
+  await page.evaluate(() => ((window as any).__samePage = true));
+  const first = page.locator("li.card a").first();
+  const title = (await first.textContent()) ?? "";
+  await first.click();
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]+$/);
+  await expect(page.locator("h1")).toContainText(title.trim());
+  expect(await page.evaluate(() => (window as any).__samePage), "the project opened inside the app").toBe(true);
 });

@@ -24,15 +24,16 @@
   }
   window.addEventListener("error", function (e) { recover(e.error); });
   window.addEventListener("unhandledrejection", function (e) { recover(e.reason); });
-  // Whether this load is such a second try (read once, by `hydrate()`).
+  // Whether this load is such a second try (read by `hydrate()`). Read now, while the WASM is
+  // on its way: the first use of the tab's session storage takes a few milliseconds, which are
+  // not to be spent in the task that takes the page over.
+  var secondTry = false;
+  try {
+    secondTry = sessionStorage.getItem(RECOVER) === location.pathname;
+    sessionStorage.removeItem(RECOVER);
+  } catch (e) {}
   athar.drawHere = function () {
-    try {
-      var path = sessionStorage.getItem(RECOVER);
-      sessionStorage.removeItem(RECOVER);
-      return path === location.pathname;
-    } catch (e) {
-      return false;
-    }
+    return secondTry;
   };
 
   // Each open tab holds one slot (a Web Lock kept for the tab's life); a slot is one sync client
@@ -49,6 +50,17 @@
         .catch(function () { resolve(0); });
     })(0);
   });
+
+  // The values of every local storage key starting with `prefix`, as one JSON array of strings:
+  // one call from the WASM, where reading key by key takes two per key.
+  athar.localValuesUnder = function (prefix) {
+    var values = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key !== null && key.lastIndexOf(prefix, 0) === 0) values.push(localStorage.getItem(key));
+    }
+    return JSON.stringify(values);
+  };
 
   // Takes the lock `name` unless another tab holds it: one sync at a time across all tabs.
   // Resolves to a function that releases it, or null. A closed tab releases its locks.

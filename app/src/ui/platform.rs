@@ -24,6 +24,14 @@ extern "C" {
     fn js_read_file(id: &str) -> Promise;
     #[wasm_bindgen(js_namespace = athar, js_name = readFiles)]
     fn js_read_files(id: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = localValuesUnder, catch)]
+    fn js_local_values_under(prefix: &str) -> Result<String, JsValue>;
+}
+
+/// The values of every key of the browser's local storage that starts with `prefix`, read by
+/// the page's script in one call (`None` when the storage cannot be read).
+pub fn local_values_under(prefix: &str) -> Option<Vec<String>> {
+    serde_json::from_str(&js_local_values_under(prefix).ok()?).ok()
 }
 
 /// Whether a new version of the app waits while entries do (`service_worker_client.js`).

@@ -148,7 +148,7 @@ impl SyncHandle {
     ) -> Vec<crate::domain::ProjectCard> {
         #[cfg(feature = "hydrate")]
         {
-            crate::ui::platform::next_task().await;
+            engine::sync_module().await;
             engine::unlisted_chunk(user, facilitator, listed)
                 .await
                 .unwrap_or_default()
@@ -165,7 +165,7 @@ impl SyncHandle {
     pub fn keep_projects_offline(self, user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            crate::ui::platform::next_task().await;
+            engine::sync_module().await;
             if let Ok(keeping) = engine::keep_projects_chunk(user, projects).await {
                 keeping.await;
             }
@@ -209,4 +209,4 @@ pub async fn save(
 }
 
 #[cfg(feature = "hydrate")]
-mod engine;
+pub(crate) mod engine;

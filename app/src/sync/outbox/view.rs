@@ -76,11 +76,8 @@ impl LocalView {
         user: Uuid,
     ) -> Result<LocalView, StorageError> {
         let mut view = LocalView::default();
-        let records = format!("{}r/", prefix(user));
-        for key in snapshot.keys()?.iter().filter(|k| k.starts_with(&records)) {
-            if let Some(raw) = snapshot.get(key)?
-                && let Ok(record) = serde_json::from_str::<Record>(&raw)
-            {
+        for raw in snapshot.values_under(&format!("{}r/", prefix(user)))? {
+            if let Ok(record) = serde_json::from_str::<Record>(&raw) {
                 view.on_server.insert(record.key(), ());
                 view.records.insert(record.key(), record);
             }

@@ -20,6 +20,8 @@ use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `/`: what the signed-in user works on, by role; the sign-in page for everyone else.
 #[component]
@@ -133,6 +135,7 @@ pub(crate) fn ProjectsHome(
         }
     });
     let cards = today::Cards { projects, on_phone };
+    let kept = Served::new();
     let title = move || match role {
         Role::Facilitator => t_string!(i18n, my_projects),
         Role::Supervisor => t_string!(i18n, incubator_projects),
@@ -153,13 +156,20 @@ pub(crate) fn ProjectsHome(
                             let offline = loaded.source == Source::Device && source == Source::Server;
                             let mut cards = loaded.value;
                             cards.splice(0..0, on_phone.get());
-                            view! {
+                            let list = move || view! {
                                 {offline.then(|| view! { <crate::ui::kit::layout::OfflineDataNote /> })}
                                 {facilitator.then(|| view! {
                                     <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
                                 })}
                                 <ProjectList cards grouped=role != Role::Facilitator />
-                            }.into_any()
+                            };
+                            if kept.as_served() {
+                                // Empty in the browser: hydrating keeps what the server drew.
+                                let html = if cfg!(feature = "ssr") { list().to_html() } else { String::new() };
+                                view! { <div class="projects" inner_html=html></div> }.into_any()
+                            } else {
+                                view! { <div class="projects">{list()}</div> }.into_any()
+                            }
                         }
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     }
@@ -179,7 +189,7 @@ fn TodayPanel(user: SessionUser, cards: today::Cards, early: today::Early) -> im
     let chunk = RwSignal::new(TODAY_CHUNK.with(std::cell::Cell::get));
     let drawn = RwSignal::new(false);
     // Hydrating a page the server drew (not one drawn here, offline or on a move in the app).
-    let after_server = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
+    let after_server = hydrating();
     Effect::new(move |_| {
         if !chunk.get_untracked() {
             leptos::task::spawn_local(async move {
@@ -215,6 +225,30 @@ fn TodayPanel(user: SessionUser, cards: today::Cards, early: today::Early) -> im
             }}
         </Suspense>
     }
+}
+
+/// Whether the project list is the server's markup, left as it is. The server sends the cards
+/// as markup the browser does not hydrate: they are text and links (the router follows a link
+/// wherever it is), and hydrating them was two thirds of hydrating the page. The browser draws
+/// the list itself the next time what it shows changes (the phone's own projects), and on a page
+/// it draws alone (offline, or opened from inside the app).
+struct Served(Arc<AtomicBool>);
+
+impl Served {
+    fn new() -> Self {
+        Self(Arc::new(AtomicBool::new(hydrating())))
+    }
+
+    /// Whether this drawing of the list is the server's markup: always on the server; in the
+    /// browser, its first drawing while the page is hydrated, and never again.
+    fn as_served(&self) -> bool {
+        cfg!(feature = "ssr") || (self.0.swap(false, Ordering::Relaxed) && hydrating())
+    }
+}
+
+/// Whether the browser is hydrating a page the server drew (not drawing one alone).
+fn hydrating() -> bool {
+    Owner::current_shared_context().is_some_and(|c| c.during_hydration())
 }
 
 thread_local! {

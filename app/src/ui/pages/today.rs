@@ -67,8 +67,7 @@ pub async fn panel(
 pub async fn fetch_chunk() -> bool {
     #[cfg(feature = "hydrate")]
     {
-        crate::ui::platform::next_task().await;
-        preload_today().await.is_ok()
+        crate::ui::sync::engine::sync_module().await && preload_today().await.is_ok()
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -117,6 +117,7 @@ async fn run(h: SyncHandle) {
         Some(u) if remembered != Some(u) => Err(AppError::Network("another user".into())),
         Some(user) if online => {
             h.status.update(|s| s.running = true);
+            sync_module().await;
             let r = platform::exclusive("athar-sync", sync_chunk(user, h))
                 .await
                 .unwrap_or(Ok(()));
@@ -183,6 +184,7 @@ fn storage(e: crate::storage::StorageError) -> AppError {
     athar_sync,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
+    preload(preload_sync),
     return_wrapper(let future = _; { future.await } -> Result<(), AppError>)
 )]
 fn sync_chunk(
@@ -190,6 +192,18 @@ fn sync_chunk(
     h: SyncHandle,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> {
     Box::pin(sync_user(user, h))
+}
+
+/// Resolves once the sync module is here (false when it cannot be fetched), in a task of its own.
+/// Its chunk files are requested outside the task that asks for them, and each caller waiting
+/// for the module (the sync, the day's panel, the phone's own projects, the project pages kept
+/// offline) goes on in a task of its own once it arrives, not all of them in the one task where
+/// it does.
+pub async fn sync_module() -> bool {
+    platform::next_task().await;
+    let here = preload_sync().await.is_ok();
+    platform::next_task().await;
+    here
 }
 
 /// The export file (`sync::protocol::OutboxExport`), written from the stored mutations as
