@@ -145,7 +145,8 @@
   function registerOnce() {
     if (!loaded || !started || asked) return;
     asked = true;
-    register();
+    // In a task of its own, not in the one that took the page over.
+    setTimeout(register, 0);
   }
   window.addEventListener("athar-ready", function () { started = true; registerOnce(); });
   window.addEventListener("load", function () {
