@@ -634,3 +634,38 @@ fn the_header_counts_what_waits_and_when_the_oldest_of_every_client_was_made() {
     // Someone else's entries are not hers.
     assert_eq!(summary(&kv, Uuid::from_u128(2)).expect("read"), (0, None));
 }
+
+/// How long reading the local view takes as a phone's records grow (a benchmark: it prints
+/// figures). `cargo test -p app --features ssr --release reading_the_view -- --ignored --nocapture`
+#[test]
+#[ignore = "a benchmark: prints figures"]
+fn reading_the_view_of_thousands_of_records() {
+    let user = Uuid::from_u128(1);
+    for n in [300u128, 1_000, 3_000, 6_000] {
+        let kv = MemoryStore::default();
+        for i in 0..n {
+            // Stored in an order unrelated to the records' ids, as a phone's storage lists them.
+            let id = Uuid::from_u128(1_000 + (i * 7_919) % 100_000);
+            let record = Record::Visit(Visit {
+                id,
+                fields: visit(i, Uuid::from_u128(50 + i % 30)).fields,
+                author_id: Some(user),
+                version: 2,
+                conflict: false,
+                review: None,
+            });
+            kv.set(
+                &record_key(user, RecordKind::Visit, id),
+                &serde_json::to_string(&record).expect("json"),
+            )
+            .expect("stored");
+        }
+        let start = std::time::Instant::now();
+        for _ in 0..5 {
+            let view = LocalView::load(&kv, &kv, user).expect("view");
+            assert_eq!(view.records().count() as u128, n);
+        }
+        let ms = start.elapsed().as_secs_f64() * 1000.0 / 5.0;
+        println!("{n:>5} records: {ms:.1} ms per read of the view");
+    }
+}
