@@ -194,15 +194,24 @@ fn sync_chunk(
     Box::pin(sync_user(user, h))
 }
 
-/// Resolves once the sync module is here (false when it cannot be fetched), in a task of its own.
-/// Its chunk files are requested outside the task that asks for them, and each caller waiting
-/// for the module (the sync, the day's panel, the phone's own projects, the project pages kept
-/// offline) goes on in a task of its own once it arrives, not all of them in the one task where
-/// it does.
+/// Resolves once the sync module is here (false when it cannot be fetched). The first time, in
+/// a task of its own: its chunk files are requested outside the task that asks for them, and
+/// each caller waiting for the module (the sync, the day's panel, the phone's own projects, the
+/// project pages kept offline) goes on in a task of its own once it arrives, not all of them in
+/// the one task where it does. Once it is here, at once.
 pub async fn sync_module() -> bool {
+    thread_local! {
+        static HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if HERE.get() {
+        return true;
+    }
     platform::next_task().await;
     let here = preload_sync().await.is_ok();
     platform::next_task().await;
+    if here {
+        HERE.set(true);
+    }
     here
 }
 
