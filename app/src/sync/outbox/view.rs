@@ -102,8 +102,9 @@ impl LocalView {
             .filter_map(|raw| serde_json::from_str::<Record>(raw).ok())
             .map(|record| (record.key(), record))
             .collect();
-        view.on_server = Small::from_unsorted(pulled.iter().map(|(k, _)| (*k, ())).collect());
         view.records = Small::from_unsorted(pulled);
+        // The same keys, already in order.
+        view.on_server = Small(view.records.0.iter().map(|(k, _)| (*k, ())).collect());
         let author = Author { user };
         let keys = outbox.keys()?;
         let refused_prefix = format!("{}refused/", prefix(user));
