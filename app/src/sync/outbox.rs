@@ -578,7 +578,7 @@ pub fn set_sync_meta<S: KeyValue>(kv: &S, user: Uuid, meta: &SyncMeta) -> Result
 }
 
 mod view;
-pub use view::{LocalView, SyncState};
+pub use view::{LocalView, SyncState, ViewReading};
 
 #[cfg(test)]
 mod tests;

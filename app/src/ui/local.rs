@@ -64,6 +64,54 @@ pub(crate) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalV
     }
 }
 
+/// Reads `user`'s view once a sync is done, before the pages do, a slice of records at a time
+/// with the page free between slices, and keeps it for the revision the end of the sync makes
+/// (`revision` plus one): the pages then draw from it at once. After a first pull, reading
+/// hundreds of records in one go held the page for tens of milliseconds. Nothing is read when no
+/// page of this tab has read `user`'s view (a page that shows none of the phone's records).
+///
+/// Runs under the sync's lock, so the pulled records it reads cannot change meanwhile (only a
+/// sync writes them); the outbox is read last, in the same task that keeps the view. A revision
+/// that moved meanwhile (another tab) leaves the pages to read the view themselves.
+#[cfg(feature = "hydrate")]
+pub(crate) async fn read_ahead(user: Uuid, revision: RwSignal<u32>) {
+    use crate::storage::{BrowserStore, durable::Outbox, local_writes};
+    use crate::sync::outbox::ViewReading;
+    use crate::ui::platform::{next_task, now_ms};
+    /// Records decoded in one go, and how long a task decodes before the page gets its turn.
+    const SLICE: usize = 10;
+    const TASK_MS: i64 = 4;
+    if !LAST_VIEW.with_borrow(|c| c.as_ref().is_some_and(|r| r.user == user)) {
+        return;
+    }
+    let seen = revision.get_untracked();
+    let Ok(mut reading) = ViewReading::start(&BrowserStore, user) else {
+        return;
+    };
+    let mut task_start = now_ms();
+    loop {
+        if now_ms() - task_start >= TASK_MS {
+            next_task().await;
+            task_start = now_ms();
+        }
+        if reading.decode(SLICE) {
+            break;
+        }
+    }
+    if revision.get_untracked() != seen {
+        return;
+    }
+    let Ok(view) = reading.finish(&Outbox) else {
+        return;
+    };
+    LAST_VIEW.set(Some(ReadView {
+        user,
+        writes: local_writes(),
+        revision: seen.wrapping_add(1),
+        view: std::rc::Rc::new(view),
+    }));
+}
+
 /// True once the page runs in the browser: what reads device storage draws from then on, so the
 /// server's markup and the first browser render agree.
 pub(crate) fn mounted() -> RwSignal<bool> {

@@ -24,6 +24,8 @@ extern "C" {
     fn js_read_file(id: &str) -> Promise;
     #[wasm_bindgen(js_namespace = athar, js_name = readFiles)]
     fn js_read_files(id: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = athar, js_name = nextTask, catch)]
+    fn js_next_task() -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = athar, js_name = localValuesUnder, catch)]
     fn js_local_values_under(prefix: &str) -> Result<String, JsValue>;
 }
@@ -123,12 +125,15 @@ pub async fn slot() -> u32 {
     }
 }
 
-/// Resolves in a task of its own (a zero timeout). Work that may wait a moment, such as fetching
-/// a code chunk (a request per shared piece, a few milliseconds each on a slow phone), awaits it
-/// first, so it does not lengthen the task that hydrates the page.
+/// Resolves in a task of its own (`platform.js`; a zero timeout without it). Work that may wait
+/// a moment, such as fetching a code chunk (a request per shared piece, a few milliseconds each
+/// on a slow phone), awaits it first, so it does not lengthen the task that hydrates the page;
+/// long work (a pull, reading the phone's records) awaits it between slices.
 pub async fn next_task() {
-    let promise = Promise::new(&mut |resolve, _| {
-        let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
+    let promise = js_next_task().unwrap_or_else(|_| {
+        Promise::new(&mut |resolve, _| {
+            let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
+        })
     });
     let _ = JsFuture::from(promise).await;
 }

@@ -149,7 +149,10 @@ impl SyncHandle {
         #[cfg(feature = "hydrate")]
         {
             engine::sync_module().await;
-            engine::unlisted_chunk(user, facilitator, listed)
+            // Not in the task that drew the page or the day: the cards go in one of their own.
+            crate::ui::platform::next_task().await;
+            let revision = self.revision.get_untracked();
+            engine::unlisted_chunk(user, revision, facilitator, listed)
                 .await
                 .unwrap_or_default()
         }

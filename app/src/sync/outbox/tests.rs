@@ -669,3 +669,75 @@ fn reading_the_view_of_thousands_of_records() {
         println!("{n:>5} records: {ms:.1} ms per read of the view");
     }
 }
+
+#[test]
+fn the_view_read_a_slice_at_a_time_is_the_view_read_at_once() {
+    let kv = MemoryStore::default();
+    let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
+    let pulled = |id: u128| {
+        Record::Visit(Visit {
+            id: Uuid::from_u128(id),
+            fields: visit(id, project).fields,
+            author_id: Some(user),
+            version: 2,
+            conflict: false,
+            review: None,
+        })
+    };
+    let response = PullResponse {
+        cookie: Cookie {
+            version: 2,
+            scope: "s".into(),
+        },
+        last_seq: 0,
+        reset: true,
+        records: (100..125).map(pulled).collect(),
+        forms: String::new(),
+    };
+    apply_pull(&kv, user, &response).expect("applied");
+    // A record the phone cannot read is left out either way.
+    kv.set(
+        &record_key(user, RecordKind::Visit, Uuid::from_u128(999)),
+        "not a record",
+    )
+    .expect("stored");
+    // Waiting here: an edit of a pulled visit and a new one.
+    let mut a = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
+    let mut edit = visit(103, project);
+    edit.base_version = Some(2);
+    edit.fields.observations = "corrigée sur le téléphone".into();
+    a.save::<SaveVisit>(&edit, TODAY, 1).expect("saved");
+    a.save::<SaveVisit>(&visit(500, project), TODAY, 2)
+        .expect("saved");
+
+    let shown = |view: &LocalView| -> Vec<(Uuid, String, SyncState)> {
+        view.visits_of(project)
+            .into_iter()
+            .map(|v| {
+                let state = view.state(RecordKind::Visit, v.id);
+                (v.id, v.fields.observations.clone(), state)
+            })
+            .collect()
+    };
+    let at_once = shown(&LocalView::load(&kv, &kv, user).expect("view"));
+    let mut reading = ViewReading::start(&kv, user).expect("started");
+    let mut slices = 1;
+    while !reading.decode(4) {
+        slices += 1;
+    }
+    let in_slices = shown(&reading.finish(&kv).expect("view"));
+    assert_eq!(slices, 7, "26 stored records, 4 at a time");
+    assert_eq!(in_slices, at_once);
+    assert_eq!(at_once.len(), 26);
+    let edited = at_once
+        .iter()
+        .find(|(id, ..)| *id == Uuid::from_u128(103))
+        .expect("edited visit");
+    assert_eq!(edited.1, "corrigée sur le téléphone");
+    assert_eq!(edited.2, SyncState::Waiting);
+    let sent = at_once
+        .iter()
+        .find(|(id, ..)| *id == Uuid::from_u128(110))
+        .expect("pulled visit");
+    assert_eq!(sent.2, SyncState::Sent);
+}

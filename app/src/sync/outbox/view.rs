@@ -35,6 +35,76 @@ pub struct LocalView {
 
 type RecordKey = (RecordKind, Uuid);
 
+/// [`LocalView::load`] in steps, so a page can read thousands of records a slice at a time with
+/// room to breathe between slices: [`ViewReading::start`] reads the stored snapshot as text,
+/// [`ViewReading::decode`] decodes some of it, [`ViewReading::finish`] replays the outbox. The
+/// view is the same as one `load` at the moment of `start` as long as the snapshot is not written
+/// meanwhile (the caller checks that).
+pub struct ViewReading {
+    user: Uuid,
+    raw: std::vec::IntoIter<String>,
+    pulled: Vec<(RecordKey, Record)>,
+}
+
+impl ViewReading {
+    pub fn start(snapshot: &impl KeyRead, user: Uuid) -> Result<Self, StorageError> {
+        let raw = snapshot.values_under(&format!("{}r/", prefix(user)))?;
+        Ok(ViewReading {
+            user,
+            pulled: Vec::with_capacity(raw.len()),
+            raw: raw.into_iter(),
+        })
+    }
+
+    /// Decodes up to `count` more records (one stored unreadably is left out, as by `load`);
+    /// true once every record is decoded.
+    pub fn decode(&mut self, count: usize) -> bool {
+        for raw in self.raw.by_ref().take(count) {
+            if let Ok(record) = serde_json::from_str::<Record>(&raw) {
+                self.pulled.push((record.key(), record));
+            }
+        }
+        self.raw.len() == 0
+    }
+
+    /// The view: the records decoded, with the refused and waiting mutations of `outbox`
+    /// replayed on top, in order (the records not decoded yet are decoded first).
+    pub fn finish(mut self, outbox: &impl KeyRead) -> Result<LocalView, StorageError> {
+        self.decode(usize::MAX);
+        let user = self.user;
+        let mut view = LocalView {
+            records: Small::from_unsorted(self.pulled),
+            ..LocalView::default()
+        };
+        // The same keys, already in order.
+        view.on_server = Small(view.records.0.iter().map(|(k, _)| (*k, ())).collect());
+        let author = Author { user };
+        let keys = outbox.keys()?;
+        let refused_prefix = format!("{}refused/", prefix(user));
+        for key in keys.iter().filter(|k| k.starts_with(&refused_prefix)) {
+            if let Some(raw) = outbox.get(key)?
+                && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
+                && let Some(target) = mutations::replay(
+                    &entry.mutation.name,
+                    entry.mutation.args.get(),
+                    author,
+                    &mut view,
+                    true,
+                )
+            {
+                view.refused.insert(target, entry);
+            }
+        }
+        for m in pending_among(outbox, &keys, user)? {
+            if let Some(target) = mutations::replay(&m.name, m.args.get(), author, &mut view, false)
+            {
+                view.waiting.insert(target, ());
+            }
+        }
+        Ok(view)
+    }
+}
+
 /// A map kept as a vector sorted by key: a vector's code is a fraction of a B-tree's in the WASM
 /// every phone downloads, and a binary search finds a record among thousands at once. (A linear
 /// search made reading the view, which happens after every sync, quadratic in the records a
@@ -95,40 +165,7 @@ impl LocalView {
         outbox: &impl KeyRead,
         user: Uuid,
     ) -> Result<LocalView, StorageError> {
-        let mut view = LocalView::default();
-        let pulled: Vec<_> = snapshot
-            .values_under(&format!("{}r/", prefix(user)))?
-            .iter()
-            .filter_map(|raw| serde_json::from_str::<Record>(raw).ok())
-            .map(|record| (record.key(), record))
-            .collect();
-        view.records = Small::from_unsorted(pulled);
-        // The same keys, already in order.
-        view.on_server = Small(view.records.0.iter().map(|(k, _)| (*k, ())).collect());
-        let author = Author { user };
-        let keys = outbox.keys()?;
-        let refused_prefix = format!("{}refused/", prefix(user));
-        for key in keys.iter().filter(|k| k.starts_with(&refused_prefix)) {
-            if let Some(raw) = outbox.get(key)?
-                && let Ok(entry) = serde_json::from_str::<RefusedEntry>(&raw)
-                && let Some(target) = mutations::replay(
-                    &entry.mutation.name,
-                    entry.mutation.args.get(),
-                    author,
-                    &mut view,
-                    true,
-                )
-            {
-                view.refused.insert(target, entry);
-            }
-        }
-        for m in pending_among(outbox, &keys, user)? {
-            if let Some(target) = mutations::replay(&m.name, m.args.get(), author, &mut view, false)
-            {
-                view.waiting.insert(target, ());
-            }
-        }
-        Ok(view)
+        ViewReading::start(snapshot, user)?.finish(outbox)
     }
 
     pub fn contains(&self, key: (RecordKind, Uuid)) -> bool {

@@ -19,8 +19,10 @@ use uuid::Uuid;
 /// bytes, so 1,000 waiting entries go in two or three requests.
 const PUSH_COUNT: usize = 500;
 const PUSH_BYTES: usize = 900 * 1024;
-/// Pulled records stored in one go: a few milliseconds on a slow phone.
-const PULL_SLICE: usize = 40;
+/// Pulled records are decoded and stored this many at a time, and the page gets its turn once
+/// a task has run for `PULL_TASK_MS`: a few milliseconds, whatever the phone's speed.
+const PULL_SLICE: usize = 10;
+const PULL_TASK_MS: i64 = 4;
 /// With nothing failing, pull this often for what others changed.
 const IDLE_MS: u32 = 5 * 60 * 1000;
 const FIRST_RETRY_MS: u32 = 5_000;
@@ -82,7 +84,7 @@ pub fn refresh(h: SyncHandle, user: Uuid) {
         s.attention = attention;
         s.last_success = last;
     });
-    h.revision.update(|r| *r += 1);
+    h.revision.update(|r| *r = r.wrapping_add(1));
 }
 
 pub fn schedule(h: SyncHandle, ms: u32) {
@@ -191,7 +193,16 @@ fn sync_chunk(
     user: Uuid,
     h: SyncHandle,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> {
-    Box::pin(sync_user(user, h))
+    Box::pin(async move {
+        let done = sync_user(user, h).await;
+        // The pages draw what the sync changed once it returns ([`refresh`]), from the phone's
+        // records read here first, in a task of its own: after a first pull, reading hundreds
+        // of records and drawing the day in one go held the page for tens of milliseconds.
+        platform::next_task().await;
+        crate::ui::local::read_ahead(user, h.revision).await;
+        platform::next_task().await;
+        done
+    })
 }
 
 /// Resolves once the sync module is here (false when it cannot be fetched). The first time, in
@@ -271,10 +282,11 @@ pub fn keep_projects_chunk(
 #[leptos::wasm_split::wasm_split(athar_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn unlisted_chunk(
     user: Uuid,
+    revision: u32,
     facilitator: String,
     listed: Vec<Uuid>,
 ) -> Result<Vec<crate::domain::ProjectCard>, AppError> {
-    let view = outbox::LocalView::load(&BrowserStore, &Disk, user).map_err(storage)?;
+    let view = crate::ui::local::local_view(user, revision).ok_or(AppError::Internal)?;
     let choices = crate::ui::pages::project::registration::read_choices(user).unwrap_or_default();
     Ok(view
         .records()
@@ -364,9 +376,11 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     // A first pull on a new phone brings hundreds of records: decoded and stored a slice at a
     // time, with the page free to answer a tap between two slices.
     let mut applying = outbox::PullApply::default();
-    for (i, slice) in pulled.records.chunks(PULL_SLICE).enumerate() {
-        if i > 0 {
+    let mut task_start = platform::now_ms();
+    for slice in pulled.records.chunks(PULL_SLICE) {
+        if platform::now_ms() - task_start >= PULL_TASK_MS {
             platform::next_task().await;
+            task_start = platform::now_ms();
         }
         let records = slice
             .iter()
