@@ -35,6 +35,87 @@ impl<T: DeserializeOwned> Decoder<T> for Json {
     }
 }
 
+/// Data sent with a page that the browser does not need while it hydrates it (the project list,
+/// which the page keeps as the server drew it): kept as the JSON it came in and decoded the
+/// first time it is read, once for every copy. Stored on the device as that same JSON.
+pub struct Lazy<T> {
+    raw: std::sync::Arc<serde_json::value::RawValue>,
+    /// Once read: the value, and whether `raw` could be read as one.
+    value: std::sync::Arc<std::sync::OnceLock<(T, bool)>>,
+}
+
+impl<T: Serialize> Lazy<T> {
+    pub fn new(value: T) -> Result<Self, AppError> {
+        let raw = serde_json::value::to_raw_value(&value).map_err(|_| AppError::Internal)?;
+        Ok(Lazy {
+            raw: raw.into(),
+            value: std::sync::Arc::new((value, true).into()),
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Default> Lazy<T> {
+    /// The value, decoded now if it was not yet (the default if what came cannot be read as a
+    /// `T`: see [`Lazy::readable`]).
+    pub fn get(&self) -> &T {
+        &self.decoded().0
+    }
+
+    /// Whether what came reads as a `T` (a copy on the device kept by another version of the
+    /// app may not): decodes it now if it was not yet.
+    pub fn readable(&self) -> bool {
+        self.decoded().1
+    }
+
+    fn decoded(&self) -> &(T, bool) {
+        self.value
+            .get_or_init(|| match serde_json::from_slice(self.raw.get().as_bytes()) {
+                Ok(value) => (value, true),
+                Err(e) => {
+                    leptos::logging::warn!("page data: {e}");
+                    (T::default(), false)
+                }
+            })
+    }
+}
+
+impl<T> Clone for Lazy<T> {
+    fn clone(&self) -> Self {
+        Lazy {
+            raw: self.raw.clone(),
+            value: self.value.clone(),
+        }
+    }
+}
+
+impl<T> PartialEq for Lazy<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.get() == other.raw.get()
+    }
+}
+
+impl<T> std::fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.raw.get())
+    }
+}
+
+impl<T> Serialize for Lazy<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(serializer)
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Lazy<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        Ok(Lazy {
+            raw: raw.into(),
+            value: std::sync::Arc::new(std::sync::OnceLock::new()),
+        })
+    }
+}
+
 /// A page's data (see [`Json`]): fetched by the server as it renders the page, sent with it, and
 /// fetched again by the browser whenever `source` changes.
 pub fn resource<T, S, Fut>(
@@ -223,5 +304,31 @@ pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) 
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lazy;
+
+    #[test]
+    fn data_decoded_when_read_travels_and_is_kept_as_it_came() {
+        let cards = vec![(1u32, "Telmine".to_owned()), (2, "Douz".to_owned())];
+        let sent = serde_json::to_string(&Lazy::new(cards.clone()).expect("lazy")).expect("json");
+        assert_eq!(sent, serde_json::to_string(&cards).expect("json"));
+        // What the browser receives: kept as text until read, then the same value for every copy.
+        let received: Lazy<Vec<(u32, String)>> = serde_json::from_str(&sent).expect("received");
+        let copy = received.clone();
+        assert_eq!(received.get(), &cards);
+        assert!(std::ptr::eq(received.get(), copy.get()), "decoded once");
+        // Stored on the device as it came.
+        assert_eq!(serde_json::to_string(&copy).expect("json"), sent);
+        assert!(received.readable());
+        // A copy kept by another version, in another shape: said, and read as nothing.
+        let other: Lazy<Vec<(u32, String)>> =
+            serde_json::from_str(r#"{"cards":[]}"#).expect("still JSON");
+        assert!(!other.readable());
+        assert!(other.get().is_empty());
+        assert!(serde_json::from_str::<Lazy<Vec<u32>>>("[1,").is_err());
     }
 }

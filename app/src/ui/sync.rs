@@ -144,7 +144,7 @@ impl SyncHandle {
         self,
         user: uuid::Uuid,
         facilitator: String,
-        listed: Vec<uuid::Uuid>,
+        listed: crate::ui::data::Lazy<Vec<crate::domain::ProjectCard>>,
     ) -> Vec<crate::domain::ProjectCard> {
         #[cfg(feature = "hydrate")]
         {
@@ -152,6 +152,7 @@ impl SyncHandle {
             // Not in the task that drew the page or the day: the cards go in one of their own.
             crate::ui::platform::next_task().await;
             let revision = self.revision.get_untracked();
+            let listed = listed.get().iter().map(|c| c.id).collect();
             engine::unlisted_chunk(user, revision, facilitator, listed)
                 .await
                 .unwrap_or_default()
@@ -165,10 +166,15 @@ impl SyncHandle {
 
     /// Keeps the pages of `projects` (and the choice lists registering a project needs) on this
     /// device, fetched in the background by the sync chunk.
-    pub fn keep_projects_offline(self, user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
+    pub fn keep_projects_offline(
+        self,
+        user: uuid::Uuid,
+        projects: crate::ui::data::Lazy<Vec<crate::domain::ProjectCard>>,
+    ) {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             engine::sync_module().await;
+            let projects = projects.get().iter().map(|c| c.id).collect();
             if let Ok(keeping) = engine::keep_projects_chunk(user, projects).await {
                 keeping.await;
             }

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::storage::Key;
 use crate::ui::data::Json;
+use crate::ui::data::Lazy;
 use crate::ui::data::Loaded;
 use crate::ui::data::Source;
 use crate::ui::data::load_user;
@@ -47,14 +48,18 @@ pub fn HomePage() -> impl IntoView {
         move |_| async move {
             match role().await {
                 Some((id, role)) if role != Role::Viewer => {
-                    with_fallback(
-                        crate::api::list_projects(),
-                        Some(Key::Projects { user: id }),
-                    )
-                    .await
+                    let cards = async { Lazy::new(crate::api::list_projects().await?) };
+                    match with_fallback(cards, Some(Key::Projects { user: id })).await {
+                        // The phone's copy is drawn at once (offline, the browser draws the
+                        // page): one it cannot read is no copy.
+                        Ok(kept) if kept.source == Source::Device && !kept.value.readable() => {
+                            Err(AppError::Network("the phone's copy cannot be read".into()))
+                        }
+                        loaded => loaded,
+                    }
                 }
                 _ => Ok(Loaded {
-                    value: Vec::new(),
+                    value: Lazy::new(Vec::new())?,
                     source: Source::Server,
                 }),
             }
@@ -92,7 +97,7 @@ pub fn HomePage() -> impl IntoView {
 pub(crate) fn ProjectsHome(
     user: SessionUser,
     source: Source,
-    projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>, Json>,
+    projects: today::ProjectCards,
     early: today::Early,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -103,12 +108,12 @@ pub(crate) fn ProjectsHome(
     let sync = crate::ui::sync::use_sync();
     Effect::new(move |_| {
         if let Some(Ok(loaded)) = projects.get() {
+            // Kept as it came (nothing decoded): this runs in the task that hydrates the page.
             set_storage_problem.set(remember(&key, &loaded).err());
             // A facilitator needs every project of theirs in the field, not only those opened
             // online: fetch their pages in the background and keep them on the device.
             if role == Role::Facilitator && loaded.source == Source::Server {
-                let ids = loaded.value.iter().map(|c| c.id).collect();
-                sync.keep_projects_offline(user_id, ids);
+                sync.keep_projects_offline(user_id, loaded.value);
             }
         }
     });
@@ -119,10 +124,9 @@ pub(crate) fn ProjectsHome(
     Effect::new(move |_| {
         let _ = sync.revision.get();
         if let (true, Some(Ok(loaded))) = (facilitator, projects.get()) {
-            let listed = loaded.value.iter().map(|c| c.id).collect();
             let name = user_name.clone();
             leptos::task::spawn_local(async move {
-                let found = sync.unlisted_projects(user_id, name, listed).await;
+                let found = sync.unlisted_projects(user_id, name, loaded.value).await;
                 // The list is drawn again only when the phone holds other projects than before.
                 on_phone.maybe_update(|cards| {
                     let changed = *cards != found;
@@ -154,14 +158,18 @@ pub(crate) fn ProjectsHome(
                     match r {
                         Ok(loaded) => {
                             let offline = loaded.source == Source::Device && source == Source::Server;
-                            let mut cards = loaded.value;
-                            cards.splice(0..0, on_phone.get());
-                            let list = move || view! {
-                                {offline.then(|| view! { <crate::ui::kit::layout::OfflineDataNote /> })}
-                                {facilitator.then(|| view! {
-                                    <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
-                                })}
-                                <ProjectList cards grouped=role != Role::Facilitator />
+                            let extra = on_phone.get();
+                            // Decoded only to be drawn: not while hydrating what the server drew.
+                            let list = move || {
+                                let mut cards = loaded.value.get().clone();
+                                cards.splice(0..0, extra);
+                                view! {
+                                    {offline.then(|| view! { <crate::ui::kit::layout::OfflineDataNote /> })}
+                                    {facilitator.then(|| view! {
+                                        <p class="actions"><a class="button" href="/new-project">"+ "{t_string!(i18n, registration_new)}</a></p>
+                                    })}
+                                    <ProjectList cards grouped=role != Role::Facilitator />
+                                }
                             };
                             if kept.as_served() {
                                 // Empty in the browser: hydrating keeps what the server drew.

@@ -17,24 +17,28 @@ use crate::sync::day::plan;
 use crate::sync::outbox::LocalView;
 use crate::sync::protocol::{Record, RecordKind};
 use crate::ui::data::Json;
+use crate::ui::data::Lazy;
 use crate::ui::data::Loaded;
 use crate::ui::sync::{Attention, use_sync};
 use crate::ui::text;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+/// The home page's project list, sent with the page and decoded only when read.
+pub type ProjectCards = Resource<Result<Loaded<Lazy<Vec<ProjectCard>>>, AppError>, Json>;
+
 /// The projects of the home page: its list (from the server or the phone's copy) and the
 /// projects on the phone the list does not have yet.
 #[derive(Clone, Copy)]
 pub struct Cards {
-    pub projects: Resource<Result<Loaded<Vec<ProjectCard>>, AppError>, Json>,
+    pub projects: ProjectCards,
     pub on_phone: RwSignal<Vec<ProjectCard>>,
 }
 
 impl Cards {
     /// The cards as the page lists them (`None` while the list is on its way).
     fn get(&self) -> Option<Vec<ProjectCard>> {
-        let mut cards = self.projects.get()?.ok()?.value;
+        let mut cards = self.projects.get()?.ok()?.value.get().clone();
         cards.splice(0..0, self.on_phone.get());
         Some(cards)
     }
@@ -120,7 +124,7 @@ impl Early {
             self.drawn
                 .get_or_init(|| async move {
                     match cards.projects.await {
-                        Ok(loaded) => early(user, loaded.value).await,
+                        Ok(loaded) => early(user, loaded.value.get().clone()).await,
                         Err(_) => String::new(),
                     }
                 })
