@@ -27,6 +27,32 @@ fn visit(id: u128, project: Uuid) -> SaveVisitArgs {
     }
 }
 
+/// `fields` as the server sends the visit `id`, by `user`, at `version`.
+fn sent_visit(id: u128, fields: VisitFields, user: Uuid, version: i64) -> Record {
+    Record::Visit(Visit {
+        id: Uuid::from_u128(id),
+        fields,
+        author_id: Some(user),
+        version,
+        conflict: false,
+        review: None,
+    })
+}
+
+/// A whole pull (it replaces what the phone held) of `records`, at `version`.
+fn whole_pull(version: i64, records: Vec<Record>) -> PullResponse {
+    PullResponse {
+        cookie: Cookie {
+            version,
+            scope: "s".into(),
+        },
+        last_seq: 0,
+        reset: true,
+        records,
+        forms: String::new(),
+    }
+}
+
 #[test]
 fn a_save_is_waiting_at_once_and_survives_a_reopen() {
     let kv = MemoryStore::default();
@@ -445,29 +471,16 @@ fn a_project_lists_the_latest_day_first_and_within_a_day_the_latest_recorded() {
     let on_server = |id: u128, day: &str, version: i64| {
         let mut fields = visit(id, project).fields;
         fields.visit_on = day.into();
-        Record::Visit(Visit {
-            id: Uuid::from_u128(id),
-            fields,
-            author_id: Some(user),
-            version,
-            conflict: false,
-            review: None,
-        })
+        sent_visit(id, fields, user, version)
     };
-    let response = PullResponse {
-        cookie: Cookie {
-            version: 9,
-            scope: "s".into(),
-        },
-        last_seq: 0,
-        reset: true,
-        records: vec![
+    let response = whole_pull(
+        9,
+        vec![
             on_server(10, "2026-11-25", 9),
             on_server(11, "2026-11-25", 5),
             on_server(12, "2026-11-24", 7),
         ],
-        forms: String::new(),
-    };
+    );
     apply_pull(&kv, user, &response).expect("applied");
     // Recorded on the phone today, for the day before: not on the server yet.
     let mut outbox = Outbox::open(&kv, user, 0, Uuid::from_u128(7)).expect("open");
@@ -515,26 +528,8 @@ fn the_users_with_entries_waiting_on_a_device_are_found_without_their_identity()
 fn a_pull_stored_in_slices_is_the_pull_stored_at_once_and_one_cut_short_is_asked_again() {
     let user = Uuid::from_u128(1);
     let project = Uuid::from_u128(50);
-    let record = |id: u128| {
-        Record::Visit(Visit {
-            id: Uuid::from_u128(id),
-            fields: visit(id, project).fields,
-            author_id: Some(user),
-            version: 3,
-            conflict: false,
-            review: None,
-        })
-    };
-    let response = PullResponse {
-        cookie: Cookie {
-            version: 3,
-            scope: "s".into(),
-        },
-        last_seq: 0,
-        reset: true,
-        records: (100..145).map(record).collect(),
-        forms: String::new(),
-    };
+    let record = |id: u128| sent_visit(id, visit(id, project).fields, user, 3);
+    let response = whole_pull(3, (100..145).map(record).collect());
     // A record from before that left the scope: a reset drops it, whichever way it is stored.
     let stale = |kv: &MemoryStore| {
         kv.set(
@@ -674,26 +669,8 @@ fn reading_the_view_of_thousands_of_records() {
 fn the_view_read_a_slice_at_a_time_is_the_view_read_at_once() {
     let kv = MemoryStore::default();
     let (user, project) = (Uuid::from_u128(1), Uuid::from_u128(50));
-    let pulled = |id: u128| {
-        Record::Visit(Visit {
-            id: Uuid::from_u128(id),
-            fields: visit(id, project).fields,
-            author_id: Some(user),
-            version: 2,
-            conflict: false,
-            review: None,
-        })
-    };
-    let response = PullResponse {
-        cookie: Cookie {
-            version: 2,
-            scope: "s".into(),
-        },
-        last_seq: 0,
-        reset: true,
-        records: (100..125).map(pulled).collect(),
-        forms: String::new(),
-    };
+    let pulled = |id: u128| sent_visit(id, visit(id, project).fields, user, 2);
+    let response = whole_pull(2, (100..125).map(pulled).collect());
     apply_pull(&kv, user, &response).expect("applied");
     // A record the phone cannot read is left out either way.
     kv.set(
