@@ -77,10 +77,8 @@ pub(crate) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalV
 pub(crate) async fn read_ahead(user: Uuid, revision: RwSignal<u32>) {
     use crate::storage::{BrowserStore, durable::Outbox, local_writes};
     use crate::sync::outbox::ViewReading;
-    use crate::ui::platform::{next_task, now_ms};
-    /// Records decoded in one go, and how long a task decodes before the page gets its turn.
+    /// Records decoded in one go (the page gets its turn between slices).
     const SLICE: usize = 10;
-    const TASK_MS: i64 = 4;
     if !LAST_VIEW.with_borrow(|c| c.as_ref().is_some_and(|r| r.user == user)) {
         return;
     }
@@ -88,12 +86,9 @@ pub(crate) async fn read_ahead(user: Uuid, revision: RwSignal<u32>) {
     let Ok(mut reading) = ViewReading::start(&BrowserStore, user) else {
         return;
     };
-    let mut task_start = now_ms();
+    let mut turns = crate::ui::platform::Turns::start();
     loop {
-        if now_ms() - task_start >= TASK_MS {
-            next_task().await;
-            task_start = now_ms();
-        }
+        turns.between_slices().await;
         if reading.decode(SLICE) {
             break;
         }

@@ -138,6 +138,31 @@ pub async fn next_task() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Long work done in slices (a pull stored, the phone's records read) gives the page its turn
+/// once a task has run this long: a few milliseconds, whatever the phone's speed.
+pub struct Turns {
+    task_start: i64,
+}
+
+impl Turns {
+    const TASK_MS: i64 = 4;
+
+    /// Counts from now (the start of the caller's task).
+    pub fn start() -> Self {
+        Turns {
+            task_start: now_ms(),
+        }
+    }
+
+    /// Called before each slice: goes on in a new task when this one has run long enough.
+    pub async fn between_slices(&mut self) {
+        if now_ms() - self.task_start >= Self::TASK_MS {
+            next_task().await;
+            self.task_start = now_ms();
+        }
+    }
+}
+
 fn window_athar() -> JsValue {
     js_sys::Reflect::get(&leptos::prelude::window(), &"athar".into()).unwrap_or(JsValue::UNDEFINED)
 }

@@ -19,10 +19,9 @@ use uuid::Uuid;
 /// bytes, so 1,000 waiting entries go in two or three requests.
 const PUSH_COUNT: usize = 500;
 const PUSH_BYTES: usize = 900 * 1024;
-/// Pulled records are decoded and stored this many at a time, and the page gets its turn once
-/// a task has run for `PULL_TASK_MS`: a few milliseconds, whatever the phone's speed.
+/// Pulled records are decoded and stored this many at a time (the page gets its turn between
+/// slices: [`platform::Turns`]).
 const PULL_SLICE: usize = 10;
-const PULL_TASK_MS: i64 = 4;
 /// With nothing failing, pull this often for what others changed.
 const IDLE_MS: u32 = 5 * 60 * 1000;
 const FIRST_RETRY_MS: u32 = 5_000;
@@ -376,12 +375,9 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     // A first pull on a new phone brings hundreds of records: decoded and stored a slice at a
     // time, with the page free to answer a tap between two slices.
     let mut applying = outbox::PullApply::default();
-    let mut task_start = platform::now_ms();
+    let mut turns = platform::Turns::start();
     for slice in pulled.records.chunks(PULL_SLICE) {
-        if platform::now_ms() - task_start >= PULL_TASK_MS {
-            platform::next_task().await;
-            task_start = platform::now_ms();
-        }
+        turns.between_slices().await;
         let records = slice
             .iter()
             .map(|raw| serde_json::from_str::<Record>(raw.get()))
