@@ -72,6 +72,7 @@ pub fn hydrate() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     ui::clock::restore();
+    ui::platform::start_executor();
     wasm_bindgen_futures::spawn_local(async move {
         // The outbox is read from disk before any page draws from it (and moved in from an older
         // layout if need be). Without IndexedDB the app still opens; saving then says why not.
@@ -94,9 +95,13 @@ pub fn hydrate() {
         } else if let Some(body) = body {
             ui::clock::from_page();
             ui::prepare_language().await;
+            // Hydrating is one task; what it starts runs in the next.
+            ui::platform::hold_started_work();
             // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
             // once that chunk is here.
             leptos::mount::hydrate_from_async(body, App).await.forget();
+            // Taken over once that work has started too.
+            ui::platform::next_task().await;
             ready();
         }
     });

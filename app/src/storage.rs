@@ -386,10 +386,13 @@ thread_local! {
     static WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// How many writes this page has made to the browser's storage (either store). What was read
-/// from storage is current while this has not moved (other tabs' writes arrive as events).
+/// How many writes this page has made to what the phone's local view is read from: the pulled
+/// records and the outbox. A view read from storage is current while this has not moved (other
+/// tabs' writes arrive as events). The pages, lists and forms kept beside them change nothing of
+/// it: the project pages kept for offline use right after a first pull no longer make the pages
+/// read the whole view again.
 #[cfg(feature = "hydrate")]
-pub fn local_writes() -> u64 {
+pub fn record_writes() -> u64 {
     WRITES.get()
 }
 
@@ -429,7 +432,9 @@ impl KeyRead for BrowserStore {
 #[cfg(feature = "hydrate")]
 impl KeyValue for BrowserStore {
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        touched();
+        if crate::sync::outbox::holds_records(key) {
+            touched();
+        }
         Self::raw()?.set_item(key, value).map_err(|e| {
             let name = js_sys::Reflect::get(&e, &"name".into())
                 .ok()
@@ -444,7 +449,9 @@ impl KeyValue for BrowserStore {
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
-        touched();
+        if crate::sync::outbox::holds_records(key) {
+            touched();
+        }
         Self::raw()?
             .remove_item(key)
             .map_err(|_| StorageError::Unavailable)

@@ -51,6 +51,13 @@ fn record_key(user: Uuid, kind: RecordKind, id: Uuid) -> String {
     format!("{}r/{}/{id}", prefix(user), kind.as_str())
 }
 
+/// Whether `key` is one of a user's pulled records (what [`LocalView`] reads besides the outbox).
+pub fn holds_records(key: &str) -> bool {
+    key.strip_prefix(ROOT)
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, rest)| rest.starts_with("r/"))
+}
+
 /// One tab slot's client: the id the server knows it by and the next sequence number to use.
 /// Stored as `"<id> <next_seq>"` (plain text: one decoder less in the WASM).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -286,6 +286,8 @@ pub fn remember_user(user: &Result<Option<Loaded<SessionUser>>, AppError>) {
 pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) {
     // First what registering a project needs (value chains, localities), so it works offline.
     if let Ok(choices) = crate::api::registry_choices().await {
+        // Decoded in the task the answer arrived in; encoded and stored in the next (below too).
+        crate::ui::platform::next_task().await;
         let loaded = Loaded {
             value: choices,
             source: Source::Server,
@@ -296,6 +298,7 @@ pub async fn keep_projects_offline(user: uuid::Uuid, projects: Vec<uuid::Uuid>) 
     }
     for project in projects {
         if let Ok(detail) = crate::api::get_project(project).await {
+            crate::ui::platform::next_task().await;
             let loaded = Loaded {
                 value: detail,
                 source: Source::Server,

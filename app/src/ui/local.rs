@@ -17,7 +17,7 @@ use uuid::Uuid;
 #[cfg(feature = "hydrate")]
 pub(crate) struct ReadView {
     user: Uuid,
-    /// [`crate::storage::local_writes`] when it was read.
+    /// [`crate::storage::record_writes`] when it was read.
     writes: u64,
     revision: u32,
     view: std::rc::Rc<LocalView>,
@@ -33,9 +33,9 @@ thread_local! {
 pub(crate) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalView>> {
     #[cfg(feature = "hydrate")]
     {
-        use crate::storage::local_writes;
+        use crate::storage::record_writes;
         let fresh =
-            |r: &&ReadView| r.user == user && r.writes == local_writes() && r.revision == revision;
+            |r: &&ReadView| r.user == user && r.writes == record_writes() && r.revision == revision;
         if let Some(view) =
             LAST_VIEW.with_borrow(|c| c.as_ref().filter(fresh).map(|r| r.view.clone()))
         {
@@ -51,7 +51,7 @@ pub(crate) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalV
         );
         LAST_VIEW.set(Some(ReadView {
             user,
-            writes: local_writes(),
+            writes: record_writes(),
             revision,
             view: view.clone(),
         }));
@@ -75,7 +75,7 @@ pub(crate) fn local_view(user: Uuid, revision: u32) -> Option<std::rc::Rc<LocalV
 /// that moved meanwhile (another tab) leaves the pages to read the view themselves.
 #[cfg(feature = "hydrate")]
 pub(crate) async fn read_ahead(user: Uuid, revision: RwSignal<u32>) {
-    use crate::storage::{BrowserStore, durable::Outbox, local_writes};
+    use crate::storage::{BrowserStore, durable::Outbox, record_writes};
     use crate::sync::outbox::ViewReading;
     /// Records decoded in one go (the page gets its turn between slices).
     const SLICE: usize = 10;
@@ -101,7 +101,7 @@ pub(crate) async fn read_ahead(user: Uuid, revision: RwSignal<u32>) {
     };
     LAST_VIEW.set(Some(ReadView {
         user,
-        writes: local_writes(),
+        writes: record_writes(),
         revision: seen.wrapping_add(1),
         view: std::rc::Rc::new(view),
     }));

@@ -135,8 +135,7 @@ thread_local! {
 /// before anything reads the language.
 #[cfg(feature = "hydrate")]
 pub async fn prepare_language() {
-    // Effects need the executor, which hydrating would otherwise start (a second start is a no-op).
-    let _ = any_spawner::Executor::init_wasm_bindgen();
+    // Effects need the executor (`platform::start_executor`, started by `hydrate`).
     let owner = Owner::new();
     let language = owner.with(leptos_i18n::context::init_i18n_context::<Locale>);
     leptos::task::tick().await;

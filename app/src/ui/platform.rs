@@ -163,6 +163,60 @@ impl Turns {
     }
 }
 
+/// The executor of the page's reactive work: wasm-bindgen's, except that the work hydrating the
+/// page starts (every effect's first run, the sync's start, what the effects fetch and read)
+/// can be held back to the task after the one that hydrates ([`hold_started_work`]). Hydrating
+/// and V8 compiling the code it calls for the first time are one task already; with that work
+/// in it too, it was the longest task of the start.
+struct PageExecutor;
+
+thread_local! {
+    static HELD: std::cell::RefCell<Option<Vec<any_spawner::PinnedLocalFuture<()>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+impl any_spawner::CustomExecutor for PageExecutor {
+    // One thread: what may move between threads runs here too.
+    fn spawn(&self, fut: any_spawner::PinnedFuture<()>) {
+        self.spawn_local(fut);
+    }
+
+    fn spawn_local(&self, fut: any_spawner::PinnedLocalFuture<()>) {
+        let now = HELD.with_borrow_mut(|held| match held {
+            Some(held) => {
+                held.push(fut);
+                None
+            }
+            None => Some(fut),
+        });
+        if let Some(fut) = now {
+            wasm_bindgen_futures::spawn_local(fut);
+        }
+    }
+
+    fn poll_local(&self) {}
+}
+
+/// Makes [`PageExecutor`] the executor of the page, before anything reactive runs.
+pub fn start_executor() {
+    let _ = any_spawner::Executor::init_custom_executor(PageExecutor);
+}
+
+/// Holds the reactive work started from now on until the next task, where it starts in the
+/// order it was asked for. Nothing waits longer than that task: work the caller itself awaits
+/// (a part of the page hydrated once its data is read) goes on there.
+pub fn hold_started_work() {
+    HELD.with_borrow_mut(|held| {
+        held.get_or_insert_with(Vec::new);
+    });
+    wasm_bindgen_futures::spawn_local(async {
+        next_task().await;
+        for fut in HELD.take().unwrap_or_default() {
+            wasm_bindgen_futures::spawn_local(fut);
+        }
+    });
+}
+
 fn window_athar() -> JsValue {
     js_sys::Reflect::get(&leptos::prelude::window(), &"athar".into()).unwrap_or(JsValue::UNDEFINED)
 }

@@ -718,3 +718,29 @@ fn the_view_read_a_slice_at_a_time_is_the_view_read_at_once() {
         .expect("pulled visit");
     assert_eq!(sent.2, SyncState::Sent);
 }
+
+#[test]
+fn only_the_pulled_records_are_what_the_view_is_read_from() {
+    use crate::storage::Key;
+    let user = Uuid::from_u128(7);
+    let project = Uuid::from_u128(8);
+    let kv = MemoryStore::default();
+    let pulled = whole_pull(3, vec![sent_visit(1, visit(1, project).fields, user, 3)]);
+    apply_pull(&kv, user, &pulled).expect("applied");
+    let stored: Vec<String> = kv.keys().expect("keys");
+    let records: Vec<&String> = stored.iter().filter(|k| holds_records(k)).collect();
+    assert_eq!(records.len(), 1, "the visit pulled is a record: {stored:?}");
+    assert!(records[0].starts_with(&prefix(user)));
+    // What is kept beside the records, under the same user, is not.
+    for key in [
+        Key::Project { user, project },
+        Key::Projects { user },
+        Key::Registry { user },
+        Key::Forms,
+        Key::Identity,
+    ] {
+        assert!(!holds_records(&key.path()), "{}", key.path());
+    }
+    assert!(!holds_records(&mutation_key(user, project, 1)));
+    assert!(!holds_records(&format!("{}cookie", prefix(user))));
+}

@@ -321,8 +321,12 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
             t_string!(h.i18n, storage_nearly_full).to_string()
         });
     });
+    // The sync's steps run in the tasks their answers arrive in; between two steps done in one
+    // task, the page gets its turn once that task has run a few milliseconds.
+    let mut turns = platform::Turns::start();
     // One heartbeat for the whole sync: it reads every key the app holds.
     let beat = heartbeat(user, h);
+    turns.between_slices().await;
     let mut acknowledged = Vec::new();
     let mut sent = 0u32;
     let mut stalled = false;
@@ -360,6 +364,7 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
         }
     }
     let slot = platform::slot().await;
+    turns.between_slices().await;
     let me = durable::write(|kv| {
         Outbox::open(kv, user, slot, platform::new_id()).map(|o| o.client().id)
     })
@@ -375,7 +380,6 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     // A first pull on a new phone brings hundreds of records: decoded and stored a slice at a
     // time, with the page free to answer a tap between two slices.
     let mut applying = outbox::PullApply::default();
-    let mut turns = platform::Turns::start();
     for slice in pulled.records.chunks(PULL_SLICE) {
         turns.between_slices().await;
         let records = slice
@@ -388,6 +392,7 @@ async fn sync_user(user: Uuid, h: SyncHandle) -> Result<(), AppError> {
     applying
         .finish(&kv, user, pulled.reset, &pulled.cookie)
         .map_err(storage)?;
+    turns.between_slices().await;
     durable::write(|kv| {
         acknowledged
             .iter()
