@@ -95,7 +95,9 @@ pub fn hydrate() {
         } else if let Some(body) = body {
             ui::clock::from_page();
             ui::prepare_language().await;
-            // Hydrating is one task; what it starts runs in the next.
+            // Hydrating is a task of its own, after the one that made the language; what it
+            // starts runs in the next.
+            ui::platform::next_task().await;
             ui::platform::hold_started_work();
             // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
             // once that chunk is here.
