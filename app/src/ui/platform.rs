@@ -203,8 +203,8 @@ pub fn start_executor() {
 }
 
 /// Holds the reactive work started from now on until the next task, where it starts in the
-/// order it was asked for. Nothing waits longer than that task: work the caller itself awaits
-/// (a part of the page hydrated once its data is read) goes on there.
+/// order it was asked for. Nothing is held longer: a hydration that waits for something (a page
+/// whose code is a chunk of its own) goes on with its work started at once.
 pub fn hold_started_work() {
     HELD.with_borrow_mut(|held| {
         held.get_or_insert_with(Vec::new);
