@@ -401,38 +401,56 @@ fn FieldDay(user: Uuid, cards: Cards, drawn: RwSignal<bool>, after_server: bool)
         }
         let view = crate::ui::local::local_view(user, revision)?;
         let cards = cards.get()?;
-        let today = crate::domain::dates::today_iso();
-        let mut day = words(i18n, plan(&view, &cards, &today), &cards);
-        #[cfg(feature = "hydrate")]
-        {
-            day.drafts = crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
-                .into_iter()
-                .map(|(_, d)| Line {
-                    href: d.href.clone(),
-                    what: crate::ui::kit::draft::draft_line(i18n, &d),
-                    project: d.project.map(|p| title_of(&cards, p)).unwrap_or_default(),
-                    late: None,
-                })
-                .collect();
-        }
-        let (pending, files) = waiting_now.get();
-        day.waiting = (pending > 0 || files.is_some()).then(|| {
-            let mut words = Vec::new();
-            if pending > 0 {
-                words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
-            }
-            words.extend(files);
-            words.join(" ")
-        });
-        day.attention = attention_lines(i18n, &view);
-        Some(day)
+        Some(field_day(i18n, user, &view, &cards, waiting_now.get()))
     });
     Effect::new(move |_| {
         if day.with(Option::is_some) {
             drawn.set(true);
         }
     });
-    move || day.get().map(|day| draw(i18n, day))
+    // Behind `AnyView`, and the day's planning a function of its own: code the browser compiles
+    // the first time it runs, not while the phone has not pulled yet and the panel draws nothing
+    // (V8 compiles a whole function at its first call, early return or not).
+    move || day.get().map(|day| draw(i18n, day).into_any())
+}
+
+/// The day of `user`'s phone: what `view` holds planned against `cards`, the drafts kept, what
+/// waits to be sent (`waiting`: entries, and the files line).
+#[inline(never)]
+fn field_day(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    user: Uuid,
+    view: &LocalView,
+    cards: &[ProjectCard],
+    waiting: (u32, Option<String>),
+) -> Day {
+    let today = crate::domain::dates::today_iso();
+    let mut day = words(i18n, plan(view, cards, &today), cards);
+    #[cfg(feature = "hydrate")]
+    {
+        day.drafts = crate::sync::drafts::list(&crate::storage::durable::Outbox, user)
+            .into_iter()
+            .map(|(_, d)| Line {
+                href: d.href.clone(),
+                what: crate::ui::kit::draft::draft_line(i18n, &d),
+                project: d.project.map(|p| title_of(cards, p)).unwrap_or_default(),
+                late: None,
+            })
+            .collect();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = user;
+    let (pending, files) = waiting;
+    day.waiting = (pending > 0 || files.is_some()).then(|| {
+        let mut words = Vec::new();
+        if pending > 0 {
+            words.push(t_string!(i18n, today_waiting_entries, count = pending).to_string());
+        }
+        words.extend(files);
+        words.join(" ")
+    });
+    day.attention = attention_lines(i18n, view);
+    day
 }
 
 /// *À relire*: what waits for review (from the server), by sort and by age, the conflicts to
