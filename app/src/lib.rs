@@ -98,12 +98,12 @@ pub fn hydrate() {
             // Hydrating is a task of its own, after the one that made the language; what it
             // starts runs in the next.
             ui::platform::next_task().await;
-            ui::platform::hold_started_work();
+            let started = ui::platform::hold_started_work();
             // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
             // once that chunk is here.
             leptos::mount::hydrate_from_async(body, App).await.forget();
             // Taken over once that work has started too.
-            ui::platform::next_task().await;
+            started.await;
             ready();
         }
     });

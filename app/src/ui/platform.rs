@@ -203,18 +203,30 @@ pub fn start_executor() {
 }
 
 /// Holds the reactive work started from now on until the next task, where it starts in the
-/// order it was asked for. Nothing is held longer: a hydration that waits for something (a page
-/// whose code is a chunk of its own) goes on with its work started at once.
-pub fn hold_started_work() {
+/// order it was asked for, each piece's first run in turn, with the page given its turn once a
+/// task has run a few milliseconds ([`Turns`]). Nothing is held longer: a hydration that waits
+/// for something (a page whose code is a chunk of its own) goes on with its work started at once.
+/// Resolves once all of it has started.
+pub fn hold_started_work() -> impl std::future::Future<Output = ()> {
     HELD.with_borrow_mut(|held| {
         held.get_or_insert_with(Vec::new);
     });
-    wasm_bindgen_futures::spawn_local(async {
+    let (done, started) = futures::channel::oneshot::channel::<()>();
+    wasm_bindgen_futures::spawn_local(async move {
         next_task().await;
-        for fut in HELD.take().unwrap_or_default() {
+        let held = HELD.take().unwrap_or_default();
+        let mut turns = Turns::start();
+        for fut in held {
+            turns.between_slices().await;
             wasm_bindgen_futures::spawn_local(fut);
+            // Its first run, before the clock is read again.
+            let _ = JsFuture::from(Promise::resolve(&JsValue::NULL)).await;
         }
+        let _ = done.send(());
     });
+    async move {
+        let _ = started.await;
+    }
 }
 
 fn window_athar() -> JsValue {
