@@ -96,7 +96,7 @@ pub fn hydrate() {
             ui::clock::from_page();
             ui::prepare_language().await;
             // Hydrating is a task of its own, after the one that made the language; what it
-            // starts runs in the next.
+            // starts runs from the next task on (`hold_started_work`).
             ui::platform::next_task().await;
             let started = ui::platform::hold_started_work();
             // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
