@@ -16,7 +16,11 @@ pub struct SiteAssets {
     pub build_id: String,
     /// URLs to cache at install, besides the offline shell.
     pub precache: Vec<String>,
-    /// This build's stylesheet.
+    /// This build's stylesheet, written into every page's head: a page is drawn as soon as its
+    /// HTML is here, without a request for its style first (on oasis 3G, a round trip of
+    /// 400 ms at least). `None` when the file cannot be read: pages then link it.
+    pub css: Option<String>,
+    /// Where the stylesheet is served.
     pub css_url: String,
 }
 
@@ -74,10 +78,15 @@ impl SiteAssets {
             ),
         };
         let css_url = format!("/{pkg}/{css}");
-        let mut precache: Vec<String> = [js, wasm, css]
-            .iter()
-            .map(|f| format!("/{pkg}/{f}"))
-            .collect();
+        let css = std::fs::read_to_string(
+            PathBuf::from(options.site_root.as_ref()).join(css_url.trim_start_matches('/')),
+        )
+        .ok();
+        let mut precache: Vec<String> = [js, wasm].iter().map(|f| format!("/{pkg}/{f}")).collect();
+        // Pages carry their style; it is cached only if they link it.
+        if css.is_none() {
+            precache.push(css_url.clone());
+        }
         // With `--split`, pages and the sync engine are chunks of their own (`split_*.wasm`, the
         // code they share in `chunk_*.wasm`, fetched by `__wasm_split*.js` through its
         // manifest): they must all be on the phone before it goes offline.
@@ -134,6 +143,7 @@ impl SiteAssets {
         SiteAssets {
             build_id,
             precache,
+            css,
             css_url,
         }
     }

@@ -88,23 +88,26 @@ fn DocumentHead(options: LeptosOptions) -> impl IntoView {
         <link rel="apple-touch-icon" href="/icons/icon-192.png" />
         <AutoReload options=options.clone() />
         <HydrationScripts options=options.clone() />
-        <link rel="stylesheet" href=stylesheet_url(&options) />
+        {stylesheet(&options)}
         <script nonce=use_nonce()>{PLATFORM_JS}</script>
         <script nonce=use_nonce()>{SERVICE_WORKER_JS}</script>
     }
 }
 
-/// The stylesheet of this build (its name carries a hash, see `server::assets`).
+/// The stylesheet of this build, in the page (see `server::assets`), or linked if it could not be
+/// read.
 #[cfg(feature = "ssr")]
-fn stylesheet_url(options: &LeptosOptions) -> String {
-    crate::server::assets::site_assets(options).css_url.clone()
+fn stylesheet(options: &LeptosOptions) -> impl IntoView + use<> {
+    let assets = crate::server::assets::site_assets(options);
+    match &assets.css {
+        Some(css) => view! { <style>{css.clone()}</style> }.into_any(),
+        None => view! { <link rel="stylesheet" href=assets.css_url.clone() /> }.into_any(),
+    }
 }
 
 /// The shell is only ever rendered by the server.
 #[cfg(not(feature = "ssr"))]
-fn stylesheet_url(_options: &LeptosOptions) -> String {
-    String::new()
-}
+fn stylesheet(_options: &LeptosOptions) -> impl IntoView + use<> {}
 
 #[component]
 pub fn App() -> impl IntoView {
