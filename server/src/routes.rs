@@ -82,6 +82,9 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         tracing::warn!(error = %e, "the front end's files could not be read at start");
         crate::site_files::SiteFiles::default()
     });
+    // What the pages name and carry of the build (its file names, its stylesheet), read at the
+    // same moment as the files.
+    site_assets(&leptos_options);
     // Hashed names never change content: cache them for a year.
     let pkg = Router::new()
         .fallback_service(ServeDir::new(pkg_dir))
