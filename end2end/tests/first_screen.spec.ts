@@ -1,5 +1,5 @@
 import { Page, expect, test } from "@playwright/test";
-import { hydrated, openFirstProject, signIn, setLanguage } from "./helpers";
+import { HOME_TITLE, hydrated, openFirstProject, serviceWorkerReady, signIn, setLanguage } from "./helpers";
 
 // On a 360 × 640 phone the header and the sync bar are one line each: the first screen shows the
 // work (the day's first line or the first project, the form's first question) without scrolling,
@@ -42,3 +42,47 @@ for (const lang of ["fr", "ar"] as const) {
     await expect(page.locator("header .sign-out button")).toBeVisible();
   });
 }
+
+// The page carries its style: what the server sends is drawn styled with nothing more asked for,
+// before any script runs, and so is the shell the service worker keeps.
+test("a page is drawn styled without a request for its style, online, with no script, and offline", async ({ page, context, browser }) => {
+  const stylesheets: string[] = [];
+  context.on("request", (r) => {
+    if (r.resourceType() === "stylesheet" || r.url().endsWith(".css")) stylesheets.push(r.url());
+  });
+  const styled = (p: typeof page) =>
+    p.evaluate(() => ({
+      green: getComputedStyle(document.documentElement).getPropertyValue("--green").trim(),
+      header: getComputedStyle(document.querySelector("header.top")!).backgroundColor,
+    }));
+  const drawn = { green: "#14532d", header: "rgb(20, 83, 45)" };
+
+  await signIn(page, "facilitator");
+  await serviceWorkerReady(page);
+  await page.goto("/");
+  await hydrated(page);
+  expect(await styled(page)).toEqual(drawn);
+
+  // What the server sent, as a browser without scripts draws it.
+  const cookies = await context.cookies();
+  const bare = await browser.newContext({ javaScriptEnabled: false });
+  await bare.addCookies(cookies);
+  const first = await bare.newPage();
+  first.on("request", (r) => {
+    if (r.resourceType() === "stylesheet" || r.url().endsWith(".css")) stylesheets.push(r.url());
+  });
+  await first.goto(new URL("/", test.info().project.use.baseURL).toString());
+  await expect(first.getByRole("heading", { level: 1 })).toHaveText(HOME_TITLE.facilitator);
+  expect(await styled(first)).toEqual(drawn);
+  await bare.close();
+
+  // The shell the service worker keeps, opened offline.
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("body")).toHaveAttribute("data-offline-shell", "");
+  expect(await styled(page)).toEqual(drawn);
+  await context.setOffline(false);
+
+  expect(stylesheets).toEqual([]);
+});
