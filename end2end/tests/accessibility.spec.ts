@@ -88,3 +88,66 @@ test("keyboard only: sign in, My projects, a project", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(focused!);
   await expect(page.getByRole("heading", { name: "Membres" })).toBeVisible();
 });
+
+/**
+ * What sticks out of the page sideways, with every disclosure in its main part open. A table may
+ * scroll in its own box; the page itself never (WCAG 1.4.10). Empty when nothing does.
+ */
+async function sideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    document.querySelectorAll("main details").forEach((d) => ((d as HTMLDetailsElement).open = true));
+    const page = document.documentElement;
+    if (page.scrollWidth <= page.clientWidth) return [];
+    const inScroller = (el: Element) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(a).overflowX)) return true;
+      }
+      return false;
+    };
+    const out = [...document.querySelectorAll("body *")].filter((el) => {
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && (box.right > page.clientWidth + 1 || box.left < -1);
+    });
+    // The outermost elements first: what the page grew by.
+    const named = (el: Element) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+    const free = out.filter((el) => !inScroller(el));
+    return [`page ${page.scrollWidth} px wide in ${page.clientWidth}`, ...(free.length ? free : out).slice(0, 4).map(named)];
+  });
+}
+
+// 320 px is a phone's narrowest; 640 × 400 is a 1280 × 800 screen zoomed to 200 %.
+for (const [width, height] of [[320, 640], [640, 400]]) {
+  for (const lang of ["fr", "ar"] as const) {
+    test(`no page of any role scrolls sideways at ${width} px (${lang})`, async ({ page }) => {
+      await page.setViewportSize({ width, height });
+      await page.goto("/login");
+      await setLanguage(page, lang);
+      await page.goto("/login");
+      await hydrated(page);
+      expect(await sideways(page), `login ${lang} ${width}`).toEqual([]);
+
+      for (const role of Object.keys(LOGINS) as Role[]) {
+        await page.context().clearCookies();
+        await signIn(page, role);
+        await setLanguage(page, lang);
+        await page.goto("/");
+        await hydrated(page);
+        if (role !== "viewer") await expect(page.locator("section.today")).toBeVisible({ timeout: 20_000 });
+        expect(await sideways(page), `home ${role} ${lang} ${width}`).toEqual([]);
+        const link = page.locator(".card a").first();
+        if (await link.count()) {
+          await link.click();
+          await expect(page.locator(".members")).toBeVisible();
+          expect(await sideways(page), `project ${role} ${lang} ${width}`).toEqual([]);
+        }
+        for (const path of REVIEW_PAGES[role]) {
+          await page.goto(path);
+          await hydrated(page);
+          await expect(page.locator("main h1")).toBeVisible();
+          if (path === "/dashboard") await expect(page.locator(".panel").first()).toBeVisible({ timeout: 20_000 });
+          expect(await sideways(page), `${path} ${role} ${lang} ${width}`).toEqual([]);
+        }
+      }
+    });
+  }
+}

@@ -292,22 +292,24 @@ pub(crate) fn PanelView(panel: Panel, year: i32, threshold: i64) -> impl IntoVie
             </figure>
             <details>
                 <summary>{t_string!(i18n, dash_table)}</summary>
-                <table>
-                    <thead><tr>
-                        <th scope="col">{t_string!(i18n, ind_period)}</th>
-                        <th scope="col">{year}</th>
-                        <th scope="col">{year - 1}</th>
-                    </tr></thead>
-                    <tbody>
-                        {panel.rows.iter().map(|r| view! {
-                            <tr>
-                                <th scope="row">{r.period.clone()}</th>
-                                <td>{value_text(i18n, &panel, r.value)}</td>
-                                <td>{value_text(i18n, &panel, r.last_year)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t_string!(i18n, ind_period)}</th>
+                            <th scope="col">{year}</th>
+                            <th scope="col">{year - 1}</th>
+                        </tr></thead>
+                        <tbody>
+                            {panel.rows.iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.period.clone()}</th>
+                                    <td>{value_text(i18n, &panel, r.value)}</td>
+                                    <td>{value_text(i18n, &panel, r.last_year)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </details>
             {panel.breakdowns.iter().map(|b| view! { <BreakdownTable b=b.clone() panel=panel.clone() threshold /> }).collect_view()}
             {panel.computed.then(|| view! { <p class="hint">{t_string!(i18n, dash_computed)}</p> })}
@@ -405,32 +407,34 @@ pub(crate) fn BreakdownTable(b: Breakdown, panel: Panel, threshold: i64) -> impl
         _ => t_string!(i18n, dash_by_disability),
     };
     view! {
-        <table class="breakdown">
-            <caption>{title}" · "{b.period.clone()}</caption>
-            {(!b.targets.is_empty()).then(|| view! {
-                <thead><tr>
-                    <td></td>
-                    <th scope="col">{t_string!(i18n, ind_value)}</th>
-                    <th scope="col">{t_string!(i18n, ind_target)}</th>
-                </tr></thead>
-            })}
-            <tbody>
-                {b.cells.iter().map(|(key, shown)| {
-                    let value = match shown {
-                        Shown::Value(v) => match panel.data_type {
-                            DataType::Integer | DataType::Decimal => show_thousandths((v * 1000.0).round() as i64),
-                            other => shown_in(i18n, other, &panel.unit, *v),
-                        },
-                        Shown::Hidden => shown_count(shown, threshold),
-                    };
-                    let target = (!b.targets.is_empty()).then(|| {
-                        let t = b.targets.iter().find(|(k, _)| k == key).map(|(_, t)| *t);
-                        view! { <td>{value_text(i18n, &panel, t)}</td> }
-                    });
-                    view! { <tr><th scope="row">{key_words(i18n, key)}</th><td>{value}</td>{target}</tr> }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="breakdown">
+                <caption>{title}" · "{b.period.clone()}</caption>
+                {(!b.targets.is_empty()).then(|| view! {
+                    <thead><tr>
+                        <td></td>
+                        <th scope="col">{t_string!(i18n, ind_value)}</th>
+                        <th scope="col">{t_string!(i18n, ind_target)}</th>
+                    </tr></thead>
+                })}
+                <tbody>
+                    {b.cells.iter().map(|(key, shown)| {
+                        let value = match shown {
+                            Shown::Value(v) => match panel.data_type {
+                                DataType::Integer | DataType::Decimal => show_thousandths((v * 1000.0).round() as i64),
+                                other => shown_in(i18n, other, &panel.unit, *v),
+                            },
+                            Shown::Hidden => shown_count(shown, threshold),
+                        };
+                        let target = (!b.targets.is_empty()).then(|| {
+                            let t = b.targets.iter().find(|(k, _)| k == key).map(|(_, t)| *t);
+                            view! { <td>{value_text(i18n, &panel, t)}</td> }
+                        });
+                        view! { <tr><th scope="row">{key_words(i18n, key)}</th><td>{value}</td>{target}</tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
