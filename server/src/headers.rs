@@ -20,8 +20,9 @@ pub const CSP_REPORT_PATH: &str = "/csp-report";
 
 /// A page's policy. Scripts: Athar's own files and the inline scripts carrying this response's
 /// nonce (the hydration loader, the platform helpers, the service worker's registration, the
-/// resources serialized for hydration); WebAssembly may compile. Styles may be inline (`style`
-/// attributes); nothing is loaded from another origin, and no other site may frame a page.
+/// resources serialized for hydration); WebAssembly may compile. Styles may be inline (the page's
+/// stylesheet in its head, `style` attributes); nothing is loaded from another origin, and no
+/// other site may frame a page.
 pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
