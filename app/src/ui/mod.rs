@@ -100,7 +100,7 @@ fn DocumentHead(options: LeptosOptions) -> impl IntoView {
 fn stylesheet(options: &LeptosOptions) -> impl IntoView + use<> {
     let assets = crate::server::assets::site_assets(options);
     match &assets.css {
-        Some(css) => view! { <style>{css.clone()}</style> }.into_any(),
+        Some(css) => view! { <style>{css.as_str()}</style> }.into_any(),
         None => view! { <link rel="stylesheet" href=assets.css_url.clone() /> }.into_any(),
     }
 }
