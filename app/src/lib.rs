@@ -101,7 +101,13 @@ pub fn hydrate() {
             let started = ui::platform::hold_started_work();
             // Asynchronous: a page whose code is a chunk of its own (`ui::chunks`) is hydrated
             // once that chunk is here.
+            let title = leptos::prelude::document().title();
             leptos::mount::hydrate_from_async(body, App).await.forget();
+            // `leptos_meta` blanks the title as it hydrates it and sets it again in work held to
+            // the next task: the page keeps the title it came with until then.
+            if leptos::prelude::document().title().is_empty() {
+                leptos::prelude::document().set_title(&title);
+            }
             // Taken over once that work has started too.
             started.await;
             ready();

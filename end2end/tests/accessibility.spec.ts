@@ -20,42 +20,52 @@ const REVIEW_PAGES: Record<Role, string[]> = {
   viewer: ["/dashboard", "/account"],
 };
 
+/**
+ * Walks every route a user reaches in `lang`: the sign-in page, a page that does not exist, then
+ * for each role its home, its first project and the pages of its header, each once drawn (the
+ * day's panel, the dashboard's panels); `check` is called on each with a label naming it.
+ */
+async function everyRoute(page: Page, lang: "fr" | "ar", check: (label: string) => Promise<void>) {
+  await page.goto("/login");
+  await setLanguage(page, lang);
+  await page.goto("/login");
+  await hydrated(page);
+  await check(`login ${lang}`);
+  await page.goto("/nulle-part");
+  await check(`404 ${lang}`);
+
+  for (const role of Object.keys(LOGINS) as Role[]) {
+    await page.context().clearCookies();
+    await signIn(page, role);
+    await setLanguage(page, lang);
+    await page.goto("/");
+    await hydrated(page);
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    // The day screen (facilitators) and the review panel (supervisors, the team) are drawn
+    // after the page starts: checked once there.
+    if (role !== "viewer") await expect(page.locator("section.today")).toBeVisible({ timeout: 20_000 });
+    await check(`home ${role} ${lang}`);
+    const link = page.locator(".card a").first();
+    if (await link.count()) {
+      await link.click();
+      await expect(page.locator(".members")).toBeVisible();
+      await check(`project ${role} ${lang}`);
+    }
+    for (const path of REVIEW_PAGES[role]) {
+      await page.goto(path);
+      await hydrated(page);
+      await expect(page.locator("main h1")).toBeVisible();
+      if (path === "/dashboard") await expect(page.locator(".panel").first()).toBeVisible({ timeout: 20_000 });
+      await check(`${path} ${role} ${lang}`);
+    }
+  }
+}
+
 for (const width of [360, 1280]) {
   for (const lang of ["fr", "ar"] as const) {
     test(`every route each role reaches has no axe violation (${lang}, ${width} px)`, async ({ page }) => {
       await page.setViewportSize({ width, height: width === 360 ? 640 : 800 });
-      await page.goto("/login");
-      await setLanguage(page, lang);
-      await page.goto("/login");
-      await hydrated(page);
-      await scan(page, `login ${lang} ${width}`);
-      await page.goto("/nulle-part");
-      await scan(page, `404 ${lang} ${width}`);
-
-      for (const role of Object.keys(LOGINS) as Role[]) {
-        await page.context().clearCookies();
-        await signIn(page, role);
-        await setLanguage(page, lang);
-        await page.goto("/");
-        await hydrated(page);
-        await expect(page.locator("html")).toHaveAttribute("lang", lang);
-        // The day screen (facilitators) and the review panel (supervisors, the team) are drawn
-        // after the page starts: scanned once there.
-        if (role !== "viewer") await expect(page.locator("section.today")).toBeVisible({ timeout: 20_000 });
-        await scan(page, `home ${role} ${lang} ${width}`);
-        const link = page.locator(".card a").first();
-        if (await link.count()) {
-          await link.click();
-          await expect(page.locator(".members")).toBeVisible();
-          await scan(page, `project ${role} ${lang} ${width}`);
-        }
-        for (const path of REVIEW_PAGES[role]) {
-          await page.goto(path);
-          await hydrated(page);
-          await expect(page.locator("main h1")).toBeVisible();
-          await scan(page, `${path} ${role} ${lang} ${width}`);
-        }
-      }
+      await everyRoute(page, lang, (label) => scan(page, `${label} ${width}`));
     });
   }
 }
@@ -120,34 +130,7 @@ for (const [width, height] of [[320, 640], [640, 400]]) {
   for (const lang of ["fr", "ar"] as const) {
     test(`no page of any role scrolls sideways at ${width} px (${lang})`, async ({ page }) => {
       await page.setViewportSize({ width, height });
-      await page.goto("/login");
-      await setLanguage(page, lang);
-      await page.goto("/login");
-      await hydrated(page);
-      expect(await sideways(page), `login ${lang} ${width}`).toEqual([]);
-
-      for (const role of Object.keys(LOGINS) as Role[]) {
-        await page.context().clearCookies();
-        await signIn(page, role);
-        await setLanguage(page, lang);
-        await page.goto("/");
-        await hydrated(page);
-        if (role !== "viewer") await expect(page.locator("section.today")).toBeVisible({ timeout: 20_000 });
-        expect(await sideways(page), `home ${role} ${lang} ${width}`).toEqual([]);
-        const link = page.locator(".card a").first();
-        if (await link.count()) {
-          await link.click();
-          await expect(page.locator(".members")).toBeVisible();
-          expect(await sideways(page), `project ${role} ${lang} ${width}`).toEqual([]);
-        }
-        for (const path of REVIEW_PAGES[role]) {
-          await page.goto(path);
-          await hydrated(page);
-          await expect(page.locator("main h1")).toBeVisible();
-          if (path === "/dashboard") await expect(page.locator(".panel").first()).toBeVisible({ timeout: 20_000 });
-          expect(await sideways(page), `${path} ${role} ${lang} ${width}`).toEqual([]);
-        }
-      }
+      await everyRoute(page, lang, async (label) => expect(await sideways(page), `${label} ${width}`).toEqual([]));
     });
   }
 }

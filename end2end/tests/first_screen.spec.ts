@@ -86,3 +86,28 @@ test("a page is drawn styled without a request for its style, online, with no sc
 
   expect(stylesheets).toEqual([]);
 });
+
+// A page keeps its title while it starts: what a screen reader or the tab strip reads at any moment
+// is the page's name, never an empty one.
+test("the page keeps its title from the first paint until it has taken over", async ({ page, context }) => {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { titlesSeen: string[] }).titlesSeen = seen;
+    document.addEventListener("DOMContentLoaded", () => {
+      seen.push(document.title);
+      new MutationObserver(() => seen.push(document.title)).observe(document.head, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
+  });
+  await signIn(page, "facilitator");
+  for (const path of ["/", "/nulle-part"]) {
+    await page.goto(path);
+    await hydrated(page);
+    const seen = await page.evaluate(() => (window as unknown as { titlesSeen: string[] }).titlesSeen);
+    expect(seen.length, path).toBeGreaterThan(0);
+    expect(seen.filter((t) => t.trim() === ""), `${path}: ${JSON.stringify(seen)}`).toEqual([]);
+  }
+});
